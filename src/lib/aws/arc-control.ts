@@ -1,0 +1,124 @@
+import {
+  DescribeClusterCommand,
+  ListControlPanelsCommand,
+  ListRoutingControlsCommand,
+  ListSafetyRulesCommand,
+  type Route53RecoveryControlConfigClient,
+} from '@aws-sdk/client-route53-recovery-control-config'
+
+import type {ArcCluster, ArcControlPort, ControlPanel, RoutingControl, SafetyRule} from './ports.js'
+import type {Caller} from './session.js'
+
+/** The control plane exists only in us-west-2 (aws-reference §3.1); drctl reads it to cache what DR needs. */
+export const ARC_CONTROL_PLANE_REGION = 'us-west-2'
+
+export class ArcControlAdapter implements ArcControlPort {
+  constructor(
+    private readonly client: Route53RecoveryControlConfigClient,
+    private readonly call: Caller,
+  ) {}
+
+  async describeCluster(clusterArn: string): Promise<ArcCluster> {
+    const output = await this.call('DescribeCluster', false, (abortSignal) =>
+      this.client.send(new DescribeClusterCommand({ClusterArn: clusterArn}), {abortSignal}),
+    )
+    const cluster = output.Cluster ?? {}
+    return {
+      arn: cluster.ClusterArn ?? clusterArn,
+      name: cluster.Name ?? '',
+      status: cluster.Status ?? 'unknown',
+      endpoints: (cluster.ClusterEndpoints ?? []).map((endpoint) => ({
+        region: endpoint.Region ?? '',
+        url: endpoint.Endpoint ?? '',
+      })),
+    }
+  }
+
+  async listControlPanels(clusterArn: string): Promise<ControlPanel[]> {
+    const result: ControlPanel[] = []
+    let nextToken: string | undefined
+    do {
+      const page = await this.call('ListControlPanels', false, (abortSignal) =>
+        this.client.send(new ListControlPanelsCommand({ClusterArn: clusterArn, NextToken: nextToken}), {abortSignal}),
+      )
+      for (const panel of page.ControlPanels ?? []) {
+        result.push({
+          arn: panel.ControlPanelArn ?? '',
+          name: panel.Name ?? '',
+          status: panel.Status ?? 'unknown',
+          isDefault: panel.DefaultControlPanel ?? false,
+          routingControlCount: panel.RoutingControlCount ?? 0,
+        })
+      }
+      nextToken = page.NextToken
+    } while (nextToken)
+    return result
+  }
+
+  async listRoutingControls(controlPanelArn: string): Promise<RoutingControl[]> {
+    const result: RoutingControl[] = []
+    let nextToken: string | undefined
+    do {
+      const page = await this.call('ListRoutingControls', false, (abortSignal) =>
+        this.client.send(new ListRoutingControlsCommand({ControlPanelArn: controlPanelArn, NextToken: nextToken}), {
+          abortSignal,
+        }),
+      )
+      for (const control of page.RoutingControls ?? []) {
+        result.push({
+          arn: control.RoutingControlArn ?? '',
+          name: control.Name ?? '',
+          controlPanelArn: control.ControlPanelArn ?? controlPanelArn,
+          status: control.Status ?? 'unknown',
+        })
+      }
+      nextToken = page.NextToken
+    } while (nextToken)
+    return result
+  }
+
+  async listSafetyRules(controlPanelArn: string): Promise<SafetyRule[]> {
+    const result: SafetyRule[] = []
+    let nextToken: string | undefined
+    do {
+      const page = await this.call('ListSafetyRules', false, (abortSignal) =>
+        this.client.send(new ListSafetyRulesCommand({ControlPanelArn: controlPanelArn, NextToken: nextToken}), {
+          abortSignal,
+        }),
+      )
+      for (const rule of page.SafetyRules ?? []) {
+        if (rule.ASSERTION) {
+          const assertion = rule.ASSERTION
+          result.push({
+            arn: assertion.SafetyRuleArn ?? '',
+            name: assertion.Name ?? '',
+            type: 'ASSERTION',
+            controlPanelArn: assertion.ControlPanelArn,
+            assertedControls: assertion.AssertedControls ?? [],
+            ruleConfig: ruleConfigOf(assertion.RuleConfig),
+            waitPeriodMs: assertion.WaitPeriodMs,
+          })
+        } else if (rule.GATING) {
+          const gating = rule.GATING
+          result.push({
+            arn: gating.SafetyRuleArn ?? '',
+            name: gating.Name ?? '',
+            type: 'GATING',
+            controlPanelArn: gating.ControlPanelArn,
+            gatingControls: gating.GatingControls ?? [],
+            targetControls: gating.TargetControls ?? [],
+            ruleConfig: ruleConfigOf(gating.RuleConfig),
+            waitPeriodMs: gating.WaitPeriodMs,
+          })
+        }
+      }
+      nextToken = page.NextToken
+    } while (nextToken)
+    return result
+  }
+}
+
+function ruleConfigOf(config: {Type?: string; Threshold?: number; Inverted?: boolean} | undefined): SafetyRule['ruleConfig'] {
+  const type = config?.Type === 'AND' || config?.Type === 'OR' ? config.Type : 'ATLEAST'
+  return {type, threshold: config?.Threshold ?? 1, inverted: config?.Inverted ?? false}
+}

@@ -1,0 +1,56 @@
+import {type CloudWatchClient, GetMetricDataCommand} from '@aws-sdk/client-cloudwatch'
+
+import type {CloudWatchPort, MetricPoint, MetricQuery} from './ports.js'
+import type {Caller} from './session.js'
+
+export class CloudWatchAdapter implements CloudWatchPort {
+  constructor(
+    readonly region: string,
+    private readonly client: CloudWatchClient,
+    private readonly call: Caller,
+  ) {}
+
+  async latest(queries: MetricQuery[], windowMs: number): Promise<Record<string, MetricPoint>> {
+    const result: Record<string, MetricPoint> = {}
+    if (queries.length === 0) return result
+    const end = new Date()
+    const start = new Date(end.getTime() - windowMs)
+    let nextToken: string | undefined
+    do {
+      const output = await this.call('GetMetricData', false, (abortSignal) =>
+        this.client.send(
+          new GetMetricDataCommand({
+            StartTime: start,
+            EndTime: end,
+            ScanBy: 'TimestampDescending',
+            NextToken: nextToken,
+            MetricDataQueries: queries.map((query) => ({
+              Id: query.id,
+              ReturnData: true,
+              MetricStat: {
+                Metric: {
+                  Namespace: query.namespace,
+                  MetricName: query.metric,
+                  Dimensions: Object.entries(query.dimensions).map(([Name, Value]) => ({Name, Value})),
+                },
+                Period: 60,
+                Stat: query.stat,
+              },
+            })),
+          }),
+          {abortSignal},
+        ),
+      )
+      for (const series of output.MetricDataResults ?? []) {
+        const values = series.Values ?? []
+        const timestamps = series.Timestamps ?? []
+        // ScanBy TimestampDescending puts the newest datapoint first; keep the first one seen across pages.
+        if (series.Id && values.length > 0 && timestamps[0] && !result[series.Id]) {
+          result[series.Id] = {value: values[0] as number, timestamp: timestamps[0].toISOString()}
+        }
+      }
+      nextToken = output.NextToken
+    } while (nextToken)
+    return result
+  }
+}

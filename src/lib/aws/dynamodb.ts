@@ -1,0 +1,74 @@
+import {
+  DeleteTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb'
+
+import {AwsCallError} from './errors.js'
+import type {DynamoDbPort, Mutation, Table} from './ports.js'
+import type {Caller} from './session.js'
+
+export class DynamoDbAdapter implements DynamoDbPort {
+  constructor(
+    readonly region: string,
+    private readonly client: DynamoDBClient,
+    private readonly call: Caller,
+  ) {}
+
+  async describeTable(name: string): Promise<Table | undefined> {
+    try {
+      const output = await this.call('DescribeTable', false, (abortSignal) =>
+        this.client.send(new DescribeTableCommand({TableName: name}), {abortSignal}),
+      )
+      const table = output.Table
+      if (!table) return undefined
+      return {
+        name: table.TableName ?? name,
+        arn: table.TableArn ?? '',
+        region: this.region,
+        status: table.TableStatus ?? 'unknown',
+        deletionProtection: table.DeletionProtectionEnabled ?? false,
+        globalTableVersion: table.GlobalTableVersion,
+        replicas: (table.Replicas ?? []).map((replica) => ({
+          region: replica.RegionName ?? '',
+          status: replica.ReplicaStatus ?? 'unknown',
+          statusDescription: replica.ReplicaStatusDescription,
+          percentProgress: replica.ReplicaStatusPercentProgress,
+        })),
+      }
+    } catch (error) {
+      if (error instanceof AwsCallError && error.kind === 'not-found') return undefined
+      throw error
+    }
+  }
+
+  addReplica(table: string, region: string): Promise<Mutation> {
+    return this.update(table, {ReplicaUpdates: [{Create: {RegionName: region}}]})
+  }
+
+  removeReplica(table: string, region: string): Promise<Mutation> {
+    return this.update(table, {ReplicaUpdates: [{Delete: {RegionName: region}}]})
+  }
+
+  setDeletionProtection(table: string, enabled: boolean): Promise<Mutation> {
+    return this.update(table, {DeletionProtectionEnabled: enabled})
+  }
+
+  async deleteTable(table: string): Promise<Mutation> {
+    const output = await this.call('DeleteTable', true, (abortSignal) =>
+      this.client.send(new DeleteTableCommand({TableName: table}), {abortSignal}),
+    )
+    return {requestId: output.$metadata.requestId}
+  }
+
+  private async update(
+    table: string,
+    change: Omit<ConstructorParameters<typeof UpdateTableCommand>[0], 'TableName'>,
+  ): Promise<Mutation> {
+    const output = await this.call('UpdateTable', true, (abortSignal) =>
+      this.client.send(new UpdateTableCommand({TableName: table, ...change}), {abortSignal}),
+    )
+    return {requestId: output.$metadata.requestId}
+  }
+}

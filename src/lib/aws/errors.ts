@@ -1,0 +1,162 @@
+import {DrctlError, type ErrorCode, oneLine} from '../core/errors.js'
+
+/** How drctl reads an AWS failure; decides exit codes, ARC endpoint rotation and idempotency shortcuts. */
+export type AwsErrorKind =
+  | 'access-denied'
+  | 'credentials'
+  | 'not-found'
+  | 'invalid-state'
+  | 'validation'
+  | 'throttling'
+  | 'server'
+  | 'network'
+  | 'timeout'
+  | 'other'
+
+interface SdkLikeError {
+  name?: string
+  code?: string
+  message?: string
+  $metadata?: {httpStatusCode?: number; requestId?: string; attempts?: number}
+  $fault?: string
+}
+
+const accessDeniedNames = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'ExpiredTokenException',
+])
+const throttlingNames = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+  'RequestThrottled',
+])
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ECONNABORTED',
+])
+
+export function classifyAwsError(error: unknown): AwsErrorKind {
+  const e = (error ?? {}) as SdkLikeError
+  const name = e.name ?? ''
+  const status = e.$metadata?.httpStatusCode
+  if (name === 'CredentialsProviderError' || name === 'TokenProviderError') return 'credentials'
+  if (name === 'TimeoutError' || name === 'AbortError' || e.code === 'ETIMEDOUT' || e.code === 'ESOCKETTIMEDOUT')
+    return 'timeout'
+  if ((e.code && networkCodes.has(e.code)) || /socket hang up|ECONNREFUSED|ECONNRESET/.test(e.message ?? ''))
+    return 'network'
+  if (accessDeniedNames.has(name) || status === 403) return 'access-denied'
+  if (throttlingNames.has(name) || status === 429) return 'throttling'
+  if (/NotFound(Fault|Exception)?$/.test(name) || status === 404) return 'not-found'
+  if (/^Invalid.*State/.test(name) || name === 'ResourceInUseException' || name === 'ConflictException')
+    return 'invalid-state'
+  if (/Validation|InvalidParameter|InvalidAction|MissingParameter|MalformedQueryString/.test(name)) return 'validation'
+  if ((status !== undefined && status >= 500) || e.$fault === 'server') return 'server'
+  return 'other'
+}
+
+/** Transient failures: worth another attempt, or (for ARC) another cluster endpoint. */
+export function isTransient(kind: AwsErrorKind): boolean {
+  return kind === 'throttling' || kind === 'server' || kind === 'network' || kind === 'timeout'
+}
+
+const codeByKind: Record<AwsErrorKind, ErrorCode> = {
+  'access-denied': 'DRCTL_AWS_ACCESS_DENIED',
+  credentials: 'DRCTL_CREDENTIALS',
+  'not-found': 'DRCTL_AWS_NOT_FOUND',
+  'invalid-state': 'DRCTL_AWS_INVALID_STATE',
+  validation: 'DRCTL_AWS_ERROR',
+  throttling: 'DRCTL_AWS_THROTTLED',
+  server: 'DRCTL_AWS_ERROR',
+  network: 'DRCTL_AWS_UNREACHABLE',
+  timeout: 'DRCTL_AWS_UNREACHABLE',
+  other: 'DRCTL_AWS_ERROR',
+}
+
+export interface AwsCallTarget {
+  service: string
+  operation: string
+  region: string
+  endpoint?: string
+}
+
+/** An AWS call that failed, with everything an operator (and the journal) needs to know about it. */
+export class AwsCallError extends DrctlError {
+  readonly kind: AwsErrorKind
+  readonly awsCode: string
+  readonly awsMessage: string
+  readonly httpStatus?: number
+  readonly requestId?: string
+  readonly target: AwsCallTarget
+
+  constructor(target: AwsCallTarget, cause: unknown, timeoutMs?: number) {
+    const e = (cause ?? {}) as SdkLikeError
+    const kind = classifyAwsError(cause)
+    const awsCode = kind === 'timeout' ? 'TimeoutError' : (e.name ?? e.code ?? 'Error')
+    const awsMessage = oneLine(
+      kind === 'timeout' && timeoutMs !== undefined
+        ? `no answer within ${timeoutMs}ms`
+        : (e.message ?? String(cause)) || awsCode,
+    )
+    const where = `${target.service} ${target.operation} in ${target.region}`
+    const message =
+      kind === 'network' || kind === 'timeout'
+        ? `${where} failed: ${target.endpoint ?? target.region} is unreachable (${awsMessage})`
+        : `${where} failed: ${awsCode}: ${awsMessage}`
+    super(codeByKind[kind], message, {cause, hints: hintsFor(kind, target)})
+    this.name = 'AwsCallError'
+    this.kind = kind
+    this.awsCode = awsCode
+    this.awsMessage = awsMessage
+    this.httpStatus = e.$metadata?.httpStatusCode
+    this.requestId = e.$metadata?.requestId
+    this.target = target
+  }
+}
+
+function hintsFor(kind: AwsErrorKind, target: AwsCallTarget): string[] {
+  const action = `${iamPrefix(target.service)}:${target.operation}`
+  switch (kind) {
+    case 'access-denied':
+      return [`check that the credentials in use may call ${action} in ${target.region} (and are not expired)`]
+    case 'credentials':
+      return ['configure credentials: --profile NAME, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY']
+    case 'throttling':
+      return ['AWS is throttling this account; wait a moment and retry']
+    case 'network':
+    case 'timeout':
+      return [`${target.region} may be impaired; check connectivity or retry with a longer --timeout`]
+    default:
+      return []
+  }
+}
+
+const iamPrefixes: Record<string, string> = {
+  RDS: 'rds',
+  DynamoDB: 'dynamodb',
+  'ARC cluster': 'route53-recovery-cluster',
+  'ARC control': 'route53-recovery-control-config',
+  FIS: 'fis',
+  CloudWatch: 'cloudwatch',
+  CloudFormation: 'cloudformation',
+  STS: 'sts',
+}
+
+function iamPrefix(service: string): string {
+  return iamPrefixes[service] ?? service.toLowerCase()
+}

@@ -1,0 +1,389 @@
+import {
+  CopyDBClusterSnapshotCommand,
+  CreateDBClusterCommand,
+  CreateDBClusterSnapshotCommand,
+  CreateDBInstanceCommand,
+  CreateGlobalClusterCommand,
+  type DBCluster as SdkDbCluster,
+  DeleteDBClusterCommand,
+  DeleteDBInstanceCommand,
+  DeleteGlobalClusterCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  DescribeGlobalClustersCommand,
+  FailoverGlobalClusterCommand,
+  type GlobalCluster as SdkGlobalCluster,
+  ModifyDBClusterCommand,
+  ModifyGlobalClusterCommand,
+  PromoteReadReplicaDBClusterCommand,
+  type RDSClient,
+  RemoveFromGlobalClusterCommand,
+  SwitchoverGlobalClusterCommand,
+} from '@aws-sdk/client-rds'
+
+import {AwsCallError} from './errors.js'
+import type {Caller} from './session.js'
+import {
+  type CreateDbClusterInput,
+  type CreateDbInstanceInput,
+  type DbCluster,
+  type DbClusterSnapshot,
+  type DbInstance,
+  type GlobalCluster,
+  type Mutation,
+  type RdsPort,
+  regionOfArn,
+  resourceIdOfArn,
+} from './ports.js'
+
+export class RdsAdapter implements RdsPort {
+  constructor(
+    readonly region: string,
+    private readonly client: RDSClient,
+    private readonly call: Caller,
+  ) {}
+
+  async describeGlobalClusters(): Promise<GlobalCluster[]> {
+    const result: GlobalCluster[] = []
+    let marker: string | undefined
+    do {
+      const page = await this.call('DescribeGlobalClusters', false, (abortSignal) =>
+        this.client.send(new DescribeGlobalClustersCommand({Marker: marker, MaxRecords: 100}), {abortSignal}),
+      )
+      result.push(...(page.GlobalClusters ?? []).map(toGlobalCluster))
+      marker = page.Marker
+    } while (marker)
+    return result
+  }
+
+  async describeGlobalCluster(id: string): Promise<GlobalCluster | undefined> {
+    const page = await notFoundAsUndefined(
+      this.call('DescribeGlobalClusters', false, (abortSignal) =>
+        this.client.send(new DescribeGlobalClustersCommand({GlobalClusterIdentifier: id}), {abortSignal}),
+      ),
+    )
+    const found = page?.GlobalClusters?.[0]
+    return found ? toGlobalCluster(found) : undefined
+  }
+
+  async describeDbCluster(idOrArn: string): Promise<DbCluster | undefined> {
+    const page = await notFoundAsUndefined(
+      this.call('DescribeDBClusters', false, (abortSignal) =>
+        this.client.send(new DescribeDBClustersCommand({DBClusterIdentifier: idOrArn}), {abortSignal}),
+      ),
+    )
+    const found = page?.DBClusters?.[0]
+    return found ? toDbCluster(found, this.region) : undefined
+  }
+
+  async describeDbClusters(): Promise<DbCluster[]> {
+    const result: DbCluster[] = []
+    let marker: string | undefined
+    do {
+      const page = await this.call('DescribeDBClusters', false, (abortSignal) =>
+        this.client.send(new DescribeDBClustersCommand({Marker: marker, MaxRecords: 100}), {abortSignal}),
+      )
+      result.push(...(page.DBClusters ?? []).map((cluster) => toDbCluster(cluster, this.region)))
+      marker = page.Marker
+    } while (marker)
+    return result
+  }
+
+  async describeDbInstances(clusterId: string): Promise<DbInstance[]> {
+    const result: DbInstance[] = []
+    let marker: string | undefined
+    do {
+      const page = await this.call('DescribeDBInstances', false, (abortSignal) =>
+        this.client.send(
+          new DescribeDBInstancesCommand({
+            Filters: [{Name: 'db-cluster-id', Values: [clusterId]}],
+            Marker: marker,
+            MaxRecords: 100,
+          }),
+          {abortSignal},
+        ),
+      )
+      for (const instance of page.DBInstances ?? []) {
+        result.push({
+          id: instance.DBInstanceIdentifier ?? '',
+          arn: instance.DBInstanceArn ?? '',
+          status: instance.DBInstanceStatus ?? 'unknown',
+          clusterId: instance.DBClusterIdentifier,
+          instanceClass: instance.DBInstanceClass ?? '',
+          engine: instance.Engine ?? '',
+          parameterGroup: instance.DBParameterGroups?.[0]?.DBParameterGroupName,
+        })
+      }
+      marker = page.Marker
+    } while (marker)
+    return result
+  }
+
+  async describeDbClusterSnapshots(filter: {
+    clusterId?: string
+    snapshotId?: string
+    type?: string
+  }): Promise<DbClusterSnapshot[]> {
+    const page = await notFoundAsUndefined(
+      this.call('DescribeDBClusterSnapshots', false, (abortSignal) =>
+        this.client.send(
+          new DescribeDBClusterSnapshotsCommand({
+            DBClusterIdentifier: filter.clusterId,
+            DBClusterSnapshotIdentifier: filter.snapshotId,
+            SnapshotType: filter.type,
+          }),
+          {abortSignal},
+        ),
+      ),
+    )
+    return (page?.DBClusterSnapshots ?? []).map((snapshot) => ({
+      id: snapshot.DBClusterSnapshotIdentifier ?? '',
+      arn: snapshot.DBClusterSnapshotArn ?? '',
+      clusterId: snapshot.DBClusterIdentifier ?? '',
+      status: snapshot.Status ?? 'unknown',
+      type: snapshot.SnapshotType ?? 'manual',
+      createdAt: snapshot.SnapshotCreateTime?.toISOString(),
+      kmsKeyId: snapshot.KmsKeyId,
+    }))
+  }
+
+  switchoverGlobalCluster(globalClusterId: string, targetClusterArn: string): Promise<Mutation> {
+    return this.mutate('SwitchoverGlobalCluster', (abortSignal) =>
+      this.client.send(
+        new SwitchoverGlobalClusterCommand({
+          GlobalClusterIdentifier: globalClusterId,
+          TargetDbClusterIdentifier: targetClusterArn,
+        }),
+        {abortSignal},
+      ),
+    )
+  }
+
+  failoverGlobalCluster(globalClusterId: string, targetClusterArn: string, allowDataLoss: boolean): Promise<Mutation> {
+    return this.mutate('FailoverGlobalCluster', (abortSignal) =>
+      this.client.send(
+        new FailoverGlobalClusterCommand({
+          GlobalClusterIdentifier: globalClusterId,
+          TargetDbClusterIdentifier: targetClusterArn,
+          ...(allowDataLoss ? {AllowDataLoss: true} : {Switchover: true}),
+        }),
+        {abortSignal},
+      ),
+    )
+  }
+
+  removeFromGlobalCluster(globalClusterId: string, clusterArn: string): Promise<Mutation> {
+    return this.mutate('RemoveFromGlobalCluster', (abortSignal) =>
+      this.client.send(
+        new RemoveFromGlobalClusterCommand({GlobalClusterIdentifier: globalClusterId, DbClusterIdentifier: clusterArn}),
+        {abortSignal},
+      ),
+    )
+  }
+
+  modifyGlobalCluster(id: string, change: {newId?: string; deletionProtection?: boolean}): Promise<Mutation> {
+    return this.mutate('ModifyGlobalCluster', (abortSignal) =>
+      this.client.send(
+        new ModifyGlobalClusterCommand({
+          GlobalClusterIdentifier: id,
+          NewGlobalClusterIdentifier: change.newId,
+          DeletionProtection: change.deletionProtection,
+        }),
+        {abortSignal},
+      ),
+    )
+  }
+
+  createGlobalCluster(input: {id: string; sourceClusterArn: string; deletionProtection?: boolean}): Promise<Mutation> {
+    return this.mutate('CreateGlobalCluster', (abortSignal) =>
+      this.client.send(
+        new CreateGlobalClusterCommand({
+          GlobalClusterIdentifier: input.id,
+          SourceDBClusterIdentifier: input.sourceClusterArn,
+          DeletionProtection: input.deletionProtection,
+        }),
+        {abortSignal},
+      ),
+    )
+  }
+
+  deleteGlobalCluster(id: string): Promise<Mutation> {
+    return this.mutate('DeleteGlobalCluster', (abortSignal) =>
+      this.client.send(new DeleteGlobalClusterCommand({GlobalClusterIdentifier: id}), {abortSignal}),
+    )
+  }
+
+  createDbCluster(input: CreateDbClusterInput): Promise<Mutation> {
+    return this.mutate('CreateDBCluster', (abortSignal) =>
+      this.client.send(
+        new CreateDBClusterCommand({
+          DBClusterIdentifier: input.id,
+          Engine: input.engine,
+          EngineVersion: input.engineVersion,
+          GlobalClusterIdentifier: input.globalClusterId,
+          DBSubnetGroupName: input.subnetGroup,
+          VpcSecurityGroupIds: input.securityGroupIds,
+          KmsKeyId: input.kmsKeyId,
+          StorageEncrypted: input.storageEncrypted,
+          DBClusterParameterGroupName: input.parameterGroup,
+          DeletionProtection: input.deletionProtection,
+        }),
+        {abortSignal},
+      ),
+    )
+  }
+
+  createDbInstance(input: CreateDbInstanceInput): Promise<Mutation> {
+    return this.mutate('CreateDBInstance', (abortSignal) =>
+      this.client.send(
+        new CreateDBInstanceCommand({
+          DBInstanceIdentifier: input.id,
+          DBClusterIdentifier: input.clusterId,
+          DBInstanceClass: input.instanceClass,
+          Engine: input.engine,
+          DBParameterGroupName: input.parameterGroup,
+        }),
+        {abortSignal},
+      ),
+    )
+  }
+
+  deleteDbInstance(id: string): Promise<Mutation> {
+    // Aurora instances never take FinalDBSnapshotIdentifier: snapshots are cluster-level (aws-reference §2.9).
+    return this.mutate('DeleteDBInstance', (abortSignal) =>
+      this.client.send(new DeleteDBInstanceCommand({DBInstanceIdentifier: id}), {abortSignal}),
+    )
+  }
+
+  deleteDbCluster(id: string, finalSnapshotId?: string): Promise<Mutation> {
+    return this.mutate('DeleteDBCluster', (abortSignal) =>
+      this.client.send(
+        new DeleteDBClusterCommand({
+          DBClusterIdentifier: id,
+          ...(finalSnapshotId ? {FinalDBSnapshotIdentifier: finalSnapshotId} : {SkipFinalSnapshot: true}),
+        }),
+        {abortSignal},
+      ),
+    )
+  }
+
+  modifyDbCluster(id: string, change: {deletionProtection: boolean}): Promise<Mutation> {
+    return this.mutate('ModifyDBCluster', (abortSignal) =>
+      this.client.send(
+        new ModifyDBClusterCommand({
+          DBClusterIdentifier: id,
+          DeletionProtection: change.deletionProtection,
+          ApplyImmediately: true,
+        }),
+        {abortSignal},
+      ),
+    )
+  }
+
+  promoteReadReplicaDbCluster(id: string): Promise<Mutation> {
+    return this.mutate('PromoteReadReplicaDBCluster', (abortSignal) =>
+      this.client.send(new PromoteReadReplicaDBClusterCommand({DBClusterIdentifier: id}), {abortSignal}),
+    )
+  }
+
+  createDbClusterSnapshot(clusterId: string, snapshotId: string): Promise<Mutation> {
+    return this.mutate('CreateDBClusterSnapshot', (abortSignal) =>
+      this.client.send(
+        new CreateDBClusterSnapshotCommand({DBClusterIdentifier: clusterId, DBClusterSnapshotIdentifier: snapshotId}),
+        {abortSignal},
+      ),
+    )
+  }
+
+  copyDbClusterSnapshot(sourceSnapshot: string, targetSnapshotId: string): Promise<Mutation> {
+    return this.mutate('CopyDBClusterSnapshot', (abortSignal) =>
+      this.client.send(
+        new CopyDBClusterSnapshotCommand({
+          SourceDBClusterSnapshotIdentifier: sourceSnapshot,
+          TargetDBClusterSnapshotIdentifier: targetSnapshotId,
+          CopyTags: true,
+        }),
+        {abortSignal},
+      ),
+    )
+  }
+
+  private async mutate(
+    operation: string,
+    send: (abortSignal: AbortSignal) => Promise<{$metadata?: {requestId?: string}}>,
+  ): Promise<Mutation> {
+    const output = await this.call(operation, true, send)
+    return {requestId: output.$metadata?.requestId}
+  }
+}
+
+async function notFoundAsUndefined<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise
+  } catch (error) {
+    if (error instanceof AwsCallError && error.kind === 'not-found') return undefined
+    throw error
+  }
+}
+
+function toGlobalCluster(sdk: SdkGlobalCluster): GlobalCluster {
+  const failover = sdk.FailoverState
+  return {
+    id: sdk.GlobalClusterIdentifier ?? '',
+    arn: sdk.GlobalClusterArn ?? '',
+    status: sdk.Status ?? 'unknown',
+    engine: sdk.Engine ?? '',
+    engineVersion: sdk.EngineVersion ?? '',
+    deletionProtection: sdk.DeletionProtection ?? false,
+    endpoint: sdk.Endpoint,
+    members: (sdk.GlobalClusterMembers ?? []).map((member) => {
+      const arn = member.DBClusterArn ?? ''
+      return {
+        clusterArn: arn,
+        clusterId: resourceIdOfArn(arn),
+        region: regionOfArn(arn),
+        isWriter: member.IsWriter ?? false,
+        readers: member.Readers ?? [],
+        writeForwarding: member.GlobalWriteForwardingStatus,
+        synchronizationStatus: member.SynchronizationStatus,
+      }
+    }),
+    // FailoverState is absent (or empty) unless a switchover/failover is pending or running (aws-reference §2.1).
+    failoverState: failover?.Status
+      ? {
+          status: failover.Status,
+          fromClusterArn: failover.FromDbClusterArn,
+          toClusterArn: failover.ToDbClusterArn,
+          isDataLossAllowed: failover.IsDataLossAllowed ?? false,
+        }
+      : undefined,
+  }
+}
+
+function toDbCluster(sdk: SdkDbCluster, region: string): DbCluster {
+  const arn = sdk.DBClusterArn ?? ''
+  return {
+    id: sdk.DBClusterIdentifier ?? '',
+    arn,
+    region: arn ? regionOfArn(arn) : region,
+    status: sdk.Status ?? 'unknown',
+    engine: sdk.Engine ?? '',
+    engineVersion: sdk.EngineVersion ?? '',
+    globalClusterId: sdk.GlobalClusterIdentifier || undefined,
+    replicationSourceArn: sdk.ReplicationSourceIdentifier || undefined,
+    deletionProtection: sdk.DeletionProtection ?? false,
+    endpoint: sdk.Endpoint,
+    readerEndpoint: sdk.ReaderEndpoint,
+    writeForwarding: sdk.GlobalWriteForwardingStatus,
+    members: (sdk.DBClusterMembers ?? []).map((member) => ({
+      instanceId: member.DBInstanceIdentifier ?? '',
+      isWriter: member.IsClusterWriter ?? false,
+    })),
+    subnetGroup: sdk.DBSubnetGroup,
+    securityGroupIds: (sdk.VpcSecurityGroups ?? []).map((group) => group.VpcSecurityGroupId ?? '').filter(Boolean),
+    kmsKeyId: sdk.KmsKeyId,
+    storageEncrypted: sdk.StorageEncrypted ?? false,
+    parameterGroup: sdk.DBClusterParameterGroup,
+  }
+}

@@ -1,0 +1,220 @@
+import {CloudFormationClient} from '@aws-sdk/client-cloudformation'
+import {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
+import {DynamoDBClient} from '@aws-sdk/client-dynamodb'
+import {FisClient, type FisClientConfig} from '@aws-sdk/client-fis'
+import {RDSClient} from '@aws-sdk/client-rds'
+import {Route53RecoveryClusterClient} from '@aws-sdk/client-route53-recovery-cluster'
+import {
+  Route53RecoveryControlConfigClient,
+  type Route53RecoveryControlConfigClientConfig,
+} from '@aws-sdk/client-route53-recovery-control-config'
+import {STSClient} from '@aws-sdk/client-sts'
+import {NodeHttpHandler} from '@smithy/node-http-handler'
+
+import {type Clock, systemClock} from '../core/clock.js'
+import {ARC_CONTROL_PLANE_REGION, ArcControlAdapter} from './arc-control.js'
+import {RotatingArcDataPlane} from './arc-data.js'
+import {CloudFormationAdapter} from './cloudformation.js'
+import {CloudWatchAdapter} from './cloudwatch.js'
+import type {CredentialSource} from './credentials.js'
+import {DynamoDbAdapter} from './dynamodb.js'
+import {FisAdapter} from './fis.js'
+import {type AwsCallObserver, invoke} from './invoke.js'
+import type {
+  ArcControlPort,
+  ArcDataOptions,
+  ArcDataPort,
+  ArcEndpoint,
+  AwsPorts,
+  CloudFormationPort,
+  CloudWatchPort,
+  DynamoDbPort,
+  FisPort,
+  RdsPort,
+  StsPort,
+} from './ports.js'
+import {RdsAdapter} from './rds.js'
+import {StsAdapter} from './sts.js'
+
+/** A call bound to one service client in one Region: the adapters' only way to reach AWS. */
+export type Caller = <T extends {$metadata?: {requestId?: string}}>(
+  operation: string,
+  mutating: boolean,
+  send: (abortSignal: AbortSignal) => Promise<T>,
+) => Promise<T>
+
+export type ServiceId = 'rds' | 'dynamodb' | 'cloudwatch' | 'cloudformation' | 'sts' | 'fis' | 'arc-control'
+
+export interface AwsSessionOptions {
+  credentials: CredentialSource
+  userAgent: string
+  /** Endpoint override per service (config `aws.endpoints`, the sandbox); `undefined` → SDK default resolution. */
+  endpointFor?: (service: ServiceId, region: string) => string | undefined
+  /** Maps a cached ARC cluster endpoint URL to the URL to dial (identity outside the sandbox). */
+  arcEndpointUrl?: (url: string) => string
+  connectTimeoutMs: number
+  callTimeoutMs: number
+  arcEndpointTimeoutMs: number
+  maxAttempts: number
+  /** Refuse every mutating call (dry runs). */
+  readOnly: boolean
+  observers?: AwsCallObserver[]
+  clock?: Clock
+  random?: () => number
+}
+
+const serviceLabels: Record<ServiceId | 'arc-cluster', string> = {
+  rds: 'RDS',
+  dynamodb: 'DynamoDB',
+  cloudwatch: 'CloudWatch',
+  cloudformation: 'CloudFormation',
+  sts: 'STS',
+  fis: 'FIS',
+  'arc-control': 'ARC control',
+  'arc-cluster': 'ARC cluster',
+}
+
+// Every client shares these settings; typed loosely because two clients come from older SDK generations.
+interface CommonClientConfig {
+  region: string
+  credentials: ReturnType<CredentialSource['forRegion']>
+  endpoint?: string
+  maxAttempts: number
+  retryMode: string
+  requestHandler: NodeHttpHandler
+  customUserAgent: string
+}
+
+/** Builds one client per service and Region (cached), each behind the narrow port drctl uses. */
+export class AwsSession implements AwsPorts {
+  readonly observers: AwsCallObserver[]
+  private readonly cache = new Map<string, unknown>()
+  private readonly clock: Clock
+
+  constructor(private readonly options: AwsSessionOptions) {
+    this.observers = options.observers ?? []
+    this.clock = options.clock ?? systemClock
+  }
+
+  sts(region: string): StsPort {
+    return this.memo(`sts:${region}`, () => {
+      const client = new STSClient(this.clientConfig('sts', region))
+      return new StsAdapter(region, client, this.caller('sts', region))
+    })
+  }
+
+  rds(region: string): RdsPort {
+    return this.memo(`rds:${region}`, () => {
+      const client = new RDSClient(this.clientConfig('rds', region))
+      return new RdsAdapter(region, client, this.caller('rds', region))
+    })
+  }
+
+  dynamodb(region: string): DynamoDbPort {
+    return this.memo(`dynamodb:${region}`, () => {
+      const client = new DynamoDBClient(this.clientConfig('dynamodb', region))
+      return new DynamoDbAdapter(region, client, this.caller('dynamodb', region))
+    })
+  }
+
+  cloudwatch(region: string): CloudWatchPort {
+    return this.memo(`cloudwatch:${region}`, () => {
+      const client = new CloudWatchClient(this.clientConfig('cloudwatch', region))
+      return new CloudWatchAdapter(region, client, this.caller('cloudwatch', region))
+    })
+  }
+
+  cloudformation(region: string): CloudFormationPort {
+    return this.memo(`cloudformation:${region}`, () => {
+      const client = new CloudFormationClient(this.clientConfig('cloudformation', region))
+      return new CloudFormationAdapter(region, client, this.caller('cloudformation', region))
+    })
+  }
+
+  fis(region: string): FisPort {
+    return this.memo(`fis:${region}`, () => {
+      const client = new FisClient(this.clientConfig('fis', region) as FisClientConfig)
+      return new FisAdapter(region, client, this.caller('fis', region))
+    })
+  }
+
+  arcControl(): ArcControlPort {
+    return this.memo('arc-control', () => {
+      // Client 3.332 ignores AWS_ENDPOINT_URL_* (aws-reference §1.5), so the override is always passed explicitly.
+      const config = this.clientConfig('arc-control', ARC_CONTROL_PLANE_REGION)
+      config.endpoint ??=
+        process.env.AWS_ENDPOINT_URL_ROUTE53_RECOVERY_CONTROL_CONFIG ?? process.env.AWS_ENDPOINT_URL ?? undefined
+      const client = new Route53RecoveryControlConfigClient(
+        config as Route53RecoveryControlConfigClientConfig,
+      )
+      return new ArcControlAdapter(client, this.caller('arc-control', ARC_CONTROL_PLANE_REGION))
+    })
+  }
+
+  arcData(endpoints: ArcEndpoint[], options: ArcDataOptions = {}): ArcDataPort {
+    return new RotatingArcDataPlane(
+      endpoints,
+      (endpoint) =>
+        this.memo(`arc-cluster:${endpoint.region}:${endpoint.url}`, () => {
+          const url = this.options.arcEndpointUrl?.(endpoint.url) ?? endpoint.url
+          const client = new Route53RecoveryClusterClient({
+            region: endpoint.region,
+            endpoint: url,
+            credentials: this.options.credentials.forRegion(endpoint.region),
+            // One attempt per endpoint: a dead endpoint must not be hammered before rotation moves on.
+            maxAttempts: 1,
+            requestHandler: this.handler(this.options.arcEndpointTimeoutMs),
+            customUserAgent: this.options.userAgent,
+          })
+          return {
+            client,
+            call: this.caller('arc-cluster', endpoint.region, url, this.options.arcEndpointTimeoutMs),
+          }
+        }),
+      {
+        avoidRegions: options.avoidRegions ?? [],
+        random: this.options.random ?? Math.random,
+        rounds: 2,
+        roundBackoffMs: 500,
+        clock: this.clock,
+      },
+    )
+  }
+
+  private clientConfig(service: ServiceId, region: string): CommonClientConfig {
+    return {
+      region,
+      credentials: this.options.credentials.forRegion(region),
+      endpoint: this.options.endpointFor?.(service, region),
+      maxAttempts: this.options.maxAttempts,
+      retryMode: 'adaptive',
+      requestHandler: this.handler(this.options.callTimeoutMs),
+      customUserAgent: this.options.userAgent,
+    }
+  }
+
+  private handler(requestTimeoutMs: number): NodeHttpHandler {
+    // throwOnRequestTimeout: without it the 4.x handler only logs a warning when the request timeout passes.
+    return new NodeHttpHandler({
+      connectionTimeout: Math.min(this.options.connectTimeoutMs, requestTimeoutMs),
+      requestTimeout: requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    })
+  }
+
+  private caller(
+    service: ServiceId | 'arc-cluster',
+    region: string,
+    endpoint?: string,
+    timeoutMs = this.options.callTimeoutMs,
+  ): Caller {
+    const settings = {timeoutMs, readOnly: this.options.readOnly, observers: this.observers}
+    const label = serviceLabels[service]
+    return (operation, mutating, send) => invoke(settings, {service: label, operation, region, endpoint}, mutating, send)
+  }
+
+  private memo<T>(key: string, create: () => T): T {
+    if (!this.cache.has(key)) this.cache.set(key, create())
+    return this.cache.get(key) as T
+  }
+}

@@ -1,0 +1,249 @@
+import {Command, Flags, type Interfaces} from '@oclif/core'
+
+import {AwsSession} from '../aws/session.js'
+import {assertProfilesExist, credentialSource, staticCredentialSource} from '../aws/credentials.js'
+import type {AwsCallObserver} from '../aws/invoke.js'
+import {loadConfig, type LoadedConfig, resolveConfigPath} from '../config/load.js'
+import type {DrctlConfig} from '../config/schema.js'
+import {type Clock, scaledClock, systemClock} from '../core/clock.js'
+import {DrctlError, isDrctlError, oneLine} from '../core/errors.js'
+import {drctlHome} from '../core/paths.js'
+import {type InProcessSandbox, startInProcessSandbox} from '../sandbox/index.js'
+import {createProgressRenderer, progressMode, type ProgressRenderer} from './progress.js'
+import {createPrompter, interactiveTerminal, type Prompter} from './prompter.js'
+import {colorEnabled, createStyle, type Style, symbols} from './style.js'
+
+export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+/** Appended to every command's description: the exit-code table of design.md §3 (lines short enough not to wrap). */
+export const EXIT_CODES_HELP = [
+  'EXIT CODES',
+  '  0    success; all checks pass',
+  '  1    internal error (a bug): re-run with DRCTL_DEBUG=1 and report it',
+  '  2    usage or configuration error; nothing was changed',
+  '  3    a check or gate failed; nothing was changed',
+  '  4    confirmation required or declined; nothing was changed',
+  '  5    AWS refused a call (access denied, not found, invalid state)',
+  '  6    stopped part-way; resumable (drctl runs resume ID)',
+  '  7    timed out waiting for AWS; resumable',
+  '  130  interrupted (Ctrl-C); resumable',
+].join('\n')
+
+/** The JSON envelope printed on stdout with --json: exactly one document, nothing else. */
+export type Envelope =
+  | {status: 'ok'; result: unknown; warnings: string[]}
+  | {
+      status: 'error'
+      error: {code: string; message: string; exit: number; hints: string[]; details?: Record<string, unknown>}
+      result?: unknown
+      warnings: string[]
+    }
+
+/**
+ * The CLI contract of design.md §3 in one place: global flags, the JSON envelope, exit codes in both modes,
+ * one-line errors with hints, and the resources (config, AWS session, sandbox, prompter, progress) commands use.
+ */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    config: Flags.string({
+      char: 'c',
+      summary: 'Path to drctl.yaml (default: $DRCTL_CONFIG, else ./drctl.yaml).',
+      helpGroup: 'GLOBAL',
+    }),
+    profile: Flags.string({summary: 'AWS profile to use (overrides profile: in drctl.yaml).', helpGroup: 'GLOBAL'}),
+    sandbox: Flags.boolean({
+      summary: 'Run against the local AWS simulator instead of AWS.',
+      env: 'DRCTL_SANDBOX',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  protected flags!: CommandFlags<T>
+  protected args!: CommandArgs<T>
+  protected readonly warnings: string[] = []
+  protected style!: Style
+  private sandbox?: InProcessSandbox
+  private renderer?: ProgressRenderer
+
+  public override async init(): Promise<void> {
+    await super.init()
+    this.style = createStyle(colorEnabled(process.stdout))
+    const {args, flags} = await this.parse(this.ctor as typeof BaseCommand)
+    this.flags = flags as CommandFlags<T>
+    this.args = args as CommandArgs<T>
+  }
+
+  /** Human output on stdout; suppressed with --json (the envelope is the only stdout then). */
+  protected out(text = ''): void {
+    if (!this.jsonEnabled()) process.stdout.write(`${text}\n`)
+  }
+
+  /** Collected into the envelope with --json, printed on stderr otherwise. */
+  protected note(message: string): void {
+    this.warnings.push(message)
+    if (!this.jsonEnabled()) {
+      this.progress().pause()
+      process.stderr.write(`${createStyle(colorEnabled(process.stderr)).yellow(`${symbols.warn} ${message}`)}\n`)
+    }
+  }
+
+  protected progress(): ProgressRenderer {
+    this.renderer ??= createProgressRenderer(
+      progressMode(this.jsonEnabled()),
+      process.stderr,
+      createStyle(colorEnabled(process.stderr)),
+    )
+    return this.renderer
+  }
+
+  protected prompter(yes: boolean, yesHint?: string): Prompter {
+    return createPrompter({yes, interactive: interactiveTerminal(this.jsonEnabled()), yesHint})
+  }
+
+  protected home(): string {
+    return drctlHome()
+  }
+
+  protected async sandboxRuntime(): Promise<InProcessSandbox | undefined> {
+    if (!this.flags.sandbox) return undefined
+    this.sandbox ??= await startInProcessSandbox({home: this.home()})
+    return this.sandbox
+  }
+
+  /** Loads drctl.yaml; with --sandbox and no --config/$DRCTL_CONFIG, the sandbox scenario's own file. */
+  protected async loadConfig(): Promise<LoadedConfig> {
+    const sandbox = await this.sandboxRuntime()
+    const explicit = this.flags.config ?? process.env.DRCTL_CONFIG
+    return loadConfig(sandbox && !explicit ? sandbox.configPath : resolveConfigPath(this.flags.config))
+  }
+
+  /** The clock waits run on: real time, or the sandbox's scaled time. */
+  protected async clock(): Promise<Clock> {
+    const sandbox = await this.sandboxRuntime()
+    return sandbox ? scaledClock(systemClock, sandbox.timeScale) : systemClock
+  }
+
+  /** An AWS session for this topology: profile checked first, sandbox endpoints when rehearsing. */
+  protected async awsSession(
+    config: DrctlConfig,
+    options: {readOnly: boolean; observers?: AwsCallObserver[]; callTimeoutMs?: number},
+  ): Promise<AwsSession> {
+    const sandbox = await this.sandboxRuntime()
+    const common = {
+      userAgent: `drctl/${this.config.version}`,
+      connectTimeoutMs: config.aws.connectTimeoutMs,
+      callTimeoutMs: options.callTimeoutMs ?? config.aws.callTimeoutMs,
+      arcEndpointTimeoutMs: config.aws.arcEndpointTimeoutMs,
+      maxAttempts: config.aws.maxAttempts,
+      readOnly: options.readOnly,
+      observers: options.observers,
+      clock: await this.clock(),
+    }
+    if (sandbox) {
+      return new AwsSession({
+        ...common,
+        credentials: staticCredentialSource('AKIASANDBOXDRCTL0000', 'sandbox-secret-not-a-real-key'),
+        endpointFor: () => sandbox.endpoint,
+        arcEndpointUrl: (url) => sandbox.arcEndpointUrl(url),
+      })
+    }
+    const credentials = credentialSource({flag: this.flags.profile, config: config.profile})
+    await assertProfilesExist(credentials.profiles())
+    return new AwsSession({
+      ...common,
+      credentials,
+      endpointFor: (service) => config.aws.endpoints[service],
+    })
+  }
+
+  protected override toSuccessJson(result: unknown): Envelope {
+    return {status: 'ok', result, warnings: this.warnings}
+  }
+
+  protected override toErrorJson(error: unknown): Envelope {
+    const failure = toDrctlError(error)
+    return {
+      status: 'error',
+      error: {
+        code: failure.code,
+        message: failure.message,
+        exit: failure.exit,
+        hints: failure.hints,
+        ...(failure.details ? {details: failure.details} : {}),
+      },
+      ...(failure.result === undefined ? {} : {result: failure.result}),
+      warnings: this.warnings,
+    }
+  }
+
+  protected override logJson(json: unknown): void {
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+  }
+
+  protected override async catch(error: Interfaces.CommandError): Promise<void> {
+    const failure = toDrctlError(error)
+    this.renderer?.stop()
+    process.exitCode = failure.exit
+    if (this.jsonEnabled()) {
+      this.logJson(this.toErrorJson(error))
+      return
+    }
+    if (failure.result !== undefined) await this.renderFailureResult(failure.result)
+    const style = createStyle(colorEnabled(process.stderr))
+    const lines = [`${style.red(`${symbols.fail} Error:`)} ${failure.message} ${style.dim(`[${failure.code}]`)}`]
+    const problems = failure.details?.problems
+    if (Array.isArray(problems) && problems.length > 1) {
+      for (const problem of problems as {path: string; message: string}[]) {
+        lines.push(`    ${problem.path}: ${problem.message}`)
+      }
+    }
+    for (const hint of failure.hints) lines.push(`  ${style.cyan('Hint:')} ${hint}`)
+    if (process.env.DRCTL_DEBUG === '1' && error instanceof Error && error.stack) lines.push(error.stack)
+    process.stderr.write(`${lines.join('\n')}\n`)
+  }
+
+  /** Commands whose failures carry a full result (status with failing checks) render it before the error line. */
+  protected async renderFailureResult(_result: unknown): Promise<void> {}
+
+  protected override async finally(error: Error | undefined): Promise<void> {
+    this.renderer?.stop()
+    await this.sandbox?.close()
+    return super.finally(error)
+  }
+}
+
+/** Everything that reaches the top becomes a DrctlError: oclif parse errors are usage errors, the rest are bugs. */
+export function toDrctlError(error: unknown): DrctlError {
+  if (isDrctlError(error)) return error
+  const oclifExit = (error as {oclif?: {exit?: number}})?.oclif?.exit
+  if (typeof oclifExit === 'number' && error instanceof Error) {
+    const message = oneLine(
+      error.message.replace(/^The following errors occurred:\s*/, '').replace(/\s*See more help with --help\s*$/, ''),
+    )
+    return new DrctlError('DRCTL_USAGE', message, {hints: ['see --help for the flags and examples']})
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return new DrctlError('DRCTL_INTERNAL', `unexpected error: ${oneLine(message)}`, {
+    cause: error,
+    hints: ['this is a bug in drctl: re-run with DRCTL_DEBUG=1 and report the output'],
+  })
+}
+
+/** Base for commands that change AWS: adds --yes and --dry-run (design.md §3). */
+export abstract class MutatingCommand<T extends typeof Command> extends BaseCommand<T> {
+  static override baseFlags = {
+    ...BaseCommand.baseFlags,
+    yes: Flags.boolean({
+      char: 'y',
+      summary: 'Confirm without prompting (required when there is no terminal).',
+      helpGroup: 'GLOBAL',
+    }),
+    'dry-run': Flags.boolean({
+      summary: 'Print the plan and stop; makes no mutating AWS call.',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+}

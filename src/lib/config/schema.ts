@@ -1,0 +1,217 @@
+import {z} from 'zod'
+
+import {closest} from './suggest.js'
+
+// Shapes of names and identifiers, checked before any AWS call so that typos fail fast and locally.
+export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/
+const ACCOUNT = /^\d{12}$/
+const PARTITION = 'aws(-cn|-us-gov|-iso(-[a-z])?)?'
+const ARC_CLUSTER_ARN = new RegExp(`^arn:${PARTITION}:route53-recovery-control::\\d{12}:cluster/[A-Za-z0-9_-]+$`)
+const ARC_PANEL_ARN = new RegExp(`^arn:${PARTITION}:route53-recovery-control::\\d{12}:controlpanel/[A-Za-z0-9_-]+$`)
+const ARC_CONTROL_ARN = new RegExp(
+  `^arn:${PARTITION}:route53-recovery-control::\\d{12}:controlpanel/[A-Za-z0-9_-]+/routingcontrol/[A-Za-z0-9_-]+$`,
+)
+const ARC_RULE_ARN = new RegExp(
+  `^arn:${PARTITION}:route53-recovery-control::\\d{12}:controlpanel/[A-Za-z0-9_-]+/safetyrule/[A-Za-z0-9_-]+$`,
+)
+const RDS_CLUSTER_ARN = new RegExp(`^arn:${PARTITION}:rds:[a-z0-9-]+:\\d{12}:cluster:[a-zA-Z][a-zA-Z0-9-]*$`)
+/** RDS identifiers: 1–63 letters, digits, hyphens; a letter first; no trailing or double hyphen. */
+export const RDS_IDENTIFIER = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}(?<!-)$/
+const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/
+const STACK_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/
+const TOPOLOGY_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/
+
+const shaped = (pattern: RegExp, what: string) =>
+  z.string().regex(pattern, {error: (issue) => `"${String(issue.input)}" is not ${what}`})
+
+const region = shaped(REGION, 'an AWS Region name (like us-east-1)')
+const rdsIdentifier = shaped(RDS_IDENTIFIER, 'a valid RDS identifier (letters, digits, hyphens; a letter first)').transform(
+  (id) => id.toLowerCase(), // RDS stores identifiers lowercase (runbook-spec §3.2-1)
+)
+const routingControlArn = shaped(ARC_CONTROL_ARN, 'a routing control ARN')
+const safetyRuleArn = shaped(ARC_RULE_ARN, 'a safety rule ARN')
+const profileName = z.string().min(1, {error: 'must not be empty'})
+
+export const KEY_MESSAGE_SEPARATOR = '\n'
+
+/** A strict object: unknown keys are errors, with a "did you mean" when one is close to a known key. */
+function strict<T extends z.ZodRawShape>(shape: T) {
+  const known = Object.keys(shape)
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined
+      // One message per key, in order: the loader splits them into one problem per key.
+      return issue.keys
+        .map((key) => {
+          const suggestion = closest(key, known)
+          return `unknown key${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`
+        })
+        .join(KEY_MESSAGE_SEPARATOR)
+    },
+  })
+}
+
+const safetyRule = strict({
+  arn: safetyRuleArn,
+  name: z.string().optional(),
+  type: z.enum(['ASSERTION', 'GATING']),
+  assertedControls: z.array(routingControlArn).optional(),
+  gatingControls: z.array(routingControlArn).optional(),
+  targetControls: z.array(routingControlArn).optional(),
+  ruleConfig: strict({
+    type: z.enum(['ATLEAST', 'AND', 'OR']),
+    threshold: z.number().int().min(0),
+    inverted: z.boolean().default(false),
+  }),
+  waitPeriodMs: z.number().int().min(0).optional(),
+})
+
+const milliseconds = (fallback: number) => z.number().int().positive().default(fallback)
+
+export const configSchema = strict({
+  version: z.literal(1, {error: 'expected 1 (the only config version so far)'}),
+  name: shaped(TOPOLOGY_NAME, 'a topology name (lowercase letters, digits, hyphens)'),
+  account: z
+    .string({
+      error: (issue) =>
+        typeof issue.input === 'number'
+          ? 'expected a quoted 12-digit string (YAML drops leading zeros from numbers): account: "012345678901"'
+          : undefined,
+    })
+    .regex(ACCOUNT, {error: (issue) => `"${String(issue.input)}" is not a 12-digit AWS account id`})
+    .optional(),
+  regions: z.array(region).min(2, {error: 'a DR topology needs at least 2 Regions'}),
+  profile: z
+    .union([profileName, z.record(z.string(), profileName)], {
+      error: 'expected a profile name, or a map of Region to profile name',
+    })
+    .optional(),
+  aurora: strict({
+    globalClusters: z.array(rdsIdentifier).default([]),
+    replicas: z
+      .array(
+        strict({
+          cluster: z.union([rdsIdentifier, shaped(RDS_CLUSTER_ARN, 'an RDS cluster ARN')], {
+            error: 'expected an RDS cluster identifier or ARN',
+          }),
+          region,
+        }),
+      )
+      .default([]),
+  }).default({globalClusters: [], replicas: []}),
+  dynamodb: strict({
+    tables: z.array(shaped(TABLE_NAME, 'a DynamoDB table name')).default([]),
+  }).default({tables: []}),
+  arc: strict({
+    clusterArn: shaped(ARC_CLUSTER_ARN, 'an ARC cluster ARN'),
+    controlPanelArn: shaped(ARC_PANEL_ARN, 'an ARC control panel ARN').optional(),
+    endpoints: z
+      .array(strict({region, url: z.url({protocol: /^https?$/, error: 'expected an http(s) URL'})}))
+      .default([]),
+    routingControls: z.record(z.string(), z.union([routingControlArn, z.array(routingControlArn).min(1)])),
+    safetyRules: z.array(safetyRule).default([]),
+  }).optional(),
+  fis: strict({
+    region,
+    templateTags: z.record(z.string(), z.string()).default({}),
+  }).optional(),
+  stacks: z.record(z.string(), z.array(shaped(STACK_NAME, 'a CloudFormation stack name'))).default({}),
+  gates: strict({
+    maxReplicationLagMs: z.number().int().min(0).default(5000),
+  }).default({maxReplicationLagMs: 5000}),
+  failover: strict({
+    order: z.enum(['db-first', 'traffic-first']).default('db-first'),
+  }).default({order: 'db-first'}),
+  aws: strict({
+    callTimeoutMs: milliseconds(10_000),
+    connectTimeoutMs: milliseconds(3000),
+    arcEndpointTimeoutMs: milliseconds(2000),
+    maxAttempts: z.number().int().min(1).max(10).default(3),
+    endpoints: strict({
+      rds: z.url().optional(),
+      dynamodb: z.url().optional(),
+      cloudwatch: z.url().optional(),
+      cloudformation: z.url().optional(),
+      sts: z.url().optional(),
+      fis: z.url().optional(),
+      'arc-control': z.url().optional(),
+    }).default({}),
+  }).default({callTimeoutMs: 10_000, connectTimeoutMs: 3000, arcEndpointTimeoutMs: 2000, maxAttempts: 3, endpoints: {}}),
+})
+
+export type DrctlConfig = z.output<typeof configSchema>
+export type SafetyRuleConfig = z.output<typeof safetyRule>
+
+/** The routing control ARNs of each Region, as lists (the config allows one ARN or several per Region). */
+export function routingControlsByRegion(config: DrctlConfig): Record<string, string[]> {
+  if (!config.arc) return {}
+  return Object.fromEntries(
+    Object.entries(config.arc.routingControls).map(([name, arns]) => [name, Array.isArray(arns) ? arns : [arns]]),
+  )
+}
+
+type Path = (string | number)[]
+
+export interface CrossCheckProblem {
+  path: Path
+  message: string
+}
+
+const asRecord = (value: unknown): Record<string, unknown> | undefined =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : [])
+
+/**
+ * Checks that span several keys (duplicates, Regions used but not listed). Runs on the raw document, so that these
+ * problems are reported together with shape errors instead of only after them.
+ */
+export function crossCheck(raw: unknown): CrossCheckProblem[] {
+  const problems: CrossCheckProblem[] = []
+  const root = asRecord(raw) ?? {}
+  const regions = asArray(root.regions).filter((value): value is string => typeof value === 'string')
+  const listed = new Set(regions)
+  const duplicates = (values: unknown[], path: Path, what: string) => {
+    const seen = new Set<string>()
+    values.forEach((value, index) => {
+      if (typeof value !== 'string') return
+      const key = value.toLowerCase()
+      if (seen.has(key)) problems.push({path: [...path, index], message: `duplicate ${what} "${value}"`})
+      seen.add(key)
+    })
+  }
+  const requireListed = (name: unknown, path: Path) => {
+    if (typeof name !== 'string' || !REGION.test(name)) {
+      if (typeof name === 'string') problems.push({path, message: `"${name}" is not an AWS Region name (like us-east-1)`})
+      return
+    }
+    if (listed.has(name)) return
+    const suggestion = closest(name, regions)
+    problems.push({
+      path,
+      message: `Region "${name}" is not listed in regions${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+    })
+  }
+  const keysListed = (value: unknown, path: Path) => {
+    for (const name of Object.keys(asRecord(value) ?? {})) requireListed(name, [...path, name])
+  }
+
+  duplicates(asArray(root.regions), ['regions'], 'Region')
+  keysListed(root.profile, ['profile'])
+  keysListed(root.stacks, ['stacks'])
+  const aurora = asRecord(root.aurora)
+  duplicates(asArray(aurora?.globalClusters), ['aurora', 'globalClusters'], 'global cluster')
+  asArray(aurora?.replicas).forEach((replica, index) =>
+    requireListed(asRecord(replica)?.region, ['aurora', 'replicas', index, 'region']),
+  )
+  duplicates(asArray(asRecord(root.dynamodb)?.tables), ['dynamodb', 'tables'], 'table')
+  const fis = asRecord(root.fis)
+  if (fis && 'region' in fis) requireListed(fis.region, ['fis', 'region'])
+  const arc = asRecord(root.arc)
+  keysListed(arc?.routingControls, ['arc', 'routingControls'])
+  duplicates(
+    asArray(arc?.endpoints).map((endpoint) => asRecord(endpoint)?.url),
+    ['arc', 'endpoints'],
+    'endpoint URL',
+  )
+  return problems
+}

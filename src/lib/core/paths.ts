@@ -1,0 +1,15 @@
+import {homedir} from 'node:os'
+import {join, resolve} from 'node:path'
+
+/** Where drctl keeps state: runs, journals, reports, the sandbox world. `$DRCTL_HOME`, default `~/.drctl`. */
+export function drctlHome(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.DRCTL_HOME ?? join(homedir(), '.drctl'))
+}
+
+export function runsDir(home: string): string {
+  return join(home, 'runs')
+}
+
+export function sandboxDir(home: string): string {
+  return join(home, 'sandbox')
+}

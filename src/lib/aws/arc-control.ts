@@ -118,7 +118,9 @@ export class ArcControlAdapter implements ArcControlPort {
   }
 }
 
-function ruleConfigOf(config: {Type?: string; Threshold?: number; Inverted?: boolean} | undefined): SafetyRule['ruleConfig'] {
+function ruleConfigOf(
+  config: {Type?: string; Threshold?: number; Inverted?: boolean} | undefined,
+): SafetyRule['ruleConfig'] {
   const type = config?.Type === 'AND' || config?.Type === 'OR' ? config.Type : 'ATLEAST'
   return {type, threshold: config?.Threshold ?? 1, inverted: config?.Inverted ?? false}
 }

@@ -124,7 +124,11 @@ export interface RdsPort {
   describeDbCluster(idOrArn: string): Promise<DbCluster | undefined>
   describeDbClusters(): Promise<DbCluster[]>
   describeDbInstances(clusterId: string): Promise<DbInstance[]>
-  describeDbClusterSnapshots(filter: {clusterId?: string; snapshotId?: string; type?: string}): Promise<DbClusterSnapshot[]>
+  describeDbClusterSnapshots(filter: {
+    clusterId?: string
+    snapshotId?: string
+    type?: string
+  }): Promise<DbClusterSnapshot[]>
   switchoverGlobalCluster(globalClusterId: string, targetClusterArn: string): Promise<Mutation>
   failoverGlobalCluster(globalClusterId: string, targetClusterArn: string, allowDataLoss: boolean): Promise<Mutation>
   removeFromGlobalCluster(globalClusterId: string, clusterArn: string): Promise<Mutation>
@@ -224,8 +228,20 @@ export interface ExperimentTemplateSummary {
 
 export interface ExperimentTemplate extends ExperimentTemplateSummary {
   roleArn?: string
-  targets: Record<string, {resourceType: string; resourceArns: string[]; resourceTags: Record<string, string>; selectionMode: string}>
-  actions: Record<string, {actionId: string; description?: string; parameters: Record<string, string>; targets: Record<string, string>; startAfter: string[]}>
+  targets: Record<
+    string,
+    {resourceType: string; resourceArns: string[]; resourceTags: Record<string, string>; selectionMode: string}
+  >
+  actions: Record<
+    string,
+    {
+      actionId: string
+      description?: string
+      parameters: Record<string, string>
+      targets: Record<string, string>
+      startAfter: string[]
+    }
+  >
   stopConditions: {source: string; value?: string}[]
 }
 
@@ -262,7 +278,11 @@ export interface FisPort {
   readonly region: string
   listExperimentTemplates(): Promise<ExperimentTemplateSummary[]>
   getExperimentTemplate(id: string): Promise<ExperimentTemplate | undefined>
-  startExperiment(input: {templateId: string; clientToken: string; tags: Record<string, string>}): Promise<Mutation & {experiment: Experiment}>
+  startExperiment(input: {
+    templateId: string
+    clientToken: string
+    tags: Record<string, string>
+  }): Promise<Mutation & {experiment: Experiment}>
   getExperiment(id: string): Promise<Experiment | undefined>
   listExperiments(): Promise<ExperimentSummary[]>
   stopExperiment(id: string): Promise<Mutation>

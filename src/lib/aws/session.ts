@@ -144,9 +144,7 @@ export class AwsSession implements AwsPorts {
       const config = this.clientConfig('arc-control', ARC_CONTROL_PLANE_REGION)
       config.endpoint ??=
         process.env.AWS_ENDPOINT_URL_ROUTE53_RECOVERY_CONTROL_CONFIG ?? process.env.AWS_ENDPOINT_URL ?? undefined
-      const client = new Route53RecoveryControlConfigClient(
-        config as Route53RecoveryControlConfigClientConfig,
-      )
+      const client = new Route53RecoveryControlConfigClient(config as Route53RecoveryControlConfigClientConfig)
       return new ArcControlAdapter(client, this.caller('arc-control', ARC_CONTROL_PLANE_REGION))
     })
   }
@@ -210,7 +208,8 @@ export class AwsSession implements AwsPorts {
   ): Caller {
     const settings = {timeoutMs, readOnly: this.options.readOnly, observers: this.observers}
     const label = serviceLabels[service]
-    return (operation, mutating, send) => invoke(settings, {service: label, operation, region, endpoint}, mutating, send)
+    return (operation, mutating, send) =>
+      invoke(settings, {service: label, operation, region, endpoint}, mutating, send)
   }
 
   private memo<T>(key: string, create: () => T): T {

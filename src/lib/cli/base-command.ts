@@ -1,19 +1,20 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
-import {AwsSession} from '../aws/session.js'
-import {assertProfilesExist, credentialSource, staticCredentialSource} from '../aws/credentials.js'
 import type {AwsCallObserver} from '../aws/invoke.js'
+import type {AwsSession} from '../aws/session.js'
 import {loadConfig, type LoadedConfig, resolveConfigPath} from '../config/load.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {type Clock, scaledClock, systemClock} from '../core/clock.js'
 import {DrctlError, isDrctlError, oneLine} from '../core/errors.js'
 import {drctlHome} from '../core/paths.js'
-import {type InProcessSandbox, startInProcessSandbox} from '../sandbox/index.js'
-import {createProgressRenderer, progressMode, type ProgressRenderer} from './progress.js'
+import type {InProcessSandbox} from '../sandbox/index.js'
+import {createProgressRenderer, progressMode, type ProgressRenderer, type SpinnerFactory} from './progress.js'
 import {createPrompter, interactiveTerminal, type Prompter} from './prompter.js'
 import {colorEnabled, createStyle, type Style, symbols} from './style.js'
 
-export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
 /** Appended to every command's description: the exit-code table of design.md §3 (lines short enough not to wrap). */
@@ -67,6 +68,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected style!: Style
   private sandbox?: InProcessSandbox
   private renderer?: ProgressRenderer
+  private spinnerFactory?: SpinnerFactory
 
   public override async init(): Promise<void> {
     await super.init()
@@ -74,6 +76,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const {args, flags} = await this.parse(this.ctor as typeof BaseCommand)
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
+    if (progressMode(this.jsonEnabled()) === 'spinner') this.spinnerFactory = (await import('ora')).default
   }
 
   /** Human output on stdout; suppressed with --json (the envelope is the only stdout then). */
@@ -95,6 +98,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       progressMode(this.jsonEnabled()),
       process.stderr,
       createStyle(colorEnabled(process.stderr)),
+      this.spinnerFactory,
     )
     return this.renderer
   }
@@ -109,6 +113,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected async sandboxRuntime(): Promise<InProcessSandbox | undefined> {
     if (!this.flags.sandbox) return undefined
+    // Loaded on demand, like the AWS SDK: commands that need neither start fast.
+    const {startInProcessSandbox} = await import('../sandbox/index.js')
     this.sandbox ??= await startInProcessSandbox({home: this.home()})
     return this.sandbox
   }
@@ -132,6 +138,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     options: {readOnly: boolean; observers?: AwsCallObserver[]; callTimeoutMs?: number},
   ): Promise<AwsSession> {
     const sandbox = await this.sandboxRuntime()
+    const [{AwsSession}, {assertProfilesExist, credentialSource, staticCredentialSource}] = await Promise.all([
+      import('../aws/session.js'),
+      import('../aws/credentials.js'),
+    ])
     const common = {
       userAgent: `drctl/${this.config.version}`,
       connectTimeoutMs: config.aws.connectTimeoutMs,

@@ -1,4 +1,4 @@
-import ora, {type Ora} from 'ora'
+import type {Options as OraOptions, Ora} from 'ora'
 
 import {formatDuration} from '../core/clock.js'
 import type {ProgressEvent, ProgressListener} from '../core/events.js'
@@ -12,6 +12,9 @@ export function progressMode(json: boolean, stream: NodeJS.WriteStream = process
   return stream.isTTY && process.env.TERM !== 'dumb' && !process.env.CI ? 'spinner' : 'plain'
 }
 
+/** `ora` itself, imported by the caller only when a terminal will show it (it costs start-up time). */
+export type SpinnerFactory = (options: OraOptions) => Ora
+
 export interface ProgressRenderer {
   listener: ProgressListener
   /** Stops any spinner (before printing a prompt, a plan or the final output). */
@@ -23,10 +26,11 @@ export function createProgressRenderer(
   mode: ProgressMode,
   stream: NodeJS.WriteStream = process.stderr,
   style: Style = createStyle(false),
+  spinnerFactory?: SpinnerFactory,
 ): ProgressRenderer {
   if (mode === 'silent') return {listener: () => {}, pause: () => {}, stop: () => {}}
-  if (mode === 'plain') return plainRenderer(stream, style)
-  return spinnerRenderer(stream, style)
+  if (mode === 'plain' || !spinnerFactory) return plainRenderer(stream, style)
+  return spinnerRenderer(stream, style, spinnerFactory)
 }
 
 function plainRenderer(stream: NodeJS.WriteStream, style: Style): ProgressRenderer {
@@ -59,13 +63,16 @@ function plainRenderer(stream: NodeJS.WriteStream, style: Style): ProgressRender
   }
 }
 
-function spinnerRenderer(stream: NodeJS.WriteStream, style: Style): ProgressRenderer {
+function spinnerRenderer(stream: NodeJS.WriteStream, style: Style, ora: SpinnerFactory): ProgressRenderer {
   const active = new Map<string, {title: string; at: number; message?: string}>()
   let spinner: Ora | undefined
   let ticker: NodeJS.Timeout | undefined
   const text = () =>
     [...active.values()]
-      .map((task) => `${task.title}${task.message ? ` ${style.dim(`— ${task.message}`)}` : ''} ${style.dim(formatDuration(Date.now() - task.at))}`)
+      .map(
+        (task) =>
+          `${task.title}${task.message ? ` ${style.dim(`— ${task.message}`)}` : ''} ${style.dim(formatDuration(Date.now() - task.at))}`,
+      )
       .join('\n  ')
   const refresh = () => {
     if (active.size === 0) {

@@ -1,5 +1,3 @@
-import inquirer from 'inquirer'
-
 import {DrctlError} from '../core/errors.js'
 
 /** Every question drctl asks goes through this port; library code receives it, tests pass a scripted fake. */
@@ -32,13 +30,15 @@ export function interactiveTerminal(json: boolean): boolean {
  * with exit 4 and says which flag to pass (inquirer would otherwise wait forever on a closed stdin).
  */
 export function createPrompter(options: PrompterOptions): Prompter {
-  const prompt = inquirer.createPromptModule({output: process.stderr})
   const required = (what: string, flag = options.yesHint ?? '--yes') =>
     new DrctlError('DRCTL_CONFIRMATION_REQUIRED', `${what} needs confirmation, and there is no terminal to ask on`, {
       hints: [`re-run with ${flag} to confirm non-interactively`],
     })
   const ask = async <T>(question: Record<string, unknown>): Promise<T> => {
     try {
+      // inquirer loads on first use: most runs never ask anything.
+      const {default: inquirer} = await import('inquirer')
+      const prompt = inquirer.createPromptModule({output: process.stderr})
       const answers = (await prompt([{name: 'answer', ...question}] as never)) as {answer: T}
       return answers.answer
     } catch (error) {
@@ -60,7 +60,10 @@ export function createPrompter(options: PrompterOptions): Prompter {
       if (!options.interactive) throw required('this change', typedOptions.yesFlagHint)
       const answer = await ask<string>({type: 'input', message: `${message}\n  Type ${expected} to confirm:`})
       if (answer.trim() !== expected) {
-        throw new DrctlError('DRCTL_CONFIRMATION_DECLINED', `confirmation did not match "${expected}"; nothing was changed`)
+        throw new DrctlError(
+          'DRCTL_CONFIRMATION_DECLINED',
+          `confirmation did not match "${expected}"; nothing was changed`,
+        )
       }
     },
     async select(message, choices) {

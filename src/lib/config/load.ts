@@ -82,7 +82,9 @@ function invalid(source: string, problems: ConfigProblem[], what = 'is invalid')
     'DRCTL_CONFIG_INVALID',
     `${source} ${what} (${count})${problems.length === 1 && first ? `: ${first.path}: ${first.message}` : ''}`,
     {
-      hints: ['fix the listed problems; `drctl config validate` re-checks the file; docs/drctl.example.yaml is annotated'],
+      hints: [
+        'fix the listed problems; `drctl config validate` re-checks the file; docs/drctl.example.yaml is annotated',
+      ],
       details: {problems},
     },
   )
@@ -101,9 +103,7 @@ function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
 
 export function formatPath(path: readonly PropertyKey[]): string {
   return path
-    .map((part, index) =>
-      typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`,
-    )
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`))
     .join('')
 }
 

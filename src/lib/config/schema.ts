@@ -25,7 +25,10 @@ const shaped = (pattern: RegExp, what: string) =>
   z.string().regex(pattern, {error: (issue) => `"${String(issue.input)}" is not ${what}`})
 
 const region = shaped(REGION, 'an AWS Region name (like us-east-1)')
-const rdsIdentifier = shaped(RDS_IDENTIFIER, 'a valid RDS identifier (letters, digits, hyphens; a letter first)').transform(
+const rdsIdentifier = shaped(
+  RDS_IDENTIFIER,
+  'a valid RDS identifier (letters, digits, hyphens; a letter first)',
+).transform(
   (id) => id.toLowerCase(), // RDS stores identifiers lowercase (runbook-spec §3.2-1)
 )
 const routingControlArn = shaped(ARC_CONTROL_ARN, 'a routing control ARN')
@@ -136,7 +139,13 @@ export const configSchema = strict({
       fis: z.url().optional(),
       'arc-control': z.url().optional(),
     }).default({}),
-  }).default({callTimeoutMs: 10_000, connectTimeoutMs: 3000, arcEndpointTimeoutMs: 2000, maxAttempts: 3, endpoints: {}}),
+  }).default({
+    callTimeoutMs: 10_000,
+    connectTimeoutMs: 3000,
+    arcEndpointTimeoutMs: 2000,
+    maxAttempts: 3,
+    endpoints: {},
+  }),
 })
 
 export type DrctlConfig = z.output<typeof configSchema>
@@ -181,7 +190,8 @@ export function crossCheck(raw: unknown): CrossCheckProblem[] {
   }
   const requireListed = (name: unknown, path: Path) => {
     if (typeof name !== 'string' || !REGION.test(name)) {
-      if (typeof name === 'string') problems.push({path, message: `"${name}" is not an AWS Region name (like us-east-1)`})
+      if (typeof name === 'string')
+        problems.push({path, message: `"${name}" is not an AWS Region name (like us-east-1)`})
       return
     }
     if (listed.has(name)) return

@@ -20,7 +20,8 @@ export function editDistance(a: string, b: string): number {
 /** The closest candidate within a typo's reach, if any. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1
+  // Close enough to be a typo: two edits, or a quarter of a long word.
+  let bestDistance = Math.max(2, Math.floor(word.length / 4)) + 1
   for (const candidate of candidates) {
     const distance = editDistance(word, candidate)
     if (distance < bestDistance) {

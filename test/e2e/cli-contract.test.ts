@@ -1,0 +1,171 @@
+import {createServer, type Server} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {parseEnvelope, repoRoot, runCli, startCli, tempHome} from '../helpers/cli.js'
+
+const {home, cleanup} = tempHome()
+let sts: Server
+let stsUrl: string
+let stsCalls = 0
+
+beforeAll(async () => {
+  sts = createServer((request, response) => {
+    stsCalls++
+    request.resume()
+    response.writeHead(200, {'content-type': 'text/xml'})
+    response.end(
+      '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
+        '<Arn>arn:aws:sts::999999999999:assumed-role/ops/me</Arn><UserId>AROA:me</UserId><Account>999999999999</Account>' +
+        '</GetCallerIdentityResult></GetCallerIdentityResponse>',
+    )
+  })
+  await new Promise<void>((resolve) => sts.listen(0, '127.0.0.1', resolve))
+  stsUrl = `http://127.0.0.1:${(sts.address() as AddressInfo).port}`
+})
+
+afterAll(async () => {
+  await new Promise((resolve) => sts.close(resolve))
+  cleanup()
+})
+
+const awsEnv = {AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 'secret'}
+
+function writeConfig(name: string, extra: string): string {
+  const path = join(home, name)
+  writeFileSync(path, `version: 1\nname: retail\nregions: [us-east-1, us-west-2]\n${extra}`)
+  return path
+}
+
+describe('bin/run.js', () => {
+  it('prints its version', () => {
+    const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version
+    const result = runCli(['--version'], {home})
+    expect(result.status).toBe(0)
+    expect(result.stdout).toContain(`drctl/${version}`)
+  })
+
+  it('lists every command with a summary in --help', () => {
+    const result = runCli(['--help'], {home})
+    expect(result.status).toBe(0)
+    expect(result.stdout).toMatch(/whoami\s+Show the AWS identity/)
+    expect(result.stdout).toMatch(/config\s+Validate and inspect drctl.yaml/)
+    const topic = runCli(['config', '--help'], {home})
+    expect(topic.stdout).toMatch(/config validate\s+Check drctl.yaml/)
+  })
+
+  it('shows examples and exit codes in command help', () => {
+    const result = runCli(['config', 'validate', '--help'], {home})
+    expect(result.stdout).toContain('EXAMPLES')
+    expect(result.stdout).toContain('$ drctl config validate --json')
+    expect(result.stdout).toContain('130  interrupted (Ctrl-C); resumable')
+  })
+})
+
+describe('config validate', () => {
+  it('exits 0 with a JSON envelope for a valid file', () => {
+    const path = join(repoRoot, 'docs', 'drctl.example.yaml')
+    const result = runCli(['config', 'validate', '--config', path, '--json'], {home})
+    expect(result.status).toBe(0)
+    expect(result.stderr).toBe('')
+    expect(parseEnvelope(result.stdout)).toEqual({
+      status: 'ok',
+      result: expect.objectContaining({path, valid: true}),
+      warnings: [],
+    })
+  })
+
+  it('exits 2 and lists every problem in both modes', () => {
+    const path = writeConfig('bad.yaml', 'aurora: {globalClusters: [ok, 7]}\nstackz: {}\n')
+    const human = runCli(['config', 'validate', '-c', path], {home})
+    expect(human.status).toBe(2)
+    expect(human.stdout).toBe('')
+    expect(human.stderr).toContain('DRCTL_CONFIG_INVALID')
+    expect(human.stderr).toContain('aurora.globalClusters[1]: expected a string, got number 7')
+    expect(human.stderr).toContain('stackz: unknown key (did you mean "stacks"?)')
+
+    const json = runCli(['config', 'validate', '-c', path, '--json'], {home})
+    expect(json.status).toBe(2)
+    const envelope = parseEnvelope(json.stdout)
+    expect(envelope.status).toBe('error')
+    expect(envelope.error).toMatchObject({code: 'DRCTL_CONFIG_INVALID', exit: 2})
+    expect(envelope.error.details.problems).toHaveLength(2)
+  })
+
+  it('uses $DRCTL_CONFIG, and says clearly when no file is found', () => {
+    const path = writeConfig('env.yaml', '')
+    expect(runCli(['config', 'validate'], {home, env: {DRCTL_CONFIG: path}}).status).toBe(0)
+    const missing = runCli(['config', 'validate'], {home})
+    expect(missing.status).toBe(2)
+    expect(missing.stderr.split('\n')[0]).toMatch(
+      /^✖ Error: config file not found: .*drctl.yaml \[DRCTL_CONFIG_NOT_FOUND\]$/,
+    )
+    expect(missing.stderr).toContain('Hint:')
+  })
+})
+
+describe('usage errors', () => {
+  it('exit 2 for an unknown flag in human and JSON mode', () => {
+    const human = runCli(['config', 'validate', '--bogus'], {home})
+    expect(human.status).toBe(2)
+    expect(human.stderr).toContain('Nonexistent flag: --bogus')
+    const json = runCli(['config', 'validate', '--bogus', '--json'], {home})
+    expect(json.status).toBe(2)
+    expect(parseEnvelope(json.stdout).error).toMatchObject({code: 'DRCTL_USAGE', exit: 2})
+  })
+
+  it('an unknown command exits 127 (plugin-not-found)', () => {
+    expect(runCli(['frobnicate'], {home}).status).toBe(127)
+  })
+})
+
+describe('whoami', () => {
+  it('prints the caller and fails with exit 3 when the pinned account differs', async () => {
+    const path = writeConfig('pinned.yaml', `account: "111122223333"\naws: {endpoints: {sts: "${stsUrl}"}}\n`)
+    const human = await startCli(['whoami', '-c', path], {home, env: awsEnv}).done
+    expect(human.status).toBe(3)
+    expect(human.stdout).toContain('arn:aws:sts::999999999999:assumed-role/ops/me')
+    expect(human.stderr).toContain('DRCTL_ACCOUNT_MISMATCH')
+    const json = await startCli(['whoami', '-c', path, '--json'], {home, env: awsEnv}).done
+    expect(json.status).toBe(3)
+    expect(parseEnvelope(json.stdout).error).toMatchObject({code: 'DRCTL_ACCOUNT_MISMATCH', exit: 3})
+  })
+
+  it('succeeds when the account matches', async () => {
+    const path = writeConfig('ok.yaml', `account: "999999999999"\naws: {endpoints: {sts: "${stsUrl}"}}\n`)
+    const json = await startCli(['whoami', '-c', path, '--json'], {home, env: awsEnv}).done
+    expect(json.status).toBe(0)
+    expect(parseEnvelope(json.stdout).result).toMatchObject({account: '999999999999', region: 'us-east-1'})
+  })
+
+  it('a runtime AWS failure exits 5 in both modes', async () => {
+    const path = writeConfig('dead.yaml', 'aws: {endpoints: {sts: "http://127.0.0.1:9"}, maxAttempts: 1}\n')
+    const human = await startCli(['whoami', '-c', path], {home, env: awsEnv}).done
+    expect(human.status).toBe(5)
+    expect(human.stderr).toMatch(/STS GetCallerIdentity in us-east-1 failed: .* unreachable/)
+    const json = await startCli(['whoami', '-c', path, '--json'], {home, env: awsEnv}).done
+    expect(json.status).toBe(5)
+    expect(parseEnvelope(json.stdout).error.code).toBe('DRCTL_AWS_UNREACHABLE')
+  })
+
+  it('rejects a profile that does not exist before any AWS call', async () => {
+    const path = writeConfig('profile.yaml', `aws: {endpoints: {sts: "${stsUrl}"}}\n`)
+    const before = stsCalls
+    const result = await startCli(['whoami', '-c', path, '--profile', 'nope', '--json'], {home}).done
+    expect(result.status).toBe(2)
+    expect(parseEnvelope(result.stdout).error.code).toBe('DRCTL_PROFILE_NOT_FOUND')
+    expect(stsCalls).toBe(before)
+  })
+
+  it('never prints a credential', async () => {
+    const path = writeConfig('secret.yaml', `aws: {endpoints: {sts: "${stsUrl}"}}\n`)
+    const result = await startCli(['whoami', '-c', path, '--json'], {
+      home,
+      env: {AWS_ACCESS_KEY_ID: 'AKIASECRETKEYID00000', AWS_SECRET_ACCESS_KEY: 'very-secret-value'},
+    }).done
+    expect(result.stdout + result.stderr).not.toMatch(/AKIASECRETKEYID00000|very-secret-value/)
+  })
+})

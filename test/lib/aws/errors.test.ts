@@ -1,0 +1,54 @@
+import {describe, expect, it} from 'vitest'
+
+import {AwsCallError, classifyAwsError, isTransient} from '../../../src/lib/aws/errors.js'
+
+describe('AWS error classification', () => {
+  it.each([
+    [{name: 'AccessDeniedException', $metadata: {httpStatusCode: 403}}, 'access-denied'],
+    [{name: 'ExpiredToken'}, 'access-denied'],
+    [{name: 'Throttling', $metadata: {httpStatusCode: 400}}, 'throttling'],
+    [{name: 'ThrottlingException', $metadata: {httpStatusCode: 429}}, 'throttling'],
+    [{name: 'DBClusterNotFoundFault', $metadata: {httpStatusCode: 404}}, 'not-found'],
+    [{name: 'GlobalClusterNotFoundFault'}, 'not-found'],
+    [{name: 'InvalidGlobalClusterStateFault'}, 'invalid-state'],
+    [{name: 'ResourceInUseException'}, 'invalid-state'],
+    [{name: 'InvalidParameterValue'}, 'validation'],
+    [{name: 'EndpointTemporarilyUnavailableException', $metadata: {httpStatusCode: 503}}, 'server'],
+    [Object.assign(new Error('connect ECONNREFUSED'), {code: 'ECONNREFUSED'}), 'network'],
+    [Object.assign(new Error('socket hang up'), {code: 'ECONNRESET'}), 'network'],
+    [Object.assign(new Error('late'), {name: 'TimeoutError'}), 'timeout'],
+    [{name: 'CredentialsProviderError'}, 'credentials'],
+  ])('%o is %s', (error, kind) => {
+    expect(classifyAwsError(error)).toBe(kind)
+  })
+
+  it('only transient failures are worth another endpoint', () => {
+    expect(['throttling', 'server', 'network', 'timeout'].every((kind) => isTransient(kind as never))).toBe(true)
+    expect(
+      ['access-denied', 'not-found', 'invalid-state', 'validation'].some((kind) => isTransient(kind as never)),
+    ).toBe(false)
+  })
+
+  it('says which call failed, where, and with AWS’s own reason', () => {
+    const error = new AwsCallError(
+      {service: 'RDS', operation: 'SwitchoverGlobalCluster', region: 'us-east-1'},
+      {
+        name: 'InvalidGlobalClusterStateFault',
+        message: 'Global cluster is\n not available',
+        $metadata: {httpStatusCode: 400, requestId: 'r-1'},
+      },
+    )
+    expect(error.message).toBe(
+      'RDS SwitchoverGlobalCluster in us-east-1 failed: InvalidGlobalClusterStateFault: Global cluster is not available',
+    )
+    expect(error).toMatchObject({code: 'DRCTL_AWS_INVALID_STATE', exit: 5, requestId: 'r-1', httpStatus: 400})
+  })
+
+  it('hints at the IAM action when access is denied', () => {
+    const error = new AwsCallError(
+      {service: 'ARC cluster', operation: 'UpdateRoutingControlStates', region: 'eu-west-1'},
+      {name: 'AccessDeniedException', message: 'no'},
+    )
+    expect(error.hints[0]).toContain('route53-recovery-cluster:UpdateRoutingControlStates')
+  })
+})

@@ -1,0 +1,146 @@
+import type {
+  ArcEndpoint,
+  CallerIdentity,
+  EndpointAttempt,
+  ExperimentSummary,
+  FailoverState,
+  RoutingControlStateValue,
+} from '../aws/ports.js'
+import type {SafetyRuleConfig} from '../config/schema.js'
+
+/** Why something could not be read: drctl says "unknown", it never guesses. */
+export interface Unreadable {
+  kind: string
+  message: string
+}
+
+export interface RegionReachability {
+  region: string
+  reachable: boolean
+  /** The first network or timeout failure seen in this Region. */
+  error?: string
+}
+
+export interface InstanceView {
+  id: string
+  status: string
+  isWriter: boolean
+  instanceClass: string
+}
+
+export interface LagReading {
+  ms: number
+  metric: 'AuroraGlobalDBRPOLag' | 'AuroraGlobalDBReplicationLag' | 'ReplicationLatency'
+  at: string
+}
+
+export interface AuroraMemberView {
+  region: string
+  clusterId: string
+  clusterArn: string
+  role: 'writer' | 'secondary'
+  synchronizationStatus?: string
+  writeForwarding?: string
+  clusterStatus?: string
+  engineVersion?: string
+  deletionProtection?: boolean
+  instances: InstanceView[]
+  /** Secondaries only; absent when CloudWatch has no recent datapoint (unknown, never 0). */
+  lag?: LagReading
+  /** The member's Region was not called (excluded), or its cluster could not be read. */
+  unreadable?: Unreadable
+}
+
+export interface AuroraGlobalView {
+  id: string
+  found: boolean
+  unreadable?: Unreadable
+  arn?: string
+  status?: string
+  engine?: string
+  engineVersion?: string
+  endpoint?: string
+  deletionProtection?: boolean
+  failoverState?: FailoverState
+  writerRegion?: string
+  members: AuroraMemberView[]
+}
+
+export interface BinlogReplicaView {
+  clusterId: string
+  region: string
+  found: boolean
+  status?: string
+  replicationSourceArn?: string
+  instances: InstanceView[]
+  unreadable?: Unreadable
+}
+
+export interface TableReplicaView {
+  region: string
+  status: string
+}
+
+export interface TableView {
+  name: string
+  found: boolean
+  replicas: TableReplicaView[]
+  deletionProtection?: boolean
+  /** Source Region → receiving Region → ReplicationLatency. */
+  latency: {from: string; to: string; reading?: LagReading}[]
+  unreadable?: Unreadable
+}
+
+export interface RoutingControlView {
+  arn: string
+  name: string
+  region: string
+  state?: RoutingControlStateValue
+}
+
+export interface RoutingView {
+  controls: RoutingControlView[]
+  safetyRules: SafetyRuleConfig[]
+  endpoint?: ArcEndpoint
+  attempts: EndpointAttempt[]
+  endpointsCached: boolean
+  unreadable?: Unreadable
+}
+
+export interface ExperimentView extends ExperimentSummary {
+  region: string
+}
+
+export interface ChaosView {
+  running: ExperimentView[]
+  unreadable: {region: string; reason: Unreadable}[]
+}
+
+export interface StackView {
+  region: string
+  name: string
+  found: boolean
+  status?: string
+  statusReason?: string
+  unreadable?: Unreadable
+}
+
+/** Everything drctl knows about the live state of a topology at one moment. */
+export interface Topology {
+  name: string
+  observedAt: string
+  durationMs: number
+  identity?: CallerIdentity
+  identityError?: Unreadable
+  pinnedAccount?: string
+  regions: RegionReachability[]
+  /** Regions that were deliberately not called (an unplanned failover never calls the failed Region). */
+  excludedRegions: string[]
+  aurora: AuroraGlobalView[]
+  replicas: BinlogReplicaView[]
+  dynamodb: TableView[]
+  routing?: RoutingView
+  chaos?: ChaosView
+  stacks: StackView[]
+  warnings: string[]
+}

@@ -1,0 +1,129 @@
+import {describe, expect, it} from 'vitest'
+
+import {observe} from '../../../src/lib/topology/observe.js'
+import {FakeAws, metricKey} from '../../fakes/aws.js'
+import {twoRegionState} from '../../fakes/state.js'
+import {testConfig} from '../../fakes/topology.js'
+
+describe('observe', () => {
+  it('reads every part of a healthy topology', async () => {
+    const topology = await observe(testConfig(), new FakeAws(twoRegionState()))
+    expect(topology.identity?.account).toBe('111122223333')
+    expect(topology.regions.every((region) => region.reachable)).toBe(true)
+    const [orders] = topology.aurora
+    expect(orders).toMatchObject({id: 'orders-global', found: true, status: 'available', writerRegion: 'us-east-1'})
+    expect(orders?.members.map((member) => [member.region, member.role, member.clusterStatus])).toEqual([
+      ['us-east-1', 'writer', 'available'],
+      ['us-west-2', 'secondary', 'available'],
+    ])
+    expect(orders?.members[0]?.instances.map((instance) => [instance.id, instance.isWriter])).toEqual([
+      ['orders-use1-a', true],
+      ['orders-use1-b', false],
+    ])
+    expect(orders?.members[1]?.lag).toEqual({ms: 250, metric: 'AuroraGlobalDBRPOLag', at: '2026-11-22T00:00:00.000Z'})
+    expect(topology.dynamodb[0]?.replicas).toEqual([
+      {region: 'us-east-1', status: 'ACTIVE'},
+      {region: 'us-west-2', status: 'ACTIVE'},
+    ])
+    expect(topology.dynamodb[0]?.latency.map((entry) => [entry.from, entry.to, entry.reading?.ms])).toEqual([
+      ['us-east-1', 'us-west-2', 900],
+      ['us-west-2', 'us-east-1', 700],
+    ])
+    expect(topology.routing?.controls.map((control) => [control.name, control.region, control.state])).toEqual([
+      ['retail-us-east-1', 'us-east-1', 'On'],
+      ['retail-us-west-2', 'us-west-2', 'Off'],
+    ])
+    expect(topology.stacks.map((stack) => stack.status)).toEqual(['UPDATE_COMPLETE', 'CREATE_COMPLETE'])
+    expect(topology.chaos?.running).toEqual([])
+  })
+
+  it('reads lag only in the secondary’s own Region, falling back from RPO lag to replication lag', async () => {
+    const state = twoRegionState()
+    state.metrics['us-west-2'] = {
+      [metricKey('AuroraGlobalDBReplicationLag', {DBClusterIdentifier: 'orders-usw2', SourceRegion: 'us-east-1'})]: {
+        value: 1200,
+        timestamp: 'x',
+      },
+    }
+    const aws = new FakeAws(state)
+    const topology = await observe(testConfig(), aws)
+    expect(topology.aurora[0]?.members[1]?.lag).toMatchObject({ms: 1200, metric: 'AuroraGlobalDBReplicationLag'})
+    const auroraQueries = aws.calls.filter(
+      (call) => call.operation === 'GetMetricData' && JSON.stringify(call.args).includes('AuroraGlobalDB'),
+    )
+    expect(auroraQueries.map((call) => call.region)).toEqual(['us-west-2'])
+  })
+
+  it('leaves the lag unknown when CloudWatch has no datapoint (never 0)', async () => {
+    const state = twoRegionState()
+    state.metrics = {}
+    const topology = await observe(testConfig(), new FakeAws(state))
+    expect(topology.aurora[0]?.members[1]?.lag).toBeUndefined()
+    expect(topology.dynamodb[0]?.latency.every((entry) => entry.reading === undefined)).toBe(true)
+  })
+
+  it('reports an unreachable Region and still shows everything else', async () => {
+    const aws = new FakeAws(twoRegionState())
+    aws.fail('*', 'us-east-1', {kind: 'timeout'})
+    const topology = await observe(testConfig(), aws)
+    expect(topology.regions).toEqual([
+      {region: 'us-east-1', reachable: false, error: expect.stringContaining('unreachable')},
+      {region: 'us-west-2', reachable: true},
+    ])
+    expect(topology.identity?.account).toBe('111122223333')
+    const [orders] = topology.aurora
+    expect(orders?.found).toBe(true)
+    expect(orders?.members[0]?.unreadable?.kind).toBe('timeout')
+    expect(orders?.members[1]?.clusterStatus).toBe('available')
+    expect(topology.dynamodb[0]?.replicas).toEqual([
+      {region: 'us-east-1', status: 'ACTIVE'},
+      {region: 'us-west-2', status: 'ACTIVE'},
+    ])
+    expect(topology.stacks[0]?.unreadable?.kind).toBe('timeout')
+    expect(topology.routing?.controls[0]?.state).toBe('On')
+  })
+
+  it('calls no excluded Region at all', async () => {
+    const aws = new FakeAws(twoRegionState())
+    const topology = await observe(testConfig(), aws, {regions: ['us-west-2'], arcAvoidRegions: ['us-east-1']})
+    expect(aws.calls.filter((call) => call.region === 'us-east-1')).toEqual([])
+    expect(topology.excludedRegions).toEqual(['us-east-1'])
+    expect(topology.aurora[0]?.members[0]?.unreadable?.kind).toBe('excluded')
+    expect(topology.aurora[0]?.members[1]?.lag?.ms).toBe(250)
+  })
+
+  it('marks a global cluster that does not exist, and a missing stack', async () => {
+    const state = twoRegionState()
+    state.globals = []
+    state.stacks = []
+    const topology = await observe(testConfig(), new FakeAws(state))
+    expect(topology.aurora[0]).toMatchObject({id: 'orders-global', found: false})
+    expect(topology.stacks[0]).toMatchObject({found: false})
+  })
+
+  it('fetches ARC endpoints from the control plane, with a warning, when none are cached', async () => {
+    const config = testConfig()
+    config.arc!.endpoints = []
+    const aws = new FakeAws(twoRegionState())
+    const topology = await observe(config, aws)
+    expect(aws.calls.some((call) => call.operation === 'DescribeCluster' && call.region === 'us-west-2')).toBe(true)
+    expect(topology.warnings[0]).toContain('routing endpoints --save')
+    expect(topology.routing?.controls[0]?.state).toBe('On')
+  })
+
+  it('shows running FIS experiments', async () => {
+    const state = twoRegionState()
+    state.experiments = [
+      {id: 'EXP1', templateId: 'EXT1', status: 'running', actions: [], tags: {}, region: 'us-east-1'},
+      {id: 'EXP0', templateId: 'EXT1', status: 'completed', actions: [], tags: {}, region: 'us-east-1'},
+    ]
+    const topology = await observe(testConfig(), new FakeAws(state))
+    expect(topology.chaos?.running.map((experiment) => experiment.id)).toEqual(['EXP1'])
+  })
+
+  it('reads only the requested parts', async () => {
+    const aws = new FakeAws(twoRegionState())
+    await observe(testConfig(), aws, {parts: ['aurora']})
+    expect(new Set(aws.calls.map((call) => call.service))).toEqual(new Set(['RDS', 'CloudWatch']))
+  })
+})

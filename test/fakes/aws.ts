@@ -1,4 +1,5 @@
 import {AwsCallError} from '../../src/lib/aws/errors.js'
+import type {AwsCallObserver} from '../../src/lib/aws/invoke.js'
 import type {
   Answered,
   ArcDataPort,
@@ -61,6 +62,7 @@ export const metricKey = (metric: string, dimensions: Record<string, string>) =>
  */
 export class FakeAws implements AwsPorts {
   readonly calls: FakeCall[] = []
+  readonly observers: AwsCallObserver[] = []
   private readonly failures = new Map<string, Failure>()
   private requestCounter = 0
 
@@ -98,9 +100,22 @@ export class FakeAws implements AwsPorts {
                     message: failure.message ?? 'invalid state',
                     $metadata: {httpStatusCode: 400},
                   }
-      throw new AwsCallError({service, operation, region}, cause, 1000)
+      const error = new AwsCallError({service, operation, region}, cause, 1000)
+      for (const observer of this.observers) {
+        observer({
+          service,
+          operation,
+          region,
+          mutating,
+          durationMs: 0,
+          error: {code: error.awsCode, message: error.awsMessage},
+        })
+      }
+      throw error
     }
-    return {requestId: `req-${++this.requestCounter}`}
+    const requestId = `req-${++this.requestCounter}`
+    for (const observer of this.observers) observer({service, operation, region, mutating, requestId, durationMs: 0})
+    return {requestId}
   }
 
   sts(region: string) {
@@ -114,38 +129,37 @@ export class FakeAws implements AwsPorts {
 
   rds(region: string) {
     const state = this.state
-    const self = this
     const mutate = (operation: string, args: unknown[], apply: () => void = () => {}) => {
-      const result = self.record('RDS', region, operation, true, args)
+      const result = this.record('RDS', region, operation, true, args)
       apply()
       return Promise.resolve(result)
     }
     return {
       region,
-      async describeGlobalClusters() {
-        self.record('RDS', region, 'DescribeGlobalClusters', false, [])
+      describeGlobalClusters: async () => {
+        this.record('RDS', region, 'DescribeGlobalClusters', false, [])
         return structuredClone(state.globals)
       },
-      async describeGlobalCluster(id: string) {
-        self.record('RDS', region, 'DescribeGlobalClusters', false, [id])
+      describeGlobalCluster: async (id: string) => {
+        this.record('RDS', region, 'DescribeGlobalClusters', false, [id])
         return structuredClone(state.globals.find((g) => g.id === id.toLowerCase()))
       },
-      async describeDbCluster(idOrArn: string) {
-        self.record('RDS', region, 'DescribeDBClusters', false, [idOrArn])
+      describeDbCluster: async (idOrArn: string) => {
+        this.record('RDS', region, 'DescribeDBClusters', false, [idOrArn])
         return structuredClone(
           state.clusters.find((c) => c.region === region && (c.id === idOrArn || c.arn === idOrArn)),
         )
       },
-      async describeDbClusters() {
-        self.record('RDS', region, 'DescribeDBClusters', false, [])
+      describeDbClusters: async () => {
+        this.record('RDS', region, 'DescribeDBClusters', false, [])
         return structuredClone(state.clusters.filter((c) => c.region === region))
       },
-      async describeDbInstances(clusterId: string) {
-        self.record('RDS', region, 'DescribeDBInstances', false, [clusterId])
+      describeDbInstances: async (clusterId: string) => {
+        this.record('RDS', region, 'DescribeDBInstances', false, [clusterId])
         return structuredClone(state.instances.filter((i) => i.region === region && i.clusterId === clusterId))
       },
-      async describeDbClusterSnapshots(filter: {clusterId?: string; snapshotId?: string}) {
-        self.record('RDS', region, 'DescribeDBClusterSnapshots', false, [filter])
+      describeDbClusterSnapshots: async (filter: {clusterId?: string; snapshotId?: string}) => {
+        this.record('RDS', region, 'DescribeDBClusterSnapshots', false, [filter])
         return structuredClone(
           state.snapshots.filter(
             (s) =>
@@ -175,33 +189,31 @@ export class FakeAws implements AwsPorts {
   }
 
   dynamodb(region: string) {
-    const self = this
     return {
       region,
-      async describeTable(name: string) {
-        self.record('DynamoDB', region, 'DescribeTable', false, [name])
-        const table = self.state.tables.find((t) => t.name === name && t.region === region)
+      describeTable: async (name: string) => {
+        this.record('DynamoDB', region, 'DescribeTable', false, [name])
+        const table = this.state.tables.find((t) => t.name === name && t.region === region)
         return structuredClone(table)
       },
       addReplica: async (table: string, target: string) =>
-        self.record('DynamoDB', region, 'UpdateTable', true, [table, {create: target}]),
+        this.record('DynamoDB', region, 'UpdateTable', true, [table, {create: target}]),
       removeReplica: async (table: string, target: string) =>
-        self.record('DynamoDB', region, 'UpdateTable', true, [table, {delete: target}]),
+        this.record('DynamoDB', region, 'UpdateTable', true, [table, {delete: target}]),
       setDeletionProtection: async (table: string, enabled: boolean) =>
-        self.record('DynamoDB', region, 'UpdateTable', true, [table, {enabled}]),
-      deleteTable: async (table: string) => self.record('DynamoDB', region, 'DeleteTable', true, [table]),
+        this.record('DynamoDB', region, 'UpdateTable', true, [table, {enabled}]),
+      deleteTable: async (table: string) => this.record('DynamoDB', region, 'DeleteTable', true, [table]),
     }
   }
 
   cloudwatch(region: string) {
-    const self = this
     return {
       region,
-      async latest(queries: {id: string; metric: string; dimensions: Record<string, string>}[]) {
-        self.record('CloudWatch', region, 'GetMetricData', false, [queries])
+      latest: async (queries: {id: string; metric: string; dimensions: Record<string, string>}[]) => {
+        this.record('CloudWatch', region, 'GetMetricData', false, [queries])
         const points: Record<string, MetricPoint> = {}
         for (const query of queries) {
-          const point = self.state.metrics[region]?.[metricKey(query.metric, query.dimensions)]
+          const point = this.state.metrics[region]?.[metricKey(query.metric, query.dimensions)]
           if (point) points[query.id] = point
         }
         return points
@@ -210,101 +222,99 @@ export class FakeAws implements AwsPorts {
   }
 
   cloudformation(region: string) {
-    const self = this
     return {
       region,
-      async describeStack(name: string) {
-        self.record('CloudFormation', region, 'DescribeStacks', false, [name])
-        return structuredClone(self.state.stacks.find((s) => s.region === region && s.name === name))
+      describeStack: async (name: string) => {
+        this.record('CloudFormation', region, 'DescribeStacks', false, [name])
+        return structuredClone(this.state.stacks.find((s) => s.region === region && s.name === name))
       },
-      async failedResources(name: string) {
-        self.record('CloudFormation', region, 'DescribeStackResources', false, [name])
+      failedResources: async (name: string) => {
+        this.record('CloudFormation', region, 'DescribeStackResources', false, [name])
         return []
       },
-      deleteStack: async (name: string) => self.record('CloudFormation', region, 'DeleteStack', true, [name]),
+      deleteStack: async (name: string) => this.record('CloudFormation', region, 'DeleteStack', true, [name]),
     }
   }
 
   fis(region: string) {
-    const self = this
     return {
       region,
-      async listExperimentTemplates() {
-        self.record('FIS', region, 'ListExperimentTemplates', false, [])
-        return self.state.templates
+      listExperimentTemplates: async () => {
+        this.record('FIS', region, 'ListExperimentTemplates', false, [])
+        return this.state.templates
           .filter((t) => t.region === region)
           .map(({id, description, tags}) => ({id, description, tags}))
       },
-      async getExperimentTemplate(id: string) {
-        self.record('FIS', region, 'GetExperimentTemplate', false, [id])
-        return structuredClone(self.state.templates.find((t) => t.region === region && t.id === id))
+      getExperimentTemplate: async (id: string) => {
+        this.record('FIS', region, 'GetExperimentTemplate', false, [id])
+        return structuredClone(this.state.templates.find((t) => t.region === region && t.id === id))
       },
-      async startExperiment(input: {templateId: string; clientToken: string; tags: Record<string, string>}) {
-        const result = self.record('FIS', region, 'StartExperiment', true, [input])
+      startExperiment: async (input: {templateId: string; clientToken: string; tags: Record<string, string>}) => {
+        const result = this.record('FIS', region, 'StartExperiment', true, [input])
         const experiment: Experiment & {region: string} = {
-          id: `EXP${self.calls.length}`,
+          id: `EXP${this.calls.length}`,
           templateId: input.templateId,
           status: 'initiating',
           actions: [],
           tags: input.tags,
           region,
         }
-        self.state.experiments.push(experiment)
+        this.state.experiments.push(experiment)
         return {...result, experiment}
       },
-      async getExperiment(id: string) {
-        self.record('FIS', region, 'GetExperiment', false, [id])
-        return structuredClone(self.state.experiments.find((e) => e.region === region && e.id === id))
+      getExperiment: async (id: string) => {
+        this.record('FIS', region, 'GetExperiment', false, [id])
+        return structuredClone(this.state.experiments.find((e) => e.region === region && e.id === id))
       },
-      async listExperiments(): Promise<ExperimentSummary[]> {
-        self.record('FIS', region, 'ListExperiments', false, [])
-        return self.state.experiments
+      listExperiments: async (): Promise<ExperimentSummary[]> => {
+        this.record('FIS', region, 'ListExperiments', false, [])
+        return this.state.experiments
           .filter((e) => e.region === region)
           .map(({id, templateId, status, tags, creationTime}) => ({id, templateId, status, tags, creationTime}))
       },
-      stopExperiment: async (id: string) => self.record('FIS', region, 'StopExperiment', true, [id]),
+      stopExperiment: async (id: string) => this.record('FIS', region, 'StopExperiment', true, [id]),
     }
   }
 
   arcControl() {
-    const self = this
     return {
-      async describeCluster(arn: string) {
-        self.record('ARC control', 'us-west-2', 'DescribeCluster', false, [arn])
-        return {arn, name: 'retail-arc', status: 'DEPLOYED', endpoints: self.state.arcEndpoints}
+      describeCluster: async (arn: string) => {
+        this.record('ARC control', 'us-west-2', 'DescribeCluster', false, [arn])
+        return {arn, name: 'retail-arc', status: 'DEPLOYED', endpoints: this.state.arcEndpoints}
       },
-      async listControlPanels() {
-        self.record('ARC control', 'us-west-2', 'ListControlPanels', false, [])
+      listControlPanels: async () => {
+        this.record('ARC control', 'us-west-2', 'ListControlPanels', false, [])
         return []
       },
-      async listRoutingControls() {
-        self.record('ARC control', 'us-west-2', 'ListRoutingControls', false, [])
+      listRoutingControls: async () => {
+        this.record('ARC control', 'us-west-2', 'ListRoutingControls', false, [])
         return []
       },
-      async listSafetyRules() {
-        self.record('ARC control', 'us-west-2', 'ListSafetyRules', false, [])
-        return self.state.safetyRules
+      listSafetyRules: async () => {
+        this.record('ARC control', 'us-west-2', 'ListSafetyRules', false, [])
+        return this.state.safetyRules
       },
     }
   }
 
   /** Like the real rotation in effect: the first endpoint outside avoided or failing Regions answers. */
   arcData(endpoints: ArcEndpoint[], options: {avoidRegions?: string[]} = {}): ArcDataPort {
-    const self = this
     const healthy = (candidate: ArcEndpoint) =>
-      !self.failures.has(`ARC cluster:${candidate.region}`) && !self.failures.has(`*:${candidate.region}`)
+      !this.failures.has(`ARC cluster:${candidate.region}`) && !this.failures.has(`*:${candidate.region}`)
     const avoided = new Set(options.avoidRegions ?? [])
-    const endpoint = (endpoints.find((e) => healthy(e) && !avoided.has(e.region)) ?? endpoints.find(healthy) ?? endpoints[0]) as ArcEndpoint
+    const endpoint = (endpoints.find((e) => healthy(e) && !avoided.has(e.region)) ??
+      endpoints.find(healthy) ??
+      endpoints[0]) as ArcEndpoint
     const answered = <T>(value: T): Answered<T> => ({value, endpoint, attempts: [{endpoint, ok: true}]})
     return {
       endpoints,
-      async listRoutingControls() {
-        self.record('ARC cluster', endpoint.region, 'ListRoutingControls', false, [])
-        return answered(structuredClone(self.state.routing))
+      listRoutingControls: async () => {
+        this.record('ARC cluster', endpoint.region, 'ListRoutingControls', false, [])
+        return answered(structuredClone(this.state.routing))
       },
-      async getRoutingControlState(arn: string) {
-        self.record('ARC cluster', endpoint.region, 'GetRoutingControlState', false, [arn])
-        const control = self.state.routing.find((c) => c.arn === arn)
+      getRoutingControlState: async (arn: string) => {
+        this.record('ARC cluster', endpoint.region, 'GetRoutingControlState', false, [arn])
+        const control = this.state.routing.find((c) => c.arn === arn)
         if (!control)
           throw new AwsCallError(
             {service: 'ARC cluster', operation: 'GetRoutingControlState', region: endpoint.region},
@@ -312,13 +322,13 @@ export class FakeAws implements AwsPorts {
           )
         return answered(structuredClone(control))
       },
-      async updateRoutingControlStates(entries, overrides) {
-        const result = self.record('ARC cluster', endpoint.region, 'UpdateRoutingControlStates', true, [
+      updateRoutingControlStates: async (entries, overrides) => {
+        const result = this.record('ARC cluster', endpoint.region, 'UpdateRoutingControlStates', true, [
           entries,
           overrides,
         ])
         for (const entry of entries) {
-          const control = self.state.routing.find((c) => c.arn === entry.arn)
+          const control = this.state.routing.find((c) => c.arn === entry.arn)
           if (control) control.state = entry.state
         }
         return answered(result)

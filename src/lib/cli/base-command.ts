@@ -12,9 +12,7 @@ import {createProgressRenderer, progressMode, type ProgressRenderer, type Spinne
 import {createPrompter, interactiveTerminal, type Prompter} from './prompter.js'
 import {colorEnabled, createStyle, type Style, symbols} from './style.js'
 
-export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<
-  (typeof BaseCommand)['baseFlags'] & T['flags']
->
+export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<T['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
 /** Appended to every command's description: the exit-code table of design.md §3 (lines short enough not to wrap). */

@@ -2,9 +2,12 @@
 export interface Clock {
   now(): number
   sleep(ms: number, signal?: AbortSignal): Promise<void>
+  /** How much faster than real time the world runs (1 in AWS; the sandbox's time scale when rehearsing). */
+  readonly scale: number
 }
 
 export const systemClock: Clock = {
+  scale: 1,
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise((resolve, reject) => {
@@ -23,7 +26,11 @@ export const systemClock: Clock = {
 
 /** A clock whose sleeps are shortened by `factor` (the sandbox's time scale), so polling keeps pace with it. */
 export function scaledClock(base: Clock, factor: number): Clock {
-  return {now: () => base.now(), sleep: (ms, signal) => base.sleep(Math.max(1, Math.round(ms * factor)), signal)}
+  return {
+    scale: factor,
+    now: () => base.now(),
+    sleep: (ms, signal) => base.sleep(Math.max(1, Math.round(ms * factor)), signal),
+  }
 }
 
 /** Parses durations such as `30s`, `5m`, `1500ms`, `2h` or a bare number of milliseconds. */

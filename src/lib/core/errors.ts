@@ -36,7 +36,7 @@ export const ErrorCodes = {
   DRCTL_AWS_ERROR: ExitCode.aws,
   DRCTL_ARC_ENDPOINTS_FAILED: ExitCode.aws,
   DRCTL_SAFETY_RULE_BLOCKED: ExitCode.aws,
-  DRCTL_VERIFY_FAILED: ExitCode.aws,
+  DRCTL_VERIFY_FAILED: ExitCode.partial,
   DRCTL_PARTIAL: ExitCode.partial,
   DRCTL_TIMEOUT: ExitCode.timeout,
   DRCTL_INTERRUPTED: ExitCode.interrupted,

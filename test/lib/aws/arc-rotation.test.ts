@@ -44,7 +44,7 @@ const failures: Record<Exclude<Behaviour, 'ok'>, object> = {
   conflict: {name: 'ConflictException', message: 'blocked by rule', $metadata: {httpStatusCode: 409}},
 }
 
-const noSleep: Clock = {now: () => 0, sleep: async () => {}}
+const noSleep: Clock = {scale: 1, now: () => 0, sleep: async () => {}}
 
 /** A data plane whose endpoints behave as scripted; records the order endpoints were tried in. */
 function plane(

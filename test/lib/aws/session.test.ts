@@ -53,7 +53,7 @@ function session(options: {readOnly?: boolean; callTimeoutMs?: number; records?:
     maxAttempts: 1,
     readOnly: options.readOnly ?? false,
     observers: options.records ? [(record) => options.records?.push(record)] : [],
-    clock: {now: () => Date.now(), sleep: async () => {}},
+    clock: {scale: 1, now: () => Date.now(), sleep: async () => {}},
   })
 }
 

@@ -1,0 +1,123 @@
+import {Flags} from '@oclif/core'
+
+import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
+import {RunbookCommand} from '../lib/cli/runbook-command.js'
+import {fail, ok} from '../lib/checks/check.js'
+import {parseDuration} from '../lib/core/clock.js'
+import {DrctlError} from '../lib/core/errors.js'
+import {planFailover, resolveTarget} from '../lib/runbooks/failover.js'
+import {arcEndpoints, observe, type ObserveOptions} from '../lib/topology/observe.js'
+
+export default class Failover extends RunbookCommand<typeof Failover> {
+  static override summary = 'Move writes and traffic to another Region: planned (RPO 0) or unplanned.'
+  static override description = `--planned: gates (every global cluster available, no failover in progress, the target a connected secondary with an available instance, same engine major.minor, replication lag under gates.maxReplicationLagMs, DynamoDB replicas ACTIVE, ARC readable, no FIS experiment running), then SwitchoverGlobalCluster for every global cluster in parallel (sent to the primary's Region, waiting until FailoverState is gone and the target writes), then ARC traffic to the target in one atomic batch, then a fresh observation to verify. failover.order: traffic-first reverses the first two.
+
+--unplanned: for when the primary Region is failing. Nothing calls that Region: observation, gates and steps use the target Region and the ARC endpoints only. Traffic is fenced first (target On, failed Region Off, one batch), then FailoverGlobalCluster with AllowDataLoss in the target's Region. --detach instead removes the target from its global cluster and promotes it (when a managed failover is refused or impossible); the old global cluster is left orphaned for drctl fallback. Losing data needs the target Region typed, or --yes --allow-data-loss.
+
+Every run is journaled under $DRCTL_HOME/runs/<id>/ with report.md and report.json (timeline, RTO, RPO evidence, topology before and after) and can be resumed after any interruption: drctl runs resume <id>.
+
+${EXIT_CODES_HELP}`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --planned --to us-west-2 --dry-run',
+    '<%= config.bin %> <%= command.id %> --planned --to us-west-2 --yes',
+    '<%= config.bin %> <%= command.id %> --planned --max-lag 30s',
+    '<%= config.bin %> <%= command.id %> --unplanned --to us-west-2',
+    '<%= config.bin %> <%= command.id %> --unplanned --to us-west-2 --yes --allow-data-loss --json',
+    '<%= config.bin %> <%= command.id %> --unplanned --to us-west-2 --detach',
+    '<%= config.bin %> <%= command.id %> --sandbox --planned --to us-west-2 --yes',
+  ]
+  static override flags = {
+    planned: Flags.boolean({
+      summary: 'Switchover with no data loss (all Regions healthy).',
+      exactlyOne: ['planned', 'unplanned'],
+    }),
+    unplanned: Flags.boolean({summary: 'Managed failover away from a failing primary Region (data loss possible).'}),
+    to: Flags.string({
+      summary: 'Target Region (optional for --planned in a two-Region topology).',
+      helpValue: 'REGION',
+    }),
+    detach: Flags.boolean({
+      summary: 'Detach and promote the target instead of a managed failover.',
+      dependsOn: ['unplanned'],
+    }),
+    'max-lag': Flags.string({
+      summary: 'Relax the replication-lag gate of a planned failover to this duration (recorded in the report).',
+      helpValue: 'DURATION',
+      dependsOn: ['planned'],
+    }),
+    'allow-chaos': Flags.boolean({summary: 'Proceed although an FIS experiment is running (recorded).'}),
+    'allow-data-loss': Flags.boolean({
+      summary: 'With --yes: accept the data loss of an unplanned failover without typing the Region.',
+      dependsOn: ['unplanned'],
+    }),
+  }
+
+  async run() {
+    const {path: configPath, config} = await this.loadConfig()
+    const mode = this.flags.planned ? 'planned' : this.flags.detach ? 'detach' : 'unplanned'
+    let maxLagMs = config.gates.maxReplicationLagMs
+    if (this.flags['max-lag']) {
+      const relaxed = parseDuration(this.flags['max-lag'])
+      if (relaxed === undefined)
+        throw new DrctlError('DRCTL_USAGE', `--max-lag ${this.flags['max-lag']} is not a duration (try 30s)`)
+      maxLagMs = relaxed
+    }
+    if (mode !== 'planned' && !this.flags.to) {
+      throw new DrctlError('DRCTL_USAGE', 'an unplanned failover needs --to REGION (the Region to move to)', {
+        hints: [`one of: ${config.regions.join(', ')}`],
+      })
+    }
+    if (this.flags.to) resolveTarget(config, this.flags.to)
+    this.refuseIfUnfinished(config)
+
+    const aws = await this.awsSession(config, {readOnly: this.flags['dry-run']})
+    const restriction: ObserveOptions =
+      mode === 'planned'
+        ? {}
+        : {
+            regions: [this.flags.to as string],
+            parts: ['identity', 'aurora', 'dynamodb', 'routing'],
+            arcAvoidRegions: config.regions.filter((region) => region !== this.flags.to),
+          }
+    const observeNow = () => observe(config, aws, restriction)
+    const topology = await observe(config, aws, {...restriction, emit: this.progress().listener})
+    const target = resolveTarget(config, this.flags.to, topology)
+    for (const warning of topology.warnings) this.note(warning)
+
+    const endpoints = await arcEndpoints(config, aws, [])
+    const plan = planFailover(config, topology, {
+      mode,
+      target,
+      maxLagMs,
+      allowChaos: this.flags['allow-chaos'],
+      endpoints,
+    })
+    const account = topology.identity?.account
+    plan.gates.unshift(
+      config.account && account !== config.account
+        ? fail(
+            'gate.account',
+            `credentials are for account ${account ?? 'unknown'}, but drctl.yaml pins ${config.account}`,
+          )
+        : ok('gate.account', `acting as ${topology.identity?.arn ?? 'unknown caller'}`),
+    )
+    if (this.flags['max-lag']) plan.notes.push(`lag gate relaxed by --max-lag ${this.flags['max-lag']} (${maxLagMs}ms)`)
+    return this.execute(plan, {
+      config,
+      configPath,
+      aws,
+      before: topology,
+      observe: observeNow,
+      yesSatisfiesTyped: this.flags['allow-data-loss'],
+      flags: {
+        mode,
+        to: target,
+        'max-lag': this.flags['max-lag'],
+        'allow-chaos': this.flags['allow-chaos'],
+        'allow-data-loss': this.flags['allow-data-loss'],
+        yes: this.flags.yes,
+        sandbox: this.flags.sandbox,
+      },
+    })
+  }
+}

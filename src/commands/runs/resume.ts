@@ -1,0 +1,62 @@
+import {Args} from '@oclif/core'
+
+import {EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
+import {RunbookCommand} from '../../lib/cli/runbook-command.js'
+import {loadConfig} from '../../lib/config/load.js'
+import {DrctlError} from '../../lib/core/errors.js'
+import type {RunStartEvent} from '../../lib/runbook/journal.js'
+import {isFinished, loadRun} from '../../lib/runbook/runs.js'
+import {rebuildPlan} from '../../lib/runbooks/registry.js'
+import {observe} from '../../lib/topology/observe.js'
+
+export default class RunsResume extends RunbookCommand<typeof RunsResume> {
+  static override summary = 'Continue a run that stopped (error, timeout, Ctrl-C, crash) from live state.'
+  static override description = `Rebuilds the run's steps from its journal and checks each one against live state again, from the first: steps already done are verified and skipped, a change AWS is still working on is waited for, the rest run. Uses the drctl.yaml the run started with (or --config) and the same sandbox/AWS target. Needs confirmation (--yes without a terminal).
+
+${EXIT_CODES_HELP}`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> RUN_ID',
+    '<%= config.bin %> <%= command.id %> RUN_ID --yes --json',
+  ]
+  static override args = {id: Args.string({description: 'Run id (see drctl runs list).', required: true})}
+
+  async run() {
+    const {summary, events} = loadRun(this.home(), this.args.id)
+    if (isFinished(summary.status))
+      throw new DrctlError('DRCTL_USAGE', `run ${summary.id} is ${summary.status}; there is nothing to resume`)
+    if (summary.status === 'running') {
+      throw new DrctlError('DRCTL_RUN_IN_PROGRESS', `run ${summary.id} is still being driven by another drctl process`)
+    }
+    const start = events.find((event): event is RunStartEvent => event.type === 'run-start') as RunStartEvent
+    if (start.sandbox !== this.flags.sandbox) {
+      throw new DrctlError(
+        'DRCTL_USAGE',
+        `run ${summary.id} ran ${start.sandbox ? 'on the sandbox: add --sandbox' : 'against AWS: drop --sandbox'}`,
+      )
+    }
+    const {path: configPath, config} = this.flags.config
+      ? await this.loadConfig()
+      : {path: start.configPath, config: (await loadConfig(start.configPath)).config}
+    const plan = rebuildPlan(start, config)
+    if (this.flags['dry-run']) {
+      this.out(`would resume run ${summary.id} (${summary.title}), now ${summary.status}`)
+      return {runId: summary.id, status: summary.status, dryRun: true}
+    }
+    if (
+      !(await this.prompter(this.flags.yes).confirm(
+        `Resume "${summary.title}" (run ${summary.id}, ${summary.status})?`,
+      ))
+    ) {
+      throw new DrctlError('DRCTL_CONFIRMATION_DECLINED', 'not confirmed; nothing was changed')
+    }
+    const aws = await this.awsSession(config, {readOnly: false})
+    const regions = config.regions.filter((region) => !plan.excludedRegions.includes(region))
+    return this.resume(summary.id, plan, {
+      config,
+      configPath,
+      aws,
+      observe: () => observe(config, aws, {regions, arcAvoidRegions: plan.excludedRegions}),
+      flags: start.flags,
+    })
+  }
+}

@@ -1,0 +1,126 @@
+import type {Command} from '@oclif/core'
+
+import type {AwsSession} from '../aws/session.js'
+import type {DrctlConfig} from '../config/schema.js'
+import {DrctlError} from '../core/errors.js'
+import {type EngineContext, type RunIdentity, type RunResult, resumeRun, startRun} from '../runbook/engine.js'
+import {assertNoUnfinishedRun} from '../runbook/runs.js'
+import type {RunPlan} from '../runbook/types.js'
+import type {Topology} from '../topology/model.js'
+import {MutatingCommand} from './base-command.js'
+import {planResult, renderPlan, renderRunResult} from './render-plan.js'
+import {symbols} from './style.js'
+
+export interface ExecuteOptions {
+  config: DrctlConfig
+  configPath: string
+  aws: AwsSession
+  /** The observation the plan was made from (the report's "before"). */
+  before?: Topology
+  /** A fresh observation for the report's "after" (restricted like the run). */
+  observe: () => Promise<Topology>
+  /** Whether --yes also answers a typed confirmation (e.g. only together with --allow-data-loss). */
+  yesSatisfiesTyped?: boolean
+  /** Flags recorded in the journal and report. */
+  flags: Record<string, unknown>
+}
+
+/**
+ * The shared life of a mutating command (design.md §5): plan → gates (exit 3) → print → --dry-run stops →
+ * confirm (exit 4) → journaled run → report. Ctrl-C stops after the call in flight and exits 130, resumable.
+ */
+export abstract class RunbookCommand<T extends typeof Command> extends MutatingCommand<T> {
+  protected topologyKey(config: DrctlConfig): string {
+    return `${this.flags.sandbox ? 'sandbox:' : ''}${config.name}`
+  }
+
+  /** Fails fast, before any observation, when the topology has an unfinished run. */
+  protected refuseIfUnfinished(config: DrctlConfig): void {
+    assertNoUnfinishedRun(this.home(), this.topologyKey(config))
+  }
+
+  protected async execute(plan: RunPlan, options: ExecuteOptions): Promise<object> {
+    const human = !this.jsonEnabled()
+    this.progress().pause()
+    if (human) this.out(renderPlan(plan, this.style))
+    const failed = plan.gates.filter((gate) => gate.status === 'fail')
+    if (failed.length > 0) {
+      throw new DrctlError(
+        'DRCTL_GATE_FAILED',
+        `${failed.length} gate(s) failed; nothing was changed: ${failed[0]?.message}`,
+        {
+          result: planResult(plan),
+          hints: ['fix the failing gates, or relax one with the flag its message names'],
+        },
+      )
+    }
+    if (plan.items.length === 0) {
+      this.out(`${this.style.green(symbols.ok)} nothing to do: the topology is already in the requested state`)
+      return {nothingToDo: true, kind: plan.kind, title: plan.title, gates: plan.gates}
+    }
+    if (this.flags['dry-run']) {
+      this.out(this.style.dim('\ndry run: nothing was changed'))
+      return planResult(plan)
+    }
+    const prompter = this.prompter(this.flags.yes)
+    if (human) this.out('')
+    if (plan.confirmation.kind === 'typed') {
+      await prompter.typed(plan.confirmation.message, plan.confirmation.expected, {
+        yesSuffices: options.yesSatisfiesTyped ?? plan.confirmation.yesSuffices,
+        yesFlagHint: plan.confirmation.yesFlagHint,
+      })
+    } else if (!(await prompter.confirm(plan.confirmation.message))) {
+      throw new DrctlError('DRCTL_CONFIRMATION_DECLINED', 'not confirmed; nothing was changed')
+    }
+    const identity: RunIdentity = {
+      topology: options.config.name,
+      topologyKey: this.topologyKey(options.config),
+      configPath: options.configPath,
+      sandbox: this.flags.sandbox,
+      flags: options.flags,
+      caller: options.before?.identity,
+      before: options.before,
+    }
+    const result = await this.withInterrupts((context) => startRun(plan, identity, context), options)
+    this.out(renderRunResult(result, this.style))
+    return result
+  }
+
+  protected async resume(runId: string, plan: RunPlan, options: ExecuteOptions): Promise<RunResult> {
+    if (!this.jsonEnabled()) this.out(renderPlan(plan, this.style))
+    const result = await this.withInterrupts((context) => resumeRun(runId, plan, context), options)
+    this.out(renderRunResult(result, this.style))
+    return result
+  }
+
+  private async withInterrupts<R>(drive: (context: EngineContext) => Promise<R>, options: ExecuteOptions): Promise<R> {
+    const controller = new AbortController()
+    const onSignal = () => {
+      if (controller.signal.aborted) process.exit(130)
+      controller.abort()
+      this.progress().pause()
+      process.stderr.write(`\n${symbols.warn} stopping after the AWS call in flight (Ctrl-C again to force)\n`)
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+    try {
+      return await drive({
+        home: this.home(),
+        aws: options.aws,
+        clock: await this.clock(),
+        emit: this.progress().listener,
+        signal: controller.signal,
+        observe: options.observe,
+      })
+    } finally {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      this.progress().stop()
+    }
+  }
+
+  protected override async renderFailureResult(result: unknown): Promise<void> {
+    const run = result as Partial<RunResult>
+    if (run.runId && run.reportPath) this.out(renderRunResult(run as RunResult, this.style))
+  }
+}

@@ -1,0 +1,190 @@
+import {randomBytes} from 'node:crypto'
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {DrctlError} from '../core/errors.js'
+import {runsDir} from '../core/paths.js'
+import {Journal, type JournalEvent, type RunOutcome, type RunStartEvent} from './journal.js'
+
+export type RunStatus = RunOutcome | 'running' | 'stopped'
+
+export interface StepSummary {
+  id: string
+  title: string
+  status: 'pending' | 'running' | 'done' | 'skipped' | 'failed'
+  durationMs?: number
+  error?: string
+}
+
+export interface RunSummary {
+  id: string
+  kind: string
+  title: string
+  topology: string
+  topologyKey: string
+  sandbox: boolean
+  startedAt: string
+  endedAt?: string
+  /** `running`: a live process holds the run; `stopped`: it ended without a last word (crash, kill -9). */
+  status: RunStatus
+  exit?: number
+  error?: {code: string; message: string}
+  steps: StepSummary[]
+  dir: string
+}
+
+/** A finished run cannot be resumed; anything else (failed, interrupted, timed out, crashed) can. */
+export function isFinished(status: RunStatus): boolean {
+  return status === 'completed' || status === 'abandoned'
+}
+
+export function newRunId(kind: string, topology: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
+  return `${stamp}-${kind}-${topology}-${randomBytes(2).toString('hex')}`
+}
+
+export function runDirectory(home: string, runId: string): string {
+  return join(runsDir(home), runId)
+}
+
+export function journalPath(home: string, runId: string): string {
+  return join(runDirectory(home, runId), 'journal.jsonl')
+}
+
+export function summarize(runId: string, dir: string, events: JournalEvent[]): RunSummary | undefined {
+  const start = events.find((event): event is RunStartEvent => event.type === 'run-start')
+  if (!start) return undefined
+  const steps = new Map<string, StepSummary>(
+    start.plan.map((step) => [step.id, {id: step.id, title: step.title, status: 'pending'}]),
+  )
+  let end: Extract<JournalEvent, {type: 'run-end'}> | undefined
+  let abandoned: string | undefined
+  for (const event of events) {
+    if (event.type === 'step-start') {
+      const step = steps.get(event.step)
+      if (step) Object.assign(step, {status: 'running', error: undefined})
+    } else if (event.type === 'step-end') {
+      const step = steps.get(event.step)
+      if (step) Object.assign(step, {status: event.status, durationMs: event.durationMs, error: event.error})
+    } else if (event.type === 'run-end') {
+      end = event
+      if (event.outcome === 'abandoned') abandoned = event.at
+    } else if (event.type === 'run-resume') {
+      end = undefined
+    }
+  }
+  const status: RunStatus = end ? end.outcome : lockHolderAlive(dir) ? 'running' : 'stopped'
+  return {
+    id: runId,
+    kind: start.kind,
+    title: start.title,
+    topology: start.topology,
+    topologyKey: start.topologyKey,
+    sandbox: start.sandbox,
+    startedAt: start.at,
+    endedAt: end?.at ?? abandoned,
+    status,
+    exit: end?.exit,
+    error: end?.error,
+    steps: [...steps.values()],
+    dir,
+  }
+}
+
+export function loadRun(home: string, runId: string): {summary: RunSummary; events: JournalEvent[]} {
+  const dir = runDirectory(home, runId)
+  const path = join(dir, 'journal.jsonl')
+  if (!/^[\w.-]+$/.test(runId) || !existsSync(path)) {
+    throw new DrctlError('DRCTL_USAGE', `no run with id ${runId}`, {hints: ['`drctl runs list` shows the runs']})
+  }
+  const events = Journal.read(path)
+  const summary = summarize(runId, dir, events)
+  if (!summary) throw new DrctlError('DRCTL_USAGE', `run ${runId} has no start record; its journal is empty`)
+  return {summary, events}
+}
+
+/** Every run, newest first. */
+export function listRuns(home: string): RunSummary[] {
+  const root = runsDir(home)
+  if (!existsSync(root)) return []
+  return readdirSync(root, {withFileTypes: true})
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'journal.jsonl')))
+    .map((entry) =>
+      summarize(entry.name, join(root, entry.name), Journal.read(join(root, entry.name, 'journal.jsonl'))),
+    )
+    .filter((summary): summary is RunSummary => summary !== undefined)
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id))
+}
+
+/** Refuses a second mutating run on a topology while one is unfinished (design.md §5). */
+export function assertNoUnfinishedRun(home: string, topologyKey: string): void {
+  const unfinished = listRuns(home).filter((run) => run.topologyKey === topologyKey && !isFinished(run.status))
+  const run = unfinished[0]
+  if (!run) return
+  const state = run.status === 'running' ? 'is still running' : `stopped unfinished (${run.status})`
+  throw new DrctlError('DRCTL_RUN_IN_PROGRESS', `run ${run.id} (${run.title}) ${state}; finish it first`, {
+    hints: [
+      `resume it: drctl runs resume ${run.id}`,
+      `or, if you have dealt with it by hand: drctl runs abandon ${run.id}`,
+    ],
+    details: {runId: run.id, status: run.status},
+  })
+}
+
+// ---- Locks -------------------------------------------------------------------------------------------------------
+
+const LOCK_FILE = 'lock'
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+function lockHolderAlive(dir: string): boolean {
+  const path = join(dir, LOCK_FILE)
+  if (!existsSync(path)) return false
+  const pid = Number(readFileSync(path, 'utf8').trim())
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)
+}
+
+/** One process at a time drives a run; a lock left by a dead process (kill -9) is taken over. */
+export function lockRun(dir: string): () => void {
+  if (lockHolderAlive(dir)) {
+    const pid = readFileSync(join(dir, LOCK_FILE), 'utf8').trim()
+    throw new DrctlError('DRCTL_RUN_IN_PROGRESS', `this run is being driven by another drctl process (pid ${pid})`, {
+      hints: ['wait for it to finish, or stop that process first'],
+    })
+  }
+  writeFileSync(join(dir, LOCK_FILE), String(process.pid))
+  return () => rmSync(join(dir, LOCK_FILE), {force: true})
+}
+
+/** Serializes "check for unfinished runs, then create one" across processes. */
+export async function withTopologyLock<T>(home: string, topologyKey: string, task: () => Promise<T>): Promise<T> {
+  const root = runsDir(home)
+  mkdirSync(root, {recursive: true})
+  const lock = join(root, `.${topologyKey.replace(/[^\w.-]/g, '_')}.lock`)
+  for (let attempt = 0; ; attempt++) {
+    try {
+      mkdirSync(lock)
+      writeFileSync(join(lock, 'pid'), String(process.pid))
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const holder = Number(existsSync(join(lock, 'pid')) ? readFileSync(join(lock, 'pid'), 'utf8') : 0)
+      // No pid yet: its holder may be between mkdir and write; give it a moment before calling it stale.
+      const stale = holder ? !pidAlive(holder) : attempt > 5
+      if (stale || attempt > 100) rmSync(lock, {recursive: true, force: true})
+      else await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+  try {
+    return await task()
+  } finally {
+    rmSync(lock, {recursive: true, force: true})
+  }
+}

@@ -1,0 +1,259 @@
+import type {GlobalCluster} from '../aws/ports.js'
+import {DrctlError} from '../core/errors.js'
+import {waitFor} from '../runbook/wait.js'
+import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
+
+/** One global cluster's move: which cluster takes over, and where to call from. */
+export interface GlobalMove {
+  globalClusterId: string
+  targetRegion: string
+  targetClusterArn: string
+  targetClusterId: string
+  /** Where the writer was when the run was planned (a switchover must be sent there). */
+  fromRegion: string
+}
+
+const SWITCHOVER_TIMEOUT_MS = 30 * 60_000
+const FAILOVER_TIMEOUT_MS = 30 * 60_000
+const DETACH_TIMEOUT_MS = 30 * 60_000
+
+const writerOf = (global: GlobalCluster) => global.members.find((member) => member.isWriter)
+
+/** FailoverState and IsWriter lag the call: "done" only when the state is gone, status is available and the target writes. */
+function switched(global: GlobalCluster | undefined, targetArn: string): boolean {
+  return Boolean(
+    global && !global.failoverState && global.status === 'available' && writerOf(global)?.clusterArn === targetArn,
+  )
+}
+
+function describeProgress(global: GlobalCluster | undefined): string {
+  if (!global) return 'global cluster not visible'
+  const state = global.failoverState
+    ? `, ${global.failoverState.isDataLossAllowed ? 'failover' : 'switchover'} ${global.failoverState.status}`
+    : ''
+  return `global ${global.status}${state}, writer ${writerOf(global)?.clusterId ?? 'none'}`
+}
+
+async function readGlobal(ctx: StepContext, region: string, id: string): Promise<GlobalCluster> {
+  const global = await ctx.aws.rds(region).describeGlobalCluster(id)
+  if (!global) throw new DrctlError('DRCTL_AWS_NOT_FOUND', `global cluster ${id} does not exist (asked in ${region})`)
+  return global
+}
+
+async function waitUntilWriter(ctx: StepContext, move: GlobalMove, timeoutMs: number): Promise<void> {
+  await waitFor({
+    what: `${move.targetClusterId} to become the writer of ${move.globalClusterId}`,
+    clock: ctx.clock,
+    signal: ctx.signal,
+    timeoutMs,
+    poll: async () => {
+      const global = await ctx.aws.rds(move.targetRegion).describeGlobalCluster(move.globalClusterId)
+      return {done: switched(global, move.targetClusterArn), progress: describeProgress(global)}
+    },
+    progress: (message) => ctx.progress(message),
+  })
+}
+
+async function verifyWriter(ctx: StepContext, move: GlobalMove): Promise<void> {
+  const global = await readGlobal(ctx, move.targetRegion, move.globalClusterId)
+  if (!switched(global, move.targetClusterArn)) {
+    throw new DrctlError(
+      'DRCTL_VERIFY_FAILED',
+      `${move.globalClusterId}: expected ${move.targetClusterId} to write, but ${describeProgress(global)}`,
+    )
+  }
+  const cluster = await ctx.aws.rds(move.targetRegion).describeDbCluster(move.targetClusterArn)
+  if (!cluster?.members.some((member) => member.isWriter)) {
+    throw new DrctlError(
+      'DRCTL_VERIFY_FAILED',
+      `${move.targetClusterId} is the global writer but has no writer instance yet`,
+    )
+  }
+}
+
+/** SwitchoverGlobalCluster (planned, RPO 0): sent to the current primary's Region, with the target's ARN. */
+export class SwitchoverStep implements Step {
+  readonly id: string
+  readonly title: string
+  readonly milestone = 'writes' as const
+
+  constructor(private readonly move: GlobalMove) {
+    this.id = `switchover.${move.globalClusterId}`
+    this.title = `Switch over ${move.globalClusterId} to ${move.targetClusterId} (${move.targetRegion})`
+  }
+
+  describe(): PlannedCall[] {
+    return [
+      {
+        service: 'RDS',
+        operation: 'SwitchoverGlobalCluster',
+        region: this.move.fromRegion,
+        detail: `${this.move.globalClusterId} → ${this.move.targetClusterArn}`,
+      },
+    ]
+  }
+
+  async check(ctx: StepContext): Promise<StepCheck> {
+    const global = await readGlobal(ctx, this.move.targetRegion, this.move.globalClusterId)
+    if (switched(global, this.move.targetClusterArn))
+      return {state: 'done', note: `${this.move.targetClusterId} already writes`}
+    if (global.failoverState?.toClusterArn === this.move.targetClusterArn)
+      return {state: 'in-progress', note: describeProgress(global)}
+    if (global.failoverState) {
+      throw new DrctlError(
+        'DRCTL_AWS_INVALID_STATE',
+        `${this.move.globalClusterId} has another switchover/failover in progress: ${describeProgress(global)}`,
+      )
+    }
+    return {state: 'pending'}
+  }
+
+  async run(ctx: StepContext): Promise<void> {
+    // Re-read where the writer is now: the switchover must go to the current primary's Region.
+    const global = await readGlobal(ctx, this.move.targetRegion, this.move.globalClusterId)
+    const primaryRegion = writerOf(global)?.region ?? this.move.fromRegion
+    await ctx.aws.rds(primaryRegion).switchoverGlobalCluster(this.move.globalClusterId, this.move.targetClusterArn)
+  }
+
+  wait(ctx: StepContext): Promise<void> {
+    return waitUntilWriter(ctx, this.move, SWITCHOVER_TIMEOUT_MS)
+  }
+
+  verify(ctx: StepContext): Promise<void> {
+    return verifyWriter(ctx, this.move)
+  }
+}
+
+/** FailoverGlobalCluster with AllowDataLoss: sent to the target's Region; the old primary's Region is never called. */
+export class ManagedFailoverStep implements Step {
+  readonly id: string
+  readonly title: string
+  readonly milestone = 'writes' as const
+
+  constructor(private readonly move: GlobalMove) {
+    this.id = `failover.${move.globalClusterId}`
+    this.title = `Fail over ${move.globalClusterId} to ${move.targetClusterId} (${move.targetRegion}), allowing data loss`
+  }
+
+  describe(): PlannedCall[] {
+    return [
+      {
+        service: 'RDS',
+        operation: 'FailoverGlobalCluster',
+        region: this.move.targetRegion,
+        detail: `${this.move.globalClusterId} → ${this.move.targetClusterArn}, AllowDataLoss`,
+      },
+    ]
+  }
+
+  async check(ctx: StepContext): Promise<StepCheck> {
+    const global = await readGlobal(ctx, this.move.targetRegion, this.move.globalClusterId)
+    if (switched(global, this.move.targetClusterArn))
+      return {state: 'done', note: `${this.move.targetClusterId} already writes`}
+    if (global.failoverState?.toClusterArn === this.move.targetClusterArn)
+      return {state: 'in-progress', note: describeProgress(global)}
+    return {state: 'pending'}
+  }
+
+  async run(ctx: StepContext): Promise<void> {
+    ctx.record(`failoverAt.${this.move.globalClusterId}`, new Date(ctx.clock.now()).toISOString())
+    await ctx.aws
+      .rds(this.move.targetRegion)
+      .failoverGlobalCluster(this.move.globalClusterId, this.move.targetClusterArn, true)
+  }
+
+  wait(ctx: StepContext): Promise<void> {
+    return waitUntilWriter(ctx, this.move, FAILOVER_TIMEOUT_MS)
+  }
+
+  verify(ctx: StepContext): Promise<void> {
+    return verifyWriter(ctx, this.move)
+  }
+}
+
+/**
+ * RemoveFromGlobalCluster on the target ("detach and promote"): it becomes a standalone writer, the old global
+ * cluster is left orphaned around the old primary (fallback deals with it).
+ */
+export class DetachStep implements Step {
+  readonly id: string
+  readonly title: string
+  readonly milestone = 'writes' as const
+
+  constructor(private readonly move: GlobalMove) {
+    this.id = `detach.${move.globalClusterId}`
+    this.title = `Detach ${move.targetClusterId} (${move.targetRegion}) from ${move.globalClusterId} and promote it`
+  }
+
+  describe(): PlannedCall[] {
+    return [
+      {
+        service: 'RDS',
+        operation: 'RemoveFromGlobalCluster',
+        region: this.move.targetRegion,
+        detail: `${this.move.targetClusterArn} from ${this.move.globalClusterId}`,
+      },
+    ]
+  }
+
+  private async standalone(ctx: StepContext) {
+    const cluster = await ctx.aws.rds(this.move.targetRegion).describeDbCluster(this.move.targetClusterArn)
+    if (!cluster)
+      throw new DrctlError(
+        'DRCTL_AWS_NOT_FOUND',
+        `${this.move.targetClusterId} does not exist in ${this.move.targetRegion}`,
+      )
+    const writer = cluster.members.some((member) => member.isWriter)
+    return {cluster, done: !cluster.globalClusterId && cluster.status === 'available' && writer}
+  }
+
+  async check(ctx: StepContext): Promise<StepCheck> {
+    const {cluster, done} = await this.standalone(ctx)
+    if (done) return {state: 'done', note: `${cluster.id} is already a standalone writer`}
+    if (cluster.status === 'promoting' || !cluster.globalClusterId)
+      return {state: 'in-progress', note: `cluster ${cluster.status}`}
+    return {state: 'pending'}
+  }
+
+  async run(ctx: StepContext): Promise<void> {
+    ctx.record(`orphaned.${this.move.globalClusterId}`, {
+      globalClusterId: this.move.globalClusterId,
+      survivor: this.move.targetClusterArn,
+      oldPrimaryRegion: this.move.fromRegion,
+    })
+    try {
+      await ctx.aws
+        .rds(this.move.targetRegion)
+        .removeFromGlobalCluster(this.move.globalClusterId, this.move.targetClusterArn)
+    } catch (error) {
+      // Already removed by an earlier attempt: RDS says the cluster "is not found in global cluster".
+      if (!(error instanceof Error) || !/not found in global cluster/i.test(error.message)) throw error
+    }
+  }
+
+  async wait(ctx: StepContext): Promise<void> {
+    await waitFor({
+      what: `${this.move.targetClusterId} to leave ${this.move.globalClusterId} and be an available writer`,
+      clock: ctx.clock,
+      signal: ctx.signal,
+      timeoutMs: DETACH_TIMEOUT_MS,
+      poll: async () => {
+        const {cluster, done} = await this.standalone(ctx)
+        return {
+          done,
+          progress: `cluster ${cluster.status}${cluster.globalClusterId ? `, still in ${cluster.globalClusterId}` : ', detached'}`,
+        }
+      },
+      progress: (message) => ctx.progress(message),
+    })
+  }
+
+  async verify(ctx: StepContext): Promise<void> {
+    const {cluster, done} = await this.standalone(ctx)
+    if (!done)
+      throw new DrctlError(
+        'DRCTL_VERIFY_FAILED',
+        `${cluster.id} is ${cluster.status}${cluster.globalClusterId ? `, still in ${cluster.globalClusterId}` : ''}`,
+      )
+  }
+}

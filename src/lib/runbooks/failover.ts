@@ -1,0 +1,228 @@
+import type {ArcEndpoint} from '../aws/ports.js'
+import type {Check} from '../checks/check.js'
+import {plannedFailoverGates, unplannedFailoverGates} from '../checks/gates.js'
+import type {DrctlConfig} from '../config/schema.js'
+import {formatDuration} from '../core/clock.js'
+import {DrctlError} from '../core/errors.js'
+import type {Topology} from '../topology/model.js'
+import type {PlanItem, RunPlan} from '../runbook/types.js'
+import {DetachStep, type GlobalMove, ManagedFailoverStep, SwitchoverStep} from './aurora-steps.js'
+import {changesFrom, fence, shiftTo, type TrafficChange, TrafficChangeStep, trafficGates} from './traffic.js'
+import {VerifyTopologyStep} from './verify-step.js'
+
+export type FailoverMode = 'planned' | 'unplanned' | 'detach'
+
+export interface FailoverRequest {
+  mode: FailoverMode
+  target: string
+  /** Planned: the lag gate (default gates.maxReplicationLagMs; relaxed only by --max-lag). */
+  maxLagMs: number
+  allowChaos: boolean
+  /** The ARC endpoints to use (cached, or fetched once at planning so a resume never needs the control plane). */
+  endpoints: ArcEndpoint[]
+}
+
+/** Journaled parameters: enough to rebuild the steps on resume without re-planning. */
+export interface FailoverParams {
+  mode: FailoverMode
+  target: string
+  order: 'db-first' | 'traffic-first'
+  moves: GlobalMove[]
+  traffic?: TrafficChange
+  failedRegions: string[]
+  observedRegions: string[]
+  [key: string]: unknown
+}
+
+export const failoverKind = (mode: FailoverMode) => (mode === 'planned' ? 'failover-planned' : 'failover-unplanned')
+
+/** Which Region a failover goes to: `--to`, or the only other Region of a two-Region topology. */
+export function resolveTarget(config: DrctlConfig, to: string | undefined, topology?: Topology): string {
+  if (to) {
+    if (!config.regions.includes(to)) {
+      throw new DrctlError('DRCTL_USAGE', `--to ${to} is not a Region of ${config.name} (${config.regions.join(', ')})`)
+    }
+    return to
+  }
+  const writers = new Set(topology?.aurora.map((view) => view.writerRegion).filter(Boolean))
+  const others = config.regions.filter((region) => !writers.has(region))
+  if (config.regions.length === 2 && others.length === 1) return others[0] as string
+  throw new DrctlError('DRCTL_USAGE', `--to REGION is required: ${config.name} has ${config.regions.length} Regions`, {
+    hints: [`one of: ${config.regions.join(', ')}`],
+  })
+}
+
+/**
+ * Plans a failover from an observation: gates, the moves of every global cluster not yet writing in the target,
+ * the ARC traffic change, and the final verification. Nothing is changed here.
+ */
+export function planFailover(config: DrctlConfig, topology: Topology, request: FailoverRequest): RunPlan {
+  const {mode, target} = request
+  const gate =
+    mode === 'planned'
+      ? plannedFailoverGates(topology, target, {maxLagMs: request.maxLagMs, allowChaos: request.allowChaos})
+      : unplannedFailoverGates(topology, target)
+  const moves: GlobalMove[] = []
+  for (const view of topology.aurora) {
+    const member = view.members.find((candidate) => candidate.region === target)
+    if (!view.found || !member || (view.writerRegion === target && !view.failoverState)) continue
+    moves.push({
+      globalClusterId: view.id,
+      targetRegion: target,
+      targetClusterArn: member.clusterArn,
+      targetClusterId: member.clusterId,
+      fromRegion: view.writerRegion ?? target,
+    })
+  }
+  const failedRegions = [...new Set(moves.map((move) => move.fromRegion).filter((region) => region !== target))]
+  const gates: Check[] = [...gate.checks]
+  let traffic: TrafficChange | undefined
+  if (topology.routing && !topology.routing.unreadable) {
+    const desired =
+      mode === 'planned' ? shiftTo(topology.routing, target) : fence(topology.routing, target, failedRegions)
+    gates.push(
+      ...trafficGates(topology.routing, desired, {allowAllOff: false, overrides: []}).filter(
+        (check) => check.id !== 'gate.routing',
+      ),
+    )
+    if (changesFrom(topology.routing, desired).length > 0) {
+      traffic = {
+        desired,
+        endpoints: request.endpoints,
+        avoidRegions: failedRegions,
+        safetyRulesToOverride: [],
+        safetyRules: topology.routing.safetyRules,
+      }
+    }
+  }
+  const params: FailoverParams = {
+    mode,
+    target,
+    order: config.failover.order,
+    moves,
+    traffic,
+    failedRegions,
+    observedRegions: mode === 'planned' ? config.regions : [target],
+  }
+  const lossMs = gate.dataLossEstimateMs
+  const lagNote =
+    mode === 'planned'
+      ? 'RPO 0: each switchover waits until the target is fully synchronized; writes pause briefly during it'
+      : gate.dataLossUnknown
+        ? `DATA LOSS: unknown amount (no replication lag datapoint in ${target}); writes not yet replicated from ${failedRegions.join(', ') || 'the old primary'} are lost`
+        : `DATA LOSS: up to ~${formatDuration(lossMs ?? 0)} of writes (replication lag observed in ${target}) not yet replicated from ${failedRegions.join(', ') || 'the old primary'}`
+  const title =
+    mode === 'planned'
+      ? `Planned failover of ${config.name} to ${target}`
+      : `Unplanned failover of ${config.name} to ${target}${mode === 'detach' ? ' (detach and promote)' : ''}`
+  return {
+    kind: failoverKind(mode),
+    title,
+    params,
+    items: failoverItems(config, params),
+    gates,
+    confirmation:
+      mode === 'planned'
+        ? {kind: 'confirm', message: `Move writes and traffic of ${config.name} to ${target}?`}
+        : {
+            kind: 'typed',
+            message: `${lagNote}.`,
+            expected: target,
+            yesSuffices: false,
+            yesFlagHint: '--yes --allow-data-loss',
+          },
+    notes: [
+      lagNote,
+      ...(mode === 'detach'
+        ? moves.map(
+            (move) =>
+              `${move.globalClusterId} will be left orphaned around the old primary in ${move.fromRegion}; its data may diverge`,
+          )
+        : []),
+      ...(mode !== 'planned'
+        ? [`nothing in this run calls ${failedRegions.join(', ') || 'the old primary Region'}`]
+        : []),
+    ],
+    followUps: followUps(mode, moves, target),
+    evidence: {
+      rpo:
+        mode === 'planned'
+          ? {ms: 0, summary: '0 (switchover: the target was fully synchronized before it took writes)'}
+          : {
+              ms: lossMs ?? null,
+              summary: gate.dataLossUnknown
+                ? `unknown (no lag datapoint in ${target} at failover)`
+                : `up to ${formatDuration(lossMs ?? 0)} (replication lag observed in ${target} at the moment of failover)`,
+              perCluster: Object.fromEntries(
+                topology.aurora.map((view) => [
+                  view.id,
+                  view.members.find((member) => member.region === target)?.lag ?? null,
+                ]),
+              ),
+            },
+    },
+    excludedRegions: mode === 'planned' ? [] : failedRegions,
+  }
+}
+
+/** The steps of a failover from its journaled parameters (also how `drctl runs resume` rebuilds them). */
+export function failoverItems(config: DrctlConfig, params: FailoverParams): PlanItem[] {
+  const database: PlanItem[] =
+    params.moves.length === 0
+      ? []
+      : [
+          {
+            id: 'databases',
+            title: `${params.mode === 'planned' ? 'Switch over' : params.mode === 'detach' ? 'Detach and promote' : 'Fail over'} ${params.moves.length} global cluster(s)`,
+            parallel: params.moves.map((move) =>
+              params.mode === 'planned'
+                ? new SwitchoverStep(move)
+                : params.mode === 'detach'
+                  ? new DetachStep(move)
+                  : new ManagedFailoverStep(move),
+            ),
+          },
+        ]
+  const traffic: PlanItem[] = params.traffic ? [new TrafficChangeStep(params.traffic, 'traffic')] : []
+  // An unplanned failover fences traffic first: the failing Region must stop taking writes before another does.
+  const ordered =
+    params.mode !== 'planned' || params.order === 'traffic-first'
+      ? [...traffic, ...database]
+      : [...database, ...traffic]
+  if (ordered.length === 0) return []
+  const writers = Object.fromEntries(
+    params.moves.filter(() => params.mode !== 'detach').map((move) => [move.globalClusterId, params.target]),
+  )
+  return [
+    ...ordered,
+    new VerifyTopologyStep(config, {
+      writers,
+      routing: params.traffic?.desired ?? [],
+      regions: params.observedRegions,
+      arcAvoidRegions: params.failedRegions,
+    }),
+  ]
+}
+
+function followUps(mode: FailoverMode, moves: GlobalMove[], target: string): string[] {
+  if (mode === 'planned') {
+    return [
+      'replication-lag alarms must follow the new secondaries: the lag metrics now come from the old primary’s Region',
+      'to come back later: drctl failover --planned --to <original Region>',
+    ]
+  }
+  const snapshots = moves.map(
+    (move) =>
+      `preserve the system snapshot rds:unplanned-global-failover-<old primary>-* in ${move.fromRegion} when it recovers (it expires with the old cluster's retention); drctl fallback copies it`,
+  )
+  return [
+    ...(mode === 'unplanned' ? snapshots : []),
+    ...(mode === 'detach'
+      ? moves.map(
+          (move) =>
+            `${move.globalClusterId} is orphaned around the old primary in ${move.fromRegion}: drctl fallback renames it out of the way and rebuilds ${move.globalClusterId} from ${move.targetClusterId}`,
+        )
+      : []),
+    `once the old primary Region recovers: drctl fallback (brings writes and traffic home from ${target})`,
+  ]
+}

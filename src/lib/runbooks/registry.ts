@@ -1,0 +1,36 @@
+import type {DrctlConfig} from '../config/schema.js'
+import {DrctlError} from '../core/errors.js'
+import type {RunStartEvent} from '../runbook/journal.js'
+import type {PlanItem, RunPlan} from '../runbook/types.js'
+import {failoverItems, type FailoverParams} from './failover.js'
+
+type Rebuild = (config: DrctlConfig, params: Record<string, unknown>) => PlanItem[]
+
+/** How each kind of run rebuilds its steps from the journal, for `drctl runs resume`. */
+const rebuilders: Record<string, Rebuild> = {
+  'failover-planned': (config, params) => failoverItems(config, params as FailoverParams),
+  'failover-unplanned': (config, params) => failoverItems(config, params as FailoverParams),
+}
+
+export function registerRunbook(kind: string, rebuild: Rebuild): void {
+  rebuilders[kind] = rebuild
+}
+
+/** The plan of an unfinished run, as journaled: same parameters, gates already passed, steps rebuilt. */
+export function rebuildPlan(start: RunStartEvent, config: DrctlConfig): RunPlan {
+  const rebuild = rebuilders[start.kind]
+  if (!rebuild)
+    throw new DrctlError('DRCTL_USAGE', `runs of kind ${start.kind} cannot be resumed by this drctl version`)
+  return {
+    kind: start.kind,
+    title: start.title,
+    params: start.params,
+    items: rebuild(config, start.params),
+    gates: start.gates,
+    confirmation: {kind: 'confirm', message: `Resume "${start.title}"?`},
+    notes: start.notes,
+    followUps: start.followUps,
+    evidence: start.evidence,
+    excludedRegions: start.excludedRegions,
+  }
+}

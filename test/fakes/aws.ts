@@ -63,6 +63,8 @@ export const metricKey = (metric: string, dimensions: Record<string, string>) =>
 export class FakeAws implements AwsPorts {
   readonly calls: FakeCall[] = []
   readonly observers: AwsCallObserver[] = []
+  /** Simulates an endpoint that accepts an update and then reads back the old states. */
+  routingUpdatesLost = false
   private readonly failures = new Map<string, Failure>()
   private requestCounter = 0
 
@@ -327,7 +329,7 @@ export class FakeAws implements AwsPorts {
           entries,
           overrides,
         ])
-        for (const entry of entries) {
+        for (const entry of this.routingUpdatesLost ? [] : entries) {
           const control = this.state.routing.find((c) => c.arn === entry.arn)
           if (control) control.state = entry.state
         }

@@ -3,6 +3,8 @@ import {DrctlError} from '../core/errors.js'
 import type {RunStartEvent} from '../runbook/journal.js'
 import type {PlanItem, RunPlan} from '../runbook/types.js'
 import {failoverItems, type FailoverParams} from './failover.js'
+import {ROUTING_CHANGE} from './routing-change.js'
+import {type TrafficChange, TrafficChangeStep} from './traffic.js'
 
 type Rebuild = (config: DrctlConfig, params: Record<string, unknown>) => PlanItem[]
 
@@ -10,6 +12,7 @@ type Rebuild = (config: DrctlConfig, params: Record<string, unknown>) => PlanIte
 const rebuilders: Record<string, Rebuild> = {
   'failover-planned': (config, params) => failoverItems(config, params as FailoverParams),
   'failover-unplanned': (config, params) => failoverItems(config, params as FailoverParams),
+  [ROUTING_CHANGE]: (_config, params) => [new TrafficChangeStep(params.change as TrafficChange, 'traffic')],
 }
 
 export function registerRunbook(kind: string, rebuild: Rebuild): void {

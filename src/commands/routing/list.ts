@@ -1,0 +1,62 @@
+import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
+import {renderTable} from '../../lib/cli/table.js'
+import {DrctlError} from '../../lib/core/errors.js'
+import {observe} from '../../lib/topology/observe.js'
+
+export default class RoutingList extends BaseCommand<typeof RoutingList> {
+  static override summary = 'List the topology’s routing controls, their states, and the endpoint that answered.'
+  static override description = `Reads every routing control in drctl.yaml through the ARC cluster's data-plane endpoints, starting at a random endpoint and moving on after errors, timeouts and throttling: the answer comes as long as one endpoint works. Only the cached endpoints are used; without them the control plane (us-west-2) is asked, with a warning.
+
+${EXIT_CODES_HELP}`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --json',
+    '<%= config.bin %> <%= command.id %> --sandbox',
+  ]
+
+  async run() {
+    const {config} = await this.loadConfig()
+    if (!config.arc)
+      throw new DrctlError('DRCTL_USAGE', 'drctl.yaml has no arc: section', {hints: ['see docs/drctl.example.yaml']})
+    const aws = await this.awsSession(config, {readOnly: true})
+    const topology = await observe(config, aws, {parts: ['routing']})
+    for (const warning of topology.warnings) this.note(warning)
+    const routing = topology.routing
+    if (!routing || routing.unreadable) {
+      throw new DrctlError(
+        'DRCTL_ARC_ENDPOINTS_FAILED',
+        routing?.unreadable?.message ?? 'routing controls could not be read',
+        {
+          details: {attempts: routing?.attempts ?? []},
+        },
+      )
+    }
+    const failed = routing.attempts.filter((attempt) => !attempt.ok)
+    this.out(
+      renderTable(
+        ['CONTROL', 'REGION', 'STATE'],
+        routing.controls.map((control) => [
+          control.name,
+          control.region,
+          control.state ?? this.style.yellow('not found'),
+        ]),
+      ),
+    )
+    this.out(
+      this.style.dim(
+        `\nanswered by the ${routing.endpoint?.region} endpoint ${routing.endpoint?.url}${failed.length > 0 ? ` after ${failed.length} failed: ${failed.map((attempt) => `${attempt.endpoint.region} (${attempt.error})`).join(', ')}` : ''}`,
+      ),
+    )
+    return {
+      controls: routing.controls.map((control) => ({
+        name: control.name,
+        arn: control.arn,
+        region: control.region,
+        state: control.state ?? null,
+      })),
+      endpoint: routing.endpoint,
+      attempts: routing.attempts,
+      safetyRules: routing.safetyRules.map((rule) => ({arn: rule.arn, name: rule.name, type: rule.type})),
+    }
+  }
+}

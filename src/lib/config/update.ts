@@ -1,0 +1,32 @@
+import {readFile, rename, writeFile} from 'node:fs/promises'
+
+import {parseDocument} from 'yaml'
+
+import {parseConfig} from './load.js'
+import type {DrctlConfig} from './schema.js'
+
+/**
+ * Edits drctl.yaml in place, keeping its comments and layout: the edit is applied to the YAML document, the
+ * result is validated, and only a valid file replaces the old one (atomically).
+ */
+export async function updateConfigFile(
+  path: string,
+  edit: (set: (keyPath: (string | number)[], value: unknown) => void) => void,
+): Promise<DrctlConfig> {
+  const text = await readFile(path, 'utf8')
+  const document = parseDocument(text)
+  edit((keyPath, value) => document.setIn(keyPath, document.createNode(value, {flow: isFlowFriendly(value)})))
+  const updated = document.toString({lineWidth: 0})
+  const config = parseConfig(updated, path)
+  const temporary = `${path}.drctl-tmp`
+  await writeFile(temporary, updated)
+  await rename(temporary, path)
+  return config
+}
+
+/** Short lists of scalars and small records read best on one line, like the rest of drctl.yaml. */
+function isFlowFriendly(value: unknown): boolean {
+  if (!value || typeof value !== 'object') return false
+  const entries = Array.isArray(value) ? value : Object.values(value)
+  return entries.every((entry) => entry === null || typeof entry !== 'object') && JSON.stringify(value).length < 80
+}

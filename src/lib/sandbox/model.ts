@@ -1,0 +1,347 @@
+/**
+ * The world: everything the simulated AWS account holds, as plain JSON (it is persisted as world.json). Timestamps
+ * are epoch milliseconds of the clock the server runs on; operations that take time store when they end, and
+ * `advance()` applies what is due whenever the world is loaded.
+ */
+
+export const WORLD_VERSION = 1
+export const SANDBOX_ACCOUNT = '111122223333'
+export const ARC_CONTROL_PLANE_REGION = 'us-west-2'
+/** The Regions of the ARC cluster's five endpoints, in endpoint order (arc1 … arc5). */
+export const ARC_ENDPOINT_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1', 'ap-southeast-2'] as const
+export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/
+
+export interface Tag {
+  Key: string
+  Value: string
+}
+
+// ---- RDS -------------------------------------------------------------------------------------------------------
+
+export interface GlobalOperation {
+  kind: 'switchover' | 'failover'
+  fromArn: string
+  toArn: string
+  startedAt: number
+  /** FailoverState.Status leaves `pending` at this time. */
+  phaseAt: number
+  completesAt: number
+  /** Managed failover: the target's replication lag when the call was made (the writes that are lost). */
+  dataLossMs?: number
+}
+
+export interface GlobalMemberRecord {
+  clusterArn: string
+  isWriter: boolean
+  /** When the member took its current role (lag metrics exist only for secondaries, from then on). */
+  roleSince: number
+  /** SynchronizationStatus is `pending-resync` until then. */
+  resyncUntil?: number
+  /** RemoveFromGlobalCluster was called: the member is listed until this time. */
+  leavingAt?: number
+  writeForwarding: string
+}
+
+export interface GlobalClusterRecord {
+  id: string
+  resourceId: string
+  engine: string
+  engineVersion: string
+  status: string
+  /** A transient status (`creating`, `modifying`, `deleting`) ends at this time. */
+  statusUntil?: number
+  deletionProtection: boolean
+  storageEncrypted: boolean
+  databaseName?: string
+  endpointHash: string
+  createdAt: number
+  members: GlobalMemberRecord[]
+  /** When the last member left: DeleteGlobalCluster still says "not empty" for a while. */
+  emptySince?: number
+  operation?: GlobalOperation
+  /** Old primaries of a managed failover, waiting for their Region to come back before they rejoin. */
+  pendingRejoins: {clusterArn: string; since: number}[]
+  tags: Tag[]
+}
+
+export type ClusterTransition =
+  | {kind: 'create'; until: number}
+  | {kind: 'detach-promote'; until: number}
+  | {kind: 'replica-promote'; until: number}
+  | {kind: 'final-snapshot'; until: number; snapshotId: string}
+  | {kind: 'delete'; until: number}
+  | {kind: 'failover'; until: number; targetInstanceId?: string}
+
+export interface ClusterRecord {
+  id: string
+  region: string
+  arn: string
+  resourceId: string
+  engine: string
+  engineVersion: string
+  status: string
+  transition?: ClusterTransition
+  deletionProtection: boolean
+  storageEncrypted: boolean
+  kmsKeyId?: string
+  subnetGroup: string
+  securityGroupIds: string[]
+  parameterGroup: string
+  /** Set on a cross-Region binlog read replica: the source cluster's ARN. */
+  replicationSourceArn?: string
+  endpointHash: string
+  port: number
+  databaseName?: string
+  masterUsername?: string
+  createdAt: number
+  tags: Tag[]
+}
+
+export interface InstanceRecord {
+  id: string
+  region: string
+  arn: string
+  resourceId: string
+  clusterId: string
+  instanceClass: string
+  engine: string
+  engineVersion: string
+  status: string
+  transition?: {kind: 'create' | 'delete'; until: number}
+  isWriter: boolean
+  parameterGroup: string
+  availabilityZone: string
+  promotionTier: number
+  createdAt: number
+}
+
+export interface SnapshotRecord {
+  id: string
+  region: string
+  arn: string
+  clusterId: string
+  clusterResourceId?: string
+  engine: string
+  engineVersion: string
+  type: 'manual' | 'automated'
+  status: string
+  availableAt?: number
+  createdAt: number
+  clusterCreatedAt: number
+  storageEncrypted: boolean
+  kmsKeyId?: string
+  sourceArn?: string
+  tags: Tag[]
+}
+
+export interface RdsState {
+  globalClusters: GlobalClusterRecord[]
+  clusters: ClusterRecord[]
+  instances: InstanceRecord[]
+  snapshots: SnapshotRecord[]
+}
+
+// ---- DynamoDB --------------------------------------------------------------------------------------------------
+
+export interface ReplicaRecord {
+  region: string
+  status: 'ACTIVE' | 'CREATING' | 'DELETING'
+  until?: number
+  /** DeleteTable in this Region (rather than a replica removal from another Region). */
+  tableDelete?: boolean
+  deletionProtection: boolean
+  createdAt: number
+}
+
+export interface TableRecord {
+  name: string
+  tableId: string
+  createdAt: number
+  hashKey: string
+  replicas: ReplicaRecord[]
+}
+
+// ---- ARC -------------------------------------------------------------------------------------------------------
+
+export interface ArcClusterRecord {
+  arn: string
+  name: string
+  status: string
+  /** Canonical, process-independent URLs (`https://arcN.<region>.sandbox.drctl.invalid/v1`). */
+  endpoints: {region: string; url: string}[]
+}
+
+export interface ControlPanelRecord {
+  arn: string
+  name: string
+  clusterArn: string
+  isDefault: boolean
+  status: string
+}
+
+export interface RoutingControlRecord {
+  arn: string
+  name: string
+  controlPanelArn: string
+  state: 'On' | 'Off'
+  status: string
+  updatedAt: number
+}
+
+export interface RuleConfig {
+  Type: 'ATLEAST' | 'AND' | 'OR'
+  Threshold: number
+  Inverted: boolean
+}
+
+export interface SafetyRuleRecord {
+  arn: string
+  name: string
+  controlPanelArn: string
+  type: 'ASSERTION' | 'GATING'
+  assertedControls: string[]
+  gatingControls: string[]
+  targetControls: string[]
+  ruleConfig: RuleConfig
+  waitPeriodMs: number
+  status: string
+}
+
+export interface ArcState {
+  clusters: ArcClusterRecord[]
+  controlPanels: ControlPanelRecord[]
+  routingControls: RoutingControlRecord[]
+  safetyRules: SafetyRuleRecord[]
+}
+
+// ---- FIS -------------------------------------------------------------------------------------------------------
+
+export interface FisTarget {
+  resourceType: string
+  resourceArns?: string[]
+  resourceTags?: Record<string, string>
+  selectionMode: string
+  parameters?: Record<string, string>
+}
+
+export interface FisAction {
+  actionId: string
+  description?: string
+  parameters: Record<string, string>
+  targets: Record<string, string>
+  startAfter: string[]
+}
+
+export interface TemplateRecord {
+  id: string
+  arn: string
+  region: string
+  description: string
+  roleArn: string
+  targets: Record<string, FisTarget>
+  actions: Record<string, FisAction>
+  stopConditions: {source: string; value?: string}[]
+  tags: Record<string, string>
+  createdAt: number
+  updatedAt: number
+}
+
+export interface ExperimentActionRecord extends FisAction {
+  startAt: number
+  endAt: number
+}
+
+/** An experiment's timeline is fixed when it starts; its status is read off the clock (see fis.ts). */
+export interface ExperimentRecord {
+  id: string
+  arn: string
+  region: string
+  templateId: string
+  roleArn: string
+  clientToken: string
+  tags: Record<string, string>
+  targets: Record<string, FisTarget>
+  stopConditions: {source: string; value?: string}[]
+  createdAt: number
+  /** `initiating` ends and `running` begins. */
+  runningAt: number
+  completesAt: number
+  actions: Record<string, ExperimentActionRecord>
+  stopRequestedAt?: number
+  stoppedAt?: number
+}
+
+// ---- CloudFormation --------------------------------------------------------------------------------------------
+
+export interface StackResourceRecord {
+  logicalId: string
+  physicalId: string
+  type: string
+  status: string
+  reason?: string
+  updatedAt: number
+}
+
+export interface StackRecord {
+  name: string
+  id: string
+  region: string
+  status: string
+  statusReason?: string
+  description: string
+  createdAt: number
+  updatedAt?: number
+  deletedAt?: number
+  deletion?: {until: number; fails: boolean; retain: string[]}
+  resources: StackResourceRecord[]
+  tags: Tag[]
+}
+
+// ---- Faults and history ----------------------------------------------------------------------------------------
+
+export type FaultMode = 'refuse' | 'hang'
+
+export type FaultRecord =
+  | {kind: 'region-outage'; region: string; mode: FaultMode; since: number}
+  | {kind: 'arc-endpoints-down'; endpoints: number[]; mode: FaultMode; since: number}
+  | {kind: 'throttle'; rate: number; since: number}
+  | {kind: 'latency'; ms: number; since: number}
+  | {kind: 'lag'; globalClusterResourceId: string; globalClusterId: string; region: string; ms: number; since: number}
+  | {kind: 'stack-delete-fails'; stack: string; region: string; since: number}
+
+export type FaultKind = FaultRecord['kind']
+
+export const FAULT_KINDS: FaultKind[] = [
+  'region-outage',
+  'arc-endpoints-down',
+  'throttle',
+  'latency',
+  'lag',
+  'stack-delete-fails',
+]
+
+/** Notable things that happened (shown by `drctl sandbox show`), e.g. the data lost by a managed failover. */
+export interface HistoryEntry {
+  at: number
+  event: string
+  summary: string
+  dataLossMs?: number
+}
+
+export interface World {
+  version: number
+  scenario: string
+  account: string
+  timeScale: number
+  createdAt: number
+  regions: string[]
+  /** Feeds identifiers that must be unique within the world. */
+  sequence: number
+  rds: RdsState
+  dynamodb: {tables: TableRecord[]}
+  arc: ArcState
+  fis: {templates: TemplateRecord[]; experiments: ExperimentRecord[]}
+  cloudformation: {stacks: StackRecord[]}
+  faults: FaultRecord[]
+  history: HistoryEntry[]
+}

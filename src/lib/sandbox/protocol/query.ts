@@ -1,0 +1,135 @@
+import {ApiError} from '../errors.js'
+
+/**
+ * The awsQuery protocol (RDS, STS, CloudFormation): form-encoded parameters in, XML out. Lists arrive flattened
+ * as `Name.Member.N` (`Filters.Filter.1.Values.Value.2=x`); the member name is whatever the model says, so it is
+ * accepted in any spelling, and also without it (`Name.N`).
+ */
+export class QueryParams {
+  constructor(private readonly values: Map<string, string>) {}
+
+  static parse(text: string): QueryParams {
+    return new QueryParams(new Map(new URLSearchParams(text)))
+  }
+
+  has(name: string): boolean {
+    return this.values.has(name)
+  }
+
+  string(name: string): string | undefined {
+    return this.values.get(name)
+  }
+
+  required(name: string): string {
+    const value = this.values.get(name)
+    if (value === undefined || value === '') {
+      throw new ApiError('MissingParameter', `The request must contain the parameter ${name}`)
+    }
+    return value
+  }
+
+  boolean(name: string): boolean | undefined {
+    const value = this.values.get(name)
+    if (value === undefined) return undefined
+    if (/^true$/i.test(value)) return true
+    if (/^false$/i.test(value)) return false
+    throw new ApiError('InvalidParameterValue', `Invalid boolean value for ${name}: ${value}`)
+  }
+
+  integer(name: string): number | undefined {
+    const value = this.values.get(name)
+    if (value === undefined) return undefined
+    if (!/^-?\d+$/.test(value)) {
+      throw new ApiError('InvalidParameterValue', `Invalid integer value for ${name}: ${value}`)
+    }
+    return Number(value)
+  }
+
+  /** A list of strings, in index order. */
+  list(name: string): string[] {
+    return this.members(name)
+      .filter((member) => member.rest === undefined)
+      .map((member) => member.value ?? '')
+  }
+
+  /** A list of structures, each as its own QueryParams. */
+  structures(name: string): QueryParams[] {
+    const byIndex = new Map<number, Map<string, string>>()
+    for (const member of this.members(name)) {
+      if (member.rest === undefined) continue
+      const entries = byIndex.get(member.index) ?? new Map<string, string>()
+      entries.set(member.rest, member.value ?? '')
+      byIndex.set(member.index, entries)
+    }
+    return [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, entries]) => new QueryParams(entries))
+  }
+
+  private members(name: string): {index: number; rest?: string; value?: string}[] {
+    const prefix = `${name}.`
+    const found: {index: number; rest?: string; value?: string}[] = []
+    for (const [key, value] of this.values) {
+      if (!key.startsWith(prefix)) continue
+      const match = /^(?:[A-Za-z]+\.)?(\d+)(?:\.(.+))?$/.exec(key.slice(prefix.length))
+      if (!match) continue
+      found.push({index: Number(match[1]), rest: match[2], value})
+    }
+    return found.sort((a, b) => a.index - b.index)
+  }
+}
+
+/** A list in XML: each item wrapped in `<member>` (or the model's member name). */
+export class XmlList {
+  constructor(
+    readonly member: string,
+    readonly items: XmlValue[],
+  ) {}
+}
+
+export type XmlValue = string | number | boolean | Date | undefined | null | XmlList | {[name: string]: XmlValue}
+
+export function xmlList(member: string, items: XmlValue[]): XmlList {
+  return new XmlList(member, items)
+}
+
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&${{'&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos'}[char]};`)
+}
+
+/** Serializes `value` as the content of an element; `undefined`/`null` members are omitted. */
+export function xmlContent(value: XmlValue): string {
+  if (value === undefined || value === null) return ''
+  if (value instanceof XmlList) return value.items.map((item) => xmlElement(value.member, item)).join('')
+  if (value instanceof Date) return value.toISOString()
+  if (typeof value === 'object') {
+    return Object.entries(value)
+      .map(([name, member]) => xmlElement(name, member))
+      .join('')
+  }
+  return escapeXml(String(value))
+}
+
+export function xmlElement(name: string, value: XmlValue): string {
+  if (value === undefined || value === null) return ''
+  return `<${name}>${xmlContent(value)}</${name}>`
+}
+
+export function queryResponse(
+  operation: string,
+  namespace: string,
+  result: XmlValue | undefined,
+  requestId: string,
+): string {
+  const body = result === undefined ? '' : xmlElement(`${operation}Result`, result)
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<${operation}Response xmlns="${namespace}">${body}` +
+    `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`
+  )
+}
+
+export function queryError(error: ApiError, namespace: string, requestId: string): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${namespace}"><Error><Type>${error.type}</Type>` +
+    `<Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error>` +
+    `<RequestId>${requestId}</RequestId></ErrorResponse>`
+  )
+}

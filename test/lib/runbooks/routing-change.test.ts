@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
+import {stepsOf} from '../../../src/lib/runbook/types.js'
 import type {RoutingView} from '../../../src/lib/topology/model.js'
 import {
   desiredForSet,
@@ -67,7 +68,7 @@ describe('routing changes', () => {
     const plan = planRoutingChange(testConfig(), routing(), {...request, desired})
     expect(failing(plan)).toEqual([])
     expect(plan.items).toHaveLength(1)
-    expect(plan.items[0]?.describe()[0]).toMatchObject({operation: 'UpdateRoutingControlStates'})
+    expect(stepsOf(plan.items)[0]?.describe()[0]).toMatchObject({operation: 'UpdateRoutingControlStates'})
   })
 
   it('does nothing when nothing would change', () => {

@@ -8,6 +8,7 @@ import {countByStatus} from '../lib/checks/check.js'
 import {type StatusReport, statusReport} from '../lib/checks/status.js'
 import {parseDuration} from '../lib/core/clock.js'
 import {DrctlError} from '../lib/core/errors.js'
+import {detachedSurvivors} from '../lib/runbook/runs.js'
 
 const DEFAULT_WATCH_SECONDS = 5
 
@@ -65,7 +66,8 @@ ${EXIT_CODES_HELP}`
     const aws = await this.awsSession(config, {readOnly: true, callTimeoutMs: timeoutMs})
     if (this.flags.watch !== undefined) return this.watch(config, aws, this.flags.watch)
 
-    const report = await statusReport(config, aws, this.progress().listener)
+    const survivors = detachedSurvivors(this.home(), `${this.flags.sandbox ? 'sandbox:' : ''}${config.name}`)
+    const report = await statusReport(config, aws, {emit: this.progress().listener, survivors})
     this.progress().stop()
     this.lastReport = report
     const result = statusResult(report)
@@ -95,7 +97,9 @@ ${EXIT_CODES_HELP}`
     process.once('SIGINT', stop)
     let last: ReturnType<typeof statusResult> | undefined
     while (!stopped) {
-      const report = await statusReport(config, aws)
+      const report = await statusReport(config, aws, {
+        survivors: detachedSurvivors(this.home(), `${this.flags.sandbox ? 'sandbox:' : ''}${config.name}`),
+      })
       last = statusResult(report)
       this.out(`${clearScreen}${renderStatus(report, this.style, {verbose: this.flags.verbose})}`)
       this.out(this.style.dim(`\nrefreshing every ${seconds}s; Ctrl-C to stop`))

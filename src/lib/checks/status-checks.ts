@@ -87,6 +87,15 @@ export function auroraChecks(view: AuroraGlobalView, config: DrctlConfig): Check
     }
     checks.push(...memberChecks(view, member, config))
   }
+  const survivor = view.detachedSurvivor
+  if (survivor?.found) {
+    checks.push(
+      warn(
+        `${id}.detached`,
+        `${survivor.clusterId} (${survivor.region}) was detached from ${view.id} by run ${survivor.runId} and is a standalone ${survivor.status} cluster; ${view.id} is orphaned around its old primary: run drctl fallback`,
+      ),
+    )
+  }
   const versions = new Set(view.members.map((member) => majorMinor(member.engineVersion)).filter(Boolean))
   if (versions.size > 1) {
     checks.push(

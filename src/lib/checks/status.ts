@@ -1,7 +1,7 @@
 import type {AwsPorts} from '../aws/ports.js'
 import type {DrctlConfig} from '../config/schema.js'
 import type {ProgressListener} from '../core/events.js'
-import {observe} from '../topology/observe.js'
+import {type KnownSurvivor, observe} from '../topology/observe.js'
 import type {Topology} from '../topology/model.js'
 import type {Check} from './check.js'
 import {type Readiness, readiness} from './gates.js'
@@ -14,7 +14,11 @@ export interface StatusReport {
 }
 
 /** Observe, then judge: what `drctl status` shows and what the runbooks' gates start from. */
-export async function statusReport(config: DrctlConfig, aws: AwsPorts, emit?: ProgressListener): Promise<StatusReport> {
-  const topology = await observe(config, aws, {emit})
+export async function statusReport(
+  config: DrctlConfig,
+  aws: AwsPorts,
+  options: {emit?: ProgressListener; survivors?: KnownSurvivor[]} = {},
+): Promise<StatusReport> {
+  const topology = await observe(config, aws, options)
   return {topology, checks: statusChecks(topology, config), readiness: readiness(topology, config)}
 }

@@ -29,6 +29,12 @@ export function statusResult(report: StatusReport) {
       endpoint: view.endpoint,
       writerRegion: view.writerRegion,
       failoverState: view.failoverState,
+      detachedSurvivor: view.detachedSurvivor && {
+        clusterId: view.detachedSurvivor.clusterId,
+        region: view.detachedSurvivor.region,
+        status: view.detachedSurvivor.status,
+        runId: view.detachedSurvivor.runId,
+      },
       members: view.members.map((member) => ({
         region: member.region,
         clusterId: member.clusterId,

@@ -182,6 +182,17 @@ export function renderReportMarkdown(report: RunReport): string {
       `| ${step.title} | ${step.status}${step.error ? `: ${step.error}` : ''} | ${step.durationMs === undefined ? '' : formatDuration(step.durationMs)} |`,
     )
   }
+  const evidence = Object.entries(report.evidence).filter(([key]) => key !== 'rpo')
+  if (evidence.length > 0) {
+    lines.push('', '## Evidence', '')
+    for (const [key, value] of evidence) {
+      lines.push(
+        Array.isArray(value)
+          ? `- ${key}:\n${value.map((entry) => `  - ${typeof entry === 'string' ? entry : JSON.stringify(entry)}`).join('\n')}`
+          : `- ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`,
+      )
+    }
+  }
   lines.push('', '## Mutating AWS calls', '')
   if (report.mutatingCalls.length === 0) lines.push('None.')
   for (const call of report.mutatingCalls) {

@@ -188,3 +188,26 @@ export async function withTopologyLock<T>(home: string, topologyKey: string, tas
     rmSync(lock, {recursive: true, force: true})
   }
 }
+
+/** Clusters drctl detached from their global cluster (journaled by unplanned failovers with --detach), oldest first. */
+export function detachedSurvivors(
+  home: string,
+  topologyKey: string,
+): {globalClusterId: string; clusterArn: string; runId: string}[] {
+  const survivors: {globalClusterId: string; clusterArn: string; runId: string; at: string}[] = []
+  for (const run of listRuns(home).filter((candidate) => candidate.topologyKey === topologyKey)) {
+    for (const event of Journal.read(join(run.dir, 'journal.jsonl'))) {
+      if (event.type !== 'record' || !event.key.startsWith('orphaned.')) continue
+      const value = event.value as {globalClusterId?: string; survivor?: string}
+      if (value.globalClusterId && value.survivor) {
+        survivors.push({
+          globalClusterId: value.globalClusterId,
+          clusterArn: value.survivor,
+          runId: run.id,
+          at: event.at,
+        })
+      }
+    }
+  }
+  return survivors.sort((a, b) => a.at.localeCompare(b.at)).map(({at: _at, ...survivor}) => survivor)
+}

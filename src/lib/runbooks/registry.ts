@@ -4,6 +4,7 @@ import type {RunStartEvent} from '../runbook/journal.js'
 import type {PlanItem, RunPlan} from '../runbook/types.js'
 import {failoverItems, type FailoverParams} from './failover.js'
 import {ROUTING_CHANGE} from './routing-change.js'
+import {type ItemSpec, itemsFromSpecs, TEARDOWN} from './teardown.js'
 import {type TrafficChange, TrafficChangeStep} from './traffic.js'
 
 type Rebuild = (config: DrctlConfig, params: Record<string, unknown>) => PlanItem[]
@@ -13,6 +14,7 @@ const rebuilders: Record<string, Rebuild> = {
   'failover-planned': (config, params) => failoverItems(config, params as FailoverParams),
   'failover-unplanned': (config, params) => failoverItems(config, params as FailoverParams),
   [ROUTING_CHANGE]: (_config, params) => [new TrafficChangeStep(params.change as TrafficChange, 'traffic')],
+  [TEARDOWN]: (_config, params) => itemsFromSpecs(params.specs as ItemSpec[]),
 }
 
 export function registerRunbook(kind: string, rebuild: Rebuild): void {

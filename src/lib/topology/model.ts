@@ -64,6 +64,22 @@ export interface AuroraGlobalView {
   failoverState?: FailoverState
   writerRegion?: string
   members: AuroraMemberView[]
+  /** A cluster detached from this global cluster by an unplanned failover (known from drctl's journals). */
+  detachedSurvivor?: DetachedSurvivorView
+}
+
+export interface DetachedSurvivorView {
+  clusterId: string
+  clusterArn: string
+  region: string
+  found: boolean
+  status?: string
+  globalClusterId?: string
+  deletionProtection?: boolean
+  engineVersion?: string
+  instances: InstanceView[]
+  runId: string
+  unreadable?: Unreadable
 }
 
 export interface BinlogReplicaView {
@@ -79,6 +95,8 @@ export interface BinlogReplicaView {
 export interface TableReplicaView {
   region: string
   status: string
+  /** Known for the Regions whose table was read directly. */
+  deletionProtection?: boolean
 }
 
 export interface TableView {

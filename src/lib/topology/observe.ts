@@ -8,6 +8,7 @@ import type {
   GlobalCluster,
   MetricQuery,
 } from '../aws/ports.js'
+import {regionOfArn, resourceIdOfArn} from '../aws/ports.js'
 import {type DrctlConfig, routingControlsByRegion} from '../config/schema.js'
 import {isDrctlError} from '../core/errors.js'
 import type {ProgressListener} from '../core/events.js'
@@ -27,6 +28,12 @@ import type {
   Unreadable,
 } from './model.js'
 
+export interface KnownSurvivor {
+  globalClusterId: string
+  clusterArn: string
+  runId: string
+}
+
 export type TopologyPart = 'identity' | 'aurora' | 'dynamodb' | 'routing' | 'chaos' | 'stacks'
 
 export interface ObserveOptions {
@@ -40,6 +47,8 @@ export interface ObserveOptions {
   concurrency?: number
   /** How far back a CloudWatch datapoint still counts as current. */
   metricWindowMs?: number
+  /** Clusters detached from their global cluster by drctl (from its journals), to show next to it. */
+  survivors?: KnownSurvivor[]
   emit?: ProgressListener
 }
 
@@ -64,7 +73,7 @@ export async function observe(config: DrctlConfig, aws: AwsPorts, options: Obser
 
   const [identity, aurora, replicas, dynamodb, routing, chaos, stacks] = await Promise.all([
     parts.has('identity') ? readIdentity(aws, reader, callable) : undefined,
-    parts.has('aurora') ? readAurora(config, aws, reader, callable, windowMs) : [],
+    parts.has('aurora') ? readAurora(config, aws, reader, callable, windowMs, options.survivors ?? []) : [],
     parts.has('aurora') ? readReplicas(config, aws, reader) : [],
     parts.has('dynamodb') ? readTables(config, aws, reader, callable, windowMs) : [],
     parts.has('routing') ? readRouting(config, aws, options.arcAvoidRegions ?? [], warnings) : undefined,
@@ -173,6 +182,7 @@ async function readAurora(
   reader: Reader,
   regions: string[],
   windowMs: number,
+  survivors: KnownSurvivor[],
 ): Promise<AuroraGlobalView[]> {
   const ids = config.aurora.globalClusters
   if (ids.length === 0) return []
@@ -188,8 +198,34 @@ async function readAurora(
   await Promise.all([
     ...members.map(({member}) => readMemberDetails(aws, reader, regions, member)),
     readAuroraLag(aws, reader, regions, views, windowMs),
+    ...views.map((view) => readSurvivor(aws, reader, view, survivors)),
   ])
   return views
+}
+
+async function readSurvivor(aws: AwsPorts, reader: Reader, view: AuroraGlobalView, survivors: KnownSurvivor[]) {
+  const known = [...survivors].reverse().find((survivor) => survivor.globalClusterId === view.id)
+  if (!known || view.members.some((member) => member.clusterArn === known.clusterArn)) return
+  const region = regionOfArn(known.clusterArn)
+  const details = await readClusterWithInstances(aws, reader, region, known.clusterArn)
+  const base = {clusterId: resourceIdOfArn(known.clusterArn), clusterArn: known.clusterArn, region, runId: known.runId}
+  if (!details.ok) {
+    view.detachedSurvivor = {...base, found: false, instances: [], unreadable: details.error}
+    return
+  }
+  const cluster = details.value.cluster
+  // Joined to a global cluster again (fallback rebuilt it): no longer a detached survivor.
+  if (cluster?.globalClusterId) return
+  view.detachedSurvivor = cluster
+    ? {
+        ...base,
+        found: true,
+        status: cluster.status,
+        deletionProtection: cluster.deletionProtection,
+        engineVersion: cluster.engineVersion,
+        instances: instanceViews(cluster, details.value.instances),
+      }
+    : {...base, found: false, instances: []}
 }
 
 function globalView(global: GlobalCluster): AuroraGlobalView {
@@ -396,6 +432,7 @@ async function readTables(
   ])
   return tables.map((name, t) => {
     const statuses = new Map<string, string>()
+    const protection = new Map<string, boolean>()
     let found = false
     let deletionProtection: boolean | undefined
     let unreadable: Unreadable | undefined
@@ -409,11 +446,16 @@ async function readTables(
       deletionProtection ??= read.value.deletionProtection
       // The local table's own status is authoritative for its Region; the replica list fills in the others.
       statuses.set(region, read.value.status)
+      protection.set(region, read.value.deletionProtection)
       for (const replica of read.value.replicas)
         if (!statuses.has(replica.region)) statuses.set(replica.region, replica.status)
     }
     const replicas = [...statuses.entries()]
-      .map(([region, status]) => ({region, status}))
+      .map(([region, status]) => ({
+        region,
+        status,
+        ...(protection.has(region) ? {deletionProtection: protection.get(region)} : {}),
+      }))
       .sort((a, b) => regionOrder(config, a.region) - regionOrder(config, b.region))
     const latency = latencies.flatMap(({region, read}) =>
       config.regions

@@ -22,8 +22,8 @@ describe('observe', () => {
     ])
     expect(orders?.members[1]?.lag).toEqual({ms: 250, metric: 'AuroraGlobalDBRPOLag', at: '2026-11-22T00:00:00.000Z'})
     expect(topology.dynamodb[0]?.replicas).toEqual([
-      {region: 'us-east-1', status: 'ACTIVE'},
-      {region: 'us-west-2', status: 'ACTIVE'},
+      {region: 'us-east-1', status: 'ACTIVE', deletionProtection: false},
+      {region: 'us-west-2', status: 'ACTIVE', deletionProtection: false},
     ])
     expect(topology.dynamodb[0]?.latency.map((entry) => [entry.from, entry.to, entry.reading?.ms])).toEqual([
       ['us-east-1', 'us-west-2', 900],
@@ -75,9 +75,10 @@ describe('observe', () => {
     expect(orders?.found).toBe(true)
     expect(orders?.members[0]?.unreadable?.kind).toBe('timeout')
     expect(orders?.members[1]?.clusterStatus).toBe('available')
+    // us-east-1's replica is known only from us-west-2's replica list.
     expect(topology.dynamodb[0]?.replicas).toEqual([
       {region: 'us-east-1', status: 'ACTIVE'},
-      {region: 'us-west-2', status: 'ACTIVE'},
+      {region: 'us-west-2', status: 'ACTIVE', deletionProtection: false},
     ])
     expect(topology.stacks[0]?.unreadable?.kind).toBe('timeout')
     expect(topology.routing?.controls[0]?.state).toBe('On')

@@ -2,9 +2,13 @@ import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import type {RunStartEvent} from '../runbook/journal.js'
 import type {PlanItem, RunPlan} from '../runbook/types.js'
+import {CHAOS_RUN, type ChaosParams, chaosItems} from './chaos.js'
 import {failoverItems, type FailoverParams} from './failover.js'
 import {ROUTING_CHANGE} from './routing-change.js'
-import {type ItemSpec, itemsFromSpecs, TEARDOWN} from './teardown.js'
+import {type ItemSpec, itemsFromSpecs} from './specs.js'
+import {TEARDOWN} from './teardown.js'
+import {FALLBACK} from './fallback.js'
+import {RENAME_GLOBAL} from './rename.js'
 import {type TrafficChange, TrafficChangeStep} from './traffic.js'
 
 type Rebuild = (config: DrctlConfig, params: Record<string, unknown>) => PlanItem[]
@@ -14,11 +18,10 @@ const rebuilders: Record<string, Rebuild> = {
   'failover-planned': (config, params) => failoverItems(config, params as FailoverParams),
   'failover-unplanned': (config, params) => failoverItems(config, params as FailoverParams),
   [ROUTING_CHANGE]: (_config, params) => [new TrafficChangeStep(params.change as TrafficChange, 'traffic')],
+  [CHAOS_RUN]: (config, params) => chaosItems(config, params as ChaosParams),
   [TEARDOWN]: (_config, params) => itemsFromSpecs(params.specs as ItemSpec[]),
-}
-
-export function registerRunbook(kind: string, rebuild: Rebuild): void {
-  rebuilders[kind] = rebuild
+  [FALLBACK]: (_config, params) => itemsFromSpecs(params.specs as ItemSpec[]),
+  [RENAME_GLOBAL]: (_config, params) => itemsFromSpecs(params.specs as ItemSpec[]),
 }
 
 /** The plan of an unfinished run, as journaled: same parameters, gates already passed, steps rebuilt. */

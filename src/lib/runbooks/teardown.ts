@@ -1,21 +1,10 @@
 import {type Check, fail, ok, warn} from '../checks/check.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
-import type {PlanItem, RunPlan, Step} from '../runbook/types.js'
+import type {RunPlan} from '../runbook/types.js'
 import type {Topology} from '../topology/model.js'
-import {
-  DeleteClusterStep,
-  DeleteGlobalClusterStep,
-  DeleteInstancesStep,
-  DeleteStackStep,
-  DeleteTableStep,
-  DisableProtectionStep,
-  PromoteReplicaStep,
-  type ProtectedResource,
-  RemoveMemberStep,
-  RemoveTableReplicaStep,
-  StopExperimentStep,
-} from './delete-steps.js'
+import type {ProtectedResource} from './delete-steps.js'
+import {type ItemSpec, itemsFromSpecs, type StepSpec} from './specs.js'
 
 export const TEARDOWN = 'teardown'
 export const TEARDOWN_PARTS = ['fis', 'aurora', 'dynamodb', 'stacks'] as const
@@ -27,54 +16,6 @@ export interface TeardownRequest {
   only: TeardownPart[]
   /** Stamp for predictable final snapshot names, fixed at planning so a resume uses the same names. */
   stamp: string
-}
-
-/** Plain-data description of one step, journaled so that a resume rebuilds exactly the same steps. */
-export type StepSpec =
-  | {kind: 'stop-experiment'; experimentId: string; region: string}
-  | {kind: 'protection'; resource: ProtectedResource}
-  | {kind: 'remove-member'; globalClusterId: string; clusterArn: string; region: string}
-  | {kind: 'promote-replica'; clusterId: string; region: string}
-  | {kind: 'delete-instances'; clusterId: string; region: string; instanceIds: string[]}
-  | {kind: 'delete-cluster'; clusterId: string; region: string; finalSnapshotId?: string}
-  | {kind: 'delete-global'; globalClusterId: string; region: string}
-  | {kind: 'remove-replica'; table: string; replicaRegion: string; viaRegion: string}
-  | {kind: 'delete-table'; table: string; region: string}
-  | {kind: 'delete-stack'; stack: string; region: string}
-
-export type ItemSpec = StepSpec | {kind: 'group'; id: string; title: string; steps: StepSpec[]}
-
-export function stepFromSpec(spec: StepSpec): Step {
-  switch (spec.kind) {
-    case 'stop-experiment':
-      return new StopExperimentStep(spec.experimentId, spec.region)
-    case 'protection':
-      return new DisableProtectionStep(spec.resource)
-    case 'remove-member':
-      return new RemoveMemberStep(spec.globalClusterId, spec.clusterArn, spec.region)
-    case 'promote-replica':
-      return new PromoteReplicaStep(spec.clusterId, spec.region)
-    case 'delete-instances':
-      return new DeleteInstancesStep(spec.clusterId, spec.region, spec.instanceIds)
-    case 'delete-cluster':
-      return new DeleteClusterStep(spec.clusterId, spec.region, spec.finalSnapshotId)
-    case 'delete-global':
-      return new DeleteGlobalClusterStep(spec.globalClusterId, spec.region)
-    case 'remove-replica':
-      return new RemoveTableReplicaStep(spec.table, spec.replicaRegion, spec.viaRegion)
-    case 'delete-table':
-      return new DeleteTableStep(spec.table, spec.region)
-    case 'delete-stack':
-      return new DeleteStackStep(spec.stack, spec.region)
-  }
-}
-
-export function itemsFromSpecs(specs: ItemSpec[]): PlanItem[] {
-  return specs.map((spec) =>
-    spec.kind === 'group'
-      ? {id: spec.id, title: spec.title, parallel: spec.steps.map(stepFromSpec)}
-      : stepFromSpec(spec),
-  )
 }
 
 /** Predictable, unique per teardown: `drctl-final-<cluster>-<stamp>`. */

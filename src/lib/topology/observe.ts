@@ -6,6 +6,7 @@ import type {
   DbCluster,
   DbInstance,
   GlobalCluster,
+  MetricPoint,
   MetricQuery,
 } from '../aws/ports.js'
 import {regionOfArn, resourceIdOfArn} from '../aws/ports.js'
@@ -303,10 +304,52 @@ function instanceViews(cluster: DbCluster, instances: DbInstance[]): InstanceVie
     .sort((a, b) => Number(b.isWriter) - Number(a.isWriter) || a.id.localeCompare(b.id))
 }
 
+const LAG_METRICS = ['AuroraGlobalDBRPOLag', 'AuroraGlobalDBReplicationLag'] as const
+
 /**
- * Replication lag exists only for secondaries, only in their own Region (aws-reference §2.12): RPO lag where the
- * engine publishes it, else replication lag; with or without the SourceRegion dimension. No datapoint = unknown.
+ * The CloudWatch queries for one secondary's lag (aws-reference §2.12): RPO lag where the engine publishes it, else
+ * replication lag; with or without the SourceRegion dimension. They must be asked in the secondary's own Region.
  */
+export function lagQueries(
+  clusterId: string,
+  sourceRegion: string | undefined,
+  idPrefix: string,
+): {queries: MetricQuery[]; pick(points: Record<string, MetricPoint>): LagReading | undefined} {
+  const queries = LAG_METRICS.flatMap((metric, index): MetricQuery[] => [
+    {
+      id: `${idPrefix}_${index}_a`,
+      namespace: 'AWS/RDS',
+      metric,
+      stat: 'Maximum' as const,
+      dimensions: {DBClusterIdentifier: clusterId},
+    },
+    ...(sourceRegion
+      ? [
+          {
+            id: `${idPrefix}_${index}_s`,
+            namespace: 'AWS/RDS',
+            metric,
+            stat: 'Maximum' as const,
+            dimensions: {DBClusterIdentifier: clusterId, SourceRegion: sourceRegion},
+          },
+        ]
+      : []),
+  ])
+  return {
+    queries,
+    pick(points) {
+      for (const [index, metric] of LAG_METRICS.entries()) {
+        const point = [points[`${idPrefix}_${index}_a`], points[`${idPrefix}_${index}_s`]]
+          .filter((candidate): candidate is MetricPoint => candidate !== undefined)
+          .sort((a, b) => b.timestamp.localeCompare(a.timestamp))[0]
+        if (point) return {ms: point.value, metric, at: point.timestamp}
+      }
+      return undefined
+    },
+  }
+}
+
+/** Lag exists only for secondaries, only in their own Region; one GetMetricData per Region for all of them. */
 async function readAuroraLag(
   aws: AwsPorts,
   reader: Reader,
@@ -314,52 +357,22 @@ async function readAuroraLag(
   views: AuroraGlobalView[],
   windowMs: number,
 ) {
-  const byRegion = new Map<string, {member: AuroraMemberView; source?: string; ids: Record<string, string>}[]>()
+  const byRegion = new Map<string, {member: AuroraMemberView; lag: ReturnType<typeof lagQueries>}[]>()
   let counter = 0
   for (const view of views) {
     for (const member of view.members) {
       if (member.role !== 'secondary' || !regions.includes(member.region)) continue
-      const ids: Record<string, string> = {}
-      for (const metric of ['AuroraGlobalDBRPOLag', 'AuroraGlobalDBReplicationLag']) {
-        ids[`${metric}`] = `m${counter++}`
-        if (view.writerRegion) ids[`${metric}:source`] = `m${counter++}`
-      }
       const entries = byRegion.get(member.region) ?? []
-      entries.push({member, source: view.writerRegion, ids})
+      entries.push({member, lag: lagQueries(member.clusterId, view.writerRegion, `m${counter++}`)})
       byRegion.set(member.region, entries)
     }
   }
   await Promise.all(
     [...byRegion.entries()].map(async ([region, entries]) => {
-      const queries: MetricQuery[] = entries.flatMap(({member, source, ids}) =>
-        Object.entries(ids).map(([key, id]) => {
-          const [metric, withSource] = key.split(':')
-          return {
-            id,
-            namespace: 'AWS/RDS',
-            metric: metric as string,
-            stat: 'Maximum' as const,
-            dimensions: {
-              DBClusterIdentifier: member.clusterId,
-              ...(withSource && source ? {SourceRegion: source} : {}),
-            },
-          }
-        }),
-      )
+      const queries = entries.flatMap(({lag}) => lag.queries)
       const points = await reader.read('cloudwatch', region, () => aws.cloudwatch(region).latest(queries, windowMs))
       if (!points.ok) return
-      for (const {member, ids} of entries) {
-        for (const metric of ['AuroraGlobalDBRPOLag', 'AuroraGlobalDBReplicationLag'] as const) {
-          const point = [ids[metric], ids[`${metric}:source`]]
-            .map((id) => (id ? points.value[id] : undefined))
-            .filter((candidate) => candidate !== undefined)
-            .sort((a, b) => b.timestamp.localeCompare(a.timestamp))[0]
-          if (point) {
-            member.lag = {ms: point.value, metric, at: point.timestamp}
-            break
-          }
-        }
-      }
+      for (const {member, lag} of entries) member.lag = lag.pick(points.value)
     }),
   )
 }

@@ -1,0 +1,99 @@
+import {Flags} from '@oclif/core'
+
+import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
+import {RunbookCommand} from '../lib/cli/runbook-command.js'
+import {parseDuration} from '../lib/core/clock.js'
+import {DrctlError} from '../lib/core/errors.js'
+import {detachedSurvivors} from '../lib/runbook/runs.js'
+import {gatherFallbackFacts, planFallback} from '../lib/runbooks/fallback.js'
+import {arcEndpoints, observe} from '../lib/topology/observe.js'
+
+export default class Fallback extends RunbookCommand<typeof Fallback> {
+  static override summary =
+    'Come home after an unplanned failover: rebuild, rename the orphaned global cluster, switch back.'
+  static override description = `Works out, from live state, which situation each global cluster is in, and says so:
+
+After a managed failover (or a planned one): waits until the old primary has rejoined as a connected secondary under the lag gate, preserves the rds:unplanned-global-failover-* system snapshot as a manual copy (the system one expires with the old cluster's retention), and with --switch-back switches over and shifts traffic back home.
+
+After detach-and-promote: snapshots the old primary (drctl-reconcile-<cluster>-<stamp>, for reconciliation), renames the orphaned global cluster out of the way (<name>-orphan-<stamp>), creates the global cluster again under its original name from the survivor, retires the old primary (removed from the orphan, instances and cluster deleted, the orphan deleted; --keep-old-primary keeps it detached instead), creates a new secondary in the old Region with the old cluster's engine version, subnet group, security groups, KMS key, parameter groups, instance class and count, waits until it is available, connected and caught up, and with --switch-back switches over and shifts traffic back.
+
+Nothing to do (writer at home): says so and exits 0. The plan lists every resource created, renamed and deleted; deleting the old primary needs the topology name typed (or --yes). Journaled and resumable.
+
+${EXIT_CODES_HELP}`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --dry-run',
+    '<%= config.bin %> <%= command.id %> --switch-back',
+    '<%= config.bin %> <%= command.id %> --switch-back --yes --to us-east-1',
+    '<%= config.bin %> <%= command.id %> --keep-old-primary --yes',
+    '<%= config.bin %> <%= command.id %> --sandbox --switch-back --yes --json',
+  ]
+  static override flags = {
+    to: Flags.string({
+      summary: 'The home Region to come back to (default: the first Region of drctl.yaml).',
+      helpValue: 'REGION',
+    }),
+    'switch-back': Flags.boolean({
+      summary: 'Also move writes and traffic back home (a planned switchover) once the topology is whole.',
+    }),
+    'keep-old-primary': Flags.boolean({
+      summary: 'After a detach, keep the old primary detached and standalone instead of deleting it.',
+    }),
+    'disable-deletion-protection': Flags.boolean({
+      summary: 'Turn deletion protection off on the old primary / orphaned global cluster.',
+    }),
+    'max-lag': Flags.string({
+      summary: 'The lag under which a secondary counts as caught up (default gates.maxReplicationLagMs).',
+      helpValue: 'DURATION',
+    }),
+  }
+
+  async run() {
+    const {path: configPath, config} = await this.loadConfig()
+    const home = this.flags.to ?? (config.regions[0] as string)
+    if (!config.regions.includes(home)) {
+      throw new DrctlError(
+        'DRCTL_USAGE',
+        `--to ${home} is not a Region of ${config.name} (${config.regions.join(', ')})`,
+      )
+    }
+    let maxLagMs = config.gates.maxReplicationLagMs
+    if (this.flags['max-lag']) {
+      const parsed = parseDuration(this.flags['max-lag'])
+      if (parsed === undefined)
+        throw new DrctlError('DRCTL_USAGE', `--max-lag ${this.flags['max-lag']} is not a duration (try 30s)`)
+      maxLagMs = parsed
+    }
+    this.refuseIfUnfinished(config)
+    const aws = await this.awsSession(config, {readOnly: this.flags['dry-run']})
+    const survivors = detachedSurvivors(this.home(), this.topologyKey(config))
+    const topology = await observe(config, aws, {survivors, emit: this.progress().listener})
+    for (const warning of topology.warnings) this.note(warning)
+    const facts = await gatherFallbackFacts(aws, topology, home)
+    const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 12)
+    const plan = planFallback(config, topology, facts, {
+      home,
+      switchBack: this.flags['switch-back'],
+      keepOldPrimary: this.flags['keep-old-primary'],
+      disableDeletionProtection: this.flags['disable-deletion-protection'],
+      maxLagMs,
+      stamp,
+      endpoints: topology.routing ? await arcEndpoints(config, aws, []) : [],
+    })
+    return this.execute(plan, {
+      config,
+      configPath,
+      aws,
+      before: topology,
+      observe: () => observe(config, aws, {survivors: detachedSurvivors(this.home(), this.topologyKey(config))}),
+      flags: {
+        to: home,
+        'switch-back': this.flags['switch-back'],
+        'keep-old-primary': this.flags['keep-old-primary'],
+        'disable-deletion-protection': this.flags['disable-deletion-protection'],
+        'max-lag': this.flags['max-lag'],
+        yes: this.flags.yes,
+        sandbox: this.flags.sandbox,
+      },
+    })
+  }
+}

@@ -1,0 +1,383 @@
+import {AwsCallError} from '../aws/errors.js'
+import {formatDuration} from '../core/clock.js'
+import {DrctlError} from '../core/errors.js'
+import {waitFor} from '../runbook/wait.js'
+import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
+import {lagQueries} from '../topology/observe.js'
+
+const CREATE_TIMEOUT_MS = 90 * 60_000
+const SHORT_TIMEOUT_MS = 20 * 60_000
+const LAG_WINDOW_MS = 5 * 60_000
+
+abstract class WaitingStep implements Step {
+  abstract readonly id: string
+  abstract readonly title: string
+  abstract describe(): PlannedCall[]
+  abstract check(ctx: StepContext): Promise<StepCheck>
+  abstract run(ctx: StepContext): Promise<void>
+
+  protected timeoutMs = SHORT_TIMEOUT_MS
+
+  async wait(ctx: StepContext): Promise<void> {
+    await waitFor({
+      what: this.title.charAt(0).toLowerCase() + this.title.slice(1),
+      clock: ctx.clock,
+      signal: ctx.signal,
+      timeoutMs: this.timeoutMs,
+      poll: async () => {
+        const state = await this.check(ctx)
+        return {done: state.state === 'done', progress: state.note}
+      },
+      progress: (message) => ctx.progress(message),
+    })
+  }
+
+  async verify(ctx: StepContext): Promise<void> {
+    const state = await this.check(ctx)
+    if (state.state !== 'done')
+      throw new DrctlError('DRCTL_VERIFY_FAILED', `${this.title}: not done (${state.note ?? state.state})`)
+  }
+}
+
+function recordSnapshot(ctx: StepContext, snapshot: string): void {
+  const kept = ctx.recorded<string[]>('snapshots') ?? []
+  if (!kept.includes(snapshot)) ctx.record('snapshots', [...kept, snapshot])
+}
+
+/** CreateDBClusterSnapshot with a predictable name (a snapshot for reconciliation). */
+export class ClusterSnapshotStep extends WaitingStep {
+  readonly id: string
+  readonly title: string
+
+  constructor(
+    private readonly clusterId: string,
+    private readonly region: string,
+    private readonly snapshotId: string,
+  ) {
+    super()
+    this.id = `snapshot.${snapshotId}`
+    this.title = `Snapshot ${clusterId} (${region}) as ${snapshotId}`
+  }
+
+  describe(): PlannedCall[] {
+    return [
+      {
+        service: 'RDS',
+        operation: 'CreateDBClusterSnapshot',
+        region: this.region,
+        detail: `${this.clusterId} → ${this.snapshotId}`,
+      },
+    ]
+  }
+
+  async check(ctx: StepContext): Promise<StepCheck> {
+    const [snapshot] = await ctx.aws.rds(this.region).describeDbClusterSnapshots({snapshotId: this.snapshotId})
+    if (!snapshot) return {state: 'pending'}
+    return snapshot.status === 'available'
+      ? {state: 'done', note: 'snapshot available'}
+      : {state: 'in-progress', note: `snapshot ${snapshot.status}`}
+  }
+
+  async run(ctx: StepContext): Promise<void> {
+    await ctx.aws.rds(this.region).createDbClusterSnapshot(this.clusterId, this.snapshotId)
+    recordSnapshot(ctx, `${this.snapshotId} (${this.region}, of ${this.clusterId})`)
+  }
+}
+
+/** Copies a system snapshot (which expires with its cluster's retention) to a manual one that stays. */
+export class CopySnapshotStep extends WaitingStep {
+  readonly id: string
+  readonly title: string
+
+  constructor(
+    private readonly source: string,
+    private readonly region: string,
+    private readonly targetId: string,
+  ) {
+    super()
+    this.id = `copy.${targetId}`
+    this.title = `Preserve ${source} (${region}) as ${targetId}`
+  }
+
+  describe(): PlannedCall[] {
+    return [
+      {
+        service: 'RDS',
+        operation: 'CopyDBClusterSnapshot',
+        region: this.region,
+        detail: `${this.source} → ${this.targetId}`,
+      },
+    ]
+  }
+
+  async check(ctx: StepContext): Promise<StepCheck> {
+    const [copy] = await ctx.aws.rds(this.region).describeDbClusterSnapshots({snapshotId: this.targetId})
+    if (!copy) return {state: 'pending'}
+    return copy.status === 'available'
+      ? {state: 'done', note: 'copy available'}
+      : {state: 'in-progress', note: `copy ${copy.status}`}
+  }
+
+  async run(ctx: StepContext): Promise<void> {
+    await ctx.aws.rds(this.region).copyDbClusterSnapshot(this.source, this.targetId)
+    recordSnapshot(ctx, `${this.targetId} (${this.region}, copy of ${this.source})`)
+  }
+}
+
+/** ModifyGlobalCluster NewGlobalClusterIdentifier: done when the new id answers and the old one does not. */
+export class RenameGlobalStep extends WaitingStep {
+  readonly id: string
+  readonly title: string
+
+  constructor(
+    private readonly currentId: string,
+    private readonly newId: string,
+    private readonly region: string,
+  ) {
+    super()
+    this.id = `rename.${currentId}`
+    this.title = `Rename global cluster ${currentId} to ${newId}`
+  }
+
+  describe(): PlannedCall[] {
+    return [
+      {
+        service: 'RDS',
+        operation: 'ModifyGlobalCluster',
+        region: this.region,
+        detail: `${this.currentId} → NewGlobalClusterIdentifier ${this.newId}`,
+      },
+    ]
+  }
+
+  async check(ctx: StepContext): Promise<StepCheck> {
+    const rds = ctx.aws.rds(this.region)
+    const [renamed, current] = await Promise.all([
+      rds.describeGlobalCluster(this.newId),
+      rds.describeGlobalCluster(this.currentId),
+    ])
+    // Reads are eventually consistent after a rename: trust it only once the old id is gone too.
+    if (renamed && !current)
+      return renamed.status === 'available'
+        ? {state: 'done', note: `${this.newId} available`}
+        : {state: 'in-progress', note: `${this.newId} ${renamed.status}`}
+    if (current && current.status === 'modifying') return {state: 'in-progress', note: `${this.currentId} modifying`}
+    if (!current)
+      throw new DrctlError(
+        'DRCTL_AWS_NOT_FOUND',
+        `global cluster ${this.currentId} does not exist and ${this.newId} is not there either`,
+      )
+    return {state: 'pending'}
+  }
+
+  async run(ctx: StepContext): Promise<void> {
+    await ctx.aws.rds(this.region).modifyGlobalCluster(this.currentId, {newId: this.newId})
+    ctx.record(`renamed.${this.currentId}`, this.newId)
+  }
+}
+
+/** CreateGlobalCluster from an existing cluster, which becomes its writer. */
+export class CreateGlobalStep extends WaitingStep {
+  readonly id: string
+  readonly title: string
+
+  constructor(
+    private readonly globalClusterId: string,
+    private readonly sourceClusterArn: string,
+    private readonly region: string,
+  ) {
+    super()
+    this.id = `create-global.${globalClusterId}`
+    this.title = `Create global cluster ${globalClusterId} from ${sourceClusterArn.split(':').pop()} (${region})`
+  }
+
+  describe(): PlannedCall[] {
+    return [
+      {
+        service: 'RDS',
+        operation: 'CreateGlobalCluster',
+        region: this.region,
+        detail: `${this.globalClusterId}, SourceDBClusterIdentifier ${this.sourceClusterArn}`,
+      },
+    ]
+  }
+
+  async check(ctx: StepContext): Promise<StepCheck> {
+    const global = await ctx.aws.rds(this.region).describeGlobalCluster(this.globalClusterId)
+    if (!global) return {state: 'pending'}
+    const writer = global.members.find((member) => member.isWriter)
+    if (writer?.clusterArn !== this.sourceClusterArn) {
+      if (global.members.length === 0 || global.status === 'creating')
+        return {state: 'in-progress', note: `global ${global.status}`}
+      throw new DrctlError(
+        'DRCTL_AWS_INVALID_STATE',
+        `a global cluster ${this.globalClusterId} already exists with another writer (${writer?.clusterId ?? 'none'})`,
+      )
+    }
+    return global.status === 'available'
+      ? {state: 'done', note: `${this.globalClusterId} available`}
+      : {state: 'in-progress', note: `global ${global.status}`}
+  }
+
+  async run(ctx: StepContext): Promise<void> {
+    await ctx.aws
+      .rds(this.region)
+      .createGlobalCluster({id: this.globalClusterId, sourceClusterArn: this.sourceClusterArn})
+    ctx.record(`rebuilt.${this.globalClusterId}`, this.sourceClusterArn)
+  }
+}
+
+/** What a new secondary copies from the cluster it replaces. */
+export interface SecondarySpec {
+  globalClusterId: string
+  clusterId: string
+  region: string
+  engine: string
+  engineVersion?: string
+  subnetGroup?: string
+  securityGroupIds: string[]
+  kmsKeyId?: string
+  storageEncrypted: boolean
+  parameterGroup?: string
+  instances: {id: string; instanceClass: string; parameterGroup?: string}[]
+}
+
+/** CreateDBCluster in the old Region, joined to the global cluster as a secondary, then its instances. */
+export class CreateSecondaryStep extends WaitingStep {
+  readonly id: string
+  readonly title: string
+  protected override timeoutMs = CREATE_TIMEOUT_MS
+
+  constructor(private readonly spec: SecondarySpec) {
+    super()
+    this.id = `create-secondary.${spec.clusterId}`
+    this.title = `Create secondary ${spec.clusterId} (${spec.region}) in ${spec.globalClusterId} with ${spec.instances.length} instance(s)`
+  }
+
+  describe(): PlannedCall[] {
+    const {spec} = this
+    return [
+      {
+        service: 'RDS',
+        operation: 'CreateDBCluster',
+        region: spec.region,
+        detail: `${spec.clusterId}, GlobalClusterIdentifier ${spec.globalClusterId}, ${spec.engine} ${spec.engineVersion ?? ''}, subnet group ${spec.subnetGroup ?? 'default'}, security groups ${spec.securityGroupIds.join(',') || 'default'}, KMS ${spec.kmsKeyId ?? 'default'}, parameter group ${spec.parameterGroup ?? 'default'}`,
+      },
+      ...spec.instances.map((instance) => ({
+        service: 'RDS',
+        operation: 'CreateDBInstance',
+        region: spec.region,
+        detail: `${instance.id} (${instance.instanceClass}) in ${spec.clusterId}`,
+      })),
+    ]
+  }
+
+  async check(ctx: StepContext): Promise<StepCheck> {
+    const rds = ctx.aws.rds(this.spec.region)
+    const cluster = await rds.describeDbCluster(this.spec.clusterId)
+    if (!cluster) return {state: 'pending'}
+    if (cluster.globalClusterId && cluster.globalClusterId !== this.spec.globalClusterId) {
+      throw new DrctlError(
+        'DRCTL_AWS_INVALID_STATE',
+        `${this.spec.clusterId} exists but belongs to ${cluster.globalClusterId}`,
+      )
+    }
+    const instances = await rds.describeDbInstances(this.spec.clusterId)
+    const missing = this.spec.instances.filter((wanted) => !instances.some((instance) => instance.id === wanted.id))
+    if (missing.length > 0)
+      return {state: 'pending', note: `cluster ${cluster.status}, ${missing.length} instance(s) to create`}
+    const ready = cluster.status === 'available' && instances.every((instance) => instance.status === 'available')
+    const note = `cluster ${cluster.status}; ${instances.map((instance) => `${instance.id} ${instance.status}`).join(', ')}`
+    return ready ? {state: 'done', note} : {state: 'in-progress', note}
+  }
+
+  async run(ctx: StepContext): Promise<void> {
+    const {spec} = this
+    const rds = ctx.aws.rds(spec.region)
+    if (!(await rds.describeDbCluster(spec.clusterId))) {
+      await rds.createDbCluster({
+        id: spec.clusterId,
+        engine: spec.engine,
+        engineVersion: spec.engineVersion,
+        globalClusterId: spec.globalClusterId,
+        subnetGroup: spec.subnetGroup,
+        securityGroupIds: spec.securityGroupIds,
+        kmsKeyId: spec.kmsKeyId,
+        storageEncrypted: spec.storageEncrypted,
+        parameterGroup: spec.parameterGroup,
+      })
+      ctx.record(`created.${spec.clusterId}`, spec.region)
+    }
+    const existing = new Set((await rds.describeDbInstances(spec.clusterId)).map((instance) => instance.id))
+    for (const instance of spec.instances.filter((wanted) => !existing.has(wanted.id))) {
+      try {
+        await rds.createDbInstance({
+          id: instance.id,
+          clusterId: spec.clusterId,
+          instanceClass: instance.instanceClass,
+          engine: spec.engine,
+          parameterGroup: instance.parameterGroup,
+        })
+      } catch (error) {
+        // Created by an earlier, interrupted attempt.
+        if (!(error instanceof AwsCallError) || !/AlreadyExists/.test(error.awsCode)) throw error
+      }
+    }
+  }
+}
+
+/** The secondary awaited: a known cluster, or whichever member the global cluster gets in a Region (a rejoin). */
+export type SecondaryTarget = {clusterArn: string} | {region: string}
+
+/** Waits until a secondary is available, connected, and its replication lag is under the gate. */
+export class WaitForSecondaryStep extends WaitingStep {
+  readonly id: string
+  readonly title: string
+  protected override timeoutMs = CREATE_TIMEOUT_MS
+
+  constructor(
+    private readonly globalClusterId: string,
+    private readonly target: SecondaryTarget,
+    private readonly maxLagMs: number,
+  ) {
+    super()
+    const name = 'clusterArn' in target ? target.clusterArn.split(':').pop() : `its member in ${target.region}`
+    this.id = `sync.${globalClusterId}.${'clusterArn' in target ? name : target.region}`
+    this.title = `Wait until ${name} is connected to ${globalClusterId} with lag ≤ ${formatDuration(maxLagMs)}`
+  }
+
+  describe(): PlannedCall[] {
+    return []
+  }
+
+  async check(ctx: StepContext): Promise<StepCheck> {
+    const target = this.target
+    const region = 'clusterArn' in target ? (target.clusterArn.split(':')[3] as string) : target.region
+    const rds = ctx.aws.rds(region)
+    const global = await rds.describeGlobalCluster(this.globalClusterId)
+    const member = global?.members.find((candidate) =>
+      'clusterArn' in target
+        ? candidate.clusterArn === target.clusterArn
+        : candidate.region === region && !candidate.isWriter,
+    )
+    if (!member) return {state: 'in-progress', note: `no member in ${region} yet`}
+    const cluster = await rds.describeDbCluster(member.clusterArn)
+    if (cluster?.status !== 'available')
+      return {state: 'in-progress', note: `${member.clusterId} ${cluster?.status ?? 'missing'}`}
+    if (member.synchronizationStatus !== 'connected') {
+      return {
+        state: 'in-progress',
+        note: `${member.clusterId} replication ${member.synchronizationStatus ?? 'unknown'}`,
+      }
+    }
+    const writerRegion = global?.members.find((candidate) => candidate.isWriter)?.region
+    const lag = lagQueries(cluster.id, writerRegion, 'w')
+    const reading = lag.pick(await ctx.aws.cloudwatch(region).latest(lag.queries, LAG_WINDOW_MS))
+    if (!reading) return {state: 'in-progress', note: `${member.clusterId} connected, replication lag not reported yet`}
+    if (reading.ms > this.maxLagMs)
+      return {state: 'in-progress', note: `${member.clusterId} lag ${formatDuration(reading.ms)}`}
+    return {state: 'done', note: `${member.clusterId} connected, lag ${formatDuration(reading.ms)}`}
+  }
+
+  async run(): Promise<void> {}
+}

@@ -1,0 +1,98 @@
+import type {PlanItem, Step} from '../runbook/types.js'
+import {
+  DeleteClusterStep,
+  DeleteGlobalClusterStep,
+  DeleteInstancesStep,
+  DeleteStackStep,
+  DeleteTableStep,
+  DisableProtectionStep,
+  PromoteReplicaStep,
+  type ProtectedResource,
+  RemoveMemberStep,
+  RemoveTableReplicaStep,
+  StopExperimentStep,
+} from './delete-steps.js'
+import {type GlobalMove, SwitchoverStep} from './aurora-steps.js'
+import {
+  ClusterSnapshotStep,
+  CopySnapshotStep,
+  CreateGlobalStep,
+  CreateSecondaryStep,
+  RenameGlobalStep,
+  type SecondarySpec,
+  type SecondaryTarget,
+  WaitForSecondaryStep,
+} from './rebuild-steps.js'
+import {type TrafficChange, TrafficChangeStep} from './traffic.js'
+
+/** Plain-data description of one step, journaled so that a resume rebuilds exactly the same steps. */
+export type StepSpec =
+  | {kind: 'stop-experiment'; experimentId: string; region: string}
+  | {kind: 'protection'; resource: ProtectedResource}
+  | {kind: 'remove-member'; globalClusterId: string; clusterArn: string; region: string}
+  | {kind: 'promote-replica'; clusterId: string; region: string}
+  | {kind: 'delete-instances'; clusterId: string; region: string; instanceIds: string[]}
+  | {kind: 'delete-cluster'; clusterId: string; region: string; finalSnapshotId?: string}
+  | {kind: 'delete-global'; globalClusterId: string; region: string}
+  | {kind: 'remove-replica'; table: string; replicaRegion: string; viaRegion: string}
+  | {kind: 'delete-table'; table: string; region: string}
+  | {kind: 'delete-stack'; stack: string; region: string}
+  | {kind: 'snapshot-cluster'; clusterId: string; region: string; snapshotId: string}
+  | {kind: 'copy-snapshot'; source: string; region: string; targetId: string}
+  | {kind: 'rename-global'; currentId: string; newId: string; region: string}
+  | {kind: 'create-global'; globalClusterId: string; sourceClusterArn: string; region: string}
+  | {kind: 'create-secondary'; secondary: SecondarySpec}
+  | {kind: 'wait-secondary'; globalClusterId: string; target: SecondaryTarget; maxLagMs: number}
+  | {kind: 'switchover'; move: GlobalMove}
+  | {kind: 'traffic'; change: TrafficChange}
+
+export type ItemSpec = StepSpec | {kind: 'group'; id: string; title: string; steps: StepSpec[]}
+
+export function stepFromSpec(spec: StepSpec): Step {
+  switch (spec.kind) {
+    case 'stop-experiment':
+      return new StopExperimentStep(spec.experimentId, spec.region)
+    case 'protection':
+      return new DisableProtectionStep(spec.resource)
+    case 'remove-member':
+      return new RemoveMemberStep(spec.globalClusterId, spec.clusterArn, spec.region)
+    case 'promote-replica':
+      return new PromoteReplicaStep(spec.clusterId, spec.region)
+    case 'delete-instances':
+      return new DeleteInstancesStep(spec.clusterId, spec.region, spec.instanceIds)
+    case 'delete-cluster':
+      return new DeleteClusterStep(spec.clusterId, spec.region, spec.finalSnapshotId)
+    case 'delete-global':
+      return new DeleteGlobalClusterStep(spec.globalClusterId, spec.region)
+    case 'remove-replica':
+      return new RemoveTableReplicaStep(spec.table, spec.replicaRegion, spec.viaRegion)
+    case 'delete-table':
+      return new DeleteTableStep(spec.table, spec.region)
+    case 'delete-stack':
+      return new DeleteStackStep(spec.stack, spec.region)
+    case 'snapshot-cluster':
+      return new ClusterSnapshotStep(spec.clusterId, spec.region, spec.snapshotId)
+    case 'copy-snapshot':
+      return new CopySnapshotStep(spec.source, spec.region, spec.targetId)
+    case 'rename-global':
+      return new RenameGlobalStep(spec.currentId, spec.newId, spec.region)
+    case 'create-global':
+      return new CreateGlobalStep(spec.globalClusterId, spec.sourceClusterArn, spec.region)
+    case 'create-secondary':
+      return new CreateSecondaryStep(spec.secondary)
+    case 'wait-secondary':
+      return new WaitForSecondaryStep(spec.globalClusterId, spec.target, spec.maxLagMs)
+    case 'switchover':
+      return new SwitchoverStep(spec.move)
+    case 'traffic':
+      return new TrafficChangeStep(spec.change, 'traffic')
+  }
+}
+
+export function itemsFromSpecs(specs: ItemSpec[]): PlanItem[] {
+  return specs.map((spec) =>
+    spec.kind === 'group'
+      ? {id: spec.id, title: spec.title, parallel: spec.steps.map(stepFromSpec)}
+      : stepFromSpec(spec),
+  )
+}

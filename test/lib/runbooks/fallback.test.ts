@@ -1,0 +1,227 @@
+import {describe, expect, it} from 'vitest'
+
+import {stepsOf} from '../../../src/lib/runbook/types.js'
+import {
+  boundedIdentifier,
+  type FallbackFacts,
+  planFallback,
+  type FallbackRequest,
+  situationOf,
+} from '../../../src/lib/runbooks/fallback.js'
+import {validateGlobalClusterName} from '../../../src/lib/runbooks/rename.js'
+import type {Topology} from '../../../src/lib/topology/model.js'
+import {clusterArnOf} from '../../fakes/aws.js'
+import {globalView, healthyTopology, member, testConfig} from '../../fakes/topology.js'
+
+const request: FallbackRequest = {
+  home: 'us-east-1',
+  switchBack: true,
+  keepOldPrimary: false,
+  disableDeletionProtection: false,
+  maxLagMs: 5000,
+  stamp: '202611220400',
+  endpoints: [{region: 'eu-west-1', url: 'https://e3/v1'}],
+}
+const noFacts: FallbackFacts = {clusters: {}, systemSnapshots: {}}
+
+function afterManagedFailover(): Topology {
+  const topology = healthyTopology()
+  topology.aurora[0] = globalView({
+    writerRegion: 'us-west-2',
+    members: [
+      member('us-west-2', 'orders-usw2', 'writer'),
+      member('us-east-1', 'orders-use1', 'secondary', {synchronizationStatus: 'pending-resync'}),
+    ],
+  })
+  topology.routing!.controls[0]!.state = 'Off'
+  topology.routing!.controls[1]!.state = 'On'
+  return topology
+}
+
+function afterDetach(): {topology: Topology; facts: FallbackFacts} {
+  const topology = healthyTopology()
+  topology.aurora[0] = globalView({members: [member('us-east-1', 'orders-use1', 'writer')]})
+  topology.aurora[0].detachedSurvivor = {
+    clusterId: 'orders-usw2',
+    clusterArn: clusterArnOf('us-west-2', 'orders-usw2'),
+    region: 'us-west-2',
+    found: true,
+    status: 'available',
+    engineVersion: '15.4',
+    instances: [{id: 'orders-usw2-a', status: 'available', isWriter: true, instanceClass: 'db.r6g.large'}],
+    runId: 'run-1',
+  }
+  topology.routing!.controls[0]!.state = 'Off'
+  topology.routing!.controls[1]!.state = 'On'
+  const arn = clusterArnOf('us-east-1', 'orders-use1')
+  const facts: FallbackFacts = {
+    clusters: {
+      [arn]: {
+        cluster: {
+          id: 'orders-use1',
+          arn,
+          region: 'us-east-1',
+          status: 'available',
+          engine: 'aurora-postgresql',
+          engineVersion: '15.4',
+          globalClusterId: 'orders-global',
+          deletionProtection: false,
+          members: [{instanceId: 'orders-use1-a', isWriter: true}],
+          subnetGroup: 'db-private',
+          securityGroupIds: ['sg-1', 'sg-2'],
+          kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k1',
+          storageEncrypted: true,
+          parameterGroup: 'orders-pg15',
+        },
+        instances: [
+          {
+            id: 'orders-use1-a',
+            arn: 'x',
+            status: 'available',
+            clusterId: 'orders-use1',
+            instanceClass: 'db.r6g.xlarge',
+            engine: 'aurora-postgresql',
+            parameterGroup: 'orders-inst',
+          },
+          {
+            id: 'orders-use1-b',
+            arn: 'y',
+            status: 'available',
+            clusterId: 'orders-use1',
+            instanceClass: 'db.r6g.xlarge',
+            engine: 'aurora-postgresql',
+          },
+        ],
+      },
+    },
+    systemSnapshots: {},
+  }
+  return {topology, facts}
+}
+
+const planned = (topology: Topology, facts = noFacts, overrides: Partial<FallbackRequest> = {}) => {
+  const plan = planFallback(testConfig(), topology, facts, {...request, ...overrides})
+  return {
+    plan,
+    calls: stepsOf(plan.items).map(
+      (step) =>
+        `${step.id}: ${step
+          .describe()
+          .map((call) => `${call.operation} ${call.region}`)
+          .join(', ')}`,
+    ),
+  }
+}
+
+describe('fallback', () => {
+  it('knows the situation of each global cluster', () => {
+    expect(situationOf(healthyTopology().aurora[0]!, 'us-east-1')).toBe('home')
+    expect(situationOf(afterManagedFailover().aurora[0]!, 'us-east-1')).toBe('switch-back')
+    expect(situationOf(afterDetach().topology.aurora[0]!, 'us-east-1')).toBe('rebuild-after-detach')
+  })
+
+  it('has nothing to do when the writer and traffic are home', () => {
+    const {plan} = planned(healthyTopology())
+    expect(plan.items).toEqual([])
+    expect(plan.notes).toEqual(['orders-global: writes in us-east-1 already'])
+  })
+
+  it('after a managed failover: waits for the rejoined member, preserves the system snapshot, switches back, shifts traffic', () => {
+    const facts: FallbackFacts = {
+      clusters: {},
+      systemSnapshots: {
+        'orders-global': {
+          id: 'rds:unplanned-global-failover-orders-use1-2026-11-22-03-10',
+          arn: 'a',
+          clusterId: 'orders-use1',
+          status: 'available',
+          type: 'automated',
+        },
+      },
+    }
+    const {plan, calls} = planned(afterManagedFailover(), facts)
+    expect(plan.gates.filter((gate) => gate.status === 'fail')).toEqual([])
+    expect(calls).toEqual([
+      'copy.drctl-preserved-orders-use1-202611220400: CopyDBClusterSnapshot us-east-1',
+      'sync.orders-global.orders-use1: ',
+      'switchover.orders-global: SwitchoverGlobalCluster us-west-2',
+      'traffic: UpdateRoutingControlStates a cluster endpoint (rotating)',
+    ])
+    expect(plan.confirmation.kind).toBe('confirm')
+  })
+
+  it('without --switch-back it only makes the topology whole', () => {
+    const {calls, plan} = planned(afterManagedFailover(), noFacts, {switchBack: false})
+    expect(calls).toEqual(['sync.orders-global.orders-use1: '])
+    expect(plan.followUps.join(' ')).toContain('drctl fallback --switch-back')
+  })
+
+  it('after a detach: snapshot, rename the orphan, recreate from the survivor, retire the old primary, new secondary copying its settings, switch back', () => {
+    const {topology, facts} = afterDetach()
+    const {plan, calls} = planned(topology, facts)
+    expect(plan.gates.filter((gate) => gate.status === 'fail')).toEqual([])
+    expect(calls).toEqual([
+      'snapshot.drctl-reconcile-orders-use1-202611220400: CreateDBClusterSnapshot us-east-1',
+      'rename.orders-global: ModifyGlobalCluster us-east-1',
+      'create-global.orders-global: CreateGlobalCluster us-west-2',
+      'detach.orders-global-orphan-202611220400.orders-use1: RemoveFromGlobalCluster us-east-1',
+      'instances.orders-use1: DeleteDBInstance us-east-1, DeleteDBInstance us-east-1',
+      'cluster.orders-use1: DeleteDBCluster us-east-1',
+      'global.orders-global-orphan-202611220400: DeleteGlobalCluster us-east-1',
+      'create-secondary.orders-use1: CreateDBCluster us-east-1, CreateDBInstance us-east-1, CreateDBInstance us-east-1',
+      'sync.orders-global.orders-use1: ',
+      'switchover.orders-global: SwitchoverGlobalCluster us-west-2',
+      'traffic: UpdateRoutingControlStates a cluster endpoint (rotating)',
+    ])
+    const create = stepsOf(plan.items)
+      .find((step) => step.id === 'create-secondary.orders-use1')
+      ?.describe()
+    expect(create?.[0]?.detail).toBe(
+      'orders-use1, GlobalClusterIdentifier orders-global, aurora-postgresql 15.4, subnet group db-private, security groups sg-1,sg-2, KMS arn:aws:kms:us-east-1:111122223333:key/k1, parameter group orders-pg15',
+    )
+    expect(create?.[1]?.detail).toBe('orders-use1-a (db.r6g.xlarge) in orders-use1')
+    expect(plan.confirmation).toMatchObject({kind: 'typed', expected: 'retail'})
+  })
+
+  it('--keep-old-primary detaches it without deleting, and the new secondary gets new identifiers', () => {
+    const {topology, facts} = afterDetach()
+    const {calls, plan} = planned(topology, facts, {keepOldPrimary: true})
+    expect(calls.some((call) => call.startsWith('instances.') || call.startsWith('cluster.'))).toBe(false)
+    expect(calls).toContain(
+      'create-secondary.orders-use1-202611220400: CreateDBCluster us-east-1, CreateDBInstance us-east-1, CreateDBInstance us-east-1',
+    )
+    expect(plan.confirmation.kind).toBe('confirm')
+  })
+
+  it('stops at the gate when the old Region is still unreachable, or the old primary is protected', () => {
+    const unreachable = afterManagedFailover()
+    unreachable.regions[0] = {region: 'us-east-1', reachable: false, error: 'timeout'}
+    expect(
+      planned(unreachable)
+        .plan.gates.filter((gate) => gate.status === 'fail')
+        .map((gate) => gate.id),
+    ).toContain('gate.region.us-east-1')
+    const {topology, facts} = afterDetach()
+    facts.clusters[clusterArnOf('us-east-1', 'orders-use1')]!.cluster.deletionProtection = true
+    expect(planned(topology, facts).plan.gates.find((gate) => gate.id === 'gate.protection.orders-use1')?.status).toBe(
+      'fail',
+    )
+    const allowed = planned(topology, facts, {disableDeletionProtection: true})
+    expect(allowed.calls[1]).toBe('protection.cluster.orders-use1.us-east-1: ModifyDBCluster us-east-1')
+  })
+
+  it('keeps generated identifiers within RDS limits', () => {
+    const id = boundedIdentifier('a'.repeat(70), '202611220400')
+    expect(id.length).toBeLessThanOrEqual(63)
+    expect(validateGlobalClusterName(id)).toBe(id)
+  })
+})
+
+describe('global cluster names', () => {
+  it('follow the RDS rules and are stored lowercase', () => {
+    expect(validateGlobalClusterName('Orders-Global-2')).toBe('orders-global-2')
+    for (const bad of ['2orders', 'orders--global', 'orders-', 'a'.repeat(64), 'orders_global']) {
+      expect(() => validateGlobalClusterName(bad)).toThrow(/not a valid global cluster identifier/)
+    }
+  })
+})

@@ -1,0 +1,121 @@
+import type {AwsPorts, Experiment, ExperimentSummary} from '../aws/ports.js'
+import type {DrctlConfig} from '../config/schema.js'
+import type {Clock} from '../core/clock.js'
+import {DrctlError} from '../core/errors.js'
+import {waitFor} from '../runbook/wait.js'
+import type {ExperimentView} from '../topology/model.js'
+import {templateName} from './chaos-templates.js'
+
+// Experiments for `drctl chaos status` and `stop`, and for dealing with one after Ctrl-C: found in the topology's
+// Regions, stopped, and waited for.
+
+const ACTIVE = new Set(['pending', 'initiating', 'running', 'stopping'])
+const TERMINAL = new Set(['completed', 'stopped', 'failed', 'cancelled'])
+const STOP_TIMEOUT_MS = 10 * 60_000
+
+export const isActive = (status: string) => ACTIVE.has(status)
+export const isTerminal = (status: string) => TERMINAL.has(status)
+
+export interface ExperimentDetail extends Experiment {
+  region: string
+  templateName?: string
+}
+
+export interface ExperimentListing {
+  experiments: (ExperimentView & {templateName?: string})[]
+  unreadable: {region: string; message: string}[]
+}
+
+/** Every experiment in the topology's Regions, newest first; Regions that do not answer are listed as such. */
+export async function listExperiments(config: DrctlConfig, aws: AwsPorts): Promise<ExperimentListing> {
+  const reads = await Promise.all(
+    config.regions.map(async (region) => {
+      try {
+        const [experiments, names] = await Promise.all([aws.fis(region).listExperiments(), templateNames(aws, region)])
+        return {region, experiments: experiments.map((experiment) => withRegion(experiment, region, names))}
+      } catch (error) {
+        return {region, error: error instanceof Error ? error.message : String(error)}
+      }
+    }),
+  )
+  return {
+    experiments: reads
+      .flatMap((read) => read.experiments ?? [])
+      .sort((a, b) => (b.creationTime ?? '').localeCompare(a.creationTime ?? '')),
+    unreadable: reads.flatMap((read) => (read.error ? [{region: read.region, message: read.error}] : [])),
+  }
+}
+
+const withRegion = (experiment: ExperimentSummary, region: string, names: Map<string, string>) => ({
+  ...experiment,
+  region,
+  templateName: names.get(experiment.templateId),
+})
+
+async function templateNames(aws: AwsPorts, region: string): Promise<Map<string, string>> {
+  const summaries = await aws.fis(region).listExperimentTemplates()
+  return new Map(summaries.map((summary) => [summary.id, templateName(summary)]))
+}
+
+/** An experiment by id: in fis.region first, then in the topology's other Regions. */
+export async function findExperiment(config: DrctlConfig, aws: AwsPorts, id: string): Promise<ExperimentDetail> {
+  const first = config.fis?.region
+  const regions = [...(first ? [first] : []), ...config.regions.filter((region) => region !== first)]
+  for (const region of regions) {
+    const experiment = await aws.fis(region).getExperiment(id)
+    if (!experiment) continue
+    const names = await templateNames(aws, region)
+    return {...experiment, region, templateName: names.get(experiment.templateId)}
+  }
+  throw new DrctlError('DRCTL_USAGE', `no FIS experiment ${id} in ${regions.join(', ')}`, {
+    hints: ['drctl chaos status lists the active and recent experiments'],
+  })
+}
+
+export interface StopOptions {
+  clock: Clock
+  signal: AbortSignal
+  progress?: (message: string) => void
+}
+
+/**
+ * StopExperiment, then waits until FIS says `stopped` (or another end state it reached first). Stopping an
+ * experiment that ended meanwhile is not an error: the state is re-read rather than the error trusted.
+ */
+export async function stopExperiment(
+  aws: AwsPorts,
+  region: string,
+  id: string,
+  options: StopOptions,
+): Promise<Experiment> {
+  const fis = aws.fis(region)
+  const read = async () => {
+    const experiment = await fis.getExperiment(id)
+    if (!experiment) throw new DrctlError('DRCTL_AWS_NOT_FOUND', `FIS experiment ${id} not found in ${region}`)
+    return experiment
+  }
+  const current = await read()
+  if (isTerminal(current.status)) return current
+  if (current.status !== 'stopping') {
+    try {
+      await fis.stopExperiment(id)
+    } catch (error) {
+      const again = await read()
+      if (!isTerminal(again.status) && again.status !== 'stopping') throw error
+    }
+  }
+  const ended = await waitFor({
+    what: `FIS experiment ${id} to stop`,
+    clock: options.clock,
+    signal: options.signal,
+    timeoutMs: STOP_TIMEOUT_MS,
+    firstDelayMs: 1000,
+    maxDelayMs: 5000,
+    poll: async () => {
+      const experiment = await read()
+      return {done: isTerminal(experiment.status), value: experiment, progress: `${id} ${experiment.status}`}
+    },
+    progress: options.progress,
+  })
+  return ended as Experiment
+}

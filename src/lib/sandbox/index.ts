@@ -2,6 +2,33 @@
  * The sandbox: a local simulator of the AWS APIs drctl uses (design.md §6). This module is its public face for
  * the rest of drctl; nothing else in lib/ may import sandbox internals, and the sandbox imports nothing from lib/.
  */
+import {readFile, writeFile} from 'node:fs/promises'
+
+import {advance} from './advance.js'
+import {viewWorld, type WorldView} from './describe.js'
+import {SandboxError} from './errors.js'
+import {applyFault, describeFault, type FaultInput, parseFaultKind, removeFaults} from './faults.js'
+import type {FaultRecord, World} from './model.js'
+import {buildWorld, DEFAULT_SCENARIO, isScenario, type ScenarioName, SCENARIOS, scenarioConfig} from './scenario.js'
+import {refreshLocalServers, startSandboxServer} from './server.js'
+import {readWorld, replaceWorld, sandboxPaths, withWorld} from './store.js'
+import {DEFAULT_TIME_SCALE} from './time.js'
+
+export {isSandboxError, SandboxError, type SandboxErrorCode} from './errors.js'
+export type {FaultInput} from './faults.js'
+export type {FaultKind, FaultMode, FaultRecord, World} from './model.js'
+export {ARC_ENDPOINT_REGIONS, FAULT_KINDS, SANDBOX_ACCOUNT} from './model.js'
+export {DEFAULT_SCENARIO, SCENARIOS, type ScenarioName} from './scenario.js'
+export {type ArcEndpointInfo, type SandboxServer, type SandboxServerOptions, startSandboxServer} from './server.js'
+export {type CallLogEntry, readCallLog, readWorld, sandboxPaths} from './store.js'
+export {DEFAULT_TIME_SCALE} from './time.js'
+export type {WorldView} from './describe.js'
+
+/** Dummy credentials the sandbox accepts (it never checks signatures, only their scope). */
+export const SANDBOX_CREDENTIALS = {
+  accessKeyId: 'AKIASANDBOXDRCTL0000',
+  secretAccessKey: 'sandbox-secret-not-a-real-key',
+} as const
 
 export interface InProcessSandbox {
   /** Base URL of the loopback server that serves every service and Region (routing on the SigV4 scope). */
@@ -20,7 +47,150 @@ export interface StartOptions {
   home: string
 }
 
-/** Starts the simulator on loopback for this process, creating the default world on first use. */
-export async function startInProcessSandbox(_options: StartOptions): Promise<InProcessSandbox> {
-  throw new Error('the sandbox is not built yet')
+/** Options shared by the calls that read or change the world; `now` is the clock (tests inject one). */
+export interface WorldOptions {
+  now?: () => number
+}
+
+const clockOf = (options?: WorldOptions) => options?.now ?? Date.now
+
+/**
+ * Starts the simulator on loopback for this process, creating the default world on first use.
+ * Throws SandboxError `corrupt-world` when the saved world cannot be read (it is never replaced silently).
+ */
+export async function startInProcessSandbox(options: StartOptions): Promise<InProcessSandbox> {
+  const world = await ensureWorld(options.home)
+  const server = await startSandboxServer({home: options.home, externalArcUrls: false, unref: true})
+  return {
+    endpoint: server.endpoint,
+    arcEndpointUrl: (url) => server.arcEndpointUrl(url),
+    timeScale: world.timeScale,
+    configPath: sandboxPaths(options.home).config,
+    close: () => server.close(),
+  }
+}
+
+/** The saved world, or a fresh default one on first use; the scenario's drctl.yaml is (re)written if missing. */
+export async function ensureWorld(home: string, options?: WorldOptions): Promise<World> {
+  const existing = await readWorld(home)
+  if (existing) {
+    const configPath = sandboxPaths(home).config
+    const present = await readFile(configPath, 'utf8').then(
+      () => true,
+      () => false,
+    )
+    if (!present) await writeFile(configPath, scenarioConfig(existing))
+    return existing
+  }
+  return (await resetSandbox({home, now: options?.now})).world
+}
+
+export interface ResetOptions extends WorldOptions {
+  home: string
+  scenario?: string
+  timeScale?: number
+}
+
+export interface ResetResult {
+  scenario: ScenarioName
+  timeScale: number
+  regions: string[]
+  worldPath: string
+  configPath: string
+  callLogPath: string
+  world: World
+}
+
+const MAX_TIME_SCALE = 100
+
+/** Replaces the world with a fresh scenario (even a corrupt one), writes its drctl.yaml and empties the call log. */
+export async function resetSandbox(options: ResetOptions): Promise<ResetResult> {
+  const scenario = options.scenario ?? DEFAULT_SCENARIO
+  if (!isScenario(scenario)) {
+    throw new SandboxError('bad-argument', `unknown scenario "${scenario}"`, {
+      hint: `scenarios: ${SCENARIOS.join(', ')}`,
+    })
+  }
+  const timeScale = options.timeScale ?? DEFAULT_TIME_SCALE
+  if (!Number.isFinite(timeScale) || timeScale <= 0 || timeScale > MAX_TIME_SCALE) {
+    throw new SandboxError(
+      'bad-argument',
+      `the time scale must be a number above 0 and at most ${MAX_TIME_SCALE}, not ${String(timeScale)}`,
+      {hint: '1 is realistic, 0.1 is the default, 0.01 suits tests'},
+    )
+  }
+  const world = buildWorld(scenario, timeScale, clockOf(options)())
+  const paths = sandboxPaths(options.home)
+  await replaceWorld(options.home, world, async () => {
+    await writeFile(paths.config, scenarioConfig(world))
+    await writeFile(paths.calls, '')
+  })
+  await refreshLocalServers(options.home)
+  return {
+    scenario,
+    timeScale,
+    regions: world.regions,
+    worldPath: paths.world,
+    configPath: paths.config,
+    callLogPath: paths.calls,
+    world,
+  }
+}
+
+function lockedWorld<T>(home: string, options: WorldOptions | undefined, fn: (world: World, now: number) => T) {
+  const now = clockOf(options)()
+  return withWorld(
+    home,
+    {
+      prepare: (world) => advance(world, now),
+      create: () => buildWorld(DEFAULT_SCENARIO, DEFAULT_TIME_SCALE, now),
+    },
+    (world) => fn(world, now),
+  )
+}
+
+/** The world brought up to now, by service and Region (what `drctl sandbox show` prints). */
+export async function describeWorld(home: string, options?: WorldOptions): Promise<WorldView> {
+  return lockedWorld(home, options, (world, now) => viewWorld(world, now))
+}
+
+export type DescribedFault = FaultRecord & {description: string}
+
+const described = (fault: FaultRecord): DescribedFault => ({...fault, description: describeFault(fault)})
+
+/** Switches a fault on (replacing one of the same kind and target). Throws SandboxError `bad-fault` on bad input. */
+export async function setFault(
+  home: string,
+  fault: FaultInput,
+  options?: WorldOptions,
+): Promise<{fault: DescribedFault; faults: DescribedFault[]}> {
+  const result = await lockedWorld(home, options, (world, now) => ({
+    fault: described(applyFault(world, fault, now)),
+    faults: world.faults.map(described),
+  }))
+  await refreshLocalServers(home)
+  return result
+}
+
+/** Clears the faults of one kind, or all. A Region coming back lets a failed-over old primary rejoin at once. */
+export async function clearFaults(
+  home: string,
+  kind?: string,
+  options?: WorldOptions,
+): Promise<{cleared: DescribedFault[]; faults: DescribedFault[]}> {
+  const parsed = kind === undefined ? undefined : parseFaultKind(kind)
+  const result = await lockedWorld(home, options, (world, now) => {
+    const cleared = removeFaults(world, parsed).map(described)
+    advance(world, now)
+    return {cleared, faults: world.faults.map(described)}
+  })
+  await refreshLocalServers(home)
+  return result
+}
+
+/** Changes the world directly, for tests that need a state no API call produces (e.g. UPDATE_ROLLBACK_FAILED). */
+export async function mutateWorld<T>(home: string, fn: (world: World) => T, options?: WorldOptions): Promise<T> {
+  const result = await lockedWorld(home, options, (world) => fn(world))
+  await refreshLocalServers(home)
+  return result
 }

@@ -1,0 +1,51 @@
+import {Args, Flags} from '@oclif/core'
+
+import {EXIT_CODES_HELP} from '../../../lib/cli/base-command.js'
+import {DrctlError} from '../../../lib/core/errors.js'
+import {ARC_ENDPOINT_REGIONS, setFault} from '../../../lib/sandbox/index.js'
+import {FaultCommand} from './index.js'
+
+export default class SandboxFaultArcEndpointsDown extends FaultCommand<typeof SandboxFaultArcEndpointsDown> {
+  static override summary = 'Take ARC cluster endpoints down: the first COUNT, or those in --regions.'
+  static override description = `The ARC cluster has five endpoints (${ARC_ENDPOINT_REGIONS.map((region, index) => `arc${index + 1} ${region}`).join(', ')}); AWS keeps at least three up and clients must rotate across them. This takes the first COUNT endpoints down, or the ones in the given Regions. With --mode refuse (default) their listeners really close, so connections are refused; with --mode hang they accept connections and never answer.
+
+A COUNT of 4 leaves one endpoint answering: drctl's rotation must still find it.
+
+${EXIT_CODES_HELP}`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> 4',
+    '<%= config.bin %> <%= command.id %> 2 --mode hang',
+    '<%= config.bin %> <%= command.id %> --regions us-east-1,us-west-2',
+  ]
+  static override args = {
+    count: Args.integer({description: `How many endpoints to take down (0–${ARC_ENDPOINT_REGIONS.length}), in order.`}),
+  }
+  static override flags = {
+    regions: Flags.string({summary: 'Take down the endpoints in these Regions instead (comma-separated).'}),
+    mode: Flags.string({
+      summary: 'refuse: connections refused; hang: never answer.',
+      options: ['refuse', 'hang'],
+      default: 'refuse',
+    }),
+  }
+
+  async run() {
+    const {count} = this.args
+    const regions = this.flags.regions
+      ?.split(',')
+      .map((region) => region.trim())
+      .filter(Boolean)
+    if ((count === undefined) === (regions === undefined)) {
+      throw new DrctlError('DRCTL_USAGE', 'give either COUNT or --regions (exactly one of them)', {
+        hints: ['e.g. `drctl sandbox fault arc-endpoints-down 4` or `--regions us-east-1,us-west-2`'],
+      })
+    }
+    const mode = this.flags.mode === 'hang' ? 'hang' : 'refuse'
+    const {fault, faults} = await setFault(this.home(), {kind: 'arc-endpoints-down', count, regions, mode})
+    const down = fault.kind === 'arc-endpoints-down' ? fault.endpoints.length : 0
+    return {
+      fault,
+      ...this.report(`${down} of ${ARC_ENDPOINT_REGIONS.length} ARC cluster endpoints are down (${mode})`, faults),
+    }
+  }
+}

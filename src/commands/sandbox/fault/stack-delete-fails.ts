@@ -1,0 +1,31 @@
+import {Args, Flags} from '@oclif/core'
+
+import {EXIT_CODES_HELP} from '../../../lib/cli/base-command.js'
+import {setFault} from '../../../lib/sandbox/index.js'
+import {FaultCommand} from './index.js'
+
+export default class SandboxFaultStackDeleteFails extends FaultCommand<typeof SandboxFaultStackDeleteFails> {
+  static override summary = 'Make the deletion of a CloudFormation stack end in DELETE_FAILED.'
+  static override description = `The next DeleteStack of STACK runs for the usual time and then ends in DELETE_FAILED, with one resource (its S3 bucket, "not empty") in DELETE_FAILED, as happens for real. Deleting again with RetainResources naming that resource succeeds. Use it to rehearse drctl teardown's handling of failed stack deletions.
+
+${EXIT_CODES_HELP}`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> retail-app-usw2',
+    '<%= config.bin %> <%= command.id %> retail-app-use1 --region us-east-1',
+  ]
+  static override args = {
+    stack: Args.string({description: 'The stack name.', required: true}),
+  }
+  static override flags = {
+    region: Flags.string({summary: 'The stack’s Region (needed only when the name exists in several).'}),
+  }
+
+  async run() {
+    const {fault, faults} = await setFault(this.home(), {
+      kind: 'stack-delete-fails',
+      stack: this.args.stack,
+      region: this.flags.region,
+    })
+    return {fault, ...this.report(`deleting ${this.args.stack} will now fail`, faults)}
+  }
+}

@@ -1,0 +1,79 @@
+import {Flags} from '@oclif/core'
+
+import {EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
+import {symbols} from '../../lib/cli/style.js'
+import {DrctlError} from '../../lib/core/errors.js'
+import {DEFAULT_SCENARIO, DEFAULT_TIME_SCALE, resetSandbox, SCENARIOS} from '../../lib/sandbox/index.js'
+import {SandboxCommand} from './fault/index.js'
+
+/** A switchover takes about this long in AWS; the reset message says what it becomes at the chosen scale. */
+const SWITCHOVER_SECONDS = 60
+
+export default class SandboxReset extends SandboxCommand<typeof SandboxReset> {
+  static override summary = 'Start a fresh sandbox world from a scenario.'
+  static override description = `Replaces the sandbox world under $DRCTL_HOME/sandbox/ (even a corrupt one) with a fresh copy of a scenario, writes the scenario's drctl.yaml next to it (used by --sandbox when no --config is given) and empties the call log. Faults are cleared.
+
+Scenarios:
+  two-region    us-east-1 primary, us-west-2 secondary: Aurora global clusters orders-global
+                (aurora-postgresql) and catalog-global (aurora-mysql), DynamoDB global table carts,
+                an ARC cluster with one routing control per Region and an "at least one On" rule,
+                two FIS templates, a CloudFormation stack per Region
+  three-region  the same across us-east-1, us-west-2 and eu-west-1, plus a cross-Region binlog
+                read replica cluster (reports-euw1)
+
+--time-scale sets how fast operations that take time in AWS complete: 1 is realistic (a switchover takes about a minute), ${DEFAULT_TIME_SCALE} is the default, 0.01 suits tests.
+
+${EXIT_CODES_HELP}`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --scenario three-region',
+    '<%= config.bin %> <%= command.id %> --time-scale 1',
+    '<%= config.bin %> <%= command.id %> --time-scale 0.01 --json',
+  ]
+  static override flags = {
+    scenario: Flags.string({
+      summary: 'The scenario to start from.',
+      options: [...SCENARIOS],
+      default: DEFAULT_SCENARIO,
+    }),
+    'time-scale': Flags.string({
+      summary: `How fast time-taking operations complete: 1 = realistic, 0.01 = tests (default ${DEFAULT_TIME_SCALE}).`,
+      helpValue: 'X',
+    }),
+  }
+
+  async run() {
+    const raw = this.flags['time-scale']
+    const timeScale = raw === undefined ? DEFAULT_TIME_SCALE : Number(raw)
+    if (raw !== undefined && (raw.trim() === '' || !Number.isFinite(timeScale))) {
+      throw new DrctlError('DRCTL_USAGE', `--time-scale ${raw} is not a number`, {hints: ['e.g. --time-scale 0.1']})
+    }
+    const result = await resetSandbox({home: this.home(), scenario: this.flags.scenario, timeScale})
+    const switchover = SWITCHOVER_SECONDS * result.timeScale
+    this.out(
+      `${this.style.green(symbols.ok)} Sandbox reset: scenario ${result.scenario} (${result.regions.join(', ')}), time scale ${result.timeScale} (a switchover takes about ${switchover < 10 ? switchover.toFixed(1) : Math.round(switchover)}s)`,
+    )
+    this.out(`  world    ${result.worldPath}`)
+    this.out(`  config   ${result.configPath}`)
+    this.out(`  calls    ${result.callLogPath}`)
+    this.out(`  try      ${this.config.bin} status --sandbox`)
+    const {world} = result
+    return {
+      scenario: result.scenario,
+      timeScale: result.timeScale,
+      regions: result.regions,
+      worldPath: result.worldPath,
+      configPath: result.configPath,
+      callLogPath: result.callLogPath,
+      resources: {
+        globalClusters: world.rds.globalClusters.length,
+        clusters: world.rds.clusters.length,
+        instances: world.rds.instances.length,
+        tables: world.dynamodb.tables.length,
+        routingControls: world.arc.routingControls.length,
+        experimentTemplates: world.fis.templates.length,
+        stacks: world.cloudformation.stacks.length,
+      },
+    }
+  }
+}

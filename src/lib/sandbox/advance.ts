@@ -1,0 +1,26 @@
+import type {World} from './model.js'
+import {cloudformationDueEvents} from './services/cloudformation.js'
+import type {DueEvent} from './services/context.js'
+import {dynamodbDueEvents} from './services/dynamodb.js'
+import {rdsDueEvents} from './services/rds.js'
+
+/** More than any world can have due at once; a guard against a transition that keeps rescheduling itself. */
+const MAX_EVENTS = 10_000
+
+function dueEvents(world: World, now: number): DueEvent[] {
+  return [...rdsDueEvents(world, now), ...dynamodbDueEvents(world, now), ...cloudformationDueEvents(world, now)]
+}
+
+/**
+ * Brings the world up to `now`: applies every transition that has come due, the earliest first, each at its own
+ * time (one may schedule the next). Called whenever the world is loaded, so progress never needs a running process.
+ * FIS experiments need nothing here: their state is read off their timeline.
+ */
+export function advance(world: World, now: number): void {
+  for (let applied = 0; applied < MAX_EVENTS; applied++) {
+    const events = dueEvents(world, now)
+    if (events.length === 0) return
+    events.sort((a, b) => a.at - b.at)
+    ;(events[0] as DueEvent).apply()
+  }
+}

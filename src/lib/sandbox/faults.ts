@@ -1,0 +1,216 @@
+import {SandboxError} from './errors.js'
+import {
+  ARC_ENDPOINT_REGIONS,
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultMode,
+  type FaultRecord,
+  REGION_PATTERN,
+  type World,
+} from './model.js'
+
+/** What `drctl sandbox fault …` asks for. */
+export type FaultInput =
+  | {kind: 'region-outage'; region: string; mode?: FaultMode}
+  | {kind: 'arc-endpoints-down'; count?: number; regions?: string[]; mode?: FaultMode}
+  | {kind: 'throttle'; rate: number}
+  | {kind: 'latency'; ms: number}
+  | {kind: 'lag'; globalCluster: string; region: string; ms: number}
+  | {kind: 'stack-delete-fails'; stack: string; region?: string}
+
+const MAX_LATENCY_MS = 120_000
+
+function bad(message: string, hint?: string): SandboxError {
+  return new SandboxError('bad-fault', message, {hint})
+}
+
+export function knownRegions(world: World): string[] {
+  return [...new Set([...world.regions, ...ARC_ENDPOINT_REGIONS])]
+}
+
+function checkRegion(world: World, region: string): void {
+  if (!REGION_PATTERN.test(region)) throw bad(`"${region}" is not an AWS Region name (like us-east-1)`)
+  const known = knownRegions(world)
+  if (!known.includes(region)) {
+    throw bad(`Region ${region} is not part of the sandbox world`, `known Regions: ${known.join(', ')}`)
+  }
+}
+
+function checkMode(mode: string | undefined): FaultMode {
+  if (mode === undefined || mode === 'refuse' || mode === 'hang') return mode ?? 'refuse'
+  throw bad(`--mode must be refuse or hang, not "${mode}"`)
+}
+
+export function parseFaultKind(kind: string): FaultKind {
+  if ((FAULT_KINDS as string[]).includes(kind)) return kind as FaultKind
+  throw bad(`unknown fault kind "${kind}"`, `kinds: ${FAULT_KINDS.join(', ')}`)
+}
+
+/** Validates `input` against the world and turns it into the record stored in it (replacing one of the same kind). */
+export function applyFault(world: World, input: FaultInput, now: number): FaultRecord {
+  const record = toRecord(world, input, now)
+  world.faults = world.faults.filter((existing) => !sameSlot(existing, record))
+  world.faults.push(record)
+  return record
+}
+
+function toRecord(world: World, input: FaultInput, now: number): FaultRecord {
+  switch (input.kind) {
+    case 'region-outage':
+      checkRegion(world, input.region)
+      return {kind: 'region-outage', region: input.region, mode: checkMode(input.mode), since: now}
+    case 'arc-endpoints-down': {
+      const mode = checkMode(input.mode)
+      if (input.regions !== undefined && input.count !== undefined) throw bad('give a COUNT or --regions, not both')
+      if (input.regions !== undefined) {
+        if (input.regions.length === 0) throw bad('--regions needs at least one Region')
+        const endpoints = input.regions.map((region) => {
+          const index = (ARC_ENDPOINT_REGIONS as readonly string[]).indexOf(region)
+          if (index < 0) {
+            throw bad(
+              `the ARC cluster has no endpoint in ${region}`,
+              `its endpoints are in ${ARC_ENDPOINT_REGIONS.join(', ')}`,
+            )
+          }
+          return index + 1
+        })
+        return {kind: 'arc-endpoints-down', endpoints: [...new Set(endpoints)].sort(), mode, since: now}
+      }
+      const count = input.count
+      if (count === undefined || !Number.isInteger(count) || count < 0 || count > ARC_ENDPOINT_REGIONS.length) {
+        throw bad(`COUNT must be a whole number from 0 to ${ARC_ENDPOINT_REGIONS.length}, not ${String(count)}`)
+      }
+      return {kind: 'arc-endpoints-down', endpoints: Array.from({length: count}, (_, i) => i + 1), mode, since: now}
+    }
+    case 'throttle':
+      if (!Number.isFinite(input.rate) || input.rate < 0 || input.rate > 1) {
+        throw bad(`RATE must be a fraction from 0 to 1 (like 0.3), not ${String(input.rate)}`)
+      }
+      return {kind: 'throttle', rate: input.rate, since: now}
+    case 'latency':
+      if (!Number.isInteger(input.ms) || input.ms < 0 || input.ms > MAX_LATENCY_MS) {
+        throw bad(`MS must be a whole number of milliseconds from 0 to ${MAX_LATENCY_MS}, not ${String(input.ms)}`)
+      }
+      return {kind: 'latency', ms: input.ms, since: now}
+    case 'lag': {
+      const global = world.rds.globalClusters.find((g) => g.id === input.globalCluster.toLowerCase())
+      if (!global) {
+        const known = world.rds.globalClusters.map((g) => g.id)
+        throw bad(
+          `no global cluster named "${input.globalCluster}"`,
+          known.length ? `global clusters: ${known.join(', ')}` : undefined,
+        )
+      }
+      checkRegion(world, input.region)
+      const memberRegions = global.members.map((member) => member.clusterArn.split(':')[3])
+      if (!memberRegions.includes(input.region)) {
+        throw bad(
+          `${global.id} has no member cluster in ${input.region}`,
+          `its members are in ${memberRegions.join(', ') || 'no Region'}`,
+        )
+      }
+      if (!Number.isInteger(input.ms) || input.ms < 0) {
+        throw bad(`MS must be a whole number of milliseconds, not ${String(input.ms)}`)
+      }
+      return {
+        kind: 'lag',
+        globalClusterResourceId: global.resourceId,
+        globalClusterId: global.id,
+        region: input.region,
+        ms: input.ms,
+        since: now,
+      }
+    }
+    case 'stack-delete-fails': {
+      const matches = world.cloudformation.stacks.filter(
+        (stack) =>
+          stack.name === input.stack &&
+          !stack.deletedAt &&
+          (input.region === undefined || stack.region === input.region),
+      )
+      if (input.region !== undefined) checkRegion(world, input.region)
+      if (matches.length === 0) {
+        throw bad(`no stack named "${input.stack}"${input.region ? ` in ${input.region}` : ''}`)
+      }
+      if (matches.length > 1) throw bad(`stack "${input.stack}" exists in several Regions: give --region`)
+      return {
+        kind: 'stack-delete-fails',
+        stack: input.stack,
+        region: (matches[0] as {region: string}).region,
+        since: now,
+      }
+    }
+  }
+}
+
+/** Faults of these kinds hold one record per key; setting one again replaces it. */
+function sameSlot(a: FaultRecord, b: FaultRecord): boolean {
+  if (a.kind !== b.kind) return false
+  if (a.kind === 'region-outage' && b.kind === 'region-outage') return a.region === b.region
+  if (a.kind === 'lag' && b.kind === 'lag') {
+    return a.globalClusterResourceId === b.globalClusterResourceId && a.region === b.region
+  }
+  if (a.kind === 'stack-delete-fails' && b.kind === 'stack-delete-fails') {
+    return a.stack === b.stack && a.region === b.region
+  }
+  return true
+}
+
+export function removeFaults(world: World, kind?: FaultKind): FaultRecord[] {
+  const removed = world.faults.filter((fault) => kind === undefined || fault.kind === kind)
+  world.faults = world.faults.filter((fault) => !removed.includes(fault))
+  return removed
+}
+
+export function regionOutage(world: World, region: string): FaultMode | undefined {
+  for (const fault of world.faults) if (fault.kind === 'region-outage' && fault.region === region) return fault.mode
+  return undefined
+}
+
+export function regionDown(world: World, region: string): boolean {
+  return regionOutage(world, region) !== undefined
+}
+
+/** When the Region's outage started, if it is down. */
+export function outageSince(world: World, region: string): number | undefined {
+  for (const fault of world.faults) if (fault.kind === 'region-outage' && fault.region === region) return fault.since
+  return undefined
+}
+
+/** How ARC cluster endpoint `index` (1–5) behaves: up, or down by refusing or hanging. */
+export function arcEndpointMode(world: World, index: number): FaultMode | undefined {
+  const region = ARC_ENDPOINT_REGIONS[index - 1]
+  const outage = region ? regionOutage(world, region) : undefined
+  if (outage) return outage
+  for (const fault of world.faults) {
+    if (fault.kind === 'arc-endpoints-down' && fault.endpoints.includes(index)) return fault.mode
+  }
+  return undefined
+}
+
+export function throttleRate(world: World): number {
+  for (const fault of world.faults) if (fault.kind === 'throttle') return fault.rate
+  return 0
+}
+
+export function addedLatencyMs(world: World): number {
+  for (const fault of world.faults) if (fault.kind === 'latency') return fault.ms
+  return 0
+}
+
+export function describeFault(fault: FaultRecord): string {
+  switch (fault.kind) {
+    case 'region-outage':
+      return `region-outage ${fault.region} (${fault.mode})`
+    case 'arc-endpoints-down':
+      return `arc-endpoints-down ${fault.endpoints.map((i) => `arc${i} ${ARC_ENDPOINT_REGIONS[i - 1]}`).join(', ') || 'none'} (${fault.mode})`
+    case 'throttle':
+      return `throttle ${fault.rate}`
+    case 'latency':
+      return `latency ${fault.ms}ms`
+    case 'lag':
+      return `lag ${fault.globalClusterId} ${fault.region} ${fault.ms}ms`
+    case 'stack-delete-fails':
+      return `stack-delete-fails ${fault.stack} (${fault.region})`
+  }
+}

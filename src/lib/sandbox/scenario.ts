@@ -1,0 +1,398 @@
+import {stringify} from 'yaml'
+
+import {SandboxError} from './errors.js'
+import {clusterArn, derivedId, hexId, instanceArn, kmsKeyArn, tableArn, upperId, uuidFrom} from './ids.js'
+import {
+  ARC_ENDPOINT_REGIONS,
+  type ClusterRecord,
+  type GlobalClusterRecord,
+  type InstanceRecord,
+  SANDBOX_ACCOUNT,
+  type StackRecord,
+  type TemplateRecord,
+  WORLD_VERSION,
+  type World,
+} from './model.js'
+
+export const SCENARIOS = ['two-region', 'three-region'] as const
+export type ScenarioName = (typeof SCENARIOS)[number]
+export const DEFAULT_SCENARIO: ScenarioName = 'two-region'
+export const TOPOLOGY_NAME = 'retail'
+
+const REGION_SUFFIX: Record<string, string> = {
+  'us-east-1': 'use1',
+  'us-west-2': 'usw2',
+  'eu-west-1': 'euw1',
+}
+
+/** The process-independent URL the world stores for ARC cluster endpoint `index` (1–5); `.invalid` never resolves. */
+export function canonicalArcUrl(index: number, region: string): string {
+  return `https://arc${index}.${region}.sandbox.drctl.invalid/v1`
+}
+
+export function parseCanonicalArcUrl(url: string): {index: number; region: string; path: string} | undefined {
+  const match = /^https:\/\/arc(\d)\.([a-z0-9-]+)\.sandbox\.drctl\.invalid(\/.*)?$/.exec(url)
+  return match ? {index: Number(match[1]), region: match[2] as string, path: match[3] ?? ''} : undefined
+}
+
+export function isScenario(name: string): name is ScenarioName {
+  return (SCENARIOS as readonly string[]).includes(name)
+}
+
+interface AuroraSpec {
+  globalId: string
+  prefix: string
+  engine: string
+  engineVersion: string
+  parameterFamily: string
+  port: number
+  databaseName: string
+}
+
+const AURORA: AuroraSpec[] = [
+  {
+    globalId: 'orders-global',
+    prefix: 'orders',
+    engine: 'aurora-postgresql',
+    engineVersion: '15.4',
+    parameterFamily: 'aurora-postgresql15',
+    port: 5432,
+    databaseName: 'orders',
+  },
+  {
+    globalId: 'catalog-global',
+    prefix: 'catalog',
+    engine: 'aurora-mysql',
+    // Below 3.04: this engine version publishes no AuroraGlobalDBRPOLag (aws-reference §2.12).
+    engineVersion: '8.0.mysql_aurora.3.02.0',
+    parameterFamily: 'aurora-mysql8.0',
+    port: 3306,
+    databaseName: 'catalog',
+  },
+]
+
+/** Builds the world of a scenario at time `now` (resources were created a month earlier). */
+export function buildWorld(scenario: ScenarioName, timeScale: number, now: number): World {
+  if (!isScenario(scenario)) {
+    throw new SandboxError('bad-argument', `unknown scenario "${String(scenario)}"`, {
+      hint: `scenarios: ${SCENARIOS.join(', ')}`,
+    })
+  }
+  const account = SANDBOX_ACCOUNT
+  const regions = scenario === 'two-region' ? ['us-east-1', 'us-west-2'] : ['us-east-1', 'us-west-2', 'eu-west-1']
+  const primary = regions[0] as string
+  const createdAt = now - 30 * 24 * 3600 * 1000
+  const world: World = {
+    version: WORLD_VERSION,
+    scenario,
+    account,
+    timeScale,
+    createdAt: now,
+    regions,
+    sequence: 0,
+    rds: {globalClusters: [], clusters: [], instances: [], snapshots: []},
+    dynamodb: {tables: []},
+    arc: {clusters: [], controlPanels: [], routingControls: [], safetyRules: []},
+    fis: {templates: [], experiments: []},
+    cloudformation: {stacks: []},
+    faults: [],
+    history: [{at: now, event: 'reset', summary: `world created from scenario ${scenario}`}],
+  }
+
+  const cluster = (spec: AuroraSpec, region: string, id: string): ClusterRecord => ({
+    id,
+    region,
+    arn: clusterArn(region, account, id),
+    resourceId: `cluster-${upperId(`${account}:${region}:${id}`, 26)}`,
+    engine: spec.engine,
+    engineVersion: spec.engineVersion,
+    status: 'available',
+    deletionProtection: false,
+    storageEncrypted: true,
+    kmsKeyId: kmsKeyArn(region, account),
+    subnetGroup: `${TOPOLOGY_NAME}-db-subnets`,
+    securityGroupIds: [`sg-${hexId(`${account}:${region}:${spec.prefix}:sg`, 17)}`],
+    parameterGroup: `default.${spec.parameterFamily}`,
+    endpointHash: derivedId(`${account}:${region}:${id}`, 12),
+    port: spec.port,
+    databaseName: region === primary ? spec.databaseName : undefined,
+    masterUsername: region === primary ? 'dbadmin' : undefined,
+    createdAt,
+    tags: [{Key: 'Topology', Value: TOPOLOGY_NAME}],
+  })
+  const instance = (
+    spec: AuroraSpec,
+    owner: ClusterRecord,
+    id: string,
+    isWriter: boolean,
+    zone: string,
+  ): InstanceRecord => ({
+    id,
+    region: owner.region,
+    arn: instanceArn(owner.region, account, id),
+    resourceId: `db-${upperId(`${account}:${owner.region}:${id}`, 26)}`,
+    clusterId: owner.id,
+    instanceClass: 'db.r6g.large',
+    engine: spec.engine,
+    engineVersion: spec.engineVersion,
+    status: 'available',
+    isWriter,
+    parameterGroup: `default.${spec.parameterFamily}`,
+    availabilityZone: `${owner.region}${zone}`,
+    promotionTier: 1,
+    createdAt,
+  })
+
+  for (const spec of AURORA) {
+    const global: GlobalClusterRecord = {
+      id: spec.globalId,
+      resourceId: `cluster-${upperId(`${account}:global:${spec.globalId}`, 26).toLowerCase()}`,
+      engine: spec.engine,
+      engineVersion: spec.engineVersion,
+      status: 'available',
+      deletionProtection: false,
+      storageEncrypted: true,
+      databaseName: spec.databaseName,
+      endpointHash: derivedId(`${account}:global:${spec.globalId}`, 12),
+      createdAt,
+      members: [],
+      pendingRejoins: [],
+      tags: [{Key: 'Topology', Value: TOPOLOGY_NAME}],
+    }
+    for (const region of regions) {
+      const member = cluster(spec, region, `${spec.prefix}-${REGION_SUFFIX[region]}`)
+      world.rds.clusters.push(member)
+      const isPrimary = region === primary
+      world.rds.instances.push(instance(spec, member, `${member.id}-a`, isPrimary, 'a'))
+      if (isPrimary) world.rds.instances.push(instance(spec, member, `${member.id}-b`, false, 'b'))
+      global.members.push({
+        clusterArn: member.arn,
+        isWriter: isPrimary,
+        roleSince: createdAt,
+        writeForwarding: 'disabled',
+      })
+    }
+    world.rds.globalClusters.push(global)
+  }
+  if (scenario === 'three-region') {
+    const spec = AURORA[1] as AuroraSpec
+    const replica = cluster(spec, 'eu-west-1', 'reports-euw1')
+    replica.replicationSourceArn = clusterArn(primary, account, `${spec.prefix}-${REGION_SUFFIX[primary]}`)
+    world.rds.clusters.push(replica)
+    world.rds.instances.push(instance(spec, replica, 'reports-euw1-a', true, 'a'))
+  }
+
+  world.dynamodb.tables.push({
+    name: 'carts',
+    tableId: uuidFrom(`${account}:table:carts`),
+    createdAt,
+    hashKey: 'cartId',
+    replicas: regions.map((region) => ({region, status: 'ACTIVE', deletionProtection: false, createdAt})),
+  })
+
+  addArc(world, regions, now)
+  world.fis.templates.push(...templates(account, primary, regions, createdAt))
+  for (const region of regions) world.cloudformation.stacks.push(stack(account, region, createdAt))
+  return world
+}
+
+function arcArn(account: string, resource: string): string {
+  return `arn:aws:route53-recovery-control::${account}:${resource}`
+}
+
+function addArc(world: World, regions: string[], now: number): void {
+  const account = world.account
+  const clusterArnValue = arcArn(account, `cluster/${hexId(`${account}:arc:cluster`, 32)}`)
+  world.arc.clusters.push({
+    arn: clusterArnValue,
+    name: `${TOPOLOGY_NAME}-arc`,
+    status: 'DEPLOYED',
+    endpoints: ARC_ENDPOINT_REGIONS.map((region, index) => ({region, url: canonicalArcUrl(index + 1, region)})),
+  })
+  const defaultPanel = arcArn(account, `controlpanel/${hexId(`${account}:arc:default-panel`, 32)}`)
+  const panel = arcArn(account, `controlpanel/${hexId(`${account}:arc:panel`, 32)}`)
+  world.arc.controlPanels.push(
+    {arn: defaultPanel, name: 'DefaultControlPanel', clusterArn: clusterArnValue, isDefault: true, status: 'DEPLOYED'},
+    {arn: panel, name: `${TOPOLOGY_NAME}-panel`, clusterArn: clusterArnValue, isDefault: false, status: 'DEPLOYED'},
+  )
+  const controls = regions.map((region) => ({
+    arn: `${panel}/routingcontrol/${hexId(`${account}:arc:control:${region}`, 16)}`,
+    name: `${TOPOLOGY_NAME}-${region}`,
+    controlPanelArn: panel,
+    state: region === regions[0] ? ('On' as const) : ('Off' as const),
+    status: 'DEPLOYED',
+    updatedAt: now,
+  }))
+  world.arc.routingControls.push(...controls)
+  world.arc.safetyRules.push({
+    arn: `${panel}/safetyrule/${hexId(`${account}:arc:rule:at-least-one-on`, 16)}`,
+    name: 'at-least-one-on',
+    controlPanelArn: panel,
+    type: 'ASSERTION',
+    assertedControls: controls.map((control) => control.arn),
+    gatingControls: [],
+    targetControls: [],
+    ruleConfig: {Type: 'ATLEAST', Threshold: 1, Inverted: false},
+    waitPeriodMs: 5000,
+    status: 'DEPLOYED',
+  })
+}
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+
+function templates(account: string, region: string, regions: string[], createdAt: number): TemplateRecord[] {
+  const role = `arn:aws:iam::${account}:role/${TOPOLOGY_NAME}-fis-experiments`
+  const cartsArn = tableArn(region, account, 'carts')
+  const template = (
+    name: string,
+    body: Omit<TemplateRecord, 'id' | 'arn' | 'region' | 'createdAt' | 'updatedAt' | 'roleArn'>,
+  ) => {
+    const id = `EXT${derivedId(`${account}:template:${name}`, 14, ID_ALPHABET)}`
+    return {
+      id,
+      arn: `arn:aws:fis:${region}:${account}:experiment-template/${id}`,
+      region,
+      roleArn: role,
+      createdAt,
+      updatedAt: createdAt,
+      ...body,
+    }
+  }
+  const cutOff = regions[1] as string
+  return [
+    template('cross-region-connectivity', {
+      description: `Cut cross-Region connectivity from ${region} to ${cutOff} and pause carts replication`,
+      targets: {
+        Subnets: {resourceType: 'aws:ec2:subnet', resourceTags: {ChaosAllowed: 'true'}, selectionMode: 'ALL'},
+        Tables: {resourceType: 'aws:dynamodb:global-table', resourceArns: [cartsArn], selectionMode: 'ALL'},
+      },
+      actions: {
+        DisruptSubnetConnectivity: {
+          actionId: 'aws:network:route-table-disrupt-cross-region-connectivity',
+          description: `Block traffic from tagged subnets to ${cutOff}`,
+          parameters: {duration: 'PT10M', region: cutOff},
+          targets: {Subnets: 'Subnets'},
+          startAfter: [],
+        },
+        PauseCartsReplication: {
+          actionId: 'aws:dynamodb:global-table-pause-replication',
+          description: 'Pause replication of the carts table',
+          parameters: {duration: 'PT10M'},
+          targets: {Tables: 'Tables'},
+          startAfter: [],
+        },
+      },
+      stopConditions: [
+        {
+          source: 'aws:cloudwatch:alarm',
+          value: `arn:aws:cloudwatch:${region}:${account}:alarm:${TOPOLOGY_NAME}-orders-error-rate`,
+        },
+      ],
+      tags: {Name: 'cross-region-connectivity', Env: 'sandbox'},
+    }),
+    template('pause-carts-replication', {
+      description: 'Pause replication of the carts table',
+      targets: {Tables: {resourceType: 'aws:dynamodb:global-table', resourceArns: [cartsArn], selectionMode: 'ALL'}},
+      actions: {
+        PauseCartsReplication: {
+          actionId: 'aws:dynamodb:global-table-pause-replication',
+          parameters: {duration: 'PT5M'},
+          targets: {Tables: 'Tables'},
+          startAfter: [],
+        },
+      },
+      stopConditions: [{source: 'none'}],
+      tags: {Name: 'pause-carts-replication', Env: 'sandbox'},
+    }),
+  ]
+}
+
+function stack(account: string, region: string, createdAt: number): StackRecord {
+  const name = `${TOPOLOGY_NAME}-app-${REGION_SUFFIX[region]}`
+  const resource = (logicalId: string, type: string, physicalId: string) => ({
+    logicalId,
+    physicalId,
+    type,
+    status: 'CREATE_COMPLETE',
+    updatedAt: createdAt,
+  })
+  return {
+    name,
+    id: `arn:aws:cloudformation:${region}:${account}:stack/${name}/${uuidFrom(`${account}:${region}:stack:${name}`)}`,
+    region,
+    status: 'CREATE_COMPLETE',
+    description: `${TOPOLOGY_NAME} application in ${region}`,
+    createdAt,
+    resources: [
+      resource('AppVpc', 'AWS::EC2::VPC', `vpc-${hexId(`${account}:${region}:vpc`, 17)}`),
+      resource('AppSubnetA', 'AWS::EC2::Subnet', `subnet-${hexId(`${account}:${region}:subnet-a`, 17)}`),
+      resource(
+        'AppLoadBalancer',
+        'AWS::ElasticLoadBalancingV2::LoadBalancer',
+        `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/app/${name}/${hexId(`${account}:${region}:alb`, 16)}`,
+      ),
+      resource('AppBucket', 'AWS::S3::Bucket', `${name}-assets-${hexId(`${account}:${region}:bucket`, 8)}`),
+      resource('AppService', 'AWS::ECS::Service', `arn:aws:ecs:${region}:${account}:service/${name}/app`),
+    ],
+    tags: [{Key: 'Topology', Value: TOPOLOGY_NAME}],
+  }
+}
+
+/** The scenario's drctl.yaml: a complete topology file for this world (validated by drctl's own schema in tests). */
+export function scenarioConfig(world: World): string {
+  const arc = world.arc.clusters[0]
+  const panel = world.arc.controlPanels.find((candidate) => !candidate.isDefault)
+  const controls = world.arc.routingControls.filter((control) => control.controlPanelArn === panel?.arn)
+  const regionOfControl = (name: string) => name.replace(`${TOPOLOGY_NAME}-`, '')
+  const config = {
+    version: 1,
+    name: TOPOLOGY_NAME,
+    account: world.account,
+    regions: world.regions,
+    aurora: {
+      globalClusters: AURORA.map((spec) => spec.globalId),
+      replicas: world.rds.clusters
+        .filter((cluster) => cluster.replicationSourceArn)
+        .map((cluster) => ({cluster: cluster.id, region: cluster.region})),
+    },
+    dynamodb: {tables: world.dynamodb.tables.map((table) => table.name)},
+    arc: arc && {
+      clusterArn: arc.arn,
+      controlPanelArn: panel?.arn,
+      endpoints: arc.endpoints,
+      routingControls: Object.fromEntries(controls.map((control) => [regionOfControl(control.name), control.arn])),
+      safetyRules: world.arc.safetyRules
+        .filter((rule) => rule.controlPanelArn === panel?.arn)
+        .map((rule) => ({
+          arn: rule.arn,
+          name: rule.name,
+          type: rule.type,
+          ...(rule.type === 'ASSERTION'
+            ? {assertedControls: rule.assertedControls}
+            : {gatingControls: rule.gatingControls, targetControls: rule.targetControls}),
+          ruleConfig: {
+            type: rule.ruleConfig.Type,
+            threshold: rule.ruleConfig.Threshold,
+            inverted: rule.ruleConfig.Inverted,
+          },
+          waitPeriodMs: rule.waitPeriodMs,
+        })),
+    },
+    fis: {region: world.regions[0], templateTags: {Env: 'sandbox'}},
+    stacks: Object.fromEntries(
+      world.regions.map((region) => [
+        region,
+        world.cloudformation.stacks.filter((stack) => stack.region === region).map((stack) => stack.name),
+      ]),
+    ),
+    gates: {maxReplicationLagMs: 5000},
+    failover: {order: 'db-first'},
+    // A local simulator answers in milliseconds: short timeouts make outage rehearsals quick.
+    aws: {callTimeoutMs: 4000, connectTimeoutMs: 1000, arcEndpointTimeoutMs: 1000, maxAttempts: 3},
+  }
+  const header = [
+    `# Generated by \`drctl sandbox reset\` (scenario ${world.scenario}): the topology of the sandbox world.`,
+    '# drctl uses it with --sandbox when no --config is given. Regenerated by every reset; edits are lost.',
+  ]
+  return `${header.join('\n')}\n${stringify(config, {lineWidth: 0})}`
+}

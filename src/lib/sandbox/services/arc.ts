@@ -1,0 +1,343 @@
+import {ApiError} from '../errors.js'
+import type {RoutingControlRecord, SafetyRuleRecord, World} from '../model.js'
+import {
+  asObject,
+  type CallContext,
+  type JsonOperation,
+  type JsonService,
+  optionalArray,
+  optionalNumber,
+  optionalString,
+  page,
+  requiredString,
+  type RestRoute,
+  type RestService,
+} from './context.js'
+
+/**
+ * Route 53 ARC routing control (aws-reference §3): the control plane (restJson1, us-west-2 only) describes the
+ * cluster, panels, controls and safety rules; the data plane (awsJson1_0 on the cluster's five endpoints) reads
+ * and flips routing control states, enforcing safety rules on the resulting state of each request as a whole.
+ */
+
+const ARN_PATTERN = /^[A-Za-z0-9:./_-]{1,255}$/
+
+const validation = (message: string) =>
+  new ApiError('ValidationException', message, 400, {fields: {reason: 'FIELD_VALIDATION_FAILED'}})
+const notFound = (resourceId: string, resourceType: string, message: string) =>
+  new ApiError('ResourceNotFoundException', message, 404, {fields: {resourceId, resourceType}})
+
+function checkArn(value: string, field: string): string {
+  if (!ARN_PATTERN.test(value)) {
+    throw validation(
+      `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[A-Za-z0-9:.\\/_-]*$`,
+    )
+  }
+  return value
+}
+
+// ---- Control plane ------------------------------------------------------------------------------------------------
+
+function owner(world: World): string {
+  return world.account
+}
+
+function renderCluster(context: CallContext, arn: string): Record<string, unknown> {
+  const cluster = context.world.arc.clusters.find((candidate) => candidate.arn === arn)
+  if (!cluster) throw notFound(arn, 'Cluster', `Cluster ${arn} not found.`)
+  return {
+    ClusterArn: cluster.arn,
+    ClusterEndpoints: cluster.endpoints.map((endpoint) => ({
+      Endpoint: context.arcEndpointUrl(endpoint.url),
+      Region: endpoint.region,
+    })),
+    Name: cluster.name,
+    Status: cluster.status,
+    Owner: owner(context.world),
+    NetworkType: 'IPV4',
+  }
+}
+
+function renderPanel(context: CallContext, arn: string): Record<string, unknown> {
+  const panel = context.world.arc.controlPanels.find((candidate) => candidate.arn === arn)
+  if (!panel) throw notFound(arn, 'ControlPanel', `ControlPanel ${arn} not found.`)
+  return {
+    ClusterArn: panel.clusterArn,
+    ControlPanelArn: panel.arn,
+    DefaultControlPanel: panel.isDefault,
+    Name: panel.name,
+    RoutingControlCount: context.world.arc.routingControls.filter((control) => control.controlPanelArn === panel.arn)
+      .length,
+    Status: panel.status,
+    Owner: owner(context.world),
+  }
+}
+
+function renderControl(world: World, control: RoutingControlRecord): Record<string, unknown> {
+  return {
+    ControlPanelArn: control.controlPanelArn,
+    Name: control.name,
+    RoutingControlArn: control.arn,
+    Status: control.status,
+    Owner: owner(world),
+  }
+}
+
+function renderRule(world: World, rule: SafetyRuleRecord): Record<string, unknown> {
+  const common = {
+    ControlPanelArn: rule.controlPanelArn,
+    Name: rule.name,
+    RuleConfig: rule.ruleConfig,
+    SafetyRuleArn: rule.arn,
+    Status: rule.status,
+    WaitPeriodMs: rule.waitPeriodMs,
+    Owner: owner(world),
+  }
+  return rule.type === 'ASSERTION'
+    ? {ASSERTION: {...common, AssertedControls: rule.assertedControls}}
+    : {GATING: {...common, GatingControls: rule.gatingControls, TargetControls: rule.targetControls}}
+}
+
+function restPage<T>(query: URLSearchParams, items: T[], maxName: string, tokenName: string) {
+  const max = query.get(maxName)
+  const size = max === null ? 500 : Number(max)
+  if (!Number.isInteger(size) || size < 1 || size > 1000) throw validation(`${maxName} must be between 1 and 1000`)
+  return page(items, query.get(tokenName) ?? undefined, size, () => validation(`${tokenName} is invalid`))
+}
+
+const controlRoutes: RestRoute[] = [
+  {
+    method: 'GET',
+    path: /^\/cluster$/,
+    operation: 'ListClusters',
+    handle: (context, request) => {
+      const result = restPage(request.query, context.world.arc.clusters, 'MaxResults', 'NextToken')
+      return {
+        body: {Clusters: result.items.map((cluster) => renderCluster(context, cluster.arn)), NextToken: result.next},
+      }
+    },
+  },
+  {
+    method: 'GET',
+    path: /^\/cluster\/([^/]+)$/,
+    operation: 'DescribeCluster',
+    handle: (context, request) => ({body: {Cluster: renderCluster(context, request.params[0] as string)}}),
+  },
+  {
+    method: 'GET',
+    path: /^\/controlpanels$/,
+    operation: 'ListControlPanels',
+    handle: (context, request) => {
+      const clusterArn = request.query.get('ClusterArn')
+      if (clusterArn !== null && !context.world.arc.clusters.some((cluster) => cluster.arn === clusterArn)) {
+        throw notFound(clusterArn, 'Cluster', `Cluster ${clusterArn} not found.`)
+      }
+      const panels = context.world.arc.controlPanels.filter(
+        (panel) => clusterArn === null || panel.clusterArn === clusterArn,
+      )
+      const result = restPage(request.query, panels, 'MaxResults', 'NextToken')
+      return {
+        body: {ControlPanels: result.items.map((panel) => renderPanel(context, panel.arn)), NextToken: result.next},
+      }
+    },
+  },
+  {
+    method: 'GET',
+    path: /^\/controlpanel\/([^/]+)$/,
+    operation: 'DescribeControlPanel',
+    handle: (context, request) => ({body: {ControlPanel: renderPanel(context, request.params[0] as string)}}),
+  },
+  {
+    method: 'GET',
+    path: /^\/controlpanel\/([^/]+)\/routingcontrols$/,
+    operation: 'ListRoutingControls',
+    handle: (context, request) => {
+      const panelArn = request.params[0] as string
+      renderPanel(context, panelArn)
+      const controls = context.world.arc.routingControls.filter((control) => control.controlPanelArn === panelArn)
+      const result = restPage(request.query, controls, 'MaxResults', 'NextToken')
+      return {
+        body: {
+          RoutingControls: result.items.map((control) => renderControl(context.world, control)),
+          NextToken: result.next,
+        },
+      }
+    },
+  },
+  {
+    method: 'GET',
+    path: /^\/controlpanel\/([^/]+)\/safetyrules$/,
+    operation: 'ListSafetyRules',
+    handle: (context, request) => {
+      const panelArn = request.params[0] as string
+      renderPanel(context, panelArn)
+      const rules = context.world.arc.safetyRules.filter((rule) => rule.controlPanelArn === panelArn)
+      const result = restPage(request.query, rules, 'MaxResults', 'NextToken')
+      return {
+        body: {SafetyRules: result.items.map((rule) => renderRule(context.world, rule)), NextToken: result.next},
+      }
+    },
+  },
+  {
+    method: 'GET',
+    path: /^\/routingcontrol\/([^/]+)$/,
+    operation: 'DescribeRoutingControl',
+    handle: (context, request) => {
+      const arn = request.params[0] as string
+      const control = context.world.arc.routingControls.find((candidate) => candidate.arn === arn)
+      if (!control) throw notFound(arn, 'RoutingControl', `RoutingControl ${arn} not found.`)
+      return {body: {RoutingControl: renderControl(context.world, control)}}
+    },
+  },
+]
+
+export const arcControlService: RestService = {protocol: 'rest', routes: controlRoutes}
+
+// ---- Data plane ---------------------------------------------------------------------------------------------------
+
+function findControl(world: World, arn: string): RoutingControlRecord {
+  checkArn(arn, 'routingControlArn')
+  const control = world.arc.routingControls.find((candidate) => candidate.arn === arn)
+  if (!control) throw notFound(arn, 'RoutingControl', `Routing control ${arn} not found`)
+  return control
+}
+
+function checkState(value: string): 'On' | 'Off' {
+  if (value === 'On' || value === 'Off') return value
+  throw validation(
+    `1 validation error detected: Value '${value}' at 'routingControlState' failed to satisfy constraint: Member must satisfy enum value set: [On, Off]`,
+  )
+}
+
+/** Whether the rule's condition holds for the given states (ATLEAST n / AND / OR, optionally inverted). */
+function ruleHolds(rule: SafetyRuleRecord, controls: string[], states: Map<string, 'On' | 'Off'>): boolean {
+  const on = controls.filter((arn) => states.get(arn) === 'On').length
+  const {Type, Threshold, Inverted} = rule.ruleConfig
+  const result = Type === 'AND' ? on === controls.length : Type === 'OR' ? on >= 1 : on >= Threshold
+  return Inverted ? !result : result
+}
+
+/**
+ * Applies the changes as one transaction: every safety rule not overridden is evaluated on the state the whole
+ * batch would produce; the first rule that blocks fails the request and names its ARN.
+ */
+function applyStates(world: World, entries: {arn: string; state: 'On' | 'Off'}[], overrides: string[], now: number) {
+  const controls = entries.map((entry) => findControl(world, entry.arn))
+  for (const arn of overrides) checkArn(arn, 'safetyRulesToOverride')
+  const current = new Map(world.arc.routingControls.map((control) => [control.arn, control.state]))
+  const resulting = new Map(current)
+  for (const entry of entries) resulting.set(entry.arn, entry.state)
+  const changed = new Set(entries.filter((entry) => current.get(entry.arn) !== entry.state).map((entry) => entry.arn))
+  const panels = new Set(controls.map((control) => control.controlPanelArn))
+  for (const rule of world.arc.safetyRules) {
+    if (!panels.has(rule.controlPanelArn) || overrides.includes(rule.arn)) continue
+    if (rule.type === 'ASSERTION') {
+      if (!rule.assertedControls.some((arn) => changed.has(arn))) continue
+      if (!ruleHolds(rule, rule.assertedControls, resulting)) throw blocked(rule)
+    } else {
+      if (!rule.targetControls.some((arn) => changed.has(arn))) continue
+      if (!ruleHolds(rule, rule.gatingControls, resulting)) throw blocked(rule)
+    }
+  }
+  for (const control of controls) {
+    const state = resulting.get(control.arn) as 'On' | 'Off'
+    if (control.state !== state) {
+      control.state = state
+      control.updatedAt = now
+    }
+  }
+}
+
+function blocked(rule: SafetyRuleRecord): ApiError {
+  const what =
+    rule.type === 'ASSERTION'
+      ? 'the resulting routing control states would violate it'
+      : 'its gating controls do not allow changing these routing controls'
+  return new ApiError(
+    'ConflictException',
+    `Cannot update routing control states: blocked by safety rule ${rule.arn} (${rule.name}): ${what}`,
+    409,
+    {fields: {resourceId: rule.arn, resourceType: 'SafetyRule'}},
+  )
+}
+
+function overridesOf(input: Record<string, unknown>): string[] {
+  return (optionalArray(input, 'SafetyRulesToOverride', validation) ?? []).map((value) => {
+    if (typeof value !== 'string') throw validation('SafetyRulesToOverride must be a list of ARNs')
+    return value
+  })
+}
+
+const getRoutingControlState: JsonOperation = (context, input) => {
+  const control = findControl(context.world, requiredString(input, 'RoutingControlArn', validation))
+  return {RoutingControlArn: control.arn, RoutingControlState: control.state, RoutingControlName: control.name}
+}
+
+const listRoutingControls: JsonOperation = (context, input) => {
+  const world = context.world
+  const panelArn = optionalString(input, 'ControlPanelArn', validation)
+  if (panelArn !== undefined) {
+    checkArn(panelArn, 'controlPanelArn')
+    if (!world.arc.controlPanels.some((panel) => panel.arn === panelArn)) {
+      throw notFound(panelArn, 'ControlPanel', `Control panel ${panelArn} not found`)
+    }
+  }
+  const size = optionalNumber(input, 'MaxResults', validation) ?? 500
+  if (!Number.isInteger(size) || size < 1 || size > 1000) throw validation('MaxResults must be between 1 and 1000')
+  const controls = world.arc.routingControls.filter(
+    (control) => panelArn === undefined || control.controlPanelArn === panelArn,
+  )
+  const result = page(controls, optionalString(input, 'NextToken', validation), size, () =>
+    validation('NextToken is invalid'),
+  )
+  return {
+    RoutingControls: result.items.map((control) => ({
+      ControlPanelArn: control.controlPanelArn,
+      ControlPanelName: world.arc.controlPanels.find((panel) => panel.arn === control.controlPanelArn)?.name,
+      RoutingControlArn: control.arn,
+      RoutingControlName: control.name,
+      RoutingControlState: control.state,
+      Owner: owner(world),
+    })),
+    NextToken: result.next,
+  }
+}
+
+const updateRoutingControlState: JsonOperation = (context, input) => {
+  const arn = requiredString(input, 'RoutingControlArn', validation)
+  const state = checkState(requiredString(input, 'RoutingControlState', validation))
+  applyStates(context.world, [{arn, state}], overridesOf(input), context.now)
+  return {}
+}
+
+const MAX_BATCH = 100
+
+const updateRoutingControlStates: JsonOperation = (context, input) => {
+  const raw = optionalArray(input, 'UpdateRoutingControlStateEntries', validation)
+  if (raw === undefined) throw validation('UpdateRoutingControlStateEntries is required')
+  if (raw.length > MAX_BATCH) {
+    throw new ApiError('ServiceLimitExceededException', `At most ${MAX_BATCH} entries can be updated at once`, 402, {
+      fields: {limitCode: 'UpdateRoutingControlStateEntries', serviceCode: 'route53-recovery-cluster'},
+    })
+  }
+  const entries = raw.map((value) => {
+    const entry = asObject(value)
+    return {
+      arn: requiredString(entry, 'RoutingControlArn', validation),
+      state: checkState(requiredString(entry, 'RoutingControlState', validation)),
+    }
+  })
+  applyStates(context.world, entries, overridesOf(input), context.now)
+  return {}
+}
+
+export const arcDataService: JsonService = {
+  protocol: 'json',
+  targetPrefix: 'ToggleCustomerAPI',
+  operations: {
+    GetRoutingControlState: getRoutingControlState,
+    ListRoutingControls: listRoutingControls,
+    UpdateRoutingControlState: updateRoutingControlState,
+    UpdateRoutingControlStates: updateRoutingControlStates,
+  },
+}

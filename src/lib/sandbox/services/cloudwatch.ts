@@ -1,0 +1,218 @@
+import {auroraLagMs, replicationLatencyMs, writerRegion} from '../effects.js'
+import {ApiError} from '../errors.js'
+import {outageSince} from '../faults.js'
+import type {World} from '../model.js'
+import {
+  asObject,
+  type CallContext,
+  epochSeconds,
+  type JsonInput,
+  type JsonOperation,
+  type JsonService,
+  optionalArray,
+  optionalString,
+} from './context.js'
+import {clusterByArn} from './rds.js'
+
+/**
+ * CloudWatch GetMetricData / ListMetrics (awsJson1_0, query-compatible) for the metrics DR depends on
+ * (aws-reference §2.12, §5.4): Aurora global lag metrics exist only for secondaries, in their own Region;
+ * DynamoDB ReplicationLatency is emitted in the source Region per receiving Region. Missing data is an empty
+ * series, never zeros.
+ */
+
+const invalidValue = (message: string) => new ApiError('InvalidParameterValue', message)
+const missing = (message: string) => new ApiError('MissingParameter', message)
+
+/** Aurora MySQL publishes AuroraGlobalDBRPOLag from 3.04 (and 2.12); Aurora PostgreSQL always. */
+function publishesRpoLag(engine: string, version: string): boolean {
+  if (engine === 'aurora-postgresql') return true
+  const match = /mysql_aurora\.(\d+)\.(\d+)/.exec(version)
+  if (!match) return false
+  const [major, minor] = [Number(match[1]), Number(match[2])]
+  return (major === 3 && minor >= 4) || major > 3 || (major === 2 && minor >= 12)
+}
+
+type Series = {dimensions: Record<string, string>; valueAt: (at: number) => number | undefined}
+
+/** A series value provider per (namespace, metric) available in `region`, keyed by its exact dimension set. */
+function seriesIn(world: World, region: string, namespace: string, metric: string): Series[] {
+  const series: Series[] = []
+  if (namespace === 'AWS/RDS' && (metric === 'AuroraGlobalDBReplicationLag' || metric === 'AuroraGlobalDBRPOLag')) {
+    for (const global of world.rds.globalClusters) {
+      const source = writerRegion(global)
+      if (!source) continue
+      for (const member of global.members) {
+        const cluster = clusterByArn(world, member.clusterArn)
+        if (member.isWriter || !cluster || cluster.region !== region) continue
+        if (metric === 'AuroraGlobalDBRPOLag' && !publishesRpoLag(cluster.engine, cluster.engineVersion)) continue
+        const stale = Math.min(outageSince(world, region) ?? Infinity, outageSince(world, source) ?? Infinity)
+        const valueAt = (at: number) =>
+          at < member.roleSince || at >= stale || member.leavingAt !== undefined
+            ? undefined
+            : auroraLagMs(world, global, member.clusterArn, at)
+        series.push({dimensions: {DBClusterIdentifier: cluster.id}, valueAt})
+        series.push({dimensions: {DBClusterIdentifier: cluster.id, SourceRegion: source}, valueAt})
+      }
+    }
+  }
+  if (namespace === 'AWS/DynamoDB' && metric === 'ReplicationLatency') {
+    for (const table of world.dynamodb.tables) {
+      const local = table.replicas.find((replica) => replica.region === region && replica.status === 'ACTIVE')
+      if (!local) continue
+      for (const other of table.replicas) {
+        if (other === local || other.status !== 'ACTIVE') continue
+        const stale = Math.min(outageSince(world, region) ?? Infinity, outageSince(world, other.region) ?? Infinity)
+        const since = Math.max(local.createdAt, other.createdAt)
+        series.push({
+          dimensions: {TableName: table.name, ReceivingRegion: other.region},
+          valueAt: (at) =>
+            at < since || at >= stale ? undefined : replicationLatencyMs(world, table.name, region, other.region, at),
+        })
+      }
+    }
+  }
+  return series
+}
+
+function sameDimensions(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key])
+}
+
+function timestampOf(value: unknown, name: string): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value * 1000
+  if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return Date.parse(value)
+  if (value === undefined || value === null) throw missing(`The parameter ${name} must be specified.`)
+  throw invalidValue(`The parameter ${name} must be a timestamp.`)
+}
+
+const STATS: Record<string, (value: number) => number> = {
+  Average: (value) => value,
+  Maximum: (value) => value * 1.08,
+  Minimum: (value) => value * 0.9,
+  Sum: (value) => value,
+  SampleCount: () => 1,
+  p99: (value) => value * 1.07,
+  p90: (value) => value * 1.03,
+}
+
+const getMetricData: JsonOperation = (context: CallContext, input: JsonInput) => {
+  const start = timestampOf(input.StartTime, 'StartTime')
+  const end = timestampOf(input.EndTime, 'EndTime')
+  if (end <= start) throw invalidValue('The parameter StartTime must be less than the parameter EndTime.')
+  const queries = optionalArray(input, 'MetricDataQueries', invalidValue)
+  if (!queries || queries.length === 0) throw missing('The parameter MetricDataQueries must be specified.')
+  if (queries.length > 500)
+    throw invalidValue('The collection MetricDataQueries must not have a size greater than 500.')
+  const descending = (optionalString(input, 'ScanBy', invalidValue) ?? 'TimestampDescending') !== 'TimestampAscending'
+  const seen = new Set<string>()
+  const results = queries.map((raw) => {
+    const query = asObject(raw)
+    const id = optionalString(query, 'Id', invalidValue)
+    if (!id || !/^[a-z][a-zA-Z0-9_]*$/.test(id)) {
+      throw invalidValue(
+        `The value ${String(id)} for parameter MetricDataQueries.member.Id is not valid: it must start with a lowercase letter`,
+      )
+    }
+    if (seen.has(id))
+      throw invalidValue(`The value ${id} for parameter MetricDataQueries.member.Id is used more than once.`)
+    seen.add(id)
+    const stat = asObject(query.MetricStat)
+    if (query.Expression !== undefined) {
+      return {Id: id, Label: id, Timestamps: [], Values: [], StatusCode: 'Complete', Messages: []}
+    }
+    if (query.MetricStat === undefined) throw missing(`MetricDataQueries ${id} needs a MetricStat or an Expression.`)
+    const metric = asObject(stat.Metric)
+    const period = stat.Period
+    if (
+      typeof period !== 'number' ||
+      !(period === 1 || period === 5 || period === 10 || period === 30 || period % 60 === 0) ||
+      period <= 0
+    ) {
+      throw invalidValue(
+        `The parameter MetricDataQueries.member.MetricStat.Period must be 1, 5, 10, 30 or a multiple of 60.`,
+      )
+    }
+    const statistic = typeof stat.Stat === 'string' ? stat.Stat : ''
+    const aggregate = STATS[statistic]
+    if (!aggregate)
+      throw invalidValue(
+        `The parameter MetricDataQueries.member.MetricStat.Stat has an unsupported value: ${statistic}`,
+      )
+    const dimensions = Object.fromEntries(
+      (Array.isArray(metric.Dimensions) ? metric.Dimensions : []).map((raw) => {
+        const dimension = asObject(raw)
+        return [String(dimension.Name), String(dimension.Value)]
+      }),
+    )
+    const namespace = String(metric.Namespace ?? '')
+    const metricName = String(metric.MetricName ?? '')
+    const series = seriesIn(context.world, context.region, namespace, metricName).find((candidate) =>
+      sameDimensions(candidate.dimensions, dimensions),
+    )
+    const timestamps: number[] = []
+    const values: number[] = []
+    const step = period * 1000
+    // Datapoints sit on period boundaries and only exist once their period is over.
+    const last = Math.min(end, context.now) - step
+    for (let at = Math.ceil(start / step) * step; series && at <= last; at += step) {
+      const value = series.valueAt(at)
+      if (value === undefined) continue
+      timestamps.push(epochSeconds(at))
+      values.push(Math.round(aggregate(value) * 100) / 100)
+    }
+    if (descending) {
+      timestamps.reverse()
+      values.reverse()
+    }
+    return {
+      Id: id,
+      Label: typeof query.Label === 'string' ? query.Label : metricName,
+      Timestamps: timestamps,
+      Values: values,
+      StatusCode: 'Complete',
+      Messages: [],
+    }
+  })
+  return {MetricDataResults: results, Messages: []}
+}
+
+const listMetrics: JsonOperation = (context, input) => {
+  const namespace = optionalString(input, 'Namespace', invalidValue)
+  const metricName = optionalString(input, 'MetricName', invalidValue)
+  const wanted = (Array.isArray(input.Dimensions) ? input.Dimensions : []).map(asObject)
+  const catalog: [string, string][] = [
+    ['AWS/RDS', 'AuroraGlobalDBReplicationLag'],
+    ['AWS/RDS', 'AuroraGlobalDBRPOLag'],
+    ['AWS/DynamoDB', 'ReplicationLatency'],
+  ]
+  const metrics = catalog
+    .filter(
+      ([ns, name]) =>
+        (namespace === undefined || ns === namespace) && (metricName === undefined || name === metricName),
+    )
+    .flatMap(([ns, name]) =>
+      seriesIn(context.world, context.region, ns, name)
+        .filter((series) =>
+          wanted.every(
+            (filter) =>
+              series.dimensions[String(filter.Name)] !== undefined &&
+              (filter.Value === undefined || series.dimensions[String(filter.Name)] === filter.Value),
+          ),
+        )
+        .map((series) => ({
+          Namespace: ns,
+          MetricName: name,
+          Dimensions: Object.entries(series.dimensions).map(([Name, Value]) => ({Name, Value})),
+        })),
+    )
+  return {Metrics: metrics}
+}
+
+export const cloudwatchService: JsonService = {
+  protocol: 'json',
+  targetPrefix: 'GraniteServiceVersion20100801',
+  queryCompatible: true,
+  operations: {GetMetricData: getMetricData, ListMetrics: listMetrics},
+}

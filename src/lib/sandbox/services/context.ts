@@ -1,0 +1,150 @@
+import {ApiError} from '../errors.js'
+import type {World} from '../model.js'
+import type {QueryParams, XmlValue} from '../protocol/query.js'
+
+/** What an operation sees: the world (already advanced to `now`), the Region the call was signed for, the clock. */
+export interface CallContext {
+  world: World
+  region: string
+  now: number
+  /** The URL DescribeCluster hands out for an ARC cluster endpoint (canonical in-process, live when serving). */
+  arcEndpointUrl(canonical: string): string
+}
+
+/** A state change that is due: applied by `advance()` in time order, at its own time. */
+export interface DueEvent {
+  at: number
+  apply(): void
+}
+
+export type QueryOperation = (context: CallContext, params: QueryParams) => XmlValue | undefined
+export type JsonInput = Record<string, unknown>
+export type JsonOperation = (context: CallContext, input: JsonInput) => Record<string, unknown>
+
+export interface RestRequest {
+  method: string
+  /** Decoded path segments captured by the route. */
+  params: string[]
+  query: URLSearchParams
+  body: JsonInput
+}
+
+export interface RestRoute {
+  method: string
+  path: RegExp
+  operation: string
+  handle(context: CallContext, request: RestRequest): {status?: number; body: Record<string, unknown>}
+}
+
+export interface QueryService {
+  protocol: 'query'
+  namespace: string
+  operations: Record<string, QueryOperation>
+}
+
+export interface JsonService {
+  protocol: 'json'
+  targetPrefix: string
+  /** CloudWatch's JSON protocol is "awsQueryCompatible": errors also carry the query error code in a header. */
+  queryCompatible?: boolean
+  operations: Record<string, JsonOperation>
+}
+
+export interface RestService {
+  protocol: 'rest'
+  routes: RestRoute[]
+}
+
+export type Service = QueryService | JsonService | RestService
+
+/** Epoch seconds, as JSON protocols put timestamps on the wire. */
+export function epochSeconds(ms: number): number {
+  return Math.round(ms) / 1000
+}
+
+/** Opaque page tokens: the offset into the (stably ordered) result list. */
+export function page<T>(
+  items: T[],
+  token: string | undefined,
+  size: number,
+  invalidToken: () => ApiError,
+): {items: T[]; next?: string} {
+  let offset = 0
+  if (token !== undefined && token !== '') {
+    const decoded = Number(
+      Buffer.from(token, 'base64url')
+        .toString('utf8')
+        .replace(/^offset:/, ''),
+    )
+    if (!Number.isInteger(decoded) || decoded < 0) throw invalidToken()
+    offset = decoded
+  }
+  const slice = items.slice(offset, offset + size)
+  const nextOffset = offset + size
+  return {
+    items: slice,
+    next: nextOffset < items.length ? Buffer.from(`offset:${nextOffset}`).toString('base64url') : undefined,
+  }
+}
+
+// ---- JSON input readers ------------------------------------------------------------------------------------------
+
+export function optionalString(
+  input: JsonInput,
+  name: string,
+  invalid: (message: string) => ApiError,
+): string | undefined {
+  const value = input[name]
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string') throw invalid(`${name} must be a string`)
+  return value
+}
+
+export function requiredString(input: JsonInput, name: string, invalid: (message: string) => ApiError): string {
+  const value = optionalString(input, name, invalid)
+  if (value === undefined || value === '') throw invalid(`${name} is required`)
+  return value
+}
+
+export function optionalNumber(
+  input: JsonInput,
+  name: string,
+  invalid: (message: string) => ApiError,
+): number | undefined {
+  const value = input[name]
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`${name} must be a number`)
+  return value
+}
+
+export function optionalBoolean(
+  input: JsonInput,
+  name: string,
+  invalid: (message: string) => ApiError,
+): boolean | undefined {
+  const value = input[name]
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'boolean') throw invalid(`${name} must be a boolean`)
+  return value
+}
+
+export function optionalArray(
+  input: JsonInput,
+  name: string,
+  invalid: (message: string) => ApiError,
+): unknown[] | undefined {
+  const value = input[name]
+  if (value === undefined || value === null) return undefined
+  if (!Array.isArray(value)) throw invalid(`${name} must be a list`)
+  return value
+}
+
+export function asObject(value: unknown): JsonInput {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as JsonInput) : {}
+}
+
+/** RDS and Aurora identifiers: 1–63 letters, digits, hyphens; a letter first; no trailing or double hyphen. */
+export const RDS_IDENTIFIER = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}(?<!-)$/
+export const RDS_SNAPSHOT_IDENTIFIER = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,254}(?<!-)$/
+
+export type {QueryParams, XmlValue}

@@ -1,0 +1,1457 @@
+import {auroraLagMs, writerRegion} from '../effects.js'
+import {ApiError} from '../errors.js'
+import {regionDown} from '../faults.js'
+import {
+  clusterArn,
+  clusterSnapshotArn,
+  derivedId,
+  globalClusterArn,
+  instanceArn,
+  nextSeed,
+  rdsEndpointLabel,
+  upperId,
+} from '../ids.js'
+import type {
+  ClusterRecord,
+  GlobalClusterRecord,
+  GlobalMemberRecord,
+  InstanceRecord,
+  SnapshotRecord,
+  Tag,
+  World,
+} from '../model.js'
+import {type QueryParams, type XmlValue, xmlList} from '../protocol/query.js'
+import {DURATIONS, scaled} from '../time.js'
+import {
+  type CallContext,
+  type DueEvent,
+  page,
+  type QueryOperation,
+  type QueryService,
+  RDS_IDENTIFIER,
+  RDS_SNAPSHOT_IDENTIFIER,
+} from './context.js'
+
+/**
+ * Amazon RDS / Aurora (awsQuery, 2014-10-31): global clusters, clusters, instances and cluster snapshots, with the
+ * asynchronous state machines and Region rules of aws-reference §2.
+ */
+
+const ENGINES: Record<string, {defaultVersion: string; family: (version: string) => string; port: number}> = {
+  'aurora-postgresql': {
+    defaultVersion: '15.4',
+    family: (version) => `aurora-postgresql${version.split('.')[0]}`,
+    port: 5432,
+  },
+  'aurora-mysql': {
+    defaultVersion: '8.0.mysql_aurora.3.05.2',
+    family: (version) => (version.startsWith('5.7') ? 'aurora-mysql5.7' : 'aurora-mysql8.0'),
+    port: 3306,
+  },
+}
+
+function defaultParameterGroup(engine: string, version: string): string {
+  const spec = ENGINES[engine]
+  return spec ? `default.${spec.family(version)}` : `default.${engine}`
+}
+
+// ---- Errors ------------------------------------------------------------------------------------------------------
+
+const globalNotFound = (id: string) =>
+  new ApiError('GlobalClusterNotFoundFault', `Global cluster ${id} not found.`, 404)
+const clusterNotFound = (id: string) => new ApiError('DBClusterNotFoundFault', `DBCluster ${id} not found.`, 404)
+const instanceNotFound = (id: string) => new ApiError('DBInstanceNotFound', `DBInstance ${id} not found.`, 404)
+const snapshotNotFound = (id: string) =>
+  new ApiError('DBClusterSnapshotNotFoundFault', `DBClusterSnapshot ${id} not found.`, 404)
+const invalidValue = (message: string) => new ApiError('InvalidParameterValue', message)
+const invalidCombination = (message: string) => new ApiError('InvalidParameterCombination', message)
+const invalidGlobalState = (message: string) => new ApiError('InvalidGlobalClusterStateFault', message)
+const invalidClusterState = (message: string) => new ApiError('InvalidDBClusterStateFault', message)
+
+function identifier(params: QueryParams, name: string, pattern = RDS_IDENTIFIER): string {
+  const value = params.required(name)
+  if (!pattern.test(value)) {
+    throw invalidValue(
+      `The parameter ${name} is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.`,
+    )
+  }
+  return value.toLowerCase()
+}
+
+function isArn(value: string): boolean {
+  return value.startsWith('arn:')
+}
+
+function parseClusterArn(value: string): {region: string; id: string} | undefined {
+  const match = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):cluster:([A-Za-z0-9-]+)$/.exec(value)
+  return match ? {region: match[1] as string, id: (match[3] as string).toLowerCase()} : undefined
+}
+
+function regionOf(arn: string): string {
+  return arn.split(':')[3] ?? ''
+}
+
+// ---- Lookups -----------------------------------------------------------------------------------------------------
+
+export function findGlobal(world: World, id: string): GlobalClusterRecord {
+  const found = world.rds.globalClusters.find((global) => global.id === id.toLowerCase())
+  if (!found) throw globalNotFound(id)
+  return found
+}
+
+export function clusterByArn(world: World, arn: string): ClusterRecord | undefined {
+  const parsed = parseClusterArn(arn)
+  if (!parsed) return undefined
+  return world.rds.clusters.find((cluster) => cluster.region === parsed.region && cluster.id === parsed.id)
+}
+
+/** A cluster by identifier or ARN, as the caller's Region sees it: another Region's cluster is "not found". */
+function findCluster(context: CallContext, idOrArn: string): ClusterRecord {
+  if (isArn(idOrArn)) {
+    const parsed = parseClusterArn(idOrArn)
+    const found = parsed && parsed.region === context.region ? clusterByArn(context.world, idOrArn) : undefined
+    if (!found) throw clusterNotFound(idOrArn)
+    return found
+  }
+  const id = idOrArn.toLowerCase()
+  const found = context.world.rds.clusters.find((cluster) => cluster.region === context.region && cluster.id === id)
+  if (!found) throw clusterNotFound(idOrArn)
+  return found
+}
+
+function findInstance(context: CallContext, idOrArn: string): InstanceRecord {
+  const id = (isArn(idOrArn) ? (idOrArn.split(':').pop() ?? '') : idOrArn).toLowerCase()
+  const regionMatches = !isArn(idOrArn) || regionOf(idOrArn) === context.region
+  const found = regionMatches
+    ? context.world.rds.instances.find((instance) => instance.region === context.region && instance.id === id)
+    : undefined
+  if (!found) throw instanceNotFound(idOrArn)
+  return found
+}
+
+function instancesOf(world: World, cluster: ClusterRecord): InstanceRecord[] {
+  return world.rds.instances.filter(
+    (instance) => instance.region === cluster.region && instance.clusterId === cluster.id,
+  )
+}
+
+export function membershipOf(
+  world: World,
+  arn: string,
+): {global: GlobalClusterRecord; member?: GlobalMemberRecord} | undefined {
+  for (const global of world.rds.globalClusters) {
+    const member = global.members.find((candidate) => candidate.clusterArn === arn)
+    if (member) return {global, member}
+    if (global.pendingRejoins.some((pending) => pending.clusterArn === arn)) return {global}
+  }
+  return undefined
+}
+
+function snapshotsIn(world: World, region: string): SnapshotRecord[] {
+  return world.rds.snapshots.filter((snapshot) => snapshot.region === region)
+}
+
+// ---- Rendering ---------------------------------------------------------------------------------------------------
+
+function tags(list: Tag[]): XmlValue {
+  return xmlList(
+    'Tag',
+    list.map((tag) => ({Key: tag.Key, Value: tag.Value})),
+  )
+}
+
+function readTags(params: QueryParams): Tag[] {
+  return params.structures('Tags').map((tag) => ({Key: tag.string('Key') ?? '', Value: tag.string('Value') ?? ''}))
+}
+
+export function globalStatus(global: GlobalClusterRecord): string {
+  if (global.operation) return global.operation.kind === 'switchover' ? 'switching-over' : 'failing-over'
+  return global.status
+}
+
+export function failoverStateOf(
+  global: GlobalClusterRecord,
+  now: number,
+): {Status: string; FromDbClusterArn: string; ToDbClusterArn: string; IsDataLossAllowed: boolean} | undefined {
+  const operation = global.operation
+  if (!operation) return undefined
+  const running = operation.kind === 'switchover' ? 'switching-over' : 'failing-over'
+  return {
+    Status: now < operation.phaseAt ? 'pending' : running,
+    FromDbClusterArn: operation.fromArn,
+    ToDbClusterArn: operation.toArn,
+    IsDataLossAllowed: operation.kind === 'failover',
+  }
+}
+
+export function synchronizationStatus(member: GlobalMemberRecord, now: number): string {
+  return member.resyncUntil !== undefined && now < member.resyncUntil ? 'pending-resync' : 'connected'
+}
+
+function renderGlobal(context: CallContext, global: GlobalClusterRecord): XmlValue {
+  const writer = global.members.find((member) => member.isWriter)
+  return {
+    GlobalClusterIdentifier: global.id,
+    GlobalClusterResourceId: global.resourceId,
+    GlobalClusterArn: globalClusterArn(context.world.account, global.id),
+    Status: globalStatus(global),
+    Engine: global.engine,
+    EngineVersion: global.engineVersion,
+    EngineLifecycleSupport: 'open-source-rds-extended-support',
+    DatabaseName: global.databaseName,
+    StorageEncrypted: global.storageEncrypted,
+    StorageEncryptionType: global.storageEncrypted ? 'sse-kms' : 'none',
+    DeletionProtection: global.deletionProtection,
+    GlobalClusterMembers: xmlList(
+      'GlobalClusterMember',
+      global.members.map((member) => ({
+        DBClusterArn: member.clusterArn,
+        Readers: xmlList(
+          'member',
+          member.isWriter ? global.members.filter((other) => other !== writer).map((other) => other.clusterArn) : [],
+        ),
+        IsWriter: member.isWriter,
+        GlobalWriteForwardingStatus: member.isWriter ? undefined : member.writeForwarding,
+        SynchronizationStatus: synchronizationStatus(member, context.now),
+      })),
+    ),
+    Endpoint: `${global.id}.global-${global.endpointHash}.global.rds.amazonaws.com`,
+    FailoverState: failoverStateOf(global, context.now),
+    TagList: tags(global.tags),
+  }
+}
+
+function renderCluster(context: CallContext, cluster: ClusterRecord): XmlValue {
+  const world = context.world
+  const membership = membershipOf(world, cluster.arn)
+  const label = rdsEndpointLabel(world.account, cluster.region)
+  const replicas = world.rds.clusters.filter((other) => other.replicationSourceArn === cluster.arn)
+  return {
+    AllocatedStorage: 1,
+    AvailabilityZones: xmlList(
+      'AvailabilityZone',
+      ['a', 'b', 'c'].map((zone) => `${cluster.region}${zone}`),
+    ),
+    BackupRetentionPeriod: 7,
+    DatabaseName: cluster.databaseName,
+    DBClusterIdentifier: cluster.id,
+    DBClusterParameterGroup: cluster.parameterGroup,
+    DBSubnetGroup: cluster.subnetGroup,
+    Status: cluster.status,
+    EarliestRestorableTime: cluster.status === 'creating' ? undefined : new Date(cluster.createdAt),
+    Endpoint: `${cluster.id}.cluster-${label}.${cluster.region}.rds.amazonaws.com`,
+    ReaderEndpoint: `${cluster.id}.cluster-ro-${label}.${cluster.region}.rds.amazonaws.com`,
+    MultiAZ: instancesOf(world, cluster).length > 1,
+    Engine: cluster.engine,
+    EngineVersion: cluster.engineVersion,
+    LatestRestorableTime: cluster.status === 'creating' ? undefined : new Date(context.now),
+    Port: cluster.port,
+    MasterUsername: cluster.masterUsername,
+    PreferredBackupWindow: '07:00-07:30',
+    PreferredMaintenanceWindow: 'sun:05:00-sun:05:30',
+    ReplicationSourceIdentifier: cluster.replicationSourceArn,
+    ReadReplicaIdentifiers: xmlList(
+      'ReadReplicaIdentifier',
+      replicas.map((replica) => replica.arn),
+    ),
+    DBClusterMembers: xmlList(
+      'DBClusterMember',
+      instancesOf(world, cluster).map((instance) => ({
+        DBInstanceIdentifier: instance.id,
+        IsClusterWriter: instance.isWriter,
+        DBClusterParameterGroupStatus: 'in-sync',
+        PromotionTier: instance.promotionTier,
+      })),
+    ),
+    VpcSecurityGroups: xmlList(
+      'VpcSecurityGroupMembership',
+      cluster.securityGroupIds.map((id) => ({VpcSecurityGroupId: id, Status: 'active'})),
+    ),
+    HostedZoneId: 'Z2R2ITUGPM61AM',
+    StorageEncrypted: cluster.storageEncrypted,
+    StorageEncryptionType: cluster.storageEncrypted ? 'sse-kms' : 'none',
+    KmsKeyId: cluster.kmsKeyId,
+    DbClusterResourceId: cluster.resourceId,
+    DBClusterArn: cluster.arn,
+    IAMDatabaseAuthenticationEnabled: false,
+    ClusterCreateTime: new Date(cluster.createdAt),
+    EngineMode: 'provisioned',
+    DeletionProtection: cluster.deletionProtection,
+    HttpEndpointEnabled: false,
+    CopyTagsToSnapshot: true,
+    CrossAccountClone: false,
+    TagList: tags(cluster.tags),
+    GlobalClusterIdentifier: membership?.member ? membership.global.id : undefined,
+    GlobalWriteForwardingStatus:
+      membership?.member && !membership.member.isWriter ? membership.member.writeForwarding : undefined,
+    NetworkType: 'IPV4',
+    AutoMinorVersionUpgrade: true,
+    EngineLifecycleSupport: 'open-source-rds-extended-support',
+  }
+}
+
+function renderInstance(context: CallContext, instance: InstanceRecord): XmlValue {
+  const world = context.world
+  const cluster = world.rds.clusters.find((c) => c.region === instance.region && c.id === instance.clusterId)
+  const label = rdsEndpointLabel(world.account, instance.region)
+  const port = cluster?.port ?? 3306
+  return {
+    DBInstanceIdentifier: instance.id,
+    DBInstanceClass: instance.instanceClass,
+    Engine: instance.engine,
+    DBInstanceStatus: instance.status,
+    Endpoint:
+      instance.status === 'creating'
+        ? undefined
+        : {
+            Address: `${instance.id}.${label}.${instance.region}.rds.amazonaws.com`,
+            Port: port,
+            HostedZoneId: 'Z2R2ITUGPM61AM',
+          },
+    AllocatedStorage: 1,
+    InstanceCreateTime: instance.status === 'creating' ? undefined : new Date(instance.createdAt),
+    PreferredBackupWindow: '07:00-07:30',
+    BackupRetentionPeriod: 7,
+    VpcSecurityGroups: xmlList(
+      'VpcSecurityGroupMembership',
+      (cluster?.securityGroupIds ?? []).map((id) => ({VpcSecurityGroupId: id, Status: 'active'})),
+    ),
+    DBParameterGroups: xmlList('DBParameterGroup', [
+      {DBParameterGroupName: instance.parameterGroup, ParameterApplyStatus: 'in-sync'},
+    ]),
+    AvailabilityZone: instance.availabilityZone,
+    DBSubnetGroup: cluster
+      ? {
+          DBSubnetGroupName: cluster.subnetGroup,
+          DBSubnetGroupDescription: `${cluster.subnetGroup} subnets`,
+          VpcId: `vpc-${derivedId(`${world.account}:${instance.region}:vpc`, 17, '0123456789abcdef')}`,
+          SubnetGroupStatus: 'Complete',
+        }
+      : undefined,
+    PreferredMaintenanceWindow: 'sun:05:00-sun:05:30',
+    MultiAZ: false,
+    EngineVersion: instance.engineVersion,
+    AutoMinorVersionUpgrade: true,
+    LicenseModel: instance.engine === 'aurora-postgresql' ? 'postgresql-license' : 'general-public-license',
+    PubliclyAccessible: false,
+    StorageType: 'aurora',
+    DbInstancePort: 0,
+    DBClusterIdentifier: instance.clusterId,
+    StorageEncrypted: cluster?.storageEncrypted ?? false,
+    KmsKeyId: cluster?.kmsKeyId,
+    DbiResourceId: instance.resourceId,
+    CACertificateIdentifier: 'rds-ca-rsa2048-g1',
+    CopyTagsToSnapshot: false,
+    MonitoringInterval: 0,
+    PromotionTier: instance.promotionTier,
+    DBInstanceArn: instance.arn,
+    IAMDatabaseAuthenticationEnabled: false,
+    PerformanceInsightsEnabled: false,
+    DeletionProtection: false,
+    TagList: tags([]),
+    NetworkType: 'IPV4',
+  }
+}
+
+function renderSnapshot(snapshot: SnapshotRecord): XmlValue {
+  return {
+    AvailabilityZones: xmlList(
+      'AvailabilityZone',
+      ['a', 'b', 'c'].map((zone) => `${snapshot.region}${zone}`),
+    ),
+    DBClusterSnapshotIdentifier: snapshot.id,
+    DBClusterIdentifier: snapshot.clusterId,
+    SnapshotCreateTime: new Date(snapshot.createdAt),
+    Engine: snapshot.engine,
+    EngineMode: 'provisioned',
+    AllocatedStorage: 0,
+    Status: snapshot.status,
+    Port: 0,
+    VpcId: undefined,
+    ClusterCreateTime: new Date(snapshot.clusterCreatedAt),
+    EngineVersion: snapshot.engineVersion,
+    LicenseModel: snapshot.engine === 'aurora-postgresql' ? 'postgresql-license' : 'general-public-license',
+    SnapshotType: snapshot.type,
+    PercentProgress: snapshot.status === 'available' ? 100 : 0,
+    StorageEncrypted: snapshot.storageEncrypted,
+    KmsKeyId: snapshot.kmsKeyId,
+    DBClusterSnapshotArn: snapshot.arn,
+    SourceDBClusterSnapshotArn: snapshot.sourceArn,
+    IAMDatabaseAuthenticationEnabled: false,
+    TagList: tags(snapshot.tags),
+    DbClusterResourceId: snapshot.clusterResourceId,
+  }
+}
+
+// ---- Paging and filters --------------------------------------------------------------------------------------------
+
+function paged<T>(params: QueryParams, items: T[]): {items: T[]; marker?: string} {
+  const maxRecords = params.integer('MaxRecords') ?? 100
+  if (maxRecords < 20 || maxRecords > 100) {
+    throw invalidValue(`Invalid value ${maxRecords} for MaxRecords. Must be between 20 and 100`)
+  }
+  const result = page(items, params.string('Marker'), maxRecords, () => invalidValue('Invalid marker'))
+  return {items: result.items, marker: result.next}
+}
+
+function filters(params: QueryParams, known: string[]): Map<string, string[]> {
+  const result = new Map<string, string[]>()
+  for (const filter of params.structures('Filters')) {
+    const name = filter.required('Name')
+    if (!known.includes(name)) throw invalidValue(`Unrecognized filter name: ${name}`)
+    result.set(name, filter.list('Values'))
+  }
+  return result
+}
+
+/** Matches an identifier-or-ARN filter value against a cluster. */
+function clusterMatches(cluster: {id: string; arn: string}, values: string[]): boolean {
+  return values.some((value) => value.toLowerCase() === cluster.id || value === cluster.arn)
+}
+
+// ---- Global clusters -----------------------------------------------------------------------------------------------
+
+const describeGlobalClusters: QueryOperation = (context, params) => {
+  const id = params.string('GlobalClusterIdentifier')
+  let list = context.world.rds.globalClusters
+  if (id !== undefined) list = [findGlobal(context.world, id)]
+  const byFilter = filters(params, ['region', 'db-cluster-id'])
+  const regions = byFilter.get('region')
+  if (regions)
+    list = list.filter((global) => global.members.some((member) => regions.includes(regionOf(member.clusterArn))))
+  const clusterIds = byFilter.get('db-cluster-id')
+  if (clusterIds) {
+    list = list.filter((global) =>
+      global.members.some((member) =>
+        clusterIds.some(
+          (value) => value === member.clusterArn || value.toLowerCase() === member.clusterArn.split(':').pop(),
+        ),
+      ),
+    )
+  }
+  const {items, marker} = paged(params, list)
+  return {
+    GlobalClusters: xmlList(
+      'GlobalClusterMember',
+      items.map((global) => renderGlobal(context, global)),
+    ),
+    Marker: marker,
+  }
+}
+
+function targetMember(context: CallContext, global: GlobalClusterRecord, target: string): GlobalMemberRecord {
+  if (!isArn(target)) {
+    throw invalidValue(`The parameter TargetDbClusterIdentifier must be a DB cluster ARN, not ${target}`)
+  }
+  if (!clusterByArn(context.world, target)) throw clusterNotFound(target)
+  const member = global.members.find((candidate) => candidate.clusterArn === target)
+  if (!member) throw invalidValue(`The cluster ${target} is not found in global cluster ${global.id}`)
+  if (member.isWriter) {
+    throw invalidClusterState(`The cluster ${target} is already the primary cluster of global cluster ${global.id}`)
+  }
+  if (member.leavingAt !== undefined) {
+    throw invalidClusterState(`The cluster ${target} is being removed from global cluster ${global.id}`)
+  }
+  return member
+}
+
+function requireWriterInstance(context: CallContext, cluster: ClusterRecord): void {
+  const ready = instancesOf(context.world, cluster).some((instance) => instance.status === 'available')
+  if (!ready) {
+    throw invalidClusterState(
+      `The cluster ${cluster.arn} has no DB instance in the available state; add an instance before promoting it`,
+    )
+  }
+}
+
+function startGlobalOperation(
+  context: CallContext,
+  global: GlobalClusterRecord,
+  targetArn: string,
+  allowDataLoss: boolean,
+): void {
+  const {world, now} = context
+  const writer = global.members.find((member) => member.isWriter)
+  if (!writer) throw invalidGlobalState(`Global cluster ${global.id} has no primary cluster`)
+  if (global.operation) {
+    throw invalidGlobalState(`Global cluster ${global.id} is already ${globalStatus(global)}`)
+  }
+  const member = targetMember(context, global, targetArn)
+  const target = clusterByArn(world, targetArn) as ClusterRecord
+  const primaryRegion = regionOf(writer.clusterArn)
+  const lagMs = auroraLagMs(world, global, targetArn, now)
+
+  if (!allowDataLoss) {
+    if (context.region !== primaryRegion) {
+      throw invalidValue(
+        `Switchover of global cluster ${global.id} must be requested in the Region of its primary cluster (${primaryRegion}), not ${context.region}`,
+      )
+    }
+    if (global.status !== 'available') {
+      throw invalidGlobalState(`Global cluster ${global.id} is in ${global.status} state; it must be available`)
+    }
+    if (synchronizationStatus(member, now) !== 'connected') {
+      throw invalidClusterState(`The cluster ${targetArn} is not synchronized with the primary (pending-resync)`)
+    }
+    for (const other of global.members) {
+      const cluster = clusterByArn(world, other.clusterArn)
+      if (!cluster || cluster.status !== 'available' || regionDown(world, cluster.region)) {
+        throw invalidGlobalState(
+          `Global cluster ${global.id} is not healthy: member ${other.clusterArn} is ${cluster && !regionDown(world, cluster.region) ? cluster.status : 'unreachable'}`,
+        )
+      }
+    }
+    requireWriterInstance(context, target)
+    const duration = scaled(world, DURATIONS.switchover + lagMs / 1000)
+    global.operation = {
+      kind: 'switchover',
+      fromArn: writer.clusterArn,
+      toArn: targetArn,
+      startedAt: now,
+      phaseAt: now + Math.round(duration * DURATIONS.pendingFraction),
+      completesAt: now + duration,
+    }
+    return
+  }
+
+  if (context.region !== target.region) {
+    throw invalidValue(
+      `A failover that allows data loss must be requested in the Region of the target cluster (${target.region}), not ${context.region}`,
+    )
+  }
+  if (global.status === 'deleting' || global.status === 'creating') {
+    throw invalidGlobalState(`Global cluster ${global.id} is in ${global.status} state`)
+  }
+  if (target.status !== 'available') {
+    throw invalidClusterState(`The cluster ${targetArn} is in ${target.status} state; it must be available`)
+  }
+  requireWriterInstance(context, target)
+  const duration = scaled(world, DURATIONS.managedFailover)
+  global.operation = {
+    kind: 'failover',
+    fromArn: writer.clusterArn,
+    toArn: targetArn,
+    startedAt: now,
+    phaseAt: now + Math.round(duration * DURATIONS.pendingFraction),
+    completesAt: now + duration,
+    dataLossMs: lagMs,
+  }
+}
+
+const switchoverGlobalCluster: QueryOperation = (context, params) => {
+  const global = findGlobal(context.world, params.required('GlobalClusterIdentifier'))
+  startGlobalOperation(context, global, params.required('TargetDbClusterIdentifier'), false)
+  return {GlobalCluster: renderGlobal(context, global)}
+}
+
+const failoverGlobalCluster: QueryOperation = (context, params) => {
+  const global = findGlobal(context.world, params.required('GlobalClusterIdentifier'))
+  const target = params.required('TargetDbClusterIdentifier')
+  const allowDataLoss = params.boolean('AllowDataLoss') ?? false
+  const switchover = params.boolean('Switchover') ?? false
+  if (allowDataLoss && switchover) {
+    throw invalidCombination('AllowDataLoss and Switchover cannot both be set: choose one')
+  }
+  startGlobalOperation(context, global, target, allowDataLoss)
+  return {GlobalCluster: renderGlobal(context, global)}
+}
+
+const removeFromGlobalCluster: QueryOperation = (context, params) => {
+  const {world, now} = context
+  const global = findGlobal(world, params.required('GlobalClusterIdentifier'))
+  const arn = params.required('DbClusterIdentifier')
+  if (!parseClusterArn(arn)) {
+    throw invalidValue(`The parameter DbClusterIdentifier must be a DB cluster ARN; ${arn} is malformed`)
+  }
+  const member = global.members.find((candidate) => candidate.clusterArn === arn)
+  if (!member) throw invalidValue(`The cluster ${arn} is not found in global cluster ${global.id}`)
+  if (context.region !== regionOf(arn)) {
+    throw invalidValue(
+      `RemoveFromGlobalCluster must be requested in the Region of the cluster being removed (${regionOf(arn)}), not ${context.region}`,
+    )
+  }
+  if (member.leavingAt !== undefined) {
+    throw invalidClusterState(`The cluster ${arn} is already being removed from global cluster ${global.id}`)
+  }
+  if (global.operation) throw invalidGlobalState(`Global cluster ${global.id} is ${globalStatus(global)}`)
+  if (member.isWriter && global.members.length > 1) {
+    throw invalidGlobalState(
+      `The primary cluster ${arn} cannot be removed from global cluster ${global.id} while it has secondary clusters; remove them first`,
+    )
+  }
+  const cluster = clusterByArn(world, arn) as ClusterRecord
+  if (cluster.status !== 'available') {
+    throw invalidClusterState(`DB cluster ${cluster.id} is in ${cluster.status} state; it must be available`)
+  }
+  member.leavingAt = now + scaled(world, DURATIONS.detachMembership)
+  if (!member.isWriter) {
+    cluster.status = 'promoting'
+    cluster.transition = {kind: 'detach-promote', until: now + scaled(world, DURATIONS.detachPromote)}
+  }
+  world.history.push({
+    at: now,
+    event: 'detach',
+    summary: `${cluster.id} (${cluster.region}) detached from ${global.id}; replication stopped`,
+  })
+  return {GlobalCluster: renderGlobal(context, global)}
+}
+
+function checkedIdentifier(value: string, name: string): string {
+  if (!RDS_IDENTIFIER.test(value)) {
+    throw invalidValue(
+      `The parameter ${name} is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.`,
+    )
+  }
+  return value.toLowerCase()
+}
+
+const modifyGlobalCluster: QueryOperation = (context, params) => {
+  const {world, now} = context
+  const global = findGlobal(world, params.required('GlobalClusterIdentifier'))
+  const rawNewId = params.string('NewGlobalClusterIdentifier')
+  const deletionProtection = params.boolean('DeletionProtection')
+  if (params.has('EngineVersion')) {
+    throw invalidValue('Engine version upgrades of global clusters are not simulated by the sandbox')
+  }
+  if (rawNewId === undefined && deletionProtection === undefined) {
+    throw invalidCombination('No modifications were requested')
+  }
+  if (global.operation || global.status !== 'available') {
+    throw invalidGlobalState(`Global cluster ${global.id} is in ${globalStatus(global)} state; it must be available`)
+  }
+  if (rawNewId !== undefined) {
+    const newId = checkedIdentifier(rawNewId, 'NewGlobalClusterIdentifier')
+    if (newId !== global.id && world.rds.globalClusters.some((other) => other.id === newId)) {
+      throw new ApiError('GlobalClusterAlreadyExistsFault', `Global cluster ${newId} already exists`)
+    }
+    if (newId !== global.id) {
+      world.history.push({at: now, event: 'rename', summary: `global cluster ${global.id} renamed to ${newId}`})
+      global.id = newId
+    }
+  }
+  if (deletionProtection !== undefined) global.deletionProtection = deletionProtection
+  global.status = 'modifying'
+  global.statusUntil = now + scaled(world, DURATIONS.globalModify)
+  return {GlobalCluster: renderGlobal(context, global)}
+}
+
+const createGlobalCluster: QueryOperation = (context, params) => {
+  const {world, now} = context
+  const id = identifier(params, 'GlobalClusterIdentifier')
+  if (world.rds.globalClusters.some((global) => global.id === id)) {
+    throw new ApiError('GlobalClusterAlreadyExistsFault', `Global cluster ${id} already exists`)
+  }
+  const source = params.string('SourceDBClusterIdentifier')
+  const engineParams = ['Engine', 'EngineVersion', 'DatabaseName', 'StorageEncrypted'].filter((name) =>
+    params.has(name),
+  )
+  const seed = nextSeed(world, `global:${id}`)
+  const record: GlobalClusterRecord = {
+    id,
+    resourceId: `cluster-${upperId(seed, 26).toLowerCase()}`,
+    engine: '',
+    engineVersion: '',
+    status: 'creating',
+    statusUntil: now + scaled(world, DURATIONS.globalCreate),
+    deletionProtection: params.boolean('DeletionProtection') ?? false,
+    storageEncrypted: false,
+    endpointHash: derivedId(seed, 12),
+    createdAt: now,
+    members: [],
+    pendingRejoins: [],
+    tags: readTags(params),
+  }
+  if (source !== undefined) {
+    if (engineParams.length > 0) {
+      throw invalidCombination(
+        `${engineParams.join(', ')} cannot be specified when creating a global cluster from an existing DB cluster (SourceDBClusterIdentifier)`,
+      )
+    }
+    if (!parseClusterArn(source)) {
+      throw invalidValue(`The parameter SourceDBClusterIdentifier must be a DB cluster ARN; ${source} is malformed`)
+    }
+    const cluster = clusterByArn(world, source)
+    if (!cluster) throw clusterNotFound(source)
+    if (cluster.region !== context.region) {
+      throw invalidValue(
+        `The source cluster ${source} is in ${cluster.region}; create the global cluster in that Region, not ${context.region}`,
+      )
+    }
+    const existing = membershipOf(world, cluster.arn)
+    if (existing) {
+      throw invalidClusterState(`The cluster ${source} is already a member of global cluster ${existing.global.id}`)
+    }
+    if (cluster.status !== 'available') {
+      throw invalidClusterState(`DB cluster ${cluster.id} is in ${cluster.status} state; it must be available`)
+    }
+    if (cluster.replicationSourceArn) {
+      throw invalidClusterState(`The cluster ${source} is a read replica; promote it first`)
+    }
+    record.engine = cluster.engine
+    record.engineVersion = cluster.engineVersion
+    record.storageEncrypted = cluster.storageEncrypted
+    record.databaseName = cluster.databaseName
+    record.members.push({clusterArn: cluster.arn, isWriter: true, roleSince: now, writeForwarding: 'disabled'})
+  } else {
+    const engine = params.string('Engine')
+    if (engine === undefined) {
+      throw invalidValue('When creating standalone global cluster, value for engineName should be specified')
+    }
+    const spec = ENGINES[engine]
+    if (!spec)
+      throw invalidValue(`Invalid DB engine: ${engine}; global clusters need aurora-mysql or aurora-postgresql`)
+    record.engine = engine
+    record.engineVersion = params.string('EngineVersion') ?? spec.defaultVersion
+    record.storageEncrypted = params.boolean('StorageEncrypted') ?? false
+    record.databaseName = params.string('DatabaseName')
+  }
+  world.rds.globalClusters.push(record)
+  return {GlobalCluster: renderGlobal(context, record)}
+}
+
+const deleteGlobalCluster: QueryOperation = (context, params) => {
+  const {world, now} = context
+  const global = findGlobal(world, params.required('GlobalClusterIdentifier'))
+  const arn = globalClusterArn(world.account, global.id)
+  if (global.status === 'deleting') throw invalidGlobalState(`Global Cluster ${arn} is already being deleted`)
+  if (global.deletionProtection) {
+    throw invalidCombination(
+      'Cannot delete protected Global Cluster, please disable deletion protection and try again.',
+    )
+  }
+  const recentlyEmptied =
+    global.emptySince !== undefined && now < global.emptySince + scaled(world, DURATIONS.globalNotEmpty)
+  if (global.members.length > 0 || global.pendingRejoins.length > 0 || recentlyEmptied) {
+    throw invalidGlobalState(`Global Cluster ${arn} is not empty`)
+  }
+  if (global.operation) throw invalidGlobalState(`Global cluster ${global.id} is ${globalStatus(global)}`)
+  global.status = 'deleting'
+  global.statusUntil = now + scaled(world, DURATIONS.globalDelete)
+  return {GlobalCluster: renderGlobal(context, global)}
+}
+
+// ---- Clusters --------------------------------------------------------------------------------------------------------
+
+const describeDbClusters: QueryOperation = (context, params) => {
+  const id = params.string('DBClusterIdentifier')
+  let list = context.world.rds.clusters.filter((cluster) => cluster.region === context.region)
+  if (id !== undefined) list = [findCluster(context, id)]
+  const byFilter = filters(params, ['db-cluster-id', 'engine', 'db-cluster-resource-id', 'clone-group-id', 'domain'])
+  const ids = byFilter.get('db-cluster-id')
+  if (ids) list = list.filter((cluster) => clusterMatches(cluster, ids))
+  const engines = byFilter.get('engine')
+  if (engines) list = list.filter((cluster) => engines.includes(cluster.engine))
+  const resourceIds = byFilter.get('db-cluster-resource-id')
+  if (resourceIds) list = list.filter((cluster) => resourceIds.includes(cluster.resourceId))
+  if (byFilter.has('clone-group-id') || byFilter.has('domain')) list = []
+  const {items, marker} = paged(params, list)
+  return {
+    Marker: marker,
+    DBClusters: xmlList(
+      'DBCluster',
+      items.map((cluster) => renderCluster(context, cluster)),
+    ),
+  }
+}
+
+const createDbCluster: QueryOperation = (context, params) => {
+  const {world, now} = context
+  const id = identifier(params, 'DBClusterIdentifier')
+  if (world.rds.clusters.some((cluster) => cluster.region === context.region && cluster.id === id)) {
+    throw new ApiError('DBClusterAlreadyExistsFault', 'DB Cluster already exists')
+  }
+  const engine = params.required('Engine')
+  const spec = ENGINES[engine]
+  if (!spec)
+    throw invalidValue(`Invalid DB engine: ${engine}; the sandbox simulates aurora-mysql and aurora-postgresql`)
+  const globalId = params.string('GlobalClusterIdentifier')
+  const sourceArn = params.string('ReplicationSourceIdentifier')
+  if (globalId !== undefined && sourceArn !== undefined) {
+    throw invalidCombination('GlobalClusterIdentifier and ReplicationSourceIdentifier cannot be combined')
+  }
+  let engineVersion = params.string('EngineVersion') ?? spec.defaultVersion
+  const kmsKeyId = params.string('KmsKeyId')
+  let storageEncrypted = params.boolean('StorageEncrypted') ?? kmsKeyId !== undefined
+  let joins: GlobalClusterRecord | undefined
+  const arn = clusterArn(context.region, world.account, id)
+  const createdBy = now + scaled(world, DURATIONS.clusterCreate)
+
+  if (globalId !== undefined) {
+    const global = findGlobal(world, globalId)
+    if (global.status !== 'available' || global.operation) {
+      throw invalidGlobalState(`Global cluster ${global.id} is in ${globalStatus(global)} state; it must be available`)
+    }
+    if (global.engine !== engine) {
+      throw invalidCombination(
+        `The engine name requested for your DB cluster (${engine}) doesn't match the engine name of global cluster ${global.id} (${global.engine})`,
+      )
+    }
+    const requested = params.string('EngineVersion')
+    if (requested !== undefined && requested !== global.engineVersion) {
+      throw invalidCombination(
+        `The engine version requested for your DB cluster (${requested}) doesn't match the engine version of global cluster ${global.id} (${global.engineVersion})`,
+      )
+    }
+    engineVersion = global.engineVersion
+    const occupied = [...global.members.map((m) => m.clusterArn), ...global.pendingRejoins.map((p) => p.clusterArn)]
+    if (occupied.some((memberArn) => regionOf(memberArn) === context.region)) {
+      throw invalidValue(`Global cluster ${global.id} already has a DB cluster in ${context.region}`)
+    }
+    const secondary = global.members.length > 0
+    if (secondary && global.storageEncrypted && kmsKeyId === undefined) {
+      throw invalidCombination('For encrypted cross-region replica, kmsKeyId should be explicitly specified')
+    }
+    storageEncrypted ||= global.storageEncrypted
+    joins = global
+  }
+  if (sourceArn !== undefined) {
+    const source = clusterByArn(world, sourceArn)
+    if (!source) throw clusterNotFound(sourceArn)
+    if (source.engine !== engine) {
+      throw invalidCombination(`The replica's engine (${engine}) must match the source cluster's (${source.engine})`)
+    }
+    if (source.storageEncrypted && kmsKeyId === undefined && source.region !== context.region) {
+      throw invalidCombination('For encrypted cross-region replica, kmsKeyId should be explicitly specified')
+    }
+    storageEncrypted ||= source.storageEncrypted
+  }
+
+  const seed = nextSeed(world, `cluster:${context.region}:${id}`)
+  const record: ClusterRecord = {
+    id,
+    region: context.region,
+    arn,
+    resourceId: `cluster-${upperId(seed, 26)}`,
+    engine,
+    engineVersion,
+    status: 'creating',
+    transition: {kind: 'create', until: createdBy},
+    deletionProtection: params.boolean('DeletionProtection') ?? false,
+    storageEncrypted,
+    kmsKeyId,
+    subnetGroup: params.string('DBSubnetGroupName') ?? 'default',
+    securityGroupIds: params.list('VpcSecurityGroupIds'),
+    parameterGroup: params.string('DBClusterParameterGroupName') ?? defaultParameterGroup(engine, engineVersion),
+    replicationSourceArn: sourceArn,
+    endpointHash: derivedId(seed, 12),
+    port: params.integer('Port') ?? spec.port,
+    databaseName: params.string('DatabaseName'),
+    masterUsername: params.string('MasterUsername'),
+    createdAt: now,
+    tags: readTags(params),
+  }
+  world.rds.clusters.push(record)
+  if (joins) {
+    const primary = joins.members.length === 0
+    joins.members.push({
+      clusterArn: arn,
+      isWriter: primary,
+      roleSince: createdBy,
+      resyncUntil: primary ? undefined : createdBy,
+      writeForwarding: params.boolean('EnableGlobalWriteForwarding') ? 'enabled' : 'disabled',
+    })
+    joins.emptySince = undefined
+  }
+  return {DBCluster: renderCluster(context, record)}
+}
+
+const modifyDbCluster: QueryOperation = (context, params) => {
+  const cluster = findCluster(context, params.required('DBClusterIdentifier'))
+  if (cluster.status === 'deleting') throw invalidClusterState(`DB cluster ${cluster.id} is being deleted`)
+  if (params.has('NewDBClusterIdentifier')) {
+    throw invalidValue('Renaming DB clusters is not simulated by the sandbox')
+  }
+  const deletionProtection = params.boolean('DeletionProtection')
+  if (deletionProtection !== undefined) cluster.deletionProtection = deletionProtection
+  const forwarding = params.boolean('EnableGlobalWriteForwarding')
+  if (forwarding !== undefined) {
+    const member = membershipOf(context.world, cluster.arn)?.member
+    if (!member || member.isWriter) {
+      throw invalidCombination('Global write forwarding can only be set on a secondary cluster of a global cluster')
+    }
+    member.writeForwarding = forwarding ? 'enabled' : 'disabled'
+  }
+  return {DBCluster: renderCluster(context, cluster)}
+}
+
+const deleteDbCluster: QueryOperation = (context, params) => {
+  const {world, now} = context
+  const cluster = findCluster(context, params.required('DBClusterIdentifier'))
+  const skip = params.boolean('SkipFinalSnapshot') ?? false
+  const finalSnapshotId = params.string('FinalDBSnapshotIdentifier')
+  if (cluster.deletionProtection) {
+    throw invalidCombination('Cannot delete protected Cluster, please disable deletion protection and try again.')
+  }
+  const membership = membershipOf(world, cluster.arn)
+  if (membership?.member && !membership.member.isWriter) {
+    throw invalidClusterState('This cluster is a part of a global cluster, please remove it from globalcluster first')
+  }
+  if (membership?.member?.isWriter && membership.global.members.length > 1) {
+    throw invalidGlobalState(
+      'Unable to delete cluster that is a primary member of global cluster while there are other global cluster members',
+    )
+  }
+  const instances = instancesOf(world, cluster)
+  if (instances.some((instance) => instance.status !== 'deleting')) {
+    throw invalidClusterState('Cluster cannot be deleted, it still contains DB instances in non-deleting state.')
+  }
+  if (cluster.status === 'deleting' || cluster.transition?.kind === 'final-snapshot') {
+    throw invalidClusterState(`Cluster ${cluster.id} is already being deleted.`)
+  }
+  if (cluster.status !== 'available') {
+    throw invalidClusterState(`DB cluster ${cluster.id} is in ${cluster.status} state; it must be available`)
+  }
+  if (!skip && finalSnapshotId === undefined) {
+    throw invalidCombination('FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.')
+  }
+  if (skip && finalSnapshotId !== undefined) {
+    throw invalidCombination(
+      'FinalDBSnapshotIdentifier can not be specified when deleting a cluster with SkipFinalSnapshot enabled.',
+    )
+  }
+  // Instances still deleting hold the cluster until they are gone.
+  const instancesGone = Math.max(now, ...instances.map((instance) => instance.transition?.until ?? now))
+  if (finalSnapshotId !== undefined) {
+    if (!RDS_SNAPSHOT_IDENTIFIER.test(finalSnapshotId)) {
+      throw invalidValue(`The parameter FinalDBSnapshotIdentifier is not a valid identifier: ${finalSnapshotId}`)
+    }
+    const snapshotId = finalSnapshotId.toLowerCase()
+    if (snapshotsIn(world, cluster.region).some((snapshot) => snapshot.id === snapshotId)) {
+      throw new ApiError(
+        'DBClusterSnapshotAlreadyExistsFault',
+        `Cannot create the cluster snapshot because one with the identifier ${snapshotId} already exists.`,
+      )
+    }
+    const until = Math.max(now + scaled(world, DURATIONS.finalSnapshot), instancesGone)
+    world.rds.snapshots.push(newSnapshot(world, cluster, snapshotId, 'manual', now, until))
+    cluster.transition = {kind: 'final-snapshot', until, snapshotId}
+  } else {
+    cluster.status = 'deleting'
+    cluster.transition = {kind: 'delete', until: Math.max(now + scaled(world, DURATIONS.clusterDelete), instancesGone)}
+  }
+  return {DBCluster: renderCluster(context, cluster)}
+}
+
+function newSnapshot(
+  world: World,
+  cluster: ClusterRecord,
+  id: string,
+  type: 'manual' | 'automated',
+  now: number,
+  availableAt: number,
+): SnapshotRecord {
+  return {
+    id,
+    region: cluster.region,
+    arn: clusterSnapshotArn(cluster.region, world.account, id),
+    clusterId: cluster.id,
+    clusterResourceId: cluster.resourceId,
+    engine: cluster.engine,
+    engineVersion: cluster.engineVersion,
+    type,
+    status: availableAt > now ? 'creating' : 'available',
+    availableAt: availableAt > now ? availableAt : undefined,
+    createdAt: now,
+    clusterCreatedAt: cluster.createdAt,
+    storageEncrypted: cluster.storageEncrypted,
+    kmsKeyId: cluster.kmsKeyId,
+    tags: [],
+  }
+}
+
+const promoteReadReplicaDbCluster: QueryOperation = (context, params) => {
+  const cluster = findCluster(context, params.required('DBClusterIdentifier'))
+  if (!cluster.replicationSourceArn) {
+    throw invalidClusterState(`DB cluster ${cluster.id} is not a read replica.`)
+  }
+  if (cluster.status !== 'available') {
+    throw invalidClusterState(`DB cluster ${cluster.id} is in ${cluster.status} state; it must be available`)
+  }
+  cluster.status = 'promoting'
+  cluster.transition = {kind: 'replica-promote', until: context.now + scaled(context.world, DURATIONS.replicaPromote)}
+  return {DBCluster: renderCluster(context, cluster)}
+}
+
+const failoverDbCluster: QueryOperation = (context, params) => {
+  const cluster = findCluster(context, params.required('DBClusterIdentifier'))
+  if (cluster.status !== 'available') {
+    throw invalidClusterState(`DB cluster ${cluster.id} is in ${cluster.status} state; it must be available`)
+  }
+  const member = membershipOf(context.world, cluster.arn)?.member
+  if (member && !member.isWriter) {
+    throw invalidClusterState(`DB cluster ${cluster.id} is a secondary cluster of a global cluster and has no writer`)
+  }
+  const targetId = params.string('TargetDBInstanceIdentifier')?.toLowerCase()
+  const candidates = instancesOf(context.world, cluster).filter(
+    (instance) => instance.status === 'available' && !instance.isWriter,
+  )
+  if (targetId !== undefined && !candidates.some((instance) => instance.id === targetId)) {
+    throw invalidValue(`DB instance ${targetId} is not an available reader of cluster ${cluster.id}`)
+  }
+  if (candidates.length === 0) throw invalidClusterState(`DB cluster ${cluster.id} has no reader to fail over to`)
+  cluster.status = 'failing-over'
+  cluster.transition = {
+    kind: 'failover',
+    until: context.now + scaled(context.world, DURATIONS.clusterFailover),
+    targetInstanceId: targetId,
+  }
+  return {DBCluster: renderCluster(context, cluster)}
+}
+
+// ---- Instances -------------------------------------------------------------------------------------------------------
+
+const describeDbInstances: QueryOperation = (context, params) => {
+  const id = params.string('DBInstanceIdentifier')
+  let list = context.world.rds.instances.filter((instance) => instance.region === context.region)
+  if (id !== undefined) list = [findInstance(context, id)]
+  const byFilter = filters(params, ['db-cluster-id', 'db-instance-id', 'dbi-resource-id', 'engine', 'domain'])
+  const clusterIds = byFilter.get('db-cluster-id')
+  if (clusterIds) {
+    list = list.filter((instance) =>
+      clusterMatches(
+        {id: instance.clusterId, arn: clusterArn(instance.region, context.world.account, instance.clusterId)},
+        clusterIds,
+      ),
+    )
+  }
+  const instanceIds = byFilter.get('db-instance-id')
+  if (instanceIds) {
+    list = list.filter((instance) =>
+      instanceIds.some((value) => value.toLowerCase() === instance.id || value === instance.arn),
+    )
+  }
+  const resourceIds = byFilter.get('dbi-resource-id')
+  if (resourceIds) list = list.filter((instance) => resourceIds.includes(instance.resourceId))
+  const engines = byFilter.get('engine')
+  if (engines) list = list.filter((instance) => engines.includes(instance.engine))
+  if (byFilter.has('domain')) list = []
+  const {items, marker} = paged(params, list)
+  return {
+    Marker: marker,
+    DBInstances: xmlList(
+      'DBInstance',
+      items.map((instance) => renderInstance(context, instance)),
+    ),
+  }
+}
+
+/** Whether a new instance of `cluster` becomes its writer: only where the cluster has a writer role at all. */
+function takesWriterRole(world: World, cluster: ClusterRecord): boolean {
+  const member = membershipOf(world, cluster.arn)?.member
+  if (member && !member.isWriter) return false
+  if (cluster.status === 'promoting') return false
+  return !instancesOf(world, cluster).some((instance) => instance.isWriter)
+}
+
+const createDbInstance: QueryOperation = (context, params) => {
+  const {world, now} = context
+  const id = identifier(params, 'DBInstanceIdentifier')
+  if (world.rds.instances.some((instance) => instance.region === context.region && instance.id === id)) {
+    throw new ApiError('DBInstanceAlreadyExists', 'DB instance already exists')
+  }
+  const instanceClass = params.required('DBInstanceClass')
+  const engine = params.required('Engine')
+  const clusterId = params.string('DBClusterIdentifier')
+  if (clusterId === undefined) {
+    throw invalidValue(`DBClusterIdentifier is required for ${engine} instances`)
+  }
+  const cluster = findCluster(context, clusterId)
+  if (cluster.engine !== engine) {
+    throw invalidCombination(
+      `The engine name requested for your DB instance (${engine}) doesn't match the engine name of your DB cluster (${cluster.engine}).`,
+    )
+  }
+  if (cluster.status === 'deleting' || cluster.transition?.kind === 'final-snapshot') {
+    throw invalidClusterState(`DB cluster ${cluster.id} is being deleted`)
+  }
+  const siblings = instancesOf(world, cluster)
+  const seed = nextSeed(world, `instance:${context.region}:${id}`)
+  const record: InstanceRecord = {
+    id,
+    region: context.region,
+    arn: instanceArn(context.region, world.account, id),
+    resourceId: `db-${upperId(seed, 26)}`,
+    clusterId: cluster.id,
+    instanceClass,
+    engine,
+    engineVersion: cluster.engineVersion,
+    status: 'creating',
+    transition: {kind: 'create', until: now + scaled(world, DURATIONS.instanceCreate)},
+    isWriter: takesWriterRole(world, cluster),
+    parameterGroup: params.string('DBParameterGroupName') ?? defaultParameterGroup(engine, cluster.engineVersion),
+    availabilityZone: params.string('AvailabilityZone') ?? `${context.region}${'abc'[siblings.length % 3]}`,
+    promotionTier: params.integer('PromotionTier') ?? 1,
+    createdAt: now,
+  }
+  world.rds.instances.push(record)
+  return {DBInstance: renderInstance(context, record)}
+}
+
+/** Hands the writer role to another instance of the cluster, as Aurora does when the writer goes away. */
+function promoteAnotherWriter(world: World, cluster: ClusterRecord, preferredId?: string): void {
+  const candidates = instancesOf(world, cluster)
+    .filter((instance) => instance.status === 'available')
+    .sort((a, b) => a.promotionTier - b.promotionTier || a.id.localeCompare(b.id))
+  const next = candidates.find((instance) => instance.id === preferredId) ?? candidates[0]
+  for (const instance of instancesOf(world, cluster)) instance.isWriter = instance === next
+}
+
+const deleteDbInstance: QueryOperation = (context, params) => {
+  const {world, now} = context
+  const instance = findInstance(context, params.required('DBInstanceIdentifier'))
+  if (params.has('FinalDBSnapshotIdentifier')) {
+    throw invalidCombination('FinalDBSnapshotIdentifier cannot be specified when deleting a cluster instance')
+  }
+  if (instance.status === 'deleting') {
+    throw new ApiError('InvalidDBInstanceState', `Instance ${instance.id} is already being deleted.`)
+  }
+  const cluster = world.rds.clusters.find((c) => c.region === instance.region && c.id === instance.clusterId)
+  if (cluster?.replicationSourceArn) {
+    const remaining = instancesOf(world, cluster).filter((other) => other.status !== 'deleting')
+    if (remaining.length === 1) {
+      throw invalidClusterState(
+        'Cannot delete the last instance of the read replica DB cluster. Promote the DB cluster to a standalone DB cluster in order to delete it.',
+      )
+    }
+  }
+  instance.status = 'deleting'
+  instance.transition = {kind: 'delete', until: now + scaled(world, DURATIONS.instanceDelete)}
+  if (instance.isWriter && cluster) {
+    instance.isWriter = false
+    promoteAnotherWriter(world, cluster)
+  }
+  return {DBInstance: renderInstance(context, instance)}
+}
+
+// ---- Snapshots -------------------------------------------------------------------------------------------------------
+
+const describeDbClusterSnapshots: QueryOperation = (context, params) => {
+  const world = context.world
+  let list = snapshotsIn(world, context.region)
+  const clusterId = params.string('DBClusterIdentifier')
+  if (clusterId !== undefined) {
+    list = list.filter((snapshot) =>
+      clusterMatches({id: snapshot.clusterId, arn: clusterArn(snapshot.region, world.account, snapshot.clusterId)}, [
+        clusterId,
+      ]),
+    )
+  }
+  const snapshotId = params.string('DBClusterSnapshotIdentifier')
+  if (snapshotId !== undefined) {
+    list = list.filter((snapshot) => snapshot.id === snapshotId.toLowerCase() || snapshot.arn === snapshotId)
+    if (list.length === 0) throw snapshotNotFound(snapshotId)
+  }
+  const type = params.string('SnapshotType')
+  if (type !== undefined) list = list.filter((snapshot) => snapshot.type === type)
+  const byFilter = filters(params, ['db-cluster-id', 'db-cluster-snapshot-id', 'snapshot-type', 'engine'])
+  const ids = byFilter.get('db-cluster-id')
+  if (ids) {
+    list = list.filter((snapshot) =>
+      clusterMatches(
+        {id: snapshot.clusterId, arn: clusterArn(snapshot.region, world.account, snapshot.clusterId)},
+        ids,
+      ),
+    )
+  }
+  const snapshotIds = byFilter.get('db-cluster-snapshot-id')
+  if (snapshotIds) list = list.filter((snapshot) => snapshotIds.some((v) => v === snapshot.id || v === snapshot.arn))
+  const types = byFilter.get('snapshot-type')
+  if (types) list = list.filter((snapshot) => types.includes(snapshot.type))
+  const engines = byFilter.get('engine')
+  if (engines) list = list.filter((snapshot) => engines.includes(snapshot.engine))
+  const {items, marker} = paged(params, list)
+  return {Marker: marker, DBClusterSnapshots: xmlList('DBClusterSnapshot', items.map(renderSnapshot))}
+}
+
+const createDbClusterSnapshot: QueryOperation = (context, params) => {
+  const {world, now} = context
+  const snapshotId = identifier(params, 'DBClusterSnapshotIdentifier', RDS_SNAPSHOT_IDENTIFIER)
+  const cluster = findCluster(context, params.required('DBClusterIdentifier'))
+  if (snapshotsIn(world, cluster.region).some((snapshot) => snapshot.id === snapshotId)) {
+    throw new ApiError(
+      'DBClusterSnapshotAlreadyExistsFault',
+      `Cannot create the cluster snapshot because one with the identifier ${snapshotId} already exists.`,
+    )
+  }
+  if (cluster.status !== 'available') {
+    throw invalidClusterState(`DB cluster ${cluster.id} is in ${cluster.status} state; it must be available`)
+  }
+  const snapshot = newSnapshot(world, cluster, snapshotId, 'manual', now, now + scaled(world, DURATIONS.snapshotCreate))
+  snapshot.tags = readTags(params)
+  world.rds.snapshots.push(snapshot)
+  return {DBClusterSnapshot: renderSnapshot(snapshot)}
+}
+
+const copyDbClusterSnapshot: QueryOperation = (context, params) => {
+  const {world, now} = context
+  const sourceId = params.required('SourceDBClusterSnapshotIdentifier')
+  const targetId = identifier(params, 'TargetDBClusterSnapshotIdentifier', RDS_SNAPSHOT_IDENTIFIER)
+  const source = isArn(sourceId)
+    ? world.rds.snapshots.find((snapshot) => snapshot.arn === sourceId)
+    : snapshotsIn(world, context.region).find((snapshot) => snapshot.id === sourceId.toLowerCase())
+  if (!source) throw snapshotNotFound(sourceId)
+  if (source.status !== 'available') {
+    throw new ApiError('InvalidDBClusterSnapshotStateFault', `Snapshot ${source.id} is in ${source.status} state`)
+  }
+  if (snapshotsIn(world, context.region).some((snapshot) => snapshot.id === targetId)) {
+    throw new ApiError(
+      'DBClusterSnapshotAlreadyExistsFault',
+      `Cannot create the cluster snapshot because one with the identifier ${targetId} already exists.`,
+    )
+  }
+  const kmsKeyId = params.string('KmsKeyId')
+  const crossRegion = source.region !== context.region
+  if (crossRegion && source.storageEncrypted && kmsKeyId === undefined) {
+    throw invalidValue('KmsKeyId must be specified to copy an encrypted snapshot to another Region')
+  }
+  const copy: SnapshotRecord = {
+    ...source,
+    id: targetId,
+    region: context.region,
+    arn: clusterSnapshotArn(context.region, world.account, targetId),
+    type: 'manual',
+    status: 'copying',
+    availableAt: now + scaled(world, DURATIONS.snapshotCopy),
+    createdAt: now,
+    kmsKeyId: kmsKeyId ?? source.kmsKeyId,
+    sourceArn: source.arn,
+    tags: params.boolean('CopyTags') ? [...source.tags, ...readTags(params)] : readTags(params),
+  }
+  world.rds.snapshots.push(copy)
+  return {DBClusterSnapshot: renderSnapshot(copy)}
+}
+
+export const rdsService: QueryService = {
+  protocol: 'query',
+  namespace: 'http://rds.amazonaws.com/doc/2014-10-31/',
+  operations: {
+    DescribeGlobalClusters: describeGlobalClusters,
+    SwitchoverGlobalCluster: switchoverGlobalCluster,
+    FailoverGlobalCluster: failoverGlobalCluster,
+    RemoveFromGlobalCluster: removeFromGlobalCluster,
+    ModifyGlobalCluster: modifyGlobalCluster,
+    CreateGlobalCluster: createGlobalCluster,
+    DeleteGlobalCluster: deleteGlobalCluster,
+    DescribeDBClusters: describeDbClusters,
+    CreateDBCluster: createDbCluster,
+    ModifyDBCluster: modifyDbCluster,
+    DeleteDBCluster: deleteDbCluster,
+    PromoteReadReplicaDBCluster: promoteReadReplicaDbCluster,
+    FailoverDBCluster: failoverDbCluster,
+    DescribeDBInstances: describeDbInstances,
+    CreateDBInstance: createDbInstance,
+    DeleteDBInstance: deleteDbInstance,
+    DescribeDBClusterSnapshots: describeDbClusterSnapshots,
+    CreateDBClusterSnapshot: createDbClusterSnapshot,
+    CopyDBClusterSnapshot: copyDbClusterSnapshot,
+  },
+}
+
+// ---- Time ------------------------------------------------------------------------------------------------------------
+
+function pad(value: number): string {
+  return String(value).padStart(2, '0')
+}
+
+/** `rds:unplanned-global-failover-<cluster>-<yyyy-mm-dd-hh-mm>` (aws-reference §2.3). */
+export function unplannedFailoverSnapshotId(clusterId: string, at: number): string {
+  const date = new Date(at)
+  return `rds:unplanned-global-failover-${clusterId}-${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}-${pad(date.getUTCHours())}-${pad(date.getUTCMinutes())}`
+}
+
+/** The old primary of a managed failover comes back as a secondary, after Aurora snapshots its old volume. */
+function rejoin(world: World, global: GlobalClusterRecord, arn: string, at: number): void {
+  global.pendingRejoins = global.pendingRejoins.filter((pending) => pending.clusterArn !== arn)
+  const cluster = clusterByArn(world, arn)
+  if (!cluster) return
+  const snapshotId = unplannedFailoverSnapshotId(cluster.id, at)
+  if (!world.rds.snapshots.some((snapshot) => snapshot.region === cluster.region && snapshot.id === snapshotId)) {
+    world.rds.snapshots.push(newSnapshot(world, cluster, snapshotId, 'automated', at, at))
+  }
+  for (const instance of instancesOf(world, cluster)) instance.isWriter = false
+  global.members.push({
+    clusterArn: arn,
+    isWriter: false,
+    roleSince: at,
+    resyncUntil: at + scaled(world, DURATIONS.rejoin),
+    writeForwarding: 'disabled',
+  })
+  world.history.push({
+    at,
+    event: 'rejoin',
+    summary: `${cluster.id} (${cluster.region}) rejoined ${global.id} as a secondary (pending-resync); system snapshot ${snapshotId}`,
+  })
+}
+
+function completeOperation(world: World, global: GlobalClusterRecord, at: number): void {
+  const operation = global.operation
+  if (!operation) return
+  global.operation = undefined
+  global.status = 'available'
+  const from = global.members.find((member) => member.clusterArn === operation.fromArn)
+  const to = global.members.find((member) => member.clusterArn === operation.toArn)
+  const target = clusterByArn(world, operation.toArn)
+  if (!to || !target) return
+  to.isWriter = true
+  to.roleSince = at
+  to.resyncUntil = undefined
+  promoteAnotherWriter(world, target)
+  const fromCluster = clusterByArn(world, operation.fromArn)
+  const fromName = fromCluster ? `${fromCluster.id} (${fromCluster.region})` : operation.fromArn
+  const toName = `${target.id} (${target.region})`
+  if (operation.kind === 'switchover') {
+    if (from) {
+      from.isWriter = false
+      from.roleSince = at
+    }
+    if (fromCluster) for (const instance of instancesOf(world, fromCluster)) instance.isWriter = false
+    world.history.push({at, event: 'switchover', summary: `${global.id}: writer moved from ${fromName} to ${toName}`})
+    return
+  }
+  const lost = operation.dataLossMs ?? 0
+  world.history.push({
+    at,
+    event: 'managed-failover',
+    summary: `${global.id}: managed failover from ${fromName} to ${toName}; about ${Math.round(lost)} ms of writes lost`,
+    dataLossMs: lost,
+  })
+  // The other secondaries are rebuilt from the new primary.
+  for (const member of global.members) {
+    if (member !== to && member !== from) {
+      member.resyncUntil = at + scaled(world, DURATIONS.rejoin)
+      member.roleSince = at
+    }
+  }
+  global.members = global.members.filter((member) => member !== from)
+  global.pendingRejoins.push({clusterArn: operation.fromArn, since: at})
+  if (fromCluster && !regionDown(world, fromCluster.region)) rejoin(world, global, operation.fromArn, at)
+}
+
+function removeCluster(world: World, cluster: ClusterRecord, at: number): void {
+  world.rds.clusters = world.rds.clusters.filter((c) => c !== cluster)
+  world.rds.instances = world.rds.instances.filter(
+    (instance) => !(instance.region === cluster.region && instance.clusterId === cluster.id),
+  )
+  for (const global of world.rds.globalClusters) {
+    const before = global.members.length
+    global.members = global.members.filter((member) => member.clusterArn !== cluster.arn)
+    global.pendingRejoins = global.pendingRejoins.filter((pending) => pending.clusterArn !== cluster.arn)
+    if (before > 0 && global.members.length === 0) global.emptySince = at
+  }
+}
+
+/** Everything in RDS that is due by `now`, each applied at its own time. */
+export function rdsDueEvents(world: World, now: number): DueEvent[] {
+  const events: DueEvent[] = []
+  for (const global of world.rds.globalClusters) {
+    if (global.statusUntil !== undefined && global.statusUntil <= now) {
+      const at = global.statusUntil
+      events.push({
+        at,
+        apply: () => {
+          global.statusUntil = undefined
+          if (global.status === 'deleting')
+            world.rds.globalClusters = world.rds.globalClusters.filter((g) => g !== global)
+          else global.status = 'available'
+        },
+      })
+    }
+    const operation = global.operation
+    if (operation && operation.completesAt <= now) {
+      events.push({at: operation.completesAt, apply: () => completeOperation(world, global, operation.completesAt)})
+    }
+    for (const member of global.members) {
+      if (member.leavingAt !== undefined && member.leavingAt <= now) {
+        const at = member.leavingAt
+        events.push({
+          at,
+          apply: () => {
+            global.members = global.members.filter((m) => m !== member)
+            if (global.members.length === 0) global.emptySince = at
+          },
+        })
+      }
+    }
+    for (const pending of global.pendingRejoins) {
+      if (!regionDown(world, regionOf(pending.clusterArn))) {
+        events.push({at: Math.max(pending.since, now), apply: () => rejoin(world, global, pending.clusterArn, now)})
+      }
+    }
+  }
+  for (const cluster of world.rds.clusters) {
+    const transition = cluster.transition
+    if (!transition || transition.until > now) continue
+    events.push({
+      at: transition.until,
+      apply: () => {
+        cluster.transition = undefined
+        switch (transition.kind) {
+          case 'create':
+          case 'replica-promote':
+            cluster.status = 'available'
+            if (transition.kind === 'replica-promote') {
+              cluster.replicationSourceArn = undefined
+              if (!instancesOf(world, cluster).some((i) => i.isWriter)) promoteAnotherWriter(world, cluster)
+            }
+            break
+          case 'detach-promote':
+            cluster.status = 'available'
+            promoteAnotherWriter(world, cluster)
+            break
+          case 'failover':
+            cluster.status = 'available'
+            promoteAnotherWriter(
+              world,
+              cluster,
+              transition.targetInstanceId ??
+                instancesOf(world, cluster).find((i) => !i.isWriter && i.status === 'available')?.id,
+            )
+            break
+          case 'final-snapshot':
+            cluster.status = 'deleting'
+            cluster.transition = {kind: 'delete', until: transition.until + scaled(world, DURATIONS.clusterDelete)}
+            break
+          case 'delete':
+            removeCluster(world, cluster, transition.until)
+            break
+        }
+      },
+    })
+  }
+  for (const instance of world.rds.instances) {
+    const transition = instance.transition
+    if (!transition || transition.until > now) continue
+    events.push({
+      at: transition.until,
+      apply: () => {
+        instance.transition = undefined
+        if (transition.kind === 'create') instance.status = 'available'
+        else world.rds.instances = world.rds.instances.filter((i) => i !== instance)
+      },
+    })
+  }
+  for (const snapshot of world.rds.snapshots) {
+    if (snapshot.availableAt !== undefined && snapshot.availableAt <= now) {
+      events.push({
+        at: snapshot.availableAt,
+        apply: () => {
+          snapshot.availableAt = undefined
+          snapshot.status = 'available'
+        },
+      })
+    }
+  }
+  return events
+}
+
+/** Seconds of world time a global cluster's secondary has lagged, for display. */
+export function secondaryLagMs(
+  world: World,
+  global: GlobalClusterRecord,
+  arn: string,
+  now: number,
+): number | undefined {
+  const member = global.members.find((candidate) => candidate.clusterArn === arn)
+  if (!member || member.isWriter || writerRegion(global) === undefined) return undefined
+  return auroraLagMs(world, global, arn, now)
+}

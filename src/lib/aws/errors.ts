@@ -56,10 +56,11 @@ export function classifyAwsError(error: unknown): AwsErrorKind {
   const name = e.name ?? ''
   const status = e.$metadata?.httpStatusCode
   if (name === 'CredentialsProviderError' || name === 'TokenProviderError') return 'credentials'
-  if (name === 'TimeoutError' || name === 'AbortError' || e.code === 'ETIMEDOUT' || e.code === 'ESOCKETTIMEDOUT')
-    return 'timeout'
+  // The HTTP handler reports a reset connection as a TimeoutError("socket hang up"): it is a network failure.
   if ((e.code && networkCodes.has(e.code)) || /socket hang up|ECONNREFUSED|ECONNRESET/.test(e.message ?? ''))
     return 'network'
+  if (name === 'TimeoutError' || name === 'AbortError' || e.code === 'ETIMEDOUT' || e.code === 'ESOCKETTIMEDOUT')
+    return 'timeout'
   if (accessDeniedNames.has(name) || status === 403) return 'access-denied'
   if (throttlingNames.has(name) || status === 429) return 'throttling'
   if (/NotFound(Fault|Exception)?$/.test(name) || status === 404) return 'not-found'
@@ -109,9 +110,7 @@ export class AwsCallError extends DrctlError {
     const kind = classifyAwsError(cause)
     const awsCode = kind === 'timeout' ? 'TimeoutError' : (e.name ?? e.code ?? 'Error')
     const awsMessage = oneLine(
-      kind === 'timeout' && timeoutMs !== undefined
-        ? `no answer within ${timeoutMs}ms`
-        : (e.message ?? String(cause)) || awsCode,
+      (e.name === 'AbortError' && timeoutMs !== undefined ? `no answer within ${timeoutMs}ms` : e.message) || awsCode,
     )
     const where = `${target.service} ${target.operation} in ${target.region}`
     const message =

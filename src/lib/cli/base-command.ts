@@ -209,7 +209,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       }
     }
     for (const hint of failure.hints) lines.push(`  ${style.cyan('Hint:')} ${hint}`)
-    if (process.env.DRCTL_DEBUG === '1' && error instanceof Error && error.stack) lines.push(error.stack)
+    if (process.env.DRCTL_DEBUG === '1') {
+      for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) lines.push(cause.stack ?? String(cause))
+    }
     process.stderr.write(`${lines.join('\n')}\n`)
   }
 

@@ -20,7 +20,7 @@ abstract class WaitingStep implements Step {
 
   async wait(ctx: StepContext): Promise<void> {
     await waitFor({
-      what: this.title.charAt(0).toLowerCase() + this.title.slice(1),
+      what: `"${this.title}" to complete`,
       clock: ctx.clock,
       signal: ctx.signal,
       timeoutMs: this.timeoutMs,

@@ -31,6 +31,8 @@ ${EXIT_CODES_HELP}`
       AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
       AWS_REGION: world.regions[0] ?? 'us-east-1',
+      // The AWS CLI and boto3 read the default Region from here rather than AWS_REGION.
+      AWS_DEFAULT_REGION: world.regions[0] ?? 'us-east-1',
       AWS_EC2_METADATA_DISABLED: 'true',
     }
     const result = {

@@ -1,0 +1,247 @@
+import {execFile, spawnSync} from 'node:child_process'
+import {promisify} from 'node:util'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {readCallLog, SANDBOX_CREDENTIALS} from '../../src/lib/sandbox/index.js'
+import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
+
+let sandbox: TestSandbox
+beforeAll(async () => {
+  sandbox = await startTestSandbox()
+})
+afterAll(async () => sandbox.close())
+
+const signed = (region: string, service: string) =>
+  `AWS4-HMAC-SHA256 Credential=AKIASANDBOX/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`
+
+async function call(
+  path: string,
+  options: {method?: string; auth?: string; body?: string; headers?: Record<string, string>; base?: string} = {},
+) {
+  const response = await fetch(`${options.base ?? sandbox.server.endpoint}${path}`, {
+    method: options.method ?? 'POST',
+    headers: {...(options.auth ? {authorization: options.auth} : {}), ...options.headers},
+    body: options.body,
+  })
+  return {status: response.status, headers: response.headers, text: await response.text()}
+}
+
+const form = {'content-type': 'application/x-www-form-urlencoded'}
+const json = (target: string) => ({'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target})
+
+describe('wire protocol errors', () => {
+  it('answers query-protocol mistakes with XML errors and request ids', async () => {
+    const unknown = await call('/', {
+      auth: signed('us-east-1', 'rds'),
+      headers: form,
+      body: 'Action=Frobnicate&Version=2014-10-31',
+    })
+    expect(unknown.status).toBe(400)
+    expect(unknown.headers.get('content-type')).toBe('text/xml')
+    expect(unknown.text).toContain('<Code>InvalidAction</Code>')
+    expect(unknown.text).toContain(`<RequestId>${unknown.headers.get('x-amzn-requestid')}</RequestId>`)
+
+    const missing = await call('/', {
+      auth: signed('us-east-1', 'rds'),
+      headers: form,
+      body: 'Action=SwitchoverGlobalCluster',
+    })
+    expect(missing.status).toBe(400)
+    expect(missing.text).toMatch(
+      /<Code>MissingParameter<\/Code><Message>The request must contain the parameter GlobalClusterIdentifier/,
+    )
+
+    const junk = await call('/', {auth: signed('us-east-1', 'rds'), headers: form, body: '%%%&&&==='})
+    expect(junk.status).toBe(400)
+    expect(junk.text).toContain('<Code>MissingAction</Code>')
+
+    const viaGet = await call('/?Action=GetCallerIdentity&Version=2011-06-15', {
+      method: 'GET',
+      auth: signed('us-east-1', 'sts'),
+    })
+    expect(viaGet.status).toBe(200)
+    expect(viaGet.text).toContain('<Account>111122223333</Account>')
+  })
+
+  it('answers JSON-protocol mistakes with __type errors', async () => {
+    const malformed = await call('/', {
+      auth: signed('us-east-1', 'dynamodb'),
+      headers: json('DynamoDB_20120810.DescribeTable'),
+      body: '{"TableName": ',
+    })
+    expect(malformed.status).toBe(400)
+    expect(JSON.parse(malformed.text)).toMatchObject({__type: expect.stringMatching(/SerializationException$/)})
+
+    const unknown = await call('/', {
+      auth: signed('us-east-1', 'dynamodb'),
+      headers: json('DynamoDB_20120810.Frobnicate'),
+      body: '{}',
+    })
+    expect(unknown.status).toBe(400)
+    expect(JSON.parse(unknown.text).__type).toMatch(/UnknownOperationException$/)
+
+    const noTarget = await call('/', {
+      auth: signed('us-east-1', 'monitoring'),
+      headers: {'content-type': 'application/x-amz-json-1.0'},
+      body: '{}',
+    })
+    expect(noTarget.status).toBe(400)
+    expect(noTarget.headers.get('x-amzn-query-error')).toBe('UnknownOperationException;Sender')
+
+    const dataPlaneHere = await call('/', {
+      auth: signed('us-east-1', 'route53-recovery-cluster'),
+      headers: json('ToggleCustomerAPI.ListRoutingControls'),
+      body: '{}',
+    })
+    expect(dataPlaneHere.status).toBe(403)
+    expect(JSON.parse(dataPlaneHere.text).__type).toBe('AccessDeniedException')
+  })
+
+  it('answers REST mistakes with a status and x-amzn-ErrorType', async () => {
+    const unknownPath = await call('/experimentz', {method: 'GET', auth: signed('us-east-1', 'fis')})
+    expect(unknownPath.status).toBe(404)
+    expect(unknownPath.headers.get('x-amzn-errortype')).toBe('UnknownOperationException')
+    expect(JSON.parse(unknownPath.text)).toHaveProperty('message')
+
+    const badBody = await call('/experiments', {
+      auth: signed('us-east-1', 'fis'),
+      headers: {'content-type': 'application/json'},
+      body: '{nope',
+    })
+    expect(badBody.status).toBe(400)
+    expect(badBody.headers.get('x-amzn-errortype')).toBe('SerializationException')
+
+    const missingToken = await call('/experiments', {
+      auth: signed('us-east-1', 'fis'),
+      headers: {'content-type': 'application/json'},
+      body: '{"experimentTemplateId": "EXT1"}',
+    })
+    expect(missingToken.status).toBe(400)
+    expect(missingToken.headers.get('x-amzn-errortype')).toBe('ValidationException')
+  })
+
+  it('refuses unsigned calls, invalid Regions and unknown services, never with an HTML page', async () => {
+    const unsigned = await call('/', {method: 'GET'})
+    expect(unsigned.status).toBe(403)
+    expect(unsigned.text).not.toMatch(/<html/i)
+    expect(unsigned.text).toContain('MissingAuthenticationToken')
+
+    const badRegion = await call('/', {
+      auth: signed('mars-north-1x', 'rds'),
+      headers: form,
+      body: 'Action=DescribeDBClusters',
+    })
+    expect(badRegion.status).toBe(403)
+    expect(badRegion.text).toContain('<Code>SignatureDoesNotMatch</Code>')
+
+    const s3 = await call('/bucket', {method: 'GET', auth: signed('us-east-1', 's3')})
+    expect(s3.status).toBe(400)
+    expect(s3.text).not.toMatch(/<html/i)
+  })
+
+  it('serves the ARC data plane only on its endpoints, under their own Region', async () => {
+    const endpoint = sandbox.server.arcEndpoints()[0]?.url.replace(/\/v1$/, '') as string
+    const wrongService = await call('/v1/', {
+      base: endpoint,
+      auth: signed('us-east-1', 'rds'),
+      headers: form,
+      body: 'Action=X',
+    })
+    expect(wrongService.status).toBe(403)
+    const wrongPath = await call('/elsewhere', {
+      base: endpoint,
+      auth: signed('us-east-1', 'route53-recovery-cluster'),
+      headers: json('ToggleCustomerAPI.ListRoutingControls'),
+      body: '{}',
+    })
+    expect(wrongPath.status).toBe(404)
+    for (const path of ['/', '/v1', '/v1/']) {
+      const ok = await call(path, {
+        base: endpoint,
+        auth: signed('us-east-1', 'route53-recovery-cluster'),
+        headers: json('ToggleCustomerAPI.ListRoutingControls'),
+        body: '{}',
+      })
+      expect(ok.status).toBe(200)
+      expect(JSON.parse(ok.text).RoutingControls).toHaveLength(2)
+    }
+  })
+
+  it('logs every call, mutating or not, with its outcome', async () => {
+    const log = await readCallLog(sandbox.home)
+    const invalid = log.find((entry) => entry.operation === 'Frobnicate' && entry.service === 'rds')
+    expect(invalid).toMatchObject({
+      region: 'us-east-1',
+      status: 400,
+      errorCode: 'InvalidAction',
+      mutating: false,
+      endpoint: 'main',
+    })
+    const switchover = log.find((entry) => entry.operation === 'SwitchoverGlobalCluster')
+    expect(switchover).toMatchObject({mutating: true, status: 400, errorCode: 'MissingParameter'})
+    expect(log.find((entry) => entry.endpoint === 'arc1' && entry.status === 200)).toMatchObject({
+      service: 'route53-recovery-cluster',
+      operation: 'ListRoutingControls',
+      region: 'us-east-1',
+    })
+    for (const entry of log) {
+      expect(Object.keys(entry)).toEqual(
+        expect.arrayContaining([
+          'time',
+          'region',
+          'service',
+          'operation',
+          'mutating',
+          'status',
+          'requestId',
+          'endpoint',
+          'durationMs',
+        ]),
+      )
+    }
+  })
+})
+
+const execFileAsync = promisify(execFile)
+const awsCli = spawnSync('aws', ['--version'], {encoding: 'utf8'})
+
+describe.skipIf(awsCli.status !== 0)('the AWS CLI against the sandbox', () => {
+  it('works unchanged with AWS_ENDPOINT_URL and dummy credentials', async () => {
+    const env = {
+      PATH: process.env.PATH,
+      HOME: sandbox.home,
+      AWS_ENDPOINT_URL: sandbox.server.endpoint,
+      AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
+      AWS_REGION: 'us-east-1',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    }
+    // Asynchronously: the sandbox answers from this very process. --endpoint-url too, because AWS CLI v1 ignores
+    // AWS_ENDPOINT_URL for some RDS calls in us-east-1.
+    const run = async (...args: string[]) => {
+      const {stdout, stderr} = await execFileAsync(
+        'aws',
+        [...args, '--output', 'json', '--endpoint-url', sandbox.server.endpoint],
+        {
+          env,
+          timeout: 30_000,
+        },
+      )
+      expect(stderr).toBe('')
+      return JSON.parse(stdout)
+    }
+    expect((await run('sts', 'get-caller-identity')).Account).toBe('111122223333')
+    const globals = (await run('rds', 'describe-global-clusters')).GlobalClusters
+    expect(globals.map((g: {GlobalClusterIdentifier: string}) => g.GlobalClusterIdentifier)).toEqual([
+      'orders-global',
+      'catalog-global',
+    ])
+    const table = await run('dynamodb', 'describe-table', '--table-name', 'carts', '--region', 'us-west-2')
+    expect(table.Table.TableStatus).toBe('ACTIVE')
+    expect((await run('fis', 'list-experiment-templates')).experimentTemplates).toHaveLength(2)
+  }, 60_000)
+})

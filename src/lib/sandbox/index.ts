@@ -2,7 +2,7 @@
  * The sandbox: a local simulator of the AWS APIs drctl uses (design.md §6). This module is its public face for
  * the rest of drctl; nothing else in lib/ may import sandbox internals, and the sandbox imports nothing from lib/.
  */
-import {readFile, writeFile} from 'node:fs/promises'
+import {access, writeFile} from 'node:fs/promises'
 
 import {advance} from './advance.js'
 import {viewWorld, type WorldView} from './describe.js'
@@ -11,7 +11,7 @@ import {applyFault, describeFault, type FaultInput, parseFaultKind, removeFaults
 import type {FaultRecord, World} from './model.js'
 import {buildWorld, DEFAULT_SCENARIO, isScenario, type ScenarioName, SCENARIOS, scenarioConfig} from './scenario.js'
 import {refreshLocalServers, startSandboxServer} from './server.js'
-import {readWorld, replaceWorld, sandboxPaths, withWorld} from './store.js'
+import {readWorld, replaceWorld, sandboxPaths, withWorld, writeAtomically} from './store.js'
 import {DEFAULT_TIME_SCALE} from './time.js'
 
 export {isSandboxError, SandboxError, type SandboxErrorCode} from './errors.js'
@@ -75,11 +75,11 @@ export async function ensureWorld(home: string, options?: WorldOptions): Promise
   const existing = await readWorld(home)
   if (existing) {
     const configPath = sandboxPaths(home).config
-    const present = await readFile(configPath, 'utf8').then(
+    const present = await access(configPath).then(
       () => true,
       () => false,
     )
-    if (!present) await writeFile(configPath, scenarioConfig(existing))
+    if (!present) await writeAtomically(configPath, scenarioConfig(existing))
     return existing
   }
   return (await resetSandbox({home, now: options?.now})).world
@@ -122,7 +122,7 @@ export async function resetSandbox(options: ResetOptions): Promise<ResetResult> 
   const world = buildWorld(scenario, timeScale, clockOf(options)())
   const paths = sandboxPaths(options.home)
   await replaceWorld(options.home, world, async () => {
-    await writeFile(paths.config, scenarioConfig(world))
+    await writeAtomically(paths.config, scenarioConfig(world))
     await writeFile(paths.calls, '')
   })
   await refreshLocalServers(options.home)
@@ -137,7 +137,8 @@ export async function resetSandbox(options: ResetOptions): Promise<ResetResult> 
   }
 }
 
-function lockedWorld<T>(home: string, options: WorldOptions | undefined, fn: (world: World, now: number) => T) {
+async function lockedWorld<T>(home: string, options: WorldOptions | undefined, fn: (world: World, now: number) => T) {
+  await ensureWorld(home, options)
   const now = clockOf(options)()
   return withWorld(
     home,

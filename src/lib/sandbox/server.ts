@@ -81,21 +81,22 @@ interface Listener {
   region?: string
 }
 
-type Outcome =
-  | {kind: 'answer'; status: number; headers: Record<string, string>; body: string; errorCode?: string}
-  | {kind: 'fault'; mode: FaultMode; fault: string}
+type Answer = {kind: 'answer'; status: number; headers: Record<string, string>; body: string; errorCode?: string}
+type Outcome = Answer | {kind: 'fault'; mode: FaultMode; fault: string}
 
+/** What routing made of a request, before the world is consulted. */
 interface Routed {
   service: string
   region: string
   operation: string
-  /** Answers without touching the world (protocol-level errors). */
-  early?: Outcome
-  /** Closes the connection without an answer (a host that does not exist, as AWS's would). */
-  drop?: boolean
-  dispatch?: (context: CallContext) => Outcome
-  /** The error style of the service, for throttling and internal errors. */
+  requestId: string
+  /** How the service writes its errors (also for throttling and internal errors). */
   style: ErrorStyle
+  action:
+    | {kind: 'reject'; error: ApiError}
+    /** No such endpoint: the connection closes without an answer, as with a host that does not exist. */
+    | {kind: 'drop'}
+    | {kind: 'dispatch'; run: (context: CallContext) => Answer}
 }
 
 type ErrorStyle =
@@ -258,30 +259,23 @@ class SandboxServerImpl implements SandboxServer {
     const started = Date.now()
     const requestId = randomUUID()
     let routed: Routed | undefined
+    const log = (status: number, extra: Partial<CallLogEntry>) =>
+      appendCallLog(this.home, {
+        time: new Date(this.now()).toISOString(),
+        region: routed?.region ?? '',
+        service: routed?.service ?? '',
+        operation: routed?.operation ?? '',
+        mutating: isMutatingOperation(routed?.operation ?? ''),
+        status,
+        requestId,
+        endpoint: listener.name,
+        durationMs: Date.now() - started,
+        ...attemptOf(request),
+        ...extra,
+      })
     try {
-      const body = await readBody(request)
-      routed = route(listener, request, body, requestId)
-      const outcome = routed.drop ? undefined : await this.decide(listener, routed, requestId)
-      const current = routed
-      const log = (status: number, extra: Partial<CallLogEntry>) =>
-        appendCallLog(this.home, {
-          time: new Date(this.now()).toISOString(),
-          region: current.region,
-          service: current.service,
-          operation: current.operation,
-          mutating: isMutatingOperation(current.operation),
-          status,
-          requestId,
-          endpoint: listener.name,
-          durationMs: Date.now() - started,
-          ...attemptOf(request),
-          ...extra,
-        })
-      if (!outcome) {
-        await log(0, {errorCode: 'ConnectionClosed'})
-        request.socket.destroy()
-        return
-      }
+      routed = route(listener, request, await readBody(request), requestId)
+      const outcome = await this.decide(listener, routed)
       if (outcome.kind === 'fault') {
         await log(0, {fault: outcome.fault, errorCode: outcome.mode === 'refuse' ? 'ConnectionRefused' : 'NoAnswer'})
         // A hung call keeps its socket until the client gives up (or the server closes).
@@ -292,66 +286,55 @@ class SandboxServerImpl implements SandboxServer {
       send(response, outcome, requestId)
     } catch (error) {
       const style: ErrorStyle = routed?.style ?? {protocol: 'json'}
-      const outcome = errorOutcome(style, internalError(style, error), requestId)
-      await appendCallLog(this.home, {
-        time: new Date(this.now()).toISOString(),
-        region: routed?.region ?? '',
-        service: routed?.service ?? '',
-        operation: routed?.operation ?? '',
-        mutating: routed ? isMutatingOperation(routed.operation) : false,
-        status: outcome.status,
-        requestId,
-        endpoint: listener.name,
-        durationMs: Date.now() - started,
-        errorCode: outcome.errorCode,
-      }).catch(() => undefined)
-      if (!response.headersSent) send(response, outcome, requestId)
+      const answer = errorAnswer(style, internalError(style, error), requestId)
+      await log(answer.status, {errorCode: answer.errorCode}).catch(() => undefined)
+      if (!response.headersSent) send(response, answer, requestId)
     }
   }
 
-  /** Under the world lock: faults first (outage, throttling), then the operation itself, then the added latency. */
-  private async decide(listener: Listener, routed: Routed, requestId: string): Promise<Outcome> {
+  /** Under the world lock: faults first (outage, throttling), then the operation itself; then the added latency. */
+  private async decide(listener: Listener, routed: Routed): Promise<Outcome> {
+    const {action, requestId, style} = routed
     // A call signed for no Region cannot be hit by a Region's fault.
-    if (!routed.region && routed.early) return routed.early
+    if (!routed.region && action.kind === 'reject') return errorAnswer(style, action.error, requestId)
     const now = this.now()
-    const outcome = await withWorld(
+    const {outcome, latencyMs} = await withWorld(
       this.home,
       {
         prepare: (world) => advance(world, now),
         create: () => buildWorld(DEFAULT_SCENARIO, DEFAULT_TIME_SCALE, now),
       },
       (world): {outcome: Outcome; latencyMs: number} => {
-        const latencyMs = addedLatencyMs(world)
         const outage =
           listener.arcIndex !== undefined
             ? arcEndpointMode(world, listener.arcIndex)
-            : routed.region
-              ? regionOutage(world, routed.region)
-              : undefined
+            : regionOutage(world, routed.region)
         if (outage) {
-          const fault = listener.arcIndex !== undefined ? `arc-endpoint-down` : `region-outage`
+          const fault = listener.arcIndex !== undefined ? 'arc-endpoint-down' : 'region-outage'
           return {outcome: {kind: 'fault', mode: outage, fault}, latencyMs: 0}
         }
-        if (routed.early) return {outcome: routed.early, latencyMs}
+        if (action.kind === 'drop')
+          return {outcome: {kind: 'fault', mode: 'refuse', fault: 'no-such-endpoint'}, latencyMs: 0}
+        const latencyMs = addedLatencyMs(world)
+        if (action.kind === 'reject') return {outcome: errorAnswer(style, action.error, requestId), latencyMs}
         const rate = throttleRate(world)
         if (rate > 0 && this.random() < rate) {
-          return {outcome: errorOutcome(routed.style, throttlingError(routed.style), requestId), latencyMs}
+          return {outcome: errorAnswer(style, throttlingError(style), requestId), latencyMs}
         }
         const draft = structuredClone(world)
-        const context: CallContext = {
+        const answer = action.run({
           world: draft,
           region: routed.region,
           now,
           arcEndpointUrl: (url) => (this.options.externalArcUrls ? this.arcEndpointUrl(url) : url),
-        }
-        const answer = (routed.dispatch as (context: CallContext) => Outcome)(context)
+        })
         // An operation that fails changes nothing, even if it got half-way.
-        if (answer.kind === 'answer' && answer.status < 300) Object.assign(world, draft)
+        if (answer.status < 300) Object.assign(world, draft)
         return {outcome: answer, latencyMs}
       },
     )
-    if (outcome.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, outcome.latencyMs))
-    return outcome.outcome
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs))
+    return outcome
   }
 }
 
@@ -374,7 +357,7 @@ function readBody(request: IncomingMessage): Promise<string> {
   })
 }
 
-function send(response: ServerResponse, outcome: Extract<Outcome, {kind: 'answer'}>, requestId: string): void {
+function send(response: ServerResponse, outcome: Answer, requestId: string): void {
   response.writeHead(outcome.status, {
     ...outcome.headers,
     'x-amzn-RequestId': requestId,
@@ -387,174 +370,136 @@ function send(response: ServerResponse, outcome: Extract<Outcome, {kind: 'answer
 // ---- Routing -------------------------------------------------------------------------------------------------------
 
 /** The SigV4 credential scope: `Credential=AKID/DATE/REGION/SERVICE/aws4_request` (header or presigned query). */
-export function credentialScope(request: IncomingMessage, url: URL): {region: string; service: string} | undefined {
+function credentialScope(request: IncomingMessage, url: URL): {region: string; service: string} | undefined {
   const header = request.headers.authorization ?? ''
   const source = header || `Credential=${url.searchParams.get('X-Amz-Credential') ?? ''}`
   const match = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(source)
   return match ? {region: match[1] as string, service: match[2] as string} : undefined
 }
 
+type Base = Pick<Routed, 'service' | 'region' | 'operation' | 'requestId'>
+
+function rejected(base: Base, style: ErrorStyle, error: ApiError): Routed {
+  return {...base, style, action: {kind: 'reject', error}}
+}
+
 function route(listener: Listener, request: IncomingMessage, body: string, requestId: string): Routed {
   const url = new URL(request.url ?? '/', 'http://sandbox')
   const target = typeof request.headers['x-amz-target'] === 'string' ? request.headers['x-amz-target'] : undefined
-  const contentType = String(request.headers['content-type'] ?? '')
+  const isJson = target !== undefined || String(request.headers['content-type'] ?? '').includes('json')
+  const formAction = isJson ? undefined : QueryParams.parse(`${url.searchParams.toString()}&${body}`).string('Action')
+  const operation = target?.split('.').pop() ?? formAction ?? `${request.method} ${url.pathname}`
+  // Before the service is known, errors take the shape the request itself suggests.
+  const guessedStyle: ErrorStyle = isJson ? {protocol: 'json'} : {protocol: 'query', namespace: rdsService.namespace}
   const scope = credentialScope(request, url)
-  const isJson = target !== undefined || contentType.includes('json')
-  const formAction = !isJson ? QueryParams.parse(`${url.searchParams.toString()}&${body}`).string('Action') : undefined
-  const guessedOperation = target?.split('.').pop() ?? formAction ?? `${request.method} ${url.pathname}`
-
   if (!scope) {
-    const style: ErrorStyle = isJson ? {protocol: 'json'} : {protocol: 'query', namespace: rdsService.namespace}
-    return {
-      service: '',
-      region: '',
-      operation: guessedOperation,
-      style,
-      early: errorOutcome(
-        style,
-        new ApiError(
-          style.protocol === 'query' ? 'MissingAuthenticationToken' : 'MissingAuthenticationTokenException',
-          'Request is missing Authentication Token',
-          403,
-        ),
-        requestId,
+    return rejected(
+      {service: '', region: '', operation, requestId},
+      guessedStyle,
+      new ApiError(
+        isJson ? 'MissingAuthenticationTokenException' : 'MissingAuthenticationToken',
+        'Request is missing Authentication Token',
+        403,
       ),
-    }
+    )
   }
   const {region, service} = scope
-  const base = {service, region, operation: guessedOperation, requestId}
-
+  const base: Base = {service, region, operation, requestId}
   if (!REGION_PATTERN.test(region)) {
-    const style: ErrorStyle = isJson ? {protocol: 'json'} : {protocol: 'query', namespace: rdsService.namespace}
-    return {
-      ...base,
-      style,
-      early: errorOutcome(
-        style,
-        new ApiError(
-          isJson ? 'InvalidSignatureException' : 'SignatureDoesNotMatch',
-          `Credential should be scoped to a valid region, not '${region}'.`,
-          403,
-        ),
-        requestId,
+    return rejected(
+      base,
+      guessedStyle,
+      new ApiError(
+        isJson ? 'InvalidSignatureException' : 'SignatureDoesNotMatch',
+        `Credential should be scoped to a valid region, not '${region}'.`,
+        403,
       ),
-    }
+    )
   }
-
   if (listener.arcIndex !== undefined) return routeArcEndpoint(listener, base, url, target, body)
   if (service === ARC_DATA_SERVICE) {
-    const style: ErrorStyle = {protocol: 'json'}
-    return {
-      ...base,
-      style,
-      early: errorOutcome(
-        style,
-        new ApiError(
-          'AccessDeniedException',
-          'route53-recovery-cluster answers only on the ARC cluster endpoints (DescribeCluster → ClusterEndpoints)',
-          403,
-        ),
-        requestId,
+    return rejected(
+      base,
+      {protocol: 'json'},
+      new ApiError(
+        'AccessDeniedException',
+        'route53-recovery-cluster answers only on the ARC cluster endpoints (DescribeCluster → ClusterEndpoints)',
+        403,
       ),
-    }
+    )
   }
-  const serviceModel = SERVICES[service]
-  if (!serviceModel) {
-    const style: ErrorStyle = isJson ? {protocol: 'json'} : {protocol: 'query', namespace: rdsService.namespace}
-    return {
-      ...base,
-      style,
-      early: errorOutcome(
-        style,
-        new ApiError(
-          isJson ? 'UnknownOperationException' : 'InvalidAction',
-          `The sandbox does not simulate the ${service} service`,
-        ),
-        requestId,
+  const model = Object.hasOwn(SERVICES, service) ? SERVICES[service] : undefined
+  if (!model) {
+    return rejected(
+      base,
+      guessedStyle,
+      new ApiError(
+        isJson ? 'UnknownOperationException' : 'InvalidAction',
+        `The sandbox does not simulate the ${service} service`,
       ),
-    }
+    )
   }
   if (service === 'route53-recovery-control-config' && region !== ARC_CONTROL_PLANE_REGION) {
     // The control plane exists only in us-west-2: elsewhere there is no such endpoint to talk to.
-    return {...base, style: {protocol: 'rest'}, drop: true}
+    return {...base, style: {protocol: 'rest'}, action: {kind: 'drop'}}
   }
-  switch (serviceModel.protocol) {
+  switch (model.protocol) {
     case 'query':
-      return routeQuery(serviceModel, base, url, body)
+      return routeQuery(model, base, url, body)
     case 'json':
-      return routeJson(serviceModel, base, target, body)
+      return routeJson(model, base, target, body)
     case 'rest':
-      return routeRest(serviceModel, base, request.method ?? 'GET', url, body)
+      return routeRest(model, base, request.method ?? 'GET', url, body)
   }
 }
 
-type Base = {service: string; region: string; operation: string; requestId: string}
-
 function routeQuery(service: QueryService, base: Base, url: URL, body: string): Routed {
-  const {requestId} = base
   const style: ErrorStyle = {protocol: 'query', namespace: service.namespace}
   const params = QueryParams.parse(`${url.searchParams.toString()}&${body}`)
   const action = params.string('Action')
-  if (!action) {
-    return {
-      ...base,
-      operation: '',
-      style,
-      early: errorOutcome(style, new ApiError('MissingAction', 'Missing Action'), requestId),
-    }
-  }
+  if (!action) return rejected({...base, operation: ''}, style, new ApiError('MissingAction', 'Missing Action'))
   const operation = Object.hasOwn(service.operations, action) ? service.operations[action] : undefined
   if (!operation) {
-    return {
-      ...base,
-      operation: action,
+    return rejected(
+      {...base, operation: action},
       style,
-      early: errorOutcome(
-        style,
-        new ApiError(
-          'InvalidAction',
-          `The action ${action} is not valid for this web service (the sandbox does not simulate it).`,
-        ),
-        requestId,
+      new ApiError(
+        'InvalidAction',
+        `The action ${action} is not valid for this web service (the sandbox does not simulate it).`,
       ),
-    }
+    )
   }
   return {
     ...base,
     operation: action,
     style,
-    dispatch: (context) =>
-      answerOf(style, requestId, () => ({
-        status: 200,
-        headers: {'content-type': 'text/xml'},
-        body: queryResponse(action, service.namespace, operation(context, params), requestId),
-      })),
+    action: {
+      kind: 'dispatch',
+      run: (context) =>
+        answerOf(style, base.requestId, () => ({
+          status: 200,
+          headers: {'content-type': 'text/xml'},
+          body: queryResponse(action, service.namespace, operation(context, params), base.requestId),
+        })),
+    },
   }
 }
 
 function routeJson(service: JsonService, base: Base, target: string | undefined, body: string): Routed {
-  const {requestId} = base
   const style: ErrorStyle = {
     protocol: 'json',
-    prefix: service.targetPrefix === 'DynamoDB_20120810' ? 'com.amazonaws.dynamodb.v20120810#' : undefined,
+    prefix: service.targetPrefix === dynamodbService.targetPrefix ? 'com.amazonaws.dynamodb.v20120810#' : undefined,
     queryCompatible: service.queryCompatible,
   }
-  const [prefix, name] = (target ?? '').split('.')
+  const [prefix, name = ''] = (target ?? '').split('.')
   const operation =
-    prefix === service.targetPrefix && name && Object.hasOwn(service.operations, name)
-      ? service.operations[name]
-      : undefined
-  if (!operation || !name) {
-    return {
-      ...base,
-      operation: name ?? '',
+    prefix === service.targetPrefix && Object.hasOwn(service.operations, name) ? service.operations[name] : undefined
+  if (!operation) {
+    return rejected(
+      {...base, operation: name},
       style,
-      early: errorOutcome(
-        style,
-        new ApiError('UnknownOperationException', `Unknown operation ${target ?? '(no X-Amz-Target header)'}`),
-        requestId,
-      ),
-    }
+      new ApiError('UnknownOperationException', `Unknown operation ${target ?? '(no X-Amz-Target header)'}`),
+    )
   }
   let input: JsonInput
   try {
@@ -562,80 +507,64 @@ function routeJson(service: JsonService, base: Base, target: string | undefined,
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object')
     input = parsed as JsonInput
   } catch {
-    return {
-      ...base,
-      operation: name,
+    return rejected(
+      {...base, operation: name},
       style,
-      early: errorOutcome(
-        style,
-        new ApiError('SerializationException', 'Start of structure or map found where not expected.'),
-        requestId,
-      ),
-    }
+      new ApiError('SerializationException', 'Start of structure or map found where not expected.'),
+    )
   }
   return {
     ...base,
     operation: name,
     style,
-    dispatch: (context) =>
-      answerOf(style, requestId, () => ({
-        status: 200,
-        headers: {'content-type': 'application/x-amz-json-1.0'},
-        body: JSON.stringify(operation(context, input)),
-      })),
+    action: {
+      kind: 'dispatch',
+      run: (context) =>
+        answerOf(style, base.requestId, () => ({
+          status: 200,
+          headers: {'content-type': 'application/x-amz-json-1.0'},
+          body: JSON.stringify(operation(context, input)),
+        })),
+    },
   }
 }
 
 function routeRest(service: RestService, base: Base, method: string, url: URL, body: string): Routed {
-  const {requestId} = base
   const style: ErrorStyle = {protocol: 'rest'}
   for (const candidate of service.routes) {
     const match = candidate.method === method ? candidate.path.exec(url.pathname) : null
     if (!match) continue
     // ARNs travel percent-encoded inside one path segment (`arn%3Aaws%3A…%2F…`): match raw, then decode.
     const params = match.slice(1).map((group) => safeDecode(group ?? ''))
+    const named = {...base, operation: candidate.operation}
     let input: JsonInput = {}
-    if (body.trim() !== '') {
-      try {
-        input = JSON.parse(body) as JsonInput
-      } catch {
-        return {
-          ...base,
-          operation: candidate.operation,
-          style,
-          early: errorOutcome(
-            style,
-            new ApiError('SerializationException', 'The request body is not valid JSON.'),
-            requestId,
-          ),
-        }
-      }
+    try {
+      if (body.trim() !== '') input = JSON.parse(body) as JsonInput
+    } catch {
+      return rejected(named, style, new ApiError('SerializationException', 'The request body is not valid JSON.'))
     }
     return {
-      ...base,
-      operation: candidate.operation,
+      ...named,
       style,
-      dispatch: (context) =>
-        answerOf(style, requestId, () => {
-          const result = candidate.handle(context, {method, params, query: url.searchParams, body: input})
-          return {
-            status: result.status ?? 200,
-            headers: {'content-type': 'application/json'},
-            body: JSON.stringify(result.body),
-          }
-        }),
+      action: {
+        kind: 'dispatch',
+        run: (context) =>
+          answerOf(style, base.requestId, () => {
+            const result = candidate.handle(context, {method, params, query: url.searchParams, body: input})
+            return {
+              status: result.status ?? 200,
+              headers: {'content-type': 'application/json'},
+              body: JSON.stringify(result.body),
+            }
+          }),
+      },
     }
   }
-  return {
-    ...base,
-    operation: `${method} ${url.pathname}`,
+  return rejected(
+    {...base, operation: `${method} ${url.pathname}`},
     style,
-    early: errorOutcome(
-      style,
-      new ApiError('UnknownOperationException', `No operation matches ${method} ${url.pathname}`, 404),
-      requestId,
-    ),
-  }
+    new ApiError('UnknownOperationException', `No operation matches ${method} ${url.pathname}`, 404),
+  )
 }
 
 function safeDecode(segment: string): string {
@@ -647,49 +576,31 @@ function safeDecode(segment: string): string {
 }
 
 function routeArcEndpoint(listener: Listener, base: Base, url: URL, target: string | undefined, body: string): Routed {
-  const {requestId} = base
   const style: ErrorStyle = {protocol: 'json'}
   if (base.service !== ARC_DATA_SERVICE) {
-    return {
-      ...base,
+    return rejected(
+      base,
       style,
-      early: errorOutcome(
-        style,
-        new ApiError(
-          'InvalidSignatureException',
-          `Credential should be scoped to correct service: '${ARC_DATA_SERVICE}'.`,
-          403,
-        ),
-        requestId,
+      new ApiError(
+        'InvalidSignatureException',
+        `Credential should be scoped to correct service: '${ARC_DATA_SERVICE}'.`,
+        403,
       ),
-    }
+    )
   }
   if (!['/', '/v1', '/v1/'].includes(url.pathname)) {
-    return {
-      ...base,
-      style,
-      early: errorOutcome(
-        style,
-        new ApiError('UnknownOperationException', `No operation at ${url.pathname}`, 404),
-        requestId,
-      ),
-    }
+    return rejected(base, style, new ApiError('UnknownOperationException', `No operation at ${url.pathname}`, 404))
   }
   if (base.region !== listener.region) {
-    return {
-      ...base,
-      region: listener.region as string,
+    return rejected(
+      {...base, region: listener.region as string},
       style,
-      early: errorOutcome(
-        style,
-        new ApiError(
-          'InvalidSignatureException',
-          `Credential should be scoped to a valid region: this cluster endpoint is in ${listener.region}, not '${base.region}'.`,
-          403,
-        ),
-        requestId,
+      new ApiError(
+        'InvalidSignatureException',
+        `Credential should be scoped to a valid region: this cluster endpoint is in ${listener.region}, not '${base.region}'.`,
+        403,
       ),
-    }
+    )
   }
   return routeJson(arcDataService, base, target, body)
 }
@@ -700,23 +611,23 @@ function answerOf(
   style: ErrorStyle,
   requestId: string,
   produce: () => {status: number; headers: Record<string, string>; body: string},
-): Outcome {
+): Answer {
   try {
     return {kind: 'answer', ...produce()}
   } catch (error) {
-    if (error instanceof ApiError) return errorOutcome(style, error, requestId)
+    if (error instanceof ApiError) return errorAnswer(style, error, requestId)
     throw error
   }
 }
 
-function errorOutcome(style: ErrorStyle, error: ApiError, requestId: string): Extract<Outcome, {kind: 'answer'}> {
+function errorAnswer(style: ErrorStyle, error: ApiError, requestId: string): Answer {
   switch (style.protocol) {
     case 'query':
       return {
         kind: 'answer',
         status: error.status,
         headers: {'content-type': 'text/xml'},
-        body: queryError(error, style.namespace, requestId || randomUUID()),
+        body: queryError(error, style.namespace, requestId),
         errorCode: error.code,
       }
     case 'json': {

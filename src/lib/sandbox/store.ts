@@ -66,10 +66,6 @@ export async function readWorld(home: string): Promise<World | undefined> {
   return parseWorld(text, path)
 }
 
-export async function writeWorld(home: string, world: World): Promise<void> {
-  await writeAtomically(sandboxPaths(home).world, `${JSON.stringify(world, null, 1)}\n`)
-}
-
 export async function writeAtomically(path: string, text: string): Promise<void> {
   const temporary = `${path}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`
   await writeFile(temporary, text)

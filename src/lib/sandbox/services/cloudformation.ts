@@ -158,7 +158,7 @@ export const cloudformationService: QueryService = {
 }
 
 /** The resource that makes a failing delete fail: a bucket that still holds objects, as happens in real life. */
-export const FAILING_RESOURCE_REASON =
+const FAILING_RESOURCE_REASON =
   'The bucket you tried to delete is not empty (Service: S3, Status Code: 409, Request ID: SANDBOX)'
 
 export function cloudformationDueEvents(world: World, now: number): DueEvent[] {

@@ -154,10 +154,11 @@ const getMetricData: JsonOperation = (context: CallContext, input: JsonInput) =>
     const timestamps: number[] = []
     const values: number[] = []
     const step = period * 1000
-    // Datapoints sit on period boundaries and only exist once their period is over.
-    const last = Math.min(end, context.now) - step
-    for (let at = Math.ceil(start / step) * step; series && at <= last; at += step) {
-      const value = series.valueAt(at)
+    // Datapoints sit on period boundaries. The current period already has one (as if published so far): a
+    // scaled-down world must not wait a real minute for metrics after every role change.
+    const last = Math.min(end, context.now)
+    for (let at = Math.ceil(start / step) * step; series && at < last; at += step) {
+      const value = series.valueAt(Math.min(at + step - 1, context.now))
       if (value === undefined) continue
       timestamps.push(epochSeconds(at))
       values.push(Math.round(aggregate(value) * 100) / 100)

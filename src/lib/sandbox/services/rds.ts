@@ -1,6 +1,6 @@
 import {auroraLagMs, writerRegion} from '../effects.js'
 import {ApiError} from '../errors.js'
-import {regionDown} from '../faults.js'
+import {outageSince, regionDown} from '../faults.js'
 import {
   clusterArn,
   clusterSnapshotArn,
@@ -68,8 +68,12 @@ const invalidCombination = (message: string) => new ApiError('InvalidParameterCo
 const invalidGlobalState = (message: string) => new ApiError('InvalidGlobalClusterStateFault', message)
 const invalidClusterState = (message: string) => new ApiError('InvalidDBClusterStateFault', message)
 
+/** A required identifier parameter, validated as RDS does and stored lowercase. */
 function identifier(params: QueryParams, name: string, pattern = RDS_IDENTIFIER): string {
-  const value = params.required(name)
+  return checkedIdentifier(params.required(name), name, pattern)
+}
+
+function checkedIdentifier(value: string, name: string, pattern = RDS_IDENTIFIER): string {
   if (!pattern.test(value)) {
     throw invalidValue(
       `The parameter ${name} is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.`,
@@ -526,6 +530,8 @@ function startGlobalOperation(
     throw invalidClusterState(`The cluster ${targetArn} is in ${target.status} state; it must be available`)
   }
   requireWriterInstance(context, target)
+  // The writes lost are those not yet replicated when the primary's Region went away (or now, if it did not).
+  const cutOff = Math.min(now, outageSince(world, primaryRegion) ?? now)
   const duration = scaled(world, DURATIONS.managedFailover)
   global.operation = {
     kind: 'failover',
@@ -534,7 +540,7 @@ function startGlobalOperation(
     startedAt: now,
     phaseAt: now + Math.round(duration * DURATIONS.pendingFraction),
     completesAt: now + duration,
-    dataLossMs: lagMs,
+    dataLossMs: auroraLagMs(world, global, targetArn, cutOff),
   }
 }
 
@@ -594,15 +600,6 @@ const removeFromGlobalCluster: QueryOperation = (context, params) => {
     summary: `${cluster.id} (${cluster.region}) detached from ${global.id}; replication stopped`,
   })
   return {GlobalCluster: renderGlobal(context, global)}
-}
-
-function checkedIdentifier(value: string, name: string): string {
-  if (!RDS_IDENTIFIER.test(value)) {
-    throw invalidValue(
-      `The parameter ${name} is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.`,
-    )
-  }
-  return value.toLowerCase()
 }
 
 const modifyGlobalCluster: QueryOperation = (context, params) => {
@@ -912,10 +909,7 @@ const deleteDbCluster: QueryOperation = (context, params) => {
   // Instances still deleting hold the cluster until they are gone.
   const instancesGone = Math.max(now, ...instances.map((instance) => instance.transition?.until ?? now))
   if (finalSnapshotId !== undefined) {
-    if (!RDS_SNAPSHOT_IDENTIFIER.test(finalSnapshotId)) {
-      throw invalidValue(`The parameter FinalDBSnapshotIdentifier is not a valid identifier: ${finalSnapshotId}`)
-    }
-    const snapshotId = finalSnapshotId.toLowerCase()
+    const snapshotId = checkedIdentifier(finalSnapshotId, 'FinalDBSnapshotIdentifier', RDS_SNAPSHOT_IDENTIFIER)
     if (snapshotsIn(world, cluster.region).some((snapshot) => snapshot.id === snapshotId)) {
       throw new ApiError(
         'DBClusterSnapshotAlreadyExistsFault',

@@ -153,6 +153,29 @@ describe('persistence across processes', () => {
     )
   }, 30_000)
 
+  it('a running server applies faults switched on by another process within a second', async () => {
+    await resetSandbox({home})
+    const server = await startSandboxServer({home, externalArcUrls: true})
+    try {
+      expect(server.arcEndpoints().map((endpoint) => endpoint.mode)).toEqual(['up', 'up', 'up', 'up', 'up'])
+      const other = child(`await sandbox.setFault(process.env.DRCTL_HOME, {kind: 'arc-endpoints-down', count: 2})`)
+      await other.output
+      const modes = await until(
+        async () => server.arcEndpoints().map((endpoint) => endpoint.mode),
+        (current) => current[1] === 'refuse',
+        2000,
+      )
+      expect(modes).toEqual(['refuse', 'refuse', 'up', 'up', 'up'])
+      const refused = await fetch(server.arcEndpoints()[0]?.url as string).then(
+        () => 'answered',
+        (error: Error & {cause?: {code?: string}}) => error.cause?.code,
+      )
+      expect(refused).toBe('ECONNREFUSED')
+    } finally {
+      await server.close()
+    }
+  }, 30_000)
+
   it('recovers a lock left behind by a process that died', async () => {
     await resetSandbox({home})
     const lock = sandboxPaths(home).lock

@@ -116,6 +116,34 @@ describe('RDS describe calls', () => {
   })
 })
 
+describe('RDS paging', () => {
+  it('pages DescribeDBClusters and DescribeDBInstances with Marker', async () => {
+    sandbox = await startTestSandbox()
+    const west = sandbox.rds('us-west-2')
+    for (let n = 0; n < 24; n++) {
+      await west.send(new CreateDBClusterCommand({DBClusterIdentifier: `extra-${n}`, Engine: 'aurora-mysql'}))
+    }
+    const first = await west.send(new DescribeDBClustersCommand({MaxRecords: 20}))
+    expect(first.DBClusters).toHaveLength(20)
+    expect(first.Marker).toBeDefined()
+    const second = await west.send(new DescribeDBClustersCommand({MaxRecords: 20, Marker: first.Marker}))
+    expect(second.DBClusters?.map((c) => c.DBClusterIdentifier)).toEqual([
+      'extra-18',
+      'extra-19',
+      'extra-20',
+      'extra-21',
+      'extra-22',
+      'extra-23',
+    ])
+    expect(second.Marker).toBeUndefined()
+    const filtered = await west.send(
+      new DescribeDBClustersCommand({Filters: [{Name: 'db-cluster-id', Values: ['extra-3', ORDERS_USW2]}]}),
+    )
+    expect(filtered.DBClusters?.map((c) => c.DBClusterIdentifier)).toEqual(['orders-usw2', 'extra-3'])
+    expect((await west.send(new DescribeDBInstancesCommand({MaxRecords: 20}))).DBInstances).toHaveLength(2)
+  })
+})
+
 describe('SwitchoverGlobalCluster', () => {
   it('goes pending → switching-over → writer flipped, in the primary’s Region', async () => {
     sandbox = await startTestSandbox()

@@ -56,6 +56,7 @@ ${EXIT_CODES_HELP}`
       this.out(
         `# The ARC control-plane client ignores AWS_ENDPOINT_URL: pass endpoint ${server.endpoint} and Region us-west-2.`,
       )
+      this.out('# AWS CLI v1 overrides AWS_ENDPOINT_URL for rds in us-east-1: pass --endpoint-url there.')
       this.out('# Serving until Ctrl-C.')
     }
     await new Promise<void>((resolve) => {

@@ -1,6 +1,8 @@
 import {execFile, spawnSync} from 'node:child_process'
 import {promisify} from 'node:util'
 
+import {AwsSmithyRpcV2CborProtocol} from '@aws-sdk/core/protocols'
+import {CloudWatchClient, GetMetricDataCommand} from '@aws-sdk/client-cloudwatch'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {readCallLog, SANDBOX_CREDENTIALS} from '../../src/lib/sandbox/index.js'
@@ -203,6 +205,51 @@ describe('wire protocol errors', () => {
   })
 })
 
+describe('Smithy RPC v2 CBOR (CloudWatch as botocore and CBOR-configured SDKs call it)', () => {
+  it('answers GetMetricData with tagged timestamps, and errors with the query-compatible code', async () => {
+    const client = new CloudWatchClient({
+      region: 'us-west-2',
+      endpoint: sandbox.server.endpoint,
+      credentials: SANDBOX_CREDENTIALS,
+      maxAttempts: 1,
+      protocol: AwsSmithyRpcV2CborProtocol,
+    })
+    const now = sandbox.now()
+    const query = (period: number) =>
+      new GetMetricDataCommand({
+        StartTime: new Date(now - 5 * 60_000),
+        EndTime: new Date(now),
+        MetricDataQueries: [
+          {
+            Id: 'lag',
+            MetricStat: {
+              Metric: {
+                Namespace: 'AWS/RDS',
+                MetricName: 'AuroraGlobalDBRPOLag',
+                Dimensions: [{Name: 'DBClusterIdentifier', Value: 'orders-usw2'}],
+              },
+              Period: period,
+              Stat: 'Maximum',
+            },
+          },
+        ],
+      })
+    try {
+      const out = await client.send(query(60))
+      const series = out.MetricDataResults?.[0]
+      expect(series?.Values?.length).toBeGreaterThan(3)
+      expect(series?.Timestamps?.[0]).toBeInstanceOf(Date)
+      expect((series?.Timestamps?.[0] as Date).getTime() % 60_000).toBe(0)
+      await expect(client.send(query(7))).rejects.toMatchObject({
+        name: 'InvalidParameterValueException',
+        $metadata: {httpStatusCode: 400},
+      })
+    } finally {
+      client.destroy()
+    }
+  })
+})
+
 const execFileAsync = promisify(execFile)
 const awsCli = spawnSync('aws', ['--version'], {encoding: 'utf8'})
 
@@ -243,5 +290,32 @@ describe.skipIf(awsCli.status !== 0)('the AWS CLI against the sandbox', () => {
     const table = await run('dynamodb', 'describe-table', '--table-name', 'carts', '--region', 'us-west-2')
     expect(table.Table.TableStatus).toBe('ACTIVE')
     expect((await run('fis', 'list-experiment-templates')).experimentTemplates).toHaveLength(2)
+    const end = new Date(sandbox.now())
+    const metrics = await run(
+      'cloudwatch',
+      'get-metric-data',
+      '--region',
+      'us-west-2',
+      '--start-time',
+      new Date(end.getTime() - 300_000).toISOString(),
+      '--end-time',
+      end.toISOString(),
+      '--metric-data-queries',
+      JSON.stringify([
+        {
+          Id: 'lag',
+          MetricStat: {
+            Metric: {
+              Namespace: 'AWS/RDS',
+              MetricName: 'AuroraGlobalDBReplicationLag',
+              Dimensions: [{Name: 'DBClusterIdentifier', Value: 'catalog-usw2'}],
+            },
+            Period: 60,
+            Stat: 'Maximum',
+          },
+        },
+      ]),
+    )
+    expect(metrics.MetricDataResults[0].Values.length).toBeGreaterThan(3)
   }, 60_000)
 })

@@ -7,6 +7,7 @@ import {advance} from './advance.js'
 import {ApiError, isSandboxError, SandboxError} from './errors.js'
 import {addedLatencyMs, arcEndpointMode, regionOutage, throttleRate} from './faults.js'
 import {ARC_CONTROL_PLANE_REGION, ARC_ENDPOINT_REGIONS, type FaultMode, REGION_PATTERN, type World} from './model.js'
+import {CborError, decodeCbor, encodeCbor} from './protocol/cbor.js'
 import {QueryParams, queryError, queryResponse} from './protocol/query.js'
 import {DEFAULT_SCENARIO, buildWorld, canonicalArcUrl, parseCanonicalArcUrl} from './scenario.js'
 import {arcControlService, arcDataService} from './services/arc.js'
@@ -81,7 +82,13 @@ interface Listener {
   region?: string
 }
 
-type Answer = {kind: 'answer'; status: number; headers: Record<string, string>; body: string; errorCode?: string}
+type Answer = {
+  kind: 'answer'
+  status: number
+  headers: Record<string, string>
+  body: string | Buffer
+  errorCode?: string
+}
 type Outcome = Answer | {kind: 'fault'; mode: FaultMode; fault: string}
 
 /** What routing made of a request, before the world is consulted. */
@@ -101,7 +108,7 @@ interface Routed {
 
 type ErrorStyle =
   | {protocol: 'query'; namespace: string}
-  | {protocol: 'json'; prefix?: string; queryCompatible?: boolean}
+  | {protocol: 'json' | 'cbor'; namespace?: string; queryCompatible?: boolean}
   | {protocol: 'rest'}
 
 const servers = new Map<string, Set<SandboxServerImpl>>()
@@ -344,7 +351,7 @@ function attemptOf(request: IncomingMessage): {attempt?: number} {
   return match ? {attempt: Number(match[1])} : {}
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -352,7 +359,7 @@ function readBody(request: IncomingMessage): Promise<string> {
       size += chunk.length
       if (size <= MAX_BODY_BYTES) chunks.push(chunk)
     })
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    request.on('end', () => resolve(Buffer.concat(chunks)))
     request.on('error', reject)
   })
 }
@@ -383,8 +390,9 @@ function rejected(base: Base, style: ErrorStyle, error: ApiError): Routed {
   return {...base, style, action: {kind: 'reject', error}}
 }
 
-function route(listener: Listener, request: IncomingMessage, body: string, requestId: string): Routed {
+function route(listener: Listener, request: IncomingMessage, raw: Buffer, requestId: string): Routed {
   const url = new URL(request.url ?? '/', 'http://sandbox')
+  const body = raw.toString('utf8')
   const target = typeof request.headers['x-amz-target'] === 'string' ? request.headers['x-amz-target'] : undefined
   const isJson = target !== undefined || String(request.headers['content-type'] ?? '').includes('json')
   const formAction = isJson ? undefined : QueryParams.parse(`${url.searchParams.toString()}&${body}`).string('Action')
@@ -447,7 +455,9 @@ function route(listener: Listener, request: IncomingMessage, body: string, reque
     case 'query':
       return routeQuery(model, base, url, body)
     case 'json':
-      return routeJson(model, base, target, body)
+      return request.headers['smithy-protocol'] === 'rpc-v2-cbor'
+        ? routeCbor(model, base, url, raw)
+        : routeJson(model, base, target, body)
     case 'rest':
       return routeRest(model, base, request.method ?? 'GET', url, body)
   }
@@ -488,7 +498,7 @@ function routeQuery(service: QueryService, base: Base, url: URL, body: string): 
 function routeJson(service: JsonService, base: Base, target: string | undefined, body: string): Routed {
   const style: ErrorStyle = {
     protocol: 'json',
-    prefix: service.targetPrefix === dynamodbService.targetPrefix ? 'com.amazonaws.dynamodb.v20120810#' : undefined,
+    namespace: service.errorNamespace,
     queryCompatible: service.queryCompatible,
   }
   const [prefix, name = ''] = (target ?? '').split('.')
@@ -524,6 +534,54 @@ function routeJson(service: JsonService, base: Base, target: string | undefined,
           status: 200,
           headers: {'content-type': 'application/x-amz-json-1.0'},
           body: JSON.stringify(operation(context, input)),
+        })),
+    },
+  }
+}
+
+/** Smithy RPC v2 CBOR: `POST /service/<Service>/operation/<Operation>` with a CBOR body. */
+function routeCbor(service: JsonService, base: Base, url: URL, raw: Buffer): Routed {
+  const style: ErrorStyle = {
+    protocol: 'cbor',
+    namespace: service.errorNamespace,
+    queryCompatible: service.queryCompatible,
+  }
+  const [, serviceName, name = ''] = /\/service\/([^/]+)\/operation\/([^/]+)$/.exec(url.pathname) ?? []
+  const operation =
+    service.cbor && serviceName === service.targetPrefix && Object.hasOwn(service.operations, name)
+      ? service.operations[name]
+      : undefined
+  if (!operation || !service.cbor) {
+    return rejected(
+      {...base, operation: name},
+      style,
+      new ApiError('UnknownOperationException', `Unknown operation ${url.pathname} for the CBOR protocol`),
+    )
+  }
+  let input: JsonInput
+  try {
+    const decoded = raw.length === 0 ? {} : decodeCbor(raw)
+    if (!decoded || typeof decoded !== 'object' || Array.isArray(decoded)) throw new CborError('not a map')
+    input = decoded as JsonInput
+  } catch {
+    return rejected(
+      {...base, operation: name},
+      style,
+      new ApiError('SerializationException', 'The request body is not valid CBOR.'),
+    )
+  }
+  const timestamps = new Set(service.cbor.timestampKeys)
+  return {
+    ...base,
+    operation: name,
+    style,
+    action: {
+      kind: 'dispatch',
+      run: (context) =>
+        answerOf(style, base.requestId, () => ({
+          status: 200,
+          headers: {'content-type': 'application/cbor', 'smithy-protocol': 'rpc-v2-cbor'},
+          body: encodeCbor(operation(context, input), timestamps),
         })),
     },
   }
@@ -610,7 +668,7 @@ function routeArcEndpoint(listener: Listener, base: Base, url: URL, target: stri
 function answerOf(
   style: ErrorStyle,
   requestId: string,
-  produce: () => {status: number; headers: Record<string, string>; body: string},
+  produce: () => {status: number; headers: Record<string, string>; body: string | Buffer},
 ): Answer {
   try {
     return {kind: 'answer', ...produce()}
@@ -630,19 +688,19 @@ function errorAnswer(style: ErrorStyle, error: ApiError, requestId: string): Ans
         body: queryError(error, style.namespace, requestId),
         errorCode: error.code,
       }
-    case 'json': {
-      const type = style.queryCompatible
-        ? `com.amazonaws.cloudwatch#${error.code}`
-        : `${style.prefix ?? ''}${error.code}`
+    case 'json':
+    case 'cbor': {
+      const payload = {__type: `${style.namespace ?? ''}${error.code}`, message: error.message, ...error.fields}
+      const cbor = style.protocol === 'cbor'
       return {
         kind: 'answer',
         status: error.status,
         headers: {
-          'content-type': 'application/x-amz-json-1.0',
-          'x-amzn-ErrorType': error.code,
+          'content-type': cbor ? 'application/cbor' : 'application/x-amz-json-1.0',
+          ...(cbor ? {'smithy-protocol': 'rpc-v2-cbor'} : {'x-amzn-ErrorType': error.code}),
           ...(style.queryCompatible ? {'x-amzn-query-error': `${error.code};${error.type}`} : {}),
         },
-        body: JSON.stringify({__type: type, message: error.message, ...error.fields}),
+        body: cbor ? encodeCbor(payload) : JSON.stringify(payload),
         errorCode: error.code,
       }
     }
@@ -657,11 +715,16 @@ function errorAnswer(style: ErrorStyle, error: ApiError, requestId: string): Ans
   }
 }
 
+/** DynamoDB answers throttling and internal failures with codes and statuses of its own. */
+function isDynamoDb(style: ErrorStyle): boolean {
+  return style.protocol === 'json' && style.namespace === dynamodbService.errorNamespace
+}
+
 function throttlingError(style: ErrorStyle): ApiError {
-  if (style.protocol === 'query' || (style.protocol === 'json' && style.queryCompatible)) {
+  if (style.protocol === 'query' || (style.protocol !== 'rest' && style.queryCompatible)) {
     return new ApiError('Throttling', 'Rate exceeded', 400)
   }
-  if (style.protocol === 'json' && style.prefix) {
+  if (isDynamoDb(style)) {
     return new ApiError('ThrottlingException', 'Rate of requests exceeds the allowed throughput.', 400)
   }
   return new ApiError('ThrottlingException', 'Rate exceeded', 429)
@@ -672,6 +735,6 @@ function internalError(style: ErrorStyle, error: unknown): ApiError {
     ? `${error.message}${error.hint ? ` (${error.hint})` : ''}`
     : `The sandbox failed to handle the request: ${error instanceof Error ? error.message : String(error)}`
   if (style.protocol === 'query') return new ApiError('InternalFailure', message, 500)
-  if (style.protocol === 'json' && style.prefix) return new ApiError('InternalServerError', message, 500)
+  if (isDynamoDb(style)) return new ApiError('InternalServerError', message, 500)
   return new ApiError('InternalServerException', message, 500)
 }

@@ -214,6 +214,8 @@ const listMetrics: JsonOperation = (context, input) => {
 export const cloudwatchService: JsonService = {
   protocol: 'json',
   targetPrefix: 'GraniteServiceVersion20100801',
+  errorNamespace: 'com.amazonaws.cloudwatch#',
   queryCompatible: true,
+  cbor: {timestampKeys: ['Timestamps']},
   operations: {GetMetricData: getMetricData, ListMetrics: listMetrics},
 }

@@ -45,8 +45,12 @@ export interface QueryService {
 export interface JsonService {
   protocol: 'json'
   targetPrefix: string
+  /** Prefix of the `__type` of errors, as the service writes it (`com.amazonaws.dynamodb.v20120810#`). */
+  errorNamespace?: string
   /** CloudWatch's JSON protocol is "awsQueryCompatible": errors also carry the query error code in a header. */
   queryCompatible?: boolean
+  /** Also served over Smithy RPC v2 CBOR (as botocore calls CloudWatch); these output members are timestamps. */
+  cbor?: {timestampKeys: string[]}
   operations: Record<string, JsonOperation>
 }
 

@@ -194,6 +194,7 @@ const deleteTable: JsonOperation = (context, input) => {
 export const dynamodbService: JsonService = {
   protocol: 'json',
   targetPrefix: 'DynamoDB_20120810',
+  errorNamespace: 'com.amazonaws.dynamodb.v20120810#',
   operations: {
     DescribeTable: describeTable,
     ListTables: listTables,

@@ -200,7 +200,9 @@ export function planChaosRun(
         ? [
             `followed until it ends, then until replication lag is back under ${formatDuration(params.recoveredBelowMs)}; Ctrl-C offers to stop it`,
           ]
-        : ['not followed (--no-wait): it keeps running after drctl exits; drctl chaos stop ends it early']),
+        : [
+            'not followed (--no-wait, or no terminal without --wait): it keeps running after drctl exits; drctl chaos status follows it, drctl chaos stop ends it early',
+          ]),
     ],
     followUps: ['review the timeline of states and signals in this report against what you expected to see'],
     evidence: {template, timeline: [sampleOf(topology, undefined, 0, topology.observedAt)]},
@@ -287,7 +289,7 @@ export function signalPeaks(timeline: ChaosSample[]): SignalPeak[] {
 /** How replication lag came back after the experiment ended (evidence `recovery`). */
 export interface Recovery {
   recovered: boolean
-  /** World time from the end of the experiment to lag under the gate (or the whole window). */
+  /** World time from the end of the experiment to the sample that found lag under the gate (or the last one). */
   afterMs: number
   belowMs: number
   lag: Record<string, number | null>
@@ -437,14 +439,12 @@ function experimentFailed(experiment: Experiment): DrctlError {
  */
 export class FollowExperimentStep implements Step {
   readonly id = 'follow'
-  readonly title: string
+  readonly title = 'Follow the experiment'
 
   constructor(
     private readonly config: DrctlConfig,
     private readonly params: ChaosParams,
-  ) {
-    this.title = `Follow the experiment until it ends and replication lag recovers`
-  }
+  ) {}
 
   describe(): PlannedCall[] {
     return [
@@ -452,7 +452,8 @@ export class FollowExperimentStep implements Step {
         service: 'FIS',
         operation: 'GetExperiment',
         region: this.params.region,
-        detail: 'until completed, stopped, failed or cancelled; replication lag and routing states sampled meanwhile',
+        detail:
+          'until completed, stopped, failed or cancelled, then until replication lag recovers; lag and routing states sampled meanwhile',
       },
     ]
   }
@@ -495,7 +496,7 @@ export class FollowExperimentStep implements Step {
         maxDelayMs: POLL_MAX_MS,
         poll: async () => {
           const {experiment, entry} = await sample()
-          return {done: isTerminal(experiment.status), progress: describeSample(id, entry)}
+          return {done: isTerminal(experiment.status), progress: describeProgress(experiment, entry, ctx.clock)}
         },
         progress: (message) => ctx.progress(message),
       })
@@ -505,10 +506,19 @@ export class FollowExperimentStep implements Step {
     }
   }
 
-  private async watchRecovery(ctx: StepContext, sample: () => Promise<{entry: ChaosSample}>): Promise<void> {
-    const ended = ctx.clock.now()
+  /** After the end: until every known lag is back under the gate, or the window passes (a finding, not a failure). */
+  private async watchRecovery(
+    ctx: StepContext,
+    sample: () => Promise<{experiment: Experiment; entry: ChaosSample}>,
+  ): Promise<void> {
     const below = this.params.recoveredBelowMs
-    let last: ChaosSample | undefined
+    let last: {experiment: Experiment; entry: ChaosSample} | undefined
+    const recovery = (recovered: boolean): Recovery => ({
+      recovered,
+      afterMs: last ? (worldSince(last.experiment.endTime, ctx.clock, last.entry.at) ?? 0) : 0,
+      belowMs: below,
+      lag: last?.entry.lag ?? {},
+    })
     try {
       await waitFor({
         what: `replication lag to return under ${formatDuration(below)}`,
@@ -518,26 +528,19 @@ export class FollowExperimentStep implements Step {
         firstDelayMs: POLL_FIRST_MS,
         maxDelayMs: POLL_MAX_MS,
         poll: async () => {
-          last = (await sample()).entry
-          return {done: lagRecovered(last.lag, below), progress: `waiting for lag to recover: ${describeLag(last.lag)}`}
+          last = await sample()
+          return {
+            done: lagRecovered(last.entry.lag, below),
+            progress: `${last.experiment.id} ${last.experiment.status}; waiting for lag to recover: ${describeLag(last.entry.lag)}`,
+          }
         },
         progress: (message) => ctx.progress(message),
       })
-      const recovery: Recovery = {
-        recovered: true,
-        afterMs: (ctx.clock.now() - ended) / ctx.clock.scale,
-        belowMs: below,
-        lag: last?.lag ?? {},
-      }
-      ctx.record('recovery', recovery)
+      ctx.record('recovery', recovery(true))
     } catch (error) {
-      // A slow recovery is a finding for the report, not a failure of the run.
       if (!(error instanceof DrctlError) || error.code !== 'DRCTL_TIMEOUT') throw error
-      const recovery: Recovery = {recovered: false, afterMs: RECOVERY_WINDOW_MS, belowMs: below, lag: last?.lag ?? {}}
-      ctx.record('recovery', recovery)
-      ctx.progress(
-        `lag still above ${formatDuration(below)} ${formatDuration(RECOVERY_WINDOW_MS)} after the end: ${describeLag(last?.lag ?? {})}`,
-      )
+      ctx.record('recovery', recovery(false))
+      ctx.progress(`lag still above ${formatDuration(below)} after the end: ${describeLag(last?.entry.lag ?? {})}`)
     }
   }
 
@@ -586,13 +589,25 @@ class Timeline {
 }
 
 /**
- * World time since the experiment started. AWS (and the sandbox) stamp it with their clock; drctl's clock runs in
- * real time, so differences are divided by the time scale.
+ * World time between two AWS timestamps, or from one until now. AWS (and the sandbox) stamp with their clock;
+ * drctl's clock runs in real time, so differences are divided by the time scale (the sandbox runs faster).
  */
+function worldSince(from: string | undefined, clock: Clock, to?: string): number | undefined {
+  const start = Date.parse(from ?? '')
+  if (!Number.isFinite(start)) return undefined
+  return Math.max(0, ((to ? Date.parse(to) : clock.now()) - start) / clock.scale)
+}
+
 function elapsedSince(experiment: Experiment, clock: Clock, first: ChaosSample | undefined): number {
-  const origin = Date.parse(experiment.startTime ?? experiment.creationTime ?? '')
-  if (Number.isFinite(origin)) return Math.max(0, (clock.now() - origin) / clock.scale)
+  const since = worldSince(experiment.startTime ?? experiment.creationTime, clock)
+  if (since !== undefined) return since
   return first ? first.elapsedMs + (clock.now() - Date.parse(first.at)) / clock.scale : 0
+}
+
+/** Elapsed time to the 10 s, then to the minute: the progress line changes when something does, not every poll. */
+function coarse(ms: number): string {
+  const seconds = Math.floor(ms / 1000)
+  return seconds < 60 ? `${Math.floor(seconds / 10) * 10}s` : formatDuration(Math.floor(seconds / 60) * 60_000)
 }
 
 function describeLag(lag: Record<string, number | null>): string {
@@ -600,15 +615,19 @@ function describeLag(lag: Record<string, number | null>): string {
   return known.length > 0 ? known.map(([name, ms]) => `${name} ${formatDuration(ms)}`).join(', ') : 'unknown'
 }
 
-export function describeSample(id: string, sample: ChaosSample): string {
-  const actions = Object.entries(sample.actions)
-    .map(([name, status]) => `${name} ${status}`)
+/** One progress line: the experiment and each action with state and elapsed time, then lag and traffic. */
+export function describeProgress(experiment: Experiment, sample: ChaosSample, clock: Clock): string {
+  const actions = experiment.actions
+    .map((action) => {
+      const elapsed = worldSince(action.startTime, clock, action.endTime)
+      return `${action.name} ${action.status}${elapsed === undefined ? '' : ` ${coarse(elapsed)}`}`
+    })
     .join(', ')
   const on = Object.entries(sample.routing)
     .filter(([, state]) => state === 'On')
     .map(([name]) => name)
   return [
-    `${id} ${sample.status} ${formatDuration(sample.elapsedMs)}`,
+    `${experiment.id} ${experiment.status} ${coarse(sample.elapsedMs)}`,
     actions || 'no actions yet',
     `lag ${describeLag(sample.lag)}`,
     ...(Object.keys(sample.routing).length > 0 ? [`traffic On: ${on.join(', ') || 'none'}`] : []),

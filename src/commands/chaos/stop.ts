@@ -1,0 +1,99 @@
+import {Args} from '@oclif/core'
+
+import {EXIT_CODES_HELP, MutatingCommand} from '../../lib/cli/base-command.js'
+import {renderExperiment} from '../../lib/cli/render-chaos.js'
+import {symbols} from '../../lib/cli/style.js'
+import {DrctlError} from '../../lib/core/errors.js'
+import {
+  type ExperimentDetail,
+  type ExperimentListing,
+  findExperiment,
+  isActive,
+  isTerminal,
+  listExperiments,
+  stopExperiment,
+} from '../../lib/runbooks/chaos-experiments.js'
+
+export default class ChaosStop extends MutatingCommand<typeof ChaosStop> {
+  static override summary = 'Stop an FIS experiment and wait until FIS says it is stopped.'
+  static override description = `Without ID: the one experiment active in the topology's Regions (none: says so and exits 0; several: lists them, exit 2). An experiment that already ended is reported and left alone (exit 0). Needs confirmation (--yes without a terminal). Stopping is never refused because a run is unfinished: it is how a game day is ended early.
+
+${EXIT_CODES_HELP}`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> EXP1a2b3c4d5e6f7 --yes',
+    '<%= config.bin %> <%= command.id %> --sandbox --yes --json',
+  ]
+  static override args = {id: Args.string({description: 'Experiment id (default: the one active experiment).'})}
+
+  async run() {
+    const {config} = await this.loadConfig()
+    const aws = await this.awsSession(config, {readOnly: this.flags['dry-run']})
+    const experiment = this.args.id
+      ? await findExperiment(config, aws, this.args.id)
+      : this.theActiveOne(config.regions, await listExperiments(config, aws))
+    if (!experiment) {
+      this.out(`no FIS experiment is active in ${config.regions.join(', ')}; nothing to stop`)
+      return {stopped: false}
+    }
+    if (isTerminal(experiment.status)) {
+      this.out(`FIS experiment ${experiment.id} already ended (${experiment.status}); nothing to stop`)
+      return {stopped: false, experiment}
+    }
+    this.out(renderExperiment(experiment, this.style))
+    if (this.flags['dry-run']) {
+      this.out(this.style.dim(`\ndry run: would call FIS StopExperiment in ${experiment.region} for ${experiment.id}`))
+      return {dryRun: true, experiment}
+    }
+    this.out('')
+    const confirmed = await this.prompter(this.flags.yes).confirm(
+      `Stop FIS experiment ${experiment.id} (${experiment.templateName ?? experiment.templateId}, ${experiment.status}) in ${experiment.region}?`,
+    )
+    if (!confirmed) throw new DrctlError('DRCTL_CONFIRMATION_DECLINED', 'not confirmed; the experiment keeps running')
+    const final = await this.stopAndWait(aws, experiment)
+    this.out(`${this.style.green(symbols.ok)} FIS experiment ${experiment.id} ${final.status}`)
+    return {stopped: true, experiment: {...final, region: experiment.region, templateName: experiment.templateName}}
+  }
+
+  private theActiveOne(regions: string[], listing: ExperimentListing): ExperimentDetail | undefined {
+    for (const {region, message} of listing.unreadable)
+      this.note(`experiments in ${region} could not be listed: ${message}`)
+    const active = listing.experiments.filter((experiment) => isActive(experiment.status))
+    if (active.length > 1) {
+      throw new DrctlError(
+        'DRCTL_USAGE',
+        `${active.length} FIS experiments are active in ${regions.join(', ')}: name the one to stop (${active.map((experiment) => `${experiment.id} ${experiment.status} in ${experiment.region}`).join(', ')})`,
+        {hints: [`drctl chaos stop ${active[0]?.id}`]},
+      )
+    }
+    return active[0] ? {...active[0], actions: []} : undefined
+  }
+
+  private async stopAndWait(aws: Parameters<typeof stopExperiment>[0], experiment: ExperimentDetail) {
+    const controller = new AbortController()
+    const onSignal = () => controller.abort()
+    process.on('SIGINT', onSignal)
+    const emit = this.progress().listener
+    emit({type: 'task-start', id: 'stop', title: `Stop FIS experiment ${experiment.id}`})
+    try {
+      const final = await stopExperiment(aws, experiment.region, experiment.id, {
+        clock: await this.clock(),
+        signal: controller.signal,
+        progress: (message) => emit({type: 'task-update', id: 'stop', message}),
+      })
+      emit({type: 'task-end', id: 'stop', status: 'done', message: final.status})
+      return final
+    } catch (error) {
+      emit({type: 'task-end', id: 'stop', status: 'failed'})
+      if (!controller.signal.aborted) throw error
+      throw new DrctlError(
+        'DRCTL_INTERRUPTED',
+        `interrupted while waiting; StopExperiment was sent, FIS experiment ${experiment.id} is stopping`,
+        {hints: [`check: drctl chaos status ${experiment.id}`]},
+      )
+    } finally {
+      process.off('SIGINT', onSignal)
+      this.progress().stop()
+    }
+  }
+}

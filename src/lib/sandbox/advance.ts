@@ -2,7 +2,7 @@ import type {World} from './model.js'
 import {cloudformationDueEvents} from './services/cloudformation.js'
 import type {DueEvent} from './services/context.js'
 import {dynamodbDueEvents} from './services/dynamodb.js'
-import {rdsDueEvents} from './services/rds.js'
+import {rdsDueEvents} from './services/rds-time.js'
 
 /** More than any world can have due at once; a guard against a transition that keeps rescheduling itself. */
 const MAX_EVENTS = 10_000

@@ -1,8 +1,15 @@
 import {actionStatus, experimentStatus} from './experiments.js'
 import {arcEndpointMode, describeFault} from './faults.js'
+import {tableStatus} from './services/dynamodb.js'
 import {globalClusterArn} from './ids.js'
 import type {FaultRecord, World} from './model.js'
-import {failoverStateOf, globalStatus, membershipOf, secondaryLagMs, synchronizationStatus} from './services/rds.js'
+import {
+  failoverStateOf,
+  globalStatus,
+  membershipOf,
+  secondaryLagMs,
+  synchronizationStatus,
+} from './services/rds-world.js'
 
 /** The whole world as `drctl sandbox show --json` prints it: every resource by service and Region. */
 export interface WorldView {
@@ -222,11 +229,10 @@ export function viewWorld(world: World, now: number): WorldView {
         tables: world.dynamodb.tables.flatMap((table) => {
           const local = table.replicas.find((replica) => replica.region === region)
           if (!local) return []
-          const changing = table.replicas.some((replica) => replica.status !== 'ACTIVE')
           return [
             {
               name: table.name,
-              status: local.status === 'ACTIVE' && changing ? 'UPDATING' : local.status,
+              status: tableStatus(table, local),
               deletionProtection: local.deletionProtection,
               replicas: table.replicas.map((replica) => ({region: replica.region, status: replica.status})),
             },

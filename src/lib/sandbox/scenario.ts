@@ -1,6 +1,5 @@
 import {stringify} from 'yaml'
 
-import {SandboxError} from './errors.js'
 import {clusterArn, derivedId, hexId, instanceArn, kmsKeyArn, tableArn, upperId, uuidFrom} from './ids.js'
 import {
   ARC_ENDPOINT_REGIONS,
@@ -73,11 +72,6 @@ const AURORA: AuroraSpec[] = [
 
 /** Builds the world of a scenario at time `now` (resources were created a month earlier). */
 export function buildWorld(scenario: ScenarioName, timeScale: number, now: number): World {
-  if (!isScenario(scenario)) {
-    throw new SandboxError('bad-argument', `unknown scenario "${String(scenario)}"`, {
-      hint: `scenarios: ${SCENARIOS.join(', ')}`,
-    })
-  }
   const account = SANDBOX_ACCOUNT
   const regions = scenario === 'two-region' ? ['us-east-1', 'us-west-2'] : ['us-east-1', 'us-west-2', 'eu-west-1']
   const primary = regions[0] as string

@@ -36,7 +36,8 @@ function tableUpdating(table: TableRecord): boolean {
   return table.replicas.some((replica) => replica.status !== 'ACTIVE')
 }
 
-function tableStatus(table: TableRecord, replica: ReplicaRecord): string {
+/** TableStatus as the Region of `replica` reports it: its own change, else UPDATING while any replica changes. */
+export function tableStatus(table: TableRecord, replica: ReplicaRecord): string {
   if (replica.status === 'CREATING') return 'CREATING'
   if (replica.status === 'DELETING') return 'DELETING'
   return tableUpdating(table) ? 'UPDATING' : 'ACTIVE'

@@ -1,4 +1,4 @@
-import {auroraLagMs, writerRegion} from '../effects.js'
+import {auroraLagMs} from '../effects.js'
 import {ApiError} from '../errors.js'
 import {outageSince, regionDown} from '../faults.js'
 import {
@@ -24,13 +24,27 @@ import {type QueryParams, type XmlValue, xmlList} from '../protocol/query.js'
 import {DURATIONS, scaled} from '../time.js'
 import {
   type CallContext,
-  type DueEvent,
   page,
   type QueryOperation,
   type QueryService,
   RDS_IDENTIFIER,
   RDS_SNAPSHOT_IDENTIFIER,
 } from './context.js'
+import {
+  clusterByArn,
+  failoverStateOf,
+  findGlobal,
+  globalStatus,
+  instancesOf,
+  isArn,
+  membershipOf,
+  newSnapshot,
+  parseClusterArn,
+  promoteAnotherWriter,
+  regionOf,
+  snapshotsIn,
+  synchronizationStatus,
+} from './rds-world.js'
 
 /**
  * Amazon RDS / Aurora (awsQuery, 2014-10-31): global clusters, clusters, instances and cluster snapshots, with the
@@ -57,8 +71,6 @@ function defaultParameterGroup(engine: string, version: string): string {
 
 // ---- Errors ------------------------------------------------------------------------------------------------------
 
-const globalNotFound = (id: string) =>
-  new ApiError('GlobalClusterNotFoundFault', `Global cluster ${id} not found.`, 404)
 const clusterNotFound = (id: string) => new ApiError('DBClusterNotFoundFault', `DBCluster ${id} not found.`, 404)
 const instanceNotFound = (id: string) => new ApiError('DBInstanceNotFound', `DBInstance ${id} not found.`, 404)
 const snapshotNotFound = (id: string) =>
@@ -82,32 +94,7 @@ function checkedIdentifier(value: string, name: string, pattern = RDS_IDENTIFIER
   return value.toLowerCase()
 }
 
-function isArn(value: string): boolean {
-  return value.startsWith('arn:')
-}
-
-function parseClusterArn(value: string): {region: string; id: string} | undefined {
-  const match = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):cluster:([A-Za-z0-9-]+)$/.exec(value)
-  return match ? {region: match[1] as string, id: (match[3] as string).toLowerCase()} : undefined
-}
-
-function regionOf(arn: string): string {
-  return arn.split(':')[3] ?? ''
-}
-
 // ---- Lookups -----------------------------------------------------------------------------------------------------
-
-export function findGlobal(world: World, id: string): GlobalClusterRecord {
-  const found = world.rds.globalClusters.find((global) => global.id === id.toLowerCase())
-  if (!found) throw globalNotFound(id)
-  return found
-}
-
-export function clusterByArn(world: World, arn: string): ClusterRecord | undefined {
-  const parsed = parseClusterArn(arn)
-  if (!parsed) return undefined
-  return world.rds.clusters.find((cluster) => cluster.region === parsed.region && cluster.id === parsed.id)
-}
 
 /** A cluster by identifier or ARN, as the caller's Region sees it: another Region's cluster is "not found". */
 function findCluster(context: CallContext, idOrArn: string): ClusterRecord {
@@ -133,28 +120,6 @@ function findInstance(context: CallContext, idOrArn: string): InstanceRecord {
   return found
 }
 
-function instancesOf(world: World, cluster: ClusterRecord): InstanceRecord[] {
-  return world.rds.instances.filter(
-    (instance) => instance.region === cluster.region && instance.clusterId === cluster.id,
-  )
-}
-
-export function membershipOf(
-  world: World,
-  arn: string,
-): {global: GlobalClusterRecord; member?: GlobalMemberRecord} | undefined {
-  for (const global of world.rds.globalClusters) {
-    const member = global.members.find((candidate) => candidate.clusterArn === arn)
-    if (member) return {global, member}
-    if (global.pendingRejoins.some((pending) => pending.clusterArn === arn)) return {global}
-  }
-  return undefined
-}
-
-function snapshotsIn(world: World, region: string): SnapshotRecord[] {
-  return world.rds.snapshots.filter((snapshot) => snapshot.region === region)
-}
-
 // ---- Rendering ---------------------------------------------------------------------------------------------------
 
 function tags(list: Tag[]): XmlValue {
@@ -166,30 +131,6 @@ function tags(list: Tag[]): XmlValue {
 
 function readTags(params: QueryParams): Tag[] {
   return params.structures('Tags').map((tag) => ({Key: tag.string('Key') ?? '', Value: tag.string('Value') ?? ''}))
-}
-
-export function globalStatus(global: GlobalClusterRecord): string {
-  if (global.operation) return global.operation.kind === 'switchover' ? 'switching-over' : 'failing-over'
-  return global.status
-}
-
-export function failoverStateOf(
-  global: GlobalClusterRecord,
-  now: number,
-): {Status: string; FromDbClusterArn: string; ToDbClusterArn: string; IsDataLossAllowed: boolean} | undefined {
-  const operation = global.operation
-  if (!operation) return undefined
-  const running = operation.kind === 'switchover' ? 'switching-over' : 'failing-over'
-  return {
-    Status: now < operation.phaseAt ? 'pending' : running,
-    FromDbClusterArn: operation.fromArn,
-    ToDbClusterArn: operation.toArn,
-    IsDataLossAllowed: operation.kind === 'failover',
-  }
-}
-
-export function synchronizationStatus(member: GlobalMemberRecord, now: number): string {
-  return member.resyncUntil !== undefined && now < member.resyncUntil ? 'pending-resync' : 'connected'
 }
 
 function renderGlobal(context: CallContext, global: GlobalClusterRecord): XmlValue {
@@ -926,33 +867,6 @@ const deleteDbCluster: QueryOperation = (context, params) => {
   return {DBCluster: renderCluster(context, cluster)}
 }
 
-function newSnapshot(
-  world: World,
-  cluster: ClusterRecord,
-  id: string,
-  type: 'manual' | 'automated',
-  now: number,
-  availableAt: number,
-): SnapshotRecord {
-  return {
-    id,
-    region: cluster.region,
-    arn: clusterSnapshotArn(cluster.region, world.account, id),
-    clusterId: cluster.id,
-    clusterResourceId: cluster.resourceId,
-    engine: cluster.engine,
-    engineVersion: cluster.engineVersion,
-    type,
-    status: availableAt > now ? 'creating' : 'available',
-    availableAt: availableAt > now ? availableAt : undefined,
-    createdAt: now,
-    clusterCreatedAt: cluster.createdAt,
-    storageEncrypted: cluster.storageEncrypted,
-    kmsKeyId: cluster.kmsKeyId,
-    tags: [],
-  }
-}
-
 const promoteReadReplicaDbCluster: QueryOperation = (context, params) => {
   const cluster = findCluster(context, params.required('DBClusterIdentifier'))
   if (!cluster.replicationSourceArn) {
@@ -1045,6 +959,11 @@ const createDbInstance: QueryOperation = (context, params) => {
   }
   const instanceClass = params.required('DBInstanceClass')
   const engine = params.required('Engine')
+  if (params.boolean('DeletionProtection')) {
+    throw invalidCombination(
+      'Deletion Protection can only be applied on the Cluster level for Aurora instances. Please enable it on the Cluster.',
+    )
+  }
   const clusterId = params.string('DBClusterIdentifier')
   if (clusterId === undefined) {
     throw invalidValue(`DBClusterIdentifier is required for ${engine} instances`)
@@ -1079,15 +998,6 @@ const createDbInstance: QueryOperation = (context, params) => {
   }
   world.rds.instances.push(record)
   return {DBInstance: renderInstance(context, record)}
-}
-
-/** Hands the writer role to another instance of the cluster, as Aurora does when the writer goes away. */
-function promoteAnotherWriter(world: World, cluster: ClusterRecord, preferredId?: string): void {
-  const candidates = instancesOf(world, cluster)
-    .filter((instance) => instance.status === 'available')
-    .sort((a, b) => a.promotionTier - b.promotionTier || a.id.localeCompare(b.id))
-  const next = candidates.find((instance) => instance.id === preferredId) ?? candidates[0]
-  for (const instance of instancesOf(world, cluster)) instance.isWriter = instance === next
 }
 
 const deleteDbInstance: QueryOperation = (context, params) => {
@@ -1239,213 +1149,4 @@ export const rdsService: QueryService = {
     CreateDBClusterSnapshot: createDbClusterSnapshot,
     CopyDBClusterSnapshot: copyDbClusterSnapshot,
   },
-}
-
-// ---- Time ------------------------------------------------------------------------------------------------------------
-
-function pad(value: number): string {
-  return String(value).padStart(2, '0')
-}
-
-/** `rds:unplanned-global-failover-<cluster>-<yyyy-mm-dd-hh-mm>` (aws-reference §2.3). */
-export function unplannedFailoverSnapshotId(clusterId: string, at: number): string {
-  const date = new Date(at)
-  return `rds:unplanned-global-failover-${clusterId}-${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}-${pad(date.getUTCHours())}-${pad(date.getUTCMinutes())}`
-}
-
-/** The old primary of a managed failover comes back as a secondary, after Aurora snapshots its old volume. */
-function rejoin(world: World, global: GlobalClusterRecord, arn: string, at: number): void {
-  global.pendingRejoins = global.pendingRejoins.filter((pending) => pending.clusterArn !== arn)
-  const cluster = clusterByArn(world, arn)
-  if (!cluster) return
-  const snapshotId = unplannedFailoverSnapshotId(cluster.id, at)
-  if (!world.rds.snapshots.some((snapshot) => snapshot.region === cluster.region && snapshot.id === snapshotId)) {
-    world.rds.snapshots.push(newSnapshot(world, cluster, snapshotId, 'automated', at, at))
-  }
-  for (const instance of instancesOf(world, cluster)) instance.isWriter = false
-  global.members.push({
-    clusterArn: arn,
-    isWriter: false,
-    roleSince: at,
-    resyncUntil: at + scaled(world, DURATIONS.rejoin),
-    writeForwarding: 'disabled',
-  })
-  world.history.push({
-    at,
-    event: 'rejoin',
-    summary: `${cluster.id} (${cluster.region}) rejoined ${global.id} as a secondary (pending-resync); system snapshot ${snapshotId}`,
-  })
-}
-
-function completeOperation(world: World, global: GlobalClusterRecord, at: number): void {
-  const operation = global.operation
-  if (!operation) return
-  global.operation = undefined
-  global.status = 'available'
-  const from = global.members.find((member) => member.clusterArn === operation.fromArn)
-  const to = global.members.find((member) => member.clusterArn === operation.toArn)
-  const target = clusterByArn(world, operation.toArn)
-  if (!to || !target) return
-  to.isWriter = true
-  to.roleSince = at
-  to.resyncUntil = undefined
-  promoteAnotherWriter(world, target)
-  const fromCluster = clusterByArn(world, operation.fromArn)
-  const fromName = fromCluster ? `${fromCluster.id} (${fromCluster.region})` : operation.fromArn
-  const toName = `${target.id} (${target.region})`
-  if (operation.kind === 'switchover') {
-    if (from) {
-      from.isWriter = false
-      from.roleSince = at
-    }
-    if (fromCluster) for (const instance of instancesOf(world, fromCluster)) instance.isWriter = false
-    world.history.push({at, event: 'switchover', summary: `${global.id}: writer moved from ${fromName} to ${toName}`})
-    return
-  }
-  const lost = operation.dataLossMs ?? 0
-  world.history.push({
-    at,
-    event: 'managed-failover',
-    summary: `${global.id}: managed failover from ${fromName} to ${toName}; about ${Math.round(lost)} ms of writes lost`,
-    dataLossMs: lost,
-  })
-  // The other secondaries are rebuilt from the new primary.
-  for (const member of global.members) {
-    if (member !== to && member !== from) {
-      member.resyncUntil = at + scaled(world, DURATIONS.rejoin)
-      member.roleSince = at
-    }
-  }
-  global.members = global.members.filter((member) => member !== from)
-  global.pendingRejoins.push({clusterArn: operation.fromArn, since: at})
-  if (fromCluster && !regionDown(world, fromCluster.region)) rejoin(world, global, operation.fromArn, at)
-}
-
-function removeCluster(world: World, cluster: ClusterRecord, at: number): void {
-  world.rds.clusters = world.rds.clusters.filter((c) => c !== cluster)
-  world.rds.instances = world.rds.instances.filter(
-    (instance) => !(instance.region === cluster.region && instance.clusterId === cluster.id),
-  )
-  for (const global of world.rds.globalClusters) {
-    const before = global.members.length
-    global.members = global.members.filter((member) => member.clusterArn !== cluster.arn)
-    global.pendingRejoins = global.pendingRejoins.filter((pending) => pending.clusterArn !== cluster.arn)
-    if (before > 0 && global.members.length === 0) global.emptySince = at
-  }
-}
-
-/** Everything in RDS that is due by `now`, each applied at its own time. */
-export function rdsDueEvents(world: World, now: number): DueEvent[] {
-  const events: DueEvent[] = []
-  for (const global of world.rds.globalClusters) {
-    if (global.statusUntil !== undefined && global.statusUntil <= now) {
-      const at = global.statusUntil
-      events.push({
-        at,
-        apply: () => {
-          global.statusUntil = undefined
-          if (global.status === 'deleting')
-            world.rds.globalClusters = world.rds.globalClusters.filter((g) => g !== global)
-          else global.status = 'available'
-        },
-      })
-    }
-    const operation = global.operation
-    if (operation && operation.completesAt <= now) {
-      events.push({at: operation.completesAt, apply: () => completeOperation(world, global, operation.completesAt)})
-    }
-    for (const member of global.members) {
-      if (member.leavingAt !== undefined && member.leavingAt <= now) {
-        const at = member.leavingAt
-        events.push({
-          at,
-          apply: () => {
-            global.members = global.members.filter((m) => m !== member)
-            if (global.members.length === 0) global.emptySince = at
-          },
-        })
-      }
-    }
-    for (const pending of global.pendingRejoins) {
-      if (!regionDown(world, regionOf(pending.clusterArn))) {
-        events.push({at: Math.max(pending.since, now), apply: () => rejoin(world, global, pending.clusterArn, now)})
-      }
-    }
-  }
-  for (const cluster of world.rds.clusters) {
-    const transition = cluster.transition
-    if (!transition || transition.until > now) continue
-    events.push({
-      at: transition.until,
-      apply: () => {
-        cluster.transition = undefined
-        switch (transition.kind) {
-          case 'create':
-          case 'replica-promote':
-            cluster.status = 'available'
-            if (transition.kind === 'replica-promote') {
-              cluster.replicationSourceArn = undefined
-              if (!instancesOf(world, cluster).some((i) => i.isWriter)) promoteAnotherWriter(world, cluster)
-            }
-            break
-          case 'detach-promote':
-            cluster.status = 'available'
-            promoteAnotherWriter(world, cluster)
-            break
-          case 'failover':
-            cluster.status = 'available'
-            promoteAnotherWriter(
-              world,
-              cluster,
-              transition.targetInstanceId ??
-                instancesOf(world, cluster).find((i) => !i.isWriter && i.status === 'available')?.id,
-            )
-            break
-          case 'final-snapshot':
-            cluster.status = 'deleting'
-            cluster.transition = {kind: 'delete', until: transition.until + scaled(world, DURATIONS.clusterDelete)}
-            break
-          case 'delete':
-            removeCluster(world, cluster, transition.until)
-            break
-        }
-      },
-    })
-  }
-  for (const instance of world.rds.instances) {
-    const transition = instance.transition
-    if (!transition || transition.until > now) continue
-    events.push({
-      at: transition.until,
-      apply: () => {
-        instance.transition = undefined
-        if (transition.kind === 'create') instance.status = 'available'
-        else world.rds.instances = world.rds.instances.filter((i) => i !== instance)
-      },
-    })
-  }
-  for (const snapshot of world.rds.snapshots) {
-    if (snapshot.availableAt !== undefined && snapshot.availableAt <= now) {
-      events.push({
-        at: snapshot.availableAt,
-        apply: () => {
-          snapshot.availableAt = undefined
-          snapshot.status = 'available'
-        },
-      })
-    }
-  }
-  return events
-}
-
-/** Seconds of world time a global cluster's secondary has lagged, for display. */
-export function secondaryLagMs(
-  world: World,
-  global: GlobalClusterRecord,
-  arn: string,
-  now: number,
-): number | undefined {
-  const member = global.members.find((candidate) => candidate.clusterArn === arn)
-  if (!member || member.isWriter || writerRegion(global) === undefined) return undefined
-  return auroraLagMs(world, global, arn, now)
 }

@@ -138,10 +138,15 @@ ${EXIT_CODES_HELP}`
         details: {experiment: {id: experiment.id, region: experiment.region, status: current?.status ?? 'unknown'}},
         cause: error,
       })
+    // The run stays interrupted (resumable); resuming it records how the experiment ended and closes it.
+    const closeRun = run?.runId
+      ? [`record the end and close the run: ${drctlCommand(`runs resume ${run.runId} --yes`, this.flags)}`]
+      : []
     if (!current || !isActive(current.status)) {
       if (error.code !== 'DRCTL_INTERRUPTED') return error
       return rethrow(
         `interrupted; FIS experiment ${experiment.id} had already ended (${current?.status ?? 'not found'})`,
+        closeRun,
       )
     }
     if (error.code !== 'DRCTL_INTERRUPTED') {
@@ -169,6 +174,7 @@ ${EXIT_CODES_HELP}`
     }
     return rethrow(
       `interrupted; FIS experiment ${experiment.id} ${final === 'stopped' ? 'was stopped' : `ended (${final})`}`,
+      closeRun,
     )
   }
 

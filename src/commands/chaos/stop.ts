@@ -29,13 +29,12 @@ ${EXIT_CODES_HELP}`
   async run() {
     const {config} = await this.loadConfig()
     const aws = await this.awsSession(config, {readOnly: this.flags['dry-run']})
-    const experiment = this.args.id
-      ? await findExperiment(config, aws, this.args.id)
-      : this.theActiveOne(config.regions, await listExperiments(config, aws))
-    if (!experiment) {
+    const id = this.args.id ?? this.theActiveOne(config.regions, await listExperiments(config, aws))
+    if (!id) {
       this.out(`no FIS experiment is active in ${config.regions.join(', ')}; nothing to stop`)
       return {stopped: false}
     }
+    const experiment = await findExperiment(config, aws, id)
     if (isTerminal(experiment.status)) {
       this.out(`FIS experiment ${experiment.id} already ended (${experiment.status}); nothing to stop`)
       return {stopped: false, experiment}
@@ -55,7 +54,8 @@ ${EXIT_CODES_HELP}`
     return {stopped: true, experiment: {...final, region: experiment.region, templateName: experiment.templateName}}
   }
 
-  private theActiveOne(regions: string[], listing: ExperimentListing): ExperimentDetail | undefined {
+  /** The id of the only active experiment, if any; several are a usage error (which one?). */
+  private theActiveOne(regions: string[], listing: ExperimentListing): string | undefined {
     for (const {region, message} of listing.unreadable)
       this.note(`experiments in ${region} could not be listed: ${message}`)
     const active = listing.experiments.filter((experiment) => isActive(experiment.status))
@@ -66,7 +66,7 @@ ${EXIT_CODES_HELP}`
         {hints: [`drctl chaos stop ${active[0]?.id}`]},
       )
     }
-    return active[0] ? {...active[0], actions: []} : undefined
+    return active[0]?.id
   }
 
   private async stopAndWait(aws: Parameters<typeof stopExperiment>[0], experiment: ExperimentDetail) {

@@ -31,6 +31,8 @@ const POLL_FIRST_MS = 5000
 const POLL_MAX_MS = 10_000
 /** Timeline samples are journaled on every state change and at least this often. */
 const SAVE_EVERY_SAMPLES = 10
+/** A long experiment (FIS allows 12 h) keeps its timeline, and so the journal, bounded by thinning it. */
+const MAX_TIMELINE_SAMPLES = 240
 
 // ---- Gates and plan ----------------------------------------------------------------------------------------------
 
@@ -554,9 +556,12 @@ export class FollowExperimentStep implements Step {
   }
 }
 
-/** The timeline in the run's evidence: journaled on every state change, every few samples, and when following stops. */
+/**
+ * The timeline in the run's evidence: journaled on every state change, and otherwise less often as it grows (each
+ * record holds the whole timeline); thinned when long.
+ */
 class Timeline {
-  private readonly samples: ChaosSample[]
+  private samples: ChaosSample[]
   private unsaved = 0
   private lastStates = ''
 
@@ -570,13 +575,14 @@ class Timeline {
 
   add(sample: ChaosSample, onStateChange: () => void): void {
     this.samples.push(sample)
+    if (this.samples.length > MAX_TIMELINE_SAMPLES) this.samples = thinTimeline(this.samples)
     this.unsaved++
-    const states = JSON.stringify([sample.status, sample.actions])
+    const states = statesOf(sample)
     if (states !== this.lastStates) {
       this.lastStates = states
       onStateChange()
       this.save()
-    } else if (this.unsaved >= SAVE_EVERY_SAMPLES) {
+    } else if (this.unsaved >= Math.max(SAVE_EVERY_SAMPLES, this.samples.length / 2)) {
       this.save()
     }
   }
@@ -586,6 +592,27 @@ class Timeline {
     this.ctx.record('timeline', this.samples)
     this.unsaved = 0
   }
+}
+
+const statesOf = (sample: ChaosSample) => JSON.stringify([sample.status, sample.actions])
+
+/** Drops every other ordinary sample; keeps the first and last, every change of state and each signal's peak. */
+export function thinTimeline(samples: ChaosSample[]): ChaosSample[] {
+  const keep = new Set([0, samples.length - 1])
+  samples.forEach((sample, index) => {
+    if (index > 0 && statesOf(sample) !== statesOf(samples[index - 1] as ChaosSample)) keep.add(index)
+  })
+  for (const signal of new Set(samples.flatMap((sample) => Object.keys(sample.lag)))) {
+    let peak = -1
+    samples.forEach((sample, index) => {
+      const value = sample.lag[signal]
+      if (typeof value === 'number' && (peak < 0 || value > ((samples[peak] as ChaosSample).lag[signal] ?? 0))) {
+        peak = index
+      }
+    })
+    if (peak >= 0) keep.add(peak)
+  }
+  return samples.filter((_, index) => keep.has(index) || index % 2 === 1)
 }
 
 /**

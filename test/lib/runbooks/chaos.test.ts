@@ -11,7 +11,7 @@ import {DrctlError} from '../../../src/lib/core/errors.js'
 import {type EngineContext, resumeRun, startRun} from '../../../src/lib/runbook/engine.js'
 import type {RunStartEvent} from '../../../src/lib/runbook/journal.js'
 import {loadRun} from '../../../src/lib/runbook/runs.js'
-import {stopExperiment} from '../../../src/lib/runbooks/chaos-experiments.js'
+import {findExperiment, listExperiments, stopExperiment} from '../../../src/lib/runbooks/chaos-experiments.js'
 import {
   listTemplates,
   parseIsoDuration,
@@ -25,6 +25,7 @@ import {
   chaosOutcome,
   planChaosRun,
   RUN_TOKEN_TAG,
+  thinTimeline,
   TOPOLOGY_TAG,
 } from '../../../src/lib/runbooks/chaos.js'
 import {rebuildPlan} from '../../../src/lib/runbooks/registry.js'
@@ -493,5 +494,72 @@ describe('stopping an experiment', () => {
     expect((await stopExperiment(endsFirst, 'us-east-1', 'EXP5', {clock: fakeClock(), signal})).status).toBe(
       'completed',
     )
+  })
+})
+
+describe('the timeline of a long experiment', () => {
+  it('is thinned, keeping the first and last samples, every change of state and each signal’s peak', () => {
+    const samples: ChaosSample[] = Array.from({length: 1000}, (_, index) => ({
+      at: new Date(index * 10_000).toISOString(),
+      elapsedMs: index * 10_000,
+      status: index === 0 ? 'before' : index < 900 ? 'running' : 'completed',
+      actions: {},
+      lag: {'orders-usw2 (us-west-2)': index === 333 ? 90_000 : 300},
+      routing: {},
+    }))
+    const thinned = thinTimeline(samples)
+    expect(thinned.length).toBeLessThan(520)
+    expect(thinned[0]?.status).toBe('before')
+    expect(thinned.at(-1)).toBe(samples[999])
+    expect(thinned).toContain(samples[1])
+    expect(thinned).toContain(samples[900])
+    expect(thinned).toContain(samples[333])
+  })
+})
+
+describe('finding experiments', () => {
+  const state = (): FakeState => {
+    const fake = world()
+    fake.experiments.push(
+      {
+        id: 'EXPA',
+        templateId: 'EXT1',
+        status: 'completed',
+        actions: [],
+        tags: {},
+        region: 'us-east-1',
+        creationTime: '2026-11-22T01:00:00.000Z',
+      },
+      {
+        id: 'EXPB',
+        templateId: 'EXT9',
+        status: 'running',
+        actions: [],
+        tags: {},
+        region: 'us-west-2',
+        creationTime: '2026-11-22T02:00:00.000Z',
+      },
+    )
+    return fake
+  }
+
+  it('looks in fis.region first, then the topology’s other Regions, and names the template', async () => {
+    const aws = new FakeAws(state())
+    expect(await findExperiment(config(), aws, 'EXPB')).toMatchObject({region: 'us-west-2', templateName: 'west-side'})
+    const error = await failure(findExperiment(config(), aws, 'EXPZ'))
+    expect(error).toMatchObject({code: 'DRCTL_USAGE', exit: 2})
+    expect(error?.message).toBe('no FIS experiment EXPZ in us-east-1, us-west-2')
+  })
+
+  it('lists every Region’s experiments newest first, and the Regions that did not answer', async () => {
+    const aws = new FakeAws(state())
+    expect((await listExperiments(config(), aws)).experiments.map((experiment) => experiment.id)).toEqual([
+      'EXPB',
+      'EXPA',
+    ])
+    aws.fail('FIS', 'us-west-2', {kind: 'access'})
+    const partial = await listExperiments(config(), aws)
+    expect(partial.experiments.map((experiment) => experiment.id)).toEqual(['EXPA'])
+    expect(partial.unreadable).toEqual([{region: 'us-west-2', message: expect.stringContaining('AccessDenied')}])
   })
 })

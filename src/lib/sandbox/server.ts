@@ -328,15 +328,15 @@ class SandboxServerImpl implements SandboxServer {
         if (rate > 0 && this.random() < rate) {
           return {outcome: errorAnswer(style, throttlingError(style), requestId), latencyMs}
         }
-        const draft = structuredClone(world)
+        // Changes are made on a copy, kept only if the operation succeeds; reads need no copy.
+        const draft = isMutatingOperation(routed.operation) ? structuredClone(world) : world
         const answer = action.run({
           world: draft,
           region: routed.region,
           now,
           arcEndpointUrl: (url) => (this.options.externalArcUrls ? this.arcEndpointUrl(url) : url),
         })
-        // An operation that fails changes nothing, even if it got half-way.
-        if (answer.status < 300) Object.assign(world, draft)
+        if (answer.status < 300 && draft !== world) Object.assign(world, draft)
         return {outcome: answer, latencyMs}
       },
     )

@@ -1,15 +1,14 @@
 import {Flags} from '@oclif/core'
 
-import {EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
 import {symbols} from '../../lib/cli/style.js'
 import {DrctlError} from '../../lib/core/errors.js'
 import {DEFAULT_SCENARIO, DEFAULT_TIME_SCALE, resetSandbox, SCENARIOS} from '../../lib/sandbox/index.js'
-import {SandboxCommand} from './fault/index.js'
 
 /** A switchover takes about this long in AWS; the reset message says what it becomes at the chosen scale. */
 const SWITCHOVER_SECONDS = 60
 
-export default class SandboxReset extends SandboxCommand<typeof SandboxReset> {
+export default class SandboxReset extends BaseCommand<typeof SandboxReset> {
   static override summary = 'Start a fresh sandbox world from a scenario.'
   static override description = `Replaces the sandbox world under $DRCTL_HOME/sandbox/ (even a corrupt one) with a fresh copy of a scenario, writes the scenario's drctl.yaml next to it (used by --sandbox when no --config is given) and empties the call log. Faults are cleared.
 

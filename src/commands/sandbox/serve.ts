@@ -1,10 +1,9 @@
 import {Flags} from '@oclif/core'
 
-import {EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
 import {ensureWorld, SANDBOX_CREDENTIALS, sandboxPaths, startSandboxServer} from '../../lib/sandbox/index.js'
-import {SandboxCommand} from './fault/index.js'
 
-export default class SandboxServe extends SandboxCommand<typeof SandboxServe> {
+export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
   private announced = false
 
   static override summary = 'Run the simulator stand-alone, for any AWS SDK or the AWS CLI.'

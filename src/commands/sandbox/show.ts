@@ -1,13 +1,13 @@
-import {EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
+import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
 import {type Style, symbols} from '../../lib/cli/style.js'
 import {renderTable} from '../../lib/cli/table.js'
 import {formatDuration} from '../../lib/core/clock.js'
 import {describeWorld, sandboxPaths, type WorldView} from '../../lib/sandbox/index.js'
-import {activeFaultsText, SandboxCommand} from './fault/index.js'
+import {activeFaultsText} from './fault/index.js'
 
 const HISTORY_SHOWN = 8
 
-export default class SandboxShow extends SandboxCommand<typeof SandboxShow> {
+export default class SandboxShow extends BaseCommand<typeof SandboxShow> {
   static override summary = 'Summarize the sandbox world: roles, statuses, routing, experiments, faults.'
   static override description = `Brings the sandbox world up to now (operations that take time progress with the clock) and prints a compact summary per service and Region: Aurora global clusters with their writer and secondaries (synchronization, lag), clusters and instances, DynamoDB replicas, ARC routing control states and endpoints, FIS templates and experiments, CloudFormation stacks, active faults and recent events (such as the data lost by a managed failover).
 

@@ -7,6 +7,8 @@ import type {DrctlConfig} from '../config/schema.js'
 import {type Clock, scaledClock, systemClock} from '../core/clock.js'
 import {DrctlError, isDrctlError, oneLine} from '../core/errors.js'
 import {drctlHome} from '../core/paths.js'
+// The sandbox's error module has no imports: the simulator itself stays lazily loaded.
+import {isSandboxError} from '../sandbox/errors.js'
 import type {InProcessSandbox} from '../sandbox/index.js'
 import {createProgressRenderer, progressMode, type ProgressRenderer, type SpinnerFactory} from './progress.js'
 import {createPrompter, interactiveTerminal, type Prompter} from './prompter.js'
@@ -151,9 +153,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       clock: await this.clock(),
     }
     if (sandbox) {
+      const {SANDBOX_CREDENTIALS} = await import('../sandbox/index.js')
       return new AwsSession({
         ...common,
-        credentials: staticCredentialSource('AKIASANDBOXDRCTL0000', 'sandbox-secret-not-a-real-key'),
+        credentials: staticCredentialSource(SANDBOX_CREDENTIALS.accessKeyId, SANDBOX_CREDENTIALS.secretAccessKey),
         endpointFor: () => sandbox.endpoint,
         arcEndpointUrl: (url) => sandbox.arcEndpointUrl(url),
       })
@@ -210,7 +213,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     for (const hint of failure.hints) lines.push(`  ${style.cyan('Hint:')} ${hint}`)
     if (process.env.DRCTL_DEBUG === '1') {
-      for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) lines.push(cause.stack ?? String(cause))
+      for (let cause: unknown = error; cause instanceof Error; cause = cause.cause)
+        lines.push(cause.stack ?? String(cause))
     }
     process.stderr.write(`${lines.join('\n')}\n`)
   }
@@ -228,6 +232,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 /** Everything that reaches the top becomes a DrctlError: oclif parse errors are usage errors, the rest are bugs. */
 export function toDrctlError(error: unknown): DrctlError {
   if (isDrctlError(error)) return error
+  if (isSandboxError(error)) {
+    return new DrctlError(error.code === 'corrupt-world' ? 'DRCTL_SANDBOX_CORRUPT' : 'DRCTL_USAGE', error.message, {
+      hints: error.hint ? [error.hint] : [],
+      cause: error,
+    })
+  }
   const oclifExit = (error as {oclif?: {exit?: number}})?.oclif?.exit
   if (typeof oclifExit === 'number' && error instanceof Error) {
     const message = oneLine(

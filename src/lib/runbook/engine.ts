@@ -116,7 +116,9 @@ async function drive(runId: string, plan: RunPlan, context: EngineContext, resum
   const currentStep = new AsyncLocalStorage<string>()
   const recorded = new Map<string, unknown>(Object.entries(plan.evidence))
   let mutations = 0
-  for (const event of loadRun(context.home, runId).events) {
+  const {events: earlier} = loadRun(context.home, runId)
+  const sandbox = earlier.find((event) => event.type === 'run-start')?.sandbox ?? false
+  for (const event of earlier) {
     if (event.type === 'record') recorded.set(event.key, event.value)
     if (event.type === 'aws-call' && event.mutating) mutations++
   }
@@ -254,7 +256,7 @@ async function drive(runId: string, plan: RunPlan, context: EngineContext, resum
       exit: exit as DrctlError['exit'],
       hints: [
         ...failure.hints,
-        `the run is journaled: drctl runs show ${runId}; continue with drctl runs resume ${runId}`,
+        `the run is journaled: drctl runs show ${runId}; continue with drctl runs resume ${runId}${sandbox ? ' --sandbox' : ''}`,
       ],
       result,
       cause: failure,

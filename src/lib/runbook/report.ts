@@ -182,7 +182,8 @@ export function renderReportMarkdown(report: RunReport): string {
       `| ${step.title} | ${step.status}${step.error ? `: ${step.error}` : ''} | ${step.durationMs === undefined ? '' : formatDuration(step.durationMs)} |`,
     )
   }
-  const evidence = Object.entries(report.evidence).filter(([key]) => key !== 'rpo')
+  lines.push(...renderSignalTimeline(report.evidence.timeline))
+  const evidence = Object.entries(report.evidence).filter(([key]) => key !== 'rpo' && key !== 'timeline')
   if (evidence.length > 0) {
     lines.push('', '## Evidence', '')
     for (const [key, value] of evidence) {
@@ -206,6 +207,43 @@ export function renderReportMarkdown(report: RunReport): string {
   lines.push(...renderTopologyComparison(report.before, report.after))
   if (report.followUps.length > 0) lines.push('', '## Follow-ups', '', ...report.followUps.map((item) => `- ${item}`))
   return `${lines.join('\n')}\n`
+}
+
+interface SignalSample {
+  elapsedMs: number
+  status: string
+  actions: Record<string, string>
+  lag: Record<string, number | null>
+  routing: Record<string, string>
+}
+
+/** A chaos run's timeline: the experiment's and actions' states next to the DR signals observed at that moment. */
+function renderSignalTimeline(value: unknown): string[] {
+  if (!Array.isArray(value) || value.length === 0) return []
+  const samples = value as SignalSample[]
+  const signals = [...new Set(samples.flatMap((sample) => Object.keys(sample.lag ?? {})))]
+  const lines = [
+    '',
+    '## Experiment timeline',
+    '',
+    `| +world time | status | actions | ${signals.join(' | ')} | traffic On |`,
+    `| --- | --- | --- |${' --- |'.repeat(signals.length)} --- |`,
+  ]
+  for (const sample of samples) {
+    const actions = Object.entries(sample.actions ?? {})
+      .map(([name, status]) => `${name} ${status}`)
+      .join(', ')
+    const lags = signals.map((signal) => {
+      const lag = sample.lag?.[signal]
+      return typeof lag === 'number' ? formatDuration(lag) : '?'
+    })
+    const on = Object.entries(sample.routing ?? {})
+      .filter(([, state]) => state === 'On')
+      .map(([name]) => name)
+      .join(', ')
+    lines.push(`| ${formatDuration(sample.elapsedMs)} | ${sample.status} | ${actions} | ${lags.join(' | ')} | ${on} |`)
+  }
+  return lines
 }
 
 function renderTopologyComparison(before?: TopologySummary, after?: TopologySummary): string[] {

@@ -27,6 +27,8 @@ export interface RunSummary {
   endedAt?: string
   /** `running`: a live process holds the run; `stopped`: it ended without a last word (crash, kill -9). */
   status: RunStatus
+  /** Mutating calls AWS accepted: a run that changed nothing does not block the next one. */
+  changes: number
   exit?: number
   error?: {code: string; message: string}
   steps: StepSummary[]
@@ -59,7 +61,9 @@ export function summarize(runId: string, dir: string, events: JournalEvent[]): R
   )
   let end: Extract<JournalEvent, {type: 'run-end'}> | undefined
   let abandoned: string | undefined
+  let changes = 0
   for (const event of events) {
+    if (event.type === 'aws-call' && event.mutating && !event.error) changes++
     if (event.type === 'step-start') {
       const step = steps.get(event.step)
       if (step) Object.assign(step, {status: 'running', error: undefined})
@@ -84,6 +88,7 @@ export function summarize(runId: string, dir: string, events: JournalEvent[]): R
     startedAt: start.at,
     endedAt: end?.at ?? abandoned,
     status,
+    changes,
     exit: end?.exit,
     error: end?.error,
     steps: [...steps.values()],
@@ -118,7 +123,13 @@ export function listRuns(home: string): RunSummary[] {
 
 /** Refuses a second mutating run on a topology while one is unfinished (design.md §5). */
 export function assertNoUnfinishedRun(home: string, topologyKey: string): void {
-  const unfinished = listRuns(home).filter((run) => run.topologyKey === topologyKey && !isFinished(run.status))
+  // A run that ended having changed nothing (refused at its first call, interrupted before it) leaves nothing to finish.
+  const unfinished = listRuns(home).filter(
+    (run) =>
+      run.topologyKey === topologyKey &&
+      !isFinished(run.status) &&
+      (run.status === 'running' || run.status === 'stopped' || run.changes > 0),
+  )
   const run = unfinished[0]
   if (!run) return
   const state = run.status === 'running' ? 'is still running' : `stopped unfinished (${run.status})`

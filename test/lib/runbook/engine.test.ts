@@ -189,11 +189,8 @@ describe('runbook engine', () => {
       mutating: true,
       error: {code: 'InvalidGlobalClusterStateFault'},
     })
-    // The topology is now blocked until the run is resumed or abandoned.
-    await expect(startRun(plan([new ScriptedStep('z')]), id, context())).rejects.toMatchObject({
-      code: 'DRCTL_RUN_IN_PROGRESS',
-      exit: 3,
-    })
+    // AWS refused the only change: nothing changed, so nothing blocks the next run on this topology.
+    await expect(startRun(plan([new ScriptedStep('z')]), id, context())).resolves.toMatchObject({outcome: 'completed'})
   })
 
   it('a wait that times out exits 7', async () => {
@@ -205,11 +202,17 @@ describe('runbook engine', () => {
     expect((error.result as {outcome: string}).outcome).toBe('timed-out')
   })
 
-  it('a failed verification after a change is a partial run (exit 6)', async () => {
-    const error = (await startRun(plan([new ScriptedStep('v', {fail: 'verify'})]), identity(), context()).catch(
+  it('a failed verification after a change is a partial run (exit 6) that blocks the topology', async () => {
+    const id = identity()
+    const error = (await startRun(plan([new ScriptedStep('v', {fail: 'verify'})]), id, context()).catch(
       (failure: unknown) => failure,
     )) as DrctlError
     expect(error).toMatchObject({code: 'DRCTL_VERIFY_FAILED', exit: 6})
+    await expect(startRun(plan([new ScriptedStep('z')]), id, context())).rejects.toMatchObject({
+      code: 'DRCTL_RUN_IN_PROGRESS',
+      exit: 3,
+      hints: [expect.stringContaining('drctl runs resume'), expect.stringContaining('drctl runs abandon')],
+    })
   })
 
   it('Ctrl-C stops the wait at once, keeps the journal consistent and exits 130', async () => {

@@ -9,6 +9,7 @@ import {
   type Route53RecoveryControlConfigClientConfig,
 } from '@aws-sdk/client-route53-recovery-control-config'
 import {STSClient} from '@aws-sdk/client-sts'
+import {AdaptiveRetryStrategy, DefaultRateLimiter} from '@smithy/core/retry'
 import {NodeHttpHandler} from '@smithy/node-http-handler'
 
 import {type Clock, systemClock} from '../core/clock.js'
@@ -80,7 +81,8 @@ interface CommonClientConfig {
   credentials: ReturnType<CredentialSource['forRegion']>
   endpoint?: string
   maxAttempts: number
-  retryMode: string
+  retryMode?: string
+  retryStrategy?: AdaptiveRetryStrategy
   requestHandler: NodeHttpHandler
   customUserAgent: string
 }
@@ -185,7 +187,9 @@ export class AwsSession implements AwsPorts {
       credentials: this.options.credentials.forRegion(region),
       endpoint: this.options.endpointFor?.(service, region),
       maxAttempts: this.options.maxAttempts,
-      retryMode: 'adaptive',
+      ...(service === 'fis' || service === 'arc-control'
+        ? {retryMode: 'adaptive'} // older client generations: their own adaptive strategy
+        : {retryStrategy: adaptiveRetries(this.options.maxAttempts)}),
       requestHandler: this.handler(this.options.callTimeoutMs),
       customUserAgent: this.options.userAgent,
     }
@@ -216,4 +220,14 @@ export class AwsSession implements AwsPorts {
     if (!this.cache.has(key)) this.cache.set(key, create())
     return this.cache.get(key) as T
   }
+}
+
+/**
+ * Adaptive retries (client-side rate limiting after throttling), with a floor under the sending rate: the SDK's
+ * default floor (0.5 requests/s) can stall a failover's polling for longer than its per-call deadline.
+ */
+function adaptiveRetries(maxAttempts: number): AdaptiveRetryStrategy {
+  return new AdaptiveRetryStrategy(maxAttempts, {
+    rateLimiter: new DefaultRateLimiter({minFillRate: 10, minCapacity: 5}),
+  })
 }

@@ -1,7 +1,7 @@
 import {AsyncLocalStorage} from 'node:async_hooks'
 import {mkdirSync} from 'node:fs'
 
-import {AwsCallError} from '../aws/errors.js'
+import {AwsCallError, isTransient} from '../aws/errors.js'
 import type {AwsCallObserver, AwsCallRecord} from '../aws/invoke.js'
 import type {AwsPorts, CallerIdentity} from '../aws/ports.js'
 import type {Clock} from '../core/clock.js'
@@ -158,6 +158,16 @@ async function drive(runId: string, plan: RunPlan, context: EngineContext, resum
     recorded: <T>(key: string) => recorded.get(key) as T | undefined,
   })
 
+  /** check → run → wait → verify; read-before-write makes the whole sequence safe to repeat. */
+  const runStep = async (step: Step, ctx: StepContext) => {
+    const check = await step.check(ctx)
+    journal.append({type: 'step-check', at: now(), step: step.id, state: check.state, note: check.note})
+    if (check.state === 'pending') await step.run(ctx)
+    if (check.state !== 'done') await step.wait?.(ctx)
+    await step.verify(ctx)
+    return check
+  }
+
   const executeStep = (step: Step) =>
     currentStep.run(step.id, async () => {
       if (context.signal.aborted) throw interrupted()
@@ -166,11 +176,7 @@ async function drive(runId: string, plan: RunPlan, context: EngineContext, resum
       context.emit({type: 'task-start', id: step.id, title: step.title})
       const ctx = stepContext(step)
       try {
-        const check = await step.check(ctx)
-        journal.append({type: 'step-check', at: now(), step: step.id, state: check.state, note: check.note})
-        if (check.state === 'pending') await step.run(ctx)
-        if (check.state !== 'done') await step.wait?.(ctx)
-        await step.verify(ctx)
+        const check = await withTransientRetries(context, () => runStep(step, ctx))
         if (step.milestone) journal.append({type: 'milestone', at: now(), step: step.id, name: step.milestone})
         const status = check.state === 'done' ? 'skipped' : 'done'
         journal.append({type: 'step-end', at: now(), step: step.id, status, durationMs: context.clock.now() - started})
@@ -263,6 +269,30 @@ async function drive(runId: string, plan: RunPlan, context: EngineContext, resum
     })
   }
   return result
+}
+
+const STEP_ATTEMPTS = 3
+
+/**
+ * A step that fails on throttling, a 5xx or a lost connection is tried again from its check (which reads live
+ * state first, so nothing is done twice); other failures stop the run.
+ */
+async function withTransientRetries<T>(context: EngineContext, attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt()
+    } catch (error) {
+      if (
+        !(error instanceof AwsCallError) ||
+        !isTransient(error.kind) ||
+        tries >= STEP_ATTEMPTS ||
+        context.signal.aborted
+      )
+        throw error
+      context.emit({type: 'warning', message: `${error.message}; retrying the step (${tries}/${STEP_ATTEMPTS - 1})`})
+      await context.clock.sleep(1000 * tries, context.signal)
+    }
+  }
 }
 
 function interrupted(): DrctlError {

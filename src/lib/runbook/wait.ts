@@ -1,3 +1,4 @@
+import {AwsCallError, isTransient} from '../aws/errors.js'
 import type {Clock} from '../core/clock.js'
 import {formatDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
@@ -24,7 +25,14 @@ export async function waitFor<T>(options: WaitOptions<T>): Promise<T | undefined
   const maxDelay = options.maxDelayMs ?? 15_000
   let lastProgress: string | undefined
   for (;;) {
-    const result = await options.poll()
+    let result: Awaited<ReturnType<typeof options.poll>>
+    try {
+      result = await options.poll()
+    } catch (error) {
+      // A throttled or timed-out read is no reason to abandon a failover half-way: try again at the next poll.
+      if (!(error instanceof AwsCallError) || !isTransient(error.kind)) throw error
+      result = {done: false, progress: `${error.awsCode} while polling; retrying`}
+    }
     if (result.done) return result.value
     if (result.progress && result.progress !== lastProgress) {
       lastProgress = result.progress

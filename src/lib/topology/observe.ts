@@ -119,21 +119,23 @@ class Reader {
     if (!this.regions.includes(region)) {
       return Promise.resolve({ok: false, error: {kind: 'excluded', message: `${region} was not called`}})
     }
-    const promise = this.limiter.run(`${service}:${region}`, task).then(
-      (value): Read<T> => {
-        this.answered.add(region)
-        return {ok: true, value}
-      },
-      (error: unknown): Read<T> => {
-        const unreadable = unreadableOf(error)
-        if (unreadable.kind === 'network' || unreadable.kind === 'timeout') {
-          if (!this.failures.has(region)) this.failures.set(region, unreadable.message)
-        } else {
+    const promise = this.limiter
+      .run(`${service}:${region}`, () => retryThrottled(task))
+      .then(
+        (value): Read<T> => {
           this.answered.add(region)
-        }
-        return {ok: false, error: unreadable}
-      },
-    )
+          return {ok: true, value}
+        },
+        (error: unknown): Read<T> => {
+          const unreadable = unreadableOf(error)
+          if (unreadable.kind === 'network' || unreadable.kind === 'timeout') {
+            if (!this.failures.has(region)) this.failures.set(region, unreadable.message)
+          } else {
+            this.answered.add(region)
+          }
+          return {ok: false, error: unreadable}
+        },
+      )
     this.pending.push(promise)
     return promise
   }
@@ -158,6 +160,23 @@ class Reader {
       // A Region is unreachable when it failed at the network level and never answered anything.
       return error && !this.answered.has(region) ? {region, reachable: false, error} : {region, reachable: true}
     })
+  }
+}
+
+/**
+ * The SDK already retries; a read that is still throttled gets two more chances, so that a busy account does not
+ * turn into "unknown" on the screen. Network failures are not retried here: an unreachable Region must not slow
+ * the whole observation down.
+ */
+async function retryThrottled<T>(task: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await task()
+    } catch (error) {
+      const retryable = error instanceof AwsCallError && (error.kind === 'throttling' || error.kind === 'server')
+      if (!retryable || attempt >= 2) throw error
+      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt))
+    }
   }
 }
 
@@ -391,6 +410,7 @@ async function readReplicas(config: DrctlConfig, aws: AwsPorts, reader: Reader):
         found: true,
         status: found.status,
         replicationSourceArn: found.replicationSourceArn,
+        deletionProtection: found.deletionProtection,
         instances: instanceViews(found, details.value.instances),
       }
     }),
@@ -518,6 +538,7 @@ async function readRouting(
     const answer = await aws.arcData(endpoints, {avoidRegions}).listRoutingControls(arc.controlPanelArn)
     view.endpoint = answer.endpoint
     view.attempts = answer.attempts
+    view.panelStates = Object.fromEntries(answer.value.map((control) => [control.arn, control.state]))
     for (const control of view.controls) {
       const live = answer.value.find((candidate) => candidate.arn === control.arn)
       if (live) {

@@ -193,6 +193,31 @@ describe('runbook engine', () => {
     await expect(startRun(plan([new ScriptedStep('z')]), id, context())).resolves.toMatchObject({outcome: 'completed'})
   })
 
+  it('retries a step from its check after a transient AWS failure (throttling)', async () => {
+    const ctx = context()
+    let failures = 1
+    const step = new ScriptedStep('flaky')
+    const original = step.run.bind(step)
+    step.run = async (stepCtx) => {
+      if (failures-- > 0) {
+        ctx.aws.fail('RDS', 'us-east-1', {kind: 'throttling'})
+        try {
+          await stepCtx.aws.rds('us-east-1').switchoverGlobalCluster('orders-global', 'arn')
+        } finally {
+          ctx.aws.fail('RDS', 'us-east-1', {kind: 'throttling'})
+          ;(ctx.aws as unknown as {failures: Map<string, unknown>}).failures.clear()
+        }
+      }
+      return original(stepCtx)
+    }
+    const result = await startRun(plan([step]), identity(), ctx)
+    expect(result.outcome).toBe('completed')
+    expect(step.log.filter((entry) => entry === 'check')).toHaveLength(2)
+    expect(ctx.events.some((event) => event.type === 'warning' && event.message.includes('retrying the step'))).toBe(
+      true,
+    )
+  })
+
   it('a wait that times out exits 7', async () => {
     const step = new ScriptedStep('slow', {polls: 1_000})
     const error = (await startRun(plan([step]), identity(), context()).catch(

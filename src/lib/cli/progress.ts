@@ -9,7 +9,10 @@ export type ProgressMode = 'spinner' | 'plain' | 'silent'
 /** ora on a terminal, timestamped lines otherwise, nothing with --json. Always stderr. */
 export function progressMode(json: boolean, stream: NodeJS.WriteStream = process.stderr): ProgressMode {
   if (json) return 'silent'
-  return stream.isTTY && process.env.TERM !== 'dumb' && !process.env.CI ? 'spinner' : 'plain'
+  // A terminal that reports no width (some pseudo-terminals) cannot redraw a spinner line safely.
+  return stream.isTTY && (stream.columns ?? 0) > 0 && process.env.TERM !== 'dumb' && !process.env.CI
+    ? 'spinner'
+    : 'plain'
 }
 
 /** `ora` itself, imported by the caller only when a terminal will show it (it costs start-up time). */

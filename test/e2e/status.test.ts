@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {mutateWorld} from '../../src/lib/sandbox/index.js'
-import {callCount, callsSince, drctl, json, sandboxHome} from '../helpers/e2e.js'
+import {callCount, callsSince, drctl, drctlAsync, json, sandboxHome} from '../helpers/e2e.js'
 
 const checkOf = (envelope: {result?: any; error?: any}, id: string) =>
   (envelope.result?.checks as {id: string; status: string; message: string}[]).find((check) => check.id === id)
@@ -62,6 +62,25 @@ describe('drctl status on the sandbox', () => {
       expect(result.stdout).toContain(section)
     expect(result.stdout).toContain('planned failover to us-west-2: ready')
     expect(result.stdout).not.toContain('\u001B[')
+  })
+
+  it('--watch refreshes until Ctrl-C, and refuses --json', async () => {
+    const watch = drctlAsync(sandbox.home, ['status', '--watch', '1'])
+    for (
+      let attempt = 0;
+      attempt < 200 && (watch.output().stdout.match(/drctl status: retail/g) ?? []).length < 2;
+      attempt++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    watch.child.kill('SIGINT')
+    const result = await watch.done
+    expect(result.status).toBe(130)
+    expect((result.stdout.match(/drctl status: retail/g) ?? []).length).toBeGreaterThanOrEqual(2)
+    expect(result.stdout).toContain('refreshing every 1s; Ctrl-C to stop')
+    const both = drctl(sandbox.home, ['status', '--watch', '--json'])
+    expect(both.status).toBe(2)
+    expect(json(both).error.code).toBe('DRCTL_USAGE')
   })
 
   it('makes no mutating call', async () => {

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
 import {RunbookCommand} from '../lib/cli/runbook-command.js'
-import {fail, ok} from '../lib/checks/check.js'
+import {accountGate} from '../lib/checks/gates.js'
 import {parseDuration} from '../lib/core/clock.js'
 import {DrctlError} from '../lib/core/errors.js'
 import {planFailover, resolveTarget} from '../lib/runbooks/failover.js'
@@ -92,15 +92,7 @@ ${EXIT_CODES_HELP}`
       allowChaos: this.flags['allow-chaos'],
       endpoints,
     })
-    const account = topology.identity?.account
-    plan.gates.unshift(
-      config.account && account !== config.account
-        ? fail(
-            'gate.account',
-            `credentials are for account ${account ?? 'unknown'}, but drctl.yaml pins ${config.account}`,
-          )
-        : ok('gate.account', `acting as ${topology.identity?.arn ?? 'unknown caller'}`),
-    )
+    plan.gates.unshift(accountGate(config.account, topology))
     if (this.flags['max-lag']) plan.notes.push(`lag gate relaxed by --max-lag ${this.flags['max-lag']} (${maxLagMs}ms)`)
     return this.execute(plan, {
       config,

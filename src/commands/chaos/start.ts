@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import type {AwsPorts} from '../../lib/aws/ports.js'
 import {EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
+import {stopAndFollow} from '../../lib/cli/chaos-stop.js'
 import {interactiveTerminal} from '../../lib/cli/prompter.js'
 import {drctlCommand, renderChaosOutcome, renderTemplate} from '../../lib/cli/render-chaos.js'
 import {RunbookCommand} from '../../lib/cli/runbook-command.js'
@@ -9,7 +10,7 @@ import {symbols} from '../../lib/cli/style.js'
 import type {DrctlConfig} from '../../lib/config/schema.js'
 import {DrctlError, isDrctlError} from '../../lib/core/errors.js'
 import type {RunResult} from '../../lib/runbook/engine.js'
-import {isActive, stopExperiment} from '../../lib/runbooks/chaos-experiments.js'
+import {isActive} from '../../lib/runbooks/chaos-experiments.js'
 import {fisSettings, listTemplates, resolveTemplate, type TemplateView} from '../../lib/runbooks/chaos-templates.js'
 import {chaosOutcome, type ExperimentRecord, newClientToken, planChaosRun} from '../../lib/runbooks/chaos.js'
 import {observe} from '../../lib/topology/observe.js'
@@ -202,34 +203,19 @@ ${EXIT_CODES_HELP}`
    * `stopping` when the wait was cut short, or `not-stopped` when the stop itself failed (said loudly).
    */
   private async stop(aws: AwsPorts, experiment: ExperimentRecord, stopCommand: string): Promise<string> {
-    const controller = new AbortController()
-    const onSignal = () => controller.abort()
-    process.on('SIGINT', onSignal)
-    const emit = this.progress().listener
-    emit({type: 'task-start', id: 'stop', title: `Stop FIS experiment ${experiment.id}`})
     try {
-      const final = await stopExperiment(aws, experiment.region, experiment.id, {
-        clock: await this.clock(),
-        signal: controller.signal,
-        progress: (message) => emit({type: 'task-update', id: 'stop', message}),
-      })
-      emit({type: 'task-end', id: 'stop', status: 'done', message: final.status})
-      this.progress().stop()
+      const final = await stopAndFollow(aws, experiment, {clock: await this.clock(), progress: this.progress()})
       this.out(`${this.style.green(symbols.ok)} FIS experiment ${experiment.id} ${final.status}`)
       return final.status
     } catch (error) {
-      emit({type: 'task-end', id: 'stop', status: 'failed'})
-      this.progress().stop()
-      if (!controller.signal.aborted) {
-        this.note(
-          `could not stop FIS experiment ${experiment.id}: ${error instanceof Error ? error.message : String(error)}; it may STILL BE RUNNING: ${stopCommand}`,
-        )
-        return 'not-stopped'
+      if (isDrctlError(error) && error.code === 'DRCTL_INTERRUPTED') {
+        this.note(`StopExperiment was sent for ${experiment.id}; stopped waiting for it to reach stopped`)
+        return 'stopping'
       }
-      this.note(`StopExperiment was sent for ${experiment.id}; stopped waiting for it to reach stopped`)
-      return 'stopping'
-    } finally {
-      process.off('SIGINT', onSignal)
+      this.note(
+        `could not stop FIS experiment ${experiment.id}: ${error instanceof Error ? error.message : String(error)}; it may STILL BE RUNNING: ${stopCommand}`,
+      )
+      return 'not-stopped'
     }
   }
 }

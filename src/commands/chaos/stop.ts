@@ -1,17 +1,16 @@
 import {Args} from '@oclif/core'
 
 import {EXIT_CODES_HELP, MutatingCommand} from '../../lib/cli/base-command.js'
+import {stopAndFollow} from '../../lib/cli/chaos-stop.js'
 import {renderExperiment} from '../../lib/cli/render-chaos.js'
 import {symbols} from '../../lib/cli/style.js'
 import {DrctlError} from '../../lib/core/errors.js'
 import {
-  type ExperimentDetail,
   type ExperimentListing,
   findExperiment,
   isActive,
   isTerminal,
   listExperiments,
-  stopExperiment,
 } from '../../lib/runbooks/chaos-experiments.js'
 
 export default class ChaosStop extends MutatingCommand<typeof ChaosStop> {
@@ -49,7 +48,7 @@ ${EXIT_CODES_HELP}`
       `Stop FIS experiment ${experiment.id} (${experiment.templateName ?? experiment.templateId}, ${experiment.status}) in ${experiment.region}?`,
     )
     if (!confirmed) throw new DrctlError('DRCTL_CONFIRMATION_DECLINED', 'not confirmed; the experiment keeps running')
-    const final = await this.stopAndWait(aws, experiment)
+    const final = await stopAndFollow(aws, experiment, {clock: await this.clock(), progress: this.progress()})
     this.out(`${this.style.green(symbols.ok)} FIS experiment ${experiment.id} ${final.status}`)
     return {stopped: true, experiment: {...final, region: experiment.region, templateName: experiment.templateName}}
   }
@@ -67,33 +66,5 @@ ${EXIT_CODES_HELP}`
       )
     }
     return active[0]?.id
-  }
-
-  private async stopAndWait(aws: Parameters<typeof stopExperiment>[0], experiment: ExperimentDetail) {
-    const controller = new AbortController()
-    const onSignal = () => controller.abort()
-    process.on('SIGINT', onSignal)
-    const emit = this.progress().listener
-    emit({type: 'task-start', id: 'stop', title: `Stop FIS experiment ${experiment.id}`})
-    try {
-      const final = await stopExperiment(aws, experiment.region, experiment.id, {
-        clock: await this.clock(),
-        signal: controller.signal,
-        progress: (message) => emit({type: 'task-update', id: 'stop', message}),
-      })
-      emit({type: 'task-end', id: 'stop', status: 'done', message: final.status})
-      return final
-    } catch (error) {
-      emit({type: 'task-end', id: 'stop', status: 'failed'})
-      if (!controller.signal.aborted) throw error
-      throw new DrctlError(
-        'DRCTL_INTERRUPTED',
-        `interrupted while waiting; StopExperiment was sent, FIS experiment ${experiment.id} is stopping`,
-        {hints: [`check: drctl chaos status ${experiment.id}`]},
-      )
-    } finally {
-      process.off('SIGINT', onSignal)
-      this.progress().stop()
-    }
   }
 }

@@ -262,3 +262,11 @@ export function readiness(topology: Topology, config: DrctlConfig): Readiness[] 
     }))
   })
 }
+
+/** Refuses credentials of another account than the one drctl.yaml pins: the first gate of every mutating run. */
+export function accountGate(pinned: string | undefined, topology: Topology): Check {
+  const account = topology.identity?.account
+  return pinned && account !== pinned
+    ? fail('gate.account', `credentials are for account ${account ?? 'unknown'}, but drctl.yaml pins ${pinned}`)
+    : ok('gate.account', `acting as ${topology.identity?.arn ?? 'unknown caller'}`)
+}

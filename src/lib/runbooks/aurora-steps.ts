@@ -71,13 +71,57 @@ async function verifyWriter(ctx: StepContext, move: GlobalMove): Promise<void> {
   }
 }
 
+/**
+ * A move of the writer to the target (switchover or managed failover): done only once the target writes, in
+ * progress while FailoverState points at it; the two differ in the call and where it is sent.
+ */
+abstract class WriterMoveStep implements Step {
+  abstract readonly id: string
+  abstract readonly title: string
+  readonly milestone = 'writes' as const
+  protected abstract readonly timeoutMs: number
+
+  constructor(protected readonly move: GlobalMove) {}
+
+  abstract describe(): PlannedCall[]
+  abstract run(ctx: StepContext): Promise<void>
+
+  async check(ctx: StepContext): Promise<StepCheck> {
+    const global = await readGlobal(ctx, this.move.targetRegion, this.move.globalClusterId)
+    if (switched(global, this.move.targetClusterArn))
+      return {state: 'done', note: `${this.move.targetClusterId} already writes`}
+    if (global.failoverState?.toClusterArn === this.move.targetClusterArn)
+      return {state: 'in-progress', note: describeProgress(global)}
+    if (global.failoverState && this.refusesOtherMoves) {
+      throw new DrctlError(
+        'DRCTL_AWS_INVALID_STATE',
+        `${this.move.globalClusterId} has another switchover/failover in progress: ${describeProgress(global)}`,
+      )
+    }
+    return {state: 'pending'}
+  }
+
+  /** A switchover must not start over another move; a managed failover is the way out of a stuck one. */
+  protected abstract readonly refusesOtherMoves: boolean
+
+  wait(ctx: StepContext): Promise<void> {
+    return waitUntilWriter(ctx, this.move, this.timeoutMs)
+  }
+
+  verify(ctx: StepContext): Promise<void> {
+    return verifyWriter(ctx, this.move)
+  }
+}
+
 /** SwitchoverGlobalCluster (planned, RPO 0): sent to the current primary's Region, with the target's ARN. */
-export class SwitchoverStep implements Step {
+export class SwitchoverStep extends WriterMoveStep {
   readonly id: string
   readonly title: string
-  readonly milestone = 'writes' as const
+  protected readonly timeoutMs = SWITCHOVER_TIMEOUT_MS
+  protected readonly refusesOtherMoves = true
 
-  constructor(private readonly move: GlobalMove) {
+  constructor(move: GlobalMove) {
+    super(move)
     this.id = `switchover.${move.globalClusterId}`
     this.title = `Switch over ${move.globalClusterId} to ${move.targetClusterId} (${move.targetRegion})`
   }
@@ -93,44 +137,23 @@ export class SwitchoverStep implements Step {
     ]
   }
 
-  async check(ctx: StepContext): Promise<StepCheck> {
-    const global = await readGlobal(ctx, this.move.targetRegion, this.move.globalClusterId)
-    if (switched(global, this.move.targetClusterArn))
-      return {state: 'done', note: `${this.move.targetClusterId} already writes`}
-    if (global.failoverState?.toClusterArn === this.move.targetClusterArn)
-      return {state: 'in-progress', note: describeProgress(global)}
-    if (global.failoverState) {
-      throw new DrctlError(
-        'DRCTL_AWS_INVALID_STATE',
-        `${this.move.globalClusterId} has another switchover/failover in progress: ${describeProgress(global)}`,
-      )
-    }
-    return {state: 'pending'}
-  }
-
   async run(ctx: StepContext): Promise<void> {
     // Re-read where the writer is now: the switchover must go to the current primary's Region.
     const global = await readGlobal(ctx, this.move.targetRegion, this.move.globalClusterId)
     const primaryRegion = writerOf(global)?.region ?? this.move.fromRegion
     await ctx.aws.rds(primaryRegion).switchoverGlobalCluster(this.move.globalClusterId, this.move.targetClusterArn)
   }
-
-  wait(ctx: StepContext): Promise<void> {
-    return waitUntilWriter(ctx, this.move, SWITCHOVER_TIMEOUT_MS)
-  }
-
-  verify(ctx: StepContext): Promise<void> {
-    return verifyWriter(ctx, this.move)
-  }
 }
 
 /** FailoverGlobalCluster with AllowDataLoss: sent to the target's Region; the old primary's Region is never called. */
-export class ManagedFailoverStep implements Step {
+export class ManagedFailoverStep extends WriterMoveStep {
   readonly id: string
   readonly title: string
-  readonly milestone = 'writes' as const
+  protected readonly timeoutMs = FAILOVER_TIMEOUT_MS
+  protected readonly refusesOtherMoves = false
 
-  constructor(private readonly move: GlobalMove) {
+  constructor(move: GlobalMove) {
+    super(move)
     this.id = `failover.${move.globalClusterId}`
     this.title = `Fail over ${move.globalClusterId} to ${move.targetClusterId} (${move.targetRegion}), allowing data loss`
   }
@@ -146,28 +169,11 @@ export class ManagedFailoverStep implements Step {
     ]
   }
 
-  async check(ctx: StepContext): Promise<StepCheck> {
-    const global = await readGlobal(ctx, this.move.targetRegion, this.move.globalClusterId)
-    if (switched(global, this.move.targetClusterArn))
-      return {state: 'done', note: `${this.move.targetClusterId} already writes`}
-    if (global.failoverState?.toClusterArn === this.move.targetClusterArn)
-      return {state: 'in-progress', note: describeProgress(global)}
-    return {state: 'pending'}
-  }
-
   async run(ctx: StepContext): Promise<void> {
     ctx.record(`failoverAt.${this.move.globalClusterId}`, new Date(ctx.clock.now()).toISOString())
     await ctx.aws
       .rds(this.move.targetRegion)
       .failoverGlobalCluster(this.move.globalClusterId, this.move.targetClusterArn, true)
-  }
-
-  wait(ctx: StepContext): Promise<void> {
-    return waitUntilWriter(ctx, this.move, FAILOVER_TIMEOUT_MS)
-  }
-
-  verify(ctx: StepContext): Promise<void> {
-    return verifyWriter(ctx, this.move)
   }
 }
 

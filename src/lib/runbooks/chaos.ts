@@ -3,6 +3,7 @@ import {randomUUID} from 'node:crypto'
 import {AwsCallError} from '../aws/errors.js'
 import type {Experiment} from '../aws/ports.js'
 import {type Check, fail, ok, warn} from '../checks/check.js'
+import {accountGate} from '../checks/gates.js'
 import {statusChecks} from '../checks/status-checks.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {type Clock, formatDuration} from '../core/clock.js'
@@ -75,15 +76,7 @@ export function chaosGates(
 ): {gates: Check[]; notes: string[]} {
   const gates: Check[] = []
   const notes: string[] = []
-  const account = topology.identity?.account
-  gates.push(
-    config.account && account !== config.account
-      ? fail(
-          'gate.account',
-          `credentials are for account ${account ?? 'unknown'}, but drctl.yaml pins ${config.account}`,
-        )
-      : ok('gate.account', `acting as ${topology.identity?.arn ?? 'unknown caller'}`),
-  )
+  gates.push(accountGate(config.account, topology))
 
   if (template.hasStopCondition) {
     const alarms = template.stopConditions.filter((condition) => condition.source !== 'none')

@@ -33,6 +33,16 @@ export function boundedIdentifier(base: string, suffix: string): string {
 
 export const SYSTEM_SNAPSHOT_PREFIX = 'rds:unplanned-global-failover-'
 
+/**
+ * The manual copy of a managed failover's system snapshot, named after it (`drctl-preserved-<cluster>-<its date>`)
+ * so that running fallback again finds the copy made before instead of copying it once more.
+ */
+export function preservedCopyId(snapshot: DbClusterSnapshot, stamp: string): string {
+  const prefix = `${SYSTEM_SNAPSHOT_PREFIX}${snapshot.clusterId}-`
+  const date = snapshot.id.startsWith(prefix) ? snapshot.id.slice(prefix.length) : ''
+  return boundedIdentifier(`drctl-preserved-${snapshot.clusterId}`, /^[\d-]+$/.test(date) ? date : stamp)
+}
+
 /** Reads what the plan needs that `observe` does not: old primaries' settings and the managed-failover snapshots. */
 export async function gatherFallbackFacts(aws: AwsPorts, topology: Topology, home: string): Promise<FallbackFacts> {
   const facts: FallbackFacts = {clusters: {}, systemSnapshots: {}}
@@ -169,7 +179,7 @@ export function planFallback(
       })
       const snapshot = facts.systemSnapshots[view.id]
       if (snapshot) {
-        const target = boundedIdentifier(`drctl-preserved-${snapshot.clusterId}`, stamp)
+        const target = preservedCopyId(snapshot, stamp)
         prepare.push({kind: 'copy-snapshot', source: snapshot.id, region: home, targetId: target})
         notes.push(
           `${view.id}: the managed failover left ${snapshot.id} in ${home}; it is copied to ${target} so it outlives the retention period`,
@@ -239,13 +249,22 @@ export function planFallback(
       sourceClusterArn: survivor.clusterArn,
       region: survivor.region,
     })
-    retire[0]?.push({
-      kind: 'remove-member',
-      globalClusterId: orphanId,
-      clusterArn: oldPrimary.clusterArn,
-      region: oldPrimary.region,
-    })
-    if (!request.keepOldPrimary) {
+    const keep = request.keepOldPrimary
+    // Without --keep-old-primary the new secondary reuses the old primary's identifiers: the retiring steps must
+    // recognise it (a resumed run would otherwise remove or delete it).
+    const retiring = (step: StepSpec): StepSpec =>
+      keep
+        ? step
+        : {kind: 'retire', clusterId: oldPrimary.clusterId, region: oldPrimary.region, replacedIn: view.id, step}
+    retire[0]?.push(
+      retiring({
+        kind: 'remove-member',
+        globalClusterId: orphanId,
+        clusterArn: oldPrimary.clusterArn,
+        region: oldPrimary.region,
+      }),
+    )
+    if (!keep) {
       deletes = true
       if (details.cluster.deletionProtection) {
         gates.push(
@@ -265,13 +284,15 @@ export function planFallback(
             resource: {kind: 'cluster', id: oldPrimary.clusterId, region: oldPrimary.region},
           })
       }
-      retire[1]?.push({
-        kind: 'delete-instances',
-        clusterId: oldPrimary.clusterId,
-        region: oldPrimary.region,
-        instanceIds: details.instances.map((instance) => instance.id),
-      })
-      retire[2]?.push({kind: 'delete-cluster', clusterId: oldPrimary.clusterId, region: oldPrimary.region})
+      retire[1]?.push(
+        retiring({
+          kind: 'delete-instances',
+          clusterId: oldPrimary.clusterId,
+          region: oldPrimary.region,
+          instanceIds: details.instances.map((instance) => instance.id),
+        }),
+      )
+      retire[2]?.push(retiring({kind: 'delete-cluster', clusterId: oldPrimary.clusterId, region: oldPrimary.region}))
     } else {
       notes.push(
         `${view.id}: ${oldPrimary.clusterId} is kept, detached and standalone (--keep-old-primary); delete it once reconciled`,
@@ -290,7 +311,6 @@ export function planFallback(
         prepare.push({kind: 'protection', resource: {kind: 'global-cluster', id: view.id, region: oldPrimary.region}})
     }
     retire[3]?.push({kind: 'delete-global', globalClusterId: orphanId, region: oldPrimary.region})
-    const keep = request.keepOldPrimary
     const newClusterId = keep ? boundedIdentifier(oldPrimary.clusterId, stamp) : oldPrimary.clusterId
     const newClusterArn = oldPrimary.clusterArn.replace(/cluster:[^:]+$/, `cluster:${newClusterId}`)
     secondaries.push({

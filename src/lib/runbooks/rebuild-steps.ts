@@ -156,8 +156,12 @@ export class RenameGlobalStep extends WaitingStep {
       rds.describeGlobalCluster(this.newId),
       rds.describeGlobalCluster(this.currentId),
     ])
+    // Once this run has renamed it, a global cluster under the old name is a new one (fallback creates it again,
+    // and may delete the renamed one afterwards): a resumed run must never rename that.
+    const renamedByThisRun = ctx.recorded<string>(`renamed.${this.currentId}`) === this.newId
+    if (renamedByThisRun && !renamed) return {state: 'done', note: `renamed to ${this.newId} earlier in this run`}
     // Reads are eventually consistent after a rename: trust it only once the old id is gone too.
-    if (renamed && !current)
+    if (renamed && (!current || renamedByThisRun))
       return renamed.status === 'available'
         ? {state: 'done', note: `${this.newId} available`}
         : {state: 'in-progress', note: `${this.newId} ${renamed.status}`}
@@ -205,10 +209,11 @@ export class CreateGlobalStep extends WaitingStep {
   async check(ctx: StepContext): Promise<StepCheck> {
     const global = await ctx.aws.rds(this.region).describeGlobalCluster(this.globalClusterId)
     if (!global) return {state: 'pending'}
-    const writer = global.members.find((member) => member.isWriter)
-    if (writer?.clusterArn !== this.sourceClusterArn) {
+    // The source is its writer at first; a later switch-back makes it a secondary, and it is still ours.
+    if (!global.members.some((member) => member.clusterArn === this.sourceClusterArn)) {
       if (global.members.length === 0 || global.status === 'creating')
         return {state: 'in-progress', note: `global ${global.status}`}
+      const writer = global.members.find((member) => member.isWriter)
       throw new DrctlError(
         'DRCTL_AWS_INVALID_STATE',
         `a global cluster ${this.globalClusterId} already exists with another writer (${writer?.clusterId ?? 'none'})`,
@@ -355,12 +360,13 @@ export class WaitForSecondaryStep extends WaitingStep {
     const region = 'clusterArn' in target ? (target.clusterArn.split(':')[3] as string) : target.region
     const rds = ctx.aws.rds(region)
     const global = await rds.describeGlobalCluster(this.globalClusterId)
-    const member = global?.members.find((candidate) =>
-      'clusterArn' in target
-        ? candidate.clusterArn === target.clusterArn
-        : candidate.region === region && !candidate.isWriter,
+    const members = global?.members.filter((candidate) =>
+      'clusterArn' in target ? candidate.clusterArn === target.clusterArn : candidate.region === region,
     )
+    const member = members?.find((candidate) => !candidate.isWriter) ?? members?.[0]
     if (!member) return {state: 'in-progress', note: `no member in ${region} yet`}
+    // Switched back already (a resumed run, or by hand): the secondary it waited for now writes.
+    if (member.isWriter) return {state: 'done', note: `${member.clusterId} is the writer now`}
     const cluster = await rds.describeDbCluster(member.clusterArn)
     if (cluster?.status !== 'available')
       return {state: 'in-progress', note: `${member.clusterId} ${cluster?.status ?? 'missing'}`}
@@ -380,4 +386,51 @@ export class WaitForSecondaryStep extends WaitingStep {
   }
 
   async run(): Promise<void> {}
+}
+
+/**
+ * A step retiring an old primary whose replacement (the new secondary) reuses its identifiers: once the cluster
+ * under that name belongs to the recreated global cluster, it is the replacement and the retirement is done. Without
+ * this, a resumed fallback would take the new secondary for the old primary, and remove or delete it.
+ */
+export class RetireStep implements Step {
+  readonly id: string
+  readonly title: string
+
+  constructor(
+    private readonly inner: Step,
+    private readonly clusterId: string,
+    private readonly region: string,
+    private readonly globalClusterId: string,
+  ) {
+    this.id = inner.id
+    this.title = inner.title
+  }
+
+  describe(): PlannedCall[] {
+    return this.inner.describe()
+  }
+
+  private async replaced(ctx: StepContext): Promise<boolean> {
+    const cluster = await ctx.aws.rds(this.region).describeDbCluster(this.clusterId)
+    return cluster?.globalClusterId === this.globalClusterId
+  }
+
+  async check(ctx: StepContext): Promise<StepCheck> {
+    if (await this.replaced(ctx))
+      return {state: 'done', note: `${this.clusterId} is already the new secondary in ${this.globalClusterId}`}
+    return this.inner.check(ctx)
+  }
+
+  run(ctx: StepContext): Promise<void> {
+    return this.inner.run(ctx)
+  }
+
+  async wait(ctx: StepContext): Promise<void> {
+    await this.inner.wait?.(ctx)
+  }
+
+  async verify(ctx: StepContext): Promise<void> {
+    if (!(await this.replaced(ctx))) await this.inner.verify(ctx)
+  }
 }

@@ -19,6 +19,7 @@ import {
   CreateGlobalStep,
   CreateSecondaryStep,
   RenameGlobalStep,
+  RetireStep,
   type SecondarySpec,
   type SecondaryTarget,
   WaitForSecondaryStep,
@@ -45,6 +46,8 @@ export type StepSpec =
   | {kind: 'wait-secondary'; globalClusterId: string; target: SecondaryTarget; maxLagMs: number}
   | {kind: 'switchover'; move: GlobalMove}
   | {kind: 'traffic'; change: TrafficChange}
+  /** Retires an old primary whose replacement reuses its identifiers (done once that cluster joined the global). */
+  | {kind: 'retire'; clusterId: string; region: string; replacedIn: string; step: StepSpec}
 
 export type ItemSpec = StepSpec | {kind: 'group'; id: string; title: string; steps: StepSpec[]}
 
@@ -86,6 +89,8 @@ export function stepFromSpec(spec: StepSpec): Step {
       return new SwitchoverStep(spec.move)
     case 'traffic':
       return new TrafficChangeStep(spec.change, 'traffic')
+    case 'retire':
+      return new RetireStep(stepFromSpec(spec.step), spec.clusterId, spec.region, spec.replacedIn)
   }
 }
 

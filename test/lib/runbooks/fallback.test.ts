@@ -1,16 +1,19 @@
 import {describe, expect, it} from 'vitest'
 
-import {stepsOf} from '../../../src/lib/runbook/types.js'
+import type {Clock} from '../../../src/lib/core/clock.js'
+import {type StepContext, stepsOf} from '../../../src/lib/runbook/types.js'
 import {
   boundedIdentifier,
   type FallbackFacts,
   planFallback,
   type FallbackRequest,
+  preservedCopyId,
   situationOf,
 } from '../../../src/lib/runbooks/fallback.js'
 import {validateGlobalClusterName} from '../../../src/lib/runbooks/rename.js'
 import type {Topology} from '../../../src/lib/topology/model.js'
-import {clusterArnOf} from '../../fakes/aws.js'
+import {clusterArnOf, FakeAws} from '../../fakes/aws.js'
+import {twoRegionState} from '../../fakes/state.js'
 import {globalView, healthyTopology, member, testConfig} from '../../fakes/topology.js'
 
 const request: FallbackRequest = {
@@ -142,12 +145,34 @@ describe('fallback', () => {
     const {plan, calls} = planned(afterManagedFailover(), facts)
     expect(plan.gates.filter((gate) => gate.status === 'fail')).toEqual([])
     expect(calls).toEqual([
-      'copy.drctl-preserved-orders-use1-202611220400: CopyDBClusterSnapshot us-east-1',
+      'copy.drctl-preserved-orders-use1-2026-11-22-03-10: CopyDBClusterSnapshot us-east-1',
       'sync.orders-global.orders-use1: ',
       'switchover.orders-global: SwitchoverGlobalCluster us-west-2',
       'traffic: UpdateRoutingControlStates a cluster endpoint (rotating)',
     ])
     expect(plan.confirmation.kind).toBe('confirm')
+  })
+
+  it('names the preserved copy after the system snapshot: a later fallback finds it instead of copying again', async () => {
+    const snapshot = {
+      id: 'rds:unplanned-global-failover-orders-use1-2026-11-22-03-10',
+      arn: 'a',
+      clusterId: 'orders-use1',
+      status: 'available',
+      type: 'automated',
+    }
+    const facts: FallbackFacts = {clusters: {}, systemSnapshots: {'orders-global': snapshot}}
+    const first = planned(afterManagedFailover(), facts, {switchBack: false, stamp: '202611220400'})
+    const later = planned(afterManagedFailover(), facts, {stamp: '202611221730'})
+    expect(first.calls[0]).toBe('copy.drctl-preserved-orders-use1-2026-11-22-03-10: CopyDBClusterSnapshot us-east-1')
+    expect(later.calls[0]).toBe(first.calls[0])
+    const state = twoRegionState()
+    state.snapshots.push({...snapshot, id: 'drctl-preserved-orders-use1-2026-11-22-03-10', region: 'us-east-1'})
+    const aws = new FakeAws(state)
+    expect(await stepsOf(later.plan.items)[0]!.check(resumedContext(aws, {}))).toMatchObject({state: 'done'})
+    expect(preservedCopyId({...snapshot, id: 'rds:something-else'}, '202611220400')).toBe(
+      'drctl-preserved-orders-use1-202611220400',
+    )
   })
 
   it('without --switch-back it only makes the topology whole', () => {
@@ -214,6 +239,88 @@ describe('fallback', () => {
     const id = boundedIdentifier('a'.repeat(70), '202611220400')
     expect(id.length).toBeLessThanOrEqual(63)
     expect(validateGlobalClusterName(id)).toBe(id)
+  })
+})
+
+const clock: Clock = {scale: 1, now: () => 0, sleep: async () => {}}
+
+/** A step context carrying the records an earlier, interrupted attempt of the run journaled. */
+function resumedContext(aws: FakeAws, records: Record<string, unknown>): StepContext {
+  const recorded = new Map(Object.entries(records))
+  return {
+    aws,
+    clock,
+    signal: new AbortController().signal,
+    progress: () => {},
+    record: (key, value) => recorded.set(key, value),
+    recorded: (key) => recorded.get(key) as never,
+  }
+}
+
+describe('a resumed fallback', () => {
+  it('after a detach, once it switched back: every step is done, none touches the rebuilt clusters that reuse the old names', async () => {
+    const {topology, facts} = afterDetach()
+    const {plan} = planned(topology, facts)
+    // Live state when the run was killed after the switch-back: orders-global was created again from orders-usw2,
+    // the orphan and the old orders-use1 are gone, and a new orders-use1 (same identifiers) writes.
+    const state = twoRegionState()
+    state.snapshots.push({
+      id: 'drctl-reconcile-orders-use1-202611220400',
+      arn: 'arn:aws:rds:us-east-1:111122223333:cluster-snapshot:drctl-reconcile-orders-use1-202611220400',
+      clusterId: 'orders-use1',
+      status: 'available',
+      type: 'manual',
+      region: 'us-east-1',
+    })
+    const aws = new FakeAws(state)
+    const ctx = resumedContext(aws, {'renamed.orders-global': 'orders-global-orphan-202611220400'})
+    const states: string[] = []
+    for (const step of stepsOf(plan.items)) {
+      states.push(`${step.id}: ${(await step.check(ctx)).state}`)
+      await step.verify(ctx)
+    }
+    expect(states).toEqual([
+      'snapshot.drctl-reconcile-orders-use1-202611220400: done',
+      'rename.orders-global: done',
+      'create-global.orders-global: done',
+      'detach.orders-global-orphan-202611220400.orders-use1: done',
+      'instances.orders-use1: done',
+      'cluster.orders-use1: done',
+      'global.orders-global-orphan-202611220400: done',
+      'create-secondary.orders-use1: done',
+      'sync.orders-global.orders-use1: done',
+      'switchover.orders-global: done',
+      'traffic: done',
+    ])
+    expect(aws.mutatingCalls()).toEqual([])
+  })
+
+  it('after a detach, once the global cluster exists again: the rename is not repeated on it', async () => {
+    const {topology, facts} = afterDetach()
+    const rename = stepsOf(planned(topology, facts).plan.items).find((step) => step.id === 'rename.orders-global')!
+    const state = twoRegionState()
+    // The new orders-global holds the survivor; the renamed orphan still holds the old primary.
+    const orphan = structuredClone(state.globals[0]!)
+    orphan.id = 'orders-global-orphan-202611220400'
+    orphan.members = orphan.members.filter((member) => member.region === 'us-east-1')
+    state.globals[0]!.members = state.globals[0]!.members.filter((member) => member.region === 'us-west-2')
+    state.globals[0]!.members[0]!.isWriter = true
+    state.globals.push(orphan)
+    const aws = new FakeAws(state)
+    const ctx = resumedContext(aws, {'renamed.orders-global': 'orders-global-orphan-202611220400'})
+    expect(await rename.check(ctx)).toMatchObject({state: 'done'})
+    // An operator's own global cluster under that name, with no rename journaled, is still refused by RDS, not skipped.
+    expect(await rename.check(resumedContext(aws, {}))).toMatchObject({state: 'pending'})
+  })
+
+  it('after a managed failover, once it switched back: the wait for the rejoined member is done', async () => {
+    const {plan} = planned(afterManagedFailover())
+    const aws = new FakeAws(twoRegionState())
+    const ctx = resumedContext(aws, {})
+    const states = await Promise.all(
+      stepsOf(plan.items).map(async (step) => `${step.id}: ${(await step.check(ctx)).state}`),
+    )
+    expect(states).toEqual(['sync.orders-global.orders-use1: done', 'switchover.orders-global: done', 'traffic: done'])
   })
 })
 

@@ -414,6 +414,7 @@ describe('drctl fallback after detach-and-promote', () => {
     expect(orders).toHaveLength(expected.length)
     expected.forEach((pattern, index) => expect(orders[index]).toMatch(pattern))
     expect(calls.at(-1)).toMatch(/^UpdateRoutingControlStates .*: retail-us-east-1 On, retail-us-west-2 Off/)
+    expect(plan.notes.join('\n')).toContain('detached orders-usw2 (us-west-2) writes standalone')
     expect(plan.notes.join('\n')).toMatch(/orders-use1 is snapshotted as drctl-reconcile-orders-use1-\d{12}/)
     expect(await mutatingCalls(sandbox.home, before)).toEqual([])
   })

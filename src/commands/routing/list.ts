@@ -1,4 +1,5 @@
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
+import {routingUnreadable} from '../../lib/cli/routing-command.js'
 import {renderTable} from '../../lib/cli/table.js'
 import {DrctlError} from '../../lib/core/errors.js'
 import {observe} from '../../lib/topology/observe.js'
@@ -22,15 +23,7 @@ ${EXIT_CODES_HELP}`
     const topology = await observe(config, aws, {parts: ['routing']})
     for (const warning of topology.warnings) this.note(warning)
     const routing = topology.routing
-    if (!routing || routing.unreadable) {
-      throw new DrctlError(
-        'DRCTL_ARC_ENDPOINTS_FAILED',
-        routing?.unreadable?.message ?? 'routing controls could not be read',
-        {
-          details: {attempts: routing?.attempts ?? []},
-        },
-      )
-    }
+    if (!routing || routing.unreadable) throw routingUnreadable(routing)
     const failed = routing.attempts.filter((attempt) => !attempt.ok)
     this.out(
       renderTable(

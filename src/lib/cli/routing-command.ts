@@ -6,7 +6,7 @@ import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import {planRoutingChange} from '../runbooks/routing-change.js'
 import type {DesiredControl} from '../runbooks/traffic.js'
-import type {RoutingView} from '../topology/model.js'
+import type {RoutingView, Topology} from '../topology/model.js'
 import {arcEndpoints, observe} from '../topology/observe.js'
 import {RunbookCommand} from './runbook-command.js'
 
@@ -22,6 +22,30 @@ export const routingChangeFlags = {
   }),
 }
 
+/**
+ * Routing controls that could not be read. Every endpoint failing is DRCTL_ARC_ENDPOINTS_FAILED (the message names
+ * each endpoint and why); an answer that rotation does not get past, such as access denied, keeps its own code.
+ */
+export function routingUnreadable(routing: RoutingView | undefined, prefix = '', hints: string[] = []): DrctlError {
+  const unreadable = routing?.unreadable
+  const denied = unreadable?.kind === 'access-denied'
+  return new DrctlError(
+    denied ? 'DRCTL_AWS_ACCESS_DENIED' : 'DRCTL_ARC_ENDPOINTS_FAILED',
+    `${prefix}${unreadable?.message ?? 'routing controls could not be read'}`,
+    {
+      hints: [
+        ...(denied
+          ? [
+              'check that the credentials in use may call route53-recovery-cluster:ListRoutingControls (and are not expired)',
+            ]
+          : []),
+        ...hints,
+      ],
+      details: {attempts: routing?.attempts ?? []},
+    },
+  )
+}
+
 /** Shared by `routing set` and `routing shift`: read, plan, gate, confirm, change in one batch, read back. */
 export abstract class RoutingChangeCommand<T extends typeof Command> extends RunbookCommand<T> {
   protected async loadRouting(): Promise<{
@@ -29,6 +53,7 @@ export abstract class RoutingChangeCommand<T extends typeof Command> extends Run
     configPath: string
     aws: AwsSession
     routing: RoutingView
+    topology: Topology
   }> {
     const {path: configPath, config} = await this.loadConfig()
     if (!config.arc)
@@ -38,20 +63,13 @@ export abstract class RoutingChangeCommand<T extends typeof Command> extends Run
     const topology = await observe(config, aws, {parts: ['routing'], emit: this.progress().listener})
     for (const warning of topology.warnings) this.note(warning)
     const routing = topology.routing as RoutingView
-    if (routing.unreadable) {
-      throw new DrctlError(
-        'DRCTL_ARC_ENDPOINTS_FAILED',
-        `routing controls could not be read: ${routing.unreadable.message}`,
-        {
-          hints: ['nothing was changed'],
-        },
-      )
-    }
-    return {config, configPath, aws, routing}
+    if (routing.unreadable)
+      throw routingUnreadable(routing, 'routing controls could not be read: ', ['nothing was changed'])
+    return {config, configPath, aws, routing, topology}
   }
 
   protected async change(
-    loaded: {config: DrctlConfig; configPath: string; aws: AwsSession; routing: RoutingView},
+    loaded: {config: DrctlConfig; configPath: string; aws: AwsSession; routing: RoutingView; topology: Topology},
     desired: DesiredControl[],
     description: string,
     flags: {'allow-all-off': boolean; 'override-safety-rule'?: string[]},
@@ -68,6 +86,7 @@ export abstract class RoutingChangeCommand<T extends typeof Command> extends Run
       config: loaded.config,
       configPath: loaded.configPath,
       aws: loaded.aws,
+      before: loaded.topology,
       observe: () => observe(loaded.config, loaded.aws, {parts: ['routing']}),
       flags: {
         change: description,

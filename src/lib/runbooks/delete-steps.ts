@@ -441,7 +441,10 @@ export class DeleteTableStep extends BaseStep {
   }
 }
 
-/** DeleteStack, waited; a stack that ends DELETE_FAILED is reported with its failed resources. */
+/**
+ * DeleteStack, waited; a stack that ends DELETE_FAILED is reported with its failed resources. A stack found
+ * DELETE_FAILED before the call (an earlier attempt, fixed since) is deleted again: that is how a resume retries.
+ */
 export class DeleteStackStep extends BaseStep {
   readonly id: string
   readonly title: string
@@ -463,19 +466,28 @@ export class DeleteStackStep extends BaseStep {
     const stack = await ctx.aws.cloudformation(this.region).describeStack(this.stack)
     if (!stack || stack.status === 'DELETE_COMPLETE') return {state: 'done', note: 'stack gone'}
     if (stack.status === 'DELETE_IN_PROGRESS') return {state: 'in-progress', note: stack.status}
-    if (stack.status === 'DELETE_FAILED' && ctx.recorded(`stackDeleteRequested.${this.id}`)) {
-      throw await this.failure(ctx, stack.statusReason)
-    }
     return {state: 'pending', note: stack.status}
   }
 
   async run(ctx: StepContext): Promise<void> {
     await ctx.aws.cloudformation(this.region).deleteStack(this.stack)
-    ctx.record(`stackDeleteRequested.${this.id}`, true)
   }
 
   async wait(ctx: StepContext): Promise<void> {
-    await this.until(ctx, `stack ${this.stack} to be deleted`, DELETE_TIMEOUT_MS)
+    // Only after a DeleteStack: DELETE_FAILED now means this deletion failed, and waiting longer would not help.
+    await waitFor({
+      what: `stack ${this.stack} to be deleted`,
+      clock: ctx.clock,
+      signal: ctx.signal,
+      timeoutMs: DELETE_TIMEOUT_MS,
+      poll: async () => {
+        const stack = await ctx.aws.cloudformation(this.region).describeStack(this.stack)
+        if (!stack || stack.status === 'DELETE_COMPLETE') return {done: true}
+        if (stack.status === 'DELETE_FAILED') throw await this.failure(ctx, stack.statusReason)
+        return {done: false, progress: stack.status}
+      },
+      progress: (message) => ctx.progress(message),
+    })
     recordDeleted(ctx, `stack ${this.stack} (${this.region})`)
   }
 

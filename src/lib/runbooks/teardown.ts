@@ -49,7 +49,12 @@ export function planTeardown(config: DrctlConfig, topology: Topology, request: T
     )
   }
 
-  const writerRegions = new Set(topology.aurora.map((view) => view.writerRegion).filter(Boolean) as string[])
+  // Where writes go now: after a detach that is the promoted survivor, not the orphaned global cluster's old primary.
+  const writerRegions = new Set(
+    topology.aurora
+      .map((view) => (view.detachedSurvivor?.found ? view.detachedSurvivor.region : view.writerRegion))
+      .filter(Boolean) as string[],
+  )
   const primary = writerRegions.size === 1 ? [...writerRegions][0] : config.regions[0]
   const protectedResources: ProtectedResource[] = []
   const specs: ItemSpec[] = []
@@ -183,6 +188,8 @@ export function planTeardown(config: DrctlConfig, topology: Topology, request: T
         notes.push(`binlog replica ${replica.clusterId} (${replica.region}) does not exist: skipped`)
         continue
       }
+      if (replica.deletionProtection)
+        protectedResources.push({kind: 'cluster', id: replica.clusterId, region: replica.region})
       if (replica.replicationSourceArn)
         aurora.replicas.push({kind: 'promote-replica', clusterId: replica.clusterId, region: replica.region})
       aurora.secondaryInstances.push({

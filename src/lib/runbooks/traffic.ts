@@ -70,7 +70,8 @@ export function trafficGates(
   const checks: Check[] = [
     ok('gate.routing', `routing controls read through the ${routing.endpoint?.region ?? ''} endpoint`),
   ]
-  const before = new Map<string, RoutingControlStateValue>()
+  // A gating rule's gating controls are usually not the topology's own controls: judge them on their live states too.
+  const before = new Map<string, RoutingControlStateValue>(Object.entries(routing.panelStates ?? {}))
   for (const control of routing.controls) if (control.state) before.set(control.arn, control.state)
   const after = new Map(before)
   for (const control of desired) after.set(control.arn, control.state)

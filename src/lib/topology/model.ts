@@ -88,6 +88,7 @@ export interface BinlogReplicaView {
   found: boolean
   status?: string
   replicationSourceArn?: string
+  deletionProtection?: boolean
   instances: InstanceView[]
   unreadable?: Unreadable
 }
@@ -118,6 +119,8 @@ export interface RoutingControlView {
 
 export interface RoutingView {
   controls: RoutingControlView[]
+  /** The state of every control the endpoint listed (safety rules may name controls the topology does not route on). */
+  panelStates?: Record<string, RoutingControlStateValue>
   safetyRules: SafetyRuleConfig[]
   endpoint?: ArcEndpoint
   attempts: EndpointAttempt[]

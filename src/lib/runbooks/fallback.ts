@@ -1,5 +1,6 @@
 import type {ArcEndpoint, AwsPorts, DbCluster, DbClusterSnapshot, DbInstance} from '../aws/ports.js'
 import {type Check, fail, ok, warn} from '../checks/check.js'
+import {accountGate} from '../checks/gates.js'
 import type {DrctlConfig} from '../config/schema.js'
 import type {RunPlan} from '../runbook/types.js'
 import type {AuroraGlobalView, Topology} from '../topology/model.js'
@@ -110,15 +111,7 @@ export function planFallback(
   const notes: string[] = []
   const reachable = (region: string) =>
     topology.regions.find((candidate) => candidate.region === region)?.reachable !== false
-  const account = topology.identity?.account
-  gates.push(
-    config.account && account !== config.account
-      ? fail(
-          'gate.account',
-          `credentials are for account ${account ?? 'unknown'}, but drctl.yaml pins ${config.account}`,
-        )
-      : ok('gate.account', `acting as ${topology.identity?.arn ?? 'unknown caller'}`),
-  )
+  gates.push(accountGate(config.account, topology))
   gates.push(
     reachable(home)
       ? ok(`gate.region.${home}`, `${home} answers`)

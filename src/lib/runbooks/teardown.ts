@@ -1,4 +1,5 @@
-import {type Check, fail, ok, warn} from '../checks/check.js'
+import {type Check, fail, warn} from '../checks/check.js'
+import {accountGate} from '../checks/gates.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import type {RunPlan} from '../runbook/types.js'
@@ -31,15 +32,7 @@ export function planTeardown(config: DrctlConfig, topology: Topology, request: T
   const gates: Check[] = []
   const notes: string[] = []
   const only = new Set<TeardownPart>(request.only.length > 0 ? request.only : TEARDOWN_PARTS)
-  const account = topology.identity?.account
-  gates.push(
-    config.account && account !== config.account
-      ? fail(
-          'gate.account',
-          `credentials are for account ${account ?? 'unknown'}, but drctl.yaml pins ${config.account}`,
-        )
-      : ok('gate.account', `acting as ${topology.identity?.arn ?? 'unknown caller'}`),
-  )
+  gates.push(accountGate(config.account, topology))
   for (const region of topology.regions.filter((candidate) => !candidate.reachable)) {
     gates.push(
       fail(

@@ -6,7 +6,9 @@ export default defineConfig({
     setupFiles: ['test/setup.ts'],
     disableConsoleIntercept: true,
     restoreMocks: true,
-    testTimeout: 30_000,
+    // The end-to-end files mostly wait on CLI subprocesses: run more files than cores at once.
+    maxWorkers: 4,
+    testTimeout: 60_000,
     hookTimeout: 30_000,
   },
 })

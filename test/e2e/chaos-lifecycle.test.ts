@@ -59,7 +59,8 @@ const RUNNING = /Follow the experiment: EXP\w+ running/
 
 describe('a followed chaos experiment on the sandbox', () => {
   it('runs to completed; status shows it and the raised lag meanwhile, a second start is refused, lag recovers', async () => {
-    const sandbox = world('0.005')
+    // Slow enough (PT10M ≈ 7 s) that two CLI calls fit inside the experiment on a loaded machine.
+    const sandbox = world('0.012')
     const before = sandbox.json(['status']).result as StatusResult
     const chaos = sandbox.start(['chaos', 'start', 'cross-region-connectivity', '--wait', '--yes'])
     await until('the experiment to run', () => chaos.output().stderr, RUNNING)

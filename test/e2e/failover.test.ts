@@ -261,7 +261,7 @@ describe('interrupted runs', () => {
     expect(blocked.status).toBe(3)
     expect(json(blocked).error).toMatchObject({
       code: 'DRCTL_RUN_IN_PROGRESS',
-      hints: [`resume it: drctl runs resume ${runId}`, expect.stringContaining('abandon')],
+      hints: [`resume it: drctl runs resume ${runId} --sandbox`, expect.stringContaining('abandon')],
     })
 
     const resumed = drctl(sandbox.home, ['runs', 'resume', runId, '--yes', '--json'])

@@ -44,11 +44,13 @@ ${EXIT_CODES_HELP}`
         `\n${this.style.bold(`control panel ${candidate.name}`)}${candidate.arn === discovery.controlPanelArn ? ' (this topology)' : ''}${candidate.isDefault ? this.style.dim(' default') : ''}`,
       )
       this.out(
-        renderTable(
-          undefined,
-          candidate.routingControls.map((routing) => ['control', routing.name, routing.arn]),
-          {indent: 2},
-        ),
+        candidate.routingControls.length > 0
+          ? renderTable(
+              undefined,
+              candidate.routingControls.map((routing) => ['control', routing.name, routing.arn]),
+              {indent: 2},
+            )
+          : this.style.dim('  no routing controls'),
       )
       if (candidate.safetyRules.length > 0) {
         this.out(

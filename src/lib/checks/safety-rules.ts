@@ -55,7 +55,8 @@ export function violatedSafetyRules(
       const targets = rule.targetControls ?? []
       const changes = targets.some((arn) => before.get(arn) !== after.get(arn))
       const gating = rule.gatingControls ?? []
-      if (changes && satisfied(rule.ruleConfig, gating, before) === false) {
+      // Like assertion rules, a batch is judged as one transaction: on the gating controls' resulting states.
+      if (changes && satisfied(rule.ruleConfig, gating, after) === false) {
         violations.push({
           rule,
           reason: `gating rule ${label(rule)} allows changing its target controls only while ${describeRequirement(rule.ruleConfig, gating.length)} of its gating controls`,

@@ -135,7 +135,7 @@ export function assertNoUnfinishedRun(home: string, topologyKey: string): void {
   const state = run.status === 'running' ? 'is still running' : `stopped unfinished (${run.status})`
   throw new DrctlError('DRCTL_RUN_IN_PROGRESS', `run ${run.id} (${run.title}) ${state}; finish it first`, {
     hints: [
-      `resume it: drctl runs resume ${run.id}`,
+      `resume it: drctl runs resume ${run.id}${run.sandbox ? ' --sandbox' : ''}`,
       `or, if you have dealt with it by hand: drctl runs abandon ${run.id}`,
     ],
     details: {runId: run.id, status: run.status},

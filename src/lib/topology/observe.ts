@@ -70,7 +70,8 @@ export async function observe(config: DrctlConfig, aws: AwsPorts, options: Obser
   const reader = new Reader(callable, new KeyedLimiter(options.concurrency ?? 4))
   const windowMs = options.metricWindowMs ?? DEFAULT_METRIC_WINDOW_MS
   const warnings: string[] = []
-  options.emit?.({type: 'task-start', id: 'observe', title: `Reading ${config.name} in ${callable.join(', ')}`})
+  const what = options.parts ? ` (${[...parts].join(', ')})` : ''
+  options.emit?.({type: 'task-start', id: 'observe', title: `Reading ${config.name}${what} in ${callable.join(', ')}`})
 
   const [identity, aurora, replicas, dynamodb, routing, chaos, stacks] = await Promise.all([
     parts.has('identity') ? readIdentity(aws, reader, callable) : undefined,

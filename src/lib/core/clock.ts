@@ -24,12 +24,17 @@ export const systemClock: Clock = {
     }),
 }
 
-/** A clock whose sleeps are shortened by `factor` (the sandbox's time scale), so polling keeps pace with it. */
+const MIN_SCALED_SLEEP_MS = 25
+
+/**
+ * A clock whose sleeps are shortened by `factor` (the sandbox's time scale), so polling keeps pace with it; never
+ * below a few real milliseconds, so that a fast-forwarded rehearsal does not flood the simulator with polls.
+ */
 export function scaledClock(base: Clock, factor: number): Clock {
   return {
     scale: factor,
     now: () => base.now(),
-    sleep: (ms, signal) => base.sleep(Math.max(1, Math.round(ms * factor)), signal),
+    sleep: (ms, signal) => base.sleep(Math.max(MIN_SCALED_SLEEP_MS, Math.round(ms * factor)), signal),
   }
 }
 

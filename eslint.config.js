@@ -14,8 +14,8 @@ export default defineConfig(
     },
   },
   {
-    files: ['bin/**/*.js', 'bench/**', 'test/**', 'eslint.config.js'],
-    languageOptions: {globals: {process: 'readonly', console: 'readonly'}},
+    files: ['bin/**/*.js', '.ci/**/*.js', 'bench/**', 'test/**', 'eslint.config.js'],
+    languageOptions: {globals: {process: 'readonly', console: 'readonly', URL: 'readonly'}},
     rules: {'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off'},
   },
   prettier,

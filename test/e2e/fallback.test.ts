@@ -399,7 +399,7 @@ describe('drctl fallback after detach-and-promote', () => {
       /^ModifyDBCluster us-east-1: orders-use1: DeletionProtection false$/,
       /^ModifyGlobalCluster us-east-1: orders-global: DeletionProtection false$/,
       /^ModifyGlobalCluster us-east-1: orders-global → NewGlobalClusterIdentifier orders-global-orphan-\d{12}$/,
-      /^CreateGlobalCluster us-west-2: orders-global, SourceDBClusterIdentifier \S+:cluster:orders-usw2$/,
+      /^CreateGlobalCluster us-west-2: orders-global, SourceDBClusterIdentifier \S+:cluster:orders-usw2, DeletionProtection$/, // the orphan was protected: so is its replacement
       /^RemoveFromGlobalCluster us-east-1: \S+:cluster:orders-use1 from orders-global-orphan-\d{12}$/,
       /^DeleteDBInstance us-east-1: orders-use1-a$/,
       /^DeleteDBInstance us-east-1: orders-use1-b$/,

@@ -114,6 +114,11 @@ describe('drctl sandbox (compiled CLI)', () => {
     expect(error).toMatchObject({code: 'DRCTL_SANDBOX_CORRUPT'})
     expect(error.hints.join(' ')).toContain('drctl sandbox reset')
     expect(readFileSync(world, 'utf8')).toBe('{"version": 1, "rds": ')
+    // Any command run with --sandbox says the same, through the in-process simulator.
+    const status = runCli(['status', '--json'], {home, env: {DRCTL_SANDBOX: '1'}})
+    expect(status.status).toBe(2)
+    expect(parseEnvelope(status.stdout).error).toMatchObject({code: 'DRCTL_SANDBOX_CORRUPT'})
+    expect(readFileSync(world, 'utf8')).toBe('{"version": 1, "rds": ')
     expect(cli('sandbox', 'reset').status).toBe(0)
   })
 

@@ -241,6 +241,7 @@ export function planFallback(
       globalClusterId: view.id,
       sourceClusterArn: survivor.clusterArn,
       region: survivor.region,
+      deletionProtection: view.deletionProtection,
     })
     const keep = request.keepOldPrimary
     // Without --keep-old-primary the new secondary reuses the old primary's identifiers: the retiring steps must
@@ -319,6 +320,7 @@ export function planFallback(
         kmsKeyId: details.cluster.kmsKeyId,
         storageEncrypted: details.cluster.storageEncrypted,
         parameterGroup: details.cluster.parameterGroup,
+        deletionProtection: details.cluster.deletionProtection,
         instances: details.instances.map((instance) => ({
           id: keep ? boundedIdentifier(instance.id, stamp) : instance.id,
           instanceClass: instance.instanceClass,

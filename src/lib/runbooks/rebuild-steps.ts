@@ -189,6 +189,8 @@ export class CreateGlobalStep extends WaitingStep {
     private readonly globalClusterId: string,
     private readonly sourceClusterArn: string,
     private readonly region: string,
+    /** Restores the original global cluster's protection on the one that replaces it. */
+    private readonly deletionProtection = false,
   ) {
     super()
     this.id = `create-global.${globalClusterId}`
@@ -201,7 +203,7 @@ export class CreateGlobalStep extends WaitingStep {
         service: 'RDS',
         operation: 'CreateGlobalCluster',
         region: this.region,
-        detail: `${this.globalClusterId}, SourceDBClusterIdentifier ${this.sourceClusterArn}`,
+        detail: `${this.globalClusterId}, SourceDBClusterIdentifier ${this.sourceClusterArn}${this.deletionProtection ? ', DeletionProtection' : ''}`,
       },
     ]
   }
@@ -225,9 +227,11 @@ export class CreateGlobalStep extends WaitingStep {
   }
 
   async run(ctx: StepContext): Promise<void> {
-    await ctx.aws
-      .rds(this.region)
-      .createGlobalCluster({id: this.globalClusterId, sourceClusterArn: this.sourceClusterArn})
+    await ctx.aws.rds(this.region).createGlobalCluster({
+      id: this.globalClusterId,
+      sourceClusterArn: this.sourceClusterArn,
+      deletionProtection: this.deletionProtection,
+    })
     ctx.record(`rebuilt.${this.globalClusterId}`, this.sourceClusterArn)
   }
 }
@@ -244,6 +248,7 @@ export interface SecondarySpec {
   kmsKeyId?: string
   storageEncrypted: boolean
   parameterGroup?: string
+  deletionProtection?: boolean
   instances: {id: string; instanceClass: string; parameterGroup?: string}[]
 }
 
@@ -310,6 +315,7 @@ export class CreateSecondaryStep extends WaitingStep {
         kmsKeyId: spec.kmsKeyId,
         storageEncrypted: spec.storageEncrypted,
         parameterGroup: spec.parameterGroup,
+        deletionProtection: spec.deletionProtection,
       })
       ctx.record(`created.${spec.clusterId}`, spec.region)
     }

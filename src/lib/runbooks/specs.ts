@@ -41,7 +41,13 @@ export type StepSpec =
   | {kind: 'snapshot-cluster'; clusterId: string; region: string; snapshotId: string}
   | {kind: 'copy-snapshot'; source: string; region: string; targetId: string}
   | {kind: 'rename-global'; currentId: string; newId: string; region: string}
-  | {kind: 'create-global'; globalClusterId: string; sourceClusterArn: string; region: string}
+  | {
+      kind: 'create-global'
+      globalClusterId: string
+      sourceClusterArn: string
+      region: string
+      deletionProtection?: boolean
+    }
   | {kind: 'create-secondary'; secondary: SecondarySpec}
   | {kind: 'wait-secondary'; globalClusterId: string; target: SecondaryTarget; maxLagMs: number}
   | {kind: 'switchover'; move: GlobalMove}
@@ -80,7 +86,7 @@ export function stepFromSpec(spec: StepSpec): Step {
     case 'rename-global':
       return new RenameGlobalStep(spec.currentId, spec.newId, spec.region)
     case 'create-global':
-      return new CreateGlobalStep(spec.globalClusterId, spec.sourceClusterArn, spec.region)
+      return new CreateGlobalStep(spec.globalClusterId, spec.sourceClusterArn, spec.region, spec.deletionProtection)
     case 'create-secondary':
       return new CreateSecondaryStep(spec.secondary)
     case 'wait-secondary':

@@ -235,6 +235,21 @@ describe('fallback', () => {
     expect(allowed.calls[1]).toBe('protection.cluster.orders-use1.us-east-1: ModifyDBCluster us-east-1')
   })
 
+  it('gives the rebuilt global cluster and secondary the deletion protection the originals had', () => {
+    const {topology, facts} = afterDetach()
+    topology.aurora[0]!.deletionProtection = true
+    facts.clusters[clusterArnOf('us-east-1', 'orders-use1')]!.cluster.deletionProtection = true
+    const {plan} = planned(topology, facts, {disableDeletionProtection: true})
+    const steps = stepsOf(plan.items)
+    expect(steps.find((step) => step.id === 'create-global.orders-global')?.describe()[0]?.detail).toContain(
+      'DeletionProtection',
+    )
+    const secondary = (plan.params.specs as any[])
+      .flatMap((spec) => (spec.kind === 'group' ? spec.steps : [spec]))
+      .find((spec) => spec.kind === 'create-secondary')
+    expect(secondary.secondary.deletionProtection).toBe(true)
+  })
+
   it('keeps generated identifiers within RDS limits', () => {
     const id = boundedIdentifier('a'.repeat(70), '202611220400')
     expect(id.length).toBeLessThanOrEqual(63)

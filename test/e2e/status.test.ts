@@ -116,7 +116,7 @@ describe('drctl status on the sandbox', () => {
     (mode) => {
       drctl(sandbox.home, ['sandbox', 'fault', 'region-outage', 'us-west-2', '--mode', mode])
       try {
-        const result = drctl(sandbox.home, ['status', '--json', '--timeout', '1s'])
+        const result = drctl(sandbox.home, ['status', '--json', '--timeout', '2s'])
         expect(result.status).toBe(3)
         const envelope = json(result)
         expect(envelope.error.code).toBe('DRCTL_CHECKS_FAILED')

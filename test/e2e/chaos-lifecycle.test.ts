@@ -3,7 +3,8 @@ import {join} from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {type CliResult, parseEnvelope, runCli, startCli, tempHome} from '../helpers/cli.js'
+import {mutateWorld} from '../../src/lib/sandbox/index.js'
+import {type CliResult, parseEnvelope, runCli, startCli, tempHome, waitUntil} from '../helpers/cli.js'
 
 // A followed game day on the sandbox, to `completed` and to `stopped` by Ctrl-C, with `drctl status` alongside.
 // Each test has its own $DRCTL_HOME, and a followed run still going when a test fails is killed.
@@ -37,13 +38,29 @@ function world(timeScale: string) {
   }
 }
 
-async function until(what: string, read: () => string, pattern: RegExp, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!pattern.test(read())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; saw:\n${read()}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
+/**
+ * Moves every unfinished experiment's timeline back so that it ends now, as if its minutes had passed: the
+ * experiments run slowly enough that a loaded machine observes them mid-run, and the test need not wait them out.
+ */
+function fastForwardExperiments(home: string) {
+  return mutateWorld(home, (world) => {
+    const now = Date.now()
+    for (const experiment of world.fis.experiments) {
+      const shift = experiment.completesAt - now
+      if (shift <= 0 || experiment.stopRequestedAt !== undefined) continue
+      experiment.createdAt -= shift
+      experiment.runningAt -= shift
+      experiment.completesAt -= shift
+      for (const action of Object.values(experiment.actions)) {
+        action.startAt -= shift
+        action.endAt -= shift
+      }
+    }
+  })
 }
+
+const untilMatches = (what: string, read: () => string, pattern: RegExp) =>
+  waitUntil(what, () => pattern.test(read()), {detail: read})
 
 interface StatusResult {
   aurora: {members: {replicationLagMs: number | null}[]}[]
@@ -59,11 +76,11 @@ const RUNNING = /Follow the experiment: EXP\w+ running/
 
 describe('a followed chaos experiment on the sandbox', () => {
   it('runs to completed; status shows it and the raised lag meanwhile, a second start is refused, lag recovers', async () => {
-    // Slow enough (PT10M ≈ 7 s) that two CLI calls fit inside the experiment on a loaded machine.
-    const sandbox = world('0.012')
+    // Slow enough (PT10M ≈ 30 s) that two CLI calls fit inside the experiment on any machine; then fast-forwarded.
+    const sandbox = world('0.05')
     const before = sandbox.json(['status']).result as StatusResult
     const chaos = sandbox.start(['chaos', 'start', 'cross-region-connectivity', '--wait', '--yes'])
-    await until('the experiment to run', () => chaos.output().stderr, RUNNING)
+    await untilMatches('the experiment to run', () => chaos.output().stderr, RUNNING)
 
     const [during, second] = await Promise.all([
       sandbox.run(['status', '--json']),
@@ -76,6 +93,7 @@ describe('a followed chaos experiment on the sandbox', () => {
     expect(second.status).toBe(3)
     expect(parseEnvelope(second.stdout).error.code).toBe('DRCTL_RUN_IN_PROGRESS')
 
+    await fastForwardExperiments(sandbox.home)
     const result = await chaos.done
     expect(result.status, result.stderr).toBe(0)
     expect(result.stdout).toMatch(/experiment EXP\w+ completed \(template cross-region-connectivity\)/)
@@ -91,9 +109,9 @@ describe('a followed chaos experiment on the sandbox', () => {
   })
 
   it('Ctrl-C stops the experiment (exit 130) and says so; a resume closes the run', async () => {
-    const sandbox = world('0.02')
+    const sandbox = world('0.05')
     const chaos = sandbox.start(['chaos', 'start', 'cross-region-connectivity', '--wait', '--yes'])
-    await until('the experiment to run', () => chaos.output().stderr, RUNNING)
+    await untilMatches('the experiment to run', () => chaos.output().stderr, RUNNING)
     chaos.child.kill('SIGINT')
     const result = await chaos.done
     expect(result.status).toBe(130)

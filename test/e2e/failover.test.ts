@@ -3,6 +3,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {waitUntil} from '../helpers/cli.js'
 import {callCount, callsSince, drctl, drctlAsync, json, sandboxHome} from '../helpers/e2e.js'
 
 // A generous per-call deadline: on a loaded machine a healthy sandbox call can take over a second.
@@ -16,17 +17,16 @@ const trafficOn = (home: string) =>
 const runIds = (home: string) =>
   existsSync(join(home, 'runs')) ? readdirSync(join(home, 'runs')).filter((name) => !name.startsWith('.')) : []
 
-/** Waits (briefly polling) until a run started after `known` shows `pattern` in its journal; returns its id. */
-async function waitForJournal(home: string, known: string[], pattern: RegExp): Promise<string> {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    for (const run of runIds(home).filter((id) => !known.includes(id))) {
-      const path = join(home, 'runs', run, 'journal.jsonl')
-      if (existsSync(path) && pattern.test(readFileSync(path, 'utf8'))) return run
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-  throw new Error(`the journal never showed ${pattern}`)
-}
+/** The run started after `known` once its journal shows `pattern`. */
+const waitForJournal = (home: string, known: string[], pattern: RegExp): Promise<string> =>
+  waitUntil(`a new run's journal to show ${pattern}`, () =>
+    runIds(home)
+      .filter((id) => !known.includes(id))
+      .find((run) => {
+        const path = join(home, 'runs', run, 'journal.jsonl')
+        return existsSync(path) && pattern.test(readFileSync(path, 'utf8'))
+      }),
+  )
 
 describe('planned failover on the sandbox', () => {
   let sandbox: ReturnType<typeof sandboxHome>

@@ -12,7 +12,7 @@ import {
   setFault,
 } from '../../src/lib/sandbox/index.js'
 import type {WorldView} from '../../src/lib/sandbox/index.js'
-import {type CliResult, tempHome} from '../helpers/cli.js'
+import {type CliResult, tempHome, waitUntil} from '../helpers/cli.js'
 import {callCount, callsSince, drctl, drctlAsync, json} from '../helpers/e2e.js'
 
 // drctl fallback end to end on the sandbox (two-region: us-east-1 writes, us-west-2 is the secondary): us-east-1
@@ -121,16 +121,6 @@ function report(home: string, runId: string) {
   return JSON.parse(readFileSync(join(home, 'runs', runId, 'report.json'), 'utf8'))
 }
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = probe()
-    if (value !== undefined && value !== false) return value
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 15))
-  }
-}
-
 const running: ReturnType<typeof drctlAsync>[] = []
 function startFallback(home: string, args: string[]) {
   const cli = drctlAsync(home, ['fallback', ...args])
@@ -146,7 +136,7 @@ afterEach(async () => {
 
 /** The fallback run started by `cli` (its journal appears once the plan is confirmed). */
 async function runOf(home: string, cli: ReturnType<typeof drctlAsync>): Promise<string> {
-  return until('the fallback run to start', () => {
+  return waitUntil('the fallback run to start', () => {
     if (cli.child.exitCode !== null) throw new Error(`fallback exited early: ${cli.output().stderr}`)
     return runIds(home, 'fallback')[0]
   })
@@ -305,7 +295,7 @@ describe('drctl fallback after a managed failover', () => {
     try {
       const fallback = startFallback(sandbox.home, ['--switch-back', '--yes', '--json'])
       const runId = await runOf(sandbox.home, fallback)
-      await until('the lag gate to hold the run', () =>
+      await waitUntil('the lag gate to hold the run', () =>
         journal(sandbox.home, runId).some(
           (event) =>
             event.type === 'step-progress' &&
@@ -506,7 +496,7 @@ describe('drctl fallback: crash and resume', () => {
   it('kill -9 once the switch-back started; drctl runs resume finishes without touching what the run built', async () => {
     const fallback = startFallback(sandbox.home, ['--switch-back', '--yes', '--json'])
     const runId = await runOf(sandbox.home, fallback)
-    await until(
+    await waitUntil(
       'both switchover calls',
       () =>
         journal(sandbox.home, runId).filter(

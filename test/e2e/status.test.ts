@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {mutateWorld} from '../../src/lib/sandbox/index.js'
+import {waitUntil} from '../helpers/cli.js'
 import {callCount, callsSince, drctl, drctlAsync, json, sandboxHome} from '../helpers/e2e.js'
 
 const checkOf = (envelope: {result?: any; error?: any}, id: string) =>
@@ -66,13 +67,7 @@ describe('drctl status on the sandbox', () => {
 
   it('--watch refreshes until Ctrl-C, and refuses --json', async () => {
     const watch = drctlAsync(sandbox.home, ['status', '--watch', '1'])
-    for (
-      let attempt = 0;
-      attempt < 200 && (watch.output().stdout.match(/drctl status: retail/g) ?? []).length < 2;
-      attempt++
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
+    await waitUntil('two refreshes', () => (watch.output().stdout.match(/drctl status: retail/g) ?? []).length >= 2)
     watch.child.kill('SIGINT')
     const result = await watch.done
     expect(result.status).toBe(130)

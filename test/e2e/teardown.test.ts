@@ -11,7 +11,7 @@ import {
   type ScenarioName,
   setFault,
 } from '../../src/lib/sandbox/index.js'
-import {type CliResult, tempHome} from '../helpers/cli.js'
+import {type CliResult, tempHome, waitUntil} from '../helpers/cli.js'
 import {callCount, callsSince, drctlAsync, json} from '../helpers/e2e.js'
 import {drctlOnTerminal, terminalAvailable} from '../helpers/pty.js'
 
@@ -380,10 +380,7 @@ describe.concurrent('drctl teardown killed part-way, then resumed', () => {
       runIds(box.home).find((id) =>
         journal(box.home, id).some((event) => event.type === 'aws-call' && /^Delete/.test(event.operation)),
       )
-    for (let waited = 0; !started() && waited < 20_000; waited += 20)
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    runId = started() as string
-    expect(runId).toBeTruthy()
+    runId = await waitUntil('a deletion to start', started)
     child.child.kill('SIGKILL')
     const killed = await child.done
     expect(killed.status).toBeNull()

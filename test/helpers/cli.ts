@@ -66,3 +66,24 @@ export function startCli(args: string[], options: {home: string; env?: NodeJS.Pr
 export function parseEnvelope(stdout: string): {status: string; result?: any; error?: any; warnings: string[]} {
   return JSON.parse(stdout)
 }
+
+/**
+ * Polls `probe` until it gives something other than undefined or false, and returns that. Fails naming
+ * `what` (and `detail()`, when given) after `timeoutMs` of wall time: deadlines are generous because a
+ * loaded CI machine runs subprocesses many times slower than a laptop.
+ */
+export async function waitUntil<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  options: {timeoutMs?: number; detail?: () => string} = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000)
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined && value !== false) return value
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${options.detail ? `; saw:\n${options.detail()}` : ''}`)
+    }
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 20))
+  }
+}

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {parseEnvelope, repoRoot, runCli, startCli, tempHome} from '../helpers/cli.js'
+import {parseEnvelope, repoRoot, runCli, startCli, tempHome, waitUntil} from '../helpers/cli.js'
 
 // These run the compiled CLI: `npm run build` first (npm test does it).
 const {home, cleanup} = tempHome('drctl-sandbox-cli-')
@@ -130,15 +130,13 @@ describe('drctl sandbox (compiled CLI)', () => {
 
   it('serve prints one JSON document once listening, serves SDK calls, and exits 0 on SIGINT', async () => {
     const server = startCli(['sandbox', 'serve', '--json'], {home})
-    const deadline = Date.now() + 20_000
-    let envelope: ReturnType<typeof parseEnvelope> | undefined
-    while (!envelope && Date.now() < deadline) {
+    const envelope = await waitUntil('the server to print its endpoints', () => {
       try {
-        envelope = parseEnvelope(server.output().stdout)
+        return parseEnvelope(server.output().stdout)
       } catch {
-        await new Promise((resolve) => setTimeout(resolve, 50))
+        return undefined
       }
-    }
+    })
     expect(envelope?.result.env).toMatchObject({AWS_ACCESS_KEY_ID: expect.any(String), AWS_REGION: 'us-east-1'})
     expect(envelope?.result.arcEndpoints).toHaveLength(5)
     const sts = new STSClient({

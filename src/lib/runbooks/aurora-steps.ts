@@ -1,3 +1,4 @@
+import {AwsCallError} from '../aws/errors.js'
 import type {GlobalCluster} from '../aws/ports.js'
 import {DrctlError} from '../core/errors.js'
 import {waitFor} from '../runbook/wait.js'
@@ -38,6 +39,20 @@ async function readGlobal(ctx: StepContext, region: string, id: string): Promise
   const global = await ctx.aws.rds(region).describeGlobalCluster(id)
   if (!global) throw new DrctlError('DRCTL_AWS_NOT_FOUND', `global cluster ${id} does not exist (asked in ${region})`)
   return global
+}
+
+/** RemoveFromGlobalCluster; a cluster an earlier attempt removed already ("is not found in global cluster") is fine. */
+export async function removeFromGlobalCluster(
+  ctx: StepContext,
+  region: string,
+  globalClusterId: string,
+  clusterArn: string,
+): Promise<void> {
+  try {
+    await ctx.aws.rds(region).removeFromGlobalCluster(globalClusterId, clusterArn)
+  } catch (error) {
+    if (!(error instanceof AwsCallError) || !/not found in global cluster/i.test(error.awsMessage)) throw error
+  }
 }
 
 async function waitUntilWriter(ctx: StepContext, move: GlobalMove, timeoutMs: number): Promise<void> {
@@ -227,14 +242,7 @@ export class DetachStep implements Step {
       survivor: this.move.targetClusterArn,
       oldPrimaryRegion: this.move.fromRegion,
     })
-    try {
-      await ctx.aws
-        .rds(this.move.targetRegion)
-        .removeFromGlobalCluster(this.move.globalClusterId, this.move.targetClusterArn)
-    } catch (error) {
-      // Already removed by an earlier attempt: RDS says the cluster "is not found in global cluster".
-      if (!(error instanceof Error) || !/not found in global cluster/i.test(error.message)) throw error
-    }
+    await removeFromGlobalCluster(ctx, this.move.targetRegion, this.move.globalClusterId, this.move.targetClusterArn)
   }
 
   async wait(ctx: StepContext): Promise<void> {

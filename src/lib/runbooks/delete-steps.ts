@@ -1,7 +1,10 @@
 import {AwsCallError} from '../aws/errors.js'
 import {DrctlError} from '../core/errors.js'
 import {waitFor} from '../runbook/wait.js'
-import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
+import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
+import {removeFromGlobalCluster} from './aurora-steps.js'
+import {isTerminal} from './chaos-experiments.js'
+import {CheckedStep, recordInList} from './checked-step.js'
 
 const DELETE_TIMEOUT_MS = 60 * 60_000
 const SHORT_TIMEOUT_MS = 20 * 60_000
@@ -9,42 +12,10 @@ const SHORT_TIMEOUT_MS = 20 * 60_000
 const isNotFound = (error: unknown) => error instanceof AwsCallError && error.kind === 'not-found'
 
 /** Record what a teardown removed (the report lists it). */
-function recordDeleted(ctx: StepContext, what: string): void {
-  const deleted = ctx.recorded<string[]>('deleted') ?? []
-  if (!deleted.includes(what)) ctx.record('deleted', [...deleted, what])
-}
-
-abstract class BaseStep implements Step {
-  abstract readonly id: string
-  abstract readonly title: string
-  abstract describe(): PlannedCall[]
-  abstract check(ctx: StepContext): Promise<StepCheck>
-  abstract run(ctx: StepContext): Promise<void>
-  abstract wait(ctx: StepContext): Promise<void>
-
-  async verify(ctx: StepContext): Promise<void> {
-    const state = await this.check(ctx)
-    if (state.state !== 'done')
-      throw new DrctlError('DRCTL_VERIFY_FAILED', `${this.title}: not done (${state.note ?? state.state})`)
-  }
-
-  protected until(ctx: StepContext, what: string, timeoutMs: number): Promise<unknown> {
-    return waitFor({
-      what,
-      clock: ctx.clock,
-      signal: ctx.signal,
-      timeoutMs,
-      poll: async () => {
-        const state = await this.check(ctx)
-        return {done: state.state === 'done', progress: state.note}
-      },
-      progress: (message) => ctx.progress(message),
-    })
-  }
-}
+const recordDeleted = (ctx: StepContext, what: string) => recordInList(ctx, 'deleted', what)
 
 /** RemoveFromGlobalCluster for a secondary, in its own Region; done when it left the membership and is available. */
-export class RemoveMemberStep extends BaseStep {
+export class RemoveMemberStep extends CheckedStep {
   readonly id: string
   readonly title: string
 
@@ -86,22 +57,16 @@ export class RemoveMemberStep extends BaseStep {
   }
 
   async run(ctx: StepContext): Promise<void> {
-    try {
-      await ctx.aws.rds(this.region).removeFromGlobalCluster(this.globalClusterId, this.clusterArn)
-    } catch (error) {
-      if (!(error instanceof AwsCallError) || !/not found in global cluster/i.test(error.awsMessage)) throw error
-    }
+    await removeFromGlobalCluster(ctx, this.region, this.globalClusterId, this.clusterArn)
   }
 
-  wait(ctx: StepContext): Promise<void> {
-    return this.until(ctx, `${this.clusterArn} to leave ${this.globalClusterId}`, SHORT_TIMEOUT_MS).then(
-      () => undefined,
-    )
+  override wait(ctx: StepContext): Promise<void> {
+    return this.untilDone(ctx, `${this.clusterArn} to leave ${this.globalClusterId}`, SHORT_TIMEOUT_MS)
   }
 }
 
 /** Deletes every instance of a cluster (Aurora instances never take a final snapshot) and waits until they are gone. */
-export class DeleteInstancesStep extends BaseStep {
+export class DeleteInstancesStep extends CheckedStep {
   readonly id: string
   readonly title: string
 
@@ -145,13 +110,13 @@ export class DeleteInstancesStep extends BaseStep {
     }
   }
 
-  wait(ctx: StepContext): Promise<void> {
-    return this.until(ctx, `the instances of ${this.clusterId} to be deleted`, DELETE_TIMEOUT_MS).then(() => undefined)
+  override wait(ctx: StepContext): Promise<void> {
+    return this.untilDone(ctx, `the instances of ${this.clusterId} to be deleted`, DELETE_TIMEOUT_MS)
   }
 }
 
 /** DeleteDBCluster, with a final snapshot (a predictable name) or skipping it; waits until the cluster is gone. */
-export class DeleteClusterStep extends BaseStep {
+export class DeleteClusterStep extends CheckedStep {
   readonly id: string
   readonly title: string
 
@@ -191,19 +156,16 @@ export class DeleteClusterStep extends BaseStep {
       if (!isNotFound(error)) throw error
     }
     recordDeleted(ctx, `cluster ${this.clusterId} (${this.region})`)
-    if (this.finalSnapshotId) {
-      const snapshots = ctx.recorded<string[]>('snapshots') ?? []
-      ctx.record('snapshots', [...new Set([...snapshots, `${this.finalSnapshotId} (${this.region})`])])
-    }
+    if (this.finalSnapshotId) recordInList(ctx, 'snapshots', `${this.finalSnapshotId} (${this.region})`)
   }
 
-  wait(ctx: StepContext): Promise<void> {
-    return this.until(ctx, `cluster ${this.clusterId} to be deleted`, DELETE_TIMEOUT_MS).then(() => undefined)
+  override wait(ctx: StepContext): Promise<void> {
+    return this.untilDone(ctx, `cluster ${this.clusterId} to be deleted`, DELETE_TIMEOUT_MS)
   }
 }
 
 /** DeleteGlobalCluster; RDS may still say "not empty" for a while after the last member left: retried, bounded. */
-export class DeleteGlobalClusterStep extends BaseStep {
+export class DeleteGlobalClusterStep extends CheckedStep {
   readonly id: string
   readonly title: string
 
@@ -250,15 +212,13 @@ export class DeleteGlobalClusterStep extends BaseStep {
     recordDeleted(ctx, `global cluster ${this.globalClusterId}`)
   }
 
-  wait(ctx: StepContext): Promise<void> {
-    return this.until(ctx, `global cluster ${this.globalClusterId} to be deleted`, SHORT_TIMEOUT_MS).then(
-      () => undefined,
-    )
+  override wait(ctx: StepContext): Promise<void> {
+    return this.untilDone(ctx, `global cluster ${this.globalClusterId} to be deleted`, SHORT_TIMEOUT_MS)
   }
 }
 
 /** PromoteReadReplicaDBCluster: a replicating binlog replica cannot lose its last instance (aws-reference §2.9). */
-export class PromoteReplicaStep extends BaseStep {
+export class PromoteReplicaStep extends CheckedStep {
   readonly id: string
   readonly title: string
 
@@ -287,8 +247,8 @@ export class PromoteReplicaStep extends BaseStep {
     await ctx.aws.rds(this.region).promoteReadReplicaDbCluster(this.clusterId)
   }
 
-  wait(ctx: StepContext): Promise<void> {
-    return this.until(ctx, `${this.clusterId} to be promoted`, SHORT_TIMEOUT_MS).then(() => undefined)
+  override wait(ctx: StepContext): Promise<void> {
+    return this.untilDone(ctx, `${this.clusterId} to be promoted`, SHORT_TIMEOUT_MS)
   }
 }
 
@@ -298,7 +258,7 @@ export type ProtectedResource =
   | {kind: 'table'; id: string; region: string}
 
 /** Turns deletion protection off (only with --disable-deletion-protection). */
-export class DisableProtectionStep extends BaseStep {
+export class DisableProtectionStep extends CheckedStep {
   readonly id: string
   readonly title: string
 
@@ -335,13 +295,13 @@ export class DisableProtectionStep extends BaseStep {
     else await ctx.aws.dynamodb(region).setDeletionProtection(id, false)
   }
 
-  wait(ctx: StepContext): Promise<void> {
-    return this.until(ctx, `deletion protection off on ${this.resource.id}`, SHORT_TIMEOUT_MS).then(() => undefined)
+  override wait(ctx: StepContext): Promise<void> {
+    return this.untilDone(ctx, `deletion protection off on ${this.resource.id}`, SHORT_TIMEOUT_MS)
   }
 }
 
 /** Removes one replica of a global table (UpdateTable ReplicaUpdates Delete, called in another replica's Region). */
-export class RemoveTableReplicaStep extends BaseStep {
+export class RemoveTableReplicaStep extends CheckedStep {
   readonly id: string
   readonly title: string
 
@@ -396,14 +356,12 @@ export class RemoveTableReplicaStep extends BaseStep {
     recordDeleted(ctx, `table replica ${this.table} (${this.replicaRegion})`)
   }
 
-  wait(ctx: StepContext): Promise<void> {
-    return this.until(ctx, `the ${this.replicaRegion} replica of ${this.table} to be removed`, DELETE_TIMEOUT_MS).then(
-      () => undefined,
-    )
+  override wait(ctx: StepContext): Promise<void> {
+    return this.untilDone(ctx, `the ${this.replicaRegion} replica of ${this.table} to be removed`, DELETE_TIMEOUT_MS)
   }
 }
 
-export class DeleteTableStep extends BaseStep {
+export class DeleteTableStep extends CheckedStep {
   readonly id: string
   readonly title: string
 
@@ -436,8 +394,8 @@ export class DeleteTableStep extends BaseStep {
     recordDeleted(ctx, `table ${this.table} (${this.region})`)
   }
 
-  wait(ctx: StepContext): Promise<void> {
-    return this.until(ctx, `table ${this.table} to be deleted`, SHORT_TIMEOUT_MS).then(() => undefined)
+  override wait(ctx: StepContext): Promise<void> {
+    return this.untilDone(ctx, `table ${this.table} to be deleted`, SHORT_TIMEOUT_MS)
   }
 }
 
@@ -445,7 +403,7 @@ export class DeleteTableStep extends BaseStep {
  * DeleteStack, waited; a stack that ends DELETE_FAILED is reported with its failed resources. A stack found
  * DELETE_FAILED before the call (an earlier attempt, fixed since) is deleted again: that is how a resume retries.
  */
-export class DeleteStackStep extends BaseStep {
+export class DeleteStackStep extends CheckedStep {
   readonly id: string
   readonly title: string
 
@@ -473,7 +431,7 @@ export class DeleteStackStep extends BaseStep {
     await ctx.aws.cloudformation(this.region).deleteStack(this.stack)
   }
 
-  async wait(ctx: StepContext): Promise<void> {
+  override async wait(ctx: StepContext): Promise<void> {
     // Only after a DeleteStack: DELETE_FAILED now means this deletion failed, and waiting longer would not help.
     await waitFor({
       what: `stack ${this.stack} to be deleted`,
@@ -510,7 +468,7 @@ export class DeleteStackStep extends BaseStep {
 }
 
 /** StopExperiment and wait until stopped; an experiment that will not stop blocks the teardown. */
-export class StopExperimentStep extends BaseStep {
+export class StopExperimentStep extends CheckedStep {
   readonly id: string
   readonly title: string
 
@@ -528,9 +486,8 @@ export class StopExperimentStep extends BaseStep {
   }
 
   async check(ctx: StepContext): Promise<StepCheck> {
-    const experiment = await ctx.aws.fis(this.region).getExperiment(this.experimentId)
-    const status = experiment?.status ?? 'gone'
-    if (['stopped', 'completed', 'failed', 'cancelled', 'gone'].includes(status)) return {state: 'done', note: status}
+    const status = (await ctx.aws.fis(this.region).getExperiment(this.experimentId))?.status ?? 'gone'
+    if (status === 'gone' || isTerminal(status)) return {state: 'done', note: status}
     if (status === 'stopping') return {state: 'in-progress', note: status}
     return {state: 'pending', note: status}
   }
@@ -539,7 +496,7 @@ export class StopExperimentStep extends BaseStep {
     await ctx.aws.fis(this.region).stopExperiment(this.experimentId)
   }
 
-  wait(ctx: StepContext): Promise<void> {
-    return this.until(ctx, `experiment ${this.experimentId} to stop`, 10 * 60_000).then(() => undefined)
+  override wait(ctx: StepContext): Promise<void> {
+    return this.untilDone(ctx, `experiment ${this.experimentId} to stop`, 10 * 60_000)
   }
 }

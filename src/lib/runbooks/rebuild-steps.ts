@@ -1,51 +1,26 @@
 import {AwsCallError} from '../aws/errors.js'
 import {formatDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
-import {waitFor} from '../runbook/wait.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
 import {lagQueries} from '../topology/observe.js'
+import {CheckedStep, recordInList} from './checked-step.js'
 
 const CREATE_TIMEOUT_MS = 90 * 60_000
-const SHORT_TIMEOUT_MS = 20 * 60_000
 const LAG_WINDOW_MS = 5 * 60_000
 
-abstract class WaitingStep implements Step {
-  abstract readonly id: string
-  abstract readonly title: string
-  abstract describe(): PlannedCall[]
-  abstract check(ctx: StepContext): Promise<StepCheck>
-  abstract run(ctx: StepContext): Promise<void>
+const recordSnapshot = (ctx: StepContext, snapshot: string) => recordInList(ctx, 'snapshots', snapshot)
 
-  protected timeoutMs = SHORT_TIMEOUT_MS
-
-  async wait(ctx: StepContext): Promise<void> {
-    await waitFor({
-      what: `"${this.title}" to complete`,
-      clock: ctx.clock,
-      signal: ctx.signal,
-      timeoutMs: this.timeoutMs,
-      poll: async () => {
-        const state = await this.check(ctx)
-        return {done: state.state === 'done', progress: state.note}
-      },
-      progress: (message) => ctx.progress(message),
-    })
-  }
-
-  async verify(ctx: StepContext): Promise<void> {
-    const state = await this.check(ctx)
-    if (state.state !== 'done')
-      throw new DrctlError('DRCTL_VERIFY_FAILED', `${this.title}: not done (${state.note ?? state.state})`)
-  }
-}
-
-function recordSnapshot(ctx: StepContext, snapshot: string): void {
-  const kept = ctx.recorded<string[]>('snapshots') ?? []
-  if (!kept.includes(snapshot)) ctx.record('snapshots', [...kept, snapshot])
+/** A snapshot the run creates: pending until it exists, done once available. */
+async function snapshotState(ctx: StepContext, region: string, snapshotId: string, noun: string): Promise<StepCheck> {
+  const [snapshot] = await ctx.aws.rds(region).describeDbClusterSnapshots({snapshotId})
+  if (!snapshot) return {state: 'pending'}
+  return snapshot.status === 'available'
+    ? {state: 'done', note: `${noun} available`}
+    : {state: 'in-progress', note: `${noun} ${snapshot.status}`}
 }
 
 /** CreateDBClusterSnapshot with a predictable name (a snapshot for reconciliation). */
-export class ClusterSnapshotStep extends WaitingStep {
+export class ClusterSnapshotStep extends CheckedStep {
   readonly id: string
   readonly title: string
 
@@ -70,12 +45,8 @@ export class ClusterSnapshotStep extends WaitingStep {
     ]
   }
 
-  async check(ctx: StepContext): Promise<StepCheck> {
-    const [snapshot] = await ctx.aws.rds(this.region).describeDbClusterSnapshots({snapshotId: this.snapshotId})
-    if (!snapshot) return {state: 'pending'}
-    return snapshot.status === 'available'
-      ? {state: 'done', note: 'snapshot available'}
-      : {state: 'in-progress', note: `snapshot ${snapshot.status}`}
+  check(ctx: StepContext): Promise<StepCheck> {
+    return snapshotState(ctx, this.region, this.snapshotId, 'snapshot')
   }
 
   async run(ctx: StepContext): Promise<void> {
@@ -85,7 +56,7 @@ export class ClusterSnapshotStep extends WaitingStep {
 }
 
 /** Copies a system snapshot (which expires with its cluster's retention) to a manual one that stays. */
-export class CopySnapshotStep extends WaitingStep {
+export class CopySnapshotStep extends CheckedStep {
   readonly id: string
   readonly title: string
 
@@ -110,12 +81,8 @@ export class CopySnapshotStep extends WaitingStep {
     ]
   }
 
-  async check(ctx: StepContext): Promise<StepCheck> {
-    const [copy] = await ctx.aws.rds(this.region).describeDbClusterSnapshots({snapshotId: this.targetId})
-    if (!copy) return {state: 'pending'}
-    return copy.status === 'available'
-      ? {state: 'done', note: 'copy available'}
-      : {state: 'in-progress', note: `copy ${copy.status}`}
+  check(ctx: StepContext): Promise<StepCheck> {
+    return snapshotState(ctx, this.region, this.targetId, 'copy')
   }
 
   async run(ctx: StepContext): Promise<void> {
@@ -125,7 +92,7 @@ export class CopySnapshotStep extends WaitingStep {
 }
 
 /** ModifyGlobalCluster NewGlobalClusterIdentifier: done when the new id answers and the old one does not. */
-export class RenameGlobalStep extends WaitingStep {
+export class RenameGlobalStep extends CheckedStep {
   readonly id: string
   readonly title: string
 
@@ -181,7 +148,7 @@ export class RenameGlobalStep extends WaitingStep {
 }
 
 /** CreateGlobalCluster from an existing cluster, which becomes its writer. */
-export class CreateGlobalStep extends WaitingStep {
+export class CreateGlobalStep extends CheckedStep {
   readonly id: string
   readonly title: string
 
@@ -253,7 +220,7 @@ export interface SecondarySpec {
 }
 
 /** CreateDBCluster in the old Region, joined to the global cluster as a secondary, then its instances. */
-export class CreateSecondaryStep extends WaitingStep {
+export class CreateSecondaryStep extends CheckedStep {
   readonly id: string
   readonly title: string
   protected override timeoutMs = CREATE_TIMEOUT_MS
@@ -341,7 +308,7 @@ export class CreateSecondaryStep extends WaitingStep {
 export type SecondaryTarget = {clusterArn: string} | {region: string}
 
 /** Waits until a secondary is available, connected, and its replication lag is under the gate. */
-export class WaitForSecondaryStep extends WaitingStep {
+export class WaitForSecondaryStep extends CheckedStep {
   readonly id: string
   readonly title: string
   protected override timeoutMs = CREATE_TIMEOUT_MS

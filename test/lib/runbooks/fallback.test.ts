@@ -1,7 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import type {Clock} from '../../../src/lib/core/clock.js'
-import {type StepContext, stepsOf} from '../../../src/lib/runbook/types.js'
+import {stepsOf} from '../../../src/lib/runbook/types.js'
 import {
   boundedIdentifier,
   type FallbackFacts,
@@ -15,6 +14,7 @@ import type {Topology} from '../../../src/lib/topology/model.js'
 import {clusterArnOf, FakeAws} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
 import {globalView, healthyTopology, member, testConfig} from '../../fakes/topology.js'
+import {stepContext as resumedContext} from './step-context.js'
 
 const request: FallbackRequest = {
   home: 'us-east-1',
@@ -169,7 +169,7 @@ describe('fallback', () => {
     const state = twoRegionState()
     state.snapshots.push({...snapshot, id: 'drctl-preserved-orders-use1-2026-11-22-03-10', region: 'us-east-1'})
     const aws = new FakeAws(state)
-    expect(await stepsOf(later.plan.items)[0]!.check(resumedContext(aws, {}))).toMatchObject({state: 'done'})
+    expect(await stepsOf(later.plan.items)[0]!.check(resumedContext(aws))).toMatchObject({state: 'done'})
     expect(preservedCopyId({...snapshot, id: 'rds:something-else'}, '202611220400')).toBe(
       'drctl-preserved-orders-use1-202611220400',
     )
@@ -257,21 +257,6 @@ describe('fallback', () => {
   })
 })
 
-const clock: Clock = {scale: 1, now: () => 0, sleep: async () => {}}
-
-/** A step context carrying the records an earlier, interrupted attempt of the run journaled. */
-function resumedContext(aws: FakeAws, records: Record<string, unknown>): StepContext {
-  const recorded = new Map(Object.entries(records))
-  return {
-    aws,
-    clock,
-    signal: new AbortController().signal,
-    progress: () => {},
-    record: (key, value) => recorded.set(key, value),
-    recorded: (key) => recorded.get(key) as never,
-  }
-}
-
 describe('a resumed fallback', () => {
   it('after a detach, once it switched back: every step is done, none touches the rebuilt clusters that reuse the old names', async () => {
     const {topology, facts} = afterDetach()
@@ -325,13 +310,13 @@ describe('a resumed fallback', () => {
     const ctx = resumedContext(aws, {'renamed.orders-global': 'orders-global-orphan-202611220400'})
     expect(await rename.check(ctx)).toMatchObject({state: 'done'})
     // An operator's own global cluster under that name, with no rename journaled, is still refused by RDS, not skipped.
-    expect(await rename.check(resumedContext(aws, {}))).toMatchObject({state: 'pending'})
+    expect(await rename.check(resumedContext(aws))).toMatchObject({state: 'pending'})
   })
 
   it('after a managed failover, once it switched back: the wait for the rejoined member is done', async () => {
     const {plan} = planned(afterManagedFailover())
     const aws = new FakeAws(twoRegionState())
-    const ctx = resumedContext(aws, {})
+    const ctx = resumedContext(aws)
     const states = await Promise.all(
       stepsOf(plan.items).map(async (step) => `${step.id}: ${(await step.check(ctx)).state}`),
     )

@@ -1,7 +1,5 @@
 import {describe, expect, it} from 'vitest'
 
-import type {Clock} from '../../../src/lib/core/clock.js'
-import type {StepContext} from '../../../src/lib/runbook/types.js'
 import {stepsOf} from '../../../src/lib/runbook/types.js'
 import {DeleteStackStep} from '../../../src/lib/runbooks/delete-steps.js'
 import {planTeardown, type TeardownRequest} from '../../../src/lib/runbooks/teardown.js'
@@ -9,33 +7,13 @@ import {observe} from '../../../src/lib/topology/observe.js'
 import {clusterArnOf, FakeAws} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
 import {globalView, healthyTopology, member, testConfig} from '../../fakes/topology.js'
+import {stepContext as ctx} from './step-context.js'
 
 const request: TeardownRequest = {
   finalSnapshot: true,
   disableDeletionProtection: false,
   only: [],
   stamp: '202611220300',
-}
-
-const clock: Clock = {
-  scale: 1,
-  now: (() => {
-    let now = 0
-    return () => (now += 60_000)
-  })(),
-  sleep: async () => {},
-}
-
-function ctx(aws: FakeAws): StepContext {
-  const records = new Map<string, unknown>()
-  return {
-    aws,
-    clock,
-    signal: new AbortController().signal,
-    progress: () => {},
-    record: (key, value) => records.set(key, value),
-    recorded: (key) => records.get(key) as never,
-  }
 }
 
 describe('teardown: a binlog replica with deletion protection', () => {

@@ -1,0 +1,49 @@
+import {DrctlError} from '../core/errors.js'
+import {waitFor} from '../runbook/wait.js'
+import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
+
+const DEFAULT_TIMEOUT_MS = 20 * 60_000
+
+/**
+ * A step whose check says when it is done: it waits by polling the check (its notes are the progress) and verifies
+ * by reading it once more.
+ */
+export abstract class CheckedStep implements Step {
+  abstract readonly id: string
+  abstract readonly title: string
+  abstract describe(): PlannedCall[]
+  abstract check(ctx: StepContext): Promise<StepCheck>
+  abstract run(ctx: StepContext): Promise<void>
+
+  protected timeoutMs = DEFAULT_TIMEOUT_MS
+
+  wait(ctx: StepContext): Promise<void> {
+    return this.untilDone(ctx, `"${this.title}" to complete`, this.timeoutMs)
+  }
+
+  async verify(ctx: StepContext): Promise<void> {
+    const state = await this.check(ctx)
+    if (state.state !== 'done')
+      throw new DrctlError('DRCTL_VERIFY_FAILED', `${this.title}: not done (${state.note ?? state.state})`)
+  }
+
+  protected async untilDone(ctx: StepContext, what: string, timeoutMs: number): Promise<void> {
+    await waitFor({
+      what,
+      clock: ctx.clock,
+      signal: ctx.signal,
+      timeoutMs,
+      poll: async () => {
+        const state = await this.check(ctx)
+        return {done: state.state === 'done', progress: state.note}
+      },
+      progress: (message) => ctx.progress(message),
+    })
+  }
+}
+
+/** Adds an entry, once, to a list in the run's evidence (`deleted`, `snapshots`: the report lists them). */
+export function recordInList(ctx: StepContext, key: string, entry: string): void {
+  const list = ctx.recorded<string[]>(key) ?? []
+  if (!list.includes(entry)) ctx.record(key, [...list, entry])
+}

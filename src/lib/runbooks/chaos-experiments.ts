@@ -72,6 +72,13 @@ export async function findExperiment(config: DrctlConfig, aws: AwsPorts, id: str
   })
 }
 
+/** GetExperiment, for an experiment that must exist. */
+export async function readExperiment(aws: AwsPorts, region: string, id: string): Promise<Experiment> {
+  const experiment = await aws.fis(region).getExperiment(id)
+  if (!experiment) throw new DrctlError('DRCTL_AWS_NOT_FOUND', `FIS experiment ${id} not found in ${region}`)
+  return experiment
+}
+
 export interface StopOptions {
   clock: Clock
   signal: AbortSignal
@@ -89,11 +96,7 @@ export async function stopExperiment(
   options: StopOptions,
 ): Promise<Experiment> {
   const fis = aws.fis(region)
-  const read = async () => {
-    const experiment = await fis.getExperiment(id)
-    if (!experiment) throw new DrctlError('DRCTL_AWS_NOT_FOUND', `FIS experiment ${id} not found in ${region}`)
-    return experiment
-  }
+  const read = () => readExperiment(aws, region, id)
   const current = await read()
   if (isTerminal(current.status)) return current
   if (current.status !== 'stopping') {

@@ -12,7 +12,7 @@ import {waitFor} from '../runbook/wait.js'
 import type {PlanItem, PlannedCall, RunPlan, Step, StepCheck, StepContext} from '../runbook/types.js'
 import type {Topology} from '../topology/model.js'
 import {observe} from '../topology/observe.js'
-import {isTerminal} from './chaos-experiments.js'
+import {isTerminal, readExperiment} from './chaos-experiments.js'
 import {describeTags, type TemplateView} from './chaos-templates.js'
 
 // The chaos-run runbook (runbook-spec R8): guardrail gates, the start with an idempotency token, and following the
@@ -337,17 +337,19 @@ function experimentRecord(params: ChaosParams, experiment: Experiment): Experime
   }
 }
 
-async function readExperiment(ctx: StepContext, region: string, id: string): Promise<Experiment> {
-  const experiment = await ctx.aws.fis(region).getExperiment(id)
-  if (!experiment) throw new DrctlError('DRCTL_AWS_NOT_FOUND', `FIS experiment ${id} not found in ${region}`)
-  return experiment
-}
-
 function recordedExperimentId(ctx: StepContext): string {
   const record = ctx.recorded<ExperimentRecord>('experiment')
   if (!record)
     throw new DrctlError('DRCTL_INTERNAL', 'the chaos run has no experiment recorded; its start step did not run')
   return record.id
+}
+
+/** Reads the run's experiment into the evidence; one that FIS failed or cancelled fails the step. */
+async function readRecordedExperiment(ctx: StepContext, params: ChaosParams): Promise<Experiment> {
+  const experiment = await readExperiment(ctx.aws, params.region, recordedExperimentId(ctx))
+  ctx.record('experiment', experimentRecord(params, experiment))
+  if (experiment.status === 'failed' || experiment.status === 'cancelled') throw experimentFailed(experiment)
+  return experiment
 }
 
 /** StartExperiment with the run's clientToken and tags; the tags find the experiment again on resume. */
@@ -377,7 +379,7 @@ export class StartExperimentStep implements Step {
       recorded?.id ??
       (await fis.listExperiments()).find((summary) => summary.tags[RUN_TOKEN_TAG] === this.params.clientToken)?.id
     if (!id) return {state: 'pending'}
-    const experiment = await readExperiment(ctx, this.params.region, id)
+    const experiment = await readExperiment(ctx.aws, this.params.region, id)
     ctx.record('experiment', experimentRecord(this.params, experiment))
     return {state: 'done', note: `experiment ${id} of this run already started (${experiment.status})`}
   }
@@ -397,9 +399,7 @@ export class StartExperimentStep implements Step {
   }
 
   async verify(ctx: StepContext): Promise<void> {
-    const experiment = await readExperiment(ctx, this.params.region, recordedExperimentId(ctx))
-    ctx.record('experiment', experimentRecord(this.params, experiment))
-    if (experiment.status === 'failed' || experiment.status === 'cancelled') throw experimentFailed(experiment)
+    await readRecordedExperiment(ctx, this.params)
   }
 }
 
@@ -454,7 +454,7 @@ export class FollowExperimentStep implements Step {
   }
 
   async check(ctx: StepContext): Promise<StepCheck> {
-    const experiment = await readExperiment(ctx, this.params.region, recordedExperimentId(ctx))
+    const experiment = await readExperiment(ctx.aws, this.params.region, recordedExperimentId(ctx))
     if (isTerminal(experiment.status) && ctx.recorded('recovery')) {
       return {state: 'done', note: `experiment ${experiment.id} ${experiment.status}`}
     }
@@ -469,7 +469,7 @@ export class FollowExperimentStep implements Step {
     const timeline = new Timeline(ctx)
     const sample = async () => {
       const [experiment, topology] = await Promise.all([
-        readExperiment(ctx, this.params.region, id),
+        readExperiment(ctx.aws, this.params.region, id),
         observe(this.config, ctx.aws, {parts: ['aurora', 'dynamodb', 'routing']}),
       ])
       const entry = sampleOf(
@@ -540,9 +540,7 @@ export class FollowExperimentStep implements Step {
   }
 
   async verify(ctx: StepContext): Promise<void> {
-    const experiment = await readExperiment(ctx, this.params.region, recordedExperimentId(ctx))
-    ctx.record('experiment', experimentRecord(this.params, experiment))
-    if (experiment.status === 'failed' || experiment.status === 'cancelled') throw experimentFailed(experiment)
+    const experiment = await readRecordedExperiment(ctx, this.params)
     if (!isTerminal(experiment.status)) {
       throw new DrctlError('DRCTL_VERIFY_FAILED', `FIS experiment ${experiment.id} is still ${experiment.status}`)
     }

@@ -183,16 +183,18 @@ export function failoverItems(config: DrctlConfig, params: FailoverParams): Plan
             ),
           },
         ]
-  const traffic: PlanItem[] = params.traffic ? [new TrafficChangeStep(params.traffic, 'traffic')] : []
+  const traffic: PlanItem[] = params.traffic ? [new TrafficChangeStep(params.traffic)] : []
   // An unplanned failover fences traffic first: the failing Region must stop taking writes before another does.
   const ordered =
     params.mode !== 'planned' || params.order === 'traffic-first'
       ? [...traffic, ...database]
       : [...database, ...traffic]
   if (ordered.length === 0) return []
-  const writers = Object.fromEntries(
-    params.moves.filter(() => params.mode !== 'detach').map((move) => [move.globalClusterId, params.target]),
-  )
+  // A detach leaves no global writer to check: the promoted clusters write standalone.
+  const writers =
+    params.mode === 'detach'
+      ? {}
+      : Object.fromEntries(params.moves.map((move) => [move.globalClusterId, params.target]))
   return [
     ...ordered,
     new VerifyTopologyStep(config, {

@@ -13,15 +13,18 @@ import {type TrafficChange, TrafficChangeStep} from './traffic.js'
 
 type Rebuild = (config: DrctlConfig, params: Record<string, unknown>) => PlanItem[]
 
+/** Runbooks that journal their steps as plain specs. */
+const fromSpecs: Rebuild = (_config, params) => itemsFromSpecs(params.specs as ItemSpec[])
+
 /** How each kind of run rebuilds its steps from the journal, for `drctl runs resume`. */
 const rebuilders: Record<string, Rebuild> = {
   'failover-planned': (config, params) => failoverItems(config, params as FailoverParams),
   'failover-unplanned': (config, params) => failoverItems(config, params as FailoverParams),
-  [ROUTING_CHANGE]: (_config, params) => [new TrafficChangeStep(params.change as TrafficChange, 'traffic')],
+  [ROUTING_CHANGE]: (_config, params) => [new TrafficChangeStep(params.change as TrafficChange)],
   [CHAOS_RUN]: (config, params) => chaosItems(config, params as ChaosParams),
-  [TEARDOWN]: (_config, params) => itemsFromSpecs(params.specs as ItemSpec[]),
-  [FALLBACK]: (_config, params) => itemsFromSpecs(params.specs as ItemSpec[]),
-  [RENAME_GLOBAL]: (_config, params) => itemsFromSpecs(params.specs as ItemSpec[]),
+  [TEARDOWN]: fromSpecs,
+  [FALLBACK]: fromSpecs,
+  [RENAME_GLOBAL]: fromSpecs,
 }
 
 /** The plan of an unfinished run, as journaled: same parameters, gates already passed, steps rebuilt. */

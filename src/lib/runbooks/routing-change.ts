@@ -97,7 +97,7 @@ export function planRoutingChange(config: DrctlConfig, routing: RoutingView, req
     kind: ROUTING_CHANGE,
     title: `Routing change on ${config.name}: ${request.description}`,
     params: {change},
-    items: changes.length === 0 ? [] : [new TrafficChangeStep(change, 'traffic')],
+    items: changes.length === 0 ? [] : [new TrafficChangeStep(change)],
     gates,
     confirmation:
       request.overrides.length > 0

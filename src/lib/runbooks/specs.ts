@@ -94,7 +94,7 @@ export function stepFromSpec(spec: StepSpec): Step {
     case 'switchover':
       return new SwitchoverStep(spec.move)
     case 'traffic':
-      return new TrafficChangeStep(spec.change, 'traffic')
+      return new TrafficChangeStep(spec.change)
     case 'retire':
       return new RetireStep(stepFromSpec(spec.step), spec.clusterId, spec.region, spec.replacedIn)
   }

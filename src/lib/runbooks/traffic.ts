@@ -6,7 +6,7 @@ import type {SafetyRuleConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import type {RoutingView} from '../topology/model.js'
 import {waitFor} from '../runbook/wait.js'
-import type {Milestone, PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
+import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
 
 export interface DesiredControl {
   arn: string
@@ -40,14 +40,7 @@ export function shiftTo(routing: RoutingView, target: string): DesiredControl[] 
 
 /** Unplanned failover fencing: target On, failed Region(s) Off, any other Region untouched. */
 export function fence(routing: RoutingView, target: string, failed: string[]): DesiredControl[] {
-  return routing.controls
-    .filter((control) => control.region === target || failed.includes(control.region))
-    .map((control) => ({
-      arn: control.arn,
-      name: control.name,
-      region: control.region,
-      state: control.region === target ? 'On' : 'Off',
-    }))
+  return shiftTo(routing, target).filter((control) => control.region === target || failed.includes(control.region))
 }
 
 /** The controls a change actually touches (a control already in the desired state is left out of the batch). */
@@ -109,15 +102,11 @@ export function trafficGates(
  * through the rotating cluster endpoints, then reads them back, possibly through another endpoint.
  */
 export class TrafficChangeStep implements Step {
-  readonly id: string
+  readonly id = 'traffic'
   readonly title: string
+  readonly milestone = 'traffic' as const
 
-  constructor(
-    private readonly change: TrafficChange,
-    readonly milestone?: Milestone,
-    id = 'traffic',
-  ) {
-    this.id = id
+  constructor(private readonly change: TrafficChange) {
     this.title = `Set routing controls: ${describeDesired(change.desired)}`
   }
 

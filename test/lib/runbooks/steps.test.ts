@@ -1,35 +1,11 @@
 import {describe, expect, it} from 'vitest'
 
-import type {Clock} from '../../../src/lib/core/clock.js'
-import type {StepContext} from '../../../src/lib/runbook/types.js'
 import {DetachStep, ManagedFailoverStep, SwitchoverStep} from '../../../src/lib/runbooks/aurora-steps.js'
 import {TrafficChangeStep} from '../../../src/lib/runbooks/traffic.js'
 import {clusterArnOf, FakeAws} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
 import {CONTROL} from '../../fakes/topology.js'
-
-const clock: Clock = {
-  scale: 1,
-  now: (() => {
-    let now = 0
-    return () => (now += 1000)
-  })(),
-  sleep: async () => {},
-}
-
-function ctx(aws: FakeAws): StepContext & {messages: string[]} {
-  const messages: string[] = []
-  const records = new Map<string, unknown>()
-  return {
-    aws,
-    clock,
-    signal: new AbortController().signal,
-    progress: (message) => messages.push(message),
-    record: (key, value) => records.set(key, value),
-    recorded: (key) => records.get(key) as never,
-    messages,
-  }
-}
+import {stepContext as ctx} from './step-context.js'
 
 const move = {
   globalClusterId: 'orders-global',
@@ -137,7 +113,7 @@ describe('traffic step', () => {
 
   it('changes both controls in one batch and reads them back', async () => {
     const aws = new FakeAws(twoRegionState())
-    const step = new TrafficChangeStep(change, 'traffic')
+    const step = new TrafficChangeStep(change)
     expect((await step.check(ctx(aws))).state).toBe('pending')
     await step.run(ctx(aws))
     await step.verify(ctx(aws))
@@ -153,7 +129,7 @@ describe('traffic step', () => {
   it('a read-back that disagrees is an error, not a shrug', async () => {
     const aws = new FakeAws(twoRegionState())
     aws.routingUpdatesLost = true
-    const step = new TrafficChangeStep(change, 'traffic')
+    const step = new TrafficChangeStep(change)
     await step.run(ctx(aws))
     await expect(step.verify(ctx(aws))).rejects.toMatchObject({
       code: 'DRCTL_VERIFY_FAILED',

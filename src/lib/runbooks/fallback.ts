@@ -44,18 +44,20 @@ export function preservedCopyId(snapshot: DbClusterSnapshot, stamp: string): str
   return boundedIdentifier(`drctl-preserved-${snapshot.clusterId}`, /^[\d-]+$/.test(date) ? date : stamp)
 }
 
+/** A Region counts as reachable unless observe found it unreachable (one it did not try included). */
+const reachable = (topology: Topology, region: string) =>
+  topology.regions.find((candidate) => candidate.region === region)?.reachable !== false
+
 /** Reads what the plan needs that `observe` does not: old primaries' settings and the managed-failover snapshots. */
 export async function gatherFallbackFacts(aws: AwsPorts, topology: Topology, home: string): Promise<FallbackFacts> {
   const facts: FallbackFacts = {clusters: {}, systemSnapshots: {}}
-  const reachable = (region: string) =>
-    topology.regions.find((candidate) => candidate.region === region)?.reachable !== false
   await Promise.all(
     topology.aurora.flatMap((view) => {
       const reads: Promise<void>[] = []
       const oldPrimary = view.detachedSurvivor?.found
         ? view.members.find((member) => member.role === 'writer')
         : undefined
-      if (oldPrimary && reachable(oldPrimary.region)) {
+      if (oldPrimary && reachable(topology, oldPrimary.region)) {
         reads.push(
           (async () => {
             const rds = aws.rds(oldPrimary.region)
@@ -68,7 +70,7 @@ export async function gatherFallbackFacts(aws: AwsPorts, topology: Topology, hom
         )
       }
       const homeMember = view.members.find((member) => member.region === home && member.role === 'secondary')
-      if (homeMember && reachable(home)) {
+      if (homeMember && reachable(topology, home)) {
         reads.push(
           (async () => {
             const snapshots = await aws
@@ -109,11 +111,9 @@ export function planFallback(
   const {home, stamp} = request
   const gates: Check[] = []
   const notes: string[] = []
-  const reachable = (region: string) =>
-    topology.regions.find((candidate) => candidate.region === region)?.reachable !== false
   gates.push(accountGate(config.account, topology))
   gates.push(
-    reachable(home)
+    reachable(topology, home)
       ? ok(`gate.region.${home}`, `${home} answers`)
       : fail(
           `gate.region.${home}`,
@@ -123,7 +123,12 @@ export function planFallback(
   const prepare: StepSpec[] = []
   const renames: StepSpec[] = []
   const creates: StepSpec[] = []
-  const retire: StepSpec[][] = [[], [], [], []]
+  const retire: {detach: StepSpec[]; instances: StepSpec[]; clusters: StepSpec[]; globals: StepSpec[]} = {
+    detach: [],
+    instances: [],
+    clusters: [],
+    globals: [],
+  }
   const secondaries: StepSpec[] = []
   const waits: StepSpec[] = []
   const switchovers: StepSpec[] = []
@@ -209,7 +214,7 @@ export function planFallback(
       gates.push(fail(`gate.aurora.${view.id}`, `${view.id} (orphaned) has no writer member left to retire`))
       continue
     }
-    if (!reachable(oldPrimary.region)) {
+    if (!reachable(topology, oldPrimary.region)) {
       gates.push(
         fail(
           `gate.region.${oldPrimary.region}`,
@@ -250,7 +255,7 @@ export function planFallback(
       keep
         ? step
         : {kind: 'retire', clusterId: oldPrimary.clusterId, region: oldPrimary.region, replacedIn: view.id, step}
-    retire[0]?.push(
+    retire.detach.push(
       retiring({
         kind: 'remove-member',
         globalClusterId: orphanId,
@@ -278,7 +283,7 @@ export function planFallback(
             resource: {kind: 'cluster', id: oldPrimary.clusterId, region: oldPrimary.region},
           })
       }
-      retire[1]?.push(
+      retire.instances.push(
         retiring({
           kind: 'delete-instances',
           clusterId: oldPrimary.clusterId,
@@ -286,7 +291,9 @@ export function planFallback(
           instanceIds: details.instances.map((instance) => instance.id),
         }),
       )
-      retire[2]?.push(retiring({kind: 'delete-cluster', clusterId: oldPrimary.clusterId, region: oldPrimary.region}))
+      retire.clusters.push(
+        retiring({kind: 'delete-cluster', clusterId: oldPrimary.clusterId, region: oldPrimary.region}),
+      )
     } else {
       notes.push(
         `${view.id}: ${oldPrimary.clusterId} is kept, detached and standalone (--keep-old-primary); delete it once reconciled`,
@@ -304,7 +311,7 @@ export function planFallback(
       if (request.disableDeletionProtection)
         prepare.push({kind: 'protection', resource: {kind: 'global-cluster', id: view.id, region: oldPrimary.region}})
     }
-    retire[3]?.push({kind: 'delete-global', globalClusterId: orphanId, region: oldPrimary.region})
+    retire.globals.push({kind: 'delete-global', globalClusterId: orphanId, region: oldPrimary.region})
     const newClusterId = keep ? boundedIdentifier(oldPrimary.clusterId, stamp) : oldPrimary.clusterId
     const newClusterArn = oldPrimary.clusterArn.replace(/cluster:[^:]+$/, `cluster:${newClusterId}`)
     secondaries.push({
@@ -367,16 +374,16 @@ export function planFallback(
   }
 
   const specs: ItemSpec[] = []
-  const group = (id: string, title: string, steps: StepSpec[] | undefined) => {
-    if (steps && steps.length > 0) specs.push({kind: 'group', id, title, steps})
+  const group = (id: string, title: string, steps: StepSpec[]) => {
+    if (steps.length > 0) specs.push({kind: 'group', id, title, steps})
   }
   group('prepare', 'Preserve evidence (snapshots) and lift deletion protection', prepare)
   group('rename', 'Rename the orphaned global clusters out of the way', renames)
   group('recreate', 'Create the global clusters again from the survivors', creates)
-  group('retire-detach', 'Detach the old primaries from the orphans', retire[0])
-  group('retire-instances', 'Delete the old primaries’ instances', retire[1])
-  group('retire-clusters', 'Delete the old primary clusters', retire[2])
-  group('retire-globals', 'Delete the orphaned global clusters', retire[3])
+  group('retire-detach', 'Detach the old primaries from the orphans', retire.detach)
+  group('retire-instances', 'Delete the old primaries’ instances', retire.instances)
+  group('retire-clusters', 'Delete the old primary clusters', retire.clusters)
+  group('retire-globals', 'Delete the orphaned global clusters', retire.globals)
   group('secondaries', 'Create new secondaries in the old Regions', secondaries)
   group('sync', 'Wait until the secondaries are connected and caught up', waits)
   group('switch-back', `Switch over back to ${home}`, switchovers)

@@ -48,7 +48,7 @@ export function planTeardown(config: DrctlConfig, topology: Topology, request: T
       .map((view) => (view.detachedSurvivor?.found ? view.detachedSurvivor.region : view.writerRegion))
       .filter(Boolean) as string[],
   )
-  const primary = writerRegions.size === 1 ? [...writerRegions][0] : config.regions[0]
+  const primary = (writerRegions.size === 1 ? [...writerRegions][0] : config.regions[0]) as string
   const protectedResources: ProtectedResource[] = []
   const specs: ItemSpec[] = []
   const group = (id: string, title: string, steps: StepSpec[]) => {
@@ -103,7 +103,7 @@ export function planTeardown(config: DrctlConfig, topology: Topology, request: T
         )
       }
       if (view.deletionProtection)
-        protectedResources.push({kind: 'global-cluster', id: view.id, region: view.writerRegion ?? (primary as string)})
+        protectedResources.push({kind: 'global-cluster', id: view.id, region: view.writerRegion ?? primary})
       for (const member of view.members) {
         if (!config.regions.includes(member.region)) {
           gates.push(
@@ -164,7 +164,7 @@ export function planTeardown(config: DrctlConfig, topology: Topology, request: T
       aurora.globals.push({
         kind: 'delete-global',
         globalClusterId: view.id,
-        region: view.writerRegion ?? view.members[0]?.region ?? (primary as string),
+        region: view.writerRegion ?? view.members[0]?.region ?? primary,
       })
     }
     for (const replica of topology.replicas) {
@@ -211,7 +211,7 @@ export function planTeardown(config: DrctlConfig, topology: Topology, request: T
         continue
       }
       const regions = table.replicas.map((replica) => replica.region)
-      const home = regions.includes(primary as string) ? (primary as string) : (regions[0] as string)
+      const home = regions.includes(primary) ? primary : (regions[0] as string)
       for (const replica of table.replicas) {
         if (replica.deletionProtection) protectedResources.push({kind: 'table', id: table.name, region: replica.region})
       }
@@ -272,12 +272,12 @@ export function planTeardown(config: DrctlConfig, topology: Topology, request: T
   )
   group('globals', 'Delete the global clusters', aurora.globals)
   specs.push(...dynamo, ...stacks)
+  const finalSnapshots = aurora.writerClusters.flatMap((spec) =>
+    spec.kind === 'delete-cluster' && spec.finalSnapshotId ? [spec.finalSnapshotId] : [],
+  )
   if (!request.finalSnapshot)
     notes.push('no final snapshot will be taken (--skip-final-snapshot): the data is gone for good')
-  else if (aurora.writerClusters.length > 0)
-    notes.push(
-      `final snapshots are kept: ${aurora.writerClusters.map((spec) => (spec as {finalSnapshotId?: string}).finalSnapshotId).join(', ')}`,
-    )
+  else if (finalSnapshots.length > 0) notes.push(`final snapshots are kept: ${finalSnapshots.join(', ')}`)
 
   return {
     kind: TEARDOWN,

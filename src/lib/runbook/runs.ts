@@ -97,13 +97,12 @@ export function summarize(runId: string, dir: string, events: JournalEvent[]): R
 }
 
 export function loadRun(home: string, runId: string): {summary: RunSummary; events: JournalEvent[]} {
-  const dir = runDirectory(home, runId)
-  const path = join(dir, 'journal.jsonl')
+  const path = journalPath(home, runId)
   if (!/^[\w.-]+$/.test(runId) || !existsSync(path)) {
     throw new DrctlError('DRCTL_USAGE', `no run with id ${runId}`, {hints: ['`drctl runs list` shows the runs']})
   }
   const events = Journal.read(path)
-  const summary = summarize(runId, dir, events)
+  const summary = summarize(runId, runDirectory(home, runId), events)
   if (!summary) throw new DrctlError('DRCTL_USAGE', `run ${runId} has no start record; its journal is empty`)
   return {summary, events}
 }
@@ -113,10 +112,8 @@ export function listRuns(home: string): RunSummary[] {
   const root = runsDir(home)
   if (!existsSync(root)) return []
   return readdirSync(root, {withFileTypes: true})
-    .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'journal.jsonl')))
-    .map((entry) =>
-      summarize(entry.name, join(root, entry.name), Journal.read(join(root, entry.name, 'journal.jsonl'))),
-    )
+    .filter((entry) => entry.isDirectory() && existsSync(journalPath(home, entry.name)))
+    .map((entry) => summarize(entry.name, runDirectory(home, entry.name), Journal.read(journalPath(home, entry.name))))
     .filter((summary): summary is RunSummary => summary !== undefined)
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id))
 }
@@ -207,7 +204,7 @@ export function detachedSurvivors(
 ): {globalClusterId: string; clusterArn: string; runId: string}[] {
   const survivors: {globalClusterId: string; clusterArn: string; runId: string; at: string}[] = []
   for (const run of listRuns(home).filter((candidate) => candidate.topologyKey === topologyKey)) {
-    for (const event of Journal.read(join(run.dir, 'journal.jsonl'))) {
+    for (const event of Journal.read(journalPath(home, run.id))) {
       if (event.type !== 'record' || !event.key.startsWith('orphaned.')) continue
       const value = event.value as {globalClusterId?: string; survivor?: string}
       if (value.globalClusterId && value.survivor) {

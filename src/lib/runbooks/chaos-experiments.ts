@@ -86,27 +86,28 @@ export interface StopOptions {
 }
 
 /**
- * StopExperiment, then waits until FIS says `stopped` (or another end state it reached first). Stopping an
- * experiment that ended meanwhile is not an error: the state is re-read rather than the error trusted.
+ * StopExperiment, forgiving a refusal when the experiment ended or began stopping meanwhile: the state is re-read
+ * rather than the error trusted.
  */
+export async function requestStop(aws: AwsPorts, region: string, id: string): Promise<void> {
+  try {
+    await aws.fis(region).stopExperiment(id)
+  } catch (error) {
+    const again = await readExperiment(aws, region, id)
+    if (!isTerminal(again.status) && again.status !== 'stopping') throw error
+  }
+}
+
 export async function stopExperiment(
   aws: AwsPorts,
   region: string,
   id: string,
   options: StopOptions,
 ): Promise<Experiment> {
-  const fis = aws.fis(region)
   const read = () => readExperiment(aws, region, id)
   const current = await read()
   if (isTerminal(current.status)) return current
-  if (current.status !== 'stopping') {
-    try {
-      await fis.stopExperiment(id)
-    } catch (error) {
-      const again = await read()
-      if (!isTerminal(again.status) && again.status !== 'stopping') throw error
-    }
-  }
+  if (current.status !== 'stopping') await requestStop(aws, region, id)
   const ended = await waitFor({
     what: `FIS experiment ${id} to stop`,
     clock: options.clock,

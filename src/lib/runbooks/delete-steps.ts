@@ -3,7 +3,7 @@ import {DrctlError} from '../core/errors.js'
 import {waitFor} from '../runbook/wait.js'
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
 import {removeFromGlobalCluster} from './aurora-steps.js'
-import {isTerminal} from './chaos-experiments.js'
+import {isTerminal, requestStop} from './chaos-experiments.js'
 import {CheckedStep, recordInList} from './checked-step.js'
 
 const DELETE_TIMEOUT_MS = 60 * 60_000
@@ -492,8 +492,8 @@ export class StopExperimentStep extends CheckedStep {
     return {state: 'pending', note: status}
   }
 
-  async run(ctx: StepContext): Promise<void> {
-    await ctx.aws.fis(this.region).stopExperiment(this.experimentId)
+  run(ctx: StepContext): Promise<void> {
+    return requestStop(ctx.aws, this.region, this.experimentId)
   }
 
   override wait(ctx: StepContext): Promise<void> {

@@ -158,4 +158,30 @@ describe('stopping an experiment', () => {
       expect(await step.check(ctx)).toEqual({state: 'done', note: status})
     }
   })
+
+  // The experiment may end between the step's check and its StopExperiment call; FIS then refuses the stop.
+  it('takes a refused stop for done when the experiment ended meanwhile, and fails when it still runs', async () => {
+    for (const [endsMeanwhile, outcome] of [
+      [true, 'done'],
+      [false, 'refused'],
+    ] as const) {
+      const state = twoRegionState()
+      const experiment = {id: 'EXP1', templateId: 'T1', status: 'running', actions: [], tags: {}, region: 'us-east-1'}
+      state.experiments.push(experiment)
+      const aws = new FakeAws(state)
+      const fis = aws.fis.bind(aws)
+      aws.fis = (region) => ({
+        ...fis(region),
+        stopExperiment: async () => {
+          if (endsMeanwhile) experiment.status = 'completed'
+          throw new AwsCallError(
+            {service: 'FIS', operation: 'StopExperiment', region},
+            {name: 'ConflictException', message: 'Experiment EXP1 is not running', $metadata: {httpStatusCode: 409}},
+          )
+        },
+      })
+      const run = new StopExperimentStep('EXP1', 'us-east-1').run(stepContext(aws))
+      await (outcome === 'done' ? expect(run).resolves.toBeUndefined() : expect(run).rejects.toThrow(/not running/))
+    }
+  })
 })

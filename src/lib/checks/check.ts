@@ -11,12 +11,6 @@ export const ok = (id: string, message: string): Check => ({id, status: 'ok', me
 export const warn = (id: string, message: string): Check => ({id, status: 'warn', message})
 export const fail = (id: string, message: string): Check => ({id, status: 'fail', message})
 
-export function worst(checks: Check[]): CheckStatus {
-  if (checks.some((check) => check.status === 'fail')) return 'fail'
-  if (checks.some((check) => check.status === 'warn')) return 'warn'
-  return 'ok'
-}
-
 export function countByStatus(checks: Check[]): Record<CheckStatus, number> {
   return {
     ok: checks.filter((check) => check.status === 'ok').length,

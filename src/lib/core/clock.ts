@@ -2,7 +2,10 @@
 export interface Clock {
   now(): number
   sleep(ms: number, signal?: AbortSignal): Promise<void>
-  /** How much faster than real time the world runs (1 in AWS; the sandbox's time scale when rehearsing). */
+  /**
+   * Real milliseconds per millisecond of the world's time: 1 against AWS; the sandbox's time scale when rehearsing
+   * (0.01: a minute of AWS time passes in 600ms of real time).
+   */
   readonly scale: number
 }
 

@@ -10,5 +10,3 @@ export type ProgressEvent =
   | {type: 'warning'; message: string}
 
 export type ProgressListener = (event: ProgressEvent) => void
-
-export const silentProgress: ProgressListener = () => {}

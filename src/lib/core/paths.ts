@@ -9,7 +9,3 @@ export function drctlHome(env: NodeJS.ProcessEnv = process.env): string {
 export function runsDir(home: string): string {
   return join(home, 'runs')
 }
-
-export function sandboxDir(home: string): string {
-  return join(home, 'sandbox')
-}

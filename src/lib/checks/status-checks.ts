@@ -1,3 +1,4 @@
+import {resourceIdOfArn} from '../aws/ports.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {formatDuration} from '../core/clock.js'
 import type {AuroraGlobalView, AuroraMemberView, Topology} from '../topology/model.js'
@@ -53,7 +54,7 @@ function regionChecks(topology: Topology): Check[] {
   )
 }
 
-export function auroraChecks(view: AuroraGlobalView, config: DrctlConfig): Check[] {
+function auroraChecks(view: AuroraGlobalView, config: DrctlConfig): Check[] {
   const id = `aurora.${view.id}`
   if (view.unreadable) return [fail(id, `${view.id}: could not be read: ${view.unreadable.message}`)]
   if (!view.found) return [fail(id, `global cluster ${view.id} does not exist`)]
@@ -157,7 +158,7 @@ function memberChecks(view: AuroraGlobalView, member: AuroraMemberView, config: 
 }
 
 function clusterName(arn: string | undefined): string {
-  return arn?.split(':').pop() ?? 'unknown'
+  return arn === undefined ? 'unknown' : resourceIdOfArn(arn)
 }
 
 function replicaChecks(topology: Topology): Check[] {
@@ -260,7 +261,7 @@ function routingChecks(topology: Topology): Check[] {
       )
     }
   }
-  if (!checks.some((check) => check.status !== 'ok' && check.id.startsWith('routing.'))) {
+  if (checks.every((check) => check.status === 'ok')) {
     checks.push(ok('routing.states', `traffic On in ${[...onRegions].join(', ') || 'no Region'}`))
   }
   return checks

@@ -34,12 +34,11 @@ export async function discoverArc(config: DrctlConfig, aws: AwsPorts): Promise<A
   )
   const configured = routingControlsByRegion(config)
   const configuredArns = new Set(Object.values(configured).flat())
+  const custom = panels.filter((candidate) => !candidate.isDefault)
   const panel =
     panels.find((candidate) => candidate.routingControls.some((routing) => configuredArns.has(routing.arn))) ??
     panels.find((candidate) => candidate.arn === arc.controlPanelArn) ??
-    (panels.filter((candidate) => !candidate.isDefault).length === 1
-      ? panels.find((candidate) => !candidate.isDefault)
-      : undefined)
+    (custom.length === 1 ? custom[0] : undefined)
   const routingControls: Record<string, string[]> = {...configured}
   const inferred: string[] = []
   for (const region of config.regions) {

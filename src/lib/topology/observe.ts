@@ -11,6 +11,7 @@ import type {
 } from '../aws/ports.js'
 import {regionOfArn, resourceIdOfArn} from '../aws/ports.js'
 import {type DrctlConfig, routingControlsByRegion} from '../config/schema.js'
+import {type Clock, systemClock} from '../core/clock.js'
 import {isDrctlError} from '../core/errors.js'
 import type {ProgressListener} from '../core/events.js'
 import {KeyedLimiter} from './limiter.js'
@@ -51,6 +52,8 @@ export interface ObserveOptions {
   /** Clusters detached from their global cluster by drctl (from its journals), to show next to it. */
   survivors?: KnownSurvivor[]
   emit?: ProgressListener
+  /** Times the observation and paces the retries of throttled reads (default: real time). */
+  clock?: Clock
 }
 
 const ACTIVE_EXPERIMENT = new Set(['pending', 'initiating', 'running', 'stopping'])
@@ -64,10 +67,11 @@ type Read<T> = {ok: true; value: T} | {ok: false; error: Unreadable}
  * A Region that does not answer is recorded as unreachable; nothing here throws for an AWS failure.
  */
 export async function observe(config: DrctlConfig, aws: AwsPorts, options: ObserveOptions = {}): Promise<Topology> {
-  const started = Date.now()
+  const clock = options.clock ?? systemClock
+  const started = clock.now()
   const callable = options.regions ?? config.regions
   const parts = new Set<TopologyPart>(options.parts ?? ['identity', 'aurora', 'dynamodb', 'routing', 'chaos', 'stacks'])
-  const reader = new Reader(callable, new KeyedLimiter(options.concurrency ?? 4))
+  const reader = new Reader(callable, new KeyedLimiter(options.concurrency ?? 4), clock)
   const windowMs = options.metricWindowMs ?? DEFAULT_METRIC_WINDOW_MS
   const warnings: string[] = []
   const what = options.parts ? ` (${[...parts].join(', ')})` : ''
@@ -83,7 +87,7 @@ export async function observe(config: DrctlConfig, aws: AwsPorts, options: Obser
     parts.has('stacks') ? readStacks(config, aws, reader) : [],
   ])
   await reader.settled()
-  const durationMs = Date.now() - started
+  const durationMs = clock.now() - started
   options.emit?.({type: 'task-end', id: 'observe', status: 'done'})
   return {
     name: config.name,
@@ -113,6 +117,7 @@ class Reader {
   constructor(
     private readonly regions: string[],
     private readonly limiter: KeyedLimiter,
+    private readonly clock: Clock,
   ) {}
 
   read<T>(service: string, region: string, task: () => Promise<T>): Promise<Read<T>> {
@@ -121,7 +126,7 @@ class Reader {
       return Promise.resolve({ok: false, error: {kind: 'excluded', message: `${region} was not called`}})
     }
     const promise = this.limiter
-      .run(`${service}:${region}`, () => retryThrottled(task))
+      .run(`${service}:${region}`, () => retryThrottled(task, this.clock))
       .then(
         (value): Read<T> => {
           this.answered.add(region)
@@ -169,19 +174,19 @@ class Reader {
  * turn into "unknown" on the screen. Network failures are not retried here: an unreachable Region must not slow
  * the whole observation down.
  */
-async function retryThrottled<T>(task: () => Promise<T>): Promise<T> {
+async function retryThrottled<T>(task: () => Promise<T>, clock: Clock): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await task()
     } catch (error) {
       const retryable = error instanceof AwsCallError && (error.kind === 'throttling' || error.kind === 'server')
       if (!retryable || attempt >= 2) throw error
-      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt))
+      await clock.sleep(200 * 2 ** attempt)
     }
   }
 }
 
-export function unreadableOf(error: unknown): Unreadable {
+function unreadableOf(error: unknown): Unreadable {
   if (error instanceof AwsCallError) return {kind: error.kind, message: error.message}
   if (isDrctlError(error)) return {kind: error.code, message: error.message}
   return {kind: 'other', message: error instanceof Error ? error.message : String(error)}
@@ -215,9 +220,8 @@ async function readAurora(
     const global = listing.value.find((candidate) => candidate.id.toLowerCase() === id)
     return global ? globalView(global) : {id, found: false, members: []}
   })
-  const members = views.flatMap((view) => view.members.map((member) => ({view, member})))
   await Promise.all([
-    ...members.map(({member}) => readMemberDetails(aws, reader, regions, member)),
+    ...views.flatMap((view) => view.members).map((member) => readMemberDetails(aws, reader, member)),
     readAuroraLag(aws, reader, regions, views, windowMs),
     ...views.map((view) => readSurvivor(aws, reader, view, survivors)),
   ])
@@ -274,11 +278,8 @@ function globalView(global: GlobalCluster): AuroraGlobalView {
   }
 }
 
-async function readMemberDetails(aws: AwsPorts, reader: Reader, regions: string[], member: AuroraMemberView) {
-  if (!regions.includes(member.region)) {
-    member.unreadable = {kind: 'excluded', message: `${member.region} was not called`}
-    return
-  }
+async function readMemberDetails(aws: AwsPorts, reader: Reader, member: AuroraMemberView) {
+  // A member in an excluded Region comes back unreadable ('excluded') from the reader, without a call.
   const details = await readClusterWithInstances(aws, reader, member.region, member.clusterArn)
   if (!details.ok) {
     member.unreadable = details.error
@@ -301,7 +302,7 @@ async function readClusterWithInstances(
   region: string,
   idOrArn: string,
 ): Promise<Read<{cluster?: DbCluster; instances: DbInstance[]}>> {
-  const clusterId = idOrArn.split(':').pop() ?? idOrArn
+  const clusterId = resourceIdOfArn(idOrArn)
   const [cluster, instances] = await Promise.all([
     reader.read('rds', region, () => aws.rds(region).describeDbCluster(idOrArn)),
     reader.read('rds', region, () => aws.rds(region).describeDbInstances(clusterId)),
@@ -400,7 +401,7 @@ async function readAuroraLag(
 async function readReplicas(config: DrctlConfig, aws: AwsPorts, reader: Reader): Promise<BinlogReplicaView[]> {
   return Promise.all(
     config.aurora.replicas.map(async ({cluster, region}): Promise<BinlogReplicaView> => {
-      const clusterId = cluster.split(':').pop() ?? cluster
+      const clusterId = resourceIdOfArn(cluster)
       const details = await readClusterWithInstances(aws, reader, region, cluster)
       if (!details.ok) return {clusterId, region, found: false, instances: [], unreadable: details.error}
       const found = details.value.cluster

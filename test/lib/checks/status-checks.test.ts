@@ -165,6 +165,17 @@ describe('status checks', () => {
         message: expect.stringContaining('after 1 endpoint failure'),
       })
     })
+
+    it('says where traffic is On only when nothing about routing is wrong', () => {
+      expect(byId(statusChecks(healthyTopology(), config), 'routing.states')).toEqual({
+        id: 'routing.states',
+        status: 'ok',
+        message: 'traffic On in us-east-1',
+      })
+      const uncached = healthyTopology()
+      uncached.routing!.endpointsCached = false
+      expect(byId(statusChecks(uncached, config), 'routing.states')).toBeUndefined()
+    })
   })
 
   it('warns while an FIS experiment runs', () => {

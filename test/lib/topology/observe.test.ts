@@ -1,9 +1,16 @@
 import {describe, expect, it} from 'vitest'
 
+import {AwsCallError} from '../../../src/lib/aws/errors.js'
+import type {Clock} from '../../../src/lib/core/clock.js'
 import {observe} from '../../../src/lib/topology/observe.js'
-import {FakeAws, metricKey} from '../../fakes/aws.js'
+import {clusterArnOf, FakeAws, metricKey} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
-import {testConfig} from '../../fakes/topology.js'
+import {ACCOUNT, testConfig} from '../../fakes/topology.js'
+
+function recordingClock(): Clock & {sleeps: number[]} {
+  const sleeps: number[] = []
+  return {scale: 1, sleeps, now: () => 0, sleep: async (ms) => void sleeps.push(ms)}
+}
 
 describe('observe', () => {
   it('reads every part of a healthy topology', async () => {
@@ -120,6 +127,77 @@ describe('observe', () => {
     ]
     const topology = await observe(testConfig(), new FakeAws(state))
     expect(topology.chaos?.running.map((experiment) => experiment.id)).toEqual(['EXP1'])
+  })
+
+  it('shows the cluster a run detached from a global cluster, until it joins one again', async () => {
+    const state = twoRegionState()
+    const survivorArn = clusterArnOf('us-west-2', 'orders-usw2')
+    state.globals[0]!.members = state.globals[0]!.members.filter((member) => member.clusterArn !== survivorArn)
+    state.clusters[1]!.globalClusterId = undefined
+    const survivors = [
+      {globalClusterId: 'orders-global', clusterArn: clusterArnOf('us-west-2', 'orders-old'), runId: 'run-0'},
+      {globalClusterId: 'orders-global', clusterArn: survivorArn, runId: 'run-1'},
+    ]
+    const topology = await observe(testConfig(), new FakeAws(state), {survivors})
+    expect(topology.aurora[0]?.detachedSurvivor).toEqual({
+      clusterId: 'orders-usw2',
+      clusterArn: survivorArn,
+      region: 'us-west-2',
+      runId: 'run-1',
+      found: true,
+      status: 'available',
+      deletionProtection: false,
+      engineVersion: '15.4',
+      instances: [{id: 'orders-usw2-a', status: 'available', isWriter: false, instanceClass: 'db.r6g.large'}],
+    })
+
+    state.clusters[1]!.globalClusterId = 'orders-global-2'
+    const rejoined = await observe(testConfig(), new FakeAws(state), {survivors})
+    expect(rejoined.aurora[0]?.detachedSurvivor).toBeUndefined()
+  })
+
+  it('gives a still-throttled read two more chances, paced by the clock', async () => {
+    const aws = new FakeAws(twoRegionState())
+    const sts = aws.sts.bind(aws)
+    let attempts = 0
+    aws.sts = (region) => ({
+      getCallerIdentity: async () => {
+        if (++attempts <= 2) {
+          throw new AwsCallError(
+            {service: 'STS', operation: 'GetCallerIdentity', region},
+            {name: 'ThrottlingException', $metadata: {httpStatusCode: 429}},
+          )
+        }
+        return sts(region).getCallerIdentity()
+      },
+    })
+    const clock = recordingClock()
+    const topology = await observe(testConfig(), aws, {parts: ['identity'], clock})
+    expect(topology.identity?.account).toBe(ACCOUNT)
+    expect(attempts).toBe(3)
+    expect(clock.sleeps).toEqual([200, 400])
+  })
+
+  it('gives up on a read throttled three times, and never retries an unreachable Region', async () => {
+    const throttled = new FakeAws(twoRegionState())
+    throttled.fail('STS', '*', {kind: 'throttling'})
+    const clock = recordingClock()
+    const topology = await observe(testConfig(), throttled, {parts: ['identity'], clock})
+    expect(topology.identityError?.kind).toBe('throttling')
+    expect(throttled.calls.map((call) => call.region)).toEqual([
+      'us-east-1',
+      'us-east-1',
+      'us-east-1',
+      'us-west-2',
+      'us-west-2',
+      'us-west-2',
+    ])
+
+    const unreachable = new FakeAws(twoRegionState())
+    unreachable.fail('*', 'us-east-1', {kind: 'network'})
+    const quick = recordingClock()
+    await observe(testConfig(), unreachable, {clock: quick})
+    expect(quick.sleeps).toEqual([])
   })
 
   it('reads only the requested parts', async () => {

@@ -1,0 +1,55 @@
+import {describe, expect, it} from 'vitest'
+
+import type {ArcControlPort, AwsPorts, ControlPanel, RoutingControl} from '../../../src/lib/aws/ports.js'
+import {discoverArc} from '../../../src/lib/topology/arc-discovery.js'
+import {ACCOUNT, CONTROL, testConfig} from '../../fakes/topology.js'
+
+const panelArn = (id: string) => `arn:aws:route53-recovery-control::${ACCOUNT}:controlpanel/${id}`
+
+function panel(id: string, isDefault = false): ControlPanel {
+  return {arn: panelArn(id), name: id, status: 'DEPLOYED', isDefault, routingControlCount: 0}
+}
+
+/** An ARC control plane with these panels, holding these routing controls. */
+function controlPlane(panels: ControlPanel[], controls: RoutingControl[]): AwsPorts {
+  const control: ArcControlPort = {
+    describeCluster: async (arn) => ({arn, name: 'retail-arc', status: 'DEPLOYED', endpoints: []}),
+    listControlPanels: async () => panels,
+    listRoutingControls: async (arn) => controls.filter((routing) => routing.controlPanelArn === arn),
+    listSafetyRules: async () => [],
+  }
+  return {arcControl: () => control} as unknown as AwsPorts
+}
+
+const east = {arn: CONTROL.east, name: 'retail-us-east-1', controlPanelArn: panelArn('p1'), status: 'DEPLOYED'}
+const west = {arn: CONTROL.west, name: 'retail-us-west-2', controlPanelArn: panelArn('p1'), status: 'DEPLOYED'}
+
+describe('discoverArc', () => {
+  it('finds the panel holding the configured controls and infers a Region’s control from its name', async () => {
+    const config = testConfig()
+    config.arc!.routingControls = {'us-east-1': CONTROL.east}
+    delete config.arc!.controlPanelArn
+    const discovery = await discoverArc(config, controlPlane([panel('default', true), panel('p1')], [east, west]))
+    expect(discovery?.controlPanelArn).toBe(panelArn('p1'))
+    expect(discovery?.routingControls).toEqual({'us-east-1': [CONTROL.east], 'us-west-2': [CONTROL.west]})
+    expect(discovery?.inferred).toEqual(['us-west-2: retail-us-west-2'])
+  })
+
+  it('without configured controls, takes the one panel that is not the default, and only if there is one', async () => {
+    const config = testConfig()
+    config.arc!.routingControls = {}
+    delete config.arc!.controlPanelArn
+    const one = await discoverArc(config, controlPlane([panel('default', true), panel('p1')], [east, west]))
+    expect(one?.controlPanelArn).toBe(panelArn('p1'))
+    expect(one?.inferred).toEqual(['us-east-1: retail-us-east-1', 'us-west-2: retail-us-west-2'])
+    const two = await discoverArc(config, controlPlane([panel('p1'), panel('p2')], [east, west]))
+    expect(two?.controlPanelArn).toBeUndefined()
+    expect(two?.routingControls).toEqual({})
+  })
+
+  it('reads nothing when drctl.yaml has no arc section', async () => {
+    const config = testConfig()
+    delete config.arc
+    expect(await discoverArc(config, controlPlane([], []))).toBeUndefined()
+  })
+})

@@ -16,6 +16,8 @@ describe('AWS error classification', () => {
     [{name: 'EndpointTemporarilyUnavailableException', $metadata: {httpStatusCode: 503}}, 'server'],
     [Object.assign(new Error('connect ECONNREFUSED'), {code: 'ECONNREFUSED'}), 'network'],
     [Object.assign(new Error('socket hang up'), {code: 'ECONNRESET'}), 'network'],
+    // How the HTTP handler reports a connection the Region reset: a network failure, not a slow answer.
+    [Object.assign(new Error('socket hang up'), {name: 'TimeoutError'}), 'network'],
     [Object.assign(new Error('late'), {name: 'TimeoutError'}), 'timeout'],
     [{name: 'CredentialsProviderError'}, 'credentials'],
   ])('%o is %s', (error, kind) => {
@@ -42,6 +44,25 @@ describe('AWS error classification', () => {
       'RDS SwitchoverGlobalCluster in us-east-1 failed: InvalidGlobalClusterStateFault: Global cluster is not available',
     )
     expect(error).toMatchObject({code: 'DRCTL_AWS_INVALID_STATE', exit: 5, requestId: 'r-1', httpStatus: 400})
+  })
+
+  it('reports drctl’s own deadline as one, and keeps the HTTP handler’s timeout message', () => {
+    const target = {service: 'RDS', operation: 'DescribeGlobalClusters', region: 'us-east-1'}
+    const aborted = new AwsCallError(
+      target,
+      Object.assign(new Error('This operation was aborted'), {name: 'AbortError'}),
+      300,
+    )
+    expect(aborted).toMatchObject({kind: 'timeout', awsCode: 'TimeoutError', awsMessage: 'no answer within 300ms'})
+    expect(aborted.message).toBe(
+      'RDS DescribeGlobalClusters in us-east-1 failed: us-east-1 is unreachable (no answer within 300ms)',
+    )
+    const handler = new AwsCallError(
+      target,
+      Object.assign(new Error('Request timed out after 2000 ms'), {name: 'TimeoutError'}),
+      10_000,
+    )
+    expect(handler).toMatchObject({kind: 'timeout', awsMessage: 'Request timed out after 2000 ms'})
   })
 
   it('hints at the IAM action when access is denied', () => {

@@ -1,4 +1,4 @@
-import type {RoutingControlStateValue} from '../aws/ports.js'
+import {resourceIdOfArn, type RoutingControlStateValue} from '../aws/ports.js'
 import type {SafetyRuleConfig} from '../config/schema.js'
 
 export interface RuleViolation {
@@ -8,7 +8,8 @@ export interface RuleViolation {
 
 type States = ReadonlyMap<string, RoutingControlStateValue>
 
-const label = (rule: SafetyRuleConfig) => rule.name ?? rule.arn.split('/').pop() ?? rule.arn
+/** A safety rule as operators know it: its cached name, else the id at the end of its ARN. */
+export const safetyRuleLabel = (rule: Pick<SafetyRuleConfig, 'arn' | 'name'>) => rule.name ?? resourceIdOfArn(rule.arn)
 
 function satisfied(config: SafetyRuleConfig['ruleConfig'], controls: string[], states: States): boolean | undefined {
   const known = controls.map((arn) => states.get(arn))
@@ -48,7 +49,7 @@ export function violatedSafetyRules(
       if (satisfied(rule.ruleConfig, controls, after) === false) {
         violations.push({
           rule,
-          reason: `assertion rule ${label(rule)} requires ${describeRequirement(rule.ruleConfig, controls.length)} of its controls after the change`,
+          reason: `assertion rule ${safetyRuleLabel(rule)} requires ${describeRequirement(rule.ruleConfig, controls.length)} of its controls after the change`,
         })
       }
     } else {
@@ -59,7 +60,7 @@ export function violatedSafetyRules(
       if (changes && satisfied(rule.ruleConfig, gating, after) === false) {
         violations.push({
           rule,
-          reason: `gating rule ${label(rule)} allows changing its target controls only while ${describeRequirement(rule.ruleConfig, gating.length)} of its gating controls`,
+          reason: `gating rule ${safetyRuleLabel(rule)} allows changing its target controls only while ${describeRequirement(rule.ruleConfig, gating.length)} of its gating controls`,
         })
       }
     }

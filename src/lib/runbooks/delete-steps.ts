@@ -1,4 +1,5 @@
 import {AwsCallError} from '../aws/errors.js'
+import {resourceIdOfArn} from '../aws/ports.js'
 import {DrctlError} from '../core/errors.js'
 import {waitFor} from '../runbook/wait.js'
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
@@ -25,7 +26,7 @@ export class RemoveMemberStep extends CheckedStep {
     private readonly region: string,
   ) {
     super()
-    const clusterId = clusterArn.split(':').pop()
+    const clusterId = resourceIdOfArn(clusterArn)
     this.id = `detach.${globalClusterId}.${clusterId}`
     this.title = `Remove ${clusterId} (${region}) from ${globalClusterId}`
   }

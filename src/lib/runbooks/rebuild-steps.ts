@@ -1,4 +1,5 @@
 import {AwsCallError} from '../aws/errors.js'
+import {resourceIdOfArn} from '../aws/ports.js'
 import {formatDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
@@ -161,7 +162,7 @@ export class CreateGlobalStep extends CheckedStep {
   ) {
     super()
     this.id = `create-global.${globalClusterId}`
-    this.title = `Create global cluster ${globalClusterId} from ${sourceClusterArn.split(':').pop()} (${region})`
+    this.title = `Create global cluster ${globalClusterId} from ${resourceIdOfArn(sourceClusterArn)} (${region})`
   }
 
   describe(): PlannedCall[] {
@@ -319,7 +320,7 @@ export class WaitForSecondaryStep extends CheckedStep {
     private readonly maxLagMs: number,
   ) {
     super()
-    const name = 'clusterArn' in target ? target.clusterArn.split(':').pop() : `its member in ${target.region}`
+    const name = 'clusterArn' in target ? resourceIdOfArn(target.clusterArn) : `its member in ${target.region}`
     this.id = `sync.${globalClusterId}.${'clusterArn' in target ? name : target.region}`
     this.title = `Wait until ${name} is connected to ${globalClusterId} with lag ≤ ${formatDuration(maxLagMs)}`
   }

@@ -1,5 +1,6 @@
 import type {ArcEndpoint, RoutingControlStateValue} from '../aws/ports.js'
 import {closest} from '../config/suggest.js'
+import {safetyRuleLabel} from '../checks/safety-rules.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import type {RunPlan} from '../runbook/types.js'
@@ -90,8 +91,8 @@ export function planRoutingChange(config: DrctlConfig, routing: RoutingView, req
     safetyRulesToOverride: request.overrides,
     safetyRules: routing.safetyRules,
   }
-  const overridden = request.overrides.map(
-    (arn) => routing.safetyRules.find((rule) => rule.arn === arn)?.name ?? arn.split('/').pop() ?? arn,
+  const overridden = request.overrides.map((arn) =>
+    safetyRuleLabel(routing.safetyRules.find((rule) => rule.arn === arn) ?? {arn}),
   )
   return {
     kind: ROUTING_CHANGE,

@@ -1,5 +1,5 @@
 import {AwsCallError} from '../aws/errors.js'
-import type {ArcEndpoint, RoutingControlStateValue} from '../aws/ports.js'
+import {type ArcEndpoint, resourceIdOfArn, type RoutingControlStateValue} from '../aws/ports.js'
 import {type Check, fail, ok, warn} from '../checks/check.js'
 import {safetyRuleArnsIn, violatedSafetyRules} from '../checks/safety-rules.js'
 import type {SafetyRuleConfig} from '../config/schema.js'
@@ -85,7 +85,7 @@ export function trafficGates(
   for (const violation of violatedSafetyRules(routing.safetyRules, before, after, options.overrides)) {
     checks.push(
       fail(
-        `gate.safety-rule.${violation.rule.arn.split('/').pop()}`,
+        `gate.safety-rule.${resourceIdOfArn(violation.rule.arn)}`,
         `${violation.reason}; AWS would refuse (break glass: --override-safety-rule ${violation.rule.arn})`,
       ),
     )

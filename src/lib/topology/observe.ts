@@ -530,7 +530,7 @@ async function readRouting(
   const byRegion = routingControlsByRegion(config)
   const configured = Object.entries(byRegion).flatMap(([region, arns]) => arns.map((arn) => ({arn, region})))
   const view: RoutingView = {
-    controls: configured.map(({arn, region}) => ({arn, region, name: arn.split('/').pop() ?? arn})),
+    controls: configured.map(({arn, region}) => ({arn, region, name: resourceIdOfArn(arn)})),
     safetyRules: arc.safetyRules,
     attempts: [],
     endpointsCached: arc.endpoints.length > 0,

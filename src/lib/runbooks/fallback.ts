@@ -5,7 +5,7 @@ import type {DrctlConfig} from '../config/schema.js'
 import type {RunPlan} from '../runbook/types.js'
 import type {AuroraGlobalView, Topology} from '../topology/model.js'
 import {type ItemSpec, itemsFromSpecs, type StepSpec} from './specs.js'
-import {changesFrom, shiftTo} from './traffic.js'
+import {changesFrom, shiftTo, trafficGates} from './traffic.js'
 
 export const FALLBACK = 'fallback'
 
@@ -355,9 +355,11 @@ export function planFallback(
     }
   }
   let traffic: StepSpec | undefined
-  if (request.switchBack && topology.routing && !topology.routing.unreadable) {
+  if (request.switchBack && topology.routing) {
     const desired = shiftTo(topology.routing, home)
-    if (changesFrom(topology.routing, desired).length > 0) {
+    // The same gates as any routing change: ARC readable, never all Off, no cached safety rule broken.
+    gates.push(...trafficGates(topology.routing, desired, {allowAllOff: false, overrides: []}))
+    if (!topology.routing.unreadable && changesFrom(topology.routing, desired).length > 0) {
       traffic = {
         kind: 'traffic',
         change: {
@@ -369,8 +371,6 @@ export function planFallback(
         },
       }
     }
-  } else if (request.switchBack && topology.routing?.unreadable) {
-    gates.push(fail('gate.routing', `routing controls unreadable: ${topology.routing.unreadable.message}`))
   }
 
   const specs: ItemSpec[] = []

@@ -175,6 +175,30 @@ describe('fallback', () => {
     )
   })
 
+  it('gates the switch-back traffic like any routing change: a cached safety rule it would break stops it', () => {
+    const topology = afterManagedFailover()
+    const [east, west] = topology.routing!.controls.map((control) => control.arn)
+    topology.routing!.safetyRules = [
+      {
+        arn: `${east}-rule/keep-west`,
+        name: 'keep-west',
+        type: 'ASSERTION',
+        assertedControls: [west!],
+        ruleConfig: {type: 'ATLEAST', threshold: 1, inverted: false},
+      },
+    ]
+    const {plan} = planned(topology, noFacts)
+    expect(plan.gates.filter((gate) => gate.status === 'fail')).toEqual([
+      expect.objectContaining({
+        id: 'gate.safety-rule.keep-west',
+        message: expect.stringContaining('--override-safety-rule'),
+      }),
+    ])
+    expect(planned(topology, noFacts, {switchBack: false}).plan.gates.filter((gate) => gate.status === 'fail')).toEqual(
+      [],
+    )
+  })
+
   it('without --switch-back it only makes the topology whole', () => {
     const {calls, plan} = planned(afterManagedFailover(), noFacts, {switchBack: false})
     expect(calls).toEqual(['sync.orders-global.orders-use1: '])

@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
+import {durationFlag} from '../lib/cli/flags.js'
 import {RunbookCommand} from '../lib/cli/runbook-command.js'
 import {accountGate} from '../lib/checks/gates.js'
-import {parseDuration} from '../lib/core/clock.js'
 import {DrctlError} from '../lib/core/errors.js'
 import {planFailover, resolveTarget} from '../lib/runbooks/failover.js'
 import {arcEndpoints, observe, type ObserveOptions} from '../lib/topology/observe.js'
@@ -55,13 +55,9 @@ ${EXIT_CODES_HELP}`
   async run() {
     const {path: configPath, config} = await this.loadConfig()
     const mode = this.flags.planned ? 'planned' : this.flags.detach ? 'detach' : 'unplanned'
-    let maxLagMs = config.gates.maxReplicationLagMs
-    if (this.flags['max-lag']) {
-      const relaxed = parseDuration(this.flags['max-lag'])
-      if (relaxed === undefined)
-        throw new DrctlError('DRCTL_USAGE', `--max-lag ${this.flags['max-lag']} is not a duration (try 30s)`)
-      maxLagMs = relaxed
-    }
+    const maxLagMs = this.flags['max-lag']
+      ? durationFlag('--max-lag', this.flags['max-lag'], '30s')
+      : config.gates.maxReplicationLagMs
     if (mode !== 'planned' && !this.flags.to) {
       throw new DrctlError('DRCTL_USAGE', 'an unplanned failover needs --to REGION (the Region to move to)', {
         hints: [`one of: ${config.regions.join(', ')}`],
@@ -80,9 +76,8 @@ ${EXIT_CODES_HELP}`
             arcAvoidRegions: config.regions.filter((region) => region !== this.flags.to),
           }
     const observeNow = () => observe(config, aws, restriction)
-    const topology = await observe(config, aws, {...restriction, emit: this.progress().listener})
+    const topology = await this.observeForPlan(config, aws, restriction)
     const target = resolveTarget(config, this.flags.to, topology)
-    for (const warning of topology.warnings) this.note(warning)
 
     const endpoints = await arcEndpoints(config, aws, [])
     const plan = planFailover(config, topology, {
@@ -107,8 +102,6 @@ ${EXIT_CODES_HELP}`
         'max-lag': this.flags['max-lag'],
         'allow-chaos': this.flags['allow-chaos'],
         'allow-data-loss': this.flags['allow-data-loss'],
-        yes: this.flags.yes,
-        sandbox: this.flags.sandbox,
       },
     })
   }

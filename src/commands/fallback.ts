@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
+import {durationFlag} from '../lib/cli/flags.js'
 import {RunbookCommand} from '../lib/cli/runbook-command.js'
-import {parseDuration} from '../lib/core/clock.js'
-import {DrctlError} from '../lib/core/errors.js'
 import {detachedSurvivors} from '../lib/runbook/runs.js'
+import {resolveTarget} from '../lib/runbooks/failover.js'
 import {gatherFallbackFacts, planFallback} from '../lib/runbooks/fallback.js'
 import {arcEndpoints, observe} from '../lib/topology/observe.js'
 
@@ -49,34 +49,22 @@ ${EXIT_CODES_HELP}`
 
   async run() {
     const {path: configPath, config} = await this.loadConfig()
-    const home = this.flags.to ?? (config.regions[0] as string)
-    if (!config.regions.includes(home)) {
-      throw new DrctlError(
-        'DRCTL_USAGE',
-        `--to ${home} is not a Region of ${config.name} (${config.regions.join(', ')})`,
-      )
-    }
-    let maxLagMs = config.gates.maxReplicationLagMs
-    if (this.flags['max-lag']) {
-      const parsed = parseDuration(this.flags['max-lag'])
-      if (parsed === undefined)
-        throw new DrctlError('DRCTL_USAGE', `--max-lag ${this.flags['max-lag']} is not a duration (try 30s)`)
-      maxLagMs = parsed
-    }
+    const home = resolveTarget(config, this.flags.to ?? (config.regions[0] as string))
+    const maxLagMs = this.flags['max-lag']
+      ? durationFlag('--max-lag', this.flags['max-lag'], '30s')
+      : config.gates.maxReplicationLagMs
     this.refuseIfUnfinished(config)
     const aws = await this.awsSession(config, {readOnly: this.flags['dry-run']})
     const survivors = detachedSurvivors(this.home(), this.topologyKey(config))
-    const topology = await observe(config, aws, {survivors, emit: this.progress().listener})
-    for (const warning of topology.warnings) this.note(warning)
+    const topology = await this.observeForPlan(config, aws, {survivors})
     const facts = await gatherFallbackFacts(aws, topology, home)
-    const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 12)
     const plan = planFallback(config, topology, facts, {
       home,
       switchBack: this.flags['switch-back'],
       keepOldPrimary: this.flags['keep-old-primary'],
       disableDeletionProtection: this.flags['disable-deletion-protection'],
       maxLagMs,
-      stamp,
+      stamp: this.nameStamp(),
       endpoints: topology.routing ? await arcEndpoints(config, aws, []) : [],
     })
     return this.execute(plan, {
@@ -91,8 +79,6 @@ ${EXIT_CODES_HELP}`
         'keep-old-primary': this.flags['keep-old-primary'],
         'disable-deletion-protection': this.flags['disable-deletion-protection'],
         'max-lag': this.flags['max-lag'],
-        yes: this.flags.yes,
-        sandbox: this.flags.sandbox,
       },
     })
   }

@@ -3,10 +3,10 @@ import {Flags} from '@oclif/core'
 import type {AwsPorts} from '../lib/aws/ports.js'
 import type {DrctlConfig} from '../lib/config/schema.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../lib/cli/base-command.js'
+import {durationFlag} from '../lib/cli/flags.js'
 import {renderStatus, statusResult} from '../lib/cli/render-status.js'
 import {countByStatus} from '../lib/checks/check.js'
 import {type StatusReport, statusReport} from '../lib/checks/status.js'
-import {parseDuration} from '../lib/core/clock.js'
 import {DrctlError} from '../lib/core/errors.js'
 import {detachedSurvivors} from '../lib/runbook/runs.js'
 
@@ -53,10 +53,7 @@ ${EXIT_CODES_HELP}`
   }
 
   async run() {
-    const timeoutMs = parseDuration(this.flags.timeout)
-    if (timeoutMs === undefined || timeoutMs <= 0) {
-      throw new DrctlError('DRCTL_USAGE', `--timeout ${this.flags.timeout} is not a duration (try 5s or 1500ms)`)
-    }
+    const timeoutMs = durationFlag('--timeout', this.flags.timeout, '5s or 1500ms', {positive: true})
     if (this.flags.watch !== undefined && this.jsonEnabled()) {
       throw new DrctlError('DRCTL_USAGE', '--watch cannot be combined with --json (it prints one document)', {
         hints: ['poll `drctl status --json` from a script instead'],
@@ -66,7 +63,7 @@ ${EXIT_CODES_HELP}`
     const aws = await this.awsSession(config, {readOnly: true, callTimeoutMs: timeoutMs})
     if (this.flags.watch !== undefined) return this.watch(config, aws, this.flags.watch)
 
-    const survivors = detachedSurvivors(this.home(), `${this.flags.sandbox ? 'sandbox:' : ''}${config.name}`)
+    const survivors = detachedSurvivors(this.home(), this.topologyKey(config))
     const report = await statusReport(config, aws, {emit: this.progress().listener, survivors})
     this.progress().stop()
     this.lastReport = report
@@ -98,7 +95,7 @@ ${EXIT_CODES_HELP}`
     let last: ReturnType<typeof statusResult> | undefined
     while (!stopped) {
       const report = await statusReport(config, aws, {
-        survivors: detachedSurvivors(this.home(), `${this.flags.sandbox ? 'sandbox:' : ''}${config.name}`),
+        survivors: detachedSurvivors(this.home(), this.topologyKey(config)),
       })
       last = statusResult(report)
       this.out(`${clearScreen}${renderStatus(report, this.style, {verbose: this.flags.verbose})}`)

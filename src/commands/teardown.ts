@@ -40,14 +40,12 @@ ${EXIT_CODES_HELP}`
     this.refuseIfUnfinished(config)
     const aws = await this.awsSession(config, {readOnly: this.flags['dry-run']})
     const survivors = detachedSurvivors(this.home(), this.topologyKey(config))
-    const topology = await observe(config, aws, {survivors, emit: this.progress().listener})
-    for (const warning of topology.warnings) this.note(warning)
-    const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 12)
+    const topology = await this.observeForPlan(config, aws, {survivors})
     const plan = planTeardown(config, topology, {
       finalSnapshot: !this.flags['skip-final-snapshot'],
       disableDeletionProtection: this.flags['disable-deletion-protection'],
       only,
-      stamp,
+      stamp: this.nameStamp(),
     })
     return this.execute(plan, {
       config,
@@ -59,8 +57,6 @@ ${EXIT_CODES_HELP}`
         'skip-final-snapshot': this.flags['skip-final-snapshot'],
         'disable-deletion-protection': this.flags['disable-deletion-protection'],
         only: only.join(',') || undefined,
-        yes: this.flags.yes,
-        sandbox: this.flags.sandbox,
       },
     })
   }

@@ -34,7 +34,7 @@ ${EXIT_CODES_HELP}`
       configPath,
       aws,
       observe: () => observe(config, aws, {parts: ['aurora']}),
-      flags: {current: this.args.current, new: this.args.new, yes: this.flags.yes, sandbox: this.flags.sandbox},
+      flags: {current: this.args.current, new: this.args.new},
     })
     const [current, renamed] = [this.args.current.toLowerCase(), this.args.new.toLowerCase()]
     if (this.flags['dry-run'] || !config.aurora.globalClusters.includes(current)) return result

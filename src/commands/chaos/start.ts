@@ -51,8 +51,7 @@ ${EXIT_CODES_HELP}`
     const template = this.args.template
       ? await resolveTemplate(config, aws, this.args.template)
       : await this.pickTemplate(config, aws)
-    const topology = await observe(config, aws, {emit: this.progress().listener})
-    for (const warning of topology.warnings) this.note(warning)
+    const topology = await this.observeForPlan(config, aws)
     const follow = this.flags.wait ?? interactiveTerminal(this.jsonEnabled())
     const plan = planChaosRun(config, topology, template, {
       follow,
@@ -75,8 +74,6 @@ ${EXIT_CODES_HELP}`
           wait: follow,
           'no-stop-condition-ok': this.flags['no-stop-condition-ok'],
           'force-gates': this.flags['force-gates'],
-          yes: this.flags.yes,
-          sandbox: this.flags.sandbox,
         },
       })
     } catch (error) {

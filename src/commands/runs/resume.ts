@@ -34,9 +34,7 @@ ${EXIT_CODES_HELP}`
         `run ${summary.id} ran ${start.sandbox ? 'on the sandbox: add --sandbox' : 'against AWS: drop --sandbox'}`,
       )
     }
-    const {path: configPath, config} = this.flags.config
-      ? await this.loadConfig()
-      : {path: start.configPath, config: (await loadConfig(start.configPath)).config}
+    const {config} = this.flags.config ? await this.loadConfig() : await loadConfig(start.configPath)
     const plan = rebuildPlan(start, config)
     if (this.flags['dry-run']) {
       this.out(`would resume run ${summary.id} (${summary.title}), now ${summary.status}`)
@@ -52,11 +50,8 @@ ${EXIT_CODES_HELP}`
     const aws = await this.awsSession(config, {readOnly: false})
     const regions = config.regions.filter((region) => !plan.excludedRegions.includes(region))
     return this.resume(summary.id, plan, {
-      config,
-      configPath,
       aws,
       observe: () => observe(config, aws, {regions, arcAvoidRegions: plan.excludedRegions}),
-      flags: start.flags,
     })
   }
 }

@@ -111,6 +111,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return drctlHome()
   }
 
+  /** Runs, locks and detached survivors are kept per topology, the sandbox's apart from AWS's. */
+  protected topologyKey(config: DrctlConfig): string {
+    return `${this.flags.sandbox ? 'sandbox:' : ''}${config.name}`
+  }
+
   protected async sandboxRuntime(): Promise<InProcessSandbox | undefined> {
     if (!this.flags.sandbox) return undefined
     // Loaded on demand, like the AWS SDK: commands that need neither start fast.

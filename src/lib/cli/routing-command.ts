@@ -46,22 +46,24 @@ export function routingUnreadable(routing: RoutingView | undefined, prefix = '',
   )
 }
 
+/** What a routing change is planned from: the topology's config and its routing as read just now. */
+interface LoadedRouting {
+  config: DrctlConfig
+  configPath: string
+  aws: AwsSession
+  routing: RoutingView
+  topology: Topology
+}
+
 /** Shared by `routing set` and `routing shift`: read, plan, gate, confirm, change in one batch, read back. */
 export abstract class RoutingChangeCommand<T extends typeof Command> extends RunbookCommand<T> {
-  protected async loadRouting(): Promise<{
-    config: DrctlConfig
-    configPath: string
-    aws: AwsSession
-    routing: RoutingView
-    topology: Topology
-  }> {
+  protected async loadRouting(): Promise<LoadedRouting> {
     const {path: configPath, config} = await this.loadConfig()
     if (!config.arc)
       throw new DrctlError('DRCTL_USAGE', `${configPath} has no arc: section`, {hints: ['see docs/drctl.example.yaml']})
     this.refuseIfUnfinished(config)
     const aws = await this.awsSession(config, {readOnly: this.flags['dry-run']})
-    const topology = await observe(config, aws, {parts: ['routing'], emit: this.progress().listener})
-    for (const warning of topology.warnings) this.note(warning)
+    const topology = await this.observeForPlan(config, aws, {parts: ['routing']})
     const routing = topology.routing as RoutingView
     if (routing.unreadable)
       throw routingUnreadable(routing, 'routing controls could not be read: ', ['nothing was changed'])
@@ -69,7 +71,7 @@ export abstract class RoutingChangeCommand<T extends typeof Command> extends Run
   }
 
   protected async change(
-    loaded: {config: DrctlConfig; configPath: string; aws: AwsSession; routing: RoutingView; topology: Topology},
+    loaded: LoadedRouting,
     desired: DesiredControl[],
     description: string,
     flags: {'allow-all-off': boolean; 'override-safety-rule'?: string[]},
@@ -92,8 +94,6 @@ export abstract class RoutingChangeCommand<T extends typeof Command> extends Run
         change: description,
         'allow-all-off': flags['allow-all-off'],
         'override-safety-rule': overrides.length > 0 ? overrides.join(',') : undefined,
-        yes: this.flags.yes,
-        sandbox: this.flags.sandbox,
       },
     })
   }

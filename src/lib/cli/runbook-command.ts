@@ -7,6 +7,7 @@ import {type EngineContext, type RunIdentity, type RunResult, resumeRun, startRu
 import {assertNoUnfinishedRun} from '../runbook/runs.js'
 import type {RunPlan} from '../runbook/types.js'
 import type {Topology} from '../topology/model.js'
+import {observe, type ObserveOptions} from '../topology/observe.js'
 import {MutatingCommand} from './base-command.js'
 import {planResult, renderPlan, renderRunResult} from './render-plan.js'
 import {symbols} from './style.js'
@@ -21,17 +22,32 @@ export interface ExecuteOptions {
   observe: () => Promise<Topology>
   /** Whether --yes also answers a typed confirmation (e.g. only together with --allow-data-loss). */
   yesSatisfiesTyped?: boolean
-  /** Flags recorded in the journal and report. */
+  /** The command's own flags, recorded in the journal and report (--yes and --sandbox are added). */
   flags: Record<string, unknown>
 }
+
+/** What driving a run (started or resumed) needs. */
+type DriveOptions = Pick<ExecuteOptions, 'aws' | 'observe'>
 
 /**
  * The shared life of a mutating command (design.md §5): plan → gates (exit 3) → print → --dry-run stops →
  * confirm (exit 4) → journaled run → report. Ctrl-C stops after the call in flight and exits 130, resumable.
  */
 export abstract class RunbookCommand<T extends typeof Command> extends MutatingCommand<T> {
-  protected topologyKey(config: DrctlConfig): string {
-    return `${this.flags.sandbox ? 'sandbox:' : ''}${config.name}`
+  /** `YYYYMMDDhhmm` (UTC): the suffix that makes the names of what a run creates unique and sortable. */
+  protected nameStamp(): string {
+    return new Date().toISOString().replace(/[-:T]/g, '').slice(0, 12)
+  }
+
+  /** The observation a plan is made from: its progress shown, its warnings noted. */
+  protected async observeForPlan(
+    config: DrctlConfig,
+    aws: AwsSession,
+    options: ObserveOptions = {},
+  ): Promise<Topology> {
+    const topology = await observe(config, aws, {...options, emit: this.progress().listener})
+    for (const warning of topology.warnings) this.note(warning)
+    return topology
   }
 
   /** Fails fast, before any observation, when the topology has an unfinished run. */
@@ -77,7 +93,7 @@ export abstract class RunbookCommand<T extends typeof Command> extends MutatingC
       topologyKey: this.topologyKey(options.config),
       configPath: options.configPath,
       sandbox: this.flags.sandbox,
-      flags: options.flags,
+      flags: {...options.flags, yes: this.flags.yes, sandbox: this.flags.sandbox},
       caller: options.before?.identity,
       before: options.before,
     }
@@ -86,14 +102,14 @@ export abstract class RunbookCommand<T extends typeof Command> extends MutatingC
     return result
   }
 
-  protected async resume(runId: string, plan: RunPlan, options: ExecuteOptions): Promise<RunResult> {
+  protected async resume(runId: string, plan: RunPlan, options: DriveOptions): Promise<RunResult> {
     if (!this.jsonEnabled()) this.out(renderPlan(plan, this.style))
     const result = await this.withInterrupts((context) => resumeRun(runId, plan, context), options)
     this.out(renderRunResult(result, this.style))
     return result
   }
 
-  private async withInterrupts<R>(drive: (context: EngineContext) => Promise<R>, options: ExecuteOptions): Promise<R> {
+  private async withInterrupts<R>(drive: (context: EngineContext) => Promise<R>, options: DriveOptions): Promise<R> {
     const controller = new AbortController()
     const onSignal = () => {
       if (controller.signal.aborted) process.exit(130)

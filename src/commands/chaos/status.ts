@@ -1,8 +1,8 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
-import {renderExperiment, renderExperimentList} from '../../lib/cli/render-chaos.js'
-import {findExperiment, isActive, listExperiments} from '../../lib/runbooks/chaos-experiments.js'
+import {activeAndRecent, renderExperiment, renderExperimentList, unlistedRegions} from '../../lib/cli/render-chaos.js'
+import {findExperiment, listExperiments} from '../../lib/runbooks/chaos-experiments.js'
 
 const RECENT = 5
 
@@ -27,14 +27,9 @@ ${EXIT_CODES_HELP}`
       return {experiment}
     }
     const listing = await listExperiments(config, aws)
-    for (const {region, message} of listing.unreadable)
-      this.note(`experiments in ${region} could not be listed: ${message}`)
-    this.out(renderExperimentList(listing, config.regions, RECENT, this.style))
-    return {
-      regions: config.regions,
-      active: listing.experiments.filter((experiment) => isActive(experiment.status)),
-      recent: listing.experiments.filter((experiment) => !isActive(experiment.status)).slice(0, RECENT),
-      unreadable: listing.unreadable,
-    }
+    for (const warning of unlistedRegions(listing)) this.note(warning)
+    const shown = activeAndRecent(listing, RECENT)
+    this.out(renderExperimentList(shown, config.regions, this.style))
+    return {regions: config.regions, ...shown, unreadable: listing.unreadable}
   }
 }

@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 
 import {EXIT_CODES_HELP, MutatingCommand} from '../../lib/cli/base-command.js'
 import {stopAndFollow} from '../../lib/cli/chaos-stop.js'
-import {renderExperiment} from '../../lib/cli/render-chaos.js'
+import {renderExperiment, unlistedRegions} from '../../lib/cli/render-chaos.js'
 import {symbols} from '../../lib/cli/style.js'
 import {DrctlError} from '../../lib/core/errors.js'
 import {
@@ -55,8 +55,7 @@ ${EXIT_CODES_HELP}`
 
   /** The id of the only active experiment, if any; several are a usage error (which one?). */
   private theActiveOne(regions: string[], listing: ExperimentListing): string | undefined {
-    for (const {region, message} of listing.unreadable)
-      this.note(`experiments in ${region} could not be listed: ${message}`)
+    for (const warning of unlistedRegions(listing)) this.note(warning)
     const active = listing.experiments.filter((experiment) => isActive(experiment.status))
     if (active.length > 1) {
       throw new DrctlError(

@@ -1,4 +1,5 @@
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
+import {routingStates} from '../../lib/cli/render-status.js'
 import {routingUnreadable} from '../../lib/cli/routing-command.js'
 import {renderTable} from '../../lib/cli/table.js'
 import {DrctlError} from '../../lib/core/errors.js'
@@ -40,16 +41,7 @@ ${EXIT_CODES_HELP}`
         `\nanswered by the ${routing.endpoint?.region} endpoint ${routing.endpoint?.url}${failed.length > 0 ? ` after ${failed.length} failed: ${failed.map((attempt) => `${attempt.endpoint.region} (${attempt.error})`).join(', ')}` : ''}`,
       ),
     )
-    return {
-      controls: routing.controls.map((control) => ({
-        name: control.name,
-        arn: control.arn,
-        region: control.region,
-        state: control.state ?? null,
-      })),
-      endpoint: routing.endpoint,
-      attempts: routing.attempts,
-      safetyRules: routing.safetyRules.map((rule) => ({arn: rule.arn, name: rule.name, type: rule.type})),
-    }
+    const {controls, safetyRules} = routingStates(routing)
+    return {controls, endpoint: routing.endpoint, attempts: routing.attempts, safetyRules}
   }
 }

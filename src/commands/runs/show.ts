@@ -1,10 +1,10 @@
 import {Args} from '@oclif/core'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
 import {buildReport, renderReportMarkdown} from '../../lib/runbook/report.js'
-import {loadRun} from '../../lib/runbook/runs.js'
+import {journalPath, loadRun} from '../../lib/runbook/runs.js'
 
 export default class RunsShow extends BaseCommand<typeof RunsShow> {
   static override summary = 'Show one run: steps, AWS calls, timeline, RTO/RPO, topology before and after.'
@@ -24,9 +24,9 @@ ${EXIT_CODES_HELP}`
     const reportPath = join(summary.dir, 'report.md')
     return {
       ...report,
-      journal: join(summary.dir, 'journal.jsonl'),
+      journal: journalPath(this.home(), summary.id),
       reportPath: existsSync(reportPath) ? reportPath : undefined,
-      journalEvents: readFileSync(join(summary.dir, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).length,
+      journalEvents: events.length,
     }
   }
 }

@@ -100,15 +100,30 @@ export function renderExperiment(experiment: ExperimentDetail, style: Style): st
   return lines.join('\n')
 }
 
-export function renderExperimentList(
+/** A warning for each Region whose experiments could not be listed. */
+export function unlistedRegions(listing: ExperimentListing): string[] {
+  return listing.unreadable.map(({region, message}) => `experiments in ${region} could not be listed: ${message}`)
+}
+
+type ListedExperiment = ExperimentListing['experiments'][number]
+
+/** What `chaos status` shows: every active experiment, and the `recentCount` most recent that ended. */
+export function activeAndRecent(
   listing: ExperimentListing,
-  regions: string[],
   recentCount: number,
+): {active: ListedExperiment[]; recent: ListedExperiment[]} {
+  return {
+    active: listing.experiments.filter((experiment) => isActive(experiment.status)),
+    recent: listing.experiments.filter((experiment) => !isActive(experiment.status)).slice(0, recentCount),
+  }
+}
+
+export function renderExperimentList(
+  {active, recent}: ReturnType<typeof activeAndRecent>,
+  regions: string[],
   style: Style,
 ): string {
-  const active = listing.experiments.filter((experiment) => isActive(experiment.status))
-  const recent = listing.experiments.filter((experiment) => !isActive(experiment.status)).slice(0, recentCount)
-  const table = (rows: typeof listing.experiments) =>
+  const table = (rows: ListedExperiment[]) =>
     renderTable(
       ['ID', 'STATUS', 'REGION', 'TEMPLATE', 'CREATED', 'BY'],
       rows.map((experiment) => [

@@ -3,13 +3,10 @@ import type {RunResult} from '../runbook/engine.js'
 import {plannedSteps} from '../runbook/engine.js'
 import {isGroup, type RunPlan} from '../runbook/types.js'
 import type {Style} from './style.js'
-import {symbols} from './style.js'
+import {statusMark, symbols} from './style.js'
 
-const mark = (style: Style, status: Check['status']) =>
-  status === 'ok' ? style.green(symbols.ok) : status === 'warn' ? style.yellow(symbols.warn) : style.red(symbols.fail)
-
-export function renderGates(gates: Check[], style: Style): string[] {
-  return [style.bold('GATES'), ...gates.map((gate) => `  ${mark(style, gate.status)} ${gate.message}`)]
+function renderGates(gates: Check[], style: Style): string[] {
+  return [style.bold('GATES'), ...gates.map((gate) => `  ${statusMark(style, gate.status)} ${gate.message}`)]
 }
 
 /** What will happen, step by step, with every AWS call and the Region it goes to: printed before any confirmation. */

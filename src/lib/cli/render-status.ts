@@ -1,9 +1,9 @@
-import type {Check} from '../checks/check.js'
 import {countByStatus} from '../checks/check.js'
 import type {StatusReport} from '../checks/status.js'
 import {formatDuration} from '../core/clock.js'
+import type {RoutingView} from '../topology/model.js'
 import type {Style} from './style.js'
-import {symbols} from './style.js'
+import {statusMark, symbols} from './style.js'
 import {renderTable} from './table.js'
 
 /** The JSON result of `drctl status`: a stable shape (see README), independent of the internal model. */
@@ -67,13 +67,7 @@ export function statusResult(report: StatusReport) {
     routing: topology.routing && {
       endpoint: topology.routing.endpoint,
       endpointsCached: topology.routing.endpointsCached,
-      controls: topology.routing.controls.map((control) => ({
-        name: control.name,
-        arn: control.arn,
-        region: control.region,
-        state: control.state ?? null,
-      })),
-      safetyRules: topology.routing.safetyRules.map((rule) => ({arn: rule.arn, name: rule.name, type: rule.type})),
+      ...routingStates(topology.routing),
       unreadable: topology.routing.unreadable?.message,
     },
     chaos: {running: topology.chaos?.running ?? []},
@@ -87,8 +81,18 @@ export function statusResult(report: StatusReport) {
   }
 }
 
-const mark = (style: Style, status: Check['status']) =>
-  status === 'ok' ? style.green(symbols.ok) : status === 'warn' ? style.yellow(symbols.warn) : style.red(symbols.fail)
+/** Routing controls and safety rules as `drctl status` and `drctl routing list` give them in JSON. */
+export function routingStates(routing: RoutingView) {
+  return {
+    controls: routing.controls.map((control) => ({
+      name: control.name,
+      arn: control.arn,
+      region: control.region,
+      state: control.state ?? null,
+    })),
+    safetyRules: routing.safetyRules.map((rule) => ({arn: rule.arn, name: rule.name, type: rule.type})),
+  }
+}
 
 /** One screen: header, a compact section per service, readiness, and the findings that are not ok. */
 export function renderStatus(report: StatusReport, style: Style, options: {verbose: boolean}): string {
@@ -237,7 +241,8 @@ export function renderStatus(report: StatusReport, style: Style, options: {verbo
         `  ${counts.ok} ok, ${counts.warn} warn, ${counts.fail} fail${options.verbose ? '' : ' (--verbose lists all)'}`,
       ),
   )
-  for (const check of shown) lines.push(`  ${mark(style, check.status)} ${check.message} ${style.dim(`[${check.id}]`)}`)
+  for (const check of shown)
+    lines.push(`  ${statusMark(style, check.status)} ${check.message} ${style.dim(`[${check.id}]`)}`)
   for (const warning of topology.warnings) lines.push(`  ${style.yellow(symbols.warn)} ${warning}`)
   return lines.join('\n')
 }

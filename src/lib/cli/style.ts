@@ -1,3 +1,5 @@
+import type {CheckStatus} from '../checks/check.js'
+
 /** Colour only on a terminal, never with NO_COLOR or TERM=dumb (https://no-color.org). */
 export function colorEnabled(
   stream: NodeJS.WriteStream = process.stdout,
@@ -41,3 +43,12 @@ export function visibleLength(text: string): number {
 }
 
 export const symbols = {ok: '✔', warn: '⚠', fail: '✖', info: 'ℹ', arrow: '→', bullet: '•'} as const
+
+/** ✔ in green, ⚠ in yellow or ✖ in red, for a check's (or a gate's) status. */
+export function statusMark(style: Style, status: CheckStatus): string {
+  return status === 'ok'
+    ? style.green(symbols.ok)
+    : status === 'warn'
+      ? style.yellow(symbols.warn)
+      : style.red(symbols.fail)
+}

@@ -1,10 +1,20 @@
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {waitUntil} from '../helpers/cli.js'
-import {callCount, callsSince, drctl, drctlAsync, json, sandboxHome} from '../helpers/e2e.js'
+import {
+  callCount,
+  callsSince,
+  drctl,
+  drctlAsync,
+  journal,
+  json,
+  mutatingCalls,
+  runIds,
+  useSandbox,
+} from '../helpers/e2e.js'
 
 // A generous per-call deadline: on a loaded machine a healthy sandbox call can take over a second.
 const writers = (home: string) =>
@@ -13,9 +23,6 @@ const trafficOn = (home: string) =>
   json(drctl(home, ['status', '--json', '--timeout', '5s']))
     .result?.routing.controls.filter((control: any) => control.state === 'On')
     .map((control: any) => control.region)
-
-const runIds = (home: string) =>
-  existsSync(join(home, 'runs')) ? readdirSync(join(home, 'runs')).filter((name) => !name.startsWith('.')) : []
 
 /** The run started after `known` once its journal shows `pattern`. */
 const waitForJournal = (home: string, known: string[], pattern: RegExp): Promise<string> =>
@@ -29,11 +36,7 @@ const waitForJournal = (home: string, known: string[], pattern: RegExp): Promise
   )
 
 describe('planned failover on the sandbox', () => {
-  let sandbox: ReturnType<typeof sandboxHome>
-  beforeAll(() => {
-    sandbox = sandboxHome()
-  })
-  afterAll(() => sandbox.cleanup())
+  const sandbox = useSandbox()
 
   it('--dry-run prints the plan and makes no mutating call', async () => {
     const before = await callCount(sandbox.home)
@@ -47,7 +50,7 @@ describe('planned failover on the sandbox', () => {
     const human = drctl(sandbox.home, ['failover', '--planned', '--to', 'us-west-2', '--dry-run'])
     expect(human.stdout).toContain('RDS SwitchoverGlobalCluster in us-east-1: orders-global → arn:aws:rds:us-west-2')
     expect(human.stdout).toContain('dry run: nothing was changed')
-    expect((await callsSince(sandbox.home, before)).filter((call) => call.mutating)).toEqual([])
+    expect(await mutatingCalls(sandbox.home, before)).toEqual([])
   })
 
   it('without a terminal and without --yes, exits 4 and changes nothing', async () => {
@@ -58,7 +61,7 @@ describe('planned failover on the sandbox', () => {
       code: 'DRCTL_CONFIRMATION_REQUIRED',
       hints: [expect.stringContaining('--yes')],
     })
-    expect((await callsSince(sandbox.home, before)).filter((call) => call.mutating)).toEqual([])
+    expect(await mutatingCalls(sandbox.home, before)).toEqual([])
   })
 
   it('moves writes and traffic, with a report (RTO, RPO 0), then says there is nothing to do', async () => {
@@ -82,6 +85,7 @@ describe('planned failover on the sandbox', () => {
     const json_ = JSON.parse(readFileSync(join(run.reportPath, '..', 'report.json'), 'utf8'))
     expect(json_).toMatchObject({
       outcome: 'completed',
+      flags: {mode: 'planned', to: 'us-west-2', yes: true, sandbox: true},
       evidence: {rpo: {ms: 0}},
       after: {aurora: expect.arrayContaining([expect.objectContaining({writerRegion: 'us-west-2'})])},
     })
@@ -132,18 +136,14 @@ describe('planned failover on the sandbox', () => {
 })
 
 describe('unplanned failover on the sandbox', () => {
-  let sandbox: ReturnType<typeof sandboxHome>
-  beforeAll(() => {
-    sandbox = sandboxHome()
-  })
-  afterAll(() => sandbox.cleanup())
+  const sandbox = useSandbox()
 
   it('needs the typed Region or --yes --allow-data-loss', async () => {
     const before = await callCount(sandbox.home)
     const result = drctl(sandbox.home, ['failover', '--unplanned', '--to', 'us-west-2', '--yes', '--json'])
     expect(result.status).toBe(4)
     expect(json(result).error.hints[0]).toContain('--yes --allow-data-loss')
-    expect((await callsSince(sandbox.home, before)).filter((call) => call.mutating)).toEqual([])
+    expect(await mutatingCalls(sandbox.home, before)).toEqual([])
   })
 
   it('with the primary Region unreachable, never calls it and moves writes and traffic', async () => {
@@ -180,11 +180,7 @@ describe('unplanned failover on the sandbox', () => {
 })
 
 describe('unplanned failover with --detach', () => {
-  let sandbox: ReturnType<typeof sandboxHome>
-  beforeAll(() => {
-    sandbox = sandboxHome()
-  })
-  afterAll(() => sandbox.cleanup())
+  const sandbox = useSandbox()
 
   it('promotes the target to a standalone writer and status then names the orphaned global cluster', () => {
     drctl(sandbox.home, ['sandbox', 'fault', 'region-outage', 'us-east-1'])
@@ -215,11 +211,7 @@ describe('unplanned failover with --detach', () => {
 })
 
 describe('interrupted runs', () => {
-  let sandbox: ReturnType<typeof sandboxHome>
-  beforeAll(() => {
-    sandbox = sandboxHome({timeScale: 0.002})
-  })
-  afterAll(() => sandbox.cleanup())
+  const sandbox = useSandbox({timeScale: 0.002})
 
   // The sandbox's switchover takes a minute plus the replication lag. A 50-minute lag outlasts drctl's
   // 30-minute wait by 20 minutes, a margin no scheduling delay on a loaded machine closes; a 20-minute
@@ -285,6 +277,12 @@ describe('interrupted runs', () => {
     const shown = drctl(sandbox.home, ['runs', 'show', runId])
     expect(shown.stdout).toContain('run resumed')
     expect(shown.stdout).toContain('Outcome: **completed**')
+    expect(json(drctl(sandbox.home, ['runs', 'show', runId, '--json'])).result).toMatchObject({
+      runId,
+      outcome: 'completed',
+      journal: join(sandbox.home, 'runs', runId, 'journal.jsonl'),
+      journalEvents: journal(sandbox.home, runId).length,
+    })
   })
 
   it('Ctrl-C stops after the call in flight, exits 130, says how to resume; abandon unblocks the topology', async () => {
@@ -298,10 +296,7 @@ describe('interrupted runs', () => {
     expect(result.status).toBe(130)
     expect(result.stderr).toContain('stopping after the AWS call in flight')
     expect(result.stderr).toContain(`drctl runs resume ${runId}`)
-    const journal = readFileSync(join(sandbox.home, 'runs', runId, 'journal.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-    expect(JSON.parse(journal.at(-1) as string)).toMatchObject({type: 'run-end', outcome: 'interrupted', exit: 130})
+    expect(journal(sandbox.home, runId).at(-1)).toMatchObject({type: 'run-end', outcome: 'interrupted', exit: 130})
 
     expect(drctl(sandbox.home, ['runs', 'abandon', runId, '--json']).status).toBe(4)
     const abandoned = drctl(sandbox.home, ['runs', 'abandon', runId, '--yes', '--json'])

@@ -1,19 +1,22 @@
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
-import {
-  clearFaults,
-  describeWorld,
-  mutateWorld,
-  readWorld,
-  resetSandbox,
-  setFault,
-} from '../../src/lib/sandbox/index.js'
+import {clearFaults, describeWorld, mutateWorld, readWorld, setFault} from '../../src/lib/sandbox/index.js'
 import type {WorldView} from '../../src/lib/sandbox/index.js'
-import {type CliResult, tempHome, waitUntil} from '../helpers/cli.js'
-import {callCount, callsSince, drctl, drctlAsync, json} from '../helpers/e2e.js'
+import {type CliResult, waitUntil} from '../helpers/cli.js'
+import {
+  callCount,
+  callsSince,
+  drctl,
+  drctlAsync,
+  journal,
+  json,
+  mutatingCalls,
+  runIds,
+  sandboxHome,
+} from '../helpers/e2e.js'
 
 // drctl fallback end to end on the sandbox (two-region: us-east-1 writes, us-west-2 is the secondary): us-east-1
 // fails, drctl fails over to us-west-2 (managed, or detach-and-promote), us-east-1 recovers, fallback brings
@@ -45,12 +48,6 @@ async function failAway(home: string, options: {detach: boolean}): Promise<void>
 /** us-east-1 comes back (every fault cleared). */
 async function recover(home: string): Promise<void> {
   await clearFaults(home)
-}
-
-async function mutatingCalls(home: string, since: number): Promise<string[]> {
-  return (await callsSince(home, since))
-    .filter((call) => call.mutating)
-    .map((call) => `${call.operation} ${call.region}`)
 }
 
 function snapshotIds(world: WorldView, region: string): string[] {
@@ -98,25 +95,6 @@ async function expectWholeAndHome(home: string): Promise<WorldView> {
   return world
 }
 
-function runIds(home: string, kind: string): string[] {
-  const dir = join(home, 'runs')
-  return existsSync(dir) ? readdirSync(dir).filter((name) => name.includes(`-${kind}-`)) : []
-}
-
-function journal(home: string, runId: string): any[] {
-  const path = join(home, 'runs', runId, 'journal.jsonl')
-  if (!existsSync(path)) return []
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .flatMap((line) => {
-      try {
-        return line.trim() ? [JSON.parse(line)] : []
-      } catch {
-        return [] // the line being written
-      }
-    })
-}
-
 function report(home: string, runId: string) {
   return JSON.parse(readFileSync(join(home, 'runs', runId, 'report.json'), 'utf8'))
 }
@@ -146,6 +124,22 @@ const failedGates = (envelope: {result?: any}) =>
   (envelope.result.gates as {id: string; status: string}[])
     .filter((gate) => gate.status === 'fail')
     .map((gate) => gate.id)
+
+/** While us-east-1 is down, fallback stops at its gates (exit 3) having changed nothing; then us-east-1 recovers. */
+async function expectStopsWhileDown(home: string): Promise<void> {
+  const before = await callCount(home)
+  try {
+    const result = drctl(home, ['fallback', '--switch-back', '--yes', '--json'])
+    expect(result.status).toBe(3)
+    const envelope = json(result)
+    expect(envelope.error.code).toBe('DRCTL_GATE_FAILED')
+    expect(envelope.error.message).toContain('us-east-1 is still unreachable')
+    expect(failedGates(envelope)).toContain('gate.region.us-east-1')
+    expect(await mutatingCalls(home, before)).toEqual([])
+  } finally {
+    await recover(home)
+  }
+}
 
 /**
  * The old primary's settings, made different from the scenario's defaults so that copying them is visible; it and
@@ -208,10 +202,8 @@ const settingsBefore = {} as {orders: Settings; catalog: Settings}
 // to us-west-2. `managed` and `detach` stay down for their first test; `keep` and `crash` have recovered.
 beforeAll(async () => {
   const prepare = async (name: keyof typeof sandboxes, detach: boolean, recovered: boolean) => {
-    // As `sandboxHome()`, without a process of its own: a fresh two-region world at a test time scale.
-    const sandbox = tempHome('drctl-e2e-')
+    const sandbox = await sandboxHome({timeScale: 0.003})
     sandboxes[name] = sandbox
-    await resetSandbox({home: sandbox.home, scenario: 'two-region', timeScale: 0.003})
     if (name === 'detach') {
       settingsBefore.orders = await customizeOldPrimary(sandbox.home)
       settingsBefore.catalog = await oldSettings(sandbox.home, 'catalog-use1')
@@ -236,20 +228,7 @@ describe('drctl fallback after a managed failover', () => {
     sandbox = sandboxes.managed
   })
 
-  it('stops before changing anything while us-east-1 is still down (exit 3)', async () => {
-    const before = await callCount(sandbox.home)
-    try {
-      const result = drctl(sandbox.home, ['fallback', '--switch-back', '--yes', '--json'])
-      expect(result.status).toBe(3)
-      const envelope = json(result)
-      expect(envelope.error).toMatchObject({code: 'DRCTL_GATE_FAILED'})
-      expect(envelope.error.message).toContain('us-east-1 is still unreachable')
-      expect(failedGates(envelope)).toContain('gate.region.us-east-1')
-      expect(await mutatingCalls(sandbox.home, before)).toEqual([])
-    } finally {
-      await recover(sandbox.home)
-    }
-  })
+  it('stops before changing anything while us-east-1 is still down (exit 3)', () => expectStopsWhileDown(sandbox.home))
 
   it('once us-east-1 is back: --dry-run plans the preserved snapshot and the way home, with no mutating call', async () => {
     const world = await describeWorld(sandbox.home)
@@ -342,20 +321,7 @@ describe('drctl fallback after detach-and-promote', () => {
     sandbox = sandboxes.detach
   })
 
-  it('stops before changing anything while us-east-1 is still down (exit 3)', async () => {
-    const before = await callCount(sandbox.home)
-    try {
-      const result = drctl(sandbox.home, ['fallback', '--switch-back', '--yes', '--json'])
-      expect(result.status).toBe(3)
-      const envelope = json(result)
-      expect(envelope.error.code).toBe('DRCTL_GATE_FAILED')
-      expect(envelope.error.message).toContain('us-east-1 is still unreachable')
-      expect(failedGates(envelope)).toContain('gate.region.us-east-1')
-      expect(await mutatingCalls(sandbox.home, before)).toEqual([])
-    } finally {
-      await recover(sandbox.home)
-    }
-  })
+  it('stops before changing anything while us-east-1 is still down (exit 3)', () => expectStopsWhileDown(sandbox.home))
 
   it('names the protected old primary and orphan at the gate (exit 3), nothing changed', async () => {
     const before = await callCount(sandbox.home)

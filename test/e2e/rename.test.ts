@@ -1,33 +1,25 @@
 import {copyFileSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {beforeAll, describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
 import {describeWorld} from '../../src/lib/sandbox/index.js'
-import {callCount, callsSince, drctl, json, sandboxHome} from '../helpers/e2e.js'
+import {callCount, callsSince, drctl, json, mutatingCalls, useSandbox} from '../helpers/e2e.js'
 
 // drctl aurora rename-global on the sandbox, with a copy of the sandbox's drctl.yaml (--config) so that the update
 // it offers can be checked.
 
-async function mutatingCalls(home: string, since: number): Promise<string[]> {
-  return (await callsSince(home, since))
-    .filter((call) => call.mutating)
-    .map((call) => `${call.operation} ${call.region}`)
-}
-
 describe('drctl aurora rename-global on the sandbox', () => {
-  let sandbox: ReturnType<typeof sandboxHome>
+  const sandbox = useSandbox()
   let config: string
   const rename = (args: string[]) => drctl(sandbox.home, ['aurora', 'rename-global', ...args, '--config', config])
   const listed = () => parse(readFileSync(config, 'utf8')).aurora.globalClusters as string[]
 
   beforeAll(() => {
-    sandbox = sandboxHome()
     config = join(sandbox.home, 'topology.yaml')
     copyFileSync(join(sandbox.home, 'sandbox', 'drctl.yaml'), config)
   })
-  afterAll(() => sandbox.cleanup())
 
   it.each([
     ['a digit first', '2orders'],

@@ -1,12 +1,12 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {beforeAll, describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
 import {type CallLogEntry, clearFaults, mutateWorld, readWorld, setFault} from '../../src/lib/sandbox/index.js'
 import type {CliResult} from '../helpers/cli.js'
-import {callCount, callsSince, drctl, drctlAsync, json, sandboxHome} from '../helpers/e2e.js'
+import {callCount, callsSince, drctl, drctlAsync, journal, json, useSandbox} from '../helpers/e2e.js'
 import {drctlOnTerminal, terminalAvailable} from '../helpers/pty.js'
 
 // Read-back mismatch (an endpoint accepting a change and reading back the old state) cannot be produced by the
@@ -66,24 +66,16 @@ async function resetRouting(home: string, arc: Arc) {
   })
 }
 
-const runEvents = (home: string, runId: string) =>
-  readFileSync(join(home, 'runs', runId, 'journal.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line))
-
 describe('drctl routing on the sandbox', () => {
-  let sandbox: ReturnType<typeof sandboxHome>
+  const sandbox = useSandbox()
   let home: string
   let arc: Arc
   /** ARC calls made while every endpoint was up: each operation's first (and only) attempt. */
   const faultFree: CallLogEntry[] = []
   beforeAll(() => {
-    sandbox = sandboxHome()
     home = sandbox.home
     arc = arcOf(home)
   })
-  afterAll(() => sandbox.cleanup())
 
   it('lists state, Region and the endpoint that answered, changing nothing', async () => {
     const before = await callCount(home)
@@ -252,8 +244,13 @@ describe('drctl routing on the sandbox', () => {
       expect(accepted(await callsSince(home, before))).toHaveLength(1)
       expect(await states(home)).toEqual({[EAST]: 'Off', [WEST]: 'Off'})
 
-      const start = runEvents(home, run.runId).find((event) => event.type === 'run-start')
-      expect(start.flags).toMatchObject({'override-safety-rule': arc.rule, 'allow-all-off': true, yes: true})
+      const start = journal(home, run.runId).find((event) => event.type === 'run-start')
+      expect(start.flags).toMatchObject({
+        'override-safety-rule': arc.rule,
+        'allow-all-off': true,
+        yes: true,
+        sandbox: true,
+      })
       expect(start.params.change.safetyRulesToOverride).toEqual([arc.rule])
       expect(start.gates).toContainEqual(
         expect.objectContaining({

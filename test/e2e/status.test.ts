@@ -1,18 +1,14 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
 import {mutateWorld} from '../../src/lib/sandbox/index.js'
 import {waitUntil} from '../helpers/cli.js'
-import {callCount, callsSince, drctl, drctlAsync, json, sandboxHome} from '../helpers/e2e.js'
+import {callCount, callsSince, drctl, drctlAsync, json, useSandbox} from '../helpers/e2e.js'
 
 const checkOf = (envelope: {result?: any; error?: any}, id: string) =>
   (envelope.result?.checks as {id: string; status: string; message: string}[]).find((check) => check.id === id)
 
 describe('drctl status on the sandbox', () => {
-  let sandbox: ReturnType<typeof sandboxHome>
-  beforeAll(() => {
-    sandbox = sandboxHome()
-  })
-  afterAll(() => sandbox.cleanup())
+  const sandbox = useSandbox()
 
   it('a healthy topology exits 0 with the stable JSON shape', () => {
     const result = drctl(sandbox.home, ['status', '--json'])
@@ -180,15 +176,10 @@ describe('drctl status on the sandbox', () => {
 })
 
 describe('drctl status while an FIS experiment runs', () => {
-  let slowSandbox: ReturnType<typeof sandboxHome>
   // A time scale at which the experiment (PT5M) outlasts a CLI call even on a loaded machine.
-  beforeAll(() => {
-    slowSandbox = sandboxHome({timeScale: 0.05})
-  })
-  afterAll(() => slowSandbox.cleanup())
+  const sandbox = useSandbox({timeScale: 0.05})
 
   it('shows a running FIS experiment', () => {
-    const sandbox = slowSandbox
     const start = drctl(sandbox.home, [
       'chaos',
       'start',

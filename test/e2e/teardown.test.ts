@@ -1,18 +1,11 @@
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 
-import {
-  clearFaults,
-  describeWorld,
-  mutateWorld,
-  resetSandbox,
-  type ScenarioName,
-  setFault,
-} from '../../src/lib/sandbox/index.js'
-import {type CliResult, tempHome, waitUntil} from '../helpers/cli.js'
-import {callCount, callsSince, drctlAsync, json} from '../helpers/e2e.js'
+import {clearFaults, describeWorld, mutateWorld, type ScenarioName, setFault} from '../../src/lib/sandbox/index.js'
+import {type CliResult, waitUntil} from '../helpers/cli.js'
+import {callCount, callsSince, drctlAsync, journal, json, mutatingCalls, runIds, useSandbox} from '../helpers/e2e.js'
 import {drctlOnTerminal, terminalAvailable} from '../helpers/pty.js'
 
 // Scenarios run side by side (one sandbox each, their steps in order): most of a teardown is waiting on the
@@ -25,34 +18,7 @@ const onTerminal = terminalAvailable ? it.sequential : it.skip
 
 const run = (home: string, args: string[]): Promise<CliResult> => drctlAsync(home, args).done
 
-function sandbox(scenario: ScenarioName) {
-  const state = {home: '', cleanup: () => {}}
-  beforeAll(async () => {
-    Object.assign(state, tempHome('drctl-e2e-'))
-    await resetSandbox({home: state.home, scenario, timeScale: TIME_SCALE})
-  })
-  afterAll(() => state.cleanup())
-  return state
-}
-
-function runIds(home: string): string[] {
-  const root = join(home, 'runs')
-  if (!existsSync(root)) return []
-  return readdirSync(root).filter((id) => existsSync(join(root, id, 'journal.jsonl')))
-}
-
-/** A run's journal events; a line still being written by a live process is left out. */
-function journal(home: string, runId: string): any[] {
-  return readFileSync(join(home, 'runs', runId, 'journal.jsonl'), 'utf8')
-    .split('\n')
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line)]
-      } catch {
-        return []
-      }
-    })
-}
+const sandbox = (scenario: ScenarioName) => useSandbox({scenario, timeScale: TIME_SCALE})
 
 /**
  * The mutating calls AWS accepted since `since`, in the sandbox call log's order, each as
@@ -181,7 +147,7 @@ describe.concurrent('drctl teardown with the initial roles (two Regions)', () =>
     expect(unconfirmed.stdout).toContain('PLAN')
     expect(unconfirmed.stderr).toContain('DRCTL_CONFIRMATION_REQUIRED')
     expect(unconfirmed.stderr).toContain('--yes')
-    expect((await callsSince(box.home, before)).filter((call) => call.mutating)).toEqual([])
+    expect(await mutatingCalls(box.home, before)).toEqual([])
     expect(await leftovers(box.home)).toMatchObject({clusters: expect.arrayContaining(['orders-use1', 'orders-usw2'])})
   })
 
@@ -311,7 +277,7 @@ describe.concurrent(
       ])
         expect(error.message).toContain(resource)
       expect(error.message).toContain('--disable-deletion-protection')
-      expect((await callsSince(box.home, before)).filter((call) => call.mutating)).toEqual([])
+      expect(await mutatingCalls(box.home, before)).toEqual([])
     })
 
     it.sequential(
@@ -394,7 +360,7 @@ describe.concurrent('drctl teardown killed part-way, then resumed', () => {
     const refused = await run(box.home, ['teardown', '--yes', '--json'])
     expect(refused.status).toBe(3)
     expect(json(refused).error).toMatchObject({code: 'DRCTL_RUN_IN_PROGRESS', message: expect.stringContaining(runId)})
-    expect((await callsSince(box.home, before)).filter((call) => call.mutating)).toEqual([])
+    expect(await mutatingCalls(box.home, before)).toEqual([])
   })
 
   it.sequential('runs resume finishes it; the report lists what was deleted and the snapshots kept', async () => {
@@ -479,7 +445,7 @@ describe.concurrent('drctl teardown by parts: --only, a stack that will not dele
     expect(wrong.status).toBe(4)
     expect(wrong.stdout).toContain('Type retail to confirm')
     expect(wrong.stdout).toContain('DRCTL_CONFIRMATION_DECLINED')
-    expect((await callsSince(box.home, before)).filter((call) => call.mutating)).toEqual([])
+    expect(await mutatingCalls(box.home, before)).toEqual([])
   })
 
   it.sequential('--skip-final-snapshot takes none', async () => {

@@ -10,15 +10,19 @@ const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`
 
 /**
  * `drctl <args>` against the sandbox on a pseudo-terminal: when `prompt` appears, types `answer` and Enter.
- * stdout and stderr arrive merged (as on a terminal); the exit status is drctl's own.
+ * stdout and stderr arrive merged (as on a terminal); the exit status is drctl's own. With `columns`, the terminal
+ * reports that width (40 rows), as a real one does.
  */
 export function drctlOnTerminal(
   home: string,
   args: string[],
-  options: {prompt: string; answer: string; env?: NodeJS.ProcessEnv},
+  options: {prompt: string | RegExp; answer: string; env?: NodeJS.ProcessEnv; columns?: number},
 ): Promise<CliResult> {
   const command = [process.execPath, binRun, ...args].map(quote).join(' ')
-  const child = spawn('script', ['-qec', command, '/dev/null'], {
+  const sized = options.columns ? `stty cols ${options.columns} rows 40; ${command}` : command
+  const prompted = (text: string) =>
+    typeof options.prompt === 'string' ? text.includes(options.prompt) : options.prompt.test(text)
+  const child = spawn('script', ['-qec', sized, '/dev/null'], {
     cwd: home,
     env: cliEnv(home, {DRCTL_SANDBOX: '1', TERM: 'dumb', ...options.env}),
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -27,7 +31,7 @@ export function drctlOnTerminal(
   let answered = false
   child.stdout.on('data', (chunk) => {
     stdout += String(chunk)
-    if (!answered && stdout.includes(options.prompt)) {
+    if (!answered && prompted(stdout)) {
       answered = true
       child.stdin.write(`${options.answer}\r`)
     }

@@ -3,7 +3,6 @@ import {Flags} from '@oclif/core'
 import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
 import {durationFlag} from '../lib/cli/flags.js'
 import {RunbookCommand} from '../lib/cli/runbook-command.js'
-import {accountGate} from '../lib/checks/gates.js'
 import {DrctlError} from '../lib/core/errors.js'
 import {planFailover, resolveTarget} from '../lib/runbooks/failover.js'
 import {arcEndpoints, observe, type ObserveOptions} from '../lib/topology/observe.js'
@@ -84,11 +83,10 @@ ${EXIT_CODES_HELP}`
       mode,
       target,
       maxLagMs,
+      maxLagFlag: this.flags['max-lag'],
       allowChaos: this.flags['allow-chaos'],
       endpoints,
     })
-    plan.gates.unshift(accountGate(config.account, topology))
-    if (this.flags['max-lag']) plan.notes.push(`lag gate relaxed by --max-lag ${this.flags['max-lag']} (${maxLagMs}ms)`)
     return this.execute(plan, {
       config,
       configPath,

@@ -1,6 +1,6 @@
 import type {ArcEndpoint} from '../aws/ports.js'
 import type {Check} from '../checks/check.js'
-import {plannedFailoverGates, unplannedFailoverGates} from '../checks/gates.js'
+import {accountGate, plannedFailoverGates, unplannedFailoverGates} from '../checks/gates.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {formatDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
@@ -17,6 +17,8 @@ export interface FailoverRequest {
   target: string
   /** Planned: the lag gate (default gates.maxReplicationLagMs; relaxed only by --max-lag). */
   maxLagMs: number
+  /** The --max-lag the operator gave to relax the lag gate, noted in the report. */
+  maxLagFlag?: string
   allowChaos: boolean
   /** The ARC endpoints to use (cached, or fetched once at planning so a resume never needs the control plane). */
   endpoints: ArcEndpoint[]
@@ -75,7 +77,7 @@ export function planFailover(config: DrctlConfig, topology: Topology, request: F
     })
   }
   const failedRegions = [...new Set(moves.map((move) => move.fromRegion).filter((region) => region !== target))]
-  const gates: Check[] = [...gate.checks]
+  const gates: Check[] = [accountGate(config.account, topology), ...gate.checks]
   let traffic: TrafficChange | undefined
   if (topology.routing && !topology.routing.unreadable) {
     const desired =
@@ -133,6 +135,7 @@ export function planFailover(config: DrctlConfig, topology: Topology, request: F
           },
     notes: [
       lagNote,
+      ...(request.maxLagFlag ? [`lag gate relaxed by --max-lag ${request.maxLagFlag} (${request.maxLagMs}ms)`] : []),
       ...(mode === 'detach'
         ? moves.map(
             (move) =>

@@ -84,6 +84,22 @@ describe('failover planning', () => {
       target: 'us-west-2',
     })
     expect(relaxed.gates.filter((gate) => gate.status === 'fail')).toEqual([])
+    expect(strict.notes.join(' ')).not.toContain('relaxed')
+    const noted = planFailover(testConfig(), topology, {
+      ...request,
+      maxLagMs: 30_000,
+      maxLagFlag: '30s',
+      mode: 'planned',
+      target: 'us-west-2',
+    })
+    expect(noted.notes).toContain('lag gate relaxed by --max-lag 30s (30000ms)')
+  })
+
+  it('gates on the pinned account first', () => {
+    const config = testConfig()
+    config.account = '999999999999'
+    const plan = planFailover(config, healthyTopology(), {...request, mode: 'planned', target: 'us-west-2'})
+    expect(plan.gates[0]).toMatchObject({id: 'gate.account', status: 'fail'})
   })
 
   it('infers the target of a two-Region topology and rejects unknown Regions', () => {

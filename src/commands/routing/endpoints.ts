@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
+import {describeSafetyRule} from '../../lib/cli/render-status.js'
 import {symbols} from '../../lib/cli/style.js'
 import {renderTable} from '../../lib/cli/table.js'
-import {updateConfigFile} from '../../lib/config/update.js'
 import {DrctlError} from '../../lib/core/errors.js'
-import {discoverArc} from '../../lib/topology/arc-discovery.js'
+import {cacheArcDiscovery, discoverArc} from '../../lib/topology/arc-discovery.js'
 
 export default class RoutingEndpoints extends BaseCommand<typeof RoutingEndpoints> {
   static override summary =
@@ -56,11 +56,7 @@ ${EXIT_CODES_HELP}`
         this.out(
           renderTable(
             undefined,
-            candidate.safetyRules.map((rule) => [
-              'rule',
-              `${rule.name} (${rule.type.toLowerCase()} ${rule.ruleConfig.type} ${rule.ruleConfig.threshold})`,
-              rule.arn,
-            ]),
+            candidate.safetyRules.map((rule) => ['rule', describeSafetyRule(rule), rule.arn]),
             {indent: 2},
           ),
         )
@@ -82,19 +78,7 @@ ${EXIT_CODES_HELP}`
       )
       return result
     }
-    await updateConfigFile(path, (set) => {
-      set(['arc', 'endpoints'], discovery.cluster.endpoints)
-      if (discovery.controlPanelArn) set(['arc', 'controlPanelArn'], discovery.controlPanelArn)
-      for (const [region, arns] of Object.entries(discovery.routingControls)) {
-        set(['arc', 'routingControls', region], arns.length === 1 ? arns[0] : arns)
-      }
-      if (panel) {
-        set(
-          ['arc', 'safetyRules'],
-          panel.safetyRules.map(({controlPanelArn: _panel, ...rule}) => rule),
-        )
-      }
-    })
+    await cacheArcDiscovery(path, discovery)
     this.out(
       `\n${this.style.green(symbols.ok)} cached ${discovery.cluster.endpoints.length} endpoints${panel ? `, control panel ${panel.name} and ${panel.safetyRules.length} safety rule(s)` : ''} in ${path}`,
     )

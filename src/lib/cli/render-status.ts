@@ -1,6 +1,9 @@
+import {resourceIdOfArn} from '../aws/ports.js'
 import {countByStatus} from '../checks/check.js'
+import {safetyRuleLabel} from '../checks/safety-rules.js'
 import type {StatusReport} from '../checks/status.js'
 import {formatDuration} from '../core/clock.js'
+import type {SafetyRuleConfig} from '../config/schema.js'
 import type {RoutingView} from '../topology/model.js'
 import type {Style} from './style.js'
 import {statusMark, symbols} from './style.js'
@@ -150,7 +153,7 @@ export function renderStatus(report: StatusReport, style: Style, options: {verbo
     }
     for (const replica of topology.replicas) {
       const source = replica.replicationSourceArn
-        ? `replicating from ${replica.replicationSourceArn.split(':').pop()}`
+        ? `replicating from ${resourceIdOfArn(replica.replicationSourceArn)}`
         : 'standalone'
       lines.push(
         `  binlog replica ${replica.clusterId} (${replica.region})  ${replica.found ? `${replica.status}, ${source}` : style.red('not found')}`,
@@ -187,10 +190,7 @@ export function renderStatus(report: StatusReport, style: Style, options: {verbo
     ])
     lines.push(renderTable(undefined, rows, {indent: 2}))
     if (routing.safetyRules.length > 0) {
-      const rules = routing.safetyRules.map(
-        (rule) =>
-          `${rule.name ?? rule.arn.split('/').pop()} (${rule.type.toLowerCase()} ${rule.ruleConfig.type} ${rule.ruleConfig.threshold})`,
-      )
+      const rules = routing.safetyRules.map((rule) => describeSafetyRule(rule))
       lines.push(style.dim(`  safety rules: ${rules.join(', ')}`))
     }
   }
@@ -245,4 +245,9 @@ export function renderStatus(report: StatusReport, style: Style, options: {verbo
     lines.push(`  ${statusMark(style, check.status)} ${check.message} ${style.dim(`[${check.id}]`)}`)
   for (const warning of topology.warnings) lines.push(`  ${style.yellow(symbols.warn)} ${warning}`)
   return lines.join('\n')
+}
+
+/** A safety rule on one line: its name and what it asserts, e.g. `min-one-on (assertion ATLEAST 1)`. */
+export function describeSafetyRule(rule: Pick<SafetyRuleConfig, 'arn' | 'name' | 'type' | 'ruleConfig'>): string {
+  return `${safetyRuleLabel(rule)} (${rule.type.toLowerCase()} ${rule.ruleConfig.type} ${rule.ruleConfig.threshold})`
 }

@@ -1,8 +1,11 @@
 import type {World} from './model.js'
+import {buildWorld, DEFAULT_SCENARIO} from './scenario.js'
 import {cloudformationDueEvents} from './services/cloudformation.js'
 import type {DueEvent} from './services/context.js'
 import {dynamodbDueEvents} from './services/dynamodb.js'
 import {rdsDueEvents} from './services/rds-time.js'
+import {withWorld} from './store.js'
+import {DEFAULT_TIME_SCALE} from './time.js'
 
 /** More than any world can have due at once; a guard against a transition that keeps rescheduling itself. */
 const MAX_EVENTS = 10_000
@@ -23,4 +26,13 @@ export function advance(world: World, now: number): void {
     events.sort((a, b) => a.at - b.at)
     ;(events[0] as DueEvent).apply()
   }
+}
+
+/** Runs `fn` with exclusive access to the world of `home`, brought up to `now` (a default world if there is none). */
+export function withWorldAt<T>(home: string, now: number, fn: (world: World) => T): Promise<T> {
+  return withWorld(
+    home,
+    {prepare: (world) => advance(world, now), create: () => buildWorld(DEFAULT_SCENARIO, DEFAULT_TIME_SCALE, now)},
+    fn,
+  )
 }

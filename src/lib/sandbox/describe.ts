@@ -1,13 +1,16 @@
+import {writerRegion} from './effects.js'
 import {actionStatus, experimentStatus} from './experiments.js'
-import {arcEndpointMode, describeFault} from './faults.js'
+import {arcEndpointMode, type DescribedFault, describedFault} from './faults.js'
+import {globalClusterArn, regionOfArn} from './ids.js'
+import type {World} from './model.js'
 import {tableStatus} from './services/dynamodb.js'
-import {globalClusterArn} from './ids.js'
-import type {FaultRecord, World} from './model.js'
 import {
   failoverStateOf,
   globalStatus,
+  instancesOf,
   membershipOf,
   secondaryLagMs,
+  snapshotsIn,
   synchronizationStatus,
 } from './services/rds-world.js'
 
@@ -18,7 +21,7 @@ export interface WorldView {
   account: string
   regions: string[]
   now: string
-  faults: (FaultRecord & {description: string})[]
+  faults: DescribedFault[]
   history: {at: string; event: string; summary: string; dataLossMs?: number}[]
   rds: {
     globalClusters: GlobalClusterView[]
@@ -145,11 +148,10 @@ export function viewWorld(world: World, now: number): WorldView {
     account: world.account,
     regions: world.regions,
     now: iso(now),
-    faults: world.faults.map((fault) => ({...fault, description: describeFault(fault)})),
+    faults: world.faults.map(describedFault),
     history: world.history.map((entry) => ({...entry, at: iso(entry.at)})),
     rds: {
       globalClusters: world.rds.globalClusters.map((global) => {
-        const writer = global.members.find((member) => member.isWriter)
         const state = failoverStateOf(global, now)
         return {
           id: global.id,
@@ -158,11 +160,11 @@ export function viewWorld(world: World, now: number): WorldView {
           engine: global.engine,
           engineVersion: global.engineVersion,
           deletionProtection: global.deletionProtection,
-          writerRegion: writer?.clusterArn.split(':')[3],
+          writerRegion: writerRegion(global),
           members: global.members.map((member) => ({
             clusterId: member.clusterArn.split(':').pop() ?? '',
             clusterArn: member.clusterArn,
-            region: member.clusterArn.split(':')[3] ?? '',
+            region: regionOfArn(member.clusterArn),
             role: member.isWriter ? ('writer' as const) : ('secondary' as const),
             synchronization: synchronizationStatus(member, now),
             leaving: member.leavingAt !== undefined,
@@ -199,9 +201,7 @@ export function viewWorld(world: World, now: number): WorldView {
               globalCluster: membership?.global.id,
               role,
               replicationSource: cluster.replicationSourceArn,
-              instances: world.rds.instances
-                .filter((instance) => instance.region === region && instance.clusterId === cluster.id)
-                .map((instance) => ({id: instance.id, writer: instance.isWriter})),
+              instances: instancesOf(world, cluster).map((instance) => ({id: instance.id, writer: instance.isWriter})),
             }
           }),
         instances: world.rds.instances
@@ -213,15 +213,13 @@ export function viewWorld(world: World, now: number): WorldView {
             status: instance.status,
             writer: instance.isWriter,
           })),
-        snapshots: world.rds.snapshots
-          .filter((snapshot) => snapshot.region === region)
-          .map((snapshot) => ({
-            id: snapshot.id,
-            cluster: snapshot.clusterId,
-            type: snapshot.type,
-            status: snapshot.status,
-            createdAt: iso(snapshot.createdAt),
-          })),
+        snapshots: snapshotsIn(world, region).map((snapshot) => ({
+          id: snapshot.id,
+          cluster: snapshot.clusterId,
+          type: snapshot.type,
+          status: snapshot.status,
+          createdAt: iso(snapshot.createdAt),
+        })),
       })),
     },
     dynamodb: {

@@ -1,5 +1,5 @@
 import {actionWindow} from './experiments.js'
-import {derivedId} from './ids.js'
+import {derivedId, regionOfArn} from './ids.js'
 import type {GlobalClusterRecord, World} from './model.js'
 import {worldSeconds} from './time.js'
 
@@ -15,10 +15,6 @@ const RECOVERY_SECONDS = 45
 function jitter(key: string, at: number): number {
   const text = derivedId(`${key}@${Math.floor(at / 10_000)}`, 4, '0123456789')
   return Number(text) / 10_000
-}
-
-function regionOfArn(arn: string): string {
-  return arn.split(':')[3] ?? ''
 }
 
 export function writerRegion(global: GlobalClusterRecord): string | undefined {

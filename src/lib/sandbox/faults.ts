@@ -1,4 +1,5 @@
 import {SandboxError} from './errors.js'
+import {regionOfArn} from './ids.js'
 import {
   ARC_ENDPOINT_REGIONS,
   FAULT_KINDS,
@@ -24,7 +25,7 @@ function bad(message: string, hint?: string): SandboxError {
   return new SandboxError('bad-fault', message, {hint})
 }
 
-export function knownRegions(world: World): string[] {
+function knownRegions(world: World): string[] {
   return [...new Set([...world.regions, ...ARC_ENDPOINT_REGIONS])]
 }
 
@@ -102,7 +103,7 @@ function toRecord(world: World, input: FaultInput, now: number): FaultRecord {
         )
       }
       checkRegion(world, input.region)
-      const memberRegions = global.members.map((member) => member.clusterArn.split(':')[3])
+      const memberRegions = global.members.map((member) => regionOfArn(member.clusterArn))
       if (!memberRegions.includes(input.region)) {
         throw bad(
           `${global.id} has no member cluster in ${input.region}`,
@@ -162,19 +163,23 @@ export function removeFaults(world: World, kind?: FaultKind): FaultRecord[] {
   return removed
 }
 
-export function regionOutage(world: World, region: string): FaultMode | undefined {
-  for (const fault of world.faults) if (fault.kind === 'region-outage' && fault.region === region) return fault.mode
+function outageOf(world: World, region: string): Extract<FaultRecord, {kind: 'region-outage'}> | undefined {
+  for (const fault of world.faults) if (fault.kind === 'region-outage' && fault.region === region) return fault
   return undefined
+}
+
+export function regionOutage(world: World, region: string): FaultMode | undefined {
+  return outageOf(world, region)?.mode
 }
 
 export function regionDown(world: World, region: string): boolean {
   return regionOutage(world, region) !== undefined
 }
 
-/** When the Region's outage started, if it is down. */
-export function outageSince(world: World, region: string): number | undefined {
-  for (const fault of world.faults) if (fault.kind === 'region-outage' && fault.region === region) return fault.since
-  return undefined
+/** When the first of the Regions' outages started, if any of them is down. */
+export function outageSince(world: World, ...regions: string[]): number | undefined {
+  const starts = regions.flatMap((region) => outageOf(world, region)?.since ?? [])
+  return starts.length === 0 ? undefined : Math.min(...starts)
 }
 
 /** How ARC cluster endpoint `index` (1–5) behaves: up, or down by refusing or hanging. */
@@ -198,7 +203,13 @@ export function addedLatencyMs(world: World): number {
   return 0
 }
 
-export function describeFault(fault: FaultRecord): string {
+export type DescribedFault = FaultRecord & {description: string}
+
+export function describedFault(fault: FaultRecord): DescribedFault {
+  return {...fault, description: describeFault(fault)}
+}
+
+function describeFault(fault: FaultRecord): string {
   switch (fault.kind) {
     case 'region-outage':
       return `region-outage ${fault.region} (${fault.mode})`

@@ -5,6 +5,7 @@ import type {World} from './model.js'
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const HEX = '0123456789abcdef'
+const MIXED_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
 /** A stable pseudo-random string derived from `seed`: the same world always gets the same identifiers. */
 export function derivedId(seed: string, length: number, alphabet = LOWER_ALNUM): string {
@@ -28,6 +29,13 @@ export function nextSeed(world: World, what: string): string {
 
 export const hexId = (seed: string, length: number) => derivedId(seed, length, HEX)
 export const upperId = (seed: string, length: number) => derivedId(seed, length, UPPER_ALNUM)
+/** FIS identifiers: `EXT…` for templates, `EXP…` for experiments, then 14 mixed-case letters and digits. */
+export const fisId = (prefix: 'EXT' | 'EXP', seed: string) => `${prefix}${derivedId(seed, 14, MIXED_ALNUM)}`
+
+/** The Region field of an ARN (`arn:aws:rds:us-east-1:…` → `us-east-1`); empty for global resources. */
+export function regionOfArn(arn: string): string {
+  return arn.split(':')[3] ?? ''
+}
 
 export function uuidFrom(seed: string): string {
   const hex = hexId(seed, 32)
@@ -48,6 +56,10 @@ export function clusterSnapshotArn(region: string, account: string, id: string):
 
 export function globalClusterArn(account: string, id: string): string {
   return `arn:aws:rds::${account}:global-cluster:${id}`
+}
+
+export function fisTemplateArn(region: string, account: string, id: string): string {
+  return `arn:aws:fis:${region}:${account}:experiment-template/${id}`
 }
 
 export function tableArn(region: string, account: string, name: string): string {

@@ -4,20 +4,27 @@
  */
 import {access, writeFile} from 'node:fs/promises'
 
-import {advance} from './advance.js'
+import {advance, withWorldAt} from './advance.js'
 import {viewWorld, type WorldView} from './describe.js'
 import {SandboxError} from './errors.js'
-import {applyFault, describeFault, type FaultInput, parseFaultKind, removeFaults} from './faults.js'
-import type {FaultRecord, World} from './model.js'
+import {
+  applyFault,
+  type DescribedFault,
+  describedFault,
+  type FaultInput,
+  parseFaultKind,
+  removeFaults,
+} from './faults.js'
+import type {World} from './model.js'
 import {buildWorld, DEFAULT_SCENARIO, isScenario, type ScenarioName, SCENARIOS, scenarioConfig} from './scenario.js'
 import {refreshLocalServers, startSandboxServer} from './server.js'
-import {readWorld, replaceWorld, sandboxPaths, withWorld, writeAtomically} from './store.js'
-import {DEFAULT_TIME_SCALE} from './time.js'
+import {readWorld, replaceWorld, sandboxPaths, writeAtomically} from './store.js'
+import {DEFAULT_TIME_SCALE, DURATIONS} from './time.js'
 
 export {isSandboxError, SandboxError, type SandboxErrorCode} from './errors.js'
-export type {FaultInput} from './faults.js'
+export type {DescribedFault, FaultInput} from './faults.js'
 export type {FaultKind, FaultMode, FaultRecord, World} from './model.js'
-export {ARC_ENDPOINT_REGIONS, FAULT_KINDS, SANDBOX_ACCOUNT} from './model.js'
+export {ARC_CONTROL_PLANE_REGION, ARC_ENDPOINT_REGIONS, FAULT_KINDS, SANDBOX_ACCOUNT} from './model.js'
 export {DEFAULT_SCENARIO, SCENARIOS, type ScenarioName} from './scenario.js'
 export {type ArcEndpointInfo, type SandboxServer, type SandboxServerOptions, startSandboxServer} from './server.js'
 export {type CallLogEntry, readCallLog, readWorld, sandboxPaths} from './store.js'
@@ -95,6 +102,8 @@ export interface ResetResult {
   scenario: ScenarioName
   timeScale: number
   regions: string[]
+  /** Real seconds a switchover takes at this time scale. */
+  switchoverSeconds: number
   worldPath: string
   configPath: string
   callLogPath: string
@@ -130,6 +139,7 @@ export async function resetSandbox(options: ResetOptions): Promise<ResetResult> 
     scenario,
     timeScale,
     regions: world.regions,
+    switchoverSeconds: DURATIONS.switchover * timeScale,
     worldPath: paths.world,
     configPath: paths.config,
     callLogPath: paths.calls,
@@ -140,24 +150,13 @@ export async function resetSandbox(options: ResetOptions): Promise<ResetResult> 
 async function lockedWorld<T>(home: string, options: WorldOptions | undefined, fn: (world: World, now: number) => T) {
   await ensureWorld(home, options)
   const now = clockOf(options)()
-  return withWorld(
-    home,
-    {
-      prepare: (world) => advance(world, now),
-      create: () => buildWorld(DEFAULT_SCENARIO, DEFAULT_TIME_SCALE, now),
-    },
-    (world) => fn(world, now),
-  )
+  return withWorldAt(home, now, (world) => fn(world, now))
 }
 
 /** The world brought up to now, by service and Region (what `drctl sandbox show` prints). */
 export async function describeWorld(home: string, options?: WorldOptions): Promise<WorldView> {
   return lockedWorld(home, options, (world, now) => viewWorld(world, now))
 }
-
-export type DescribedFault = FaultRecord & {description: string}
-
-const described = (fault: FaultRecord): DescribedFault => ({...fault, description: describeFault(fault)})
 
 /** Switches a fault on (replacing one of the same kind and target). Throws SandboxError `bad-fault` on bad input. */
 export async function setFault(
@@ -166,8 +165,8 @@ export async function setFault(
   options?: WorldOptions,
 ): Promise<{fault: DescribedFault; faults: DescribedFault[]}> {
   const result = await lockedWorld(home, options, (world, now) => ({
-    fault: described(applyFault(world, fault, now)),
-    faults: world.faults.map(described),
+    fault: describedFault(applyFault(world, fault, now)),
+    faults: world.faults.map(describedFault),
   }))
   await refreshLocalServers(home)
   return result
@@ -181,9 +180,9 @@ export async function clearFaults(
 ): Promise<{cleared: DescribedFault[]; faults: DescribedFault[]}> {
   const parsed = kind === undefined ? undefined : parseFaultKind(kind)
   const result = await lockedWorld(home, options, (world, now) => {
-    const cleared = removeFaults(world, parsed).map(described)
+    const cleared = removeFaults(world, parsed).map(describedFault)
     advance(world, now)
-    return {cleared, faults: world.faults.map(described)}
+    return {cleared, faults: world.faults.map(describedFault)}
   })
   await refreshLocalServers(home)
   return result

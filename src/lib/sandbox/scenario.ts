@@ -1,6 +1,17 @@
 import {stringify} from 'yaml'
 
-import {clusterArn, derivedId, hexId, instanceArn, kmsKeyArn, tableArn, upperId, uuidFrom} from './ids.js'
+import {
+  clusterArn,
+  derivedId,
+  fisId,
+  fisTemplateArn,
+  hexId,
+  instanceArn,
+  kmsKeyArn,
+  tableArn,
+  upperId,
+  uuidFrom,
+} from './ids.js'
 import {
   ARC_ENDPOINT_REGIONS,
   type ClusterRecord,
@@ -232,8 +243,6 @@ function addArc(world: World, regions: string[], now: number): void {
   })
 }
 
-const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-
 function templates(account: string, region: string, regions: string[], createdAt: number): TemplateRecord[] {
   const role = `arn:aws:iam::${account}:role/${TOPOLOGY_NAME}-fis-experiments`
   const cartsArn = tableArn(region, account, 'carts')
@@ -241,10 +250,10 @@ function templates(account: string, region: string, regions: string[], createdAt
     name: string,
     body: Omit<TemplateRecord, 'id' | 'arn' | 'region' | 'createdAt' | 'updatedAt' | 'roleArn'>,
   ) => {
-    const id = `EXT${derivedId(`${account}:template:${name}`, 14, ID_ALPHABET)}`
+    const id = fisId('EXT', `${account}:template:${name}`)
     return {
       id,
-      arn: `arn:aws:fis:${region}:${account}:experiment-template/${id}`,
+      arn: fisTemplateArn(region, account, id),
       region,
       roleArn: role,
       createdAt,

@@ -3,13 +3,13 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {AddressInfo} from 'node:net'
 import {resolve as resolvePath} from 'node:path'
 
-import {advance} from './advance.js'
+import {withWorldAt} from './advance.js'
 import {ApiError, isSandboxError, SandboxError} from './errors.js'
 import {addedLatencyMs, arcEndpointMode, regionOutage, throttleRate} from './faults.js'
 import {ARC_CONTROL_PLANE_REGION, ARC_ENDPOINT_REGIONS, type FaultMode, REGION_PATTERN, type World} from './model.js'
 import {CborError, decodeCbor, encodeCbor} from './protocol/cbor.js'
 import {QueryParams, queryError, queryResponse} from './protocol/query.js'
-import {DEFAULT_SCENARIO, buildWorld, canonicalArcUrl, parseCanonicalArcUrl} from './scenario.js'
+import {canonicalArcUrl, parseCanonicalArcUrl} from './scenario.js'
 import {arcControlService, arcDataService} from './services/arc.js'
 import {cloudformationService} from './services/cloudformation.js'
 import {cloudwatchService} from './services/cloudwatch.js'
@@ -18,8 +18,7 @@ import {dynamodbService} from './services/dynamodb.js'
 import {fisService} from './services/fis.js'
 import {rdsService} from './services/rds.js'
 import {stsService} from './services/sts.js'
-import {appendCallLog, type CallLogEntry, isMutatingOperation, readWorld, withWorld} from './store.js'
-import {DEFAULT_TIME_SCALE} from './time.js'
+import {appendCallLog, type CallLogEntry, isMutatingOperation, readWorld} from './store.js'
 
 /** Services by SigV4 signing name. The ARC data plane is served only on the cluster endpoint listeners. */
 const SERVICES: Record<string, Service> = {
@@ -82,13 +81,8 @@ interface Listener {
   region?: string
 }
 
-type Answer = {
-  kind: 'answer'
-  status: number
-  headers: Record<string, string>
-  body: string | Buffer
-  errorCode?: string
-}
+type AnswerBody = {status: number; headers: Record<string, string>; body: string | Buffer}
+type Answer = AnswerBody & {kind: 'answer'; errorCode?: string}
 type Outcome = Answer | {kind: 'fault'; mode: FaultMode; fault: string}
 
 /** What routing made of a request, before the world is consulted. */
@@ -305,41 +299,32 @@ class SandboxServerImpl implements SandboxServer {
     // A call signed for no Region cannot be hit by a Region's fault.
     if (!routed.region && action.kind === 'reject') return errorAnswer(style, action.error, requestId)
     const now = this.now()
-    const {outcome, latencyMs} = await withWorld(
-      this.home,
-      {
-        prepare: (world) => advance(world, now),
-        create: () => buildWorld(DEFAULT_SCENARIO, DEFAULT_TIME_SCALE, now),
-      },
-      (world): {outcome: Outcome; latencyMs: number} => {
-        const outage =
-          listener.arcIndex !== undefined
-            ? arcEndpointMode(world, listener.arcIndex)
-            : regionOutage(world, routed.region)
-        if (outage) {
-          const fault = listener.arcIndex !== undefined ? 'arc-endpoint-down' : 'region-outage'
-          return {outcome: {kind: 'fault', mode: outage, fault}, latencyMs: 0}
-        }
-        if (action.kind === 'drop')
-          return {outcome: {kind: 'fault', mode: 'refuse', fault: 'no-such-endpoint'}, latencyMs: 0}
-        const latencyMs = addedLatencyMs(world)
-        if (action.kind === 'reject') return {outcome: errorAnswer(style, action.error, requestId), latencyMs}
-        const rate = throttleRate(world)
-        if (rate > 0 && this.random() < rate) {
-          return {outcome: errorAnswer(style, throttlingError(style), requestId), latencyMs}
-        }
-        // Changes are made on a copy, kept only if the operation succeeds; reads need no copy.
-        const draft = isMutatingOperation(routed.operation) ? structuredClone(world) : world
-        const answer = action.run({
-          world: draft,
-          region: routed.region,
-          now,
-          arcEndpointUrl: (url) => (this.options.externalArcUrls ? this.arcEndpointUrl(url) : url),
-        })
-        if (answer.status < 300 && draft !== world) Object.assign(world, draft)
-        return {outcome: answer, latencyMs}
-      },
-    )
+    const {outcome, latencyMs} = await withWorldAt(this.home, now, (world): {outcome: Outcome; latencyMs: number} => {
+      const outage =
+        listener.arcIndex !== undefined ? arcEndpointMode(world, listener.arcIndex) : regionOutage(world, routed.region)
+      if (outage) {
+        const fault = listener.arcIndex !== undefined ? 'arc-endpoint-down' : 'region-outage'
+        return {outcome: {kind: 'fault', mode: outage, fault}, latencyMs: 0}
+      }
+      if (action.kind === 'drop')
+        return {outcome: {kind: 'fault', mode: 'refuse', fault: 'no-such-endpoint'}, latencyMs: 0}
+      const latencyMs = addedLatencyMs(world)
+      if (action.kind === 'reject') return {outcome: errorAnswer(style, action.error, requestId), latencyMs}
+      const rate = throttleRate(world)
+      if (rate > 0 && this.random() < rate) {
+        return {outcome: errorAnswer(style, throttlingError(style), requestId), latencyMs}
+      }
+      // Changes are made on a copy, kept only if the operation succeeds; reads need no copy.
+      const draft = isMutatingOperation(routed.operation) ? structuredClone(world) : world
+      const answer = action.run({
+        world: draft,
+        region: routed.region,
+        now,
+        arcEndpointUrl: (url) => (this.options.externalArcUrls ? this.arcEndpointUrl(url) : url),
+      })
+      if (answer.status < 300 && draft !== world) Object.assign(world, draft)
+      return {outcome: answer, latencyMs}
+    })
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs))
     return outcome
   }
@@ -388,6 +373,15 @@ type Base = Pick<Routed, 'service' | 'region' | 'operation' | 'requestId'>
 
 function rejected(base: Base, style: ErrorStyle, error: ApiError): Routed {
   return {...base, style, action: {kind: 'reject', error}}
+}
+
+/** A request routed to an operation: `produce` runs it; the ApiErrors it throws are answered in `style`. */
+function dispatched(base: Base, style: ErrorStyle, produce: (context: CallContext) => AnswerBody): Routed {
+  return {
+    ...base,
+    style,
+    action: {kind: 'dispatch', run: (context) => answerOf(style, base.requestId, () => produce(context))},
+  }
 }
 
 function route(listener: Listener, request: IncomingMessage, raw: Buffer, requestId: string): Routed {
@@ -479,20 +473,11 @@ function routeQuery(service: QueryService, base: Base, url: URL, body: string): 
       ),
     )
   }
-  return {
-    ...base,
-    operation: action,
-    style,
-    action: {
-      kind: 'dispatch',
-      run: (context) =>
-        answerOf(style, base.requestId, () => ({
-          status: 200,
-          headers: {'content-type': 'text/xml'},
-          body: queryResponse(action, service.namespace, operation(context, params), base.requestId),
-        })),
-    },
-  }
+  return dispatched({...base, operation: action}, style, (context) => ({
+    status: 200,
+    headers: {'content-type': 'text/xml'},
+    body: queryResponse(action, service.namespace, operation(context, params), base.requestId),
+  }))
 }
 
 function routeJson(service: JsonService, base: Base, target: string | undefined, body: string): Routed {
@@ -523,20 +508,11 @@ function routeJson(service: JsonService, base: Base, target: string | undefined,
       new ApiError('SerializationException', 'Start of structure or map found where not expected.'),
     )
   }
-  return {
-    ...base,
-    operation: name,
-    style,
-    action: {
-      kind: 'dispatch',
-      run: (context) =>
-        answerOf(style, base.requestId, () => ({
-          status: 200,
-          headers: {'content-type': 'application/x-amz-json-1.0'},
-          body: JSON.stringify(operation(context, input)),
-        })),
-    },
-  }
+  return dispatched({...base, operation: name}, style, (context) => ({
+    status: 200,
+    headers: {'content-type': 'application/x-amz-json-1.0'},
+    body: JSON.stringify(operation(context, input)),
+  }))
 }
 
 /** Smithy RPC v2 CBOR: `POST /service/<Service>/operation/<Operation>` with a CBOR body. */
@@ -571,20 +547,11 @@ function routeCbor(service: JsonService, base: Base, url: URL, raw: Buffer): Rou
     )
   }
   const timestamps = new Set(service.cbor.timestampKeys)
-  return {
-    ...base,
-    operation: name,
-    style,
-    action: {
-      kind: 'dispatch',
-      run: (context) =>
-        answerOf(style, base.requestId, () => ({
-          status: 200,
-          headers: {'content-type': 'application/cbor', 'smithy-protocol': 'rpc-v2-cbor'},
-          body: encodeCbor(operation(context, input), timestamps),
-        })),
-    },
-  }
+  return dispatched({...base, operation: name}, style, (context) => ({
+    status: 200,
+    headers: {'content-type': 'application/cbor', 'smithy-protocol': 'rpc-v2-cbor'},
+    body: encodeCbor(operation(context, input), timestamps),
+  }))
 }
 
 function routeRest(service: RestService, base: Base, method: string, url: URL, body: string): Routed {
@@ -601,22 +568,14 @@ function routeRest(service: RestService, base: Base, method: string, url: URL, b
     } catch {
       return rejected(named, style, new ApiError('SerializationException', 'The request body is not valid JSON.'))
     }
-    return {
-      ...named,
-      style,
-      action: {
-        kind: 'dispatch',
-        run: (context) =>
-          answerOf(style, base.requestId, () => {
-            const result = candidate.handle(context, {method, params, query: url.searchParams, body: input})
-            return {
-              status: result.status ?? 200,
-              headers: {'content-type': 'application/json'},
-              body: JSON.stringify(result.body),
-            }
-          }),
-      },
-    }
+    return dispatched(named, style, (context) => {
+      const result = candidate.handle(context, {method, params, query: url.searchParams, body: input})
+      return {
+        status: result.status ?? 200,
+        headers: {'content-type': 'application/json'},
+        body: JSON.stringify(result.body),
+      }
+    })
   }
   return rejected(
     {...base, operation: `${method} ${url.pathname}`},
@@ -665,11 +624,7 @@ function routeArcEndpoint(listener: Listener, base: Base, url: URL, target: stri
 
 // ---- Answers and errors ----------------------------------------------------------------------------------------------
 
-function answerOf(
-  style: ErrorStyle,
-  requestId: string,
-  produce: () => {status: number; headers: Record<string, string>; body: string | Buffer},
-): Answer {
+function answerOf(style: ErrorStyle, requestId: string, produce: () => AnswerBody): Answer {
   try {
     return {kind: 'answer', ...produce()}
   } catch (error) {

@@ -31,7 +31,7 @@ const STALE_LOCK_MS = 30_000
 const REQUIRED_KEYS = ['rds', 'dynamodb', 'arc', 'fis', 'cloudformation', 'faults', 'history', 'regions'] as const
 
 /** Parses world.json text; anything unexpected is a corrupt world, never silently replaced. */
-export function parseWorld(text: string, path: string): World {
+function parseWorld(text: string, path: string): World {
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -94,15 +94,12 @@ export async function withWorld<T>(
   }
 }
 
-async function underFileLock<T>(
+function underFileLock<T>(
   home: string,
   options: {prepare: (world: World) => void; create: () => World},
   fn: (world: World) => T,
 ): Promise<T> {
-  const paths = sandboxPaths(home)
-  await mkdir(paths.dir, {recursive: true})
-  const release = await acquireLock(paths.lock)
-  try {
+  return holdingLock(home, async (paths) => {
     let original = ''
     let world: World
     try {
@@ -119,23 +116,32 @@ async function underFileLock<T>(
     } catch (error) {
       outcome = {ok: false, error}
     }
-    const text = `${JSON.stringify(world, null, 1)}\n`
+    const text = worldText(world)
     if (text !== original) await writeAtomically(paths.world, text)
     if (!outcome.ok) throw outcome.error
     return outcome.value
-  } finally {
-    await release()
-  }
+  })
 }
 
 /** Replaces the world (whatever state the old file is in) under the lock; `also` runs under the same lock. */
-export async function replaceWorld(home: string, world: World, also?: () => Promise<void>): Promise<void> {
+export function replaceWorld(home: string, world: World, also?: () => Promise<void>): Promise<void> {
+  return holdingLock(home, async (paths) => {
+    await writeAtomically(paths.world, worldText(world))
+    await also?.()
+  })
+}
+
+function worldText(world: World): string {
+  return `${JSON.stringify(world, null, 1)}\n`
+}
+
+/** Runs `fn` holding the file lock of the world of `home` (across processes). */
+async function holdingLock<T>(home: string, fn: (paths: SandboxPaths) => Promise<T>): Promise<T> {
   const paths = sandboxPaths(home)
   await mkdir(paths.dir, {recursive: true})
   const release = await acquireLock(paths.lock)
   try {
-    await writeAtomically(paths.world, `${JSON.stringify(world, null, 1)}\n`)
-    await also?.()
+    return await fn(paths)
   } finally {
     await release()
   }

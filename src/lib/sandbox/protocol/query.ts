@@ -91,12 +91,12 @@ export function xmlList(member: string, items: XmlValue[]): XmlList {
   return new XmlList(member, items)
 }
 
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&${{'&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos'}[char]};`)
 }
 
 /** Serializes `value` as the content of an element; `undefined`/`null` members are omitted. */
-export function xmlContent(value: XmlValue): string {
+function xmlContent(value: XmlValue): string {
   if (value === undefined || value === null) return ''
   if (value instanceof XmlList) return value.items.map((item) => xmlElement(value.member, item)).join('')
   if (value instanceof Date) return value.toISOString()
@@ -108,7 +108,7 @@ export function xmlContent(value: XmlValue): string {
   return escapeXml(String(value))
 }
 
-export function xmlElement(name: string, value: XmlValue): string {
+function xmlElement(name: string, value: XmlValue): string {
   if (value === undefined || value === null) return ''
   return `<${name}>${xmlContent(value)}</${name}>`
 }

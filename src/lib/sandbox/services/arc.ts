@@ -1,5 +1,5 @@
 import {ApiError} from '../errors.js'
-import type {RoutingControlRecord, SafetyRuleRecord, World} from '../model.js'
+import type {ArcClusterRecord, ControlPanelRecord, RoutingControlRecord, SafetyRuleRecord, World} from '../model.js'
 import {
   asObject,
   type CallContext,
@@ -42,9 +42,19 @@ function owner(world: World): string {
   return world.account
 }
 
-function renderCluster(context: CallContext, arn: string): Record<string, unknown> {
-  const cluster = context.world.arc.clusters.find((candidate) => candidate.arn === arn)
+function findCluster(world: World, arn: string): ArcClusterRecord {
+  const cluster = world.arc.clusters.find((candidate) => candidate.arn === arn)
   if (!cluster) throw notFound(arn, 'Cluster', `Cluster ${arn} not found.`)
+  return cluster
+}
+
+function findPanel(world: World, arn: string): ControlPanelRecord {
+  const panel = world.arc.controlPanels.find((candidate) => candidate.arn === arn)
+  if (!panel) throw notFound(arn, 'ControlPanel', `ControlPanel ${arn} not found.`)
+  return panel
+}
+
+function renderCluster(context: CallContext, cluster: ArcClusterRecord): Record<string, unknown> {
   return {
     ClusterArn: cluster.arn,
     ClusterEndpoints: cluster.endpoints.map((endpoint) => ({
@@ -58,18 +68,15 @@ function renderCluster(context: CallContext, arn: string): Record<string, unknow
   }
 }
 
-function renderPanel(context: CallContext, arn: string): Record<string, unknown> {
-  const panel = context.world.arc.controlPanels.find((candidate) => candidate.arn === arn)
-  if (!panel) throw notFound(arn, 'ControlPanel', `ControlPanel ${arn} not found.`)
+function renderPanel(world: World, panel: ControlPanelRecord): Record<string, unknown> {
   return {
     ClusterArn: panel.clusterArn,
     ControlPanelArn: panel.arn,
     DefaultControlPanel: panel.isDefault,
     Name: panel.name,
-    RoutingControlCount: context.world.arc.routingControls.filter((control) => control.controlPanelArn === panel.arn)
-      .length,
+    RoutingControlCount: world.arc.routingControls.filter((control) => control.controlPanelArn === panel.arn).length,
     Status: panel.status,
-    Owner: owner(context.world),
+    Owner: owner(world),
   }
 }
 
@@ -98,11 +105,18 @@ function renderRule(world: World, rule: SafetyRuleRecord): Record<string, unknow
     : {GATING: {...common, GatingControls: rule.gatingControls, TargetControls: rule.targetControls}}
 }
 
-function restPage<T>(query: URLSearchParams, items: T[], maxName: string, tokenName: string) {
-  const max = query.get(maxName)
-  const size = max === null ? 500 : Number(max)
-  if (!Number.isInteger(size) || size < 1 || size > 1000) throw validation(`${maxName} must be between 1 and 1000`)
-  return page(items, query.get(tokenName) ?? undefined, size, () => validation(`${tokenName} is invalid`))
+/** ARC's paging, on both planes: MaxResults from 1 to 1000 (default 500), an opaque NextToken. */
+function arcPage<T>(items: T[], maxResults: number | undefined, token: string | undefined) {
+  const size = maxResults ?? 500
+  if (!Number.isInteger(size) || size < 1 || size > 1000) throw validation('MaxResults must be between 1 and 1000')
+  return page(items, token, size, () => validation('NextToken is invalid'))
+}
+
+/** A control-plane List answer: the page of `items` the query asks for, rendered, under `key`. */
+function listed<T>(query: URLSearchParams, key: string, items: T[], render: (item: T) => Record<string, unknown>) {
+  const max = query.get('MaxResults')
+  const result = arcPage(items, max === null ? undefined : Number(max), query.get('NextToken') ?? undefined)
+  return {body: {[key]: result.items.map(render), NextToken: result.next}}
 }
 
 const controlRoutes: RestRoute[] = [
@@ -110,58 +124,46 @@ const controlRoutes: RestRoute[] = [
     method: 'GET',
     path: /^\/cluster$/,
     operation: 'ListClusters',
-    handle: (context, request) => {
-      const result = restPage(request.query, context.world.arc.clusters, 'MaxResults', 'NextToken')
-      return {
-        body: {Clusters: result.items.map((cluster) => renderCluster(context, cluster.arn)), NextToken: result.next},
-      }
-    },
+    handle: (context, request) =>
+      listed(request.query, 'Clusters', context.world.arc.clusters, (cluster) => renderCluster(context, cluster)),
   },
   {
     method: 'GET',
     path: /^\/cluster\/([^/]+)$/,
     operation: 'DescribeCluster',
-    handle: (context, request) => ({body: {Cluster: renderCluster(context, request.params[0] as string)}}),
+    handle: (context, request) => ({
+      body: {Cluster: renderCluster(context, findCluster(context.world, request.params[0] as string))},
+    }),
   },
   {
     method: 'GET',
     path: /^\/controlpanels$/,
     operation: 'ListControlPanels',
     handle: (context, request) => {
+      const {world} = context
       const clusterArn = request.query.get('ClusterArn')
-      if (clusterArn !== null && !context.world.arc.clusters.some((cluster) => cluster.arn === clusterArn)) {
-        throw notFound(clusterArn, 'Cluster', `Cluster ${clusterArn} not found.`)
-      }
-      const panels = context.world.arc.controlPanels.filter(
-        (panel) => clusterArn === null || panel.clusterArn === clusterArn,
-      )
-      const result = restPage(request.query, panels, 'MaxResults', 'NextToken')
-      return {
-        body: {ControlPanels: result.items.map((panel) => renderPanel(context, panel.arn)), NextToken: result.next},
-      }
+      if (clusterArn !== null) findCluster(world, clusterArn)
+      const panels = world.arc.controlPanels.filter((panel) => clusterArn === null || panel.clusterArn === clusterArn)
+      return listed(request.query, 'ControlPanels', panels, (panel) => renderPanel(world, panel))
     },
   },
   {
     method: 'GET',
     path: /^\/controlpanel\/([^/]+)$/,
     operation: 'DescribeControlPanel',
-    handle: (context, request) => ({body: {ControlPanel: renderPanel(context, request.params[0] as string)}}),
+    handle: (context, request) => ({
+      body: {ControlPanel: renderPanel(context.world, findPanel(context.world, request.params[0] as string))},
+    }),
   },
   {
     method: 'GET',
     path: /^\/controlpanel\/([^/]+)\/routingcontrols$/,
     operation: 'ListRoutingControls',
     handle: (context, request) => {
-      const panelArn = request.params[0] as string
-      renderPanel(context, panelArn)
-      const controls = context.world.arc.routingControls.filter((control) => control.controlPanelArn === panelArn)
-      const result = restPage(request.query, controls, 'MaxResults', 'NextToken')
-      return {
-        body: {
-          RoutingControls: result.items.map((control) => renderControl(context.world, control)),
-          NextToken: result.next,
-        },
-      }
+      const {world} = context
+      const panel = findPanel(world, request.params[0] as string)
+      const controls = world.arc.routingControls.filter((control) => control.controlPanelArn === panel.arn)
+      return listed(request.query, 'RoutingControls', controls, (control) => renderControl(world, control))
     },
   },
   {
@@ -169,13 +171,10 @@ const controlRoutes: RestRoute[] = [
     path: /^\/controlpanel\/([^/]+)\/safetyrules$/,
     operation: 'ListSafetyRules',
     handle: (context, request) => {
-      const panelArn = request.params[0] as string
-      renderPanel(context, panelArn)
-      const rules = context.world.arc.safetyRules.filter((rule) => rule.controlPanelArn === panelArn)
-      const result = restPage(request.query, rules, 'MaxResults', 'NextToken')
-      return {
-        body: {SafetyRules: result.items.map((rule) => renderRule(context.world, rule)), NextToken: result.next},
-      }
+      const {world} = context
+      const panel = findPanel(world, request.params[0] as string)
+      const rules = world.arc.safetyRules.filter((rule) => rule.controlPanelArn === panel.arn)
+      return listed(request.query, 'SafetyRules', rules, (rule) => renderRule(world, rule))
     },
   },
   {
@@ -282,14 +281,11 @@ const listRoutingControls: JsonOperation = (context, input) => {
       throw notFound(panelArn, 'ControlPanel', `Control panel ${panelArn} not found`)
     }
   }
-  const size = optionalNumber(input, 'MaxResults', validation) ?? 500
-  if (!Number.isInteger(size) || size < 1 || size > 1000) throw validation('MaxResults must be between 1 and 1000')
+  const maxResults = optionalNumber(input, 'MaxResults', validation)
   const controls = world.arc.routingControls.filter(
     (control) => panelArn === undefined || control.controlPanelArn === panelArn,
   )
-  const result = page(controls, optionalString(input, 'NextToken', validation), size, () =>
-    validation('NextToken is invalid'),
-  )
+  const result = arcPage(controls, maxResults, optionalString(input, 'NextToken', validation))
   return {
     RoutingControls: result.items.map((control) => ({
       ControlPanelArn: control.controlPanelArn,

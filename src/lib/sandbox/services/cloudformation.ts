@@ -2,7 +2,7 @@ import {ApiError} from '../errors.js'
 import type {StackRecord, World} from '../model.js'
 import {type XmlValue, xmlList} from '../protocol/query.js'
 import {DURATIONS, scaled} from '../time.js'
-import {type CallContext, type DueEvent, page, type QueryOperation, type QueryService} from './context.js'
+import {addDue, type CallContext, type DueEvent, page, type QueryOperation, type QueryService} from './context.js'
 
 /** CloudFormation (awsQuery, 2010-05-15): the per-Region application stacks and their deletion. */
 
@@ -165,35 +165,32 @@ export function cloudformationDueEvents(world: World, now: number): DueEvent[] {
   const events: DueEvent[] = []
   for (const stack of world.cloudformation.stacks) {
     const deletion = stack.deletion
-    if (!deletion || deletion.until > now) continue
-    events.push({
-      at: deletion.until,
-      apply: () => {
-        stack.deletion = undefined
-        stack.updatedAt = deletion.until
-        const victim = stack.resources.find((resource) => resource.type === 'AWS::S3::Bucket') ?? stack.resources[0]
-        if (deletion.fails && victim) {
-          stack.status = 'DELETE_FAILED'
-          stack.statusReason = `The following resource(s) failed to delete: [${victim.logicalId}].`
-          for (const resource of stack.resources) {
-            resource.updatedAt = deletion.until
-            if (resource === victim) {
-              resource.status = 'DELETE_FAILED'
-              resource.reason = FAILING_RESOURCE_REASON
-            } else {
-              resource.status = 'DELETE_COMPLETE'
-            }
-          }
-          return
-        }
-        stack.status = 'DELETE_COMPLETE'
-        stack.statusReason = undefined
-        stack.deletedAt = deletion.until
+    if (!deletion) continue
+    addDue(events, deletion.until, now, () => {
+      stack.deletion = undefined
+      stack.updatedAt = deletion.until
+      const victim = stack.resources.find((resource) => resource.type === 'AWS::S3::Bucket') ?? stack.resources[0]
+      if (deletion.fails && victim) {
+        stack.status = 'DELETE_FAILED'
+        stack.statusReason = `The following resource(s) failed to delete: [${victim.logicalId}].`
         for (const resource of stack.resources) {
-          resource.status = deletion.retain.includes(resource.logicalId) ? 'DELETE_SKIPPED' : 'DELETE_COMPLETE'
           resource.updatedAt = deletion.until
+          if (resource === victim) {
+            resource.status = 'DELETE_FAILED'
+            resource.reason = FAILING_RESOURCE_REASON
+          } else {
+            resource.status = 'DELETE_COMPLETE'
+          }
         }
-      },
+        return
+      }
+      stack.status = 'DELETE_COMPLETE'
+      stack.statusReason = undefined
+      stack.deletedAt = deletion.until
+      for (const resource of stack.resources) {
+        resource.status = deletion.retain.includes(resource.logicalId) ? 'DELETE_SKIPPED' : 'DELETE_COMPLETE'
+        resource.updatedAt = deletion.until
+      }
     })
   }
   return events

@@ -46,7 +46,7 @@ function seriesIn(world: World, region: string, namespace: string, metric: strin
         const cluster = clusterByArn(world, member.clusterArn)
         if (member.isWriter || !cluster || cluster.region !== region) continue
         if (metric === 'AuroraGlobalDBRPOLag' && !publishesRpoLag(cluster.engine, cluster.engineVersion)) continue
-        const stale = Math.min(outageSince(world, region) ?? Infinity, outageSince(world, source) ?? Infinity)
+        const stale = outageSince(world, region, source) ?? Infinity
         const valueAt = (at: number) =>
           at < member.roleSince || at >= stale || member.leavingAt !== undefined
             ? undefined
@@ -62,7 +62,7 @@ function seriesIn(world: World, region: string, namespace: string, metric: strin
       if (!local) continue
       for (const other of table.replicas) {
         if (other === local || other.status !== 'ACTIVE') continue
-        const stale = Math.min(outageSince(world, region) ?? Infinity, outageSince(world, other.region) ?? Infinity)
+        const stale = outageSince(world, region, other.region) ?? Infinity
         const since = Math.max(local.createdAt, other.createdAt)
         series.push({
           dimensions: {TableName: table.name, ReceivingRegion: other.region},

@@ -17,6 +17,11 @@ export interface DueEvent {
   apply(): void
 }
 
+/** Adds to `events` the change that takes effect at `until`, if it is due by `now`; `apply` gets its time. */
+export function addDue(events: DueEvent[], until: number | undefined, now: number, apply: (at: number) => void): void {
+  if (until !== undefined && until <= now) events.push({at: until, apply: () => apply(until)})
+}
+
 export type QueryOperation = (context: CallContext, params: QueryParams) => XmlValue | undefined
 export type JsonInput = Record<string, unknown>
 export type JsonOperation = (context: CallContext, input: JsonInput) => Record<string, unknown>
@@ -93,54 +98,47 @@ export function page<T>(
 
 // ---- JSON input readers ------------------------------------------------------------------------------------------
 
-export function optionalString(
+type Invalid = (message: string) => ApiError
+
+/** A member of the input that may be absent (or null), else must pass `is`; `what` names the type in the error. */
+function optional<T>(
   input: JsonInput,
   name: string,
-  invalid: (message: string) => ApiError,
-): string | undefined {
+  invalid: Invalid,
+  is: (value: unknown) => value is T,
+  what: string,
+): T | undefined {
   const value = input[name]
   if (value === undefined || value === null) return undefined
-  if (typeof value !== 'string') throw invalid(`${name} must be a string`)
+  if (!is(value)) throw invalid(`${name} must be ${what}`)
   return value
 }
 
-export function requiredString(input: JsonInput, name: string, invalid: (message: string) => ApiError): string {
+const isString = (value: unknown): value is string => typeof value === 'string'
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value)
+const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean'
+const isArray = (value: unknown): value is unknown[] => Array.isArray(value)
+
+export function optionalString(input: JsonInput, name: string, invalid: Invalid): string | undefined {
+  return optional(input, name, invalid, isString, 'a string')
+}
+
+export function requiredString(input: JsonInput, name: string, invalid: Invalid): string {
   const value = optionalString(input, name, invalid)
   if (value === undefined || value === '') throw invalid(`${name} is required`)
   return value
 }
 
-export function optionalNumber(
-  input: JsonInput,
-  name: string,
-  invalid: (message: string) => ApiError,
-): number | undefined {
-  const value = input[name]
-  if (value === undefined || value === null) return undefined
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`${name} must be a number`)
-  return value
+export function optionalNumber(input: JsonInput, name: string, invalid: Invalid): number | undefined {
+  return optional(input, name, invalid, isNumber, 'a number')
 }
 
-export function optionalBoolean(
-  input: JsonInput,
-  name: string,
-  invalid: (message: string) => ApiError,
-): boolean | undefined {
-  const value = input[name]
-  if (value === undefined || value === null) return undefined
-  if (typeof value !== 'boolean') throw invalid(`${name} must be a boolean`)
-  return value
+export function optionalBoolean(input: JsonInput, name: string, invalid: Invalid): boolean | undefined {
+  return optional(input, name, invalid, isBoolean, 'a boolean')
 }
 
-export function optionalArray(
-  input: JsonInput,
-  name: string,
-  invalid: (message: string) => ApiError,
-): unknown[] | undefined {
-  const value = input[name]
-  if (value === undefined || value === null) return undefined
-  if (!Array.isArray(value)) throw invalid(`${name} must be a list`)
-  return value
+export function optionalArray(input: JsonInput, name: string, invalid: Invalid): unknown[] | undefined {
+  return optional(input, name, invalid, isArray, 'a list')
 }
 
 export function asObject(value: unknown): JsonInput {

@@ -3,6 +3,7 @@ import {tableArn} from '../ids.js'
 import {REGION_PATTERN, type ReplicaRecord, type TableRecord, type World} from '../model.js'
 import {DURATIONS, scaled} from '../time.js'
 import {
+  addDue,
   asObject,
   type CallContext,
   type DueEvent,
@@ -208,19 +209,14 @@ export function dynamodbDueEvents(world: World, now: number): DueEvent[] {
   const events: DueEvent[] = []
   for (const table of world.dynamodb.tables) {
     for (const replica of table.replicas) {
-      if (replica.until === undefined || replica.until > now) continue
-      const at = replica.until
-      events.push({
-        at,
-        apply: () => {
-          replica.until = undefined
-          if (replica.status === 'CREATING') {
-            replica.status = 'ACTIVE'
-            return
-          }
-          table.replicas = table.replicas.filter((candidate) => candidate !== replica)
-          if (table.replicas.length === 0) world.dynamodb.tables = world.dynamodb.tables.filter((t) => t !== table)
-        },
+      addDue(events, replica.until, now, () => {
+        replica.until = undefined
+        if (replica.status === 'CREATING') {
+          replica.status = 'ACTIVE'
+          return
+        }
+        table.replicas = table.replicas.filter((candidate) => candidate !== replica)
+        if (table.replicas.length === 0) world.dynamodb.tables = world.dynamodb.tables.filter((t) => t !== table)
       })
     }
   }

@@ -1,6 +1,6 @@
 import {ApiError} from '../errors.js'
 import {actionStatus, experimentStatus, isActiveStatus} from '../experiments.js'
-import {derivedId, nextSeed} from '../ids.js'
+import {fisId, fisTemplateArn, nextSeed} from '../ids.js'
 import type {ExperimentActionRecord, ExperimentRecord, FisAction, FisTarget, TemplateRecord} from '../model.js'
 import {DURATIONS, parseIsoDuration, scaled} from '../time.js'
 import {
@@ -21,7 +21,7 @@ import {
  */
 
 const MAX_ACTIVE_EXPERIMENTS = 5
-const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+const EXPERIMENT_OPTIONS = {accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail'}
 
 const validation = (message: string) => new ApiError('ValidationException', message)
 const templateNotFound = () => new ApiError('ResourceNotFoundException', 'Experiment template not found.', 404)
@@ -69,7 +69,7 @@ function renderTemplate(template: TemplateRecord): Record<string, unknown> {
     lastUpdateTime: epochSeconds(template.updatedAt),
     roleArn: template.roleArn,
     tags: template.tags,
-    experimentOptions: {accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail'},
+    experimentOptions: EXPERIMENT_OPTIONS,
   }
 }
 
@@ -93,7 +93,7 @@ function renderExperiment(context: CallContext, experiment: ExperimentRecord): R
     startTime: context.now >= experiment.runningAt ? epochSeconds(experiment.runningAt) : undefined,
     endTime: ended ? epochSeconds(experiment.stoppedAt ?? experiment.completesAt) : undefined,
     tags: experiment.tags,
-    experimentOptions: {accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail'},
+    experimentOptions: EXPERIMENT_OPTIONS,
   }
 }
 
@@ -125,7 +125,7 @@ function summary(context: CallContext, experiment: ExperimentRecord): Record<str
     state: experimentStatus(experiment, context.now),
     creationTime: epochSeconds(experiment.createdAt),
     tags: experiment.tags,
-    experimentOptions: {accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail'},
+    experimentOptions: EXPERIMENT_OPTIONS,
   }
 }
 
@@ -200,7 +200,7 @@ const startExperiment: RestRoute = {
     const runningAt = now + scaled(world, DURATIONS.fisInitiating)
     const actions = scheduleActions(context, template.actions, runningAt)
     const completesAt = Math.max(runningAt, ...Object.values(actions).map((action) => action.endAt))
-    const id = `EXP${derivedId(nextSeed(world, 'experiment'), 14, ID_ALPHABET)}`
+    const id = fisId('EXP', nextSeed(world, 'experiment'))
     const tags = asObject(request.body.tags) as Record<string, string>
     const experiment: ExperimentRecord = {
       id,
@@ -367,10 +367,10 @@ function createTemplate(context: CallContext, body: JsonInput): TemplateRecord {
       ]
     }),
   )
-  const id = `EXT${derivedId(nextSeed(world, 'template'), 14, ID_ALPHABET)}`
+  const id = fisId('EXT', nextSeed(world, 'template'))
   const template: TemplateRecord = {
     id,
-    arn: `arn:aws:fis:${context.region}:${world.account}:experiment-template/${id}`,
+    arn: fisTemplateArn(context.region, world.account, id),
     region: context.region,
     description,
     roleArn,

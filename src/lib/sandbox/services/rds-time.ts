@@ -1,8 +1,9 @@
 import {regionDown} from '../faults.js'
+import {regionOfArn} from '../ids.js'
 import type {ClusterRecord, GlobalClusterRecord, World} from '../model.js'
 import {DURATIONS, scaled} from '../time.js'
-import type {DueEvent} from './context.js'
-import {clusterByArn, instancesOf, newSnapshot, promoteAnotherWriter, regionOf} from './rds-world.js'
+import {addDue, type DueEvent} from './context.js'
+import {clusterByArn, instancesOf, newSnapshot, promoteAnotherWriter} from './rds-world.js'
 
 /** How RDS changes with time: transitions started by the operations complete when they are due. */
 
@@ -11,7 +12,7 @@ function pad(value: number): string {
 }
 
 /** `rds:unplanned-global-failover-<cluster>-<yyyy-mm-dd-hh-mm>` (aws-reference §2.3). */
-export function unplannedFailoverSnapshotId(clusterId: string, at: number): string {
+function unplannedFailoverSnapshotId(clusterId: string, at: number): string {
   const date = new Date(at)
   return `rds:unplanned-global-failover-${clusterId}-${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}-${pad(date.getUTCHours())}-${pad(date.getUTCMinutes())}`
 }
@@ -101,102 +102,75 @@ function removeCluster(world: World, cluster: ClusterRecord, at: number): void {
 export function rdsDueEvents(world: World, now: number): DueEvent[] {
   const events: DueEvent[] = []
   for (const global of world.rds.globalClusters) {
-    if (global.statusUntil !== undefined && global.statusUntil <= now) {
-      const at = global.statusUntil
-      events.push({
-        at,
-        apply: () => {
-          global.statusUntil = undefined
-          if (global.status === 'deleting')
-            world.rds.globalClusters = world.rds.globalClusters.filter((g) => g !== global)
-          else global.status = 'available'
-        },
+    addDue(events, global.statusUntil, now, () => {
+      global.statusUntil = undefined
+      if (global.status === 'deleting') world.rds.globalClusters = world.rds.globalClusters.filter((g) => g !== global)
+      else global.status = 'available'
+    })
+    addDue(events, global.operation?.completesAt, now, (at) => completeOperation(world, global, at))
+    for (const member of global.members) {
+      addDue(events, member.leavingAt, now, (at) => {
+        global.members = global.members.filter((m) => m !== member)
+        if (global.members.length === 0) global.emptySince = at
       })
     }
-    const operation = global.operation
-    if (operation && operation.completesAt <= now) {
-      events.push({at: operation.completesAt, apply: () => completeOperation(world, global, operation.completesAt)})
-    }
-    for (const member of global.members) {
-      if (member.leavingAt !== undefined && member.leavingAt <= now) {
-        const at = member.leavingAt
-        events.push({
-          at,
-          apply: () => {
-            global.members = global.members.filter((m) => m !== member)
-            if (global.members.length === 0) global.emptySince = at
-          },
-        })
-      }
-    }
     for (const pending of global.pendingRejoins) {
-      if (!regionDown(world, regionOf(pending.clusterArn))) {
+      if (!regionDown(world, regionOfArn(pending.clusterArn))) {
         events.push({at: Math.max(pending.since, now), apply: () => rejoin(world, global, pending.clusterArn, now)})
       }
     }
   }
   for (const cluster of world.rds.clusters) {
     const transition = cluster.transition
-    if (!transition || transition.until > now) continue
-    events.push({
-      at: transition.until,
-      apply: () => {
-        cluster.transition = undefined
-        switch (transition.kind) {
-          case 'create':
-          case 'replica-promote':
-            cluster.status = 'available'
-            if (transition.kind === 'replica-promote') {
-              cluster.replicationSourceArn = undefined
-              if (!instancesOf(world, cluster).some((i) => i.isWriter)) promoteAnotherWriter(world, cluster)
-            }
-            break
-          case 'detach-promote':
-            cluster.status = 'available'
-            promoteAnotherWriter(world, cluster)
-            break
-          case 'failover':
-            cluster.status = 'available'
-            promoteAnotherWriter(
-              world,
-              cluster,
-              transition.targetInstanceId ??
-                instancesOf(world, cluster).find((i) => !i.isWriter && i.status === 'available')?.id,
-            )
-            break
-          case 'final-snapshot':
-            cluster.status = 'deleting'
-            cluster.transition = {kind: 'delete', until: transition.until + scaled(world, DURATIONS.clusterDelete)}
-            break
-          case 'delete':
-            removeCluster(world, cluster, transition.until)
-            break
-        }
-      },
+    if (!transition) continue
+    addDue(events, transition.until, now, () => {
+      cluster.transition = undefined
+      switch (transition.kind) {
+        case 'create':
+        case 'replica-promote':
+          cluster.status = 'available'
+          if (transition.kind === 'replica-promote') {
+            cluster.replicationSourceArn = undefined
+            if (!instancesOf(world, cluster).some((i) => i.isWriter)) promoteAnotherWriter(world, cluster)
+          }
+          break
+        case 'detach-promote':
+          cluster.status = 'available'
+          promoteAnotherWriter(world, cluster)
+          break
+        case 'failover':
+          cluster.status = 'available'
+          promoteAnotherWriter(
+            world,
+            cluster,
+            transition.targetInstanceId ??
+              instancesOf(world, cluster).find((i) => !i.isWriter && i.status === 'available')?.id,
+          )
+          break
+        case 'final-snapshot':
+          cluster.status = 'deleting'
+          cluster.transition = {kind: 'delete', until: transition.until + scaled(world, DURATIONS.clusterDelete)}
+          break
+        case 'delete':
+          removeCluster(world, cluster, transition.until)
+          break
+      }
     })
   }
   for (const instance of world.rds.instances) {
     const transition = instance.transition
-    if (!transition || transition.until > now) continue
-    events.push({
-      at: transition.until,
-      apply: () => {
-        instance.transition = undefined
-        if (transition.kind === 'create') instance.status = 'available'
-        else world.rds.instances = world.rds.instances.filter((i) => i !== instance)
-      },
+    if (!transition) continue
+    addDue(events, transition.until, now, () => {
+      instance.transition = undefined
+      if (transition.kind === 'create') instance.status = 'available'
+      else world.rds.instances = world.rds.instances.filter((i) => i !== instance)
     })
   }
   for (const snapshot of world.rds.snapshots) {
-    if (snapshot.availableAt !== undefined && snapshot.availableAt <= now) {
-      events.push({
-        at: snapshot.availableAt,
-        apply: () => {
-          snapshot.availableAt = undefined
-          snapshot.status = 'available'
-        },
-      })
-    }
+    addDue(events, snapshot.availableAt, now, () => {
+      snapshot.availableAt = undefined
+      snapshot.status = 'available'
+    })
   }
   return events
 }

@@ -24,10 +24,6 @@ export function parseClusterArn(value: string): {region: string; id: string} | u
   return match ? {region: match[1] as string, id: (match[3] as string).toLowerCase()} : undefined
 }
 
-export function regionOf(arn: string): string {
-  return arn.split(':')[3] ?? ''
-}
-
 export function findGlobal(world: World, id: string): GlobalClusterRecord {
   const found = world.rds.globalClusters.find((global) => global.id === id.toLowerCase())
   if (!found) throw globalNotFound(id)
@@ -38,6 +34,11 @@ export function clusterByArn(world: World, arn: string): ClusterRecord | undefin
   const parsed = parseClusterArn(arn)
   if (!parsed) return undefined
   return world.rds.clusters.find((cluster) => cluster.region === parsed.region && cluster.id === parsed.id)
+}
+
+/** The cluster an instance belongs to. */
+export function clusterOf(world: World, instance: InstanceRecord): ClusterRecord | undefined {
+  return world.rds.clusters.find((cluster) => cluster.region === instance.region && cluster.id === instance.clusterId)
 }
 
 export function instancesOf(world: World, cluster: ClusterRecord): InstanceRecord[] {

@@ -6,9 +6,11 @@ import {
   clusterSnapshotArn,
   derivedId,
   globalClusterArn,
+  hexId,
   instanceArn,
   nextSeed,
   rdsEndpointLabel,
+  regionOfArn,
   upperId,
 } from '../ids.js'
 import type {
@@ -35,13 +37,13 @@ import {
   failoverStateOf,
   findGlobal,
   globalStatus,
+  clusterOf,
   instancesOf,
   isArn,
   membershipOf,
   newSnapshot,
   parseClusterArn,
   promoteAnotherWriter,
-  regionOf,
   snapshotsIn,
   synchronizationStatus,
 } from './rds-world.js'
@@ -112,12 +114,33 @@ function findCluster(context: CallContext, idOrArn: string): ClusterRecord {
 
 function findInstance(context: CallContext, idOrArn: string): InstanceRecord {
   const id = (isArn(idOrArn) ? (idOrArn.split(':').pop() ?? '') : idOrArn).toLowerCase()
-  const regionMatches = !isArn(idOrArn) || regionOf(idOrArn) === context.region
+  const regionMatches = !isArn(idOrArn) || regionOfArn(idOrArn) === context.region
   const found = regionMatches
     ? context.world.rds.instances.find((instance) => instance.region === context.region && instance.id === id)
     : undefined
   if (!found) throw instanceNotFound(idOrArn)
   return found
+}
+
+function requireAvailable(cluster: ClusterRecord): void {
+  if (cluster.status !== 'available') {
+    throw invalidClusterState(`DB cluster ${cluster.id} is in ${cluster.status} state; it must be available`)
+  }
+}
+
+function requireGlobalAvailable(global: GlobalClusterRecord): void {
+  if (global.operation || global.status !== 'available') {
+    throw invalidGlobalState(`Global cluster ${global.id} is in ${globalStatus(global)} state; it must be available`)
+  }
+}
+
+function requireNewSnapshotId(world: World, region: string, id: string): void {
+  if (snapshotsIn(world, region).some((snapshot) => snapshot.id === id)) {
+    throw new ApiError(
+      'DBClusterSnapshotAlreadyExistsFault',
+      `Cannot create the cluster snapshot because one with the identifier ${id} already exists.`,
+    )
+  }
 }
 
 // ---- Rendering ---------------------------------------------------------------------------------------------------
@@ -237,7 +260,7 @@ function renderCluster(context: CallContext, cluster: ClusterRecord): XmlValue {
 
 function renderInstance(context: CallContext, instance: InstanceRecord): XmlValue {
   const world = context.world
-  const cluster = world.rds.clusters.find((c) => c.region === instance.region && c.id === instance.clusterId)
+  const cluster = clusterOf(world, instance)
   const label = rdsEndpointLabel(world.account, instance.region)
   const port = cluster?.port ?? 3306
   return {
@@ -269,7 +292,7 @@ function renderInstance(context: CallContext, instance: InstanceRecord): XmlValu
       ? {
           DBSubnetGroupName: cluster.subnetGroup,
           DBSubnetGroupDescription: `${cluster.subnetGroup} subnets`,
-          VpcId: `vpc-${derivedId(`${world.account}:${instance.region}:vpc`, 17, '0123456789abcdef')}`,
+          VpcId: `vpc-${hexId(`${world.account}:${instance.region}:vpc`, 17)}`,
           SubnetGroupStatus: 'Complete',
         }
       : undefined,
@@ -354,6 +377,11 @@ function clusterMatches(cluster: {id: string; arn: string}, values: string[]): b
   return values.some((value) => value.toLowerCase() === cluster.id || value === cluster.arn)
 }
 
+/** Matches an identifier-or-ARN filter value against the cluster an instance or snapshot belongs to. */
+function ownerMatches(world: World, owned: {region: string; clusterId: string}, values: string[]): boolean {
+  return clusterMatches({id: owned.clusterId, arn: clusterArn(owned.region, world.account, owned.clusterId)}, values)
+}
+
 // ---- Global clusters -----------------------------------------------------------------------------------------------
 
 const describeGlobalClusters: QueryOperation = (context, params) => {
@@ -363,14 +391,12 @@ const describeGlobalClusters: QueryOperation = (context, params) => {
   const byFilter = filters(params, ['region', 'db-cluster-id'])
   const regions = byFilter.get('region')
   if (regions)
-    list = list.filter((global) => global.members.some((member) => regions.includes(regionOf(member.clusterArn))))
+    list = list.filter((global) => global.members.some((member) => regions.includes(regionOfArn(member.clusterArn))))
   const clusterIds = byFilter.get('db-cluster-id')
   if (clusterIds) {
     list = list.filter((global) =>
       global.members.some((member) =>
-        clusterIds.some(
-          (value) => value === member.clusterArn || value.toLowerCase() === member.clusterArn.split(':').pop(),
-        ),
+        clusterMatches({id: member.clusterArn.split(':').pop() ?? '', arn: member.clusterArn}, clusterIds),
       ),
     )
   }
@@ -423,7 +449,7 @@ function startGlobalOperation(
   }
   const member = targetMember(context, global, targetArn)
   const target = clusterByArn(world, targetArn) as ClusterRecord
-  const primaryRegion = regionOf(writer.clusterArn)
+  const primaryRegion = regionOfArn(writer.clusterArn)
   const lagMs = auroraLagMs(world, global, targetArn, now)
 
   if (!allowDataLoss) {
@@ -512,9 +538,9 @@ const removeFromGlobalCluster: QueryOperation = (context, params) => {
   }
   const member = global.members.find((candidate) => candidate.clusterArn === arn)
   if (!member) throw invalidValue(`The cluster ${arn} is not found in global cluster ${global.id}`)
-  if (context.region !== regionOf(arn)) {
+  if (context.region !== regionOfArn(arn)) {
     throw invalidValue(
-      `RemoveFromGlobalCluster must be requested in the Region of the cluster being removed (${regionOf(arn)}), not ${context.region}`,
+      `RemoveFromGlobalCluster must be requested in the Region of the cluster being removed (${regionOfArn(arn)}), not ${context.region}`,
     )
   }
   if (member.leavingAt !== undefined) {
@@ -527,9 +553,7 @@ const removeFromGlobalCluster: QueryOperation = (context, params) => {
     )
   }
   const cluster = clusterByArn(world, arn) as ClusterRecord
-  if (cluster.status !== 'available') {
-    throw invalidClusterState(`DB cluster ${cluster.id} is in ${cluster.status} state; it must be available`)
-  }
+  requireAvailable(cluster)
   member.leavingAt = now + scaled(world, DURATIONS.detachMembership)
   if (!member.isWriter) {
     cluster.status = 'promoting'
@@ -554,9 +578,7 @@ const modifyGlobalCluster: QueryOperation = (context, params) => {
   if (rawNewId === undefined && deletionProtection === undefined) {
     throw invalidCombination('No modifications were requested')
   }
-  if (global.operation || global.status !== 'available') {
-    throw invalidGlobalState(`Global cluster ${global.id} is in ${globalStatus(global)} state; it must be available`)
-  }
+  requireGlobalAvailable(global)
   if (rawNewId !== undefined) {
     const newId = checkedIdentifier(rawNewId, 'NewGlobalClusterIdentifier')
     if (newId !== global.id && world.rds.globalClusters.some((other) => other.id === newId)) {
@@ -619,9 +641,7 @@ const createGlobalCluster: QueryOperation = (context, params) => {
     if (existing) {
       throw invalidClusterState(`The cluster ${source} is already a member of global cluster ${existing.global.id}`)
     }
-    if (cluster.status !== 'available') {
-      throw invalidClusterState(`DB cluster ${cluster.id} is in ${cluster.status} state; it must be available`)
-    }
+    requireAvailable(cluster)
     if (cluster.replicationSourceArn) {
       throw invalidClusterState(`The cluster ${source} is a read replica; promote it first`)
     }
@@ -716,9 +736,7 @@ const createDbCluster: QueryOperation = (context, params) => {
 
   if (globalId !== undefined) {
     const global = findGlobal(world, globalId)
-    if (global.status !== 'available' || global.operation) {
-      throw invalidGlobalState(`Global cluster ${global.id} is in ${globalStatus(global)} state; it must be available`)
-    }
+    requireGlobalAvailable(global)
     if (global.engine !== engine) {
       throw invalidCombination(
         `The engine name requested for your DB cluster (${engine}) doesn't match the engine name of global cluster ${global.id} (${global.engine})`,
@@ -732,7 +750,7 @@ const createDbCluster: QueryOperation = (context, params) => {
     }
     engineVersion = global.engineVersion
     const occupied = [...global.members.map((m) => m.clusterArn), ...global.pendingRejoins.map((p) => p.clusterArn)]
-    if (occupied.some((memberArn) => regionOf(memberArn) === context.region)) {
+    if (occupied.some((memberArn) => regionOfArn(memberArn) === context.region)) {
       throw invalidValue(`Global cluster ${global.id} already has a DB cluster in ${context.region}`)
     }
     const secondary = global.members.length > 0
@@ -836,9 +854,7 @@ const deleteDbCluster: QueryOperation = (context, params) => {
   if (cluster.status === 'deleting' || cluster.transition?.kind === 'final-snapshot') {
     throw invalidClusterState(`Cluster ${cluster.id} is already being deleted.`)
   }
-  if (cluster.status !== 'available') {
-    throw invalidClusterState(`DB cluster ${cluster.id} is in ${cluster.status} state; it must be available`)
-  }
+  requireAvailable(cluster)
   if (!skip && finalSnapshotId === undefined) {
     throw invalidCombination('FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.')
   }
@@ -851,12 +867,7 @@ const deleteDbCluster: QueryOperation = (context, params) => {
   const instancesGone = Math.max(now, ...instances.map((instance) => instance.transition?.until ?? now))
   if (finalSnapshotId !== undefined) {
     const snapshotId = checkedIdentifier(finalSnapshotId, 'FinalDBSnapshotIdentifier', RDS_SNAPSHOT_IDENTIFIER)
-    if (snapshotsIn(world, cluster.region).some((snapshot) => snapshot.id === snapshotId)) {
-      throw new ApiError(
-        'DBClusterSnapshotAlreadyExistsFault',
-        `Cannot create the cluster snapshot because one with the identifier ${snapshotId} already exists.`,
-      )
-    }
+    requireNewSnapshotId(world, cluster.region, snapshotId)
     const until = Math.max(now + scaled(world, DURATIONS.finalSnapshot), instancesGone)
     world.rds.snapshots.push(newSnapshot(world, cluster, snapshotId, 'manual', now, until))
     cluster.transition = {kind: 'final-snapshot', until, snapshotId}
@@ -872,9 +883,7 @@ const promoteReadReplicaDbCluster: QueryOperation = (context, params) => {
   if (!cluster.replicationSourceArn) {
     throw invalidClusterState(`DB cluster ${cluster.id} is not a read replica.`)
   }
-  if (cluster.status !== 'available') {
-    throw invalidClusterState(`DB cluster ${cluster.id} is in ${cluster.status} state; it must be available`)
-  }
+  requireAvailable(cluster)
   cluster.status = 'promoting'
   cluster.transition = {kind: 'replica-promote', until: context.now + scaled(context.world, DURATIONS.replicaPromote)}
   return {DBCluster: renderCluster(context, cluster)}
@@ -882,9 +891,7 @@ const promoteReadReplicaDbCluster: QueryOperation = (context, params) => {
 
 const failoverDbCluster: QueryOperation = (context, params) => {
   const cluster = findCluster(context, params.required('DBClusterIdentifier'))
-  if (cluster.status !== 'available') {
-    throw invalidClusterState(`DB cluster ${cluster.id} is in ${cluster.status} state; it must be available`)
-  }
+  requireAvailable(cluster)
   const member = membershipOf(context.world, cluster.arn)?.member
   if (member && !member.isWriter) {
     throw invalidClusterState(`DB cluster ${cluster.id} is a secondary cluster of a global cluster and has no writer`)
@@ -915,12 +922,7 @@ const describeDbInstances: QueryOperation = (context, params) => {
   const byFilter = filters(params, ['db-cluster-id', 'db-instance-id', 'dbi-resource-id', 'engine', 'domain'])
   const clusterIds = byFilter.get('db-cluster-id')
   if (clusterIds) {
-    list = list.filter((instance) =>
-      clusterMatches(
-        {id: instance.clusterId, arn: clusterArn(instance.region, context.world.account, instance.clusterId)},
-        clusterIds,
-      ),
-    )
+    list = list.filter((instance) => ownerMatches(context.world, instance, clusterIds))
   }
   const instanceIds = byFilter.get('db-instance-id')
   if (instanceIds) {
@@ -1009,7 +1011,7 @@ const deleteDbInstance: QueryOperation = (context, params) => {
   if (instance.status === 'deleting') {
     throw new ApiError('InvalidDBInstanceState', `Instance ${instance.id} is already being deleted.`)
   }
-  const cluster = world.rds.clusters.find((c) => c.region === instance.region && c.id === instance.clusterId)
+  const cluster = clusterOf(world, instance)
   if (cluster?.replicationSourceArn) {
     const remaining = instancesOf(world, cluster).filter((other) => other.status !== 'deleting')
     if (remaining.length === 1) {
@@ -1034,11 +1036,7 @@ const describeDbClusterSnapshots: QueryOperation = (context, params) => {
   let list = snapshotsIn(world, context.region)
   const clusterId = params.string('DBClusterIdentifier')
   if (clusterId !== undefined) {
-    list = list.filter((snapshot) =>
-      clusterMatches({id: snapshot.clusterId, arn: clusterArn(snapshot.region, world.account, snapshot.clusterId)}, [
-        clusterId,
-      ]),
-    )
+    list = list.filter((snapshot) => ownerMatches(world, snapshot, [clusterId]))
   }
   const snapshotId = params.string('DBClusterSnapshotIdentifier')
   if (snapshotId !== undefined) {
@@ -1050,12 +1048,7 @@ const describeDbClusterSnapshots: QueryOperation = (context, params) => {
   const byFilter = filters(params, ['db-cluster-id', 'db-cluster-snapshot-id', 'snapshot-type', 'engine'])
   const ids = byFilter.get('db-cluster-id')
   if (ids) {
-    list = list.filter((snapshot) =>
-      clusterMatches(
-        {id: snapshot.clusterId, arn: clusterArn(snapshot.region, world.account, snapshot.clusterId)},
-        ids,
-      ),
-    )
+    list = list.filter((snapshot) => ownerMatches(world, snapshot, ids))
   }
   const snapshotIds = byFilter.get('db-cluster-snapshot-id')
   if (snapshotIds) list = list.filter((snapshot) => snapshotIds.some((v) => v === snapshot.id || v === snapshot.arn))
@@ -1071,15 +1064,8 @@ const createDbClusterSnapshot: QueryOperation = (context, params) => {
   const {world, now} = context
   const snapshotId = identifier(params, 'DBClusterSnapshotIdentifier', RDS_SNAPSHOT_IDENTIFIER)
   const cluster = findCluster(context, params.required('DBClusterIdentifier'))
-  if (snapshotsIn(world, cluster.region).some((snapshot) => snapshot.id === snapshotId)) {
-    throw new ApiError(
-      'DBClusterSnapshotAlreadyExistsFault',
-      `Cannot create the cluster snapshot because one with the identifier ${snapshotId} already exists.`,
-    )
-  }
-  if (cluster.status !== 'available') {
-    throw invalidClusterState(`DB cluster ${cluster.id} is in ${cluster.status} state; it must be available`)
-  }
+  requireNewSnapshotId(world, cluster.region, snapshotId)
+  requireAvailable(cluster)
   const snapshot = newSnapshot(world, cluster, snapshotId, 'manual', now, now + scaled(world, DURATIONS.snapshotCreate))
   snapshot.tags = readTags(params)
   world.rds.snapshots.push(snapshot)
@@ -1097,12 +1083,7 @@ const copyDbClusterSnapshot: QueryOperation = (context, params) => {
   if (source.status !== 'available') {
     throw new ApiError('InvalidDBClusterSnapshotStateFault', `Snapshot ${source.id} is in ${source.status} state`)
   }
-  if (snapshotsIn(world, context.region).some((snapshot) => snapshot.id === targetId)) {
-    throw new ApiError(
-      'DBClusterSnapshotAlreadyExistsFault',
-      `Cannot create the cluster snapshot because one with the identifier ${targetId} already exists.`,
-    )
-  }
+  requireNewSnapshotId(world, context.region, targetId)
   const kmsKeyId = params.string('KmsKeyId')
   const crossRegion = source.region !== context.region
   if (crossRegion && source.storageEncrypted && kmsKeyId === undefined) {

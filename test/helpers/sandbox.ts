@@ -25,7 +25,6 @@ import {STSClient} from '@aws-sdk/client-sts'
 import {NodeHttpHandler} from '@smithy/node-http-handler'
 
 import {
-  ARC_ENDPOINT_REGIONS,
   resetSandbox,
   SANDBOX_CREDENTIALS,
   type SandboxServer,
@@ -131,9 +130,9 @@ export async function startTestSandbox(options: TestSandboxOptions = {}): Promis
     arcControl: (region = 'us-west-2') =>
       track(new Route53RecoveryControlConfigClient(common(region) as Route53RecoveryControlConfigClientConfig)),
     arcData: (index, region) => {
-      const endpointRegion = ARC_ENDPOINT_REGIONS[index - 1] as string
-      const url = server.arcEndpoints()[index - 1]?.url as string
-      return track(new Route53RecoveryClusterClient({...common(region ?? endpointRegion), endpoint: url}))
+      const endpoint = server.arcEndpoints()[index - 1]
+      if (!endpoint) throw new Error(`the ARC cluster has no endpoint ${index}`)
+      return track(new Route53RecoveryClusterClient({...common(region ?? endpoint.region), endpoint: endpoint.url}))
     },
     close: async () => {
       for (const client of clients) client.destroy()

@@ -5,9 +5,6 @@ import {symbols} from '../../lib/cli/style.js'
 import {DrctlError} from '../../lib/core/errors.js'
 import {DEFAULT_SCENARIO, DEFAULT_TIME_SCALE, resetSandbox, SCENARIOS} from '../../lib/sandbox/index.js'
 
-/** A switchover takes about this long in AWS; the reset message says what it becomes at the chosen scale. */
-const SWITCHOVER_SECONDS = 60
-
 export default class SandboxReset extends BaseCommand<typeof SandboxReset> {
   static override summary = 'Start a fresh sandbox world from a scenario.'
   static override description = `Replaces the sandbox world under $DRCTL_HOME/sandbox/ (even a corrupt one) with a fresh copy of a scenario, writes the scenario's drctl.yaml next to it (used by --sandbox when no --config is given) and empties the call log. Faults are cleared.
@@ -48,7 +45,7 @@ ${EXIT_CODES_HELP}`
       throw new DrctlError('DRCTL_USAGE', `--time-scale ${raw} is not a number`, {hints: ['e.g. --time-scale 0.1']})
     }
     const result = await resetSandbox({home: this.home(), scenario: this.flags.scenario, timeScale})
-    const switchover = SWITCHOVER_SECONDS * result.timeScale
+    const switchover = result.switchoverSeconds
     this.out(
       `${this.style.green(symbols.ok)} Sandbox reset: scenario ${result.scenario} (${result.regions.join(', ')}), time scale ${result.timeScale} (a switchover takes about ${switchover < 10 ? switchover.toFixed(1) : Math.round(switchover)}s)`,
     )

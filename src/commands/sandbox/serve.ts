@@ -1,7 +1,13 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
-import {ensureWorld, SANDBOX_CREDENTIALS, sandboxPaths, startSandboxServer} from '../../lib/sandbox/index.js'
+import {
+  ARC_CONTROL_PLANE_REGION,
+  ensureWorld,
+  SANDBOX_CREDENTIALS,
+  sandboxPaths,
+  startSandboxServer,
+} from '../../lib/sandbox/index.js'
 
 export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
   private announced = false
@@ -39,7 +45,7 @@ ${EXIT_CODES_HELP}`
       port: server.port,
       env,
       arcEndpoints: server.arcEndpoints().map(({region, url, canonicalUrl}) => ({region, url, canonicalUrl})),
-      arcControlPlane: {endpoint: server.endpoint, region: 'us-west-2'},
+      arcControlPlane: {endpoint: server.endpoint, region: ARC_CONTROL_PLANE_REGION},
       world: sandboxPaths(home).world,
       scenario: world.scenario,
       timeScale: world.timeScale,
@@ -53,7 +59,7 @@ ${EXIT_CODES_HELP}`
       this.out('# ARC cluster endpoints (route53-recovery-cluster; sign each call for its Region):')
       for (const endpoint of result.arcEndpoints) this.out(`#   ${endpoint.region.padEnd(15)} ${endpoint.url}`)
       this.out(
-        `# The ARC control-plane client ignores AWS_ENDPOINT_URL: pass endpoint ${server.endpoint} and Region us-west-2.`,
+        `# The ARC control-plane client ignores AWS_ENDPOINT_URL: pass endpoint ${server.endpoint} and Region ${ARC_CONTROL_PLANE_REGION}.`,
       )
       this.out('# AWS CLI v1 overrides AWS_ENDPOINT_URL for rds in us-east-1: pass --endpoint-url there.')
       this.out('# Serving until Ctrl-C.')

@@ -1,3 +1,4 @@
+import {regionOfArn, resourceIdOfArn} from '../../lib/aws/ports.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
 import {type Style, symbols} from '../../lib/cli/style.js'
 import {renderTable} from '../../lib/cli/table.js'
@@ -54,11 +55,11 @@ function render(view: WorldView, style: Style, path: string): string {
     if (global.failoverState) {
       const state = global.failoverState
       lines.push(
-        `    ${style.yellow(`${state.dataLossAllowed ? 'failover' : 'switchover'} ${state.status}`)}: ${state.from.split(':').pop()} ${symbols.arrow} ${state.to.split(':').pop()}`,
+        `    ${style.yellow(`${state.dataLossAllowed ? 'failover' : 'switchover'} ${state.status}`)}: ${resourceIdOfArn(state.from)} ${symbols.arrow} ${resourceIdOfArn(state.to)}`,
       )
     }
     for (const arn of global.awaitingRejoin) {
-      lines.push(`    ${style.yellow(`${arn.split(':').pop()} (${arn.split(':')[3]}) waits for its Region to rejoin`)}`)
+      lines.push(`    ${style.yellow(`${resourceIdOfArn(arn)} (${regionOfArn(arn)}) waits for its Region to rejoin`)}`)
     }
   }
 
@@ -75,7 +76,7 @@ function render(view: WorldView, style: Style, path: string): string {
         .join(', ')
       const role =
         cluster.role === 'replica'
-          ? `replica of ${cluster.replicationSource?.split(':').pop()}`
+          ? `replica of ${resourceIdOfArn(cluster.replicationSource ?? '')}`
           : cluster.globalCluster
             ? `${cluster.role} of ${cluster.globalCluster}`
             : cluster.role

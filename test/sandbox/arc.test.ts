@@ -78,6 +78,40 @@ describe('ARC control plane', () => {
     })
   })
 
+  it('pages lists on both planes with MaxResults and NextToken, and refuses a MaxResults out of range', async () => {
+    sandbox = await startTestSandbox()
+    const ids = await arcIds(sandbox.home)
+    const control = sandbox.arcControl()
+    const first = await control.send(new ListRoutingControlsCommand({ControlPanelArn: ids.panel, MaxResults: 1}))
+    expect(first.RoutingControls?.map((c) => c.Name)).toEqual(['retail-us-east-1'])
+    expect(first.NextToken).toBeDefined()
+    const second = await control.send(
+      new ListRoutingControlsCommand({ControlPanelArn: ids.panel, MaxResults: 1, NextToken: first.NextToken}),
+    )
+    expect(second.RoutingControls?.map((c) => c.Name)).toEqual(['retail-us-west-2'])
+    expect(second.NextToken).toBeUndefined()
+    await expect(
+      control.send(new ListControlPanelsCommand({ClusterArn: ids.cluster, MaxResults: 1001})),
+    ).rejects.toMatchObject({name: 'ValidationException', message: 'MaxResults must be between 1 and 1000'})
+
+    const data = sandbox.arcData(2)
+    const page1 = await data.send(new ListStatesCommand({ControlPanelArn: ids.panel, MaxResults: 1}))
+    expect(page1.RoutingControls?.map((c) => c.RoutingControlName)).toEqual(['retail-us-east-1'])
+    const page2 = await data.send(
+      new ListStatesCommand({ControlPanelArn: ids.panel, MaxResults: 1, NextToken: page1.NextToken}),
+    )
+    expect(page2.RoutingControls?.map((c) => c.RoutingControlName)).toEqual(['retail-us-west-2'])
+    expect(page2.NextToken).toBeUndefined()
+    await expect(data.send(new ListStatesCommand({MaxResults: 0}))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'MaxResults must be between 1 and 1000',
+    })
+    await expect(data.send(new ListStatesCommand({NextToken: 'not-a-token'}))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'NextToken is invalid',
+    })
+  })
+
   it('hands out live endpoint URLs when serving stand-alone, and exists only in us-west-2', async () => {
     sandbox = await startTestSandbox({externalArcUrls: true})
     const ids = await arcIds(sandbox.home)

@@ -231,4 +231,14 @@ describe('startInProcessSandbox', () => {
       await sandbox.close()
     }
   })
+
+  it('writes the scenario’s drctl.yaml again when it is missing, keeping the world', async () => {
+    await resetSandbox({home, scenario: 'three-region'})
+    const before = readFileSync(sandboxPaths(home).world, 'utf8')
+    rmSync(sandboxPaths(home).config)
+    const sandbox = await startInProcessSandbox({home})
+    await sandbox.close()
+    expect(readFileSync(sandboxPaths(home).config, 'utf8')).toContain('(scenario three-region)')
+    expect(readFileSync(sandboxPaths(home).world, 'utf8')).toBe(before)
+  })
 })

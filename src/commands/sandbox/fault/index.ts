@@ -2,12 +2,8 @@ import type {Command} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../../lib/cli/base-command.js'
 import {symbols} from '../../../lib/cli/style.js'
+import {activeFaultsText} from '../../../lib/cli/render-sandbox.js'
 import {describeWorld, type DescribedFault, FAULT_KINDS} from '../../../lib/sandbox/index.js'
-
-export function activeFaultsText(faults: DescribedFault[]): string {
-  if (faults.length === 0) return 'No faults are active.'
-  return `Active faults:\n${faults.map((fault) => `  ${symbols.bullet} ${fault.description}`).join('\n')}`
-}
 
 /** Base of `drctl sandbox fault …`: prints what changed and what is active now. */
 export abstract class FaultCommand<T extends typeof Command> extends BaseCommand<T> {

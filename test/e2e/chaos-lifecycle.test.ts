@@ -129,3 +129,22 @@ describe('a followed chaos experiment on the sandbox', () => {
     })
   })
 })
+
+describe('drctl chaos stop with more than one experiment active', () => {
+  it('asks which one (exit 2), with a hint that keeps --sandbox', async () => {
+    const sandbox = world('0.05')
+    const started = sandbox.json(['chaos', 'start', 'cross-region-connectivity', '--no-wait', '--yes'])
+    const id = started.result.experiment.id as string
+    // FIS would run a second one started outside drctl; drctl itself refuses to start it.
+    await mutateWorld(sandbox.home, (state) => {
+      const experiment = state.fis.experiments.find((candidate) => candidate.id === id)!
+      state.fis.experiments.push({...experiment, id: `${id}2`, arn: `${experiment.arn}2`, clientToken: 'other'})
+    })
+    const result = await sandbox.run(['chaos', 'stop', '--yes', '--json'])
+    expect(result.status).toBe(2)
+    expect(parseEnvelope(result.stdout).error).toMatchObject({
+      message: expect.stringContaining('2 FIS experiments are active'),
+      hints: [`drctl chaos stop ${id} --sandbox`],
+    })
+  })
+})

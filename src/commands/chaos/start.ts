@@ -201,7 +201,11 @@ ${EXIT_CODES_HELP}`
    */
   private async stop(aws: AwsPorts, experiment: ExperimentRecord, stopCommand: string): Promise<string> {
     try {
-      const final = await stopAndFollow(aws, experiment, {clock: await this.clock(), progress: this.progress()})
+      const final = await stopAndFollow(aws, experiment, {
+        clock: await this.clock(),
+        progress: this.progress(),
+        flags: this.flags,
+      })
       this.out(`${this.style.green(symbols.ok)} FIS experiment ${experiment.id} ${final.status}`)
       return final.status
     } catch (error) {

@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 
 import {EXIT_CODES_HELP, MutatingCommand} from '../../lib/cli/base-command.js'
 import {stopAndFollow} from '../../lib/cli/chaos-stop.js'
-import {renderExperiment, unlistedRegions} from '../../lib/cli/render-chaos.js'
+import {drctlCommand, renderExperiment, unlistedRegions} from '../../lib/cli/render-chaos.js'
 import {symbols} from '../../lib/cli/style.js'
 import {DrctlError} from '../../lib/core/errors.js'
 import {
@@ -48,7 +48,11 @@ ${EXIT_CODES_HELP}`
       `Stop FIS experiment ${experiment.id} (${experiment.templateName ?? experiment.templateId}, ${experiment.status}) in ${experiment.region}?`,
     )
     if (!confirmed) throw new DrctlError('DRCTL_CONFIRMATION_DECLINED', 'not confirmed; the experiment keeps running')
-    const final = await stopAndFollow(aws, experiment, {clock: await this.clock(), progress: this.progress()})
+    const final = await stopAndFollow(aws, experiment, {
+      clock: await this.clock(),
+      progress: this.progress(),
+      flags: this.flags,
+    })
     this.out(`${this.style.green(symbols.ok)} FIS experiment ${experiment.id} ${final.status}`)
     return {stopped: true, experiment: {...final, region: experiment.region, templateName: experiment.templateName}}
   }
@@ -61,7 +65,7 @@ ${EXIT_CODES_HELP}`
       throw new DrctlError(
         'DRCTL_USAGE',
         `${active.length} FIS experiments are active in ${regions.join(', ')}: name the one to stop (${active.map((experiment) => `${experiment.id} ${experiment.status} in ${experiment.region}`).join(', ')})`,
-        {hints: [`drctl chaos stop ${active[0]?.id}`]},
+        {hints: [drctlCommand(`chaos stop ${active[0]?.id}`, this.flags)]},
       )
     }
     return active[0]?.id

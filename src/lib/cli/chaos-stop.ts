@@ -3,6 +3,7 @@ import type {Clock} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
 import {stopExperiment} from '../runbooks/chaos-experiments.js'
 import type {ProgressRenderer} from './progress.js'
+import {drctlCommand} from './render-chaos.js'
 
 /**
  * StopExperiment, then wait for `stopped` with progress. A Ctrl-C meanwhile stops only the waiting (the stop was
@@ -11,7 +12,7 @@ import type {ProgressRenderer} from './progress.js'
 export async function stopAndFollow(
   aws: AwsPorts,
   experiment: {id: string; region: string},
-  options: {clock: Clock; progress: ProgressRenderer},
+  options: {clock: Clock; progress: ProgressRenderer; flags: {sandbox: boolean; config?: string}},
 ): Promise<Experiment> {
   const controller = new AbortController()
   const onSignal = () => controller.abort()
@@ -32,7 +33,7 @@ export async function stopAndFollow(
     throw new DrctlError(
       'DRCTL_INTERRUPTED',
       `interrupted while waiting; StopExperiment was sent, FIS experiment ${experiment.id} is stopping`,
-      {hints: [`check: drctl chaos status ${experiment.id}`]},
+      {hints: [`check: ${drctlCommand(`chaos status ${experiment.id}`, options.flags)}`]},
     )
   } finally {
     process.off('SIGINT', onSignal)

@@ -216,19 +216,13 @@ describe('interrupted runs', () => {
   // The sandbox's switchover takes a minute plus the replication lag. A 50-minute lag outlasts drctl's
   // 30-minute wait by 20 minutes, a margin no scheduling delay on a loaded machine closes; a 20-minute
   // lag finishes inside one wait, so a run resumed right after a kill completes.
-  const slowSwitchover = (lag: 'outlasting' | 'long') =>
-    drctl(sandbox.home, [
-      'sandbox',
-      'fault',
-      'lag',
-      'orders-global',
-      'us-west-2',
-      lag === 'outlasting' ? '3000000' : '1200000',
-    ])
+  // The lag is the target's: a switchover waits for the member it promotes to catch up.
+  const slowSwitchover = (to: string, lag: 'outlasting' | 'long') =>
+    drctl(sandbox.home, ['sandbox', 'fault', 'lag', 'orders-global', to, lag === 'outlasting' ? '3000000' : '1200000'])
   const start = ['failover', '--planned', '--to', 'us-west-2', '--max-lag', '2h', '--yes']
 
   it('a wait that times out exits 7, and resume finishes without sending the switchover again', async () => {
-    slowSwitchover('outlasting')
+    slowSwitchover('us-west-2', 'outlasting')
     const before = await callCount(sandbox.home)
     const result = drctl(sandbox.home, [...start, '--json'])
     drctl(sandbox.home, ['sandbox', 'fault', 'clear'])
@@ -247,7 +241,7 @@ describe('interrupted runs', () => {
   })
 
   it('kill -9 in the middle of a wait: the run shows as stopped, blocks others, and resumes from live state', async () => {
-    slowSwitchover('long')
+    slowSwitchover('us-east-1', 'long')
     const before = await callCount(sandbox.home)
     const known = runIds(sandbox.home)
     const run = drctlAsync(sandbox.home, ['failover', '--planned', '--to', 'us-east-1', '--max-lag', '1h', '--yes'])
@@ -286,7 +280,7 @@ describe('interrupted runs', () => {
   })
 
   it('Ctrl-C stops after the call in flight, exits 130, says how to resume; abandon unblocks the topology', async () => {
-    slowSwitchover('long')
+    slowSwitchover('us-west-2', 'long')
     const known = runIds(sandbox.home)
     const run = drctlAsync(sandbox.home, ['failover', '--planned', '--to', 'us-west-2', '--max-lag', '1h', '--yes'])
     const runId = await waitForJournal(sandbox.home, known, /"step-progress"[^\n]*switchover/)

@@ -460,7 +460,10 @@ describe('drctl fallback: crash and resume', () => {
   })
 
   it('kill -9 once the switch-back started; drctl runs resume finishes without touching what the run built', async () => {
-    const fallback = startFallback(sandbox.home, ['--switch-back', '--yes', '--json'])
+    // A 20-minute lag (under the relaxed gate) makes orders-global's switchover last seconds of real time, so the
+    // kill lands inside it; the resumed run's 30-minute wait outlasts it.
+    await setFault(sandbox.home, {kind: 'lag', globalCluster: 'orders-global', region: 'us-east-1', ms: 1_200_000})
+    const fallback = startFallback(sandbox.home, ['--switch-back', '--max-lag', '1h', '--yes', '--json'])
     const runId = await runOf(sandbox.home, fallback)
     await waitUntil(
       'both switchover calls',
@@ -471,6 +474,7 @@ describe('drctl fallback: crash and resume', () => {
     )
     fallback.child.kill('SIGKILL')
     expect((await fallback.done).status).toBeNull()
+    await clearFaults(sandbox.home, 'lag')
     expect(journal(sandbox.home, runId).some((event) => event.type === 'run-end')).toBe(false)
 
     const before = await callCount(sandbox.home)

@@ -5,6 +5,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {EXAMPLE_CONFIG} from '../../src/lib/config/example.js'
 import {parseEnvelope, repoRoot, runCli, startCli, tempHome} from '../helpers/cli.js'
 
 const {home, cleanup} = tempHome()
@@ -65,9 +66,71 @@ describe('bin/run.js', () => {
   })
 })
 
+describe('config init', () => {
+  const project = tempHome('drctl-init-')
+  afterAll(project.cleanup)
+  const path = join(project.home, 'drctl.yaml')
+
+  it('writes the annotated example to ./drctl.yaml, which validates, and says what to do next', () => {
+    const result = runCli(['config', 'init'], {home: project.home})
+    expect(result.status, result.stderr).toBe(0)
+    expect(result.stdout).toContain(`wrote ${path}`)
+    expect(result.stdout).toContain('drctl routing endpoints --save')
+    const written = readFileSync(path, 'utf8')
+    expect(written).toMatch(/^# drctl\.yaml — one multi-Region topology/)
+    expect(written).toContain('placeholders: replace them with your own')
+    const validated = runCli(['config', 'validate', '--json'], {home: project.home})
+    expect(validated.status, validated.stderr).toBe(0)
+    expect(parseEnvelope(validated.stdout).result).toMatchObject({path, valid: true})
+  })
+
+  it('never overwrites an existing file without --force: exit 2, the file unchanged', () => {
+    writeFileSync(path, 'name: mine\n')
+    const refused = runCli(['config', 'init', '--json'], {home: project.home})
+    expect(refused.status).toBe(2)
+    expect(parseEnvelope(refused.stdout).error).toMatchObject({
+      code: 'DRCTL_USAGE',
+      message: `${path} already exists; drctl config init leaves it as it is`,
+    })
+    expect(readFileSync(path, 'utf8')).toBe('name: mine\n')
+
+    const forced = runCli(['config', 'init', '--force', '--json'], {home: project.home})
+    expect(forced.status).toBe(0)
+    expect(parseEnvelope(forced.stdout).result).toMatchObject({path, written: true, overwritten: true})
+    expect(readFileSync(path, 'utf8')).toContain('globalClusters: [orders-global, catalog-global]')
+  })
+
+  it('--print writes the example to stdout and no file; --config picks the path', () => {
+    const printed = runCli(['config', 'init', '--print', '-c', join(project.home, 'other.yaml')], {home: project.home})
+    expect(printed.status).toBe(0)
+    expect(printed.stdout).toContain('version: 1')
+    expect(() => readFileSync(join(project.home, 'other.yaml'))).toThrow()
+
+    const elsewhere = runCli(['config', 'init', '-c', join(project.home, 'prod.yaml')], {home: project.home})
+    expect(elsewhere.status).toBe(0)
+    expect(readFileSync(join(project.home, 'prod.yaml'), 'utf8')).toBe(printed.stdout)
+  })
+
+  it('bad input: a missing directory, --sandbox, --print with --force (exit 2, nothing written)', () => {
+    const missing = runCli(['config', 'init', '-c', join(project.home, 'no', 'such', 'dir.yaml')], {
+      home: project.home,
+    })
+    expect(missing.status).toBe(2)
+    expect(missing.stderr.split('\n')[0]).toMatch(/cannot write .*dir\.yaml: its directory does not exist/)
+    const sandbox = runCli(['config', 'init', '--sandbox', '-c', join(project.home, 'sb.yaml')], {
+      home: project.home,
+    })
+    expect(sandbox.status).toBe(2)
+    expect(sandbox.stderr).toContain('the sandbox keeps its own drctl.yaml')
+    expect(runCli(['config', 'init', '--print', '--force'], {home: project.home}).status).toBe(2)
+    expect(() => readFileSync(join(project.home, 'sb.yaml'))).toThrow()
+  })
+})
+
 describe('config validate', () => {
   it('exits 0 with a JSON envelope for a valid file', () => {
-    const path = join(repoRoot, 'docs', 'drctl.example.yaml')
+    const path = join(home, 'example.yaml')
+    writeFileSync(path, EXAMPLE_CONFIG)
     const result = runCli(['config', 'validate', '--config', path, '--json'], {home})
     expect(result.status).toBe(0)
     expect(result.stderr).toBe('')

@@ -26,7 +26,7 @@ ${EXIT_CODES_HELP}`
     const {path, config} = await this.loadConfig()
     if (!config.arc)
       throw new DrctlError('DRCTL_USAGE', `${path} has no arc: section`, {
-        hints: ['add arc.clusterArn (see docs/drctl.example.yaml)'],
+        hints: ['add arc.clusterArn (`drctl config init --print` shows where)'],
       })
     const aws = await this.awsSession(config, {readOnly: true})
     const discovery = (await discoverArc(config, aws))!

@@ -1,8 +1,7 @@
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
 import {routingStates} from '../../lib/cli/render-status.js'
-import {routingUnreadable} from '../../lib/cli/routing-command.js'
+import {requireArcSection, routingUnreadable} from '../../lib/cli/routing-command.js'
 import {renderTable} from '../../lib/cli/table.js'
-import {DrctlError} from '../../lib/core/errors.js'
 import {observe} from '../../lib/topology/observe.js'
 
 export default class RoutingList extends BaseCommand<typeof RoutingList> {
@@ -17,9 +16,8 @@ ${EXIT_CODES_HELP}`
   ]
 
   async run() {
-    const {config} = await this.loadConfig()
-    if (!config.arc)
-      throw new DrctlError('DRCTL_USAGE', 'drctl.yaml has no arc: section', {hints: ['see docs/drctl.example.yaml']})
+    const {path, config} = await this.loadConfig()
+    requireArcSection(config, path)
     const aws = await this.awsSession(config, {readOnly: true})
     const topology = await observe(config, aws, {parts: ['routing']})
     for (const warning of topology.warnings) this.note(warning)

@@ -22,6 +22,15 @@ export const routingChangeFlags = {
   }),
 }
 
+/** Routing commands need drctl.yaml's arc: section; without it, say where to find what goes in it. */
+export function requireArcSection(config: DrctlConfig, configPath: string): void {
+  if (!config.arc) {
+    throw new DrctlError('DRCTL_USAGE', `${configPath} has no arc: section`, {
+      hints: ['`drctl config init --print` shows an annotated example with one'],
+    })
+  }
+}
+
 /**
  * Routing controls that could not be read. Every endpoint failing is DRCTL_ARC_ENDPOINTS_FAILED (the message names
  * each endpoint and why); an answer that rotation does not get past, such as access denied, keeps its own code.
@@ -59,8 +68,7 @@ interface LoadedRouting {
 export abstract class RoutingChangeCommand<T extends typeof Command> extends RunbookCommand<T> {
   protected async loadRouting(): Promise<LoadedRouting> {
     const {path: configPath, config} = await this.loadConfig()
-    if (!config.arc)
-      throw new DrctlError('DRCTL_USAGE', `${configPath} has no arc: section`, {hints: ['see docs/drctl.example.yaml']})
+    requireArcSection(config, configPath)
     this.refuseIfUnfinished(config)
     const aws = await this.awsSession(config, {readOnly: this.flags['dry-run']})
     const topology = await this.observeForPlan(config, aws, {parts: ['routing']})

@@ -33,7 +33,7 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
     if (code === 'ENOENT') {
       throw new DrctlError('DRCTL_CONFIG_NOT_FOUND', `config file not found: ${path}`, {
         hints: [
-          'pass --config PATH or set DRCTL_CONFIG, or start from docs/drctl.example.yaml',
+          'pass --config PATH or set DRCTL_CONFIG; `drctl config init` writes an annotated drctl.yaml to start from',
           'to rehearse without AWS, add --sandbox',
         ],
       })
@@ -60,7 +60,9 @@ export function parseConfig(text: string, source = DEFAULT_CONFIG_FILE): DrctlCo
   }
   if (text.trim() === '') throw invalid(source, [{path: '(root)', message: 'the file is empty'}])
   if (!isMap(document.contents)) {
-    throw invalid(source, [{path: '(root)', message: 'expected a mapping of settings (see docs/drctl.example.yaml)'}])
+    throw invalid(source, [
+      {path: '(root)', message: 'expected a mapping of settings (`drctl config init --print` shows one)'},
+    ])
   }
   const raw: unknown = document.toJS()
   const parsed = configSchema.safeParse(raw, {error: describeIssue})
@@ -83,7 +85,7 @@ function invalid(source: string, problems: ConfigProblem[], what = 'is invalid')
     `${source} ${what} (${count})${problems.length === 1 && first ? `: ${first.path}: ${first.message}` : ''}`,
     {
       hints: [
-        'fix the listed problems; `drctl config validate` re-checks the file; docs/drctl.example.yaml is annotated',
+        'fix the listed problems; `drctl config validate` re-checks the file; `drctl config init --print` shows an annotated example',
       ],
       details: {problems},
     },

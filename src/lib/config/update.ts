@@ -1,4 +1,4 @@
-import {readFile, rename, writeFile} from 'node:fs/promises'
+import {access, readFile, rename, writeFile} from 'node:fs/promises'
 
 import {parseDocument} from 'yaml'
 
@@ -18,10 +18,20 @@ export async function updateConfigFile(
   edit((keyPath, value) => document.setIn(keyPath, document.createNode(value, {flow: isFlowFriendly(value)})))
   const updated = document.toString({lineWidth: 0})
   const config = parseConfig(updated, path)
-  const temporary = `${path}.drctl-tmp`
-  await writeFile(temporary, updated)
-  await rename(temporary, path)
+  await replaceFile(path, updated)
   return config
+}
+
+/** Writes through a temporary file and a rename, so a reader sees the old file or the new, never half of one. */
+export async function replaceFile(path: string, text: string): Promise<boolean> {
+  const existed = await access(path).then(
+    () => true,
+    () => false,
+  )
+  const temporary = `${path}.drctl-tmp`
+  await writeFile(temporary, text)
+  await rename(temporary, path)
+  return existed
 }
 
 /** Short lists of scalars and small records read best on one line, like the rest of drctl.yaml. */

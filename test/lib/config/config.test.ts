@@ -1,9 +1,10 @@
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
+import {EXAMPLE_CONFIG} from '../../../src/lib/config/example.js'
 import {loadConfig, parseConfig, resolveConfigPath} from '../../../src/lib/config/load.js'
 import {routingControlsByRegion} from '../../../src/lib/config/schema.js'
 import {DrctlError} from '../../../src/lib/core/errors.js'
@@ -28,7 +29,7 @@ function problemsOf(text: string): {path: string; message: string}[] {
 
 describe('drctl.yaml validation', () => {
   it('accepts the annotated example and fills defaults', () => {
-    const config = parseConfig(readFileSync(resolve(import.meta.dirname, '../../../docs/drctl.example.yaml'), 'utf8'))
+    const config = parseConfig(EXAMPLE_CONFIG)
     expect(config.name).toBe('retail')
     expect(config.aurora.globalClusters).toEqual(['orders-global', 'catalog-global'])
     expect(config.gates.maxReplicationLagMs).toBe(5000)

@@ -1,6 +1,16 @@
-# drctl.yaml — one multi-Region topology. drctl validates this file before it makes any AWS call:
+import {writeFile} from 'node:fs/promises'
+
+import {DrctlError} from '../core/errors.js'
+import {replaceFile} from './update.js'
+
+/**
+ * The annotated drctl.yaml that `drctl config init` writes: one two-Region topology with every section, each key
+ * explained where it appears. Its account, ARNs and names are placeholders the operator replaces.
+ */
+export const EXAMPLE_CONFIG = `# drctl.yaml — one multi-Region topology. drctl validates this file before it makes any AWS call:
 #   drctl config validate     (exit 0 when valid, 2 with every problem listed by path)
 #   drctl config show --json  (the resolved config, defaults filled in)
+# The account, ARNs, names and Regions below are placeholders: replace them with your own.
 version: 1
 
 # Shown in confirmations, run ids and reports. Lowercase letters, digits, hyphens.
@@ -12,7 +22,7 @@ account: '123456789012'
 # The Regions of this topology, 2 or more. The first is "home": where writes and traffic live normally.
 regions: [us-east-1, us-west-2]
 
-# Optional AWS profile (SSO, assume-role and credential_process profiles all work). `--profile` overrides it.
+# Optional AWS profile (SSO, assume-role and credential_process profiles all work). \`--profile\` overrides it.
 # Per-Region profiles are allowed too:  profile: {us-east-1: dr-east, us-west-2: dr-west}
 profile: dr-operator
 
@@ -28,7 +38,7 @@ dynamodb:
   tables: [carts]
 
 arc:
-  # Route 53 ARC cluster. `drctl routing endpoints --save` fills endpoints, controlPanelArn and safetyRules
+  # Route 53 ARC cluster. \`drctl routing endpoints --save\` fills endpoints, controlPanelArn and safetyRules
   # from the control plane (us-west-2), so that a DR run never depends on the control plane's Region.
   clusterArn: arn:aws:route53-recovery-control::123456789012:cluster/0a1b2c3d
   controlPanelArn: arn:aws:route53-recovery-control::123456789012:controlpanel/4e5f6a7b
@@ -80,3 +90,31 @@ aws:
   maxAttempts: 3
   # Optional endpoint overrides per service (VPC endpoints, test doubles). AWS_ENDPOINT_URL_* also work.
   endpoints: {}
+`
+
+/**
+ * Writes the example to `path`. An existing file is kept unless `force` (the exclusive create makes "does it
+ * exist?" and the write one step); a forced write replaces the file atomically.
+ */
+export async function writeExampleConfig(path: string, options: {force: boolean}): Promise<{overwritten: boolean}> {
+  try {
+    if (!options.force) {
+      await writeFile(path, EXAMPLE_CONFIG, {flag: 'wx'})
+      return {overwritten: false}
+    }
+    return {overwritten: await replaceFile(path, EXAMPLE_CONFIG)}
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') {
+      throw new DrctlError('DRCTL_USAGE', `${path} already exists; drctl config init leaves it as it is`, {
+        hints: ['--force replaces it, --config PATH writes elsewhere, --print writes the example to stdout'],
+      })
+    }
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new DrctlError('DRCTL_USAGE', `cannot write ${path}: its directory does not exist`)
+    }
+    throw new DrctlError('DRCTL_USAGE', `cannot write ${path}: ${code ?? String(error)}`, {
+      hints: ['check that the directory is writable'],
+    })
+  }
+}

@@ -152,10 +152,6 @@ export class FakeAws implements AwsPorts {
           state.clusters.find((c) => c.region === region && (c.id === idOrArn || c.arn === idOrArn)),
         )
       },
-      describeDbClusters: async () => {
-        this.record('RDS', region, 'DescribeDBClusters', false, [])
-        return structuredClone(state.clusters.filter((c) => c.region === region))
-      },
       describeDbInstances: async (clusterId: string) => {
         this.record('RDS', region, 'DescribeDBInstances', false, [clusterId])
         return structuredClone(state.instances.filter((i) => i.region === region && i.clusterId === clusterId))
@@ -198,8 +194,6 @@ export class FakeAws implements AwsPorts {
         const table = this.state.tables.find((t) => t.name === name && t.region === region)
         return structuredClone(table)
       },
-      addReplica: async (table: string, target: string) =>
-        this.record('DynamoDB', region, 'UpdateTable', true, [table, {create: target}]),
       removeReplica: async (table: string, target: string) =>
         this.record('DynamoDB', region, 'UpdateTable', true, [table, {delete: target}]),
       setDeletionProtection: async (table: string, enabled: boolean) =>
@@ -313,16 +307,6 @@ export class FakeAws implements AwsPorts {
       listRoutingControls: async () => {
         this.record('ARC cluster', endpoint.region, 'ListRoutingControls', false, [])
         return answered(structuredClone(this.state.routing))
-      },
-      getRoutingControlState: async (arn: string) => {
-        this.record('ARC cluster', endpoint.region, 'GetRoutingControlState', false, [arn])
-        const control = this.state.routing.find((c) => c.arn === arn)
-        if (!control)
-          throw new AwsCallError(
-            {service: 'ARC cluster', operation: 'GetRoutingControlState', region: endpoint.region},
-            {name: 'ResourceNotFoundException', message: 'no such control', $metadata: {httpStatusCode: 404}},
-          )
-        return answered(structuredClone(control))
       },
       updateRoutingControlStates: async (entries, overrides) => {
         const result = this.record('ARC cluster', endpoint.region, 'UpdateRoutingControlStates', true, [

@@ -1,5 +1,4 @@
 import {
-  GetRoutingControlStateCommand,
   ListRoutingControlsCommand,
   type Route53RecoveryClusterClient,
   UpdateRoutingControlStatesCommand,
@@ -82,19 +81,6 @@ export class RotatingArcDataPlane implements ArcDataPort {
         nextToken = page.NextToken
       } while (nextToken)
       return controls
-    })
-  }
-
-  async getRoutingControlState(arn: string): Promise<Answered<RoutingControlState>> {
-    return this.rotate('GetRoutingControlState', false, async ({client, call}) => {
-      const output = await call('GetRoutingControlState', false, (abortSignal) =>
-        client.send(new GetRoutingControlStateCommand({RoutingControlArn: arn}), {abortSignal}),
-      )
-      return {
-        arn: output.RoutingControlArn ?? arn,
-        name: output.RoutingControlName ?? '',
-        state: output.RoutingControlState === 'On' ? 'On' : 'Off',
-      }
     })
   }
 

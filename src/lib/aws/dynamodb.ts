@@ -43,10 +43,6 @@ export class DynamoDbAdapter implements DynamoDbPort {
     }
   }
 
-  addReplica(table: string, region: string): Promise<Mutation> {
-    return this.update(table, {ReplicaUpdates: [{Create: {RegionName: region}}]})
-  }
-
   removeReplica(table: string, region: string): Promise<Mutation> {
     return this.update(table, {ReplicaUpdates: [{Delete: {RegionName: region}}]})
   }

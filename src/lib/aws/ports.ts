@@ -122,7 +122,6 @@ export interface RdsPort {
   /** `undefined` when the global cluster does not exist. */
   describeGlobalCluster(id: string): Promise<GlobalCluster | undefined>
   describeDbCluster(idOrArn: string): Promise<DbCluster | undefined>
-  describeDbClusters(): Promise<DbCluster[]>
   describeDbInstances(clusterId: string): Promise<DbInstance[]>
   describeDbClusterSnapshots(filter: {
     clusterId?: string
@@ -168,7 +167,6 @@ export interface Table {
 export interface DynamoDbPort {
   readonly region: string
   describeTable(name: string): Promise<Table | undefined>
-  addReplica(table: string, region: string): Promise<Mutation>
   removeReplica(table: string, region: string): Promise<Mutation>
   setDeletionProtection(table: string, enabled: boolean): Promise<Mutation>
   deleteTable(table: string): Promise<Mutation>
@@ -363,7 +361,6 @@ export interface Answered<T> {
 export interface ArcDataPort {
   readonly endpoints: ArcEndpoint[]
   listRoutingControls(controlPanelArn?: string): Promise<Answered<RoutingControlState[]>>
-  getRoutingControlState(arn: string): Promise<Answered<RoutingControlState>>
   updateRoutingControlStates(
     entries: {arn: string; state: RoutingControlStateValue}[],
     safetyRulesToOverride: string[],

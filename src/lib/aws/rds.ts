@@ -77,19 +77,6 @@ export class RdsAdapter implements RdsPort {
     return found ? toDbCluster(found, this.region) : undefined
   }
 
-  async describeDbClusters(): Promise<DbCluster[]> {
-    const result: DbCluster[] = []
-    let marker: string | undefined
-    do {
-      const page = await this.call('DescribeDBClusters', false, (abortSignal) =>
-        this.client.send(new DescribeDBClustersCommand({Marker: marker, MaxRecords: 100}), {abortSignal}),
-      )
-      result.push(...(page.DBClusters ?? []).map((cluster) => toDbCluster(cluster, this.region)))
-      marker = page.Marker
-    } while (marker)
-    return result
-  }
-
   async describeDbInstances(clusterId: string): Promise<DbInstance[]> {
     const result: DbInstance[] = []
     let marker: string | undefined

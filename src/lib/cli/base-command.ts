@@ -235,7 +235,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 }
 
 /** Everything that reaches the top becomes a DrctlError: oclif parse errors are usage errors, the rest are bugs. */
-export function toDrctlError(error: unknown): DrctlError {
+function toDrctlError(error: unknown): DrctlError {
   if (isDrctlError(error)) return error
   if (isSandboxError(error)) {
     return new DrctlError(error.code === 'corrupt-world' ? 'DRCTL_SANDBOX_CORRUPT' : 'DRCTL_USAGE', error.message, {

@@ -17,7 +17,7 @@ export interface ConfigProblem {
   message: string
 }
 
-export const DEFAULT_CONFIG_FILE = 'drctl.yaml'
+const DEFAULT_CONFIG_FILE = 'drctl.yaml'
 
 /** `--config`, else `$DRCTL_CONFIG`, else `./drctl.yaml` (design.md §3). */
 export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -103,7 +103,7 @@ function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
   return [{path: formatPath(issue.path) || '(root)', message: issue.message}]
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   return path
     .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`))
     .join('')

@@ -225,7 +225,7 @@ export interface ChaosSample {
   routing: Record<string, string>
 }
 
-export function signalsOf(topology: Topology): Pick<ChaosSample, 'lag' | 'routing'> {
+function signalsOf(topology: Topology): Pick<ChaosSample, 'lag' | 'routing'> {
   const lag: Record<string, number | null> = {}
   for (const view of topology.aurora) {
     for (const member of view.members.filter((candidate) => candidate.role === 'secondary')) {
@@ -260,7 +260,7 @@ export interface SignalPeak {
 }
 
 /** Per lag signal: before, peak, last: what a game day is for. */
-export function signalPeaks(timeline: ChaosSample[]): SignalPeak[] {
+function signalPeaks(timeline: ChaosSample[]): SignalPeak[] {
   const names = [...new Set(timeline.flatMap((sample) => Object.keys(sample.lag)))]
   return names.flatMap((signal) => {
     const known = timeline.filter((sample) => typeof sample.lag[signal] === 'number')

@@ -36,7 +36,7 @@ export interface FailoverParams {
   [key: string]: unknown
 }
 
-export const failoverKind = (mode: FailoverMode) => (mode === 'planned' ? 'failover-planned' : 'failover-unplanned')
+const failoverKind = (mode: FailoverMode) => (mode === 'planned' ? 'failover-planned' : 'failover-unplanned')
 
 /** Which Region a failover goes to: `--to`, or the only other Region of a two-Region topology. */
 export function resolveTarget(config: DrctlConfig, to: string | undefined, topology?: Topology): string {

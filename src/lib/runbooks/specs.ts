@@ -57,7 +57,7 @@ export type StepSpec =
 
 export type ItemSpec = StepSpec | {kind: 'group'; id: string; title: string; steps: StepSpec[]}
 
-export function stepFromSpec(spec: StepSpec): Step {
+function stepFromSpec(spec: StepSpec): Step {
   switch (spec.kind) {
     case 'stop-experiment':
       return new StopExperimentStep(spec.experimentId, spec.region)

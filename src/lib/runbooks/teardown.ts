@@ -20,7 +20,7 @@ export interface TeardownRequest {
 }
 
 /** Predictable, unique per teardown: `drctl-final-<cluster>-<stamp>`. */
-export const finalSnapshotName = (clusterId: string, stamp: string) => `drctl-final-${clusterId}-${stamp}`.slice(0, 255)
+const finalSnapshotName = (clusterId: string, stamp: string) => `drctl-final-${clusterId}-${stamp}`.slice(0, 255)
 
 /**
  * The only deletion order AWS accepts, computed from live roles (never from stack names or the config's Region

@@ -183,7 +183,7 @@ export class TrafficChangeStep implements Step {
 }
 
 /** A safety-rule block names the rule (parsed from AWS's message) and the break-glass flag. */
-export function explainArcRefusal(error: unknown, rules: SafetyRuleConfig[]): unknown {
+function explainArcRefusal(error: unknown, rules: SafetyRuleConfig[]): unknown {
   if (!(error instanceof AwsCallError)) return error
   const arns = safetyRuleArnsIn(error.awsMessage)
   if (arns.length === 0 || !['invalid-state', 'validation'].includes(error.kind)) return error

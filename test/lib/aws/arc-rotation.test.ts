@@ -65,9 +65,9 @@ function plane(
           )
         }
         return {
-          RoutingControlArn: 'arn:rc',
-          RoutingControlName: 'retail-us-east-1',
-          RoutingControlState: 'On',
+          RoutingControls: [
+            {RoutingControlArn: 'arn:rc', RoutingControlName: 'retail-us-east-1', RoutingControlState: 'On'},
+          ],
           $metadata: {requestId: `req-${endpoint.region}`},
         } as never
       }
@@ -108,8 +108,8 @@ describe('ARC data-plane endpoint rotation', () => {
 
   it('answers through the one endpoint that works when four of five fail', async () => {
     const {data, tried} = plane((endpoint) => (endpoint.region === 'ap-southeast-2' ? 'ok' : 'refused'))
-    const answer = await data.getRoutingControlState('arn:rc')
-    expect(answer.value.state).toBe('On')
+    const answer = await data.listRoutingControls()
+    expect(answer.value.map((control) => control.state)).toEqual(['On'])
     expect(answer.endpoint.region).toBe('ap-southeast-2')
     expect(tried).toEqual(['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1', 'ap-southeast-2'])
     expect(answer.attempts.filter((attempt) => !attempt.ok)).toHaveLength(4)
@@ -130,7 +130,7 @@ describe('ARC data-plane endpoint rotation', () => {
     'treats %s as final: no other endpoint is tried',
     async (failure) => {
       const {data, tried} = plane(() => failure)
-      await expect(data.getRoutingControlState('arn:rc')).rejects.toBeInstanceOf(AwsCallError)
+      await expect(data.listRoutingControls()).rejects.toBeInstanceOf(AwsCallError)
       expect(tried).toEqual(['us-east-1'])
     },
   )

@@ -104,9 +104,7 @@ describe('AwsSession', () => {
       {region: 'ap-southeast-2', url: `${endpoint}/v1`},
       {region: 'eu-west-1', url: `${endpoint}/v1`},
     ])
-    await expect(
-      data.getRoutingControlState('arn:aws:route53-recovery-control::1:controlpanel/p/routingcontrol/c'),
-    ).rejects.toMatchObject({
+    await expect(data.listRoutingControls()).rejects.toMatchObject({
       code: 'DRCTL_ARC_ENDPOINTS_FAILED',
     })
     const scopes = seen.map(

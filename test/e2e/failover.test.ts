@@ -1,9 +1,9 @@
-import {existsSync, readFileSync} from 'node:fs'
+import {cpSync, existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {waitUntil} from '../helpers/cli.js'
+import {tempHome, waitUntil} from '../helpers/cli.js'
 import {
   callCount,
   callsSince,
@@ -207,6 +207,21 @@ describe('unplanned failover with --detach', () => {
     expect(status.checks.find((check: any) => check.id === 'aurora.orders-global.detached')).toMatchObject({
       status: 'warn',
     })
+
+    // Another operator's machine: the same AWS (the sandbox world), none of this machine's run journals.
+    const [runId] = runIds(sandbox.home, 'failover')
+    const elsewhere = tempHome('drctl-elsewhere-')
+    try {
+      cpSync(join(sandbox.home, 'sandbox'), join(elsewhere.home, 'sandbox'), {recursive: true})
+      const seen = json(drctl(elsewhere.home, ['status', '--json'])).result
+      expect(runIds(elsewhere.home)).toEqual([])
+      expect(seen.aurora.map((view: any) => view.detachedSurvivor)).toEqual([
+        expect.objectContaining({clusterId: 'orders-usw2', region: 'us-west-2', runId}),
+        expect.objectContaining({clusterId: 'catalog-usw2', region: 'us-west-2', runId}),
+      ])
+    } finally {
+      elsewhere.cleanup()
+    }
   })
 })
 

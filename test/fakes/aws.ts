@@ -48,7 +48,8 @@ export interface FakeState {
   arcEndpoints: ArcEndpoint[]
 }
 
-type Failure = {kind: 'network' | 'timeout' | 'throttling' | 'access' | 'invalid'; message?: string}
+/** A failure for every call to a service in a Region, or only for `operation`. */
+type Failure = {kind: 'network' | 'timeout' | 'throttling' | 'access' | 'invalid'; message?: string; operation?: string}
 
 export const metricKey = (metric: string, dimensions: Record<string, string>) =>
   `${metric}|${Object.entries(dimensions)
@@ -83,7 +84,7 @@ export class FakeAws implements AwsPorts {
     this.calls.push({service, region, operation, mutating, args})
     const failure =
       this.failures.get(`${service}:${region}`) ?? this.failures.get(`${service}:*`) ?? this.failures.get(`*:${region}`)
-    if (failure) {
+    if (failure && (!failure.operation || failure.operation === operation)) {
       const cause =
         failure.kind === 'network'
           ? Object.assign(new Error(failure.message ?? 'connect ECONNREFUSED'), {code: 'ECONNREFUSED'})
@@ -152,6 +153,10 @@ export class FakeAws implements AwsPorts {
           state.clusters.find((c) => c.region === region && (c.id === idOrArn || c.arn === idOrArn)),
         )
       },
+      describeDbClusters: async () => {
+        this.record('RDS', region, 'DescribeDBClusters', false, [])
+        return structuredClone(state.clusters.filter((c) => c.region === region))
+      },
       describeDbInstances: async (clusterId: string) => {
         this.record('RDS', region, 'DescribeDBInstances', false, [clusterId])
         return structuredClone(state.instances.filter((i) => i.region === region && i.clusterId === clusterId))
@@ -179,6 +184,11 @@ export class FakeAws implements AwsPorts {
       deleteDbInstance: (id: string) => mutate('DeleteDBInstance', [id]),
       deleteDbCluster: (id: string, snapshot?: string) => mutate('DeleteDBCluster', [id, snapshot]),
       modifyDbCluster: (id: string, change: unknown) => mutate('ModifyDBCluster', [id, change]),
+      tagCluster: (arn: string, tags: Record<string, string>) =>
+        mutate('AddTagsToResource', [arn, tags], () => {
+          const cluster = state.clusters.find((candidate) => candidate.arn === arn)
+          if (cluster) cluster.tags = {...cluster.tags, ...tags}
+        }),
       promoteReadReplicaDbCluster: (id: string) => mutate('PromoteReadReplicaDBCluster', [id]),
       createDbClusterSnapshot: (clusterId: string, snapshotId: string) =>
         mutate('CreateDBClusterSnapshot', [clusterId, snapshotId]),

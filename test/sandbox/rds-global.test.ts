@@ -1,4 +1,5 @@
 import {
+  AddTagsToResourceCommand,
   CopyDBClusterSnapshotCommand,
   CreateDBClusterCommand,
   CreateDBClusterSnapshotCommand,
@@ -113,6 +114,28 @@ describe('RDS describe calls', () => {
     await expect(
       west.send(new DescribeDBClustersCommand({Filters: [{Name: 'colour', Values: ['blue']}]})),
     ).rejects.toMatchObject({name: 'InvalidParameterValue', message: 'Unrecognized filter name: colour'})
+  })
+})
+
+describe('AddTagsToResource', () => {
+  it('tags a cluster in its own Region (a key given again takes the new value); DescribeDBClusters returns them', async () => {
+    sandbox = await startTestSandbox()
+    const rds = sandbox.rds('us-west-2')
+    const tag = (Key: string, Value: string) =>
+      rds.send(new AddTagsToResourceCommand({ResourceName: ORDERS_USW2, Tags: [{Key, Value}]}))
+    await tag('drctl:detached-from', 'orders-global')
+    await tag('drctl:detached-from', 'orders-global-2')
+    const tags = (await cluster(rds, 'orders-usw2')).TagList ?? []
+    expect(tags.filter((entry) => entry.Key === 'drctl:detached-from')).toEqual([
+      {Key: 'drctl:detached-from', Value: 'orders-global-2'},
+    ])
+
+    await expect(
+      sandbox.rds('us-east-1').send(new AddTagsToResourceCommand({ResourceName: ORDERS_USW2, Tags: []})),
+    ).rejects.toMatchObject({name: 'DBClusterNotFoundFault'})
+    await expect(
+      rds.send(new AddTagsToResourceCommand({ResourceName: 'arn:aws:rds::111122223333:global-cluster:x', Tags: []})),
+    ).rejects.toMatchObject({name: 'InvalidParameterValue'})
   })
 })
 

@@ -73,6 +73,8 @@ export interface DbCluster {
   kmsKeyId?: string
   storageEncrypted: boolean
   parameterGroup?: string
+  /** The cluster's tags (DescribeDBClusters returns them); drctl marks a detached survivor with one. */
+  tags?: Record<string, string>
 }
 
 export interface DbInstance {
@@ -122,6 +124,8 @@ export interface RdsPort {
   /** `undefined` when the global cluster does not exist. */
   describeGlobalCluster(id: string): Promise<GlobalCluster | undefined>
   describeDbCluster(idOrArn: string): Promise<DbCluster | undefined>
+  /** Every cluster in the Region (paged). */
+  describeDbClusters(): Promise<DbCluster[]>
   describeDbInstances(clusterId: string): Promise<DbInstance[]>
   describeDbClusterSnapshots(filter: {
     clusterId?: string
@@ -140,6 +144,7 @@ export interface RdsPort {
   /** Without `finalSnapshotId` the cluster is deleted with SkipFinalSnapshot. */
   deleteDbCluster(id: string, finalSnapshotId?: string): Promise<Mutation>
   modifyDbCluster(id: string, change: {deletionProtection: boolean}): Promise<Mutation>
+  tagCluster(arn: string, tags: Record<string, string>): Promise<Mutation>
   promoteReadReplicaDbCluster(id: string): Promise<Mutation>
   createDbClusterSnapshot(clusterId: string, snapshotId: string): Promise<Mutation>
   copyDbClusterSnapshot(sourceSnapshot: string, targetSnapshotId: string): Promise<Mutation>

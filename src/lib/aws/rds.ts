@@ -1,4 +1,5 @@
 import {
+  AddTagsToResourceCommand,
   CopyDBClusterSnapshotCommand,
   CreateDBClusterCommand,
   CreateDBClusterSnapshotCommand,
@@ -75,6 +76,19 @@ export class RdsAdapter implements RdsPort {
     )
     const found = page?.DBClusters?.[0]
     return found ? toDbCluster(found, this.region) : undefined
+  }
+
+  async describeDbClusters(): Promise<DbCluster[]> {
+    const result: DbCluster[] = []
+    let marker: string | undefined
+    do {
+      const page = await this.call('DescribeDBClusters', false, (abortSignal) =>
+        this.client.send(new DescribeDBClustersCommand({Marker: marker, MaxRecords: 100}), {abortSignal}),
+      )
+      result.push(...(page.DBClusters ?? []).map((cluster) => toDbCluster(cluster, this.region)))
+      marker = page.Marker
+    } while (marker)
+    return result
   }
 
   async describeDbInstances(clusterId: string): Promise<DbInstance[]> {
@@ -255,6 +269,18 @@ export class RdsAdapter implements RdsPort {
     )
   }
 
+  tagCluster(arn: string, tags: Record<string, string>): Promise<Mutation> {
+    return this.mutate('AddTagsToResource', (abortSignal) =>
+      this.client.send(
+        new AddTagsToResourceCommand({
+          ResourceName: arn,
+          Tags: Object.entries(tags).map(([Key, Value]) => ({Key, Value})),
+        }),
+        {abortSignal},
+      ),
+    )
+  }
+
   modifyDbCluster(id: string, change: {deletionProtection: boolean}): Promise<Mutation> {
     return this.mutate('ModifyDBCluster', (abortSignal) =>
       this.client.send(
@@ -372,5 +398,6 @@ function toDbCluster(sdk: SdkDbCluster, region: string): DbCluster {
     kmsKeyId: sdk.KmsKeyId,
     storageEncrypted: sdk.StorageEncrypted ?? false,
     parameterGroup: sdk.DBClusterParameterGroup,
+    tags: Object.fromEntries((sdk.TagList ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
   }
 }

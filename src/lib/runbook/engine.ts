@@ -144,6 +144,7 @@ async function drive(runId: string, plan: RunPlan, context: EngineContext, resum
   if (resuming) journal.append({type: 'run-resume', at: now(), pid: process.pid})
 
   const stepContext = (step: Step): StepContext => ({
+    runId,
     aws: context.aws,
     clock: context.clock,
     signal: context.signal,

@@ -21,6 +21,8 @@ export type StepCheck =
 export type Milestone = 'writes' | 'traffic'
 
 export interface StepContext {
+  /** The run the step belongs to (a step marks what it leaves behind with it). */
+  readonly runId: string
   readonly aws: AwsPorts
   readonly clock: Clock
   /** Aborted on Ctrl-C: waits stop at once; a call in flight completes. */

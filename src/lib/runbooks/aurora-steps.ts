@@ -2,6 +2,7 @@ import {AwsCallError} from '../aws/errors.js'
 import type {GlobalCluster} from '../aws/ports.js'
 import {DrctlError} from '../core/errors.js'
 import {waitFor} from '../runbook/wait.js'
+import {DETACHED_BY_RUN_TAG, DETACHED_FROM_TAG} from '../topology/model.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
 
 /** One global cluster's move: which cluster takes over, and where to call from. */
@@ -214,6 +215,12 @@ export class DetachStep implements Step {
         region: this.move.targetRegion,
         detail: `${this.move.targetClusterArn} from ${this.move.globalClusterId}`,
       },
+      {
+        service: 'RDS',
+        operation: 'AddTagsToResource',
+        region: this.move.targetRegion,
+        detail: `${this.move.targetClusterId} ${DETACHED_FROM_TAG}=${this.move.globalClusterId} (so drctl anywhere finds it)`,
+      },
     ]
   }
 
@@ -269,5 +276,24 @@ export class DetachStep implements Step {
         'DRCTL_VERIFY_FAILED',
         `${cluster.id} is ${cluster.status}${cluster.globalClusterId ? `, still in ${cluster.globalClusterId}` : ''}`,
       )
+    if (cluster.tags?.[DETACHED_FROM_TAG] !== this.move.globalClusterId) await this.tag(ctx)
+  }
+
+  /**
+   * Here rather than in `run`, so that a run resumed after the detach still tags. Writes already moved: a refused
+   * tag is said, not fatal (this machine's journal still knows the survivor).
+   */
+  private async tag(ctx: StepContext): Promise<void> {
+    try {
+      await ctx.aws.rds(this.move.targetRegion).tagCluster(this.move.targetClusterArn, {
+        [DETACHED_FROM_TAG]: this.move.globalClusterId,
+        [DETACHED_BY_RUN_TAG]: ctx.runId,
+      })
+    } catch (error) {
+      if (!(error instanceof AwsCallError)) throw error
+      ctx.progress(
+        `could not tag ${this.move.targetClusterId} (${error.message}): drctl elsewhere will not know it left ${this.move.globalClusterId}`,
+      )
+    }
   }
 }

@@ -68,6 +68,13 @@ export interface AuroraGlobalView {
   detachedSurvivor?: DetachedSurvivorView
 }
 
+/**
+ * Tags drctl puts on a cluster it detached and promoted: nothing else in AWS links it to the global cluster it left,
+ * and any operator's drctl (not only the one holding the run's journal) must find it.
+ */
+export const DETACHED_FROM_TAG = 'drctl:detached-from'
+export const DETACHED_BY_RUN_TAG = 'drctl:detached-by-run'
+
 export interface DetachedSurvivorView {
   clusterId: string
   clusterArn: string

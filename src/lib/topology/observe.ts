@@ -15,6 +15,7 @@ import {type Clock, systemClock} from '../core/clock.js'
 import {isDrctlError} from '../core/errors.js'
 import type {ProgressListener} from '../core/events.js'
 import {KeyedLimiter} from './limiter.js'
+import {DETACHED_BY_RUN_TAG, DETACHED_FROM_TAG} from './model.js'
 import type {
   AuroraGlobalView,
   AuroraMemberView,
@@ -220,17 +221,55 @@ async function readAurora(
     const global = listing.value.find((candidate) => candidate.id.toLowerCase() === id)
     return global ? globalView(global) : {id, found: false, members: []}
   })
+  const clustersIn = memoized((region: string) =>
+    reader.read('rds', region, () => aws.rds(region).describeDbClusters()),
+  )
   await Promise.all([
     ...views.flatMap((view) => view.members).map((member) => readMemberDetails(aws, reader, member)),
     readAuroraLag(aws, reader, regions, views, windowMs),
-    ...views.map((view) => readSurvivor(aws, reader, view, survivors)),
+    ...views.map(async (view) => {
+      const known =
+        [...survivors].reverse().find((survivor) => survivor.globalClusterId === view.id) ??
+        (await findTaggedSurvivor(view, regions, clustersIn))
+      if (known) await readSurvivor(aws, reader, view, known)
+    }),
   ])
   return views
 }
 
-async function readSurvivor(aws: AwsPorts, reader: Reader, view: AuroraGlobalView, survivors: KnownSurvivor[]) {
-  const known = [...survivors].reverse().find((survivor) => survivor.globalClusterId === view.id)
-  if (!known || view.members.some((member) => member.clusterArn === known.clusterArn)) return
+/**
+ * A survivor this machine has no journal of: a standalone cluster drctl tagged when it detached it, in a Region
+ * where the global cluster has no member any more (a whole global cluster costs no extra call).
+ */
+async function findTaggedSurvivor(
+  view: AuroraGlobalView,
+  regions: string[],
+  clustersIn: (region: string) => Promise<Read<DbCluster[]>>,
+): Promise<KnownSurvivor | undefined> {
+  if (!view.found) return undefined
+  const missing = regions.filter((region) => !view.members.some((member) => member.region === region))
+  for (const region of missing) {
+    const listing = await clustersIn(region)
+    const tagged = listing.ok
+      ? listing.value.find((cluster) => !cluster.globalClusterId && cluster.tags?.[DETACHED_FROM_TAG] === view.id)
+      : undefined
+    if (tagged) {
+      return {globalClusterId: view.id, clusterArn: tagged.arn, runId: tagged.tags?.[DETACHED_BY_RUN_TAG] ?? 'unknown'}
+    }
+  }
+  return undefined
+}
+
+function memoized<T>(load: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const cache = new Map<string, Promise<T>>()
+  return (key) => {
+    if (!cache.has(key)) cache.set(key, load(key))
+    return cache.get(key) as Promise<T>
+  }
+}
+
+async function readSurvivor(aws: AwsPorts, reader: Reader, view: AuroraGlobalView, known: KnownSurvivor) {
+  if (view.members.some((member) => member.clusterArn === known.clusterArn)) return
   const region = regionOfArn(known.clusterArn)
   const details = await readClusterWithInstances(aws, reader, region, known.clusterArn)
   const base = {clusterId: resourceIdOfArn(known.clusterArn), clusterArn: known.clusterArn, region, runId: known.runId}

@@ -15,6 +15,47 @@ import {stepContext, tickingClock} from './step-context.js'
 
 const secondaryArn = clusterArnOf('us-west-2', 'orders-usw2')
 
+describe('a detached survivor is tagged, so drctl without the run journal finds it', () => {
+  const move = {
+    globalClusterId: 'orders-global',
+    targetRegion: 'us-west-2',
+    targetClusterArn: secondaryArn,
+    targetClusterId: 'orders-usw2',
+    fromRegion: 'us-east-1',
+  }
+  const detached = () => {
+    const state = twoRegionState()
+    state.clusters[1]!.globalClusterId = undefined
+    state.clusters[1]!.members = [{instanceId: 'orders-usw2-a', isWriter: true}]
+    return state
+  }
+
+  it('verify tags it once (with the run id), also when the detach itself was done before a crash', async () => {
+    const aws = new FakeAws(detached())
+    const step = new DetachStep(move)
+    const ctx = stepContext(aws)
+    expect((await step.check(ctx)).state).toBe('done')
+    await step.verify(ctx)
+    await step.verify(ctx)
+    expect(aws.mutatingCalls()).toEqual([
+      expect.objectContaining({
+        operation: 'AddTagsToResource',
+        region: 'us-west-2',
+        args: [secondaryArn, {'drctl:detached-from': 'orders-global', 'drctl:detached-by-run': 'test-run'}],
+      }),
+    ])
+    expect(step.describe().map((call) => call.operation)).toEqual(['RemoveFromGlobalCluster', 'AddTagsToResource'])
+  })
+
+  it('a refused tag is said, not fatal: writes already moved', async () => {
+    const aws = new FakeAws(detached())
+    aws.fail('RDS', 'us-west-2', {kind: 'access', operation: 'AddTagsToResource', message: 'not allowed'})
+    const progress: string[] = []
+    await new DetachStep(move).verify({...stepContext(aws), progress: (message) => progress.push(message)})
+    expect(progress.join(' ')).toMatch(/could not tag orders-usw2 .*not allowed.*will not know it left orders-global/)
+  })
+})
+
 describe('removing a cluster from its global cluster', () => {
   // An earlier, interrupted attempt may have removed it already: RDS then answers "is not found in global cluster".
   it('takes "not found in global cluster" for done, in a teardown and in a detach', async () => {

@@ -12,6 +12,7 @@ export function tickingClock(tickMs = 1000): Clock {
 export function stepContext(aws: FakeAws, records: Record<string, unknown> = {}, clock = tickingClock()): StepContext {
   const recorded = new Map(Object.entries(records))
   return {
+    runId: 'test-run',
     aws,
     clock,
     signal: new AbortController().signal,

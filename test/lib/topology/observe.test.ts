@@ -156,6 +156,36 @@ describe('observe', () => {
     expect(rejoined.aurora[0]?.detachedSurvivor).toBeUndefined()
   })
 
+  it('finds a survivor by the drctl tag when no journal knows it, and lists clusters only where a member is missing', async () => {
+    const healthy = new FakeAws(twoRegionState())
+    await observe(testConfig(), healthy)
+    expect(healthy.calls.filter((call) => call.operation === 'DescribeDBClusters' && call.args.length === 0)).toEqual(
+      [],
+    )
+
+    const state = twoRegionState()
+    const survivorArn = clusterArnOf('us-west-2', 'orders-usw2')
+    state.globals[0]!.members = state.globals[0]!.members.filter((member) => member.clusterArn !== survivorArn)
+    state.clusters[1]!.globalClusterId = undefined
+    const untagged = await observe(testConfig(), new FakeAws(state))
+    expect(untagged.aurora[0]?.detachedSurvivor).toBeUndefined()
+
+    state.clusters[1]!.tags = {'drctl:detached-from': 'orders-global', 'drctl:detached-by-run': 'run-elsewhere'}
+    const aws = new FakeAws(state)
+    const topology = await observe(testConfig(), aws)
+    expect(topology.aurora[0]?.detachedSurvivor).toMatchObject({
+      clusterId: 'orders-usw2',
+      region: 'us-west-2',
+      runId: 'run-elsewhere',
+      found: true,
+    })
+    expect(
+      aws.calls
+        .filter((call) => call.operation === 'DescribeDBClusters' && call.args.length === 0)
+        .map((c) => c.region),
+    ).toEqual(['us-west-2'])
+  })
+
   it('gives a still-throttled read two more chances, paced by the clock', async () => {
     const aws = new FakeAws(twoRegionState())
     const sts = aws.sts.bind(aws)

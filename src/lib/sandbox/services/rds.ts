@@ -1106,6 +1106,19 @@ const copyDbClusterSnapshot: QueryOperation = (context, params) => {
   return {DBClusterSnapshot: renderSnapshot(copy)}
 }
 
+/** Tags a cluster (the only resource drctl tags); a key already present takes the new value. */
+const addTagsToResource: QueryOperation = (context, params) => {
+  const resource = params.required('ResourceName')
+  if (parseClusterArn(resource) === undefined) {
+    throw invalidValue(`The sandbox tags DB clusters only, by ARN; got ${resource}`)
+  }
+  const cluster = findCluster(context, resource)
+  for (const tag of readTags(params)) {
+    cluster.tags = [...cluster.tags.filter((existing) => existing.Key !== tag.Key), tag]
+  }
+  return {}
+}
+
 export const rdsService: QueryService = {
   protocol: 'query',
   namespace: 'http://rds.amazonaws.com/doc/2014-10-31/',
@@ -1129,5 +1142,6 @@ export const rdsService: QueryService = {
     DescribeDBClusterSnapshots: describeDbClusterSnapshots,
     CreateDBClusterSnapshot: createDbClusterSnapshot,
     CopyDBClusterSnapshot: copyDbClusterSnapshot,
+    AddTagsToResource: addTagsToResource,
   },
 }

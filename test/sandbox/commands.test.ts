@@ -65,6 +65,9 @@ describe('drctl sandbox (compiled CLI)', () => {
     expect(cli('sandbox', 'fault', 'latency', '40').status).toBe(0)
     expect(cli('sandbox', 'fault', 'lag', 'orders-global', 'us-west-2', '9000').status).toBe(0)
     expect(cli('sandbox', 'fault', 'stack-delete-fails', 'retail-app-usw2').status).toBe(0)
+    expect(cli('sandbox', 'fault', 'alarm', 'retail-orders-error-rate').stdout).toContain(
+      'alarm retail-orders-error-rate in ALARM',
+    )
     const listed = parseEnvelope(cli('sandbox', 'fault', '--json').stdout)
     expect(listed.result.faults.map((fault: {kind: string}) => fault.kind)).toEqual([
       'region-outage',
@@ -73,6 +76,7 @@ describe('drctl sandbox (compiled CLI)', () => {
       'latency',
       'lag',
       'stack-delete-fails',
+      'alarm',
     ])
     const cleared = parseEnvelope(cli('sandbox', 'fault', 'clear', 'throttle', '--json').stdout)
     expect(cleared.result.cleared.map((fault: {kind: string}) => fault.kind)).toEqual(['throttle'])
@@ -87,6 +91,7 @@ describe('drctl sandbox (compiled CLI)', () => {
       [['sandbox', 'fault', 'region-outage', 'nowhere'], /is not an AWS Region name/],
       [['sandbox', 'fault', 'lag', 'nope', 'us-west-2', '10'], /no global cluster named "nope"/],
       [['sandbox', 'fault', 'clear', 'gremlins'], /unknown fault kind "gremlins"/],
+      [['sandbox', 'fault', 'alarm', 'nope'], /no experiment template has a stop condition on an alarm named "nope"/],
       [['sandbox', 'fault', 'arc-endpoints-down'], /give either COUNT or --regions/],
       [['sandbox', 'reset', '--time-scale', 'fast'], /--time-scale fast is not a number/],
       [['sandbox', 'reset', '--scenario', 'four-region'], /four-region/],

@@ -153,6 +153,34 @@ describe('FIS experiments', () => {
     expect(summaries.experiments?.map((e) => e.state?.status)).toEqual(['stopped'])
   })
 
+  it('stops an experiment whose stop-condition alarm goes to ALARM, with the alarm as the reason; others run on', async () => {
+    sandbox = await startTestSandbox()
+    const fis = sandbox.fis('us-east-1')
+    const start = async (name: string, clientToken: string) =>
+      (await fis.send(new StartExperimentCommand({experimentTemplateId: await templateId(fis, name), clientToken})))
+        .experiment?.id
+    const guarded = await start('cross-region-connectivity', 'guarded')
+    const unguarded = await start('pause-carts-replication', 'unguarded')
+    sandbox.clock.advanceWorldSeconds(60)
+    await setFault(sandbox.home, {kind: 'alarm', alarm: 'retail-orders-error-rate'}, {now: sandbox.now})
+    const state = async (id: string | undefined) => (await fis.send(new GetExperimentCommand({id}))).experiment?.state
+    expect(await state(guarded)).toEqual({status: 'stopping', reason: 'Stopping Experiment.'})
+    sandbox.clock.advanceWorldSeconds(11)
+    expect(await state(guarded)).toEqual({
+      status: 'stopped',
+      reason: 'Stop condition arn:aws:cloudwatch:us-east-1:111122223333:alarm:retail-orders-error-rate triggered.',
+    })
+    expect((await state(unguarded))?.status).toBe('running')
+
+    const late = await start('cross-region-connectivity', 'late')
+    expect((await state(late))?.status).toBe('stopping')
+
+    await expect(setFault(sandbox.home, {kind: 'alarm', alarm: 'nope'}, {now: sandbox.now})).rejects.toMatchObject({
+      code: 'bad-fault',
+      message: expect.stringContaining('"nope"'),
+    })
+  })
+
   it('allows five active experiments per Region and knows only its templates', async () => {
     sandbox = await startTestSandbox()
     const fis = sandbox.fis('us-east-1')

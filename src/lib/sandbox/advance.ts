@@ -3,6 +3,7 @@ import {buildWorld, DEFAULT_SCENARIO} from './scenario.js'
 import {cloudformationDueEvents} from './services/cloudformation.js'
 import type {DueEvent} from './services/context.js'
 import {dynamodbDueEvents} from './services/dynamodb.js'
+import {fisDueEvents} from './services/fis.js'
 import {rdsDueEvents} from './services/rds-time.js'
 import {withWorld} from './store.js'
 import {DEFAULT_TIME_SCALE} from './time.js'
@@ -11,13 +12,18 @@ import {DEFAULT_TIME_SCALE} from './time.js'
 const MAX_EVENTS = 10_000
 
 function dueEvents(world: World, now: number): DueEvent[] {
-  return [...rdsDueEvents(world, now), ...dynamodbDueEvents(world, now), ...cloudformationDueEvents(world, now)]
+  return [
+    ...rdsDueEvents(world, now),
+    ...dynamodbDueEvents(world, now),
+    ...cloudformationDueEvents(world, now),
+    ...fisDueEvents(world, now),
+  ]
 }
 
 /**
  * Brings the world up to `now`: applies every transition that has come due, the earliest first, each at its own
  * time (one may schedule the next). Called whenever the world is loaded, so progress never needs a running process.
- * FIS experiments need nothing here: their state is read off their timeline.
+ * FIS experiments are read off their timeline; only a stop condition's alarm changes it here.
  */
 export function advance(world: World, now: number): void {
   for (let applied = 0; applied < MAX_EVENTS; applied++) {

@@ -4,7 +4,10 @@ import type {ExperimentActionRecord, ExperimentRecord} from './model.js'
 export function experimentStatus(experiment: ExperimentRecord, now: number): {status: string; reason: string} {
   if (experiment.stopRequestedAt !== undefined) {
     if (experiment.stoppedAt !== undefined && now >= experiment.stoppedAt) {
-      return {status: 'stopped', reason: 'Experiment stopped.'}
+      return {
+        status: 'stopped',
+        reason: experiment.stoppedBy ? `Stop condition ${experiment.stoppedBy} triggered.` : 'Experiment stopped.',
+      }
     }
     return {status: 'stopping', reason: 'Stopping Experiment.'}
   }

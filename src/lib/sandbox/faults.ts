@@ -18,6 +18,7 @@ export type FaultInput =
   | {kind: 'latency'; ms: number}
   | {kind: 'lag'; globalCluster: string; region: string; ms: number}
   | {kind: 'stack-delete-fails'; stack: string; region?: string}
+  | {kind: 'alarm'; alarm: string}
 
 const MAX_LATENCY_MS = 120_000
 
@@ -141,7 +142,30 @@ function toRecord(world: World, input: FaultInput, now: number): FaultRecord {
         since: now,
       }
     }
+    case 'alarm': {
+      const known = [
+        ...new Set(world.fis.templates.flatMap((template) => stopConditionAlarms(template.stopConditions))),
+      ]
+      if (!known.some((arn) => alarmName(arn) === input.alarm)) {
+        throw bad(
+          `no experiment template has a stop condition on an alarm named "${input.alarm}"`,
+          known.length ? `alarms: ${known.map(alarmName).join(', ')}` : 'no template has an alarm stop condition',
+        )
+      }
+      return {kind: 'alarm', alarm: input.alarm, since: now}
+    }
   }
+}
+
+/** The CloudWatch alarm ARNs among FIS stop conditions. */
+export function stopConditionAlarms(conditions: {source: string; value?: string}[]): string[] {
+  return conditions.flatMap((condition) =>
+    condition.source === 'aws:cloudwatch:alarm' && condition.value ? [condition.value] : [],
+  )
+}
+
+export function alarmName(arn: string): string {
+  return arn.slice(arn.indexOf(':alarm:') + ':alarm:'.length)
 }
 
 /** Faults of these kinds hold one record per key; setting one again replaces it. */
@@ -154,6 +178,7 @@ function sameSlot(a: FaultRecord, b: FaultRecord): boolean {
   if (a.kind === 'stack-delete-fails' && b.kind === 'stack-delete-fails') {
     return a.stack === b.stack && a.region === b.region
   }
+  if (a.kind === 'alarm' && b.kind === 'alarm') return a.alarm === b.alarm
   return true
 }
 
@@ -223,5 +248,7 @@ function describeFault(fault: FaultRecord): string {
       return `lag ${fault.globalClusterId} ${fault.region} ${fault.ms}ms`
     case 'stack-delete-fails':
       return `stack-delete-fails ${fault.stack} (${fault.region})`
+    case 'alarm':
+      return `alarm ${fault.alarm} in ALARM`
   }
 }

@@ -269,6 +269,8 @@ export interface ExperimentRecord {
   actions: Record<string, ExperimentActionRecord>
   stopRequestedAt?: number
   stoppedAt?: number
+  /** The stop condition's alarm ARN, when an alarm (not StopExperiment) stopped it. */
+  stoppedBy?: string
 }
 
 // ---- CloudFormation --------------------------------------------------------------------------------------------
@@ -308,6 +310,7 @@ export type FaultRecord =
   | {kind: 'latency'; ms: number; since: number}
   | {kind: 'lag'; globalClusterResourceId: string; globalClusterId: string; region: string; ms: number; since: number}
   | {kind: 'stack-delete-fails'; stack: string; region: string; since: number}
+  | {kind: 'alarm'; alarm: string; since: number}
 
 export type FaultKind = FaultRecord['kind']
 
@@ -318,6 +321,7 @@ export const FAULT_KINDS: FaultKind[] = [
   'latency',
   'lag',
   'stack-delete-fails',
+  'alarm',
 ]
 
 /** Notable things that happened (shown by `drctl sandbox show`), e.g. the data lost by a managed failover. */

@@ -1,11 +1,14 @@
 import {ApiError} from '../errors.js'
 import {actionStatus, experimentStatus, isActiveStatus} from '../experiments.js'
+import {alarmName, stopConditionAlarms} from '../faults.js'
 import {fisId, fisTemplateArn, nextSeed} from '../ids.js'
-import type {ExperimentActionRecord, ExperimentRecord, FisAction, FisTarget, TemplateRecord} from '../model.js'
+import type {ExperimentActionRecord, ExperimentRecord, FisAction, FisTarget, TemplateRecord, World} from '../model.js'
 import {DURATIONS, parseIsoDuration, scaled} from '../time.js'
 import {
+  addDue,
   asObject,
   type CallContext,
+  type DueEvent,
   epochSeconds,
   type JsonInput,
   optionalString,
@@ -19,6 +22,29 @@ import {
  * AWS FIS (restJson1, aws-reference §4): templates, and experiments whose timeline (initiating, each action in
  * `startAfter` order for its `duration`) is fixed when they start; stopping cuts it short.
  */
+
+/**
+ * An experiment stops when an alarm among its stop conditions is in ALARM (the `alarm` fault) while it runs, as FIS
+ * does (aws-reference §4.3); an alarm already in ALARM stops it as it starts.
+ */
+export function fisDueEvents(world: World, now: number): DueEvent[] {
+  const events: DueEvent[] = []
+  for (const experiment of world.fis.experiments) {
+    if (experiment.stopRequestedAt !== undefined) continue
+    for (const fault of world.faults) {
+      if (fault.kind !== 'alarm') continue
+      const alarm = stopConditionAlarms(experiment.stopConditions).find((arn) => alarmName(arn) === fault.alarm)
+      const at = Math.max(fault.since, experiment.createdAt)
+      if (!alarm || at >= experiment.completesAt) continue
+      addDue(events, at, now, (when) => {
+        experiment.stopRequestedAt = when
+        experiment.stoppedAt = when + scaled(world, DURATIONS.fisStopping)
+        experiment.stoppedBy = alarm
+      })
+    }
+  }
+  return events
+}
 
 const MAX_ACTIVE_EXPERIMENTS = 5
 const EXPERIMENT_OPTIONS = {accountTargeting: 'single-account', emptyTargetResolutionMode: 'fail'}

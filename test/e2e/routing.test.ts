@@ -163,7 +163,7 @@ describe('drctl routing on the sandbox', () => {
     async (mode) => {
       // A short per-endpoint deadline: a hanging endpoint costs 250 ms before rotation moves on.
       const config = configCopy(home, `fast-${mode}.yaml`, (text) =>
-        text.replace('arcEndpointTimeoutMs: 2000', 'arcEndpointTimeoutMs: 250'),
+        text.replace('arcEndpointTimeoutMs: 3000', 'arcEndpointTimeoutMs: 250'),
       )
       await setFault(home, {kind: 'arc-endpoints-down', count: 4, mode: mode as 'refuse' | 'hang'})
       try {

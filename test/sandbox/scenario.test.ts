@@ -42,7 +42,7 @@ describe('scenarios', () => {
       fis: {region: 'us-east-1', templateTags: {Env: 'sandbox'}},
       stacks: {'us-east-1': ['retail-app-use1'], 'us-west-2': ['retail-app-usw2']},
       gates: {maxReplicationLagMs: 5000},
-      aws: {callTimeoutMs: 10000, connectTimeoutMs: 1000, arcEndpointTimeoutMs: 2000},
+      aws: {callTimeoutMs: 10000, connectTimeoutMs: 1000, arcEndpointTimeoutMs: 3000},
     })
     expect(config.arc?.clusterArn).toBe(world?.arc.clusters[0]?.arn)
     expect(config.arc?.endpoints).toHaveLength(5)

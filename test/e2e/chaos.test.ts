@@ -71,6 +71,26 @@ describe.concurrent('drctl chaos on the sandbox, before anything starts', () => 
     expect(mutatingCalls()).toEqual([])
   })
 
+  it('refuses while a stop-condition alarm is already in ALARM (exit 3), nothing started', async () => {
+    const alarmed = tempHome('drctl-chaos-alarm-')
+    try {
+      expect(runCli(['sandbox', 'reset'], {home: alarmed.home}).status).toBe(0)
+      expect(runCli(['sandbox', 'fault', 'alarm', 'retail-orders-error-rate'], {home: alarmed.home}).status).toBe(0)
+      const result = runCli(['chaos', 'start', 'cross-region-connectivity', '--sandbox', '--yes', '--json'], {
+        home: alarmed.home,
+      })
+      expect(result.status).toBe(3)
+      expect(parseEnvelope(result.stdout).error.message).toContain(
+        'stop-condition alarm retail-orders-error-rate is already in ALARM',
+      )
+      const calls = readFileSync(join(alarmed.home, 'sandbox', 'calls.jsonl'), 'utf8')
+      expect(calls).toContain('"DescribeAlarms"')
+      expect(calls).not.toContain('"StartExperiment"')
+    } finally {
+      alarmed.cleanup()
+    }
+  })
+
   it('without a terminal and without --yes, needs confirmation (exit 4), nothing started', async () => {
     const result = await sandbox(['chaos', 'start', 'cross-region-connectivity', '--no-wait'])
     expect(result.status).toBe(4)

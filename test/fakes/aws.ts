@@ -1,6 +1,7 @@
 import {AwsCallError} from '../../src/lib/aws/errors.js'
 import type {AwsCallObserver} from '../../src/lib/aws/invoke.js'
 import type {
+  AlarmState,
   Answered,
   ArcDataPort,
   ArcEndpoint,
@@ -44,6 +45,8 @@ export interface FakeState {
   safetyRules: SafetyRule[]
   templates: (ExperimentTemplate & {region: string})[]
   experiments: (Experiment & {region: string})[]
+  /** CloudWatch alarms by Region (the stop conditions of FIS templates); absent: none exist. */
+  alarms?: Record<string, AlarmState[]>
   stacks: (Stack & {region: string})[]
   arcEndpoints: ArcEndpoint[]
 }
@@ -223,6 +226,10 @@ export class FakeAws implements AwsPorts {
           if (point) points[query.id] = point
         }
         return points
+      },
+      describeAlarms: async (names: string[]) => {
+        this.record('CloudWatch', region, 'DescribeAlarms', false, [names])
+        return structuredClone((this.state.alarms?.[region] ?? []).filter((alarm) => names.includes(alarm.name)))
       },
     }
   }

@@ -1,4 +1,9 @@
-import {type CloudWatchClient, GetMetricDataCommand, ListMetricsCommand} from '@aws-sdk/client-cloudwatch'
+import {
+  type CloudWatchClient,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  ListMetricsCommand,
+} from '@aws-sdk/client-cloudwatch'
 import {
   type FisClient,
   GetExperimentCommand,
@@ -162,7 +167,15 @@ describe('FIS experiments', () => {
     const guarded = await start('cross-region-connectivity', 'guarded')
     const unguarded = await start('pause-carts-replication', 'unguarded')
     sandbox.clock.advanceWorldSeconds(60)
+    const alarmStates = async () =>
+      (
+        await sandbox
+          .cloudwatch('us-east-1')
+          .send(new DescribeAlarmsCommand({AlarmNames: ['retail-orders-error-rate', 'no-such-alarm']}))
+      ).MetricAlarms?.map((alarm) => `${alarm.AlarmName} ${alarm.StateValue}`)
+    expect(await alarmStates()).toEqual(['retail-orders-error-rate OK'])
     await setFault(sandbox.home, {kind: 'alarm', alarm: 'retail-orders-error-rate'}, {now: sandbox.now})
+    expect(await alarmStates()).toEqual(['retail-orders-error-rate ALARM'])
     const state = async (id: string | undefined) => (await fis.send(new GetExperimentCommand({id}))).experiment?.state
     expect(await state(guarded)).toEqual({status: 'stopping', reason: 'Stopping Experiment.'})
     sandbox.clock.advanceWorldSeconds(11)

@@ -11,13 +11,19 @@ import type {DrctlConfig} from '../../lib/config/schema.js'
 import {DrctlError, isDrctlError} from '../../lib/core/errors.js'
 import type {RunResult} from '../../lib/runbook/engine.js'
 import {isActive} from '../../lib/runbooks/chaos-experiments.js'
-import {fisSettings, listTemplates, resolveTemplate, type TemplateView} from '../../lib/runbooks/chaos-templates.js'
+import {
+  fisSettings,
+  listTemplates,
+  readStopAlarms,
+  resolveTemplate,
+  type TemplateView,
+} from '../../lib/runbooks/chaos-templates.js'
 import {chaosOutcome, type ExperimentRecord, newClientToken, planChaosRun} from '../../lib/runbooks/chaos.js'
 import {observe} from '../../lib/topology/observe.js'
 
 export default class ChaosStart extends RunbookCommand<typeof ChaosStart> {
   static override summary = 'Start an FIS experiment against the topology, with guardrails, and follow it.'
-  static override description = `Only templates in drctl.yaml's fis.region that carry every fis.templateTags tag can be started, named by id or by their Name tag; without TEMPLATE, a terminal offers a list. Before anything starts, the template is shown in full (actions and durations, targets, stop conditions, role) and the gates run: a template without a stop condition is refused (--no-stop-condition-ok accepts it, recorded), another active experiment in the topology's Regions is refused, an unfinished run is refused, and every status check must pass (--force-gates overrides, recorded). Confirm by typing the template's name, or --yes.
+  static override description = `Only templates in drctl.yaml's fis.region that carry every fis.templateTags tag can be started, named by id or by their Name tag; without TEMPLATE, a terminal offers a list. Before anything starts, the template is shown in full (actions and durations, targets, stop conditions, role) and the gates run: a template without a stop condition is refused (--no-stop-condition-ok accepts it, recorded), so is one whose stop-condition alarm does not exist in CloudWatch (the same flag accepts it) or is already in ALARM (an alarm without data is a warning), another active experiment in the topology's Regions is refused, an unfinished run is refused, and every status check must pass (--force-gates overrides, recorded). Confirm by typing the template's name, or --yes.
 
 The experiment is started with a clientToken generated once per run and journaled, and tagged drctl:run-token and drctl:topology: a retried or resumed start finds it instead of launching a second one. With --wait (the default on a terminal) drctl follows it, showing each action's state and the replication lag and routing states, until FIS ends it and lag is back under gates.maxReplicationLagMs; the report in the run folder has the timeline of states and signals. Ctrl-C asks whether to stop the experiment (--yes, or no terminal: it is stopped); it is never left running without saying so.
 
@@ -57,6 +63,7 @@ ${EXIT_CODES_HELP}`
       follow,
       noStopConditionOk: this.flags['no-stop-condition-ok'],
       forceGates: this.flags['force-gates'],
+      stopAlarms: await readStopAlarms(aws, template),
       clientToken: newClientToken(),
     })
     this.progress().pause()

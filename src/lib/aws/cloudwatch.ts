@@ -1,6 +1,6 @@
-import {type CloudWatchClient, GetMetricDataCommand} from '@aws-sdk/client-cloudwatch'
+import {type CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand} from '@aws-sdk/client-cloudwatch'
 
-import type {CloudWatchPort, MetricPoint, MetricQuery} from './ports.js'
+import type {AlarmState, CloudWatchPort, MetricPoint, MetricQuery} from './ports.js'
 import type {Caller} from './session.js'
 
 export class CloudWatchAdapter implements CloudWatchPort {
@@ -52,5 +52,33 @@ export class CloudWatchAdapter implements CloudWatchPort {
       nextToken = output.NextToken
     } while (nextToken)
     return result
+  }
+
+  async describeAlarms(names: string[]): Promise<AlarmState[]> {
+    const alarms: AlarmState[] = []
+    if (names.length === 0) return alarms
+    let nextToken: string | undefined
+    do {
+      const output = await this.call('DescribeAlarms', false, (abortSignal) =>
+        this.client.send(
+          new DescribeAlarmsCommand({
+            AlarmNames: names,
+            AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+            NextToken: nextToken,
+          }),
+          {abortSignal},
+        ),
+      )
+      for (const alarm of [...(output.MetricAlarms ?? []), ...(output.CompositeAlarms ?? [])]) {
+        alarms.push({
+          name: alarm.AlarmName ?? '',
+          arn: alarm.AlarmArn,
+          state: alarm.StateValue ?? 'INSUFFICIENT_DATA',
+          reason: alarm.StateReason,
+        })
+      }
+      nextToken = output.NextToken
+    } while (nextToken)
+    return alarms
   }
 }

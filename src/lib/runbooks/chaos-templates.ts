@@ -1,3 +1,4 @@
+import {AwsCallError} from '../aws/errors.js'
 import type {AwsPorts, ExperimentTemplate, ExperimentTemplateSummary, FisPort} from '../aws/ports.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {closest} from '../config/suggest.js'
@@ -241,4 +242,27 @@ async function findInOtherRegions(
     }),
   )
   return found.find(Boolean)
+}
+
+/** What CloudWatch says of a template's stop-condition alarms (by ARN: OK, ALARM, INSUFFICIENT_DATA or missing). */
+export type StopAlarms = {states: Record<string, string>} | {unreadable: string}
+
+export const alarmNameOf = (arn: string) => arn.slice(arn.indexOf(':alarm:') + ':alarm:'.length)
+
+/**
+ * Reads the template's stop-condition alarms in its Region (where FIS requires them): an alarm that does not exist,
+ * or never gets data, is no stop condition at all.
+ */
+export async function readStopAlarms(aws: AwsPorts, template: TemplateView): Promise<StopAlarms> {
+  const arns = template.stopConditions.flatMap((condition) =>
+    condition.source === 'aws:cloudwatch:alarm' && condition.value ? [condition.value] : [],
+  )
+  try {
+    const found = await aws.cloudwatch(template.region).describeAlarms(arns.map(alarmNameOf))
+    const stateOf = (arn: string) => found.find((alarm) => alarm.name === alarmNameOf(arn))?.state ?? 'missing'
+    return {states: Object.fromEntries(arns.map((arn) => [arn, stateOf(arn)]))}
+  } catch (error) {
+    if (!(error instanceof AwsCallError)) throw error
+    return {unreadable: error.message}
+  }
 }

@@ -13,7 +13,7 @@ import type {PlanItem, PlannedCall, RunPlan, Step, StepCheck, StepContext} from 
 import type {Topology} from '../topology/model.js'
 import {observe} from '../topology/observe.js'
 import {isTerminal, readExperiment} from './chaos-experiments.js'
-import {describeTags, type TemplateView} from './chaos-templates.js'
+import {alarmNameOf, describeTags, type StopAlarms, type TemplateView} from './chaos-templates.js'
 
 // The chaos-run runbook (runbook-spec R8): guardrail gates, the start with an idempotency token, and following the
 // experiment while sampling the DR signals into the report's timeline.
@@ -44,6 +44,8 @@ export interface ChaosRequest {
   noStopConditionOk: boolean
   /** Start although status checks fail (recorded). */
   forceGates: boolean
+  /** The stop-condition alarms as CloudWatch reported them just now (absent: not read, not judged). */
+  stopAlarms?: StopAlarms
   /** Generated once per plan and journaled: a retried or resumed start reuses it, so FIS starts one experiment. */
   clientToken: string
 }
@@ -72,7 +74,7 @@ export function chaosGates(
   config: DrctlConfig,
   topology: Topology,
   template: TemplateView,
-  options: Pick<ChaosRequest, 'noStopConditionOk' | 'forceGates'>,
+  options: Pick<ChaosRequest, 'noStopConditionOk' | 'forceGates' | 'stopAlarms'>,
 ): {gates: Check[]; notes: string[]} {
   const gates: Check[] = []
   const notes: string[] = []
@@ -104,6 +106,7 @@ export function chaosGates(
       ),
     )
   }
+  if (template.hasStopCondition && options.stopAlarms) gates.push(...stopAlarmGates(template, options))
 
   const chaos = topology.chaos
   const running = chaos?.running ?? []
@@ -156,6 +159,41 @@ export function chaosGates(
     }
   }
   return {gates, notes}
+}
+
+/** Each stop-condition alarm must exist and be able to fire; one already in ALARM would stop the experiment at once. */
+function stopAlarmGates(
+  template: TemplateView,
+  options: Pick<ChaosRequest, 'noStopConditionOk' | 'stopAlarms'>,
+): Check[] {
+  const alarms = options.stopAlarms
+  if (!alarms) return []
+  if ('unreadable' in alarms) {
+    return [
+      warn(
+        'gate.stop-condition.alarms',
+        `stop-condition alarms could not be read (${alarms.unreadable}): state unknown`,
+      ),
+    ]
+  }
+  return Object.entries(alarms.states).map(([arn, state]) => {
+    const id = `gate.stop-condition.${alarmNameOf(arn)}`
+    const alarm = `stop-condition alarm ${alarmNameOf(arn)}`
+    if (state === 'OK') return ok(id, `${alarm} is OK`)
+    if (state === 'ALARM') {
+      return fail(id, `${alarm} is already in ALARM: FIS would stop the experiment as it starts; wait until it is OK`)
+    }
+    if (state === 'missing') {
+      const message = `${alarm} does not exist in ${template.region}: it can never stop the experiment`
+      return options.noStopConditionOk
+        ? warn(id, `${message}; accepted by --no-stop-condition-ok (recorded)`)
+        : fail(id, `${message}; fix the template's alarm, or pass --no-stop-condition-ok`)
+    }
+    return warn(
+      id,
+      `${alarm} is ${state}: it cannot fire until its metric reports; check the metric's Region and dimensions`,
+    )
+  })
 }
 
 /** Plans a game day: gates, the template shown in full, the start with its idempotency token, and the follow. */

@@ -15,6 +15,7 @@ import {findExperiment, listExperiments, stopExperiment} from '../../../src/lib/
 import {
   listTemplates,
   parseIsoDuration,
+  readStopAlarms,
   resolveTemplate,
   type TemplateView,
   templateView,
@@ -276,6 +277,35 @@ describe('chaos gates', () => {
     const accepted = chaosGates(config(), healthyTopology(), none, {...options, noStopConditionOk: true})
     expect(status(accepted.gates, 'gate.stop-condition')).toBe('warn')
     expect(accepted.notes.join(' ')).toContain('--no-stop-condition-ok')
+  })
+
+  it('judge each stop-condition alarm: OK passes; ALARM refuses; missing refuses (unless accepted); no data warns', () => {
+    const judged = (states: Record<string, string>, extra = {}) =>
+      status(
+        chaosGates(config(), healthyTopology(), view(), {...options, ...extra, stopAlarms: {states}}).gates,
+        'gate.stop-condition.checkout-errors',
+      )
+    expect(judged({[ALARM]: 'OK'})).toBe('ok')
+    expect(judged({[ALARM]: 'ALARM'})).toBe('fail')
+    expect(judged({[ALARM]: 'ALARM'}, {noStopConditionOk: true, forceGates: true})).toBe('fail')
+    expect(judged({[ALARM]: 'missing'})).toBe('fail')
+    expect(judged({[ALARM]: 'missing'}, {noStopConditionOk: true})).toBe('warn')
+    expect(judged({[ALARM]: 'INSUFFICIENT_DATA'})).toBe('warn')
+    const unread = chaosGates(config(), healthyTopology(), view(), {...options, stopAlarms: {unreadable: 'denied'}})
+    expect(status(unread.gates, 'gate.stop-condition.alarms')).toBe('warn')
+  })
+
+  it('read the stop-condition alarms in the template’s Region; a refused read leaves them unknown', async () => {
+    const state = world()
+    state.alarms = {'us-east-1': [{name: 'checkout-errors', state: 'ALARM'}]}
+    const aws = new FakeAws(state)
+    expect(await readStopAlarms(aws, view())).toEqual({states: {[ALARM]: 'ALARM'}})
+    expect(await readStopAlarms(new FakeAws(world()), view())).toEqual({states: {[ALARM]: 'missing'}})
+    aws.fail('CloudWatch', 'us-east-1', {
+      kind: 'access',
+      message: 'not authorized to perform: cloudwatch:DescribeAlarms',
+    })
+    expect(await readStopAlarms(aws, view())).toEqual({unreadable: expect.stringContaining('DescribeAlarms')})
   })
 
   it('refuse while another experiment is active, or when experiments cannot be listed', () => {

@@ -1,6 +1,6 @@
 import {auroraLagMs, replicationLatencyMs, writerRegion} from '../effects.js'
 import {ApiError} from '../errors.js'
-import {outageSince} from '../faults.js'
+import {alarmName, outageSince, stopConditionAlarms} from '../faults.js'
 import type {World} from '../model.js'
 import {
   asObject,
@@ -211,11 +211,40 @@ const listMetrics: JsonOperation = (context, input) => {
   return {Metrics: metrics}
 }
 
+/**
+ * The alarms FIS templates in the Region name as stop conditions: OK, or ALARM while the `alarm` fault holds them
+ * there. Other names do not exist (absent from the answer, as CloudWatch does).
+ */
+const describeAlarms: JsonOperation = (context, input) => {
+  const names = optionalArray(input, 'AlarmNames', invalidValue)?.map(String)
+  const arns = [
+    ...new Set(
+      context.world.fis.templates
+        .filter((template) => template.region === context.region)
+        .flatMap((template) => stopConditionAlarms(template.stopConditions)),
+    ),
+  ]
+  const alarms = arns
+    .filter((arn) => names === undefined || names.includes(alarmName(arn)))
+    .map((arn) => {
+      const firing = context.world.faults.some(
+        (fault) => fault.kind === 'alarm' && fault.alarm === alarmName(arn) && fault.since <= context.now,
+      )
+      return {
+        AlarmName: alarmName(arn),
+        AlarmArn: arn,
+        StateValue: firing ? 'ALARM' : 'OK',
+        StateReason: firing ? 'Threshold Crossed (sandbox alarm fault)' : 'Threshold not crossed',
+      }
+    })
+  return {MetricAlarms: alarms, CompositeAlarms: []}
+}
+
 export const cloudwatchService: JsonService = {
   protocol: 'json',
   targetPrefix: 'GraniteServiceVersion20100801',
   errorNamespace: 'com.amazonaws.cloudwatch#',
   queryCompatible: true,
   cbor: {timestampKeys: ['Timestamps']},
-  operations: {GetMetricData: getMetricData, ListMetrics: listMetrics},
+  operations: {GetMetricData: getMetricData, ListMetrics: listMetrics, DescribeAlarms: describeAlarms},
 }

@@ -172,7 +172,7 @@ describe('drctl routing on the sandbox', () => {
         const result = json(list).result
         expect(result.endpoint.region).toBe('ap-southeast-2')
         for (const attempt of result.attempts.slice(0, -1)) {
-          expect(attempt).toMatchObject({ok: false, error: mode === 'hang' ? /no answer within 250ms/ : /ECONNREFUSED/})
+          expect(attempt).toMatchObject({ok: false, error: mode === 'hang' ? /no answer within 250ms/ : /ECONNRESET/})
         }
         expect(result.controls.map((control: {state: string}) => control.state)).toEqual(['On', 'Off'])
 
@@ -411,7 +411,7 @@ describe('drctl routing on the sandbox', () => {
           'ap-northeast-1',
           'ap-southeast-2',
         ].entries())
-          expect(error.message).toMatch(new RegExp(`${region} https://arc${index + 1}\\.\\S+ \\([^)]*ECONNREFUSED`))
+          expect(error.message).toMatch(new RegExp(`${region} https://arc${index + 1}\\.\\S+ \\([^)]*ECONNRESET`))
       }
       expect(json(list).error.details.attempts).toHaveLength(10)
       expect(mutating(await callsSince(home, before))).toEqual([])

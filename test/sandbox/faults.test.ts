@@ -33,7 +33,7 @@ describe('region-outage', () => {
     expect(
       (await sandbox.dynamodb('us-west-2').send(new DescribeTableCommand({TableName: 'carts'}))).Table,
     ).toBeDefined()
-    await expect(listStates(sandbox.arcData(1))).rejects.toMatchObject({code: 'ECONNREFUSED'})
+    await expect(listStates(sandbox.arcData(1))).rejects.toMatchObject({code: 'ECONNRESET'})
     expect((await listStates(sandbox.arcData(2))).RoutingControls).toHaveLength(2)
 
     const calls = (await readCallLog(sandbox.home)).slice(started)
@@ -78,7 +78,7 @@ describe('arc-endpoints-down', () => {
       'up',
     ])
     for (const index of [1, 2, 3, 4]) {
-      await expect(listStates(sandbox.arcData(index))).rejects.toMatchObject({code: 'ECONNREFUSED'})
+      await expect(listStates(sandbox.arcData(index))).rejects.toMatchObject({code: 'ECONNRESET'})
     }
     expect((await listStates(sandbox.arcData(5))).RoutingControls).toHaveLength(2)
     await clearFaults(sandbox.home, 'arc-endpoints-down', {now: sandbox.now})

@@ -147,6 +147,7 @@ describe('persistence across processes', () => {
     const server = await startSandboxServer({home, externalArcUrls: true})
     try {
       expect(server.arcEndpoints().map((endpoint) => endpoint.mode)).toEqual(['up', 'up', 'up', 'up', 'up'])
+      const urls = server.arcEndpoints().map((endpoint) => endpoint.url)
       const other = child(`await sandbox.setFault(process.env.DRCTL_HOME, {kind: 'arc-endpoints-down', count: 2})`)
       await other.output
       const modes = await waitUntil('the fault to reach the server', () => {
@@ -158,7 +159,9 @@ describe('persistence across processes', () => {
         () => 'answered',
         (error: Error & {cause?: {code?: string}}) => error.cause?.code,
       )
-      expect(refused).toBe('ECONNREFUSED')
+      // Reset, not refused: a down endpoint keeps its port, so no other process's listener can take it and answer.
+      expect(refused).toBe('ECONNRESET')
+      expect(server.arcEndpoints().map((endpoint) => endpoint.url)).toEqual(urls)
     } finally {
       await server.close()
     }

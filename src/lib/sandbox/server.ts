@@ -194,7 +194,10 @@ class SandboxServerImpl implements SandboxServer {
     return this.syncing
   }
 
-  /** A refused endpoint really stops listening (connections are refused); it listens again when the fault clears. */
+  /**
+   * A refused endpoint resets every connection at once. It keeps its port: a closed port can be taken by another
+   * process's listener, which would then answer in its place.
+   */
   private async syncListeners(): Promise<void> {
     if (this.closed) return
     let world: World | undefined
@@ -204,22 +207,7 @@ class SandboxServerImpl implements SandboxServer {
       return
     }
     for (const endpoint of this.arc) {
-      const mode = (world && arcEndpointMode(world, endpoint.info.arcIndex as number)) ?? 'up'
-      endpoint.mode = mode
-      if (mode === 'refuse' && endpoint.server) {
-        const server = endpoint.server
-        endpoint.server = undefined
-        server.closeAllConnections()
-        await new Promise((resolve) => server.close(resolve))
-      } else if (mode !== 'refuse' && !endpoint.server && !this.closed) {
-        try {
-          endpoint.server = await this.listen(endpoint.info, endpoint.port)
-        } catch {
-          // The port was taken meanwhile: move to a new one (arcEndpointUrl follows).
-          endpoint.server = await this.listen(endpoint.info, 0)
-          endpoint.port = (endpoint.server.address() as AddressInfo).port
-        }
-      }
+      endpoint.mode = (world && arcEndpointMode(world, endpoint.info.arcIndex as number)) ?? 'up'
     }
   }
 
@@ -246,6 +234,12 @@ class SandboxServerImpl implements SandboxServer {
       void this.handle(info, request, response)
     })
     server.keepAliveTimeout = 5000
+    if (info.arcIndex !== undefined) {
+      const endpoint = this.arc[info.arcIndex - 1]
+      server.on('connection', (socket) => {
+        if (endpoint?.mode === 'refuse') socket.resetAndDestroy()
+      })
+    }
     return new Promise((resolve, reject) => {
       server.once('error', reject)
       server.listen(port, '127.0.0.1', () => {

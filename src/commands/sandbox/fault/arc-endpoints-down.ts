@@ -7,7 +7,7 @@ import {FaultCommand} from './index.js'
 
 export default class SandboxFaultArcEndpointsDown extends FaultCommand<typeof SandboxFaultArcEndpointsDown> {
   static override summary = 'Take ARC cluster endpoints down: the first COUNT, or those in --regions.'
-  static override description = `The ARC cluster has five endpoints (${ARC_ENDPOINT_REGIONS.map((region, index) => `arc${index + 1} ${region}`).join(', ')}); AWS keeps at least three up and clients must rotate across them. This takes the first COUNT endpoints down, or the ones in the given Regions. With --mode refuse (default) their listeners really close, so connections are refused; with --mode hang they accept connections and never answer.
+  static override description = `The ARC cluster has five endpoints (${ARC_ENDPOINT_REGIONS.map((region, index) => `arc${index + 1} ${region}`).join(', ')}); AWS keeps at least three up and clients must rotate across them. This takes the first COUNT endpoints down, or the ones in the given Regions. With --mode refuse (default) every connection to them is reset as it opens (the port stays theirs, so no other process's listener can answer in their place); with --mode hang they accept connections and never answer.
 
 A COUNT of 4 leaves one endpoint answering: drctl's rotation must still find it.
 
@@ -23,7 +23,7 @@ ${EXIT_CODES_HELP}`
   static override flags = {
     regions: Flags.string({summary: 'Take down the endpoints in these Regions instead (comma-separated).'}),
     mode: Flags.string({
-      summary: 'refuse: connections refused; hang: never answer.',
+      summary: 'refuse: connections reset at once; hang: never answer.',
       options: ['refuse', 'hang'],
       default: 'refuse',
     }),

@@ -18,7 +18,13 @@ import {
   resolveTemplate,
   type TemplateView,
 } from '../../lib/runbooks/chaos-templates.js'
-import {chaosOutcome, type ExperimentRecord, newClientToken, planChaosRun} from '../../lib/runbooks/chaos.js'
+import {
+  chaosOutcome,
+  experimentLeftBy,
+  type ExperimentRecord,
+  newClientToken,
+  planChaosRun,
+} from '../../lib/runbooks/chaos.js'
 import {observe} from '../../lib/topology/observe.js'
 
 export default class ChaosStart extends RunbookCommand<typeof ChaosStart> {
@@ -130,10 +136,9 @@ ${EXIT_CODES_HELP}`
   /** A run that stopped while its experiment may still run: deal with the experiment, and say what happened. */
   private async afterFailure(error: unknown, aws: AwsPorts): Promise<unknown> {
     if (!isDrctlError(error)) return error
-    const run = error.result as Partial<RunResult> | undefined
-    const experiment = run?.evidence?.experiment as ExperimentRecord | undefined
-    if (!experiment) return error
-    const current = await aws.fis(experiment.region).getExperiment(experiment.id)
+    const left = await experimentLeftBy(aws, error)
+    if (!left) return error
+    const {experiment, current, runId} = left
     const stopCommand = drctlCommand(`chaos stop ${experiment.id}`, this.flags)
     const rethrow = (message: string, hints: string[] = []) =>
       new DrctlError(error.code, message, {
@@ -144,8 +149,8 @@ ${EXIT_CODES_HELP}`
         cause: error,
       })
     // The run stays interrupted (resumable); resuming it records how the experiment ended and closes it.
-    const closeRun = run?.runId
-      ? [`record the end and close the run: ${drctlCommand(`runs resume ${run.runId} --yes`, this.flags)}`]
+    const closeRun = runId
+      ? [`record the end and close the run: ${drctlCommand(`runs resume ${runId} --yes`, this.flags)}`]
       : []
     if (!current || !isActive(current.status)) {
       if (error.code !== 'DRCTL_INTERRUPTED') return error

@@ -1,13 +1,14 @@
 import {randomUUID} from 'node:crypto'
 
 import {AwsCallError} from '../aws/errors.js'
-import type {Experiment} from '../aws/ports.js'
+import type {AwsPorts, Experiment} from '../aws/ports.js'
 import {type Check, fail, ok, warn} from '../checks/check.js'
 import {accountGate} from '../checks/gates.js'
 import {statusChecks} from '../checks/status-checks.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {type Clock, formatDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
+import type {RunResult} from '../runbook/engine.js'
 import {waitFor} from '../runbook/wait.js'
 import type {PlanItem, PlannedCall, RunPlan, Step, StepCheck, StepContext} from '../runbook/types.js'
 import type {Topology} from '../topology/model.js'
@@ -359,6 +360,17 @@ export interface ExperimentRecord {
   actions: {name: string; actionId: string; status: string; reason?: string}[]
   startTime?: string
   endTime?: string
+}
+
+/** The experiment a chaos run that stopped with `error` had started (from its evidence), and how FIS sees it now. */
+export async function experimentLeftBy(
+  aws: AwsPorts,
+  error: DrctlError,
+): Promise<{experiment: ExperimentRecord; current?: Experiment; runId?: string} | undefined> {
+  const run = error.result as Partial<RunResult> | undefined
+  const experiment = run?.evidence?.experiment as ExperimentRecord | undefined
+  if (!experiment) return undefined
+  return {experiment, current: await aws.fis(experiment.region).getExperiment(experiment.id), runId: run?.runId}
 }
 
 function experimentRecord(params: ChaosParams, experiment: Experiment): ExperimentRecord {

@@ -24,6 +24,7 @@ import {
   type ChaosSample,
   chaosGates,
   chaosOutcome,
+  experimentLeftBy,
   planChaosRun,
   RUN_TOKEN_TAG,
   thinTimeline,
@@ -339,6 +340,19 @@ describe('chaos gates', () => {
     topology.identity!.account = '999988887777'
     const {gates} = chaosGates(config(), topology, view(), {noStopConditionOk: true, forceGates: true})
     expect(status(gates, 'gate.account')).toBe('fail')
+  })
+})
+
+describe('after a failed chaos run', () => {
+  it('finds the experiment the run started (from its evidence) and reads how FIS sees it now', async () => {
+    const aws = new FakeAws(world())
+    const failure = (result?: unknown) => new DrctlError('DRCTL_INTERRUPTED', 'interrupted', {result})
+    expect(await experimentLeftBy(aws, failure())).toBeUndefined()
+    expect(await experimentLeftBy(aws, failure({runId: 'r1', evidence: {}}))).toBeUndefined()
+    const experiment = {id: 'EXPgone', region: 'us-east-1', templateId: 'EXT1', templateName: 'x', status: 'running'}
+    const left = await experimentLeftBy(aws, failure({runId: 'r1', evidence: {experiment}}))
+    expect(left).toEqual({experiment, current: undefined, runId: 'r1'})
+    expect(aws.calls.map((call) => `${call.operation} ${call.region}`)).toEqual(['GetExperiment us-east-1'])
   })
 })
 

@@ -1,6 +1,6 @@
 import {parseConfig} from '../../src/lib/config/load.js'
 import type {DrctlConfig} from '../../src/lib/config/schema.js'
-import type {AuroraGlobalView, AuroraMemberView, Topology} from '../../src/lib/topology/model.js'
+import type {AuroraGlobalView, AuroraMemberView, Topology} from '../../src/lib/topology/views.js'
 
 export const ACCOUNT = '111122223333'
 const panel = `arn:aws:route53-recovery-control::${ACCOUNT}:controlpanel/p1`

@@ -6,7 +6,7 @@ import {loadConfig} from '../../lib/config/load.js'
 import {DrctlError} from '../../lib/core/errors.js'
 import type {RunStartEvent} from '../../lib/runbook/journal.js'
 import {isFinished, loadRun} from '../../lib/runbook/runs.js'
-import {rebuildPlan} from '../../lib/runbooks/registry.js'
+import {rebuildPlan} from '../../lib/runbooks/rebuild-plan.js'
 import {observe} from '../../lib/topology/observe.js'
 
 export default class RunsResume extends RunbookCommand<typeof RunsResume> {

@@ -34,9 +34,8 @@ import {
   type GlobalCluster,
   type Mutation,
   type RdsPort,
-  regionOfArn,
-  resourceIdOfArn,
 } from './ports.js'
+import {regionOfArn, resourceIdOfArn} from '../core/arn.js'
 
 export class RdsAdapter implements RdsPort {
   constructor(

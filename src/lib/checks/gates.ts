@@ -1,8 +1,8 @@
 import type {DrctlConfig} from '../config/schema.js'
 import {formatDuration} from '../core/clock.js'
-import type {AuroraGlobalView, Topology} from '../topology/model.js'
+import type {AuroraGlobalView, Topology} from '../topology/views.js'
 import {type Check, fail, ok, warn} from './check.js'
-import {describeLag, majorMinor} from './format.js'
+import {describeLag, majorMinor} from './aurora-values.js'
 
 export interface PlannedGateOptions {
   maxLagMs: number

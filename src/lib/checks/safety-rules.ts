@@ -1,4 +1,5 @@
-import {resourceIdOfArn, type RoutingControlStateValue} from '../aws/ports.js'
+import {type RoutingControlStateValue} from '../aws/ports.js'
+import {resourceIdOfArn} from '../core/arn.js'
 import type {SafetyRuleConfig} from '../config/schema.js'
 
 export interface RuleViolation {

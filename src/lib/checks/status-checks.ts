@@ -1,9 +1,9 @@
-import {resourceIdOfArn} from '../aws/ports.js'
+import {resourceIdOfArn} from '../core/arn.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {formatDuration} from '../core/clock.js'
-import type {AuroraGlobalView, AuroraMemberView, Topology} from '../topology/model.js'
+import type {AuroraGlobalView, AuroraMemberView, Topology} from '../topology/views.js'
 import {type Check, fail, ok, warn} from './check.js'
-import {describeLag, majorMinor} from './format.js'
+import {describeLag, majorMinor} from './aurora-values.js'
 
 const HEALTHY_CLUSTER = new Set(['available'])
 const TRANSITIONAL_CLUSTER = new Set([

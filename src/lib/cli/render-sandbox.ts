@@ -1,4 +1,4 @@
-import {regionOfArn, resourceIdOfArn} from '../aws/ports.js'
+import {regionOfArn, resourceIdOfArn} from '../core/arn.js'
 import {formatDuration} from '../core/clock.js'
 import type {DescribedFault, WorldView} from '../sandbox/index.js'
 import {type Style, symbols} from './style.js'

@@ -37,7 +37,6 @@ export const ErrorCodes = {
   DRCTL_ARC_ENDPOINTS_FAILED: ExitCode.aws,
   DRCTL_SAFETY_RULE_BLOCKED: ExitCode.aws,
   DRCTL_VERIFY_FAILED: ExitCode.partial,
-  DRCTL_PARTIAL: ExitCode.partial,
   DRCTL_TIMEOUT: ExitCode.timeout,
   DRCTL_INTERRUPTED: ExitCode.interrupted,
   DRCTL_SANDBOX_CORRUPT: ExitCode.usage,

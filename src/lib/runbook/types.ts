@@ -61,10 +61,6 @@ export function isGroup(item: PlanItem): item is StepGroup {
   return 'parallel' in item
 }
 
-export function stepsOf(items: PlanItem[]): Step[] {
-  return items.flatMap((item) => (isGroup(item) ? item.parallel : [item]))
-}
-
 export type Confirmation =
   | {kind: 'confirm'; message: string}
   | {

@@ -2,7 +2,7 @@ import {AwsCallError} from '../aws/errors.js'
 import type {GlobalCluster} from '../aws/ports.js'
 import {DrctlError} from '../core/errors.js'
 import {waitFor} from '../runbook/wait.js'
-import {DETACHED_BY_RUN_TAG, DETACHED_FROM_TAG} from '../topology/model.js'
+import {DETACHED_BY_RUN_TAG, DETACHED_FROM_TAG} from '../topology/views.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
 
 /** One global cluster's move: which cluster takes over, and where to call from. */

@@ -3,7 +3,7 @@ import type {DrctlConfig} from '../config/schema.js'
 import type {Clock} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
 import {waitFor} from '../runbook/wait.js'
-import type {ExperimentView} from '../topology/model.js'
+import type {ExperimentView} from '../topology/views.js'
 import {templateName} from './chaos-templates.js'
 
 // Experiments for `drctl chaos status` and `stop`, and for dealing with one after Ctrl-C: found in the topology's

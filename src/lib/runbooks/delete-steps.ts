@@ -1,5 +1,5 @@
 import {AwsCallError} from '../aws/errors.js'
-import {resourceIdOfArn} from '../aws/ports.js'
+import {resourceIdOfArn} from '../core/arn.js'
 import {DrctlError} from '../core/errors.js'
 import {waitFor} from '../runbook/wait.js'
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'

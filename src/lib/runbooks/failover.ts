@@ -4,10 +4,17 @@ import {accountGate, plannedFailoverGates, unplannedFailoverGates} from '../chec
 import type {DrctlConfig} from '../config/schema.js'
 import {formatDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
-import type {Topology} from '../topology/model.js'
+import type {Topology} from '../topology/views.js'
 import type {PlanItem, RunPlan} from '../runbook/types.js'
 import {DetachStep, type GlobalMove, ManagedFailoverStep, SwitchoverStep} from './aurora-steps.js'
-import {changesFrom, fence, shiftTo, type TrafficChange, TrafficChangeStep, trafficGates} from './traffic.js'
+import {
+  changesFrom,
+  fence,
+  shiftTo,
+  type TrafficChange,
+  TrafficChangeStep,
+  trafficGates,
+} from './routing-control-step.js'
 import {VerifyTopologyStep} from './verify-step.js'
 
 export type FailoverMode = 'planned' | 'unplanned' | 'detach'

@@ -3,9 +3,9 @@ import {type Check, fail, ok, warn} from '../checks/check.js'
 import {accountGate} from '../checks/gates.js'
 import type {DrctlConfig} from '../config/schema.js'
 import type {RunPlan} from '../runbook/types.js'
-import type {AuroraGlobalView, Topology} from '../topology/model.js'
-import {type ItemSpec, itemsFromSpecs, type StepSpec} from './specs.js'
-import {changesFrom, shiftTo, trafficGates} from './traffic.js'
+import type {AuroraGlobalView, Topology} from '../topology/views.js'
+import {type ItemSpec, itemsFromSpecs, type StepSpec} from './step-specs.js'
+import {changesFrom, shiftTo, trafficGates} from './routing-control-step.js'
 
 export const FALLBACK = 'fallback'
 

@@ -1,5 +1,5 @@
 import {AwsCallError} from '../aws/errors.js'
-import {resourceIdOfArn} from '../aws/ports.js'
+import {resourceIdOfArn} from '../core/arn.js'
 import {formatDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'

@@ -3,7 +3,7 @@ import {fail, ok} from '../checks/check.js'
 import {RDS_IDENTIFIER, type DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import type {RunPlan} from '../runbook/types.js'
-import {type ItemSpec, itemsFromSpecs} from './specs.js'
+import {type ItemSpec, itemsFromSpecs} from './step-specs.js'
 
 export const RENAME_GLOBAL = 'rename-global'
 

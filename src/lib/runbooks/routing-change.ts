@@ -4,7 +4,7 @@ import {safetyRuleLabel} from '../checks/safety-rules.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import type {RunPlan} from '../runbook/types.js'
-import type {RoutingControlView, RoutingView} from '../topology/model.js'
+import type {RoutingControlView, RoutingView} from '../topology/views.js'
 import {
   changesFrom,
   type DesiredControl,
@@ -13,7 +13,7 @@ import {
   type TrafficChange,
   TrafficChangeStep,
   trafficGates,
-} from './traffic.js'
+} from './routing-control-step.js'
 
 export const ROUTING_CHANGE = 'routing-change'
 

@@ -3,9 +3,9 @@ import {accountGate} from '../checks/gates.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import type {RunPlan} from '../runbook/types.js'
-import type {Topology} from '../topology/model.js'
+import type {Topology} from '../topology/views.js'
 import type {ProtectedResource} from './delete-steps.js'
-import {type ItemSpec, itemsFromSpecs, type StepSpec} from './specs.js'
+import {type ItemSpec, itemsFromSpecs, type StepSpec} from './step-specs.js'
 
 export const TEARDOWN = 'teardown'
 export const TEARDOWN_PARTS = ['fis', 'aurora', 'dynamodb', 'stacks'] as const

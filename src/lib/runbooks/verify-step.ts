@@ -2,7 +2,7 @@ import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
 import {observe} from '../topology/observe.js'
-import type {DesiredControl} from './traffic.js'
+import type {DesiredControl} from './routing-control-step.js'
 
 export interface ExpectedTopology {
   /** Global cluster id → Region its writer must be in. */

@@ -9,13 +9,13 @@ import type {
   MetricPoint,
   MetricQuery,
 } from '../aws/ports.js'
-import {regionOfArn, resourceIdOfArn} from '../aws/ports.js'
+import {regionOfArn, resourceIdOfArn} from '../core/arn.js'
 import {type DrctlConfig, routingControlsByRegion} from '../config/schema.js'
 import {type Clock, systemClock} from '../core/clock.js'
 import {isDrctlError} from '../core/errors.js'
 import type {ProgressListener} from '../core/events.js'
 import {KeyedLimiter} from './limiter.js'
-import {DETACHED_BY_RUN_TAG, DETACHED_FROM_TAG} from './model.js'
+import {DETACHED_BY_RUN_TAG, DETACHED_FROM_TAG} from './views.js'
 import type {
   AuroraGlobalView,
   AuroraMemberView,
@@ -29,7 +29,7 @@ import type {
   TableView,
   Topology,
   Unreadable,
-} from './model.js'
+} from './views.js'
 
 export interface KnownSurvivor {
   globalClusterId: string

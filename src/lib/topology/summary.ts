@@ -1,4 +1,4 @@
-import type {Topology} from './model.js'
+import type {Topology} from './views.js'
 
 /** The part of a topology a report compares before and after a run. */
 export interface TopologySummary {

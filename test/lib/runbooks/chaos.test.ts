@@ -30,7 +30,7 @@ import {
   thinTimeline,
   TOPOLOGY_TAG,
 } from '../../../src/lib/runbooks/chaos.js'
-import {rebuildPlan} from '../../../src/lib/runbooks/registry.js'
+import {rebuildPlan} from '../../../src/lib/runbooks/rebuild-plan.js'
 import {observe} from '../../../src/lib/topology/observe.js'
 import {FakeAws, type FakeState, metricKey} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'

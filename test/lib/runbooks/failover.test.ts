@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {isGroup, stepsOf} from '../../../src/lib/runbook/types.js'
+import {isGroup} from '../../../src/lib/runbook/types.js'
+import {stepsOf} from '../../helpers/plan.js'
 import {planFailover, resolveTarget} from '../../../src/lib/runbooks/failover.js'
 import {healthyTopology, testConfig} from '../../fakes/topology.js'
 

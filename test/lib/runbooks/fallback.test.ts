@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {stepsOf} from '../../../src/lib/runbook/types.js'
+import {stepsOf} from '../../helpers/plan.js'
 import {
   boundedIdentifier,
   type FallbackFacts,
@@ -10,7 +10,7 @@ import {
   situationOf,
 } from '../../../src/lib/runbooks/fallback.js'
 import {validateGlobalClusterName} from '../../../src/lib/runbooks/rename.js'
-import type {Topology} from '../../../src/lib/topology/model.js'
+import type {Topology} from '../../../src/lib/topology/views.js'
 import {clusterArnOf, FakeAws} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
 import {globalView, healthyTopology, member, testConfig} from '../../fakes/topology.js'

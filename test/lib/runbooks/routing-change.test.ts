@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {stepsOf} from '../../../src/lib/runbook/types.js'
-import type {RoutingView} from '../../../src/lib/topology/model.js'
+import {stepsOf} from '../../helpers/plan.js'
+import type {RoutingView} from '../../../src/lib/topology/views.js'
 import {
   desiredForSet,
   desiredForShift,
@@ -9,7 +9,7 @@ import {
   planRoutingChange,
   resolveControl,
 } from '../../../src/lib/runbooks/routing-change.js'
-import {fence, shiftTo} from '../../../src/lib/runbooks/traffic.js'
+import {fence, shiftTo} from '../../../src/lib/runbooks/routing-control-step.js'
 import {CONTROL, healthyTopology, testConfig} from '../../fakes/topology.js'
 
 const rule = {

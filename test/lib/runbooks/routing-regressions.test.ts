@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {routingUnreadable} from '../../../src/lib/cli/routing-command.js'
 import {desiredForShift, planRoutingChange} from '../../../src/lib/runbooks/routing-change.js'
-import type {RoutingView} from '../../../src/lib/topology/model.js'
+import type {RoutingView} from '../../../src/lib/topology/views.js'
 import {observe} from '../../../src/lib/topology/observe.js'
 import {FakeAws} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'

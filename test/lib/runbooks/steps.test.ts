@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {DetachStep, ManagedFailoverStep, SwitchoverStep} from '../../../src/lib/runbooks/aurora-steps.js'
-import {TrafficChangeStep} from '../../../src/lib/runbooks/traffic.js'
+import {TrafficChangeStep} from '../../../src/lib/runbooks/routing-control-step.js'
 import {clusterArnOf, FakeAws} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
 import {CONTROL} from '../../fakes/topology.js'

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {stepsOf} from '../../../src/lib/runbook/types.js'
+import {stepsOf} from '../../helpers/plan.js'
 import {DeleteStackStep} from '../../../src/lib/runbooks/delete-steps.js'
 import {planTeardown, type TeardownRequest} from '../../../src/lib/runbooks/teardown.js'
 import {observe} from '../../../src/lib/topology/observe.js'

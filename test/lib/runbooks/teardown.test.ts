@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
-import {stepsOf} from '../../../src/lib/runbook/types.js'
+import {stepsOf} from '../../helpers/plan.js'
 import {parseParts, planTeardown, type TeardownRequest} from '../../../src/lib/runbooks/teardown.js'
-import type {Topology} from '../../../src/lib/topology/model.js'
+import type {Topology} from '../../../src/lib/topology/views.js'
 import {globalView, healthyTopology, member, testConfig} from '../../fakes/topology.js'
 
 const request: TeardownRequest = {

@@ -1,5 +1,5 @@
 import {formatDuration} from '../core/clock.js'
-import type {LagReading} from '../topology/model.js'
+import type {LagReading} from '../topology/views.js'
 
 export function describeLag(lag: LagReading | undefined): string {
   return lag ? formatDuration(lag.ms) : 'unknown'

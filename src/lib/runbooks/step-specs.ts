@@ -24,7 +24,7 @@ import {
   type SecondaryTarget,
   WaitForSecondaryStep,
 } from './rebuild-steps.js'
-import {type TrafficChange, TrafficChangeStep} from './traffic.js'
+import {type TrafficChange, TrafficChangeStep} from './routing-control-step.js'
 
 /** Plain-data description of one step, journaled so that a resume rebuilds exactly the same steps. */
 export type StepSpec =

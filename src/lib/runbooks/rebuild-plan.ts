@@ -5,11 +5,11 @@ import type {PlanItem, RunPlan} from '../runbook/types.js'
 import {CHAOS_RUN, type ChaosParams, chaosItems} from './chaos.js'
 import {failoverItems, type FailoverParams} from './failover.js'
 import {ROUTING_CHANGE} from './routing-change.js'
-import {type ItemSpec, itemsFromSpecs} from './specs.js'
+import {type ItemSpec, itemsFromSpecs} from './step-specs.js'
 import {TEARDOWN} from './teardown.js'
 import {FALLBACK} from './fallback.js'
 import {RENAME_GLOBAL} from './rename.js'
-import {type TrafficChange, TrafficChangeStep} from './traffic.js'
+import {type TrafficChange, TrafficChangeStep} from './routing-control-step.js'
 
 type Rebuild = (config: DrctlConfig, params: Record<string, unknown>) => PlanItem[]
 

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {regionOfArn, resourceIdOfArn} from '../../../src/lib/aws/ports.js'
+import {regionOfArn, resourceIdOfArn} from '../../../src/lib/core/arn.js'
 
 describe('ARNs', () => {
   it.each([

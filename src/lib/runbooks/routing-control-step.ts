@@ -1,10 +1,11 @@
 import {AwsCallError} from '../aws/errors.js'
-import {type ArcEndpoint, resourceIdOfArn, type RoutingControlStateValue} from '../aws/ports.js'
+import {type ArcEndpoint, type RoutingControlStateValue} from '../aws/ports.js'
+import {resourceIdOfArn} from '../core/arn.js'
 import {type Check, fail, ok, warn} from '../checks/check.js'
 import {safetyRuleArnsIn, violatedSafetyRules} from '../checks/safety-rules.js'
 import type {SafetyRuleConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
-import type {RoutingView} from '../topology/model.js'
+import type {RoutingView} from '../topology/views.js'
 import {waitFor} from '../runbook/wait.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
 

@@ -5,7 +5,8 @@ import {durationFlag} from '../lib/cli/flags.js'
 import {RunbookCommand} from '../lib/cli/runbook-command.js'
 import {DrctlError} from '../lib/core/errors.js'
 import {planFailover, resolveTarget} from '../lib/runbooks/failover.js'
-import {arcEndpoints, observe, type ObserveOptions} from '../lib/topology/observe.js'
+import {observe, type ObserveOptions} from '../lib/topology/observe.js'
+import {arcEndpoints} from '../lib/topology/readers/routing.js'
 
 export default class Failover extends RunbookCommand<typeof Failover> {
   static override summary = 'Move writes and traffic to another Region: planned (RPO 0) or unplanned.'

@@ -6,7 +6,8 @@ import {RunbookCommand} from '../lib/cli/runbook-command.js'
 import {detachedSurvivors} from '../lib/runbook/runs.js'
 import {resolveTarget} from '../lib/runbooks/failover.js'
 import {gatherFallbackFacts, planFallback} from '../lib/runbooks/fallback.js'
-import {arcEndpoints, observe} from '../lib/topology/observe.js'
+import {observe} from '../lib/topology/observe.js'
+import {arcEndpoints} from '../lib/topology/readers/routing.js'
 
 export default class Fallback extends RunbookCommand<typeof Fallback> {
   static override summary =

@@ -7,7 +7,8 @@ import {DrctlError} from '../core/errors.js'
 import {planRoutingChange} from '../runbooks/routing-change.js'
 import type {DesiredControl} from '../runbooks/routing-control-step.js'
 import type {RoutingView, Topology} from '../topology/views.js'
-import {arcEndpoints, observe} from '../topology/observe.js'
+import {observe} from '../topology/observe.js'
+import {arcEndpoints} from '../topology/readers/routing.js'
 import {RunbookCommand} from './runbook-command.js'
 
 export const routingChangeFlags = {

@@ -3,13 +3,13 @@ import type {DrctlConfig} from '../config/schema.js'
 import type {Clock} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
 import {waitFor} from '../runbook/wait.js'
+import {ACTIVE_EXPERIMENT as ACTIVE} from '../topology/readers/chaos.js'
 import type {ExperimentView} from '../topology/views.js'
 import {templateName} from './chaos-templates.js'
 
 // Experiments for `drctl chaos status` and `stop`, and for dealing with one after Ctrl-C: found in the topology's
 // Regions, stopped, and waited for.
 
-const ACTIVE = new Set(['pending', 'initiating', 'running', 'stopping'])
 const TERMINAL = new Set(['completed', 'stopped', 'failed', 'cancelled'])
 const STOP_TIMEOUT_MS = 10 * 60_000
 

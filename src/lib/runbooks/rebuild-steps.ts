@@ -3,7 +3,7 @@ import {resourceIdOfArn} from '../core/arn.js'
 import {formatDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
-import {lagQueries} from '../topology/observe.js'
+import {lagQueries} from '../topology/readers/aurora-lag.js'
 import {CheckedStep, recordInList} from './checked-step.js'
 
 const CREATE_TIMEOUT_MS = 90 * 60_000

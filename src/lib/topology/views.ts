@@ -75,6 +75,13 @@ export interface AuroraGlobalView {
 export const DETACHED_FROM_TAG = 'drctl:detached-from'
 export const DETACHED_BY_RUN_TAG = 'drctl:detached-by-run'
 
+/** A cluster a run of drctl detached from a global cluster, as its journal recorded it. */
+export interface KnownSurvivor {
+  globalClusterId: string
+  clusterArn: string
+  runId: string
+}
+
 export interface DetachedSurvivorView {
   clusterId: string
   clusterArn: string
@@ -158,17 +165,25 @@ export interface Topology {
   name: string
   observedAt: string
   durationMs: number
-  identity?: CallerIdentity
-  identityError?: Unreadable
   pinnedAccount?: string
   regions: RegionReachability[]
   /** Regions that were deliberately not called (an unplanned failover never calls the failed Region). */
   excludedRegions: string[]
+  warnings: string[]
+  // One or more fields per service, each filled in by its reader in topology/readers/.
+  identity?: CallerIdentity
+  identityError?: Unreadable
   aurora: AuroraGlobalView[]
   replicas: BinlogReplicaView[]
   dynamodb: TableView[]
   routing?: RoutingView
   chaos?: ChaosView
   stacks: StackView[]
-  warnings: string[]
 }
+
+/** The fields of a Topology that observe() records itself; every other one is a service reader's. */
+export type ObservationFields =
+  'name' | 'observedAt' | 'durationMs' | 'pinnedAccount' | 'regions' | 'excludedRegions' | 'warnings'
+
+/** The service readers' part of a Topology. */
+export type ServiceViews = Omit<Topology, ObservationFields>

@@ -1,0 +1,85 @@
+import type {GlobalCluster} from '../../aws/ports.js'
+import type {AuroraGlobalView, AuroraMemberView} from '../views.js'
+import {instanceViews, readBinlogReplicas, readClusterWithInstances} from './aurora-clusters.js'
+import {readAuroraLag} from './aurora-lag.js'
+import {detachedSurvivorReader} from './aurora-survivors.js'
+import type {ReadContext, ServiceReader} from './service-reader.js'
+
+/**
+ * Aurora: the global clusters drctl.yaml names (members, their instances, secondaries' lag, a survivor a run
+ * detached) and the binlog replicas it lists. Two rounds: the listing, then what needs its membership.
+ */
+export const auroraReader: ServiceReader<'aurora', 'aurora' | 'replicas'> = {
+  part: 'aurora',
+  unread: {aurora: [], replicas: []},
+  async read(context) {
+    const [aurora, replicas] = await Promise.all([
+      readGlobalClusters(context),
+      readBinlogReplicas(context.config, context.aws, context.reader),
+    ])
+    return {aurora, replicas}
+  },
+}
+
+async function readGlobalClusters(context: ReadContext): Promise<AuroraGlobalView[]> {
+  const {config, aws, reader, regions} = context
+  const ids = config.aurora.globalClusters
+  if (ids.length === 0) return []
+  // Global clusters are visible from every member Region: ask all of them, use the first answer.
+  const listing = await reader.first('rds', regions, (region) => aws.rds(region).describeGlobalClusters())
+  if (!listing.ok) return ids.map((id) => ({id, found: false, unreadable: listing.error, members: []}))
+
+  const views = ids.map((id): AuroraGlobalView => {
+    const global = listing.value.find((candidate) => candidate.id.toLowerCase() === id)
+    return global ? globalView(global) : {id, found: false, members: []}
+  })
+  await Promise.all([
+    ...views.flatMap((view) => view.members).map((member) => readMemberDetails(context, member)),
+    readAuroraLag(aws, reader, regions, views, context.metricWindowMs),
+    ...views.map(detachedSurvivorReader(context)),
+  ])
+  return views
+}
+
+function globalView(global: GlobalCluster): AuroraGlobalView {
+  const writer = global.members.find((member) => member.isWriter)
+  return {
+    id: global.id,
+    found: true,
+    arn: global.arn,
+    status: global.status,
+    engine: global.engine,
+    engineVersion: global.engineVersion,
+    endpoint: global.endpoint,
+    deletionProtection: global.deletionProtection,
+    failoverState: global.failoverState,
+    writerRegion: writer?.region,
+    members: global.members.map((member) => ({
+      region: member.region,
+      clusterId: member.clusterId,
+      clusterArn: member.clusterArn,
+      role: member.isWriter ? 'writer' : 'secondary',
+      synchronizationStatus: member.synchronizationStatus,
+      writeForwarding: member.writeForwarding,
+      instances: [],
+    })),
+  }
+}
+
+async function readMemberDetails({aws, reader}: ReadContext, member: AuroraMemberView): Promise<void> {
+  // A member in an excluded Region comes back unreadable ('excluded') from the reader, without a call.
+  const details = await readClusterWithInstances(aws, reader, member.region, member.clusterArn)
+  if (!details.ok) {
+    member.unreadable = details.error
+    return
+  }
+  const {cluster, instances} = details.value
+  if (!cluster) {
+    member.unreadable = {kind: 'not-found', message: `cluster ${member.clusterId} not found in ${member.region}`}
+    return
+  }
+  member.clusterStatus = cluster.status
+  member.engineVersion = cluster.engineVersion
+  member.deletionProtection = cluster.deletionProtection
+  member.instances = instanceViews(cluster, instances)
+}

@@ -1,11 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
-import {describeSafetyRule} from '../../lib/cli/render-status.js'
-import {symbols} from '../../lib/cli/style.js'
-import {renderTable} from '../../lib/cli/table.js'
+import {arcDiscoveryResult, renderArcCached, renderArcDiscovery} from '../../lib/cli/render-routing.js'
+import {cacheArcSettings} from '../../lib/config/update.js'
 import {DrctlError} from '../../lib/core/errors.js'
-import {cacheArcDiscovery, discoverArc} from '../../lib/topology/arc-discovery.js'
+import {arcCacheOf, discoverArc} from '../../lib/topology/arc-discovery.js'
 
 export default class RoutingEndpoints extends BaseCommand<typeof RoutingEndpoints> {
   static override summary =
@@ -30,59 +29,9 @@ ${EXIT_CODES_HELP}`
       })
     const aws = await this.awsSession(config, {readOnly: true})
     const discovery = (await discoverArc(config, aws))!
-    const panel = discovery.panels.find((candidate) => candidate.arn === discovery.controlPanelArn)
-    this.out(this.style.bold(`ARC cluster ${discovery.cluster.name} (${discovery.cluster.status})`))
-    this.out(
-      renderTable(
-        ['REGION', 'ENDPOINT'],
-        discovery.cluster.endpoints.map((endpoint) => [endpoint.region, endpoint.url]),
-        {indent: 2},
-      ),
-    )
-    for (const candidate of discovery.panels) {
-      this.out(
-        `\n${this.style.bold(`control panel ${candidate.name}`)}${candidate.arn === discovery.controlPanelArn ? ' (this topology)' : ''}${candidate.isDefault ? this.style.dim(' default') : ''}`,
-      )
-      this.out(
-        candidate.routingControls.length > 0
-          ? renderTable(
-              undefined,
-              candidate.routingControls.map((routing) => ['control', routing.name, routing.arn]),
-              {indent: 2},
-            )
-          : this.style.dim('  no routing controls'),
-      )
-      if (candidate.safetyRules.length > 0) {
-        this.out(
-          renderTable(
-            undefined,
-            candidate.safetyRules.map((rule) => ['rule', describeSafetyRule(rule), rule.arn]),
-            {indent: 2},
-          ),
-        )
-      }
-    }
-    const result = {
-      cluster: discovery.cluster,
-      controlPanelArn: discovery.controlPanelArn,
-      routingControls: discovery.routingControls,
-      safetyRules: panel?.safetyRules ?? [],
-      saved: false,
-      path,
-    }
-    if (!this.flags.save) {
-      this.out(
-        this.style.dim(
-          `\nnothing written: --save caches the endpoints${panel ? ', panel and safety rules' : ''} in ${path}`,
-        ),
-      )
-      return result
-    }
-    await cacheArcDiscovery(path, discovery)
-    this.out(
-      `\n${this.style.green(symbols.ok)} cached ${discovery.cluster.endpoints.length} endpoints${panel ? `, control panel ${panel.name} and ${panel.safetyRules.length} safety rule(s)` : ''} in ${path}`,
-    )
-    for (const line of discovery.inferred) this.out(`  routing control for ${line} (inferred from its name)`)
-    return {...result, saved: true}
+    this.out(renderArcDiscovery(discovery, this.style))
+    if (this.flags.save) await cacheArcSettings(path, arcCacheOf(discovery))
+    this.out(renderArcCached(discovery, path, this.flags.save, this.style))
+    return arcDiscoveryResult(discovery, path, this.flags.save)
   }
 }

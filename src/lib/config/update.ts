@@ -3,7 +3,7 @@ import {access, readFile, rename, writeFile} from 'node:fs/promises'
 import {parseDocument} from 'yaml'
 
 import {parseConfig} from './load.js'
-import type {DrctlConfig} from './schema.js'
+import type {DrctlConfig, SafetyRuleConfig} from './schema.js'
 
 /**
  * Edits drctl.yaml in place, keeping its comments and layout: the edit is applied to the YAML document, the
@@ -20,6 +20,28 @@ export async function updateConfigFile(
   const config = parseConfig(updated, path)
   await replaceFile(path, updated)
   return config
+}
+
+/** What `drctl routing endpoints --save` caches, so that DR never depends on the ARC control plane's Region. */
+export interface ArcCache {
+  endpoints: NonNullable<DrctlConfig['arc']>['endpoints']
+  controlPanelArn?: string
+  /** Per Region; a single ARN is written as a string. */
+  routingControls: Record<string, string[]>
+  /** The control panel's safety rules; left as they are when undefined. */
+  safetyRules?: SafetyRuleConfig[]
+}
+
+/** Caches what was read from the ARC control plane in drctl.yaml's arc: section (comments kept). */
+export async function cacheArcSettings(path: string, cache: ArcCache): Promise<void> {
+  await updateConfigFile(path, (set) => {
+    set(['arc', 'endpoints'], cache.endpoints)
+    if (cache.controlPanelArn) set(['arc', 'controlPanelArn'], cache.controlPanelArn)
+    for (const [region, arns] of Object.entries(cache.routingControls)) {
+      set(['arc', 'routingControls', region], arns.length === 1 ? arns[0] : arns)
+    }
+    if (cache.safetyRules) set(['arc', 'safetyRules'], cache.safetyRules)
+  })
 }
 
 /** Writes through a temporary file and a rename, so a reader sees the old file or the new, never half of one. */

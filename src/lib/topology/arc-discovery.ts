@@ -1,6 +1,6 @@
 import type {ArcCluster, AwsPorts, ControlPanel, RoutingControl, SafetyRule} from '../aws/ports.js'
 import {type DrctlConfig, routingControlsByRegion} from '../config/schema.js'
-import {updateConfigFile} from '../config/update.js'
+import type {ArcCache} from '../config/update.js'
 
 export interface ArcDiscovery {
   cluster: ArcCluster
@@ -53,23 +53,20 @@ export async function discoverArc(config: DrctlConfig, aws: AwsPorts): Promise<A
   return {cluster, panels, controlPanelArn: panel?.arn, routingControls, inferred}
 }
 
+/** The topology's control panel, when the discovery found one. */
+export function topologyPanel(discovery: ArcDiscovery): ArcDiscovery['panels'][number] | undefined {
+  return discovery.panels.find((candidate) => candidate.arn === discovery.controlPanelArn)
+}
+
 /**
- * Caches a discovery in drctl.yaml (comments kept): the endpoints, the topology's control panel, routing controls
- * per Region (one ARN written as a string) and that panel's safety rules.
+ * What drctl.yaml caches of a discovery: the endpoints, the topology's control panel, routing controls per Region
+ * and that panel's safety rules.
  */
-export async function cacheArcDiscovery(path: string, discovery: ArcDiscovery): Promise<void> {
-  const panel = discovery.panels.find((candidate) => candidate.arn === discovery.controlPanelArn)
-  await updateConfigFile(path, (set) => {
-    set(['arc', 'endpoints'], discovery.cluster.endpoints)
-    if (discovery.controlPanelArn) set(['arc', 'controlPanelArn'], discovery.controlPanelArn)
-    for (const [region, arns] of Object.entries(discovery.routingControls)) {
-      set(['arc', 'routingControls', region], arns.length === 1 ? arns[0] : arns)
-    }
-    if (panel) {
-      set(
-        ['arc', 'safetyRules'],
-        panel.safetyRules.map(({controlPanelArn: _panel, ...rule}) => rule),
-      )
-    }
-  })
+export function arcCacheOf(discovery: ArcDiscovery): ArcCache {
+  return {
+    endpoints: discovery.cluster.endpoints,
+    controlPanelArn: discovery.controlPanelArn,
+    routingControls: discovery.routingControls,
+    safetyRules: topologyPanel(discovery)?.safetyRules.map(({controlPanelArn: _panel, ...rule}) => rule),
+  }
 }

@@ -3,8 +3,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
+import {parse} from 'yaml'
 
-import {updateConfigFile} from '../../../src/lib/config/update.js'
+import {cacheArcSettings, updateConfigFile} from '../../../src/lib/config/update.js'
 
 const original = `# the retail topology
 version: 1
@@ -43,5 +44,44 @@ describe('updateConfigFile', () => {
     })
     expect(readFileSync(path, 'utf8')).toBe(original)
     expect(existsSync(`${path}.drctl-tmp`)).toBe(false)
+  })
+})
+
+describe('cacheArcSettings', () => {
+  const panel = 'arn:aws:route53-recovery-control::111122223333:controlpanel/p1'
+  const east = `${panel}/routingcontrol/east`
+  const west = [`${panel}/routingcontrol/west-a`, `${panel}/routingcontrol/west-b`]
+  const rule = {
+    arn: `${panel}/safetyrule/r1`,
+    name: 'at-least-one-on',
+    type: 'ASSERTION' as const,
+    assertedControls: [east, ...west],
+    ruleConfig: {type: 'ATLEAST' as const, threshold: 1, inverted: false},
+  }
+  const arcSection = (path: string) => parse(readFileSync(path, 'utf8')).arc
+
+  it('writes the endpoints, the panel, routing controls per Region (one ARN as a string) and the safety rules', async () => {
+    const path = configFile()
+    writeFileSync(
+      path,
+      `${original}arc:\n  clusterArn: arn:aws:route53-recovery-control::111122223333:cluster/c1\n  routingControls: {}\n`,
+    )
+    await cacheArcSettings(path, {
+      endpoints: [{region: 'us-east-1', url: 'https://e1.example/v1'}],
+      controlPanelArn: panel,
+      routingControls: {'us-east-1': [east], 'us-west-2': west},
+      safetyRules: [rule],
+    })
+    expect(arcSection(path)).toEqual({
+      clusterArn: 'arn:aws:route53-recovery-control::111122223333:cluster/c1',
+      routingControls: {'us-east-1': east, 'us-west-2': west},
+      endpoints: [{region: 'us-east-1', url: 'https://e1.example/v1'}],
+      controlPanelArn: panel,
+      safetyRules: [rule],
+    })
+    expect(readFileSync(path, 'utf8')).toContain('# the retail topology\n')
+
+    await cacheArcSettings(path, {endpoints: [], routingControls: {}})
+    expect(arcSection(path)).toMatchObject({endpoints: [], controlPanelArn: panel, safetyRules: [rule]})
   })
 })

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import type {ArcControlPort, AwsPorts, ControlPanel, RoutingControl} from '../../../src/lib/aws/ports.js'
-import {discoverArc} from '../../../src/lib/topology/arc-discovery.js'
+import type {ArcControlPort, AwsPorts, ControlPanel, RoutingControl, SafetyRule} from '../../../src/lib/aws/ports.js'
+import {arcCacheOf, discoverArc} from '../../../src/lib/topology/arc-discovery.js'
 import {ACCOUNT, CONTROL, testConfig} from '../../fakes/topology.js'
 
 const panelArn = (id: string) => `arn:aws:route53-recovery-control::${ACCOUNT}:controlpanel/${id}`
@@ -11,12 +11,12 @@ function panel(id: string, isDefault = false): ControlPanel {
 }
 
 /** An ARC control plane with these panels, holding these routing controls. */
-function controlPlane(panels: ControlPanel[], controls: RoutingControl[]): AwsPorts {
+function controlPlane(panels: ControlPanel[], controls: RoutingControl[], rules: SafetyRule[] = []): AwsPorts {
   const control: ArcControlPort = {
     describeCluster: async (arn) => ({arn, name: 'retail-arc', status: 'DEPLOYED', endpoints: []}),
     listControlPanels: async () => panels,
     listRoutingControls: async (arn) => controls.filter((routing) => routing.controlPanelArn === arn),
-    listSafetyRules: async () => [],
+    listSafetyRules: async (arn) => rules.filter((rule) => rule.controlPanelArn === arn),
   }
   return {arcControl: () => control} as unknown as AwsPorts
 }
@@ -51,5 +51,30 @@ describe('discoverArc', () => {
     const config = testConfig()
     delete config.arc
     expect(await discoverArc(config, controlPlane([], []))).toBeUndefined()
+  })
+
+  it('caches the topology panel’s safety rules without their panel, and no rules when no panel is the topology’s', async () => {
+    const config = testConfig()
+    const rule: SafetyRule = {
+      arn: `${panelArn('p1')}/safetyrule/r1`,
+      name: 'at-least-one-on',
+      type: 'ASSERTION',
+      controlPanelArn: panelArn('p1'),
+      assertedControls: [CONTROL.east, CONTROL.west],
+      ruleConfig: {type: 'ATLEAST', threshold: 1, inverted: false},
+    }
+    const found = await discoverArc(config, controlPlane([panel('p1')], [east, west], [rule]))
+    const {controlPanelArn: _panel, ...cached} = rule
+    expect(arcCacheOf(found!)).toEqual({
+      endpoints: [],
+      controlPanelArn: panelArn('p1'),
+      routingControls: {'us-east-1': [CONTROL.east], 'us-west-2': [CONTROL.west]},
+      safetyRules: [cached],
+    })
+
+    config.arc!.routingControls = {}
+    delete config.arc!.controlPanelArn
+    const none = await discoverArc(config, controlPlane([panel('p1'), panel('p2')], [east, west], [rule]))
+    expect(arcCacheOf(none!).safetyRules).toBeUndefined()
   })
 })

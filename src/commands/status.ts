@@ -1,14 +1,12 @@
 import {Flags} from '@oclif/core'
 
-import type {AwsPorts} from '../lib/aws/ports.js'
-import type {DrctlConfig} from '../lib/config/schema.js'
 import {BaseCommand, EXIT_CODES_HELP} from '../lib/cli/base-command.js'
 import {durationFlag} from '../lib/cli/flags.js'
-import {renderStatus, statusResult} from '../lib/cli/render-status.js'
-import {countByStatus} from '../lib/checks/check.js'
-import {type StatusReport, statusReport} from '../lib/checks/status.js'
+import {renderChecksVerdict, renderStatus, renderWatchFrame, statusResult} from '../lib/cli/render-status.js'
+import {type Style, symbols} from '../lib/cli/style.js'
+import {systemClock} from '../lib/core/clock.js'
 import {DrctlError} from '../lib/core/errors.js'
-import {detachedSurvivors} from '../lib/runbook/runs.js'
+import {failingChecks, type StatusReport, statusReport, watchStatus} from '../lib/runbooks/status.js'
 
 const DEFAULT_WATCH_SECONDS = 5
 
@@ -54,56 +52,54 @@ ${EXIT_CODES_HELP}`
 
   async run() {
     const timeoutMs = durationFlag('--timeout', this.flags.timeout, '5s or 1500ms', {positive: true})
-    if (this.flags.watch !== undefined && this.jsonEnabled()) {
+    const {watch, verbose, strict} = this.flags
+    if (watch !== undefined && this.jsonEnabled()) {
       throw new DrctlError('DRCTL_USAGE', '--watch cannot be combined with --json (it prints one document)', {
         hints: ['poll `drctl status --json` from a script instead'],
       })
     }
     const {config} = await this.loadConfig()
     const aws = await this.awsSession(config, {readOnly: true, callTimeoutMs: timeoutMs})
-    if (this.flags.watch !== undefined) return this.watch(config, aws, this.flags.watch)
+    const runs = {home: this.home(), topologyKey: this.topologyKey(config)}
+    if (watch !== undefined) {
+      const stop = new AbortController()
+      process.once('SIGINT', () => stop.abort())
+      const clearScreen = Boolean(process.stdout.isTTY)
+      const last = await watchStatus(config, aws, {
+        runs,
+        // The operator's interval, in real seconds, on the sandbox too.
+        clock: systemClock,
+        intervalMs: watch * 1000,
+        signal: stop.signal,
+        onReport: (report) => this.out(renderWatchFrame(report, this.style, {verbose, seconds: watch, clearScreen})),
+      })
+      process.exitCode = 130
+      return last && statusResult(last)
+    }
 
-    const survivors = detachedSurvivors(this.home(), this.topologyKey(config))
-    const report = await statusReport(config, aws, {emit: this.progress().listener, survivors})
+    const report = await statusReport(config, aws, {emit: this.progress().listener, runs})
     this.progress().stop()
     this.lastReport = report
     const result = statusResult(report)
-    for (const warning of report.topology.warnings) this.warnings.push(warning)
-    const counts = countByStatus(report.checks)
-    const failing = counts.fail + (this.flags.strict ? counts.warn : 0)
-    if (failing > 0) {
-      const what = counts.fail > 0 ? `${counts.fail} check(s) failed` : `${counts.warn} warning(s) (--strict)`
-      throw new DrctlError('DRCTL_CHECKS_FAILED', `${config.name} is not healthy: ${what}`, {
+    this.warnings.push(...report.topology.warnings)
+    if (failingChecks(report, {strict}).length > 0) {
+      throw new DrctlError('DRCTL_CHECKS_FAILED', renderChecksVerdict(report), {
         result,
         hints: ['see the failing checks above; `drctl status --verbose` lists every check'],
       })
     }
-    this.out(renderStatus(report, this.style, {verbose: this.flags.verbose}))
+    this.out(renderStatus(report, this.style, {verbose}))
     return result
   }
 
-  /** A failing status still shows the whole report before the error line. */
+  /** A failing status still shows the whole report before its verdict. */
   protected override async renderFailureResult(): Promise<void> {
     if (this.lastReport) this.out(renderStatus(this.lastReport, this.style, {verbose: this.flags.verbose}))
   }
 
-  private async watch(config: DrctlConfig, aws: AwsPorts, seconds: number) {
-    const clearScreen = process.stdout.isTTY ? '\u001B[H\u001B[2J' : ''
-    let stopped = false
-    const stop = () => (stopped = true)
-    process.once('SIGINT', stop)
-    let last: ReturnType<typeof statusResult> | undefined
-    while (!stopped) {
-      const report = await statusReport(config, aws, {
-        survivors: detachedSurvivors(this.home(), this.topologyKey(config)),
-      })
-      last = statusResult(report)
-      this.out(`${clearScreen}${renderStatus(report, this.style, {verbose: this.flags.verbose})}`)
-      this.out(this.style.dim(`\nrefreshing every ${seconds}s; Ctrl-C to stop`))
-      const deadline = Date.now() + seconds * 1000
-      while (!stopped && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-    process.exitCode = 130
-    return last
+  /** Failing checks are a finding about the topology, not an error of drctl's: no "Error:" label. */
+  protected override failureHeadline(failure: DrctlError, style: Style): string {
+    if (failure.code !== 'DRCTL_CHECKS_FAILED') return super.failureHeadline(failure, style)
+    return `${style.red(symbols.fail)} ${failure.message}`
   }
 }

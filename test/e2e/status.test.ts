@@ -168,10 +168,15 @@ describe('drctl status on the sandbox', () => {
     })
     const result = drctl(sandbox.home, ['status', '--json'])
     expect(result.status).toBe(3)
-    expect(checkOf(json(result), 'stack.us-west-2.retail-app-usw2')?.status).toBe('fail')
+    const envelope = json(result)
+    expect(checkOf(envelope, 'stack.us-west-2.retail-app-usw2')?.status).toBe('fail')
+    expect(envelope.error).toMatchObject({code: 'DRCTL_CHECKS_FAILED', message: 'retail: 1 check fails', exit: 3})
     const human = drctl(sandbox.home, ['status'])
+    expect(human.status).toBe(3)
     expect(human.stdout).toContain('STACKS')
-    expect(human.stderr).toContain('DRCTL_CHECKS_FAILED')
+    // A finding about the topology, not an error of drctl's.
+    expect(human.stderr).toContain('✖ retail: 1 check fails\n')
+    expect(human.stderr).not.toContain('Error')
   })
 })
 

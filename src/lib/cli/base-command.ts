@@ -209,7 +209,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     if (failure.result !== undefined) await this.renderFailureResult(failure.result)
     const style = createStyle(colorEnabled(process.stderr))
-    const lines = [`${style.red(`${symbols.fail} Error:`)} ${failure.message} ${style.dim(`[${failure.code}]`)}`]
+    const lines = [this.failureHeadline(failure, style)]
     const problems = failure.details?.problems
     if (Array.isArray(problems) && problems.length > 1) {
       for (const problem of problems as {path: string; message: string}[]) {
@@ -226,6 +226,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Commands whose failures carry a full result (status with failing checks) render it before the error line. */
   protected async renderFailureResult(_result: unknown): Promise<void> {}
+
+  /** The first line of a failure on stderr. */
+  protected failureHeadline(failure: DrctlError, style: Style): string {
+    return `${style.red(`${symbols.fail} Error:`)} ${failure.message} ${style.dim(`[${failure.code}]`)}`
+  }
 
   protected override async finally(error: Error | undefined): Promise<void> {
     this.renderer?.stop()

@@ -1,7 +1,7 @@
 import {resourceIdOfArn} from '../core/arn.js'
 import {countByStatus} from '../checks/check.js'
 import {safetyRuleLabel} from '../checks/safety-rules.js'
-import type {StatusReport} from '../checks/status.js'
+import type {StatusReport} from '../runbooks/status.js'
 import {formatDuration} from '../core/clock.js'
 import type {SafetyRuleConfig} from '../config/schema.js'
 import type {RoutingView} from '../topology/views.js'
@@ -245,6 +245,33 @@ export function renderStatus(report: StatusReport, style: Style, options: {verbo
     lines.push(`  ${statusMark(style, check.status)} ${check.message} ${style.dim(`[${check.id}]`)}`)
   for (const warning of topology.warnings) lines.push(`  ${style.yellow(symbols.warn)} ${warning}`)
   return lines.join('\n')
+}
+
+/**
+ * Why `drctl status` exits 3, on one line: how many checks fail and warn (`retail: 2 checks fail, 1 warns`); a
+ * finding about the topology, not an error of drctl's.
+ */
+export function renderChecksVerdict(report: StatusReport): string {
+  const counts = countByStatus(report.checks)
+  const fails = `${counts.fail} check${counts.fail === 1 ? ' fails' : 's fail'}`
+  const warns = `${counts.warn} warn${counts.warn === 1 ? 's' : ''}`
+  const name = report.topology.name
+  // Without a failing check, status fails only with --strict.
+  if (counts.fail === 0) return `${name}: ${counts.warn} check${counts.warn === 1 ? ' warns' : 's warn'} (--strict)`
+  return counts.warn > 0 ? `${name}: ${fails}, ${warns}` : `${name}: ${fails}`
+}
+
+const CLEAR_SCREEN = '\u001B[H\u001B[2J'
+
+/** One refresh of `drctl status --watch`: the screen cleared (on a terminal), the report, and how it goes on. */
+export function renderWatchFrame(
+  report: StatusReport,
+  style: Style,
+  options: {verbose: boolean; seconds: number; clearScreen: boolean},
+): string {
+  const frame = renderStatus(report, style, options)
+  const footer = style.dim(`\nrefreshing every ${options.seconds}s; Ctrl-C to stop`)
+  return `${options.clearScreen ? CLEAR_SCREEN : ''}${frame}\n${footer}`
 }
 
 /** A safety rule on one line: its name and what it asserts, e.g. `min-one-on (assertion ATLEAST 1)`. */

@@ -1,8 +1,11 @@
 import {describe, expect, it} from 'vitest'
 
+import {ModifyGlobalClusterCommand} from '@aws-sdk/client-rds'
+
 import {mutateWorld} from '../../src/lib/sandbox/index.js'
 import {waitUntil} from '../helpers/cli.js'
 import {callCount, callsSince, drctl, drctlAsync, json, useSandbox} from '../helpers/e2e.js'
+import {startTestSandbox} from '../helpers/sandbox.js'
 
 const checkOf = (envelope: {result?: any; error?: any}, id: string) =>
   (envelope.result?.checks as {id: string; status: string; message: string}[]).find((check) => check.id === id)
@@ -177,6 +180,40 @@ describe('drctl status on the sandbox', () => {
     // A finding about the topology, not an error of drctl's.
     expect(human.stderr).toContain('✖ retail: 1 check fails\n')
     expect(human.stderr).not.toContain('Error')
+  })
+})
+
+describe('drctl status after a global cluster was renamed outside drctl', () => {
+  const sandbox = useSandbox()
+
+  it('says what it was probably renamed to, and how to keep drctl.yaml in step', async () => {
+    const aws = await startTestSandbox({home: sandbox.home, clock: 'real'})
+    try {
+      await aws.rds('us-east-1').send(
+        new ModifyGlobalClusterCommand({
+          GlobalClusterIdentifier: 'orders-global',
+          NewGlobalClusterIdentifier: 'orders-global-2',
+        }),
+      )
+    } finally {
+      await aws.close()
+    }
+    const result = drctl(sandbox.home, ['status', '--json'])
+    expect(result.status).toBe(3)
+    const envelope = json(result)
+    expect(envelope.result.aurora[0]).toMatchObject({
+      globalCluster: 'orders-global',
+      found: false,
+      renamedTo: ['orders-global-2'],
+    })
+    expect(checkOf(envelope, 'aurora.orders-global')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining(
+        'not found: renamed to orders-global-2? Update aurora.globalClusters in drctl.yaml (`drctl aurora rename-global` keeps it in step)',
+      ),
+    })
+    const human = drctl(sandbox.home, ['status'])
+    expect(human.stdout).toContain('orders-global  not found (renamed to orders-global-2?)')
   })
 })
 

@@ -57,7 +57,7 @@ function regionChecks(topology: Topology): Check[] {
 function auroraChecks(view: AuroraGlobalView, config: DrctlConfig): Check[] {
   const id = `aurora.${view.id}`
   if (view.unreadable) return [fail(id, `${view.id}: could not be read: ${view.unreadable.message}`)]
-  if (!view.found) return [fail(id, `global cluster ${view.id} does not exist`)]
+  if (!view.found) return [fail(id, missingGlobalMessage(view))]
   const checks: Check[] = []
   const status = view.status ?? 'unknown'
   const writer = view.members.find((member) => member.role === 'writer')
@@ -107,6 +107,11 @@ function auroraChecks(view: AuroraGlobalView, config: DrctlConfig): Check[] {
     )
   }
   return checks
+}
+
+function missingGlobalMessage(view: AuroraGlobalView): string {
+  if (!view.renamedTo) return `global cluster ${view.id} does not exist`
+  return `global cluster ${view.id} not found: renamed to ${view.renamedTo.join(' or ')}? Update aurora.globalClusters in drctl.yaml (\`drctl aurora rename-global\` keeps it in step)`
 }
 
 function memberChecks(view: AuroraGlobalView, member: AuroraMemberView, config: DrctlConfig): Check[] {

@@ -32,6 +32,7 @@ export function statusResult(report: StatusReport) {
       endpoint: view.endpoint,
       writerRegion: view.writerRegion,
       failoverState: view.failoverState,
+      renamedTo: view.renamedTo,
       detachedSurvivor: view.detachedSurvivor && {
         clusterId: view.detachedSurvivor.clusterId,
         region: view.detachedSurvivor.region,
@@ -121,8 +122,9 @@ export function renderStatus(report: StatusReport, style: Style, options: {verbo
     lines.push('', style.bold('AURORA'))
     for (const view of topology.aurora) {
       if (!view.found) {
+        const renamed = view.renamedTo ? ` (renamed to ${view.renamedTo.join(' or ')}?)` : ''
         lines.push(
-          `  ${view.id}  ${style.red(view.unreadable ? `unreadable: ${view.unreadable.message}` : 'not found')}`,
+          `  ${view.id}  ${style.red(view.unreadable ? `unreadable: ${view.unreadable.message}` : 'not found')}${renamed}`,
         )
         continue
       }

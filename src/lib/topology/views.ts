@@ -66,6 +66,11 @@ export interface AuroraGlobalView {
   members: AuroraMemberView[]
   /** A cluster detached from this global cluster by an unplanned failover (known from drctl's journals). */
   detachedSurvivor?: DetachedSurvivorView
+  /**
+   * Not found: the global clusters drctl.yaml does not name whose members are in the topology's Regions, i.e. what
+   * it may have been renamed to outside drctl.
+   */
+  renamedTo?: string[]
 }
 
 /**

@@ -73,6 +73,21 @@ describe('status checks', () => {
       })
     })
 
+    it('says what a missing global cluster may have been renamed to, and how to keep drctl.yaml in step', () => {
+      const renamed = healthyTopology()
+      renamed.aurora[0] = {id: 'orders-global', found: false, members: [], renamedTo: ['orders-global-2']}
+      expect(byId(statusChecks(renamed, config), 'aurora.orders-global')).toEqual({
+        id: 'aurora.orders-global',
+        status: 'fail',
+        message:
+          'global cluster orders-global not found: renamed to orders-global-2? Update aurora.globalClusters in drctl.yaml (`drctl aurora rename-global` keeps it in step)',
+      })
+      renamed.aurora[0].renamedTo = ['orders-global-2', 'orders-v3']
+      expect(byId(statusChecks(renamed, config), 'aurora.orders-global')?.message).toContain(
+        'renamed to orders-global-2 or orders-v3?',
+      )
+    })
+
     it('warns on a lagging secondary, and on unknown lag (never reads it as 0)', () => {
       const lagging = healthyTopology()
       lagging.aurora[0]!.members[1]!.lag = {ms: 12_000, metric: 'AuroraGlobalDBReplicationLag', at: 'x'}

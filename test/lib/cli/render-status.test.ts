@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {fail, ok, warn} from '../../../src/lib/checks/check.js'
-import {renderChecksVerdict, renderWatchFrame} from '../../../src/lib/cli/render-status.js'
+import {renderChecksVerdict, renderStatus, renderWatchFrame} from '../../../src/lib/cli/render-status.js'
 import {createStyle} from '../../../src/lib/cli/style.js'
 import type {StatusReport} from '../../../src/lib/runbooks/status.js'
 import {healthyTopology} from '../../fakes/topology.js'
@@ -23,6 +23,14 @@ describe('drctl status rendering', () => {
     )
     expect(renderChecksVerdict(report([fail('a', 'a')]))).toBe('retail: 1 check fails')
     expect(renderChecksVerdict(report([warn('a', 'a'), ok('b', 'b')]))).toBe('retail: 1 check warns (--strict)')
+  })
+
+  it('shows what a global cluster that is not found may have been renamed to', () => {
+    const renamed = report()
+    renamed.topology.aurora[0] = {id: 'orders-global', found: false, members: [], renamedTo: ['orders-global-2']}
+    expect(renderStatus(renamed, plain, {verbose: false})).toContain(
+      '  orders-global  not found (renamed to orders-global-2?)',
+    )
   })
 
   it('a watch frame clears the screen only on a terminal and says how it goes on', () => {

@@ -109,6 +109,41 @@ describe('observe', () => {
     expect(topology.stacks[0]).toMatchObject({found: false})
   })
 
+  it('names what a missing global cluster may have been renamed to, from the listing alone', async () => {
+    const healthy = new FakeAws(twoRegionState())
+    const found = await observe(testConfig(), healthy)
+    expect(found.aurora[0]?.renamedTo).toBeUndefined()
+    const rdsCalls = (aws: FakeAws) =>
+      aws.calls.filter((call) => call.service === 'RDS').map((call) => `${call.operation} ${call.region}`)
+    const healthyCalls = rdsCalls(healthy)
+
+    const state = twoRegionState()
+    state.globals[0]!.id = 'orders-global-2'
+    const elsewhere = {...structuredClone(state.globals[0]!), id: 'analytics-global'}
+    elsewhere.members = elsewhere.members.map((member) => ({...member, region: 'eu-west-1'}))
+    state.globals.push(elsewhere)
+    const renamed = new FakeAws(state)
+    const topology = await observe(testConfig(), renamed)
+    expect(topology.aurora[0]).toEqual({
+      id: 'orders-global',
+      found: false,
+      members: [],
+      renamedTo: ['orders-global-2'],
+    })
+    // The listing is the one RDS read either way: a healthy topology pays nothing for the search.
+    expect(rdsCalls(renamed)).toEqual(['DescribeGlobalClusters us-east-1', 'DescribeGlobalClusters us-west-2'])
+    expect(healthyCalls.filter((call) => call.startsWith('DescribeGlobalClusters'))).toEqual(rdsCalls(renamed))
+    expect(healthyCalls.filter((call) => !call.startsWith('DescribeGlobalClusters')).sort()).toEqual([
+      'DescribeDBClusters us-east-1',
+      'DescribeDBClusters us-west-2',
+      'DescribeDBInstances us-east-1',
+      'DescribeDBInstances us-west-2',
+    ])
+
+    state.globals = []
+    expect((await observe(testConfig(), new FakeAws(state))).aurora[0]?.renamedTo).toBeUndefined()
+  })
+
   it('fetches ARC endpoints from the control plane, with a warning, when none are cached', async () => {
     const config = testConfig()
     config.arc!.endpoints = []

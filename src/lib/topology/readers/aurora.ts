@@ -1,4 +1,5 @@
 import type {GlobalCluster} from '../../aws/ports.js'
+import type {DrctlConfig} from '../../config/schema.js'
 import type {AuroraGlobalView, AuroraMemberView} from '../views.js'
 import {instanceViews, readBinlogReplicas, readClusterWithInstances} from './aurora-clusters.js'
 import {readAuroraLag} from './aurora-lag.js'
@@ -31,7 +32,9 @@ async function readGlobalClusters(context: ReadContext): Promise<AuroraGlobalVie
 
   const views = ids.map((id): AuroraGlobalView => {
     const global = listing.value.find((candidate) => candidate.id.toLowerCase() === id)
-    return global ? globalView(global) : {id, found: false, members: []}
+    return global
+      ? globalView(global)
+      : {id, found: false, members: [], renamedTo: renameCandidates(listing.value, config)}
   })
   await Promise.all([
     ...views.flatMap((view) => view.members).map((member) => readMemberDetails(context, member)),
@@ -39,6 +42,20 @@ async function readGlobalClusters(context: ReadContext): Promise<AuroraGlobalVie
     ...views.map(detachedSurvivorReader(context)),
   ])
   return views
+}
+
+/**
+ * A global cluster renamed outside drctl is no longer found by the name drctl.yaml has: it is among the global
+ * clusters drctl.yaml does not name that have a member in the topology's Regions. Taken from the listing in hand,
+ * so it costs no call.
+ */
+function renameCandidates(listing: GlobalCluster[], config: DrctlConfig): string[] | undefined {
+  const named = new Set(config.aurora.globalClusters)
+  const candidates = listing
+    .filter((global) => !named.has(global.id.toLowerCase()))
+    .filter((global) => global.members.some((member) => config.regions.includes(member.region)))
+    .map((global) => global.id)
+  return candidates.length > 0 ? candidates : undefined
 }
 
 function globalView(global: GlobalCluster): AuroraGlobalView {

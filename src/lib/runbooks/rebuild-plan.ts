@@ -14,7 +14,7 @@ import {type TrafficChange, TrafficChangeStep} from './routing-control-step.js'
 type Rebuild = (config: DrctlConfig, params: Record<string, unknown>) => PlanItem[]
 
 /** Runbooks that journal their steps as plain specs. */
-const fromSpecs: Rebuild = (_config, params) => itemsFromSpecs(params.specs as ItemSpec[])
+const fromSpecs: Rebuild = (config, params) => itemsFromSpecs(params.specs as ItemSpec[], config)
 
 /** How each kind of run rebuilds its steps from the journal, for `drctl runs resume`. */
 const rebuilders: Record<string, Rebuild> = {

@@ -53,7 +53,7 @@ export async function planRename(
     kind: RENAME_GLOBAL,
     title: `Rename global cluster ${currentId} to ${newId}`,
     params: {specs},
-    items: itemsFromSpecs(specs),
+    items: itemsFromSpecs(specs, config),
     gates,
     confirmation: {
       kind: 'typed',

@@ -2,6 +2,7 @@ import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import type {RunStartEvent} from '../runbook/journal.js'
 import type {PlanItem, RunPlan} from '../runbook/types.js'
+import type {ObserveOptions} from '../topology/observe.js'
 import {CHAOS_RUN, type ChaosParams, chaosItems} from './chaos.js'
 import {failoverItems, type FailoverParams} from './failover.js'
 import {ROUTING_CHANGE} from './routing-change.js'
@@ -43,5 +44,13 @@ export function rebuildPlan(start: RunStartEvent, config: DrctlConfig): RunPlan 
     followUps: start.followUps,
     evidence: start.evidence,
     excludedRegions: start.excludedRegions,
+  }
+}
+
+/** What a resumed run observes for its report: never a Region the run must not call (an unplanned failover's failed one). */
+export function resumedObservation(config: DrctlConfig, plan: RunPlan): ObserveOptions {
+  return {
+    regions: config.regions.filter((region) => !plan.excludedRegions.includes(region)),
+    arcAvoidRegions: plan.excludedRegions,
   }
 }

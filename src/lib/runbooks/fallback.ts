@@ -1,12 +1,12 @@
-import {fail, ok} from '../checks/check.js'
+import {type Check, fail, ok} from '../checks/check.js'
 import {accountGate} from '../checks/gates.js'
 import type {DrctlConfig} from '../config/schema.js'
 import type {RunPlan} from '../runbook/types.js'
 import type {AuroraGlobalView, Topology} from '../topology/views.js'
 import {type FallbackFacts, preservedCopyId, reachable} from './fallback-facts.js'
 import {type FallbackPhases, type FallbackRequest, planRebuild} from './fallback-rebuild.js'
-import {resolveTarget} from './failover.js'
-import {changesFrom, shiftTo, trafficGates} from './routing-control-step.js'
+import {plannedFailoverChecks, resolveTarget} from './failover.js'
+import {changesFrom, shiftTo} from './routing-control-step.js'
 import {type ItemSpec, itemsFromSpecs, type StepSpec} from './step-specs.js'
 
 export const FALLBACK = 'fallback'
@@ -87,6 +87,28 @@ function planSwitchBack(
 }
 
 /**
+ * The gates of `failover --planned --to home` that can be judged at planning (ARC and the routing change, DynamoDB,
+ * FIS), unless judged already: a run that could not switch back at its end does not start. Those of the global
+ * clusters the run waits for or rebuilds are judged, with all the others again, by SwitchBackGatesStep just before
+ * the switchover.
+ */
+function switchBackGatesNow(
+  config: DrctlConfig,
+  topology: Topology,
+  request: FallbackRequest,
+  known: Check[],
+): Check[] {
+  const judged = new Set(known.map((gate) => gate.id))
+  const awaited = topology.aurora.filter((view) => situationOf(view, request.home) !== 'home').map((view) => view.id)
+  const checks = plannedFailoverChecks(config, topology, request.home, {maxLagMs: request.maxLagMs, allowChaos: false})
+  return checks.filter(
+    (check) =>
+      !judged.has(check.id) &&
+      !awaited.some((id) => check.id === `gate.aurora.${id}` || check.id.startsWith(`gate.aurora.${id}.`)),
+  )
+}
+
+/**
  * The way home for each global cluster, worked out from live state (runbook-spec R5, aws-reference §2.3–2.7): a
  * switch-back after a managed failover, a rebuild after detach-and-promote (fallback-rebuild.ts). A switch-back
  * passes the gates of `failover --planned` just before it starts; every path ends with a fresh observation.
@@ -129,11 +151,10 @@ export function planFallback(
     } else if (situationOf(view, home) === 'switch-back') planSwitchBack(view, facts, request, phases)
     else planRebuild(view, topology, facts, request, phases)
   }
+  if (request.switchBack) phases.gates.push(...switchBackGatesNow(config, topology, request, phases.gates))
   let traffic: StepSpec | undefined
   const desired = request.switchBack && topology.routing ? shiftTo(topology.routing, home) : []
   if (request.switchBack && topology.routing) {
-    // The same gates as any routing change: ARC readable, never all Off, no cached safety rule broken.
-    phases.gates.push(...trafficGates(topology.routing, desired, {allowAllOff: false, overrides: []}))
     if (!topology.routing.unreadable && changesFrom(topology.routing, desired).length > 0) {
       traffic = {
         kind: 'traffic',
@@ -205,7 +226,7 @@ export function planFallback(
       ...phases.notes,
       ...(phases.switchBacks.length > 0
         ? [
-            `the switch-back passes the gates of drctl failover --planned --to ${home} on a fresh observation just before it starts`,
+            `the switch-back passes the gates of drctl failover --planned --to ${home}: those that can be judged now at once, all of them again on a fresh observation just before it starts`,
           ]
         : []),
     ],

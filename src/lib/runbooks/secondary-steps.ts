@@ -44,7 +44,7 @@ export class CreateSecondaryStep extends CheckedStep {
         service: 'RDS',
         operation: 'CreateDBCluster',
         region: spec.region,
-        detail: `${spec.clusterId}, GlobalClusterIdentifier ${spec.globalClusterId}, ${spec.engine} ${spec.engineVersion ?? ''}, subnet group ${spec.subnetGroup ?? 'default'}, security groups ${spec.securityGroupIds.join(',') || 'default'}, KMS ${spec.kmsKeyId ?? 'default'}, parameter group ${spec.parameterGroup ?? 'default'}`,
+        detail: `${spec.clusterId}, GlobalClusterIdentifier ${spec.globalClusterId}, ${spec.engine} ${spec.engineVersion ?? ''}, subnet group ${spec.subnetGroup ?? 'default'}, security groups ${spec.securityGroupIds.join(',') || 'default'}, KMS ${spec.kmsKeyId ?? 'default'}, parameter group ${spec.parameterGroup ?? 'default'}${spec.deletionProtection ? ', DeletionProtection' : ''}`,
       },
       ...spec.instances.map((instance) => ({
         service: 'RDS',

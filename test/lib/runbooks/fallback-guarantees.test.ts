@@ -52,6 +52,15 @@ describe('deletion protection in a fallback', () => {
       'warn',
       'warn',
     ])
+    // The replacements are protected like the originals, and the plan says so.
+    expect(
+      ['create-global.orders-global', 'create-secondary.orders-use1'].map(
+        (id) =>
+          stepsOf(plan.items)
+            .find((step) => step.id === id)!
+            .describe()[0]!.detail,
+      ),
+    ).toEqual([expect.stringMatching(/, DeletionProtection$/), expect.stringMatching(/, DeletionProtection$/)])
   })
 
   it('is never turned off on the replacements when a run is resumed after the rebuild', async () => {
@@ -90,6 +99,25 @@ describe('the switch-back of a fallback', () => {
     expect(
       planned(afterManagedFailover(), undefined, {switchBack: false}).plan.items.map((item) => item.id),
     ).not.toContain('switch-back-gates')
+  })
+
+  it('does not start when a gate of failover --planned fails already at planning; the awaited clusters are judged later', () => {
+    const topology = afterManagedFailover()
+    topology.chaos = {
+      running: [{id: 'EXP1', templateId: 'T1', status: 'running', tags: {}, region: 'us-east-1'}],
+      unreadable: [],
+    }
+    topology.dynamodb[0]!.replicas.find((replica) => replica.region === 'us-east-1')!.status = 'UPDATING'
+    const {plan} = planned(topology)
+    expect(plan.gates.filter((gate) => gate.status === 'fail').map((gate) => gate.id)).toEqual([
+      'gate.dynamodb.carts',
+      'gate.chaos',
+    ])
+    // orders-global's member at home is still resyncing: the run waits for it, its gates come just before the switchover.
+    expect(plan.gates.filter((gate) => gate.id.startsWith('gate.aurora.orders-global'))).toEqual([])
+    expect(
+      planned(topology, undefined, {switchBack: false}).plan.gates.filter((gate) => gate.status === 'fail'),
+    ).toEqual([])
   })
 
   // The fake world writes in us-east-1 with a connected secondary in us-west-2: a switch-back to us-west-2.

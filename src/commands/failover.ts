@@ -1,11 +1,15 @@
 import {Flags} from '@oclif/core'
 
 import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
-import {durationFlag} from '../lib/cli/flags.js'
 import {RunbookCommand} from '../lib/cli/runbook-command.js'
-import {DrctlError} from '../lib/core/errors.js'
-import {planFailover, resolveTarget} from '../lib/runbooks/failover.js'
-import {observe, type ObserveOptions} from '../lib/topology/observe.js'
+import {
+  checkRequestedTarget,
+  failoverObservation,
+  type FailoverMode,
+  planFailover,
+  resolveTarget,
+} from '../lib/runbooks/failover.js'
+import {observe} from '../lib/topology/observe.js'
 import {arcEndpoints} from '../lib/topology/readers/routing.js'
 
 export default class Failover extends RunbookCommand<typeof Failover> {
@@ -54,46 +58,29 @@ ${EXIT_CODES_HELP}`
 
   async run() {
     const {path: configPath, config} = await this.loadConfig()
-    const mode = this.flags.planned ? 'planned' : this.flags.detach ? 'detach' : 'unplanned'
-    const maxLagMs = this.flags['max-lag']
-      ? durationFlag('--max-lag', this.flags['max-lag'], '30s')
-      : config.gates.maxReplicationLagMs
-    if (mode !== 'planned' && !this.flags.to) {
-      throw new DrctlError('DRCTL_USAGE', 'an unplanned failover needs --to REGION (the Region to move to)', {
-        hints: [`one of: ${config.regions.join(', ')}`],
-      })
-    }
-    if (this.flags.to) resolveTarget(config, this.flags.to)
+    const mode: FailoverMode = this.flags.planned ? 'planned' : this.flags.detach ? 'detach' : 'unplanned'
+    const maxLagMs = this.maxLagMs(config, this.flags['max-lag'])
+    checkRequestedTarget(config, mode, this.flags.to)
     this.refuseIfUnfinished(config)
 
     const aws = await this.awsSession(config, {readOnly: this.flags['dry-run']})
-    const restriction: ObserveOptions =
-      mode === 'planned'
-        ? {}
-        : {
-            regions: [this.flags.to as string],
-            parts: ['identity', 'aurora', 'dynamodb', 'routing'],
-            arcAvoidRegions: config.regions.filter((region) => region !== this.flags.to),
-          }
-    const observeNow = () => observe(config, aws, restriction)
-    const topology = await this.observeForPlan(config, aws, restriction)
+    const observation = failoverObservation(config, mode, this.flags.to)
+    const topology = await this.observeForPlan(config, aws, observation)
     const target = resolveTarget(config, this.flags.to, topology)
-
-    const endpoints = await arcEndpoints(config, aws, [])
     const plan = planFailover(config, topology, {
       mode,
       target,
       maxLagMs,
       maxLagFlag: this.flags['max-lag'],
       allowChaos: this.flags['allow-chaos'],
-      endpoints,
+      endpoints: await arcEndpoints(config, aws, []),
     })
     return this.execute(plan, {
       config,
       configPath,
       aws,
       before: topology,
-      observe: observeNow,
+      observe: () => observe(config, aws, observation),
       yesSatisfiesTyped: this.flags['allow-data-loss'],
       flags: {
         mode,

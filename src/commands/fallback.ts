@@ -1,13 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
-import {durationFlag} from '../lib/cli/flags.js'
 import {RunbookCommand} from '../lib/cli/runbook-command.js'
-import {detachedSurvivors} from '../lib/runbook/runs.js'
-import {resolveTarget} from '../lib/runbooks/failover.js'
-import {gatherFallbackFacts, planFallback} from '../lib/runbooks/fallback.js'
+import {fallbackHome, planFallback} from '../lib/runbooks/fallback.js'
+import {gatherFallbackFacts} from '../lib/runbooks/fallback-facts.js'
 import {observe} from '../lib/topology/observe.js'
-import {arcEndpoints} from '../lib/topology/readers/routing.js'
 
 export default class Fallback extends RunbookCommand<typeof Fallback> {
   static override summary =
@@ -17,6 +14,10 @@ export default class Fallback extends RunbookCommand<typeof Fallback> {
 After a managed failover (or a planned one): waits until the old primary has rejoined as a connected secondary under the lag gate, preserves the rds:unplanned-global-failover-* system snapshot as a manual copy (the system one expires with the old cluster's retention), and with --switch-back switches over and shifts traffic back home.
 
 After detach-and-promote: snapshots the old primary (drctl-reconcile-<cluster>-<stamp>, for reconciliation), renames the orphaned global cluster out of the way (<name>-orphan-<stamp>), creates the global cluster again under its original name from the survivor, retires the old primary (removed from the orphan, instances and cluster deleted, the orphan deleted; --keep-old-primary keeps it detached instead), creates a new secondary in the old Region with the old cluster's engine version, subnet group, security groups, KMS key, parameter groups, instance class and count, waits until it is available, connected and caught up, and with --switch-back switches over and shifts traffic back.
+
+Deletion protection on the old primary or the orphan stops the plan at the gate (exit 3) unless --disable-deletion-protection, which turns it off as a step just before the delete; the recreated global cluster and the new secondary get the protection the ones they replace had.
+
+The switch-back passes the gates of failover --planned (every member available, the home cluster connected under the lag gate, same engine major.minor, DynamoDB replicas ACTIVE, ARC readable, no FIS experiment running) on a fresh observation just before it starts. Every fallback ends with a fresh observation that verifies writers and traffic.
 
 Nothing to do (writer at home): says so and exits 0. The plan lists every resource created, renamed and deleted; deleting the old primary needs the topology name typed (or --yes). Journaled and resumable.
 
@@ -40,7 +41,8 @@ ${EXIT_CODES_HELP}`
       summary: 'After a detach, keep the old primary detached and standalone instead of deleting it.',
     }),
     'disable-deletion-protection': Flags.boolean({
-      summary: 'Turn deletion protection off on the old primary / orphaned global cluster.',
+      summary:
+        'Turn deletion protection off on the old primary and the orphaned global cluster, just before they are deleted.',
     }),
     'max-lag': Flags.string({
       summary: 'The lag under which a secondary counts as caught up (default gates.maxReplicationLagMs).',
@@ -50,30 +52,25 @@ ${EXIT_CODES_HELP}`
 
   async run() {
     const {path: configPath, config} = await this.loadConfig()
-    const home = resolveTarget(config, this.flags.to ?? (config.regions[0] as string))
-    const maxLagMs = this.flags['max-lag']
-      ? durationFlag('--max-lag', this.flags['max-lag'], '30s')
-      : config.gates.maxReplicationLagMs
+    const home = fallbackHome(config, this.flags.to)
+    const maxLagMs = this.maxLagMs(config, this.flags['max-lag'])
     this.refuseIfUnfinished(config)
     const aws = await this.awsSession(config, {readOnly: this.flags['dry-run']})
-    const survivors = detachedSurvivors(this.home(), this.topologyKey(config))
-    const topology = await this.observeForPlan(config, aws, {survivors})
-    const facts = await gatherFallbackFacts(aws, topology, home)
-    const plan = planFallback(config, topology, facts, {
+    const topology = await this.observeForPlan(config, aws, {survivors: this.survivors(config)})
+    const plan = planFallback(config, topology, await gatherFallbackFacts(config, aws, topology, home), {
       home,
       switchBack: this.flags['switch-back'],
       keepOldPrimary: this.flags['keep-old-primary'],
       disableDeletionProtection: this.flags['disable-deletion-protection'],
       maxLagMs,
       stamp: this.nameStamp(),
-      endpoints: topology.routing ? await arcEndpoints(config, aws, []) : [],
     })
     return this.execute(plan, {
       config,
       configPath,
       aws,
       before: topology,
-      observe: () => observe(config, aws, {survivors: detachedSurvivors(this.home(), this.topologyKey(config))}),
+      observe: () => observe(config, aws, {survivors: this.survivors(config)}),
       flags: {
         to: home,
         'switch-back': this.flags['switch-back'],

@@ -2,7 +2,6 @@ import {Flags} from '@oclif/core'
 
 import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
 import {RunbookCommand} from '../lib/cli/runbook-command.js'
-import {detachedSurvivors} from '../lib/runbook/runs.js'
 import {parseParts, planTeardown, TEARDOWN_PARTS} from '../lib/runbooks/teardown.js'
 import {observe} from '../lib/topology/observe.js'
 
@@ -39,7 +38,7 @@ ${EXIT_CODES_HELP}`
     const {path: configPath, config} = await this.loadConfig()
     this.refuseIfUnfinished(config)
     const aws = await this.awsSession(config, {readOnly: this.flags['dry-run']})
-    const survivors = detachedSurvivors(this.home(), this.topologyKey(config))
+    const survivors = this.survivors(config)
     const topology = await this.observeForPlan(config, aws, {survivors})
     const plan = planTeardown(config, topology, {
       finalSnapshot: !this.flags['skip-final-snapshot'],

@@ -89,6 +89,30 @@ describe('planned failover on the sandbox', () => {
       evidence: {rpo: {ms: 0}},
       after: {aurora: expect.arrayContaining([expect.objectContaining({writerRegion: 'us-west-2'})])},
     })
+    // The timeline as a Mermaid gantt chart: one task per step, started and lasting what report.json says.
+    expect(report).toContain('```mermaid\ngantt\n')
+    for (const step of json_.steps) {
+      const start = step.startedAt.replace('T', ' ').slice(0, 23)
+      const duration = Date.parse(step.endedAt) - Date.parse(step.startedAt)
+      expect(report).toMatch(new RegExp(`\\n {4}[^\\n]+ :done, steps\\d+, ${start}, ${duration}ms\\n`))
+    }
+
+    // runs list shows the outcome figures and where the report is.
+    const listed = json(drctl(sandbox.home, ['runs', 'list', '--json'])).result.runs[0]
+    expect(listed).toMatchObject({
+      id: run.runId,
+      status: 'completed',
+      exit: 0,
+      rtoSeconds: run.rtoSeconds,
+      rpo: {ms: 0, summary: expect.stringContaining('switchover')},
+      reportPath: run.reportPath,
+    })
+    const table = drctl(sandbox.home, ['runs', 'list']).stdout.split('\n')
+    expect(table[0]).toMatch(/^RUN +OUTCOME +STARTED +RTO +RPO +TITLE +REPORT$/)
+    const row = table.find((line) => line.startsWith(run.runId))!
+    expect(row).toMatch(
+      new RegExp(` completed +\\S+ \\S+ +${run.rtoSeconds}s +0 +Planned failover .* ${run.reportPath}$`),
+    )
 
     const again = drctl(sandbox.home, ['failover', '--planned', '--to', 'us-west-2', '--yes', '--json'])
     expect(again.status).toBe(0)

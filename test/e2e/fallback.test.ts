@@ -291,6 +291,16 @@ describe('drctl fallback after a managed failover', () => {
     expect(result.status, result.stderr).toBe(0)
     const run = json(result).result
     expect(run).toMatchObject({kind: 'fallback', outcome: 'completed'})
+    // The switch-back passed the gates of failover --planned, and a fresh observation verified the end state.
+    expect(run.steps.map((step: any) => `${step.id} ${step.status}`)).toEqual(
+      expect.arrayContaining(['switch-back-gates done', 'verify done']),
+    )
+    expect(run.evidence.switchBackGates).toEqual(
+      expect.arrayContaining([
+        'ok gate.chaos: no FIS experiment running',
+        expect.stringMatching(/^ok gate.aurora.orders-global.lag: /),
+      ]),
+    )
 
     const snapshots = snapshotIds(await expectWholeAndHome(sandbox.home), 'us-east-1')
     for (const cluster of ['orders-use1', 'catalog-use1']) {
@@ -352,10 +362,11 @@ describe('drctl fallback after detach-and-promote', () => {
     const orders = calls.filter((call) => /orders/.test(call))
     const expected = [
       /^CreateDBClusterSnapshot us-east-1: orders-use1 → drctl-reconcile-orders-use1-\d{12}$/,
-      /^ModifyDBCluster us-east-1: orders-use1: DeletionProtection false$/,
-      /^ModifyGlobalCluster us-east-1: orders-global: DeletionProtection false$/,
       /^ModifyGlobalCluster us-east-1: orders-global → NewGlobalClusterIdentifier orders-global-orphan-\d{12}$/,
       /^CreateGlobalCluster us-west-2: orders-global, SourceDBClusterIdentifier \S+:cluster:orders-usw2, DeletionProtection$/, // the orphan was protected: so is its replacement
+      // Protection is lifted only from what is deleted, the orphan by its new name, just before the deletes.
+      /^ModifyDBCluster us-east-1: orders-use1: DeletionProtection false$/,
+      /^ModifyGlobalCluster us-east-1: orders-global-orphan-\d{12}: DeletionProtection false$/,
       /^RemoveFromGlobalCluster us-east-1: \S+:cluster:orders-use1 from orders-global-orphan-\d{12}$/,
       /^DeleteDBInstance us-east-1: orders-use1-a$/,
       /^DeleteDBInstance us-east-1: orders-use1-b$/,
@@ -403,6 +414,15 @@ describe('drctl fallback after detach-and-promote', () => {
       expect(run.evidence.snapshots).toContain(`${kept} (us-east-1, of ${cluster})`)
     }
     expect(run.evidence['renamed.orders-global']).toMatch(/^orders-global-orphan-\d{12}$/)
+    expect(run.steps.map((step: any) => `${step.id} ${step.status}`)).toEqual(
+      expect.arrayContaining(['switch-back-gates done', 'verify done']),
+    )
+    // The replacements are protected like the originals they replace.
+    const rebuilt = (await readWorld(sandbox.home))!.rds
+    expect(rebuilt.globalClusters.find((global) => global.id === 'orders-global')!.deletionProtection).toBe(true)
+    expect(rebuilt.clusters.find((c) => c.region === 'us-east-1' && c.id === 'orders-use1')!.deletionProtection).toBe(
+      true,
+    )
     expect(run.evidence.deleted).toEqual(
       expect.arrayContaining([
         'cluster orders-use1 (us-east-1)',

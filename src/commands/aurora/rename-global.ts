@@ -3,7 +3,7 @@ import {Args} from '@oclif/core'
 import {EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
 import {RunbookCommand} from '../../lib/cli/runbook-command.js'
 import {symbols} from '../../lib/cli/style.js'
-import {updateConfigFile} from '../../lib/config/update.js'
+import {listsGlobalCluster, renameGlobalClusterInConfig} from '../../lib/config/rename-global.js'
 import {interactiveTerminal} from '../../lib/cli/prompter.js'
 import {planRename, validateGlobalClusterName} from '../../lib/runbooks/rename.js'
 import {observe} from '../../lib/topology/observe.js'
@@ -36,19 +36,14 @@ ${EXIT_CODES_HELP}`
       observe: () => observe(config, aws, {parts: ['aurora']}),
       flags: {current: this.args.current, new: this.args.new},
     })
+    if (this.flags['dry-run'] || !listsGlobalCluster(config, this.args.current)) return result
     const [current, renamed] = [this.args.current.toLowerCase(), this.args.new.toLowerCase()]
-    if (this.flags['dry-run'] || !config.aurora.globalClusters.includes(current)) return result
     const update =
       this.flags.yes ||
       (interactiveTerminal(this.jsonEnabled()) &&
         (await this.prompter(false).confirm(`Update ${configPath}: ${current} → ${renamed}?`)))
     if (update) {
-      await updateConfigFile(configPath, (set) =>
-        set(
-          ['aurora', 'globalClusters'],
-          config.aurora.globalClusters.map((id) => (id === current ? renamed : id)),
-        ),
-      )
+      await renameGlobalClusterInConfig(configPath, config, current, renamed)
       this.out(`${this.style.green(symbols.ok)} ${configPath} now lists ${renamed}`)
     } else {
       this.note(`${configPath} still lists ${current}: update aurora.globalClusters to ${renamed}`)

@@ -3,9 +3,8 @@ import {Args} from '@oclif/core'
 import {EXIT_CODES_HELP, MutatingCommand} from '../../lib/cli/base-command.js'
 import {symbols} from '../../lib/cli/style.js'
 import {DrctlError} from '../../lib/core/errors.js'
-import {Journal} from '../../lib/runbook/journal.js'
-import {buildReport, writeReport} from '../../lib/runbook/report.js'
-import {isFinished, journalPath, loadRun, lockRun} from '../../lib/runbook/runs.js'
+import {abandonRun} from '../../lib/runbook/engine.js'
+import {lockRun, unfinishedRun} from '../../lib/runbook/runs.js'
 
 export default class RunsAbandon extends MutatingCommand<typeof RunsAbandon> {
   static override summary = 'Mark an unfinished run as abandoned, so new runs may start on its topology.'
@@ -19,29 +18,22 @@ ${EXIT_CODES_HELP}`
   static override args = {id: Args.string({description: 'Run id (see drctl runs list).', required: true})}
 
   async run() {
-    const {summary} = loadRun(this.home(), this.args.id)
-    if (isFinished(summary.status)) {
-      throw new DrctlError('DRCTL_USAGE', `run ${summary.id} is already ${summary.status}`)
-    }
-    const unlock = lockRun(summary.dir)
+    const run = unfinishedRun(this.home(), this.args.id)
+    const unlock = lockRun(run.dir)
     try {
       if (this.flags['dry-run']) {
-        this.out(`would abandon run ${summary.id} (${summary.title}), now ${summary.status}`)
-        return {runId: summary.id, status: summary.status, dryRun: true}
+        this.out(`would abandon run ${run.id} (${run.title}), now ${run.status}`)
+        return {runId: run.id, status: run.status, dryRun: true}
       }
       const confirmed = await this.prompter(this.flags.yes).confirm(
-        `Abandon run ${summary.id} (${summary.title})? It can no longer be resumed.`,
+        `Abandon run ${run.id} (${run.title})? It can no longer be resumed.`,
       )
       if (!confirmed) throw new DrctlError('DRCTL_CONFIRMATION_DECLINED', 'not confirmed; the run is unchanged')
-      const journal = new Journal(journalPath(this.home(), summary.id))
-      journal.append({type: 'run-end', at: new Date().toISOString(), outcome: 'abandoned', exit: 0})
-      journal.close()
+      abandonRun(this.home(), run)
     } finally {
       unlock()
     }
-    const {events} = loadRun(this.home(), summary.id)
-    writeReport(summary.dir, buildReport(summary.id, summary.dir, events))
-    this.out(`${this.style.green(symbols.ok)} run ${summary.id} abandoned`)
-    return {runId: summary.id, status: 'abandoned'}
+    this.out(`${this.style.green(symbols.ok)} run ${run.id} abandoned`)
+    return {runId: run.id, status: 'abandoned'}
   }
 }

@@ -4,9 +4,8 @@ import {EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
 import {RunbookCommand} from '../../lib/cli/runbook-command.js'
 import {loadConfig} from '../../lib/config/load.js'
 import {DrctlError} from '../../lib/core/errors.js'
-import type {RunStartEvent} from '../../lib/runbook/journal.js'
-import {isFinished, loadRun} from '../../lib/runbook/runs.js'
-import {rebuildPlan} from '../../lib/runbooks/rebuild-plan.js'
+import {resumableRun} from '../../lib/runbook/runs.js'
+import {rebuildPlan, resumedObservation} from '../../lib/runbooks/rebuild-plan.js'
 import {observe} from '../../lib/topology/observe.js'
 
 export default class RunsResume extends RunbookCommand<typeof RunsResume> {
@@ -21,19 +20,7 @@ ${EXIT_CODES_HELP}`
   static override args = {id: Args.string({description: 'Run id (see drctl runs list).', required: true})}
 
   async run() {
-    const {summary, events} = loadRun(this.home(), this.args.id)
-    if (isFinished(summary.status))
-      throw new DrctlError('DRCTL_USAGE', `run ${summary.id} is ${summary.status}; there is nothing to resume`)
-    if (summary.status === 'running') {
-      throw new DrctlError('DRCTL_RUN_IN_PROGRESS', `run ${summary.id} is still being driven by another drctl process`)
-    }
-    const start = events.find((event): event is RunStartEvent => event.type === 'run-start') as RunStartEvent
-    if (start.sandbox !== this.flags.sandbox) {
-      throw new DrctlError(
-        'DRCTL_USAGE',
-        `run ${summary.id} ran ${start.sandbox ? 'on the sandbox: add --sandbox' : 'against AWS: drop --sandbox'}`,
-      )
-    }
+    const {summary, start} = resumableRun(this.home(), this.args.id, this.flags.sandbox)
     const {config} = this.flags.config ? await this.loadConfig() : await loadConfig(start.configPath)
     const plan = rebuildPlan(start, config)
     if (this.flags['dry-run']) {
@@ -48,10 +35,6 @@ ${EXIT_CODES_HELP}`
       throw new DrctlError('DRCTL_CONFIRMATION_DECLINED', 'not confirmed; nothing was changed')
     }
     const aws = await this.awsSession(config, {readOnly: false})
-    const regions = config.regions.filter((region) => !plan.excludedRegions.includes(region))
-    return this.resume(summary.id, plan, {
-      aws,
-      observe: () => observe(config, aws, {regions, arcAvoidRegions: plan.excludedRegions}),
-    })
+    return this.resume(summary.id, plan, {aws, observe: () => observe(config, aws, resumedObservation(config, plan))})
   }
 }

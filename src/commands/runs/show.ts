@@ -1,14 +1,12 @@
 import {Args} from '@oclif/core'
-import {existsSync} from 'node:fs'
-import {join} from 'node:path'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
-import {buildReport, renderReportMarkdown} from '../../lib/runbook/report.js'
-import {journalPath, loadRun} from '../../lib/runbook/runs.js'
+import {runReport} from '../../lib/runbook/report.js'
+import {renderReportMarkdown} from '../../lib/runbook/report-markdown.js'
 
 export default class RunsShow extends BaseCommand<typeof RunsShow> {
   static override summary = 'Show one run: steps, AWS calls, timeline, RTO/RPO, topology before and after.'
-  static override description = `Prints the run's report (built from its journal, so it is complete even for a run that crashed). With --json, the report as data.
+  static override description = `Prints the run's report (built from its journal, so it is complete even for a run that crashed), with its timeline as a Mermaid gantt chart. With --json, the report as data.
 
 ${EXIT_CODES_HELP}`
   static override examples = [
@@ -18,15 +16,8 @@ ${EXIT_CODES_HELP}`
   static override args = {id: Args.string({description: 'Run id (see drctl runs list).', required: true})}
 
   async run() {
-    const {summary, events} = loadRun(this.home(), this.args.id)
-    const report = buildReport(summary.id, summary.dir, events)
+    const {report, ...files} = runReport(this.home(), this.args.id)
     this.out(renderReportMarkdown(report).trimEnd())
-    const reportPath = join(summary.dir, 'report.md')
-    return {
-      ...report,
-      journal: journalPath(this.home(), summary.id),
-      reportPath: existsSync(reportPath) ? reportPath : undefined,
-      journalEvents: events.length,
-    }
+    return {...report, ...files}
   }
 }

@@ -4,11 +4,12 @@ import type {AwsSession} from '../aws/session.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import {type EngineContext, type RunIdentity, type RunResult, resumeRun, startRun} from '../runbook/engine.js'
-import {assertNoUnfinishedRun} from '../runbook/runs.js'
+import {assertNoUnfinishedRun, detachedSurvivors} from '../runbook/runs.js'
 import type {RunPlan} from '../runbook/types.js'
-import type {Topology} from '../topology/views.js'
+import type {KnownSurvivor, Topology} from '../topology/views.js'
 import {observe, type ObserveOptions} from '../topology/observe.js'
 import {MutatingCommand} from './base-command.js'
+import {durationFlag} from './flags.js'
 import {planResult, renderPlan, renderRunResult} from './render-plan.js'
 import {symbols} from './style.js'
 
@@ -48,6 +49,16 @@ export abstract class RunbookCommand<T extends typeof Command> extends MutatingC
     const topology = await observe(config, aws, {...options, emit: this.progress().listener})
     for (const warning of topology.warnings) this.note(warning)
     return topology
+  }
+
+  /** The lag gate: --max-lag when given, else gates.maxReplicationLagMs of drctl.yaml. */
+  protected maxLagMs(config: DrctlConfig, maxLag: string | undefined): number {
+    return maxLag ? durationFlag('--max-lag', maxLag, '30s') : config.gates.maxReplicationLagMs
+  }
+
+  /** Clusters drctl detached in unplanned failovers (from the journals here), shown next to their global clusters. */
+  protected survivors(config: DrctlConfig): KnownSurvivor[] {
+    return detachedSurvivors(this.home(), this.topologyKey(config))
   }
 
   /** Fails fast, before any observation, when the topology has an unfinished run. */

@@ -18,6 +18,7 @@ import {
   lockRun,
   newRunId,
   runDirectory,
+  type RunSummary,
   type StepSummary,
   withTopologyLock,
 } from './runs.js'
@@ -100,6 +101,14 @@ export async function resumeRun(runId: string, plan: RunPlan, context: EngineCon
   return drive(runId, plan, context, true)
 }
 
+/** Records that an unfinished run will not be resumed (nothing changes in AWS), and writes its report. */
+export function abandonRun(home: string, run: RunSummary): void {
+  const journal = new Journal(journalPath(home, run.id))
+  journal.append({type: 'run-end', at: new Date().toISOString(), outcome: 'abandoned', exit: 0})
+  journal.close()
+  writeReport(run.dir, buildReport(run.id, run.dir, loadRun(home, run.id).events))
+}
+
 export function plannedSteps(items: PlanItem[]): PlannedStep[] {
   return items.flatMap((item) =>
     (isGroup(item) ? item.parallel.map((step) => ({step, group: item.id})) : [{step: item, group: undefined}]).map(
@@ -164,7 +173,10 @@ async function drive(runId: string, plan: RunPlan, context: EngineContext, resum
     const check = await step.check(ctx)
     journal.append({type: 'step-check', at: now(), step: step.id, state: check.state, note: check.note})
     if (check.state === 'pending') await step.run(ctx)
-    if (check.state !== 'done') await step.wait?.(ctx)
+    if (check.state !== 'done' && step.wait) {
+      journal.append({type: 'step-wait', at: now(), step: step.id})
+      await step.wait(ctx)
+    }
     await step.verify(ctx)
     return check
   }

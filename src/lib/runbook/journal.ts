@@ -45,6 +45,8 @@ export type JournalEvent =
   | {type: 'step-start'; at: string; step: string}
   | {type: 'step-check'; at: string; step: string; state: string; note?: string}
   | {type: 'step-progress'; at: string; step: string; message: string}
+  /** The step's change was requested (or found in flight): from here it waits for AWS. */
+  | {type: 'step-wait'; at: string; step: string}
   | {
       type: 'aws-call'
       at: string

@@ -12,6 +12,10 @@ export interface StepSummary {
   id: string
   title: string
   status: 'pending' | 'running' | 'done' | 'skipped' | 'failed'
+  /** The last attempt (a resumed run checks every step again): when it started, began waiting for AWS, ended. */
+  startedAt?: string
+  waitStartedAt?: string
+  endedAt?: string
   durationMs?: number
   error?: string
 }
@@ -66,10 +70,21 @@ export function summarize(runId: string, dir: string, events: JournalEvent[]): R
     if (event.type === 'aws-call' && event.mutating && !event.error) changes++
     if (event.type === 'step-start') {
       const step = steps.get(event.step)
-      if (step) Object.assign(step, {status: 'running', error: undefined})
+      if (step)
+        Object.assign(step, {
+          status: 'running',
+          startedAt: event.at,
+          waitStartedAt: undefined,
+          endedAt: undefined,
+          error: undefined,
+        })
+    } else if (event.type === 'step-wait') {
+      const step = steps.get(event.step)
+      if (step) step.waitStartedAt = event.at
     } else if (event.type === 'step-end') {
       const step = steps.get(event.step)
-      if (step) Object.assign(step, {status: event.status, durationMs: event.durationMs, error: event.error})
+      if (step)
+        Object.assign(step, {status: event.status, endedAt: event.at, durationMs: event.durationMs, error: event.error})
     } else if (event.type === 'run-end') {
       end = event
       if (event.outcome === 'abandoned') abandoned = event.at
@@ -107,15 +122,55 @@ export function loadRun(home: string, runId: string): {summary: RunSummary; even
   return {summary, events}
 }
 
-/** Every run, newest first. */
-export function listRuns(home: string): RunSummary[] {
+/** An unfinished run (one that `runs abandon` may abandon): a completed or abandoned one is refused. */
+export function unfinishedRun(home: string, runId: string): RunSummary {
+  const {summary} = loadRun(home, runId)
+  if (isFinished(summary.status)) throw new DrctlError('DRCTL_USAGE', `run ${summary.id} is already ${summary.status}`)
+  return summary
+}
+
+/**
+ * A run `runs resume` may drive: unfinished, not driven by a live process, and resumed against what it ran on (the
+ * sandbox, or AWS).
+ */
+export function resumableRun(
+  home: string,
+  runId: string,
+  sandbox: boolean,
+): {summary: RunSummary; start: RunStartEvent} {
+  const {summary, events} = loadRun(home, runId)
+  if (isFinished(summary.status))
+    throw new DrctlError('DRCTL_USAGE', `run ${summary.id} is ${summary.status}; there is nothing to resume`)
+  if (summary.status === 'running') {
+    throw new DrctlError('DRCTL_RUN_IN_PROGRESS', `run ${summary.id} is still being driven by another drctl process`)
+  }
+  const start = events.find((event): event is RunStartEvent => event.type === 'run-start') as RunStartEvent
+  if (start.sandbox !== sandbox) {
+    throw new DrctlError(
+      'DRCTL_USAGE',
+      `run ${summary.id} ran ${start.sandbox ? 'on the sandbox: add --sandbox' : 'against AWS: drop --sandbox'}`,
+    )
+  }
+  return {summary, start}
+}
+
+/** Every run with its journal, newest first. */
+export function loadRuns(home: string): {summary: RunSummary; events: JournalEvent[]}[] {
   const root = runsDir(home)
   if (!existsSync(root)) return []
   return readdirSync(root, {withFileTypes: true})
     .filter((entry) => entry.isDirectory() && existsSync(journalPath(home, entry.name)))
-    .map((entry) => summarize(entry.name, runDirectory(home, entry.name), Journal.read(journalPath(home, entry.name))))
-    .filter((summary): summary is RunSummary => summary !== undefined)
-    .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id))
+    .flatMap((entry) => {
+      const events = Journal.read(journalPath(home, entry.name))
+      const summary = summarize(entry.name, runDirectory(home, entry.name), events)
+      return summary ? [{summary, events}] : []
+    })
+    .sort((a, b) => b.summary.startedAt.localeCompare(a.summary.startedAt) || b.summary.id.localeCompare(a.summary.id))
+}
+
+/** Every run, newest first. */
+export function listRuns(home: string): RunSummary[] {
+  return loadRuns(home).map((run) => run.summary)
 }
 
 /** Refuses a second mutating run on a topology while one is unfinished (design.md §5). */

@@ -1,8 +1,11 @@
+import {AwsCallError} from '../aws/errors.js'
 import {DrctlError} from '../core/errors.js'
 import {waitFor} from '../runbook/wait.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
 
-const DEFAULT_TIMEOUT_MS = 20 * 60_000
+/** How long a deletion may take (an Aurora cluster, a stack), and how long the quicker changes may. */
+export const DELETE_TIMEOUT_MS = 60 * 60_000
+export const SHORT_TIMEOUT_MS = 20 * 60_000
 
 /**
  * A step whose check says when it is done: it waits by polling the check (its notes are the progress) and verifies
@@ -15,7 +18,7 @@ export abstract class CheckedStep implements Step {
   abstract check(ctx: StepContext): Promise<StepCheck>
   abstract run(ctx: StepContext): Promise<void>
 
-  protected timeoutMs = DEFAULT_TIMEOUT_MS
+  protected timeoutMs = SHORT_TIMEOUT_MS
 
   wait(ctx: StepContext): Promise<void> {
     return this.untilDone(ctx, `"${this.title}" to complete`, this.timeoutMs)
@@ -47,3 +50,9 @@ export function recordInList(ctx: StepContext, key: string, entry: string): void
   const list = ctx.recorded<string[]>(key) ?? []
   if (!list.includes(entry)) ctx.record(key, [...list, entry])
 }
+
+/** Record what a run removed (the report lists it). */
+export const recordDeleted = (ctx: StepContext, what: string) => recordInList(ctx, 'deleted', what)
+
+/** A delete answered "not found" found its work done (by an earlier attempt, or by hand). */
+export const isNotFound = (error: unknown) => error instanceof AwsCallError && error.kind === 'not-found'

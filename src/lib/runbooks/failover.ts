@@ -1,14 +1,16 @@
 import type {ArcEndpoint} from '../aws/ports.js'
 import type {Check} from '../checks/check.js'
-import {accountGate, plannedFailoverGates, unplannedFailoverGates} from '../checks/gates.js'
+import {accountGate, type PlannedGateOptions, plannedFailoverGates, unplannedFailoverGates} from '../checks/gates.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {formatDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
+import type {ObserveOptions} from '../topology/observe.js'
 import type {Topology} from '../topology/views.js'
 import type {PlanItem, RunPlan} from '../runbook/types.js'
 import {DetachStep, type GlobalMove, ManagedFailoverStep, SwitchoverStep} from './aurora-steps.js'
 import {
   changesFrom,
+  type DesiredControl,
   fence,
   shiftTo,
   type TrafficChange,
@@ -62,15 +64,77 @@ export function resolveTarget(config: DrctlConfig, to: string | undefined, topol
 }
 
 /**
+ * Refuses a failover request before anything is observed: an unplanned failover must be told where to go, and
+ * --to must name a Region of the topology.
+ */
+export function checkRequestedTarget(config: DrctlConfig, mode: FailoverMode, to: string | undefined): void {
+  if (mode !== 'planned' && !to) {
+    throw new DrctlError('DRCTL_USAGE', 'an unplanned failover needs --to REGION (the Region to move to)', {
+      hints: [`one of: ${config.regions.join(', ')}`],
+    })
+  }
+  if (to) resolveTarget(config, to)
+}
+
+/**
+ * What a failover observes: everything for a planned one; for an unplanned one only the target Region, with ARC
+ * endpoints elsewhere tried first, so that nothing in the run calls the failing Region.
+ */
+export function failoverObservation(config: DrctlConfig, mode: FailoverMode, to: string | undefined): ObserveOptions {
+  if (mode === 'planned' || !to) return {}
+  return {
+    regions: [to],
+    parts: ['identity', 'aurora', 'dynamodb', 'routing'],
+    arcAvoidRegions: config.regions.filter((region) => region !== to),
+  }
+}
+
+/** The gates of every failover: the account, the failover gates of its kind, the routing change's own gates. */
+function failoverChecks(
+  config: DrctlConfig,
+  topology: Topology,
+  checks: Check[],
+  desired: DesiredControl[] | undefined,
+): Check[] {
+  // gate.routing is already the failover gates' own reading of ARC: the routing change adds all-Off and safety rules.
+  const routing =
+    topology.routing && desired
+      ? trafficGates(topology.routing, desired, {allowAllOff: false, overrides: []}).filter(
+          (check) => check.id !== 'gate.routing',
+        )
+      : []
+  return [accountGate(config.account, topology), ...checks, ...routing]
+}
+
+const readableRouting = (topology: Topology) =>
+  topology.routing && !topology.routing.unreadable ? topology.routing : undefined
+
+/**
+ * Everything `drctl failover --planned --to target` must pass; a fallback's switch-back passes the same, on a fresh
+ * observation just before it starts.
+ */
+export function plannedFailoverChecks(
+  config: DrctlConfig,
+  topology: Topology,
+  target: string,
+  options: PlannedGateOptions,
+): Check[] {
+  const routing = readableRouting(topology)
+  return failoverChecks(
+    config,
+    topology,
+    plannedFailoverGates(topology, target, options).checks,
+    routing && shiftTo(routing, target),
+  )
+}
+
+/**
  * Plans a failover from an observation: gates, the moves of every global cluster not yet writing in the target,
  * the ARC traffic change, and the final verification. Nothing is changed here.
  */
 export function planFailover(config: DrctlConfig, topology: Topology, request: FailoverRequest): RunPlan {
   const {mode, target} = request
-  const gate =
-    mode === 'planned'
-      ? plannedFailoverGates(topology, target, {maxLagMs: request.maxLagMs, allowChaos: request.allowChaos})
-      : unplannedFailoverGates(topology, target)
+  const unplanned = mode === 'planned' ? undefined : unplannedFailoverGates(topology, target)
   const moves: GlobalMove[] = []
   for (const view of topology.aurora) {
     const member = view.members.find((candidate) => candidate.region === target)
@@ -84,26 +148,21 @@ export function planFailover(config: DrctlConfig, topology: Topology, request: F
     })
   }
   const failedRegions = [...new Set(moves.map((move) => move.fromRegion).filter((region) => region !== target))]
-  const gates: Check[] = [accountGate(config.account, topology), ...gate.checks]
-  let traffic: TrafficChange | undefined
-  if (topology.routing && !topology.routing.unreadable) {
-    const desired =
-      mode === 'planned' ? shiftTo(topology.routing, target) : fence(topology.routing, target, failedRegions)
-    gates.push(
-      ...trafficGates(topology.routing, desired, {allowAllOff: false, overrides: []}).filter(
-        (check) => check.id !== 'gate.routing',
-      ),
-    )
-    if (changesFrom(topology.routing, desired).length > 0) {
-      traffic = {
-        desired,
-        endpoints: request.endpoints,
-        avoidRegions: failedRegions,
-        safetyRulesToOverride: [],
-        safetyRules: topology.routing.safetyRules,
-      }
-    }
-  }
+  const routing = readableRouting(topology)
+  const desired = routing && (unplanned ? fence(routing, target, failedRegions) : shiftTo(routing, target))
+  const gates = unplanned
+    ? failoverChecks(config, topology, unplanned.checks, desired)
+    : plannedFailoverChecks(config, topology, target, {maxLagMs: request.maxLagMs, allowChaos: request.allowChaos})
+  const traffic: TrafficChange | undefined =
+    routing && desired && changesFrom(routing, desired).length > 0
+      ? {
+          desired,
+          endpoints: request.endpoints,
+          avoidRegions: failedRegions,
+          safetyRulesToOverride: [],
+          safetyRules: routing.safetyRules,
+        }
+      : undefined
   const params: FailoverParams = {
     mode,
     target,
@@ -113,11 +172,11 @@ export function planFailover(config: DrctlConfig, topology: Topology, request: F
     failedRegions,
     observedRegions: mode === 'planned' ? config.regions : [target],
   }
-  const lossMs = gate.dataLossEstimateMs
+  const lossMs = unplanned?.dataLossEstimateMs
   const lagNote =
     mode === 'planned'
       ? 'RPO 0: each switchover waits until the target is fully synchronized; writes pause briefly during it'
-      : gate.dataLossUnknown
+      : unplanned?.dataLossUnknown
         ? `DATA LOSS: unknown amount (no replication lag datapoint in ${target}); writes not yet replicated from ${failedRegions.join(', ') || 'the old primary'} are lost`
         : `DATA LOSS: up to ~${formatDuration(lossMs ?? 0)} of writes (replication lag observed in ${target}) not yet replicated from ${failedRegions.join(', ') || 'the old primary'}`
   const title =
@@ -160,7 +219,7 @@ export function planFailover(config: DrctlConfig, topology: Topology, request: F
           ? {ms: 0, summary: '0 (switchover: the target was fully synchronized before it took writes)'}
           : {
               ms: lossMs ?? null,
-              summary: gate.dataLossUnknown
+              summary: unplanned?.dataLossUnknown
                 ? `unknown (no lag datapoint in ${target} at failover)`
                 : `up to ${formatDuration(lossMs ?? 0)} (replication lag observed in ${target} at the moment of failover)`,
               perCluster: Object.fromEntries(

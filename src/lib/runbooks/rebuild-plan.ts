@@ -2,6 +2,7 @@ import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import type {RunStartEvent} from '../runbook/journal.js'
 import type {PlanItem, RunPlan} from '../runbook/types.js'
+import type {ObserveOptions} from '../topology/observe.js'
 import {CHAOS_RUN, type ChaosParams, chaosItems} from './chaos.js'
 import {failoverItems, type FailoverParams} from './failover.js'
 import {ROUTING_CHANGE} from './routing-change.js'
@@ -14,7 +15,7 @@ import {type TrafficChange, TrafficChangeStep} from './routing-control-step.js'
 type Rebuild = (config: DrctlConfig, params: Record<string, unknown>) => PlanItem[]
 
 /** Runbooks that journal their steps as plain specs. */
-const fromSpecs: Rebuild = (_config, params) => itemsFromSpecs(params.specs as ItemSpec[])
+const fromSpecs: Rebuild = (config, params) => itemsFromSpecs(params.specs as ItemSpec[], config)
 
 /** How each kind of run rebuilds its steps from the journal, for `drctl runs resume`. */
 const rebuilders: Record<string, Rebuild> = {
@@ -43,5 +44,13 @@ export function rebuildPlan(start: RunStartEvent, config: DrctlConfig): RunPlan 
     followUps: start.followUps,
     evidence: start.evidence,
     excludedRegions: start.excludedRegions,
+  }
+}
+
+/** What a resumed run observes for its report: never a Region the run must not call (an unplanned failover's failed one). */
+export function resumedObservation(config: DrctlConfig, plan: RunPlan): ObserveOptions {
+  return {
+    regions: config.regions.filter((region) => !plan.excludedRegions.includes(region)),
+    arcAvoidRegions: plan.excludedRegions,
   }
 }

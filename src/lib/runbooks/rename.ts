@@ -1,5 +1,6 @@
 import type {AwsPorts} from '../aws/ports.js'
 import {fail, ok} from '../checks/check.js'
+import {listsGlobalCluster} from '../config/rename-global.js'
 import {RDS_IDENTIFIER, type DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import type {RunPlan} from '../runbook/types.js'
@@ -53,7 +54,7 @@ export async function planRename(
     kind: RENAME_GLOBAL,
     title: `Rename global cluster ${currentId} to ${newId}`,
     params: {specs},
-    items: itemsFromSpecs(specs),
+    items: itemsFromSpecs(specs, config),
     gates,
     confirmation: {
       kind: 'typed',
@@ -64,7 +65,7 @@ export async function planRename(
     },
     notes: [
       `the global writer endpoint's first label is the global cluster name: it changes${endpoint ? ` from ${endpoint}` : ''}`,
-      ...(config.aurora.globalClusters.includes(currentId)
+      ...(listsGlobalCluster(config, currentId)
         ? [`drctl.yaml lists ${currentId}: drctl offers to update it after the rename`]
         : []),
     ],

@@ -1,30 +1,24 @@
+import type {DrctlConfig} from '../config/schema.js'
 import type {PlanItem, Step} from '../runbook/types.js'
 import {
   DeleteClusterStep,
   DeleteGlobalClusterStep,
   DeleteInstancesStep,
-  DeleteStackStep,
-  DeleteTableStep,
-  DisableProtectionStep,
   PromoteReplicaStep,
-  type ProtectedResource,
   RemoveMemberStep,
-  RemoveTableReplicaStep,
-  StopExperimentStep,
-} from './delete-steps.js'
+} from './aurora-delete-steps.js'
 import {type GlobalMove, SwitchoverStep} from './aurora-steps.js'
-import {
-  ClusterSnapshotStep,
-  CopySnapshotStep,
-  CreateGlobalStep,
-  CreateSecondaryStep,
-  RenameGlobalStep,
-  RetireStep,
-  type SecondarySpec,
-  type SecondaryTarget,
-  WaitForSecondaryStep,
-} from './rebuild-steps.js'
+import {CreateGlobalStep, RenameGlobalStep} from './global-cluster-steps.js'
+import {DisableProtectionStep, type ProtectedResource} from './protection-step.js'
+import {RetireStep} from './retire-step.js'
 import {type TrafficChange, TrafficChangeStep} from './routing-control-step.js'
+import {CreateSecondaryStep, type SecondarySpec, type SecondaryTarget, WaitForSecondaryStep} from './secondary-steps.js'
+import {ClusterSnapshotStep, CopySnapshotStep} from './snapshot-steps.js'
+import {DeleteStackStep} from './stack-delete-step.js'
+import {StopExperimentStep} from './stop-experiment-step.js'
+import {type SwitchBackGates, SwitchBackGatesStep} from './switch-back-gates-step.js'
+import {DeleteTableStep, RemoveTableReplicaStep} from './table-delete-steps.js'
+import {type ExpectedTopology, VerifyTopologyStep} from './verify-step.js'
 
 /** Plain-data description of one step, journaled so that a resume rebuilds exactly the same steps. */
 export type StepSpec =
@@ -50,14 +44,16 @@ export type StepSpec =
     }
   | {kind: 'create-secondary'; secondary: SecondarySpec}
   | {kind: 'wait-secondary'; globalClusterId: string; target: SecondaryTarget; maxLagMs: number}
+  | {kind: 'switch-back-gates'; gates: SwitchBackGates}
   | {kind: 'switchover'; move: GlobalMove}
   | {kind: 'traffic'; change: TrafficChange}
   /** Retires an old primary whose replacement reuses its identifiers (done once that cluster joined the global). */
   | {kind: 'retire'; clusterId: string; region: string; replacedIn: string; step: StepSpec}
+  | {kind: 'verify'; expected: ExpectedTopology}
 
 export type ItemSpec = StepSpec | {kind: 'group'; id: string; title: string; steps: StepSpec[]}
 
-function stepFromSpec(spec: StepSpec): Step {
+function stepFromSpec(spec: StepSpec, config: DrctlConfig): Step {
   switch (spec.kind) {
     case 'stop-experiment':
       return new StopExperimentStep(spec.experimentId, spec.region)
@@ -91,19 +87,24 @@ function stepFromSpec(spec: StepSpec): Step {
       return new CreateSecondaryStep(spec.secondary)
     case 'wait-secondary':
       return new WaitForSecondaryStep(spec.globalClusterId, spec.target, spec.maxLagMs)
+    case 'switch-back-gates':
+      return new SwitchBackGatesStep(config, spec.gates)
     case 'switchover':
       return new SwitchoverStep(spec.move)
     case 'traffic':
       return new TrafficChangeStep(spec.change)
     case 'retire':
-      return new RetireStep(stepFromSpec(spec.step), spec.clusterId, spec.region, spec.replacedIn)
+      return new RetireStep(stepFromSpec(spec.step, config), spec.clusterId, spec.region, spec.replacedIn)
+    case 'verify':
+      return new VerifyTopologyStep(config, spec.expected)
   }
 }
 
-export function itemsFromSpecs(specs: ItemSpec[]): PlanItem[] {
+/** The steps of a plan from their journaled specs (the config gives the steps that observe what to read). */
+export function itemsFromSpecs(specs: ItemSpec[], config: DrctlConfig): PlanItem[] {
   return specs.map((spec) =>
     spec.kind === 'group'
-      ? {id: spec.id, title: spec.title, parallel: spec.steps.map(stepFromSpec)}
-      : stepFromSpec(spec),
+      ? {id: spec.id, title: spec.title, parallel: spec.steps.map((step) => stepFromSpec(step, config))}
+      : stepFromSpec(spec, config),
   )
 }

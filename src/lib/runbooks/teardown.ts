@@ -4,7 +4,7 @@ import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import type {RunPlan} from '../runbook/types.js'
 import type {Topology} from '../topology/views.js'
-import type {ProtectedResource} from './delete-steps.js'
+import type {ProtectedResource} from './protection-step.js'
 import {type ItemSpec, itemsFromSpecs, type StepSpec} from './step-specs.js'
 
 export const TEARDOWN = 'teardown'
@@ -283,7 +283,7 @@ export function planTeardown(config: DrctlConfig, topology: Topology, request: T
     kind: TEARDOWN,
     title: `Teardown of ${config.name}${only.size < TEARDOWN_PARTS.length ? ` (${[...only].join(', ')})` : ''}`,
     params: {specs},
-    items: itemsFromSpecs(specs),
+    items: itemsFromSpecs(specs, config),
     gates,
     confirmation: {
       kind: 'typed',

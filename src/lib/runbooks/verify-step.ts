@@ -14,7 +14,7 @@ export interface ExpectedTopology {
   arcAvoidRegions: string[]
 }
 
-/** The last step of a failover: a fresh observation must show writers and traffic where the run put them. */
+/** The last step of a failover or fallback: a fresh observation must show writers and traffic where the run put them. */
 export class VerifyTopologyStep implements Step {
   readonly id = 'verify'
   readonly title: string

@@ -6,9 +6,9 @@ import {
   DeleteClusterStep,
   DeleteGlobalClusterStep,
   RemoveMemberStep,
-  StopExperimentStep,
-} from '../../../src/lib/runbooks/delete-steps.js'
-import {ClusterSnapshotStep} from '../../../src/lib/runbooks/rebuild-steps.js'
+} from '../../../src/lib/runbooks/aurora-delete-steps.js'
+import {ClusterSnapshotStep} from '../../../src/lib/runbooks/snapshot-steps.js'
+import {StopExperimentStep} from '../../../src/lib/runbooks/stop-experiment-step.js'
 import {clusterArnOf, FakeAws} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
 import {stepContext, tickingClock} from './step-context.js'

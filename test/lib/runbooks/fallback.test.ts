@@ -1,120 +1,21 @@
 import {describe, expect, it} from 'vitest'
 
 import {stepsOf} from '../../helpers/plan.js'
-import {
-  boundedIdentifier,
-  type FallbackFacts,
-  planFallback,
-  type FallbackRequest,
-  preservedCopyId,
-  situationOf,
-} from '../../../src/lib/runbooks/fallback.js'
+import {situationOf} from '../../../src/lib/runbooks/fallback.js'
+import {boundedIdentifier, preservedCopyId} from '../../../src/lib/runbooks/fallback-facts.js'
 import {validateGlobalClusterName} from '../../../src/lib/runbooks/rename.js'
-import type {Topology} from '../../../src/lib/topology/views.js'
 import {clusterArnOf, FakeAws} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
-import {globalView, healthyTopology, member, testConfig} from '../../fakes/topology.js'
+import {healthyTopology} from '../../fakes/topology.js'
+import {
+  afterDetach,
+  afterManagedFailover,
+  noFacts,
+  planned,
+  systemSnapshot,
+  withSystemSnapshot,
+} from './fallback-fixtures.js'
 import {stepContext as resumedContext} from './step-context.js'
-
-const request: FallbackRequest = {
-  home: 'us-east-1',
-  switchBack: true,
-  keepOldPrimary: false,
-  disableDeletionProtection: false,
-  maxLagMs: 5000,
-  stamp: '202611220400',
-  endpoints: [{region: 'eu-west-1', url: 'https://e3/v1'}],
-}
-const noFacts: FallbackFacts = {clusters: {}, systemSnapshots: {}}
-
-function afterManagedFailover(): Topology {
-  const topology = healthyTopology()
-  topology.aurora[0] = globalView({
-    writerRegion: 'us-west-2',
-    members: [
-      member('us-west-2', 'orders-usw2', 'writer'),
-      member('us-east-1', 'orders-use1', 'secondary', {synchronizationStatus: 'pending-resync'}),
-    ],
-  })
-  topology.routing!.controls[0]!.state = 'Off'
-  topology.routing!.controls[1]!.state = 'On'
-  return topology
-}
-
-function afterDetach(): {topology: Topology; facts: FallbackFacts} {
-  const topology = healthyTopology()
-  topology.aurora[0] = globalView({members: [member('us-east-1', 'orders-use1', 'writer')]})
-  topology.aurora[0].detachedSurvivor = {
-    clusterId: 'orders-usw2',
-    clusterArn: clusterArnOf('us-west-2', 'orders-usw2'),
-    region: 'us-west-2',
-    found: true,
-    status: 'available',
-    engineVersion: '15.4',
-    instances: [{id: 'orders-usw2-a', status: 'available', isWriter: true, instanceClass: 'db.r6g.large'}],
-    runId: 'run-1',
-  }
-  topology.routing!.controls[0]!.state = 'Off'
-  topology.routing!.controls[1]!.state = 'On'
-  const arn = clusterArnOf('us-east-1', 'orders-use1')
-  const facts: FallbackFacts = {
-    clusters: {
-      [arn]: {
-        cluster: {
-          id: 'orders-use1',
-          arn,
-          region: 'us-east-1',
-          status: 'available',
-          engine: 'aurora-postgresql',
-          engineVersion: '15.4',
-          globalClusterId: 'orders-global',
-          deletionProtection: false,
-          members: [{instanceId: 'orders-use1-a', isWriter: true}],
-          subnetGroup: 'db-private',
-          securityGroupIds: ['sg-1', 'sg-2'],
-          kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k1',
-          storageEncrypted: true,
-          parameterGroup: 'orders-pg15',
-        },
-        instances: [
-          {
-            id: 'orders-use1-a',
-            arn: 'x',
-            status: 'available',
-            clusterId: 'orders-use1',
-            instanceClass: 'db.r6g.xlarge',
-            engine: 'aurora-postgresql',
-            parameterGroup: 'orders-inst',
-          },
-          {
-            id: 'orders-use1-b',
-            arn: 'y',
-            status: 'available',
-            clusterId: 'orders-use1',
-            instanceClass: 'db.r6g.xlarge',
-            engine: 'aurora-postgresql',
-          },
-        ],
-      },
-    },
-    systemSnapshots: {},
-  }
-  return {topology, facts}
-}
-
-const planned = (topology: Topology, facts = noFacts, overrides: Partial<FallbackRequest> = {}) => {
-  const plan = planFallback(testConfig(), topology, facts, {...request, ...overrides})
-  return {
-    plan,
-    calls: stepsOf(plan.items).map(
-      (step) =>
-        `${step.id}: ${step
-          .describe()
-          .map((call) => `${call.operation} ${call.region}`)
-          .join(', ')}`,
-    ),
-  }
-}
 
 describe('fallback', () => {
   it('knows the situation of each global cluster', () => {
@@ -130,38 +31,22 @@ describe('fallback', () => {
   })
 
   it('after a managed failover: waits for the rejoined member, preserves the system snapshot, switches back, shifts traffic', () => {
-    const facts: FallbackFacts = {
-      clusters: {},
-      systemSnapshots: {
-        'orders-global': {
-          id: 'rds:unplanned-global-failover-orders-use1-2026-11-22-03-10',
-          arn: 'a',
-          clusterId: 'orders-use1',
-          status: 'available',
-          type: 'automated',
-        },
-      },
-    }
-    const {plan, calls} = planned(afterManagedFailover(), facts)
+    const {plan, calls} = planned(afterManagedFailover(), withSystemSnapshot)
     expect(plan.gates.filter((gate) => gate.status === 'fail')).toEqual([])
     expect(calls).toEqual([
       'copy.drctl-preserved-orders-use1-2026-11-22-03-10: CopyDBClusterSnapshot us-east-1',
       'sync.orders-global.orders-use1: ',
+      'switch-back-gates: ',
       'switchover.orders-global: SwitchoverGlobalCluster us-west-2',
       'traffic: UpdateRoutingControlStates a cluster endpoint (rotating)',
+      'verify: ',
     ])
     expect(plan.confirmation.kind).toBe('confirm')
   })
 
   it('names the preserved copy after the system snapshot: a later fallback finds it instead of copying again', async () => {
-    const snapshot = {
-      id: 'rds:unplanned-global-failover-orders-use1-2026-11-22-03-10',
-      arn: 'a',
-      clusterId: 'orders-use1',
-      status: 'available',
-      type: 'automated',
-    }
-    const facts: FallbackFacts = {clusters: {}, systemSnapshots: {'orders-global': snapshot}}
+    const snapshot = systemSnapshot
+    const facts = withSystemSnapshot
     const first = planned(afterManagedFailover(), facts, {switchBack: false, stamp: '202611220400'})
     const later = planned(afterManagedFailover(), facts, {stamp: '202611221730'})
     expect(first.calls[0]).toBe('copy.drctl-preserved-orders-use1-2026-11-22-03-10: CopyDBClusterSnapshot us-east-1')
@@ -201,7 +86,7 @@ describe('fallback', () => {
 
   it('without --switch-back it only makes the topology whole', () => {
     const {calls, plan} = planned(afterManagedFailover(), noFacts, {switchBack: false})
-    expect(calls).toEqual(['sync.orders-global.orders-use1: '])
+    expect(calls).toEqual(['sync.orders-global.orders-use1: ', 'verify: '])
     expect(plan.followUps.join(' ')).toContain('drctl fallback --switch-back')
   })
 
@@ -219,8 +104,10 @@ describe('fallback', () => {
       'global.orders-global-orphan-202611220400: DeleteGlobalCluster us-east-1',
       'create-secondary.orders-use1: CreateDBCluster us-east-1, CreateDBInstance us-east-1, CreateDBInstance us-east-1',
       'sync.orders-global.orders-use1: ',
+      'switch-back-gates: ',
       'switchover.orders-global: SwitchoverGlobalCluster us-west-2',
       'traffic: UpdateRoutingControlStates a cluster endpoint (rotating)',
+      'verify: ',
     ])
     const create = stepsOf(plan.items)
       .find((step) => step.id === 'create-secondary.orders-use1')
@@ -256,7 +143,7 @@ describe('fallback', () => {
       'fail',
     )
     const allowed = planned(topology, facts, {disableDeletionProtection: true})
-    expect(allowed.calls[1]).toBe('protection.cluster.orders-use1.us-east-1: ModifyDBCluster us-east-1')
+    expect(allowed.calls[3]).toBe('protection.cluster.orders-use1.us-east-1: ModifyDBCluster us-east-1')
   })
 
   it('gives the rebuilt global cluster and secondary the deletion protection the originals had', () => {
@@ -313,8 +200,10 @@ describe('a resumed fallback', () => {
       'global.orders-global-orphan-202611220400: done',
       'create-secondary.orders-use1: done',
       'sync.orders-global.orders-use1: done',
+      'switch-back-gates: done',
       'switchover.orders-global: done',
       'traffic: done',
+      'verify: pending',
     ])
     expect(aws.mutatingCalls()).toEqual([])
   })
@@ -344,7 +233,13 @@ describe('a resumed fallback', () => {
     const states = await Promise.all(
       stepsOf(plan.items).map(async (step) => `${step.id}: ${(await step.check(ctx)).state}`),
     )
-    expect(states).toEqual(['sync.orders-global.orders-use1: done', 'switchover.orders-global: done', 'traffic: done'])
+    expect(states).toEqual([
+      'sync.orders-global.orders-use1: done',
+      'switch-back-gates: done',
+      'switchover.orders-global: done',
+      'traffic: done',
+      'verify: pending',
+    ])
   })
 })
 

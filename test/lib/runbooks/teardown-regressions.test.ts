@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {stepsOf} from '../../helpers/plan.js'
-import {DeleteStackStep} from '../../../src/lib/runbooks/delete-steps.js'
+import {DeleteStackStep} from '../../../src/lib/runbooks/stack-delete-step.js'
 import {planTeardown, type TeardownRequest} from '../../../src/lib/runbooks/teardown.js'
 import {observe} from '../../../src/lib/topology/observe.js'
 import {clusterArnOf, FakeAws} from '../../fakes/aws.js'

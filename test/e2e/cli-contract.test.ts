@@ -195,6 +195,14 @@ describe('usage errors', () => {
     const unknown = runCli(['frobnicate'], {home})
     expect(unknown.status).toBe(2)
     expect(unknown.stderr.split('\n')[0]).toBe('✖ Error: frobnicate is not a drctl command [DRCTL_USAGE]')
+    for (const help of [
+      ['statsu', '--help'],
+      ['help', 'statsu'],
+    ]) {
+      const result = runCli(help, {home})
+      expect(result.status).toBe(2)
+      expect(result.stderr).toContain('statsu is not a drctl command (did you mean status?)')
+    }
     const json = runCli(['statsu', '--json'], {home})
     expect(json.status).toBe(2)
     expect(parseEnvelope(json.stdout).error).toMatchObject({

@@ -71,7 +71,7 @@ export function parseRegion(label: string, text: string): string {
   const suggestion = closest(text, AWS_REGIONS)
   throw new DrctlError(
     'DRCTL_USAGE',
-    `${label} ${text} is not an AWS Region${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+    `${label} ${text} is not an AWS Region name${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
     {hints: ['AWS Region names look like us-east-1, eu-west-2 or ap-southeast-2']},
   )
 }

@@ -50,19 +50,19 @@ describe('parseRegion', () => {
       expect.objectContaining({
         code: 'DRCTL_USAGE',
         exit: 2,
-        message: '--to us-wst-2 is not an AWS Region (did you mean us-west-2?)',
+        message: '--to us-wst-2 is not an AWS Region name (did you mean us-west-2?)',
         hints: ['AWS Region names look like us-east-1, eu-west-2 or ap-southeast-2'],
       }),
     )
     expect(() => parseRegion('--region', 'US-EAST-1')).toThrow('(did you mean us-east-1?)')
     expect(() => parseRegion('REGION', 'us-east-l')).toThrow(
-      'REGION us-east-l is not an AWS Region (did you mean us-east-1?)',
+      'REGION us-east-l is not an AWS Region name (did you mean us-east-1?)',
     )
   })
 
   it('suggests nothing when nothing is close', () => {
     expect(() => parseRegion('--region', 'xx-nowhere-9')).toThrow(
-      expect.objectContaining({message: '--region xx-nowhere-9 is not an AWS Region'}),
+      expect.objectContaining({message: '--region xx-nowhere-9 is not an AWS Region name'}),
     )
   })
 })

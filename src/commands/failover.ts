@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
+import {regionFlag} from '../lib/cli/flags.js'
 import {RunbookCommand} from '../lib/cli/runbook-command.js'
 import {
   checkRequestedTarget,
@@ -36,10 +37,7 @@ ${EXIT_CODES_HELP}`
       exactlyOne: ['planned', 'unplanned'],
     }),
     unplanned: Flags.boolean({summary: 'Managed failover away from a failing primary Region (data loss possible).'}),
-    to: Flags.string({
-      summary: 'Target Region (optional for --planned in a two-Region topology).',
-      helpValue: 'REGION',
-    }),
+    to: regionFlag({summary: 'Target Region (optional for --planned in a two-Region topology).'}),
     detach: Flags.boolean({
       summary: 'Detach and promote the target instead of a managed failover.',
       dependsOn: ['unplanned'],

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
+import {regionFlag} from '../lib/cli/flags.js'
 import {RunbookCommand} from '../lib/cli/runbook-command.js'
 import {fallbackHome, planFallback} from '../lib/runbooks/fallback.js'
 import {gatherFallbackFacts} from '../lib/runbooks/fallback-facts.js'
@@ -30,10 +31,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> <%= command.id %> --sandbox --switch-back --yes --json',
   ]
   static override flags = {
-    to: Flags.string({
-      summary: 'The home Region to come back to (default: the first Region of drctl.yaml).',
-      helpValue: 'REGION',
-    }),
+    to: regionFlag({summary: 'The home Region to come back to (default: the first Region of drctl.yaml).'}),
     'switch-back': Flags.boolean({
       summary: 'Also move writes and traffic back home (a planned switchover) once the topology is whole.',
     }),

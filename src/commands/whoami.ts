@@ -1,9 +1,8 @@
-import {Flags} from '@oclif/core'
-
 import {BaseCommand, EXIT_CODES_HELP} from '../lib/cli/base-command.js'
+import {regionFlag, topologyRegion} from '../lib/cli/flags.js'
 import {symbols} from '../lib/cli/style.js'
 import {renderTable} from '../lib/cli/table.js'
-import {verifyAccount} from '../lib/topology/identity.js'
+import {readIdentity, verifyAccount} from '../lib/topology/identity.js'
 
 export default class Whoami extends BaseCommand<typeof Whoami> {
   static override summary = 'Show the AWS identity drctl acts as, and check the pinned account.'
@@ -16,35 +15,26 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> <%= command.id %> --sandbox --json',
   ]
   static override flags = {
-    region: Flags.string({summary: 'Region to call STS in (default: the first Region of the topology).'}),
+    region: regionFlag({summary: 'Region of the topology to call STS in (default: its first Region).'}),
   }
 
   async run() {
     const {config} = await this.loadConfig()
-    const region = this.flags.region ?? (config.regions[0] as string)
+    const region = this.flags.region === undefined ? undefined : topologyRegion(config, '--region', this.flags.region)
     const aws = await this.awsSession(config, {readOnly: true})
-    const identity = await aws.sts(region).getCallerIdentity()
+    const {account, arn, userId, pinnedAccount, ...identity} = await readIdentity(config, aws, region)
     const profile = this.flags.profile ?? (typeof config.profile === 'string' ? config.profile : undefined)
-    const result = {
-      account: identity.account,
-      arn: identity.arn,
-      userId: identity.userId,
-      region,
-      profile: this.flags.sandbox ? 'sandbox' : (profile ?? 'default credential chain'),
-      pinnedAccount: config.account,
-    }
-    this.out(
-      renderTable(undefined, [
-        ['Account', identity.account],
-        ['Caller', identity.arn],
-        ['User id', identity.userId],
-        ['Credentials', result.profile],
-        ...(config.account
-          ? [['Pinned', `${config.account} ${identity.account === config.account ? this.style.green(symbols.ok) : ''}`]]
-          : []),
-      ]),
-    )
-    verifyAccount(config.account, identity)
-    return result
+    const credentials = this.flags.sandbox ? 'sandbox' : (profile ?? 'default credential chain')
+    const rows = [
+      ['Account', account],
+      ['Caller', arn],
+      ['User id', userId],
+      ['Credentials', credentials],
+    ]
+    if (pinnedAccount)
+      rows.push(['Pinned', `${pinnedAccount} ${account === pinnedAccount ? this.style.green(symbols.ok) : ''}`])
+    this.out(renderTable(undefined, rows))
+    verifyAccount(pinnedAccount, {account, arn, userId})
+    return {account, arn, userId, region: identity.region, profile: credentials, pinnedAccount}
   }
 }

@@ -7,6 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {EXAMPLE_CONFIG} from '../../src/lib/config/example.js'
 import {parseEnvelope, repoRoot, runCli, startCli, tempHome} from '../helpers/cli.js'
+import {drctlOnTerminal, terminalAvailable} from '../helpers/pty.js'
 
 const {home, cleanup} = tempHome()
 let sts: Server
@@ -180,12 +181,114 @@ describe('usage errors', () => {
     expect(parseEnvelope(json.stdout).error).toMatchObject({code: 'DRCTL_USAGE', exit: 2})
   })
 
-  it('an unknown command exits 127 (plugin-not-found)', () => {
-    expect(runCli(['frobnicate'], {home}).status).toBe(127)
+  it('a mistyped command exits 2 with the closest command, without a terminal', () => {
+    const typo = runCli(['statsu', '--sandbox'], {home})
+    expect(typo.status).toBe(2)
+    expect(typo.stdout).toBe('')
+    expect(typo.stderr.split('\n')[0]).toBe(
+      '✖ Error: statsu is not a drctl command (did you mean status?) [DRCTL_USAGE]',
+    )
+    const nested = runCli(['routing', 'sett', 'us-west-2', 'on'], {home})
+    expect(nested.status).toBe(2)
+    expect(nested.stderr).toContain('routing sett is not a drctl command (did you mean routing set?)')
+    expect(nested.stderr).toContain('Hint: drctl routing --help lists the commands')
+    const unknown = runCli(['frobnicate'], {home})
+    expect(unknown.status).toBe(2)
+    expect(unknown.stderr.split('\n')[0]).toBe('✖ Error: frobnicate is not a drctl command [DRCTL_USAGE]')
+    for (const help of [
+      ['statsu', '--help'],
+      ['help', 'statsu'],
+    ]) {
+      const result = runCli(help, {home})
+      expect(result.status).toBe(2)
+      expect(result.stderr).toContain('statsu is not a drctl command (did you mean status?)')
+    }
+    const json = runCli(['statsu', '--json'], {home})
+    expect(json.status).toBe(2)
+    expect(parseEnvelope(json.stdout).error).toMatchObject({
+      code: 'DRCTL_USAGE',
+      exit: 2,
+      message: 'statsu is not a drctl command (did you mean status?)',
+    })
+  })
+
+  it.skipIf(!terminalAvailable)('a mistyped command on a terminal suggests, never prompts, and exits 2', async () => {
+    // Answers "n" if a "Did you mean …? (Y/n)" prompt appeared, so a regression fails here instead of hanging.
+    const result = await drctlOnTerminal(home, ['statsu'], {prompt: '(Y/n)', answer: 'n'})
+    expect(result.status).toBe(2)
+    expect(result.stdout).toContain('statsu is not a drctl command (did you mean status?)')
+    expect(result.stdout).not.toContain('(Y/n)')
+  })
+
+  it('a Region that is not one exits 2 before anything runs, with the closest Region', () => {
+    const human = runCli(['whoami', '--region', 'us-east-l', '--sandbox'], {home})
+    expect(human.status).toBe(2)
+    expect(human.stderr.split('\n')[0]).toBe(
+      '✖ Error: --region us-east-l is not an AWS Region name (did you mean us-east-1?) [DRCTL_USAGE]',
+    )
+    const json = runCli(['failover', '--planned', '--to', 'us-wst-2', '--dry-run', '--sandbox', '--json'], {home})
+    expect(json.status).toBe(2)
+    expect(parseEnvelope(json.stdout).error).toMatchObject({
+      code: 'DRCTL_USAGE',
+      message: '--to us-wst-2 is not an AWS Region name (did you mean us-west-2?)',
+    })
+    const argument = runCli(['sandbox', 'fault', 'region-outage', 'us-esat-1'], {home})
+    expect(argument.status).toBe(2)
+    expect(argument.stderr).toContain('REGION us-esat-1 is not an AWS Region name (did you mean us-east-1?)')
+  })
+})
+
+describe('topic pages', () => {
+  const topics: Record<string, {examples?: {description: string; command: string}[]}> = JSON.parse(
+    readFileSync(join(repoRoot, 'package.json'), 'utf8'),
+  ).oclif.topics
+  const commandIds = Object.keys(JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')).commands)
+  // A topic that is also a command (sandbox fault) shows the command's help, with the command's examples.
+  const pages = Object.keys(topics).filter((topic) => !commandIds.includes(topic))
+
+  it.each(pages)('drctl %s shows examples, with --help and without', (topic) => {
+    const examples = topics[topic]?.examples ?? []
+    expect(examples.length, `oclif.topics.${topic}.examples in package.json`).toBeGreaterThan(0)
+    for (const args of [[...topic.split(':'), '--help'], topic.split(':')]) {
+      const result = runCli(args, {home})
+      expect(result.status).toBe(0)
+      const page = result.stdout.slice(result.stdout.indexOf('\nEXAMPLES\n'))
+      expect(page).toMatch(/^\nEXAMPLES\n/)
+      for (const {description, command} of examples) {
+        expect(page.replace(/\s+/g, ' ')).toContain(description)
+        expect(page).toContain(`$ ${command.replace('<%= config.bin %>', 'drctl')}`)
+      }
+    }
   })
 })
 
 describe('whoami', () => {
+  it('--region must be a Region of the topology: exit 2, one line, no AWS call', async () => {
+    const path = writeConfig('regions.yaml', `aws: {endpoints: {sts: "${stsUrl}"}}\n`)
+    const before = stsCalls
+    const nowhere = await startCli(['whoami', '-c', path, '--region', 'xx-nowhere-9'], {home, env: awsEnv}).done
+    expect(nowhere.status).toBe(2)
+    expect(nowhere.stderr.split('\n')).toEqual([
+      '✖ Error: --region xx-nowhere-9 is not an AWS Region name [DRCTL_USAGE]',
+      '  Hint: AWS Region names look like us-east-1, eu-west-2 or ap-southeast-2',
+      '',
+    ])
+    const elsewhere = await startCli(['whoami', '-c', path, '--region', 'us-east-2', '--json'], {home, env: awsEnv})
+      .done
+    expect(elsewhere.status).toBe(2)
+    expect(parseEnvelope(elsewhere.stdout).error).toMatchObject({
+      code: 'DRCTL_USAGE',
+      message: '--region us-east-2 is not a Region of retail (did you mean us-east-1?)',
+      hints: ['the Regions of retail: us-east-1, us-west-2'],
+    })
+    expect(stsCalls).toBe(before)
+
+    const west = await startCli(['whoami', '-c', path, '--region', 'us-west-2', '--json'], {home, env: awsEnv}).done
+    expect(west.status, west.stderr).toBe(0)
+    expect(parseEnvelope(west.stdout).result).toMatchObject({account: '999999999999', region: 'us-west-2'})
+    expect(stsCalls).toBe(before + 1)
+  })
+
   it('prints the caller and fails with exit 3 when the pinned account differs', async () => {
     const path = writeConfig('pinned.yaml', `account: "111122223333"\naws: {endpoints: {sts: "${stsUrl}"}}\n`)
     const human = await startCli(['whoami', '-c', path], {home, env: awsEnv}).done
@@ -229,6 +332,11 @@ describe('whoami', () => {
       home,
       env: {AWS_ACCESS_KEY_ID: 'AKIASECRETKEYID00000', AWS_SECRET_ACCESS_KEY: 'very-secret-value'},
     }).done
+    expect(result.status, result.stderr).toBe(0)
+    expect(parseEnvelope(result.stdout).result).toMatchObject({
+      account: '999999999999',
+      arn: 'arn:aws:sts::999999999999:assumed-role/ops/me',
+    })
     expect(result.stdout + result.stderr).not.toMatch(/AKIASECRETKEYID00000|very-secret-value/)
   })
 })

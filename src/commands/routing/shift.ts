@@ -1,6 +1,5 @@
-import {Flags} from '@oclif/core'
-
 import {EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
+import {regionFlag} from '../../lib/cli/flags.js'
 import {RoutingChangeCommand, routingChangeFlags} from '../../lib/cli/routing-command.js'
 import {desiredForShift} from '../../lib/runbooks/routing-change.js'
 
@@ -15,7 +14,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> <%= command.id %> --to us-east-1 --yes',
   ]
   static override flags = {
-    to: Flags.string({summary: 'Region to send all traffic to.', required: true, helpValue: 'REGION'}),
+    to: regionFlag({summary: 'Region to send all traffic to.', required: true}),
     ...routingChangeFlags,
   }
 

@@ -5,11 +5,10 @@ import type {AwsSession} from '../aws/session.js'
 import {loadConfig, type LoadedConfig, resolveConfigPath} from '../config/load.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {type Clock, scaledClock, systemClock} from '../core/clock.js'
-import {DrctlError, isDrctlError, oneLine} from '../core/errors.js'
+import type {DrctlError} from '../core/errors.js'
 import {drctlHome} from '../core/paths.js'
-// The sandbox's error module has no imports: the simulator itself stays lazily loaded.
-import {isSandboxError} from '../sandbox/errors.js'
 import type {InProcessSandbox} from '../sandbox/index.js'
+import {type Envelope, errorEnvelope, errorHeadline, errorText, toDrctlError, usageError} from './error-output.js'
 import {createProgressRenderer, progressMode, type ProgressRenderer, type SpinnerFactory} from './progress.js'
 import {createPrompter, interactiveTerminal, type Prompter} from './prompter.js'
 import {colorEnabled, createStyle, type Style, symbols} from './style.js'
@@ -30,16 +29,6 @@ export const EXIT_CODES_HELP = [
   '  7    timed out waiting for AWS; resumable',
   '  130  interrupted (Ctrl-C); resumable',
 ].join('\n')
-
-/** The JSON envelope printed on stdout with --json: exactly one document, nothing else. */
-export type Envelope =
-  | {status: 'ok'; result: unknown; warnings: string[]}
-  | {
-      status: 'error'
-      error: {code: string; message: string; exit: number; hints: string[]; details?: Record<string, unknown>}
-      result?: unknown
-      warnings: string[]
-    }
 
 /**
  * The CLI contract of design.md §3 in one place: global flags, the JSON envelope, exit codes in both modes,
@@ -73,7 +62,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   public override async init(): Promise<void> {
     await super.init()
     this.style = createStyle(colorEnabled(process.stdout))
-    const {args, flags} = await this.parse(this.ctor as typeof BaseCommand)
+    const {args, flags} = await this.parse(this.ctor as typeof BaseCommand).catch((error: unknown) => {
+      throw usageError(error)
+    })
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
     if (progressMode(this.jsonEnabled()) === 'spinner') this.spinnerFactory = (await import('ora')).default
@@ -180,19 +171,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected override toErrorJson(error: unknown): Envelope {
-    const failure = toDrctlError(error)
-    return {
-      status: 'error',
-      error: {
-        code: failure.code,
-        message: failure.message,
-        exit: failure.exit,
-        hints: failure.hints,
-        ...(failure.details ? {details: failure.details} : {}),
-      },
-      ...(failure.result === undefined ? {} : {result: failure.result}),
-      warnings: this.warnings,
-    }
+    return errorEnvelope(toDrctlError(error), this.warnings)
   }
 
   protected override logJson(json: unknown): void {
@@ -209,19 +188,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     }
     if (failure.result !== undefined) await this.renderFailureResult(failure.result)
     const style = createStyle(colorEnabled(process.stderr))
-    const lines = [this.failureHeadline(failure, style)]
-    const problems = failure.details?.problems
-    if (Array.isArray(problems) && problems.length > 1) {
-      for (const problem of problems as {path: string; message: string}[]) {
-        lines.push(`    ${problem.path}: ${problem.message}`)
-      }
-    }
-    for (const hint of failure.hints) lines.push(`  ${style.cyan('Hint:')} ${hint}`)
-    if (process.env.DRCTL_DEBUG === '1') {
-      for (let cause: unknown = error; cause instanceof Error; cause = cause.cause)
-        lines.push(cause.stack ?? String(cause))
-    }
-    process.stderr.write(`${lines.join('\n')}\n`)
+    process.stderr.write(errorText(failure, style, this.failureHeadline(failure, style)))
   }
 
   /** Commands whose failures carry a full result (status with failing checks) render it before the error line. */
@@ -229,7 +196,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** The first line of a failure on stderr. */
   protected failureHeadline(failure: DrctlError, style: Style): string {
-    return `${style.red(`${symbols.fail} Error:`)} ${failure.message} ${style.dim(`[${failure.code}]`)}`
+    return errorHeadline(failure, style)
   }
 
   protected override async finally(error: Error | undefined): Promise<void> {
@@ -237,29 +204,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     await this.sandbox?.close()
     return super.finally(error)
   }
-}
-
-/** Everything that reaches the top becomes a DrctlError: oclif parse errors are usage errors, the rest are bugs. */
-function toDrctlError(error: unknown): DrctlError {
-  if (isDrctlError(error)) return error
-  if (isSandboxError(error)) {
-    return new DrctlError(error.code === 'corrupt-world' ? 'DRCTL_SANDBOX_CORRUPT' : 'DRCTL_USAGE', error.message, {
-      hints: error.hint ? [error.hint] : [],
-      cause: error,
-    })
-  }
-  const oclifExit = (error as {oclif?: {exit?: number}})?.oclif?.exit
-  if (typeof oclifExit === 'number' && error instanceof Error) {
-    const message = oneLine(
-      error.message.replace(/^The following errors occurred:\s*/, '').replace(/\s*See more help with --help\s*$/, ''),
-    )
-    return new DrctlError('DRCTL_USAGE', message, {hints: ['see --help for the flags and examples']})
-  }
-  const message = error instanceof Error ? error.message : String(error)
-  return new DrctlError('DRCTL_INTERNAL', `unexpected error: ${oneLine(message)}`, {
-    cause: error,
-    hints: ['this is a bug in drctl: re-run with DRCTL_DEBUG=1 and report the output'],
-  })
 }
 
 /** Base for commands that change AWS: adds --yes and --dry-run (design.md §3). */

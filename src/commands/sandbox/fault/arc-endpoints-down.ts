@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {EXIT_CODES_HELP} from '../../../lib/cli/base-command.js'
+import {regionListFlag} from '../../../lib/cli/flags.js'
 import {DrctlError} from '../../../lib/core/errors.js'
 import {ARC_ENDPOINT_REGIONS, setFault} from '../../../lib/sandbox/index.js'
 import {FaultCommand} from './index.js'
@@ -21,7 +22,7 @@ ${EXIT_CODES_HELP}`
     count: Args.integer({description: `How many endpoints to take down (0–${ARC_ENDPOINT_REGIONS.length}), in order.`}),
   }
   static override flags = {
-    regions: Flags.string({summary: 'Take down the endpoints in these Regions instead (comma-separated).'}),
+    regions: regionListFlag({summary: 'Take down the endpoints in these Regions instead (comma-separated).'}),
     mode: Flags.string({
       summary: 'refuse: connections reset at once; hang: never answer.',
       options: ['refuse', 'hang'],

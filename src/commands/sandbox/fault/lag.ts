@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {EXIT_CODES_HELP} from '../../../lib/cli/base-command.js'
+import {regionArg} from '../../../lib/cli/flags.js'
 import {setFault} from '../../../lib/sandbox/index.js'
 import {FaultCommand} from './index.js'
 
@@ -15,7 +16,7 @@ ${EXIT_CODES_HELP}`
   ]
   static override args = {
     globalCluster: Args.string({description: 'The global cluster identifier.', required: true}),
-    region: Args.string({description: 'The Region of the member cluster that lags.', required: true}),
+    region: regionArg({description: 'The Region of the member cluster that lags.', required: true}),
     ms: Args.string({description: 'The lag, in milliseconds.', required: true}),
   }
 

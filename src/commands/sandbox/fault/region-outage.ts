@@ -1,6 +1,7 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import {EXIT_CODES_HELP} from '../../../lib/cli/base-command.js'
+import {regionArg} from '../../../lib/cli/flags.js'
 import {setFault} from '../../../lib/sandbox/index.js'
 import {FaultCommand} from './index.js'
 
@@ -17,7 +18,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> sandbox fault clear region-outage',
   ]
   static override args = {
-    region: Args.string({description: 'The Region to cut off, like us-east-1.', required: true}),
+    region: regionArg({description: 'The Region to cut off, like us-east-1.', required: true}),
   }
   static override flags = {
     mode: Flags.string({

@@ -1,6 +1,7 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
 import {EXIT_CODES_HELP} from '../../../lib/cli/base-command.js'
+import {regionFlag} from '../../../lib/cli/flags.js'
 import {setFault} from '../../../lib/sandbox/index.js'
 import {FaultCommand} from './index.js'
 
@@ -17,7 +18,7 @@ ${EXIT_CODES_HELP}`
     stack: Args.string({description: 'The stack name.', required: true}),
   }
   static override flags = {
-    region: Flags.string({summary: 'The stack’s Region (needed only when the name exists in several).'}),
+    region: regionFlag({summary: 'The stack’s Region (needed only when the name exists in several).'}),
   }
 
   async run() {

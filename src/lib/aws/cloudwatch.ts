@@ -3,6 +3,9 @@ import {type CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand} from
 import type {AlarmState, CloudWatchPort, MetricPoint, MetricQuery} from './ports.js'
 import type {Caller} from './session.js'
 
+/** GetMetricData refuses more MetricDataQueries than this in one request. */
+const MAX_QUERIES_PER_CALL = 500
+
 export class CloudWatchAdapter implements CloudWatchPort {
   constructor(
     readonly region: string,
@@ -12,9 +15,20 @@ export class CloudWatchAdapter implements CloudWatchPort {
 
   async latest(queries: MetricQuery[], windowMs: number): Promise<Record<string, MetricPoint>> {
     const result: Record<string, MetricPoint> = {}
-    if (queries.length === 0) return result
     const end = new Date()
     const start = new Date(end.getTime() - windowMs)
+    for (let first = 0; first < queries.length; first += MAX_QUERIES_PER_CALL) {
+      await this.readBatch(queries.slice(first, first + MAX_QUERIES_PER_CALL), start, end, result)
+    }
+    return result
+  }
+
+  private async readBatch(
+    queries: MetricQuery[],
+    start: Date,
+    end: Date,
+    result: Record<string, MetricPoint>,
+  ): Promise<void> {
     let nextToken: string | undefined
     do {
       const output = await this.call('GetMetricData', false, (abortSignal) =>
@@ -51,7 +65,6 @@ export class CloudWatchAdapter implements CloudWatchPort {
       }
       nextToken = output.NextToken
     } while (nextToken)
-    return result
   }
 
   async describeAlarms(names: string[]): Promise<AlarmState[]> {

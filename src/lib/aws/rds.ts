@@ -125,27 +125,37 @@ export class RdsAdapter implements RdsPort {
     snapshotId?: string
     type?: string
   }): Promise<DbClusterSnapshot[]> {
-    const page = await notFoundAsUndefined(
-      this.call('DescribeDBClusterSnapshots', false, (abortSignal) =>
-        this.client.send(
-          new DescribeDBClusterSnapshotsCommand({
-            DBClusterIdentifier: filter.clusterId,
-            DBClusterSnapshotIdentifier: filter.snapshotId,
-            SnapshotType: filter.type,
-          }),
-          {abortSignal},
+    const result: DbClusterSnapshot[] = []
+    let marker: string | undefined
+    do {
+      const page = await notFoundAsUndefined(
+        this.call('DescribeDBClusterSnapshots', false, (abortSignal) =>
+          this.client.send(
+            new DescribeDBClusterSnapshotsCommand({
+              DBClusterIdentifier: filter.clusterId,
+              DBClusterSnapshotIdentifier: filter.snapshotId,
+              SnapshotType: filter.type,
+              Marker: marker,
+              MaxRecords: 100,
+            }),
+            {abortSignal},
+          ),
         ),
-      ),
-    )
-    return (page?.DBClusterSnapshots ?? []).map((snapshot) => ({
-      id: snapshot.DBClusterSnapshotIdentifier ?? '',
-      arn: snapshot.DBClusterSnapshotArn ?? '',
-      clusterId: snapshot.DBClusterIdentifier ?? '',
-      status: snapshot.Status ?? 'unknown',
-      type: snapshot.SnapshotType ?? 'manual',
-      createdAt: snapshot.SnapshotCreateTime?.toISOString(),
-      kmsKeyId: snapshot.KmsKeyId,
-    }))
+      )
+      for (const snapshot of page?.DBClusterSnapshots ?? []) {
+        result.push({
+          id: snapshot.DBClusterSnapshotIdentifier ?? '',
+          arn: snapshot.DBClusterSnapshotArn ?? '',
+          clusterId: snapshot.DBClusterIdentifier ?? '',
+          status: snapshot.Status ?? 'unknown',
+          type: snapshot.SnapshotType ?? 'manual',
+          createdAt: snapshot.SnapshotCreateTime?.toISOString(),
+          kmsKeyId: snapshot.KmsKeyId,
+        })
+      }
+      marker = page?.Marker
+    } while (marker)
+    return result
   }
 
   switchoverGlobalCluster(globalClusterId: string, targetClusterArn: string): Promise<Mutation> {

@@ -44,14 +44,18 @@ const failures: Record<Exclude<Behaviour, 'ok'>, object> = {
   conflict: {name: 'ConflictException', message: 'blocked by rule', $metadata: {httpStatusCode: 409}},
 }
 
-const noSleep: Clock = {scale: 1, now: () => 0, sleep: async () => {}}
-
-/** A data plane whose endpoints behave as scripted; records the order endpoints were tried in. */
+/**
+ * A data plane whose endpoints behave as scripted; records the order endpoints were tried in and the backoffs slept.
+ * `draws` are what `random()` returns, one per pass over the endpoints (0 once they run out).
+ */
 function plane(
   behaviour: (endpoint: ArcEndpoint) => Behaviour,
-  options: {random?: number; avoidRegions?: string[]} = {},
+  options: {draws?: number[]; avoidRegions?: string[]} = {},
 ) {
   const tried: string[] = []
+  const sleeps: number[] = []
+  const draws = [...(options.draws ?? [])]
+  const clock: Clock = {scale: 1, now: () => 0, sleep: async (ms) => void sleeps.push(ms)}
   const data = new RotatingArcDataPlane(
     endpoints,
     (endpoint) => {
@@ -75,35 +79,73 @@ function plane(
     },
     {
       avoidRegions: options.avoidRegions ?? [],
-      random: () => options.random ?? 0,
+      random: () => draws.shift() ?? 0,
       rounds: 2,
       roundBackoffMs: 10,
-      clock: noSleep,
+      clock,
     },
   )
-  return {data, tried}
+  return {data, tried, sleeps}
 }
 
+const regions = endpoints.map((endpoint) => endpoint.region)
+/** The endpoints' Regions in ring order, starting at index `start`. */
+const ringFrom = (start: number) => [...regions.slice(start), ...regions.slice(0, start)]
+const orderFor = (draw: number, avoidRegions: string[] = []) =>
+  plane(() => 'ok', {draws: [draw], avoidRegions})
+    .data.order()
+    .map((endpoint) => endpoint.region)
+
 describe('ARC data-plane endpoint rotation', () => {
-  it('starts at a random endpoint and goes round the ring', () => {
-    expect(
-      plane(() => 'ok', {random: 0})
-        .data.order()
-        .map((e) => e.region)[0],
-    ).toBe('us-east-1')
-    expect(
-      plane(() => 'ok', {random: 0.5})
-        .data.order()
-        .map((e) => e.region),
-    ).toEqual(['eu-west-1', 'ap-northeast-1', 'ap-southeast-2', 'us-east-1', 'us-west-2'])
+  it('starts where the draw says and goes round the ring: over the range of draws, every endpoint starts once', () => {
+    expect([0, 0.2, 0.4, 0.6, 0.8].map((draw) => orderFor(draw))).toEqual([0, 1, 2, 3, 4].map(ringFrom))
+    expect(orderFor(0.19)[0]).toBe('us-east-1')
+    expect(orderFor(0.999_999)).toEqual(ringFrom(4))
   })
 
-  it('tries endpoints in the impaired Region last', () => {
-    expect(
-      plane(() => 'ok', {random: 0, avoidRegions: ['us-east-1']})
-        .data.order()
-        .map((e) => e.region),
-    ).toEqual(['us-west-2', 'eu-west-1', 'ap-northeast-1', 'ap-southeast-2', 'us-east-1'])
+  it('spreads successive calls over the endpoints, one fresh draw per call', async () => {
+    const {data, tried} = plane(() => 'ok', {draws: [0, 0.2, 0.4, 0.6, 0.8]})
+    const answered: string[] = []
+    for (let call = 0; call < 5; call++) answered.push((await data.listRoutingControls()).endpoint.region)
+    expect(answered).toEqual(regions)
+    expect(tried).toEqual(regions)
+  })
+
+  it('tries endpoints in the impaired Regions last, whatever the start, keeping ring order otherwise', () => {
+    const avoided = ['us-east-1', 'ap-northeast-1']
+    for (const [start, draw] of [0, 0.2, 0.4, 0.6, 0.8].entries()) {
+      const ring = ringFrom(start)
+      expect(orderFor(draw, avoided)).toEqual([
+        ...ring.filter((region) => !avoided.includes(region)),
+        ...ring.filter((region) => avoided.includes(region)),
+      ])
+    }
+    expect(orderFor(0, ['us-east-1'])).toEqual([
+      'us-west-2',
+      'eu-west-1',
+      'ap-northeast-1',
+      'ap-southeast-2',
+      'us-east-1',
+    ])
+  })
+
+  it('reaches an avoided Region when it is the only one that answers', async () => {
+    const {data, tried} = plane((endpoint) => (endpoint.region === 'us-east-1' ? 'ok' : 'refused'), {
+      draws: [0.4],
+      avoidRegions: ['us-east-1'],
+    })
+    expect((await data.listRoutingControls()).endpoint.region).toBe('us-east-1')
+    expect(tried).toEqual(['eu-west-1', 'ap-northeast-1', 'ap-southeast-2', 'us-west-2', 'us-east-1'])
+  })
+
+  it('draws a new start for the second round, after one backoff', async () => {
+    const {data, tried, sleeps} = plane(() => 'refused', {draws: [0, 0.4], avoidRegions: ['eu-west-1']})
+    await expect(data.listRoutingControls()).rejects.toMatchObject({code: 'DRCTL_ARC_ENDPOINTS_FAILED'})
+    expect(tried).toEqual([
+      ...['us-east-1', 'us-west-2', 'ap-northeast-1', 'ap-southeast-2', 'eu-west-1'],
+      ...['ap-northeast-1', 'ap-southeast-2', 'us-east-1', 'us-west-2', 'eu-west-1'],
+    ])
+    expect(sleeps).toEqual([10])
   })
 
   it('answers through the one endpoint that works when four of five fail', async () => {

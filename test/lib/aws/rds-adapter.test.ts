@@ -1,31 +1,30 @@
 import {
+  DBClusterNotFoundFault,
+  DBClusterSnapshotNotFoundFault,
   DeleteDBClusterCommand,
   DeleteDBInstanceCommand,
+  DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
+  InvalidGlobalClusterStateFault,
   RDSClient,
   RemoveFromGlobalClusterCommand,
-  DBClusterNotFoundFault,
+  SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds'
 import {mockClient} from 'aws-sdk-client-mock'
+import 'aws-sdk-client-mock-vitest/extend'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {RdsAdapter} from '../../../src/lib/aws/rds.js'
-import {invoke} from '../../../src/lib/aws/invoke.js'
-import type {Caller} from '../../../src/lib/aws/session.js'
+import {awsError, type CallerOptions, callerFor} from './harness.js'
 
 const rdsMock = mockClient(RDSClient)
 afterEach(() => rdsMock.reset())
 
-const call: Caller = (operation, mutating, send) =>
-  invoke(
-    {timeoutMs: 1000, readOnly: false, observers: []},
-    {service: 'RDS', operation, region: 'us-east-1'},
-    mutating,
-    send,
-  )
-const rds = () => new RdsAdapter('us-east-1', new RDSClient({region: 'us-east-1'}), call)
+const rds = (options: CallerOptions = {}) =>
+  new RdsAdapter('us-east-1', new RDSClient({region: 'us-east-1'}), callerFor('RDS', 'us-east-1', options))
 
 const primaryArn = 'arn:aws:rds:us-east-1:111122223333:cluster:orders-use1'
 const secondaryArn = 'arn:aws:rds:us-west-2:111122223333:cluster:orders-usw2'
@@ -139,5 +138,162 @@ describe('RDS adapter', () => {
       .resolvesOnce({GlobalClusters: [{GlobalClusterIdentifier: 'a'}], Marker: 'm1'})
       .resolvesOnce({GlobalClusters: [{GlobalClusterIdentifier: 'b'}]})
     expect((await rds().describeGlobalClusters()).map((g) => g.id)).toEqual(['a', 'b'])
+    expect(rdsMock.commandCalls(DescribeGlobalClustersCommand).map((c) => c.args[0].input)).toEqual([
+      {Marker: undefined, MaxRecords: 100},
+      {Marker: 'm1', MaxRecords: 100},
+    ])
+  })
+
+  it('pages through DescribeDBClusters', async () => {
+    rdsMock
+      .on(DescribeDBClustersCommand)
+      .resolvesOnce({DBClusters: [{DBClusterIdentifier: 'a', DBClusterArn: primaryArn}], Marker: 'm1'})
+      .resolvesOnce({DBClusters: [], Marker: 'm2'})
+      .resolvesOnce({DBClusters: [{DBClusterIdentifier: 'b'}]})
+    const clusters = await rds().describeDbClusters()
+    expect(clusters.map((c) => [c.id, c.region])).toEqual([
+      ['a', 'us-east-1'],
+      ['b', 'us-east-1'],
+    ])
+    expect(rdsMock.commandCalls(DescribeDBClustersCommand).map((c) => c.args[0].input.Marker)).toEqual([
+      undefined,
+      'm1',
+      'm2',
+    ])
+  })
+
+  it('pages through DescribeDBInstances filtered on the cluster', async () => {
+    rdsMock
+      .on(DescribeDBInstancesCommand)
+      .resolvesOnce({
+        DBInstances: [
+          {
+            DBInstanceIdentifier: 'orders-use1-a',
+            DBInstanceArn: 'arn:aws:rds:us-east-1:111122223333:db:orders-use1-a',
+            DBInstanceStatus: 'available',
+            DBClusterIdentifier: 'orders-use1',
+            DBInstanceClass: 'db.r6g.large',
+            Engine: 'aurora-postgresql',
+            DBParameterGroups: [{DBParameterGroupName: 'pg15'}],
+          },
+        ],
+        Marker: 'm1',
+      })
+      .resolvesOnce({DBInstances: [{DBInstanceIdentifier: 'orders-use1-b'}]})
+    await expect(rds().describeDbInstances('orders-use1')).resolves.toEqual([
+      {
+        id: 'orders-use1-a',
+        arn: 'arn:aws:rds:us-east-1:111122223333:db:orders-use1-a',
+        status: 'available',
+        clusterId: 'orders-use1',
+        instanceClass: 'db.r6g.large',
+        engine: 'aurora-postgresql',
+        parameterGroup: 'pg15',
+      },
+      {
+        id: 'orders-use1-b',
+        arn: '',
+        status: 'unknown',
+        clusterId: undefined,
+        instanceClass: '',
+        engine: '',
+        parameterGroup: undefined,
+      },
+    ])
+    expect(rdsMock.commandCalls(DescribeDBInstancesCommand).map((c) => c.args[0].input)).toEqual([
+      {Filters: [{Name: 'db-cluster-id', Values: ['orders-use1']}], Marker: undefined, MaxRecords: 100},
+      {Filters: [{Name: 'db-cluster-id', Values: ['orders-use1']}], Marker: 'm1', MaxRecords: 100},
+    ])
+  })
+
+  it('pages through DescribeDBClusterSnapshots (a cluster can have more than one page of them)', async () => {
+    rdsMock
+      .on(DescribeDBClusterSnapshotsCommand)
+      .resolvesOnce({
+        DBClusterSnapshots: [
+          {
+            DBClusterSnapshotIdentifier: 'rds:orders-use1-2026-01-01-00-00',
+            DBClusterIdentifier: 'orders-use1',
+            Status: 'available',
+            SnapshotType: 'automated',
+          },
+        ],
+        Marker: 'm1',
+      })
+      .resolvesOnce({
+        DBClusterSnapshots: [
+          {
+            DBClusterSnapshotIdentifier: 'rds:orders-use1-2026-01-02-00-00',
+            DBClusterIdentifier: 'orders-use1',
+            Status: 'available',
+            SnapshotType: 'automated',
+            SnapshotCreateTime: new Date('2026-01-02T00:00:00Z'),
+          },
+        ],
+      })
+    const snapshots = await rds().describeDbClusterSnapshots({clusterId: 'orders-use1', type: 'automated'})
+    expect(snapshots.map((snapshot) => snapshot.id)).toEqual([
+      'rds:orders-use1-2026-01-01-00-00',
+      'rds:orders-use1-2026-01-02-00-00',
+    ])
+    expect(snapshots[1]?.createdAt).toBe('2026-01-02T00:00:00.000Z')
+    expect(rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand).map((c) => c.args[0].input)).toEqual([
+      {DBClusterIdentifier: 'orders-use1', SnapshotType: 'automated', Marker: undefined, MaxRecords: 100},
+      {DBClusterIdentifier: 'orders-use1', SnapshotType: 'automated', Marker: 'm1', MaxRecords: 100},
+    ])
+  })
+
+  it('finds no snapshot when the named one does not exist', async () => {
+    rdsMock.on(DescribeDBClusterSnapshotsCommand).rejects(
+      new DBClusterSnapshotNotFoundFault({
+        message: 'DBClusterSnapshot drctl-final-x not found.',
+        $metadata: {httpStatusCode: 404},
+      }),
+    )
+    await expect(rds().describeDbClusterSnapshots({snapshotId: 'drctl-final-x'})).resolves.toEqual([])
+    expect(rdsMock).toHaveReceivedCommandWith(DescribeDBClusterSnapshotsCommand, {
+      DBClusterSnapshotIdentifier: 'drctl-final-x',
+    })
+  })
+
+  it('reads a global cluster in the wrong state as invalid state, and throttling as throttling', async () => {
+    rdsMock
+      .on(SwitchoverGlobalClusterCommand)
+      .rejectsOnce(
+        new InvalidGlobalClusterStateFault({
+          message: 'Global cluster orders-global is switching over',
+          $metadata: {httpStatusCode: 400},
+        }),
+      )
+      .rejects(awsError('Throttling', 'Rate exceeded', 400))
+    await expect(rds().switchoverGlobalCluster('orders-global', secondaryArn)).rejects.toMatchObject({
+      kind: 'invalid-state',
+      code: 'DRCTL_AWS_INVALID_STATE',
+      exit: 5,
+    })
+    await expect(rds().switchoverGlobalCluster('orders-global', secondaryArn)).rejects.toMatchObject({
+      kind: 'throttling',
+    })
+    expect(rdsMock).toHaveReceivedCommandWith(SwitchoverGlobalClusterCommand, {
+      GlobalClusterIdentifier: 'orders-global',
+      TargetDbClusterIdentifier: secondaryArn,
+    })
+  })
+
+  it('does not read access denied as a missing cluster', async () => {
+    rdsMock
+      .on(DescribeDBClustersCommand)
+      .rejects(awsError('AccessDenied', 'not authorized to perform: rds:DescribeDBClusters', 403))
+    await expect(rds().describeDbCluster('orders-use1')).rejects.toMatchObject({
+      kind: 'access-denied',
+      hints: [expect.stringContaining('rds:DescribeDBClusters in us-east-1')],
+    })
+  })
+
+  it('refuses mutating calls in a read-only run without sending them', async () => {
+    const readOnly = rds({readOnly: true})
+    await expect(readOnly.failoverGlobalCluster('orders-global', secondaryArn, true)).rejects.toThrow(/read-only/)
+    await expect(readOnly.deleteDbCluster('orders-use1')).rejects.toThrow(/read-only/)
+    expect(rdsMock).not.toHaveReceivedAnyCommand()
   })
 })

@@ -13,14 +13,25 @@ import {AwsSession} from '../../../src/lib/aws/session.js'
 
 let server: Server
 let endpoint: string
-let mode: 'hang' | 'sts' = 'sts'
+let mode: 'hang' | 'reset' | 'unavailable' | 'sts' = 'sts'
 const seen: IncomingMessage[] = []
+/** One per connection the server accepted: settles when the connection is closed. */
+const connectionsClosed: Promise<void>[] = []
 
 beforeAll(async () => {
   server = createServer((request, response) => {
     seen.push(request)
     request.resume()
     if (mode === 'hang') return
+    if (mode === 'reset') {
+      request.socket.destroy()
+      return
+    }
+    if (mode === 'unavailable') {
+      response.writeHead(503, {'content-type': 'application/x-amz-json-1.0'})
+      response.end(JSON.stringify({__type: 'EndpointTemporarilyUnavailableException', message: 'try another'}))
+      return
+    }
     response.writeHead(200, {'content-type': 'text/xml', 'x-amzn-requestid': 'req-1'})
     response.end(
       '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
@@ -28,6 +39,7 @@ beforeAll(async () => {
         '</GetCallerIdentityResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
     )
   })
+  server.on('connection', (socket) => connectionsClosed.push(new Promise((resolve) => socket.on('close', resolve))))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })
@@ -40,9 +52,12 @@ afterAll(async () => {
 afterEach(() => {
   mode = 'sts'
   seen.length = 0
+  connectionsClosed.length = 0
 })
 
-function session(options: {readOnly?: boolean; callTimeoutMs?: number; records?: AwsCallRecord[]} = {}) {
+function session(
+  options: {readOnly?: boolean; callTimeoutMs?: number; records?: AwsCallRecord[]; random?: () => number} = {},
+) {
   return new AwsSession({
     credentials: staticCredentialSource('AKIATEST', 'secret'),
     userAgent: 'drctl/9.9.9',
@@ -53,7 +68,8 @@ function session(options: {readOnly?: boolean; callTimeoutMs?: number; records?:
     maxAttempts: 1,
     readOnly: options.readOnly ?? false,
     observers: options.records ? [(record) => options.records?.push(record)] : [],
-    clock: {scale: 1, now: () => Date.now(), sleep: async () => {}},
+    clock: {scale: 1, now: () => 0, sleep: async () => {}},
+    random: options.random ?? (() => 0),
   })
 }
 
@@ -79,38 +95,65 @@ describe('AwsSession', () => {
     ])
   })
 
-  it('gives up on a call that never answers at its deadline, as an unreachable-Region error', async () => {
+  it('gives up on a call that never answers at its deadline: the request is aborted, as an unreachable-Region error', async () => {
     mode = 'hang'
-    const started = Date.now()
-    const failure = await session({callTimeoutMs: 300})
+    const records: AwsCallRecord[] = []
+    const failure = await session({callTimeoutMs: 300, records})
       .sts('us-east-1')
       .getCallerIdentity()
       .catch((error: unknown) => error)
-    expect(Date.now() - started).toBeLessThan(2000)
     expect(failure).toBeInstanceOf(AwsCallError)
     expect(failure).toMatchObject({kind: 'timeout', code: 'DRCTL_AWS_UNREACHABLE', exit: 5})
+    expect((failure as AwsCallError).message).toContain('is unreachable')
+    // The request is aborted, not left hanging: every connection drctl opened gets closed.
+    await Promise.all(connectionsClosed)
+    expect(records).toEqual([
+      expect.objectContaining({
+        service: 'STS',
+        operation: 'GetCallerIdentity',
+        error: expect.objectContaining({code: 'TimeoutError'}),
+      }),
+    ])
+  })
+
+  it('reads a connection reset as a network failure', async () => {
+    mode = 'reset'
+    await expect(session().sts('us-east-1').getCallerIdentity()).rejects.toMatchObject({
+      kind: 'network',
+      code: 'DRCTL_AWS_UNREACHABLE',
+    })
   })
 
   it('refuses mutating calls in a read-only session without sending anything', async () => {
     await expect(session({readOnly: true}).rds('us-east-1').switchoverGlobalCluster('g', 'arn')).rejects.toThrow(
       /read-only/,
     )
+    await expect(
+      session({readOnly: true})
+        .arcData([{region: 'eu-west-1', url: `${endpoint}/v1`}])
+        .updateRoutingControlStates([{arn: 'arn:rc', state: 'Off'}], []),
+    ).rejects.toThrow(/read-only/)
     expect(seen).toHaveLength(0)
   })
 
-  it('builds one ARC data-plane client per endpoint, signed with that endpoint’s Region', async () => {
-    mode = 'hang'
-    const data = session().arcData([
+  it('builds one ARC data-plane client per endpoint, signed with that endpoint’s Region, in the rotation order', async () => {
+    mode = 'unavailable'
+    const endpoints = [
       {region: 'ap-southeast-2', url: `${endpoint}/v1`},
       {region: 'eu-west-1', url: `${endpoint}/v1`},
-    ])
+      {region: 'us-east-1', url: `${endpoint}/v1`},
+    ]
+    // One draw per round: start at the second endpoint, then at the first; the avoided Region always goes last.
+    const draws = [0.5, 0]
+    const data = session({random: () => draws.shift() ?? 0}).arcData(endpoints, {avoidRegions: ['eu-west-1']})
     await expect(data.listRoutingControls()).rejects.toMatchObject({
       code: 'DRCTL_ARC_ENDPOINTS_FAILED',
+      message: expect.stringContaining('EndpointTemporarilyUnavailableException: try another'),
     })
     const scopes = seen.map(
       (request) => /Credential=[^/]+\/\d+\/([^/]+)\//.exec(request.headers.authorization ?? '')?.[1],
     )
-    expect(new Set(scopes)).toEqual(new Set(['ap-southeast-2', 'eu-west-1']))
+    expect(scopes).toEqual(['us-east-1', 'ap-southeast-2', 'eu-west-1', 'ap-southeast-2', 'us-east-1', 'eu-west-1'])
     expect(seen.every((request) => request.url === '/v1/')).toBe(true)
   })
 })

@@ -10,14 +10,14 @@ import {symbols} from '../../lib/cli/style.js'
 import type {DrctlConfig} from '../../lib/config/schema.js'
 import {DrctlError, isDrctlError} from '../../lib/core/errors.js'
 import type {RunResult} from '../../lib/runbook/engine.js'
-import {isActive} from '../../lib/runbooks/chaos-experiments.js'
+import {isActive} from '../../lib/runbooks/chaos/experiments.js'
 import {
   fisSettings,
   listTemplates,
   readStopAlarms,
   resolveTemplate,
   type TemplateView,
-} from '../../lib/runbooks/chaos-templates.js'
+} from '../../lib/runbooks/chaos/templates.js'
 import {
   chaosOutcome,
   experimentLeftBy,

@@ -11,7 +11,7 @@ import {
   isActive,
   isTerminal,
   listExperiments,
-} from '../../lib/runbooks/chaos-experiments.js'
+} from '../../lib/runbooks/chaos/experiments.js'
 
 export default class ChaosStop extends MutatingCommand<typeof ChaosStop> {
   static override summary = 'Stop an FIS experiment and wait until FIS says it is stopped.'

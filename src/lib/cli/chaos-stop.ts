@@ -1,7 +1,7 @@
 import type {AwsPorts, Experiment} from '../aws/ports.js'
 import type {Clock} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
-import {stopExperiment} from '../runbooks/chaos-experiments.js'
+import {stopExperiment} from '../runbooks/chaos/experiments.js'
 import type {ProgressRenderer} from './progress.js'
 import {drctlCommand} from './render-chaos.js'
 

@@ -13,8 +13,8 @@ import {waitFor} from '../runbook/wait.js'
 import type {PlanItem, PlannedCall, RunPlan, Step, StepCheck, StepContext} from '../runbook/types.js'
 import type {Topology} from '../topology/views.js'
 import {observe} from '../topology/observe.js'
-import {isTerminal, readExperiment} from './chaos-experiments.js'
-import {alarmNameOf, describeTags, type StopAlarms, type TemplateView} from './chaos-templates.js'
+import {isTerminal, readExperiment} from './chaos/experiments.js'
+import {alarmNameOf, describeTags, type StopAlarms, type TemplateView} from './chaos/templates.js'
 
 // The chaos-run runbook (runbook-spec R8): guardrail gates, the start with an idempotency token, and following the
 // experiment while sampling the DR signals into the report's timeline.

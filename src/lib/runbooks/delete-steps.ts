@@ -4,7 +4,7 @@ import {DrctlError} from '../core/errors.js'
 import {waitFor} from '../runbook/wait.js'
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
 import {removeFromGlobalCluster} from './aurora-steps.js'
-import {isTerminal, requestStop} from './chaos-experiments.js'
+import {isTerminal, requestStop} from './chaos/experiments.js'
 import {CheckedStep, recordInList} from './checked-step.js'
 
 const DELETE_TIMEOUT_MS = 60 * 60_000

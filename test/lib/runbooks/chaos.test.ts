@@ -11,7 +11,7 @@ import {DrctlError} from '../../../src/lib/core/errors.js'
 import {type EngineContext, resumeRun, startRun} from '../../../src/lib/runbook/engine.js'
 import type {RunStartEvent} from '../../../src/lib/runbook/journal.js'
 import {loadRun} from '../../../src/lib/runbook/runs.js'
-import {findExperiment, listExperiments, stopExperiment} from '../../../src/lib/runbooks/chaos-experiments.js'
+import {findExperiment, listExperiments, stopExperiment} from '../../../src/lib/runbooks/chaos/experiments.js'
 import {
   listTemplates,
   parseIsoDuration,
@@ -19,7 +19,7 @@ import {
   resolveTemplate,
   type TemplateView,
   templateView,
-} from '../../../src/lib/runbooks/chaos-templates.js'
+} from '../../../src/lib/runbooks/chaos/templates.js'
 import {
   type ChaosSample,
   chaosGates,

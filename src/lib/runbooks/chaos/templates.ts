@@ -1,8 +1,8 @@
-import {AwsCallError} from '../aws/errors.js'
-import type {AwsPorts, ExperimentTemplate, ExperimentTemplateSummary, FisPort} from '../aws/ports.js'
-import type {DrctlConfig} from '../config/schema.js'
-import {closest} from '../config/suggest.js'
-import {DrctlError} from '../core/errors.js'
+import {AwsCallError} from '../../aws/errors.js'
+import type {AwsPorts, ExperimentTemplate, ExperimentTemplateSummary, FisPort} from '../../aws/ports.js'
+import type {DrctlConfig} from '../../config/schema.js'
+import {closest} from '../../config/suggest.js'
+import {DrctlError} from '../../core/errors.js'
 
 // FIS experiment templates as `drctl chaos` shows and selects them: only in fis.region, only with the topology's
 // tags.

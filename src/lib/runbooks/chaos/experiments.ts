@@ -1,10 +1,10 @@
-import type {AwsPorts, Experiment, ExperimentSummary} from '../aws/ports.js'
-import type {DrctlConfig} from '../config/schema.js'
-import type {Clock} from '../core/clock.js'
-import {DrctlError} from '../core/errors.js'
-import {waitFor} from '../runbook/wait.js'
-import type {ExperimentView} from '../topology/views.js'
-import {templateName} from './chaos-templates.js'
+import type {AwsPorts, Experiment, ExperimentSummary} from '../../aws/ports.js'
+import type {DrctlConfig} from '../../config/schema.js'
+import type {Clock} from '../../core/clock.js'
+import {DrctlError} from '../../core/errors.js'
+import {waitFor} from '../../runbook/wait.js'
+import type {ExperimentView} from '../../topology/views.js'
+import {templateName} from './templates.js'
 
 // Experiments for `drctl chaos status` and `stop`, and for dealing with one after Ctrl-C: found in the topology's
 // Regions, stopped, and waited for.

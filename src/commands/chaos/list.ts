@@ -1,6 +1,6 @@
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
 import {renderTemplateList} from '../../lib/cli/render-chaos.js'
-import {listTemplates} from '../../lib/runbooks/chaos-templates.js'
+import {listTemplates} from '../../lib/runbooks/chaos/templates.js'
 
 export default class ChaosList extends BaseCommand<typeof ChaosList> {
   static override summary = 'List the FIS experiment templates drctl may start on this topology.'

@@ -2,29 +2,21 @@ import {Args, Flags} from '@oclif/core'
 
 import type {AwsPorts} from '../../lib/aws/ports.js'
 import {EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
-import {stopAndFollow} from '../../lib/cli/chaos-stop.js'
+import {afterChaosFailure, type OperatorConsole} from '../../lib/cli/chaos-stop.js'
 import {interactiveTerminal} from '../../lib/cli/prompter.js'
-import {drctlCommand, renderChaosOutcome, renderTemplate} from '../../lib/cli/render-chaos.js'
+import {nextCommands, renderChaosOutcome, renderStarted, renderTemplate} from '../../lib/cli/render-chaos.js'
 import {RunbookCommand} from '../../lib/cli/runbook-command.js'
-import {symbols} from '../../lib/cli/style.js'
 import type {DrctlConfig} from '../../lib/config/schema.js'
-import {DrctlError, isDrctlError} from '../../lib/core/errors.js'
 import type {RunResult} from '../../lib/runbook/engine.js'
-import {isActive} from '../../lib/runbooks/chaos-experiments.js'
+import {chaosOutcome} from '../../lib/runbooks/chaos/evidence.js'
+import {newClientToken, planChaosRun} from '../../lib/runbooks/chaos/plan.js'
 import {
   fisSettings,
-  listTemplates,
   readStopAlarms,
   resolveTemplate,
+  templatesToChoose,
   type TemplateView,
-} from '../../lib/runbooks/chaos-templates.js'
-import {
-  chaosOutcome,
-  experimentLeftBy,
-  type ExperimentRecord,
-  newClientToken,
-  planChaosRun,
-} from '../../lib/runbooks/chaos.js'
+} from '../../lib/runbooks/chaos/templates.js'
 import {observe} from '../../lib/topology/observe.js'
 
 export default class ChaosStart extends RunbookCommand<typeof ChaosStart> {
@@ -62,173 +54,56 @@ ${EXIT_CODES_HELP}`
     const aws = await this.awsSession(config, {readOnly: this.flags['dry-run']})
     const template = this.args.template
       ? await resolveTemplate(config, aws, this.args.template)
-      : await this.pickTemplate(config, aws)
+      : await this.chooseTemplate(config, aws)
     const topology = await this.observeForPlan(config, aws)
     const follow = this.flags.wait ?? interactiveTerminal(this.jsonEnabled())
-    const plan = planChaosRun(config, topology, template, {
-      follow,
-      noStopConditionOk: this.flags['no-stop-condition-ok'],
-      forceGates: this.flags['force-gates'],
-      stopAlarms: await readStopAlarms(aws, template),
-      clientToken: newClientToken(),
-    })
+    const {'no-stop-condition-ok': noStopConditionOk, 'force-gates': forceGates} = this.flags
+    const stopAlarms = await readStopAlarms(aws, template)
+    const request = {follow, noStopConditionOk, forceGates, stopAlarms, clientToken: newClientToken()}
+    const plan = planChaosRun(config, topology, template, request)
     this.progress().pause()
     this.out(`${renderTemplate(template, this.style)}\n`)
-    let result: object
-    try {
-      result = await this.execute(plan, {
-        config,
-        configPath,
-        aws,
-        before: topology,
-        observe: () => observe(config, aws),
-        flags: {
-          template: template.id,
-          wait: follow,
-          'no-stop-condition-ok': this.flags['no-stop-condition-ok'],
-          'force-gates': this.flags['force-gates'],
-        },
-      })
-    } catch (error) {
-      throw await this.afterFailure(error, aws)
-    }
+    const result = await this.execute(plan, {
+      config,
+      configPath,
+      aws,
+      before: topology,
+      observe: () => observe(config, aws),
+      flags: {
+        template: template.id,
+        wait: follow,
+        'no-stop-condition-ok': noStopConditionOk,
+        'force-gates': forceGates,
+      },
+    }).catch(async (error: unknown) => Promise.reject(await afterChaosFailure(aws, error, this.console())))
     if ('dryRun' in result) return {...result, template}
-    const run = result as RunResult
-    const outcome = chaosOutcome(run.evidence)
-    const id = outcome.experiment?.id ?? 'ID'
-    const next = {
-      status: drctlCommand(`chaos status ${id}`, this.flags),
-      stop: drctlCommand(`chaos stop ${id}`, this.flags),
-    }
-    if (follow) {
-      this.out(renderChaosOutcome(outcome, this.style))
-    } else {
-      this.out(
-        [
-          `${this.style.green(symbols.ok)} experiment ${id} ${outcome.experiment?.status ?? 'started'} in ${template.region}; it keeps running after drctl exits`,
-          `  follow: ${next.status}`,
-          `  stop:   ${next.stop}`,
-        ].join('\n'),
-      )
-    }
-    return {...run, experiment: outcome.experiment, peaks: outcome.peaks, recovery: outcome.recovery, next}
+    const outcome = chaosOutcome((result as RunResult).evidence)
+    const next = nextCommands(outcome.experiment?.id ?? 'ID', this.flags)
+    this.out(
+      follow ? renderChaosOutcome(outcome, this.style) : renderStarted(outcome, template.region, next, this.style),
+    )
+    return {...result, experiment: outcome.experiment, peaks: outcome.peaks, recovery: outcome.recovery, next}
   }
 
-  private async pickTemplate(config: DrctlConfig, aws: AwsPorts): Promise<TemplateView> {
-    const listing = await listTemplates(config, aws)
-    if (listing.templates.length === 0) {
-      throw new DrctlError('DRCTL_USAGE', `no experiment template in ${listing.region} carries this topology's tags`, {
-        hints: ['drctl chaos list shows what is there and which tags drctl.yaml asks for'],
-      })
-    }
+  private async chooseTemplate(config: DrctlConfig, aws: AwsPorts): Promise<TemplateView> {
+    const templates = await templatesToChoose(config, aws)
     this.progress().pause()
-    const id = await this.prompter(this.flags.yes).select(
-      'Which experiment template?',
-      listing.templates.map((template) => ({
-        name: `${template.name} (${template.id})`,
-        value: template.id,
-        description: template.description,
-      })),
-    )
-    return listing.templates.find((template) => template.id === id) as TemplateView
+    const choices = templates.map(({name, id, description}) => ({name: `${name} (${id})`, value: id, description}))
+    const id = await this.prompter(this.flags.yes).select('Which experiment template?', choices)
+    return templates.find((template) => template.id === id) as TemplateView
   }
 
-  /** A run that stopped while its experiment may still run: deal with the experiment, and say what happened. */
-  private async afterFailure(error: unknown, aws: AwsPorts): Promise<unknown> {
-    if (!isDrctlError(error)) return error
-    const left = await experimentLeftBy(aws, error)
-    if (!left) return error
-    const {experiment, current, runId} = left
-    const stopCommand = drctlCommand(`chaos stop ${experiment.id}`, this.flags)
-    const rethrow = (message: string, hints: string[] = []) =>
-      new DrctlError(error.code, message, {
-        exit: error.exit,
-        hints: [...hints, ...error.hints],
-        result: error.result,
-        details: {experiment: {id: experiment.id, region: experiment.region, status: current?.status ?? 'unknown'}},
-        cause: error,
-      })
-    // The run stays interrupted (resumable); resuming it records how the experiment ended and closes it.
-    const closeRun = runId
-      ? [`record the end and close the run: ${drctlCommand(`runs resume ${runId} --yes`, this.flags)}`]
-      : []
-    if (!current || !isActive(current.status)) {
-      if (error.code !== 'DRCTL_INTERRUPTED') return error
-      return rethrow(
-        `interrupted; FIS experiment ${experiment.id} had already ended (${current?.status ?? 'not found'})`,
-        closeRun,
-      )
-    }
-    if (error.code !== 'DRCTL_INTERRUPTED') {
-      this.note(`FIS experiment ${experiment.id} is STILL ${current.status.toUpperCase()} in ${experiment.region}`)
-      return rethrow(error.message, [`it keeps running until it ends; to end it now: ${stopCommand}`])
-    }
-    if (!(await this.shouldStop(experiment.id))) {
-      this.note(
-        `FIS experiment ${experiment.id} is STILL ${current.status.toUpperCase()} in ${experiment.region}: stop it with ${stopCommand}`,
-      )
-      return rethrow(`interrupted; FIS experiment ${experiment.id} is still ${current.status} (not stopped)`, [
-        `stop it: ${stopCommand}`,
-      ])
-    }
-    const final = await this.stop(aws, experiment, stopCommand)
-    if (final === 'not-stopped') {
-      return rethrow(`interrupted; FIS experiment ${experiment.id} could not be stopped and may still be running`, [
-        `stop it: ${stopCommand}`,
-      ])
-    }
-    if (final === 'stopping') {
-      return rethrow(`interrupted; FIS experiment ${experiment.id} is stopping (StopExperiment sent)`, [
-        `check: ${drctlCommand(`chaos status ${experiment.id}`, this.flags)}`,
-      ])
-    }
-    return rethrow(
-      `interrupted; FIS experiment ${experiment.id} ${final === 'stopped' ? 'was stopped' : `ended (${final})`}`,
-      closeRun,
-    )
-  }
-
-  /** --yes stops it; a terminal asks (stopping is the default); without a terminal it is stopped, never left. */
-  private async shouldStop(id: string): Promise<boolean> {
-    if (this.flags.yes) return true
-    if (!interactiveTerminal(this.jsonEnabled())) {
-      this.out(`no terminal to ask on: stopping FIS experiment ${id} rather than leaving it running`)
-      return true
-    }
-    try {
-      const answer = await this.prompter(false).select(`Stop FIS experiment ${id} now?`, [
-        {name: 'Yes, stop it now', value: 'stop'},
-        {name: 'No, leave it running', value: 'leave'},
-      ])
-      return answer === 'stop'
-    } catch (error) {
-      if (isDrctlError(error) && error.code === 'DRCTL_INTERRUPTED') return false
-      throw error
-    }
-  }
-
-  /**
-   * StopExperiment and wait for `stopped`; a further Ctrl-C stops only the waiting. Returns the end status,
-   * `stopping` when the wait was cut short, or `not-stopped` when the stop itself failed (said loudly).
-   */
-  private async stop(aws: AwsPorts, experiment: ExperimentRecord, stopCommand: string): Promise<string> {
-    try {
-      const final = await stopAndFollow(aws, experiment, {
-        clock: await this.clock(),
-        progress: this.progress(),
-        flags: this.flags,
-      })
-      this.out(`${this.style.green(symbols.ok)} FIS experiment ${experiment.id} ${final.status}`)
-      return final.status
-    } catch (error) {
-      if (isDrctlError(error) && error.code === 'DRCTL_INTERRUPTED') {
-        this.note(`StopExperiment was sent for ${experiment.id}; stopped waiting for it to reach stopped`)
-        return 'stopping'
-      }
-      this.note(
-        `could not stop FIS experiment ${experiment.id}: ${error instanceof Error ? error.message : String(error)}; it may STILL BE RUNNING: ${stopCommand}`,
-      )
-      return 'not-stopped'
+  /** What dealing with an experiment the failed run left needs of this command. */
+  private console(): OperatorConsole {
+    return {
+      flags: this.flags,
+      interactive: interactiveTerminal(this.jsonEnabled()),
+      prompter: this.prompter(false),
+      style: this.style,
+      clock: () => this.clock(),
+      progress: this.progress(),
+      out: (text) => this.out(text),
+      note: (message) => this.note(message),
     }
   }
 }

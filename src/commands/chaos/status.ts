@@ -2,7 +2,7 @@ import {Args} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
 import {activeAndRecent, renderExperiment, renderExperimentList, unlistedRegions} from '../../lib/cli/render-chaos.js'
-import {findExperiment, listExperiments} from '../../lib/runbooks/chaos-experiments.js'
+import {findExperiment, listExperiments} from '../../lib/runbooks/chaos/experiments.js'
 
 const RECENT = 5
 

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {EXIT_CODES_HELP, MutatingCommand} from '../../lib/cli/base-command.js'
-import {stopAndFollow} from '../../lib/cli/chaos-stop.js'
+import {stopFromTerminal} from '../../lib/cli/chaos-stop.js'
 import {drctlCommand, renderExperiment, unlistedRegions} from '../../lib/cli/render-chaos.js'
 import {symbols} from '../../lib/cli/style.js'
 import {DrctlError} from '../../lib/core/errors.js'
@@ -11,7 +11,7 @@ import {
   isActive,
   isTerminal,
   listExperiments,
-} from '../../lib/runbooks/chaos-experiments.js'
+} from '../../lib/runbooks/chaos/experiments.js'
 
 export default class ChaosStop extends MutatingCommand<typeof ChaosStop> {
   static override summary = 'Stop an FIS experiment and wait until FIS says it is stopped.'
@@ -48,7 +48,7 @@ ${EXIT_CODES_HELP}`
       `Stop FIS experiment ${experiment.id} (${experiment.templateName ?? experiment.templateId}, ${experiment.status}) in ${experiment.region}?`,
     )
     if (!confirmed) throw new DrctlError('DRCTL_CONFIRMATION_DECLINED', 'not confirmed; the experiment keeps running')
-    const final = await stopAndFollow(aws, experiment, {
+    const final = await stopFromTerminal(aws, experiment, {
       clock: await this.clock(),
       progress: this.progress(),
       flags: this.flags,

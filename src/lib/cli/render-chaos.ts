@@ -1,14 +1,19 @@
 import {formatDuration} from '../core/clock.js'
-import type {ExperimentDetail, ExperimentListing} from '../runbooks/chaos-experiments.js'
-import {isActive} from '../runbooks/chaos-experiments.js'
-import type {TemplateListing, TemplateView} from '../runbooks/chaos-templates.js'
-import {describeTags} from '../runbooks/chaos-templates.js'
-import {type ChaosOutcome, TOPOLOGY_TAG} from '../runbooks/chaos.js'
+import type {ChaosOutcome} from '../runbooks/chaos/evidence.js'
+import {type ExperimentDetail, type ExperimentListing, isActive} from '../runbooks/chaos/experiments.js'
+import {TOPOLOGY_TAG} from '../runbooks/chaos/steps.js'
+import {describeTags, type TemplateListing, type TemplateView} from '../runbooks/chaos/templates.js'
 import {type Style, symbols} from './style.js'
 import {renderTable} from './table.js'
 
+/** The flags that point a drctl command line at the same topology. */
+export interface CommandLineFlags {
+  sandbox: boolean
+  config?: string
+}
+
 /** A drctl command line to copy, with the flags that point it at the same topology (sandbox, config). */
-export function drctlCommand(args: string, flags: {sandbox: boolean; config?: string}): string {
+export function drctlCommand(args: string, flags: CommandLineFlags): string {
   return `drctl ${args}${flags.sandbox ? ' --sandbox' : ''}${flags.config ? ` -c ${flags.config}` : ''}`
 }
 
@@ -176,4 +181,23 @@ export function renderChaosOutcome(outcome: ChaosOutcome, style: Style): string 
     )
   }
   return lines.join('\n')
+}
+
+/** How to follow and stop an experiment that runs on after drctl exits. */
+export function nextCommands(id: string, flags: CommandLineFlags): {status: string; stop: string} {
+  return {status: drctlCommand(`chaos status ${id}`, flags), stop: drctlCommand(`chaos stop ${id}`, flags)}
+}
+
+/** An experiment started and not followed: it runs on, and this says how to follow and stop it. */
+export function renderStarted(
+  outcome: ChaosOutcome,
+  region: string,
+  next: ReturnType<typeof nextCommands>,
+  style: Style,
+): string {
+  return [
+    `${style.green(symbols.ok)} experiment ${outcome.experiment?.id ?? 'ID'} ${outcome.experiment?.status ?? 'started'} in ${region}; it keeps running after drctl exits`,
+    `  follow: ${next.status}`,
+    `  stop:   ${next.stop}`,
+  ].join('\n')
 }

@@ -1,5 +1,5 @@
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
-import {isTerminal, requestStop} from './chaos-experiments.js'
+import {isTerminal, requestStop} from './chaos/experiments.js'
 import {CheckedStep} from './checked-step.js'
 
 /** StopExperiment and wait until stopped; an experiment that will not stop blocks the teardown. */

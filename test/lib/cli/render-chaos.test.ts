@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {activeAndRecent, unlistedRegions} from '../../../src/lib/cli/render-chaos.js'
-import type {ExperimentListing} from '../../../src/lib/runbooks/chaos-experiments.js'
+import type {ExperimentListing} from '../../../src/lib/runbooks/chaos/experiments.js'
 
 const experiment = (id: string, status: string) => ({id, status, templateId: 'EXT1', region: 'us-east-1', tags: {}})
 

@@ -1,11 +1,12 @@
-import type {AwsPorts, Experiment, ExperimentSummary} from '../aws/ports.js'
-import type {DrctlConfig} from '../config/schema.js'
-import type {Clock} from '../core/clock.js'
-import {DrctlError} from '../core/errors.js'
-import {waitFor} from '../runbook/wait.js'
-import {ACTIVE_EXPERIMENT as ACTIVE} from '../topology/readers/chaos.js'
-import type {ExperimentView} from '../topology/views.js'
-import {templateName} from './chaos-templates.js'
+import type {AwsPorts, Experiment, ExperimentSummary} from '../../aws/ports.js'
+import type {DrctlConfig} from '../../config/schema.js'
+import type {Clock} from '../../core/clock.js'
+import {DrctlError} from '../../core/errors.js'
+import type {ProgressListener} from '../../core/events.js'
+import {waitFor} from '../../runbook/wait.js'
+import {ACTIVE_EXPERIMENT as ACTIVE} from '../../topology/readers/chaos.js'
+import type {ExperimentView} from '../../topology/views.js'
+import {templateName} from './templates.js'
 
 // Experiments for `drctl chaos status` and `stop`, and for dealing with one after Ctrl-C: found in the topology's
 // Regions, stopped, and waited for.
@@ -82,7 +83,8 @@ export async function readExperiment(aws: AwsPorts, region: string, id: string):
 export interface StopOptions {
   clock: Clock
   signal: AbortSignal
-  progress?: (message: string) => void
+  /** The stop as one task: its start, each state seen while waiting, its end. */
+  emit?: ProgressListener
 }
 
 /**
@@ -98,28 +100,38 @@ export async function requestStop(aws: AwsPorts, region: string, id: string): Pr
   }
 }
 
+/** StopExperiment, then follow the experiment until FIS says it ended; one that already ended is left alone. */
 export async function stopExperiment(
   aws: AwsPorts,
   region: string,
   id: string,
   options: StopOptions,
 ): Promise<Experiment> {
+  const emit = options.emit ?? (() => {})
   const read = () => readExperiment(aws, region, id)
-  const current = await read()
-  if (isTerminal(current.status)) return current
-  if (current.status !== 'stopping') await requestStop(aws, region, id)
-  const ended = await waitFor({
-    what: `FIS experiment ${id} to stop`,
-    clock: options.clock,
-    signal: options.signal,
-    timeoutMs: STOP_TIMEOUT_MS,
-    firstDelayMs: 1000,
-    maxDelayMs: 5000,
-    poll: async () => {
-      const experiment = await read()
-      return {done: isTerminal(experiment.status), value: experiment, progress: `${id} ${experiment.status}`}
-    },
-    progress: options.progress,
-  })
-  return ended as Experiment
+  emit({type: 'task-start', id: 'stop', title: `Stop FIS experiment ${id}`})
+  try {
+    let ended = await read()
+    if (!isTerminal(ended.status)) {
+      if (ended.status !== 'stopping') await requestStop(aws, region, id)
+      ended = (await waitFor({
+        what: `FIS experiment ${id} to stop`,
+        clock: options.clock,
+        signal: options.signal,
+        timeoutMs: STOP_TIMEOUT_MS,
+        firstDelayMs: 1000,
+        maxDelayMs: 5000,
+        poll: async () => {
+          const experiment = await read()
+          return {done: isTerminal(experiment.status), value: experiment, progress: `${id} ${experiment.status}`}
+        },
+        progress: (message) => emit({type: 'task-update', id: 'stop', message}),
+      })) as Experiment
+    }
+    emit({type: 'task-end', id: 'stop', status: 'done', message: ended.status})
+    return ended
+  } catch (error) {
+    emit({type: 'task-end', id: 'stop', status: 'failed'})
+    throw error
+  }
 }

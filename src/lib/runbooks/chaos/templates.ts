@@ -1,8 +1,9 @@
-import {AwsCallError} from '../aws/errors.js'
-import type {AwsPorts, ExperimentTemplate, ExperimentTemplateSummary, FisPort} from '../aws/ports.js'
-import type {DrctlConfig} from '../config/schema.js'
-import {closest} from '../config/suggest.js'
-import {DrctlError} from '../core/errors.js'
+import {AwsCallError} from '../../aws/errors.js'
+import type {AwsPorts, ExperimentTemplate, ExperimentTemplateSummary, FisPort} from '../../aws/ports.js'
+import {alarmNameOf, type StopAlarms} from '../../checks/chaos-gates.js'
+import type {DrctlConfig} from '../../config/schema.js'
+import {closest} from '../../config/suggest.js'
+import {DrctlError} from '../../core/errors.js'
 
 // FIS experiment templates as `drctl chaos` shows and selects them: only in fis.region, only with the topology's
 // tags.
@@ -157,6 +158,17 @@ export async function listTemplates(config: DrctlConfig, aws: AwsPorts): Promise
   }
 }
 
+/** The templates to choose from when none is named; none at all is a usage error. */
+export async function templatesToChoose(config: DrctlConfig, aws: AwsPorts): Promise<TemplateView[]> {
+  const listing = await listTemplates(config, aws)
+  if (listing.templates.length === 0) {
+    throw new DrctlError('DRCTL_USAGE', `no experiment template in ${listing.region} carries this topology's tags`, {
+      hints: ['drctl chaos list shows what is there and which tags drctl.yaml asks for'],
+    })
+  }
+  return listing.templates
+}
+
 async function readTemplate(fis: FisPort, id: string): Promise<ExperimentTemplate> {
   const template = await fis.getExperimentTemplate(id)
   if (!template) {
@@ -243,11 +255,6 @@ async function findInOtherRegions(
   )
   return found.find(Boolean)
 }
-
-/** What CloudWatch says of a template's stop-condition alarms (by ARN: OK, ALARM, INSUFFICIENT_DATA or missing). */
-export type StopAlarms = {states: Record<string, string>} | {unreadable: string}
-
-export const alarmNameOf = (arn: string) => arn.slice(arn.indexOf(':alarm:') + ':alarm:'.length)
 
 /**
  * Reads the template's stop-condition alarms in its Region (where FIS requires them): an alarm that does not exist,

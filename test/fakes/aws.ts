@@ -18,6 +18,7 @@ import type {
   Mutation,
   RoutingControlState,
   SafetyRule,
+  SsmParameter,
   Stack,
   Table,
 } from '../../src/lib/aws/ports.js'
@@ -49,6 +50,8 @@ export interface FakeState {
   alarms?: Record<string, AlarmState[]>
   stacks: (Stack & {region: string})[]
   arcEndpoints: ArcEndpoint[]
+  /** SSM parameters by Region → name. */
+  parameters?: Record<string, Record<string, SsmParameter>>
 }
 
 /** A failure for every call to a service in a Region, or only for `operation`. */
@@ -129,6 +132,23 @@ export class FakeAws implements AwsPorts {
       getCallerIdentity: async () => {
         this.record('STS', region, 'GetCallerIdentity', false, [])
         return this.state.identity
+      },
+    }
+  }
+
+  ssm(region: string) {
+    const parameters = () => ((this.state.parameters ??= {})[region] ??= {})
+    return {
+      region,
+      getParameter: async (name: string) => {
+        this.record('SSM', region, 'GetParameter', false, [name])
+        return structuredClone(parameters()[name])
+      },
+      putParameter: async (input: {name: string; value: string; type: 'String' | 'StringList'}) => {
+        const result = this.record('SSM', region, 'PutParameter', true, [input])
+        const version = (parameters()[input.name]?.version ?? 0) + 1
+        parameters()[input.name] = {name: input.name, value: input.value, type: input.type, version}
+        return {...result, version}
       },
     }
   }

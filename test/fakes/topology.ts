@@ -111,6 +111,7 @@ export function healthyTopology(): Topology {
       endpointsCached: true,
     },
     chaos: {running: [], unreadable: []},
+    steps: [],
     stacks: [
       {region: 'us-east-1', name: 'app-use1', found: true, status: 'UPDATE_COMPLETE'},
       {region: 'us-west-2', name: 'app-usw2', found: true, status: 'CREATE_COMPLETE'},

@@ -8,6 +8,7 @@ import type {CloudWatchPort} from './ports/cloudwatch.js'
 import type {DynamoDbPort} from './ports/dynamodb.js'
 import type {FisPort} from './ports/fis.js'
 import type {RdsPort} from './ports/rds.js'
+import type {SsmPort} from './ports/ssm.js'
 import type {StsPort} from './ports/sts.js'
 
 export type * from './ports/arc.js'
@@ -17,6 +18,7 @@ export type * from './ports/dynamodb.js'
 export type * from './ports/fis.js'
 export type * from './ports/mutation.js'
 export type * from './ports/rds.js'
+export type * from './ports/ssm.js'
 export type * from './ports/sts.js'
 
 export interface AwsPorts {
@@ -26,6 +28,7 @@ export interface AwsPorts {
   cloudwatch(region: string): CloudWatchPort
   cloudformation(region: string): CloudFormationPort
   fis(region: string): FisPort
+  ssm(region: string): SsmPort
   arcControl(): ArcControlPort
   arcData(endpoints: ArcEndpoint[], options?: ArcDataOptions): ArcDataPort
 }

@@ -8,6 +8,7 @@ import {
   Route53RecoveryControlConfigClient,
   type Route53RecoveryControlConfigClientConfig,
 } from '@aws-sdk/client-route53-recovery-control-config'
+import {SSMClient} from '@aws-sdk/client-ssm'
 import {STSClient} from '@aws-sdk/client-sts'
 import {AdaptiveRetryStrategy, DefaultRateLimiter} from '@smithy/core/retry'
 import {NodeHttpHandler} from '@smithy/node-http-handler'
@@ -32,9 +33,11 @@ import type {
   DynamoDbPort,
   FisPort,
   RdsPort,
+  SsmPort,
   StsPort,
 } from './ports.js'
 import {RdsAdapter} from './rds.js'
+import {SsmAdapter} from './ssm.js'
 import {StsAdapter} from './sts.js'
 
 /** A call bound to one service client in one Region: the adapters' only way to reach AWS. */
@@ -44,7 +47,7 @@ export type Caller = <T extends {$metadata?: {requestId?: string}}>(
   send: (abortSignal: AbortSignal) => Promise<T>,
 ) => Promise<T>
 
-export type ServiceId = 'rds' | 'dynamodb' | 'cloudwatch' | 'cloudformation' | 'sts' | 'fis' | 'arc-control'
+export type ServiceId = 'rds' | 'dynamodb' | 'cloudwatch' | 'cloudformation' | 'sts' | 'fis' | 'arc-control' | 'ssm'
 
 export interface AwsSessionOptions {
   credentials: CredentialSource
@@ -73,6 +76,7 @@ const serviceLabels: Record<ServiceId | 'arc-cluster', string> = {
   fis: 'FIS',
   'arc-control': 'ARC control',
   'arc-cluster': 'ARC cluster',
+  ssm: 'SSM',
 }
 
 // Every client shares these settings; typed loosely because two clients come from older SDK generations.
@@ -137,6 +141,13 @@ export class AwsSession implements AwsPorts {
     return this.memo(`fis:${region}`, () => {
       const client = new FisClient(this.clientConfig('fis', region) as FisClientConfig)
       return new FisAdapter(region, client, this.caller('fis', region))
+    })
+  }
+
+  ssm(region: string): SsmPort {
+    return this.memo(`ssm:${region}`, () => {
+      const client = new SSMClient(this.clientConfig('ssm', region))
+      return new SsmAdapter(region, client, this.caller('ssm', region))
     })
   }
 

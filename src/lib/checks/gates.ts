@@ -2,11 +2,14 @@ import type {DrctlConfig} from '../config/schema.js'
 import {formatDuration} from '../core/clock.js'
 import type {AuroraGlobalView, Topology} from '../topology/views.js'
 import {type Check, fail, ok, warn} from './check.js'
+import {appStepGates} from './app-steps.js'
 import {describeLag, majorMinor} from './aurora-values.js'
 
 export interface PlannedGateOptions {
   maxLagMs: number
   allowChaos: boolean
+  /** Whose application steps must be ready (a fallback's switch-back runs the steps that join `fallback`). */
+  stepsOf?: string
 }
 
 export type FailoverKind = 'planned' | 'unplanned'
@@ -53,6 +56,7 @@ export function plannedFailoverGates(topology: Topology, target: string, options
   } else if (topology.chaos) {
     checks.push(ok('gate.chaos', 'no FIS experiment running'))
   }
+  checks.push(...appStepGates(topology, options.stepsOf ?? 'failover-planned'))
   return result('planned', target, checks, topology)
 }
 
@@ -199,6 +203,11 @@ export function unplannedFailoverGates(topology: Topology, target: string): Gate
     )
   }
   checks.push(...routingGates(topology, target))
+  // Whatever lives outside the target may be what failed: a step that needs it is tried briefly, then deferred.
+  const elsewhere = [...topology.regions.map((region) => region.region), ...topology.excludedRegions].filter(
+    (region) => region !== target,
+  )
+  checks.push(...appStepGates(topology, 'failover-unplanned', elsewhere))
   const gate = result('unplanned', target, checks, topology)
   return {...gate, dataLossEstimateMs: lossUnknown ? undefined : lossMs, dataLossUnknown: lossUnknown}
 }

@@ -2,6 +2,7 @@ import {resourceIdOfArn} from '../core/arn.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {formatDuration} from '../core/clock.js'
 import type {AuroraGlobalView, AuroraMemberView, Topology} from '../topology/views.js'
+import {appStepChecks} from './app-steps.js'
 import {type Check, fail, ok, warn} from './check.js'
 import {describeLag, majorMinor} from './aurora-values.js'
 
@@ -33,6 +34,7 @@ export function statusChecks(topology: Topology, config: DrctlConfig): Check[] {
     ...routingChecks(topology),
     ...chaosChecks(topology),
     ...stackChecks(topology),
+    ...appStepChecks(topology, config.regions),
   ]
 }
 

@@ -144,6 +144,8 @@ function endLine(
   const elapsed = task ? ` ${style.dim(formatDuration(Date.now() - task.at))}` : ''
   const detail = event.message ? ` — ${event.message}` : ''
   if (event.status === 'done') return `${style.green(symbols.ok)} ${title}${detail}${elapsed}`
+  if (event.status === 'deferred')
+    return `${style.yellow(`${symbols.warn} ${title} (deferred: a follow-up in the report)`)}${detail}`
   if (event.status === 'skipped') return `${style.dim(`${symbols.bullet} ${title} (skipped)`)}${detail}`
   return `${style.red(symbols.fail)} ${title}${detail}${elapsed}`
 }

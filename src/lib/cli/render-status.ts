@@ -81,6 +81,16 @@ export function statusResult(report: StatusReport) {
       found: stack.found,
       status: stack.status,
     })),
+    steps: topology.steps.map((step) => ({
+      id: step.id,
+      kind: step.kind,
+      required: step.required,
+      pointsAt: step.pointsAt ?? null,
+      state: step.state,
+      controlPlane: step.controlPlane,
+      missing: step.missing,
+      unreadable: step.unreadable?.message,
+    })),
     readiness,
   }
 }
@@ -213,6 +223,20 @@ export function renderStatus(report: StatusReport, style: Style, options: {verbo
       stack.region,
       stack.name,
       stack.found ? (stack.status ?? '?') : style.red(stack.unreadable ? 'unreadable' : 'not found'),
+    ])
+    lines.push(renderTable(undefined, rows, {indent: 2}))
+  }
+
+  if (topology.steps.length > 0) {
+    lines.push('', style.bold('STEPS'))
+    const rows = topology.steps.map((step) => [
+      step.id,
+      step.kind,
+      step.missing || step.unreadable
+        ? style.red(step.missing ?? `unreadable: ${step.unreadable?.message}`)
+        : step.pointsAt === 'any'
+          ? step.state
+          : `${step.pointsAt ? `→ ${step.pointsAt}` : style.yellow('→ ?')}  ${step.state}`,
     ])
     lines.push(renderTable(undefined, rows, {indent: 2}))
   }

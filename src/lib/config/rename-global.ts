@@ -1,4 +1,5 @@
 import type {DrctlConfig} from './schema.js'
+import {renameInTemplate, templatedGlobalClusters} from './steps.js'
 import {updateConfigFile} from './update.js'
 
 /** Whether drctl.yaml lists a global cluster (compared lowercase: RDS stores identifiers so). */
@@ -14,10 +15,14 @@ export function renameGlobalClusterInConfig(
   renamed: string,
 ): Promise<DrctlConfig> {
   const [from, to] = [current.toLowerCase(), renamed.toLowerCase()]
-  return updateConfigFile(path, (set) =>
+  return updateConfigFile(path, (set) => {
     set(
       ['aurora', 'globalClusters'],
       config.aurora.globalClusters.map((id) => (id === from ? to : id)),
-    ),
-  )
+    )
+    config.steps.forEach((step, index) => {
+      if (step.kind === 'ssm-parameter' && templatedGlobalClusters(step.value).includes(from))
+        set(['steps', index, 'value'], renameInTemplate(step.value, from, to))
+    })
+  })
 }

@@ -1,5 +1,6 @@
 import {z} from 'zod'
 
+import {crossCheckSteps, stepSchema} from './steps.js'
 import {closest} from './suggest.js'
 
 // Shapes of names and identifiers, checked before any AWS call so that typos fail fast and locally.
@@ -125,6 +126,7 @@ export const configSchema = strict({
   failover: strict({
     order: z.enum(['db-first', 'traffic-first']).default('db-first'),
   }).default({order: 'db-first'}),
+  steps: z.array(stepSchema).default([]),
   aws: strict({
     callTimeoutMs: milliseconds(10_000),
     connectTimeoutMs: milliseconds(3000),
@@ -138,6 +140,7 @@ export const configSchema = strict({
       sts: z.url().optional(),
       fis: z.url().optional(),
       'arc-control': z.url().optional(),
+      ssm: z.url().optional(),
     }).default({}),
   }).default({
     callTimeoutMs: 10_000,
@@ -222,6 +225,14 @@ export function crossCheck(raw: unknown): CrossCheckProblem[] {
     asArray(arc?.endpoints).map((endpoint) => asRecord(endpoint)?.url),
     ['arc', 'endpoints'],
     'endpoint URL',
+  )
+  const globalClusters = asArray(aurora?.globalClusters).filter((value): value is string => typeof value === 'string')
+  problems.push(
+    ...crossCheckSteps(
+      asArray(root.steps),
+      regions,
+      globalClusters.map((id) => id.toLowerCase()),
+    ),
   )
   return problems
 }

@@ -5,7 +5,7 @@
 export type ProgressEvent =
   | {type: 'task-start'; id: string; title: string}
   | {type: 'task-update'; id: string; message: string}
-  | {type: 'task-end'; id: string; status: 'done' | 'skipped' | 'failed'; message?: string}
+  | {type: 'task-end'; id: string; status: 'done' | 'skipped' | 'failed' | 'deferred'; message?: string}
   | {type: 'info'; message: string}
   | {type: 'warning'; message: string}
 

@@ -4,7 +4,7 @@ import {mkdirSync} from 'node:fs'
 import {AwsCallError, isTransient} from '../aws/errors.js'
 import type {AwsCallObserver, AwsCallRecord} from '../aws/invoke.js'
 import type {AwsPorts, CallerIdentity} from '../aws/ports.js'
-import type {Clock} from '../core/clock.js'
+import {type Clock, formatDuration} from '../core/clock.js'
 import {DrctlError, ExitCode, isDrctlError} from '../core/errors.js'
 import type {ProgressListener} from '../core/events.js'
 import type {Topology} from '../topology/views.js'
@@ -166,6 +166,14 @@ async function drive(runId: string, plan: RunPlan, context: EngineContext, resum
       journal.append({type: 'record', at: now(), step: step.id, key, value})
     },
     recorded: <T>(key: string) => recorded.get(key) as T | undefined,
+    followUp: (message) => {
+      journal.append({type: 'follow-up', at: now(), step: step.id, message})
+      context.emit({type: 'warning', message: `follow-up: ${message}`})
+    },
+    approvals: async () =>
+      loadRun(context.home, runId).events.flatMap((event) =>
+        event.type === 'approval' ? [{step: event.step, by: event.by, at: event.at}] : [],
+      ),
   })
 
   /** check → run → wait → verify; read-before-write makes the whole sequence safe to repeat. */
@@ -189,7 +197,8 @@ async function drive(runId: string, plan: RunPlan, context: EngineContext, resum
       context.emit({type: 'task-start', id: step.id, title: step.title})
       const ctx = stepContext(step)
       try {
-        const check = await withTransientRetries(context, () => runStep(step, ctx))
+        const attempt = () => withTransientRetries(context, () => runStep(step, ctx))
+        const check = step.deadline ? await withinDeadline(context, step, attempt) : await attempt()
         if (step.milestone) journal.append({type: 'milestone', at: now(), step: step.id, name: step.milestone})
         const status = check.state === 'done' ? 'skipped' : 'done'
         journal.append({type: 'step-end', at: now(), step: step.id, status, durationMs: context.clock.now() - started})
@@ -201,6 +210,19 @@ async function drive(runId: string, plan: RunPlan, context: EngineContext, resum
         })
       } catch (error) {
         const failure = asRunError(error, context.signal)
+        if (step.deadline?.onMiss === 'defer' && failure.code !== 'DRCTL_INTERRUPTED') {
+          journal.append({
+            type: 'step-end',
+            at: now(),
+            step: step.id,
+            status: 'deferred',
+            durationMs: context.clock.now() - started,
+            error: failure.message,
+          })
+          ctx.followUp(`${step.deadline.followUp} (${failure.message})`)
+          context.emit({type: 'task-end', id: step.id, status: 'deferred', message: failure.message})
+          return
+        }
         journal.append({
           type: 'step-end',
           at: now(),
@@ -305,6 +327,24 @@ async function withTransientRetries<T>(context: EngineContext, attempt: () => Pr
       context.emit({type: 'warning', message: `${error.message}; retrying the step (${tries}/${STEP_ATTEMPTS - 1})`})
       await context.clock.sleep(1000 * tries, context.signal)
     }
+  }
+}
+
+/** A step bound by a deadline: past it the run stops waiting (a call still in flight is left to finish on its own). */
+async function withinDeadline<T>(context: EngineContext, step: Step, attempt: () => Promise<T>): Promise<T> {
+  const deadline = step.deadline as NonNullable<Step['deadline']>
+  const timer = new AbortController()
+  const missed = context.clock.sleep(deadline.ms, AbortSignal.any([timer.signal, context.signal])).then(() => {
+    throw new DrctlError(
+      'DRCTL_TIMEOUT',
+      `${step.title}: no result within the deadline of ${formatDuration(deadline.ms)}`,
+    )
+  })
+  try {
+    return await Promise.race([attempt(), missed])
+  } finally {
+    timer.abort()
+    missed.catch(() => undefined)
   }
 }
 

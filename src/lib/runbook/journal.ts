@@ -61,11 +61,16 @@ export type JournalEvent =
     }
   | {type: 'record'; at: string; step?: string; key: string; value: unknown}
   | {type: 'milestone'; at: string; step: string; name: Milestone}
+  /** Work left for the operator (a step deferred past its deadline, a Region the run could not call). */
+  | {type: 'follow-up'; at: string; step?: string; message: string}
+  /** Written by `drctl runs approve`, possibly from another process while the run waits. */
+  | {type: 'approval'; at: string; step: string; by: string}
   | {
       type: 'step-end'
       at: string
       step: string
-      status: 'done' | 'skipped' | 'failed'
+      /** `deferred`: it failed or missed its deadline and the run went on without it (a follow-up says what is left). */
+      status: 'done' | 'skipped' | 'failed' | 'deferred'
       durationMs: number
       error?: string
     }

@@ -50,6 +50,14 @@ export function renderReportMarkdown(report: RunReport): string {
       )
     }
   }
+  if (report.approvals.length > 0) {
+    lines.push(
+      '',
+      '## Approvals',
+      '',
+      ...report.approvals.map((item) => `- ${item.step}: approved by ${item.by} at ${item.at}`),
+    )
+  }
   lines.push('', '## Mutating AWS calls', '')
   if (report.mutatingCalls.length === 0) lines.push('None.')
   for (const call of report.mutatingCalls) {

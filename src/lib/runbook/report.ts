@@ -5,6 +5,7 @@ import type {Check} from '../checks/check.js'
 import {formatDuration} from '../core/clock.js'
 import type {TopologySummary} from '../topology/summary.js'
 import type {JournalEvent, RunStartEvent} from './journal.js'
+import type {Approval} from './types.js'
 import {renderReportMarkdown} from './report-markdown.js'
 import {journalPath, loadRun, loadRuns, type RunStatus, type RunSummary, type StepSummary, summarize} from './runs.js'
 
@@ -43,6 +44,8 @@ export interface RunReport {
   after?: TopologySummary
   notes: string[]
   followUps: string[]
+  /** Who let each approval step go on, and when. */
+  approvals: Approval[]
 }
 
 const seconds = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 100) / 10
@@ -55,6 +58,8 @@ export function buildReport(runId: string, dir: string, events: JournalEvent[]):
   const milestones: Record<string, number> = {}
   const evidence: Record<string, unknown> = {...start.evidence}
   const timeline: RunReport['timeline'] = []
+  const followUps = [...start.followUps]
+  const approvals: Approval[] = []
   const titles = new Map(start.plan.map((step) => [step.id, step.title]))
   const line = (at: string, event: string) => timeline.push({at, offsetSeconds: seconds(start.at, at), event})
   line(start.at, `run started by ${start.caller?.arn ?? 'unknown caller'}`)
@@ -97,6 +102,14 @@ export function buildReport(runId: string, dir: string, events: JournalEvent[]):
         break
       case 'run-end':
         line(event.at, `run ${event.outcome} (exit ${event.exit})`)
+        break
+      case 'follow-up':
+        followUps.push(event.message)
+        line(event.at, `follow-up: ${event.message}`)
+        break
+      case 'approval':
+        approvals.push({step: event.step, by: event.by, at: event.at})
+        line(event.at, `approved: ${event.step} by ${event.by}`)
         break
     }
   }
@@ -143,7 +156,8 @@ export function buildReport(runId: string, dir: string, events: JournalEvent[]):
     before: start.before,
     after,
     notes: start.notes,
-    followUps: start.followUps,
+    followUps,
+    approvals,
   }
 }
 

@@ -11,7 +11,7 @@ export type RunStatus = RunOutcome | 'running' | 'stopped'
 export interface StepSummary {
   id: string
   title: string
-  status: 'pending' | 'running' | 'done' | 'skipped' | 'failed'
+  status: 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'deferred'
   /** The last attempt (a resumed run checks every step again): when it started, began waiting for AWS, ended. */
   startedAt?: string
   waitStartedAt?: string

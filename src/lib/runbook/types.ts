@@ -20,6 +20,14 @@ export type StepCheck =
 
 export type Milestone = 'writes' | 'traffic'
 
+/** An operator's go-ahead for an approval step (`drctl runs approve`), from any process or machine. */
+export interface Approval {
+  step: string
+  /** Who approved: the AWS caller and the local user and host. */
+  by: string
+  at: string
+}
+
 export interface StepContext {
   /** The run the step belongs to (a step marks what it leaves behind with it). */
   readonly runId: string
@@ -31,6 +39,10 @@ export interface StepContext {
   /** Evidence for the report (lag at failover, snapshot ids …), journaled so it survives a crash. */
   record(key: string, value: unknown): void
   recorded<T>(key: string): T | undefined
+  /** Something the operator must do later (a Region the run could not call): listed in the report's follow-ups. */
+  followUp(message: string): void
+  /** The approvals given for this run so far (read afresh on each call). */
+  approvals(): Promise<Approval[]>
 }
 
 export interface Step {
@@ -46,6 +58,19 @@ export interface Step {
   verify(ctx: StepContext): Promise<void>
   /** When this step is verified, writes (or traffic) are in the target Region: the RTO clock stops there. */
   milestone?: Milestone
+  /**
+   * A short deadline (an application step whose control plane is in the failed Region of an unplanned failover). If
+   * the step fails or misses it, `defer` lets the run go on and lists the follow-up in the report; `stop` stops the
+   * run (resumable).
+   */
+  deadline?: StepDeadline
+}
+
+export interface StepDeadline {
+  ms: number
+  onMiss: 'defer' | 'stop'
+  /** What the operator must do later if the step is deferred. */
+  followUp: string
 }
 
 /** Steps that run concurrently (one per global cluster, say); the group ends when all have. */

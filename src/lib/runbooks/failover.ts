@@ -2,6 +2,7 @@ import type {ArcEndpoint} from '../aws/ports.js'
 import type {Check} from '../checks/check.js'
 import {accountGate, type PlannedGateOptions, plannedFailoverGates, unplannedFailoverGates} from '../checks/gates.js'
 import type {DrctlConfig} from '../config/schema.js'
+import {phaseOf, type StepPhase} from '../config/steps.js'
 import {formatDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
 import type {ObserveOptions} from '../topology/observe.js'
@@ -17,6 +18,8 @@ import {
   TrafficChangeStep,
   trafficGates,
 } from './routing-control-step.js'
+import {appStep} from './app-steps/kinds.js'
+import {type AppStepSpec, appStepSpecs} from './app-steps/move.js'
 import {VerifyTopologyStep} from './verify-step.js'
 
 export type FailoverMode = 'planned' | 'unplanned' | 'detach'
@@ -42,6 +45,8 @@ export interface FailoverParams {
   traffic?: TrafficChange
   failedRegions: string[]
   observedRegions: string[]
+  /** The application steps of drctl.yaml that join this failover (journaled: a resume runs the same ones). */
+  appSteps?: AppStepSpec[]
   [key: string]: unknown
 }
 
@@ -84,7 +89,7 @@ export function failoverObservation(config: DrctlConfig, mode: FailoverMode, to:
   if (mode === 'planned' || !to) return {}
   return {
     regions: [to],
-    parts: ['identity', 'aurora', 'dynamodb', 'routing'],
+    parts: ['identity', 'aurora', 'dynamodb', 'routing', 'steps'],
     arcAvoidRegions: config.regions.filter((region) => region !== to),
   }
 }
@@ -163,6 +168,7 @@ export function planFailover(config: DrctlConfig, topology: Topology, request: F
           safetyRules: routing.safetyRules,
         }
       : undefined
+  const movedFrom = movedFromRegions(config, topology, target, failedRegions)
   const params: FailoverParams = {
     mode,
     target,
@@ -171,6 +177,14 @@ export function planFailover(config: DrctlConfig, topology: Topology, request: F
     traffic,
     failedRegions,
     observedRegions: mode === 'planned' ? config.regions : [target],
+    appSteps: Object.values(
+      appStepSpecs(config.steps, mode === 'planned' ? 'failover-planned' : 'failover-unplanned', {
+        to: target,
+        from: movedFrom,
+        failedRegions: mode === 'planned' ? [] : movedFrom,
+        globalClusters: config.aurora.globalClusters,
+      }),
+    ).flat(),
   }
   const lossMs = unplanned?.dataLossEstimateMs
   const lagNote =
@@ -234,6 +248,24 @@ export function planFailover(config: DrctlConfig, topology: Topology, request: F
   }
 }
 
+/**
+ * Where writes and traffic move from: the old writers of the global clusters; without Aurora, the Regions traffic
+ * is On in; without either, every other Region (an unplanned failover then calls none of them).
+ */
+function movedFromRegions(config: DrctlConfig, topology: Topology, target: string, writers: string[]): string[] {
+  if (writers.length > 0) return writers
+  const routed = topology.routing?.controls
+    .filter((control) => control.state === 'On' && control.region !== target)
+    .map((control) => control.region)
+  if (routed && routed.length > 0) return [...new Set(routed)]
+  return config.regions.filter((region) => region !== target)
+}
+
+/** The application steps of one phase, in drctl.yaml order. */
+export function appStepsOf(config: DrctlConfig, specs: AppStepSpec[] | undefined, phase: StepPhase): PlanItem[] {
+  return (specs ?? []).filter((spec) => phaseOf(spec.step) === phase).map((spec) => appStep(spec, config.regions))
+}
+
 /** The steps of a failover from its journaled parameters (also how `drctl runs resume` rebuilds them). */
 export function failoverItems(config: DrctlConfig, params: FailoverParams): PlanItem[] {
   const database: PlanItem[] =
@@ -253,11 +285,15 @@ export function failoverItems(config: DrctlConfig, params: FailoverParams): Plan
           },
         ]
   const traffic: PlanItem[] = params.traffic ? [new TrafficChangeStep(params.traffic)] : []
+  const databaseThenSteps = [...database, ...appStepsOf(config, params.appSteps, 'after-database')]
   // An unplanned failover fences traffic first: the failing Region must stop taking writes before another does.
-  const ordered =
-    params.mode !== 'planned' || params.order === 'traffic-first'
-      ? [...traffic, ...database]
-      : [...database, ...traffic]
+  const ordered = [
+    ...appStepsOf(config, params.appSteps, 'before-database'),
+    ...(params.mode !== 'planned' || params.order === 'traffic-first'
+      ? [...traffic, ...databaseThenSteps]
+      : [...databaseThenSteps, ...traffic]),
+    ...appStepsOf(config, params.appSteps, 'after-traffic'),
+  ]
   if (ordered.length === 0) return []
   // A detach leaves no global writer to check: the promoted clusters write standalone.
   const writers =

@@ -1,8 +1,10 @@
 import {type Check, fail, ok} from '../checks/check.js'
 import {accountGate} from '../checks/gates.js'
 import type {DrctlConfig} from '../config/schema.js'
+import type {StepPhase} from '../config/steps.js'
 import type {RunPlan} from '../runbook/types.js'
 import type {AuroraGlobalView, Topology} from '../topology/views.js'
+import {appStepSpecs} from './app-steps/move.js'
 import {type FallbackFacts, preservedCopyId, reachable} from './fallback-facts.js'
 import {type FallbackPhases, type FallbackRequest, planRebuild} from './fallback-rebuild.js'
 import {plannedFailoverChecks, resolveTarget} from './failover.js'
@@ -100,12 +102,28 @@ function switchBackGatesNow(
 ): Check[] {
   const judged = new Set(known.map((gate) => gate.id))
   const awaited = topology.aurora.filter((view) => situationOf(view, request.home) !== 'home').map((view) => view.id)
-  const checks = plannedFailoverChecks(config, topology, request.home, {maxLagMs: request.maxLagMs, allowChaos: false})
+  const checks = plannedFailoverChecks(config, topology, request.home, {
+    maxLagMs: request.maxLagMs,
+    allowChaos: false,
+    stepsOf: 'fallback',
+  })
   return checks.filter(
     (check) =>
       !judged.has(check.id) &&
       !awaited.some((id) => check.id === `gate.aurora.${id}` || check.id.startsWith(`gate.aurora.${id}.`)),
   )
+}
+
+/** The application steps of a switch-back: towards home, from wherever writes are now. */
+function homewardSteps(config: DrctlConfig, topology: Topology, home: string) {
+  const writers = topology.aurora.map((view) => view.writerRegion).filter((region): region is string => !!region)
+  const from = [...new Set(writers.filter((region) => region !== home))]
+  return appStepSpecs(config.steps, 'fallback', {
+    to: home,
+    from: from.length > 0 ? from : config.regions.filter((region) => region !== home),
+    failedRegions: [],
+    globalClusters: config.aurora.globalClusters,
+  })
 }
 
 /**
@@ -193,12 +211,18 @@ export function planFallback(
       gates: {home, maxLagMs: request.maxLagMs, moves: phases.switchBacks},
     })
   }
+  const appSteps = request.switchBack ? homewardSteps(config, topology, home) : undefined
+  const appStepsIn = (phase: StepPhase): StepSpec[] =>
+    (appSteps?.[phase] ?? []).map((spec) => ({kind: 'app-step', spec}))
+  specs.push(...appStepsIn('before-database'))
   group(
     'switch-back',
     `Switch over back to ${home}`,
     phases.switchBacks.map((move) => ({kind: 'switchover', move})),
   )
+  specs.push(...appStepsIn('after-database'))
   if (traffic) specs.push(traffic)
+  specs.push(...appStepsIn('after-traffic'))
   if (specs.length > 0) {
     specs.push({
       kind: 'verify',

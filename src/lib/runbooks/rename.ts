@@ -2,6 +2,7 @@ import type {AwsPorts} from '../aws/ports.js'
 import {fail, ok} from '../checks/check.js'
 import {listsGlobalCluster} from '../config/rename-global.js'
 import {RDS_IDENTIFIER, type DrctlConfig} from '../config/schema.js'
+import {renameInTemplate, templatedGlobalClusters} from '../config/steps.js'
 import {DrctlError} from '../core/errors.js'
 import type {RunPlan} from '../runbook/types.js'
 import {type ItemSpec, itemsFromSpecs} from './step-specs.js'
@@ -18,6 +19,28 @@ export function validateGlobalClusterName(name: string): string {
     )
   }
   return lower
+}
+
+/** The SSM parameter steps that hold the global cluster's name: put again with the new one, in the same run. */
+function parametersNaming(config: DrctlConfig, currentId: string, newId: string, writerRegion: string): ItemSpec[] {
+  return config.steps.flatMap((step): ItemSpec[] =>
+    step.kind === 'ssm-parameter' && templatedGlobalClusters(step.value).includes(currentId)
+      ? [
+          {
+            kind: 'app-step',
+            spec: {
+              step: {...step, value: renameInTemplate(step.value, currentId, newId)},
+              move: {
+                to: writerRegion,
+                from: [],
+                failedRegions: [],
+                globalClusters: config.aurora.globalClusters.map((id) => (id === currentId ? newId : id)),
+              },
+            },
+          },
+        ]
+      : [],
+  )
 }
 
 /** Renames a global cluster in place (ModifyGlobalCluster NewGlobalClusterIdentifier), checked against live state first. */
@@ -48,7 +71,10 @@ export async function planRename(
         )
       : ok('gate.status', `${currentId} can be modified`),
   ]
-  const specs: ItemSpec[] = [{kind: 'rename-global', currentId, newId, region: writer?.region ?? region}]
+  const specs: ItemSpec[] = [
+    {kind: 'rename-global', currentId, newId, region: writer?.region ?? region},
+    ...parametersNaming(config, currentId, newId, writer?.region ?? region),
+  ]
   const endpoint = global?.endpoint
   return {
     kind: RENAME_GLOBAL,

@@ -1,5 +1,7 @@
 import type {DrctlConfig} from '../config/schema.js'
 import type {PlanItem, Step} from '../runbook/types.js'
+import {appStep} from './app-steps/kinds.js'
+import type {AppStepSpec} from './app-steps/move.js'
 import {
   DeleteClusterStep,
   DeleteGlobalClusterStep,
@@ -22,6 +24,7 @@ import {type ExpectedTopology, VerifyTopologyStep} from './verify-step.js'
 
 /** Plain-data description of one step, journaled so that a resume rebuilds exactly the same steps. */
 export type StepSpec =
+  | {kind: 'app-step'; spec: AppStepSpec}
   | {kind: 'stop-experiment'; experimentId: string; region: string}
   | {kind: 'protection'; resource: ProtectedResource}
   | {kind: 'remove-member'; globalClusterId: string; clusterArn: string; region: string}
@@ -97,6 +100,8 @@ function stepFromSpec(spec: StepSpec, config: DrctlConfig): Step {
       return new RetireStep(stepFromSpec(spec.step, config), spec.clusterId, spec.region, spec.replacedIn)
     case 'verify':
       return new VerifyTopologyStep(config, spec.expected)
+    case 'app-step':
+      return appStep(spec.spec, config.regions)
   }
 }
 

@@ -46,11 +46,12 @@ export class SwitchBackGatesStep implements Step {
 
   async run(ctx: StepContext): Promise<void> {
     const topology = await observe(this.config, ctx.aws, {
-      parts: ['identity', 'aurora', 'dynamodb', 'routing', 'chaos'],
+      parts: ['identity', 'aurora', 'dynamodb', 'routing', 'chaos', 'steps'],
     })
     const checks = plannedFailoverChecks(this.config, topology, this.gates.home, {
       maxLagMs: this.gates.maxLagMs,
       allowChaos: false,
+      stepsOf: 'fallback',
     })
     ctx.record(
       'switchBackGates',

@@ -10,11 +10,20 @@ import {identityReader} from './readers/identity.js'
 import {routingReader} from './readers/routing.js'
 import type {ServiceReader} from './readers/service-reader.js'
 import {stacksReader} from './readers/stacks.js'
+import {appStepsReader} from './readers/app-steps.js'
 import {RegionReader} from './region-reader.js'
 import type {KnownSurvivor, ServiceViews, Topology} from './views.js'
 
 /** One reader per service, in the order their reads start; a new service is registered here. */
-const READERS = [identityReader, auroraReader, dynamodbReader, routingReader, chaosReader, stacksReader] as const
+const READERS = [
+  identityReader,
+  auroraReader,
+  dynamodbReader,
+  routingReader,
+  chaosReader,
+  stacksReader,
+  appStepsReader,
+] as const
 
 type RegisteredReader = (typeof READERS)[number]
 type FieldsOf<Reader> = Reader extends ServiceReader<string, infer Field> ? Field : never
@@ -53,7 +62,8 @@ export async function observe(config: DrctlConfig, aws: AwsPorts, options: Obser
   const started = clock.now()
   const callable = options.regions ?? config.regions
   const parts = new Set<TopologyPart>(options.parts ?? READERS.map((reader) => reader.part))
-  const reader = new RegionReader(callable, new KeyedLimiter(options.concurrency ?? 4), clock)
+  const excluded = config.regions.filter((region) => !callable.includes(region))
+  const reader = new RegionReader(callable, new KeyedLimiter(options.concurrency ?? 4), clock, excluded)
   const warnings: string[] = []
   const what = options.parts ? ` (${[...parts].join(', ')})` : ''
   options.emit?.({type: 'task-start', id: 'observe', title: `Reading ${config.name}${what} in ${callable.join(', ')}`})
@@ -82,7 +92,7 @@ export async function observe(config: DrctlConfig, aws: AwsPorts, options: Obser
     durationMs,
     pinnedAccount: config.account,
     regions: reader.reachability(),
-    excludedRegions: config.regions.filter((region) => !callable.includes(region)),
+    excludedRegions: excluded,
     warnings,
     // Each reader gives all of its fields, so together they give every field of ReadViews.
     ...(Object.assign({}, ...views) as ReadViews),

@@ -16,7 +16,27 @@ export class RegionReader {
     private readonly regions: string[],
     private readonly limiter: KeyedLimiter,
     private readonly clock: Clock,
+    /** Topology Regions deliberately not called (the failed Region of an unplanned failover). */
+    private readonly excluded: string[] = [],
   ) {}
+
+  /**
+   * A read of a global service's control plane (Route 53, CloudFront in us-east-1; Global Accelerator in us-west-2):
+   * skipped when that Region is excluded, and its failures say nothing about the Region's own reachability.
+   */
+  readControlPlane<T>(service: string, region: string, task: () => Promise<T>): Promise<Read<T>> {
+    if (this.excluded.includes(region)) {
+      return Promise.resolve({ok: false, error: {kind: 'excluded', message: `${region} was not called`}})
+    }
+    const promise = this.limiter
+      .run(`${service}:${region}`, () => retryThrottled(task, this.clock))
+      .then(
+        (value): Read<T> => ({ok: true, value}),
+        (error: unknown): Read<T> => ({ok: false, error: unreadableOf(error)}),
+      )
+    this.pending.push(promise)
+    return promise
+  }
 
   read<T>(service: string, region: string, task: () => Promise<T>): Promise<Read<T>> {
     // The one guard that keeps an observation out of excluded Regions, whatever part asks.

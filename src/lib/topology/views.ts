@@ -165,6 +165,29 @@ export interface StackView {
   unreadable?: Unreadable
 }
 
+/** An application step of drctl.yaml (steps:) as it stands: where it points now. */
+export interface AppStepView {
+  id: string
+  kind: string
+  required: boolean
+  /** The runbooks it joins (failover-planned, failover-unplanned, fallback). */
+  joins: string[]
+  /** A global service's control-plane Region (Route 53 and CloudFront: us-east-1; Global Accelerator: us-west-2). */
+  controlPlane?: string
+  /**
+   * The Regions whose endpoints a move through this step calls: a global service's control plane (Route 53 and
+   * CloudFront: us-east-1; Global Accelerator: us-west-2), or the Regions it writes in.
+   */
+  callRegions: string[]
+  /** The topology Region it points at now; `any` when its state does not depend on the Region; absent: unknown or mixed. */
+  pointsAt?: string
+  /** What it points at, in words (origin domain, record value, dials, proxy target, task counts). */
+  state: string
+  /** Its resource does not exist (a move through it would fail): the reason, naming the resource. */
+  missing?: string
+  unreadable?: Unreadable
+}
+
 /** Everything drctl knows about the live state of a topology at one moment. */
 export interface Topology {
   name: string
@@ -184,6 +207,7 @@ export interface Topology {
   routing?: RoutingView
   chaos?: ChaosView
   stacks: StackView[]
+  steps: AppStepView[]
 }
 
 /** The fields of a Topology that observe() records itself; every other one is a service reader's. */

@@ -1,5 +1,5 @@
 import type {Clock} from '../../../src/lib/core/clock.js'
-import type {StepContext} from '../../../src/lib/runbook/types.js'
+import type {Approval, StepContext} from '../../../src/lib/runbook/types.js'
 import type {FakeAws} from '../../fakes/aws.js'
 
 /** A clock that moves on by `tickMs` at every reading and never sleeps: waits run out without real delays. */
@@ -8,10 +8,20 @@ export function tickingClock(tickMs = 1000): Clock {
   return {scale: 1, now: () => (now += tickMs), sleep: async () => {}}
 }
 
-/** A step context on a fake AWS, holding what an earlier, interrupted attempt of the run journaled (if anything). */
-export function stepContext(aws: FakeAws, records: Record<string, unknown> = {}, clock = tickingClock()): StepContext {
+/**
+ * A step context on a fake AWS, holding what an earlier, interrupted attempt of the run journaled (if anything);
+ * `followUps` collects what steps leave for later, `approvals` is what `drctl runs approve` has recorded.
+ */
+export function stepContext(
+  aws: FakeAws,
+  records: Record<string, unknown> = {},
+  clock = tickingClock(),
+  extra: {followUps?: string[]; approvals?: Approval[]} = {},
+): StepContext {
   const recorded = new Map(Object.entries(records))
   return {
+    followUp: (message) => extra.followUps?.push(message),
+    approvals: async () => extra.approvals ?? [],
     runId: 'test-run',
     aws,
     clock,

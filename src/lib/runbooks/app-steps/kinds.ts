@@ -1,0 +1,44 @@
+import type {StepKind, StepOfKind} from '../../config/steps.js'
+import type {Step} from '../../runbook/types.js'
+import {ApprovalStep} from './approval.js'
+import type {AppStepSpec, StepMove} from './move.js'
+import {SsmParameterStep} from './ssm-parameter.js'
+
+/** How one kind of application step is built for a move, and which Regions its calls go to. */
+export interface AppStepKind<K extends StepKind> {
+  /** The Regions the step calls (a global service's control plane, or the Regions it writes in). */
+  callRegions(step: StepOfKind<K>, move: StepMove, topologyRegions: string[]): string[]
+  build(step: StepOfKind<K>, move: StepMove, topologyRegions: string[]): Step
+}
+
+/** Every kind drctl.yaml accepts; a new kind is one entry here and its step file. */
+const KINDS: {[K in StepKind]?: AppStepKind<K>} = {
+  approval: {callRegions: () => [], build: (step, move) => new ApprovalStep(step, move)},
+  'ssm-parameter': {
+    // A failed Region is left out of the writes (a follow-up), so the step never calls it.
+    callRegions: (step, move, regions) =>
+      (step.writeIn ?? regions).filter((region) => !move.failedRegions.includes(region)),
+    build: (step, move, regions) => new SsmParameterStep(step, move, step.writeIn ?? regions),
+  },
+}
+
+/** In an unplanned failover, a step whose control plane is in the failed Region gets this long. */
+export const FAILED_CONTROL_PLANE_DEADLINE_MS = 20_000
+
+/** The step of an application step spec, with a short deadline when it depends on a failed Region. */
+export function appStep(spec: AppStepSpec, topologyRegions: string[]): Step {
+  const kind = KINDS[spec.step.kind] as AppStepKind<StepKind> | undefined
+  if (!kind) throw new Error(`no implementation for step kind ${spec.step.kind}`)
+  const step = kind.build(spec.step, spec.move, topologyRegions)
+  const failed = kind
+    .callRegions(spec.step, spec.move, topologyRegions)
+    .filter((region) => spec.move.failedRegions.includes(region))
+  if (failed.length > 0) {
+    step.deadline = {
+      ms: FAILED_CONTROL_PLANE_DEADLINE_MS,
+      onMiss: spec.step.required ? 'stop' : 'defer',
+      followUp: `step ${spec.step.id} (${spec.step.kind}) was not done: its control plane is in ${failed.join(', ')}, which failed; once it answers, drctl failover --planned --to ${spec.move.to} re-checks every step and runs what is left`,
+    }
+  }
+  return step
+}

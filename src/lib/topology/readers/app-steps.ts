@@ -1,0 +1,38 @@
+import {RUNBOOKS_WITH_STEPS, type StepConfig, type StepKind, type StepOfKind} from '../../config/steps.js'
+import type {AppStepView} from '../views.js'
+import type {ReadContext, ServiceReader} from './service-reader.js'
+import {readSsmParameter} from './steps/ssm-parameter.js'
+
+/** What a step's reader finds; the id, kind and required flag come from drctl.yaml. */
+export type StepReading = Omit<AppStepView, 'id' | 'kind' | 'required' | 'joins'>
+
+type StepReader<K extends StepKind> = (step: StepOfKind<K>, context: ReadContext) => Promise<StepReading>
+
+/** One reader per kind of application step; a new kind is one entry here and its file in steps/. */
+const STEP_READERS: {[K in StepKind]?: StepReader<K>} = {
+  approval: async (step) => ({callRegions: [], pointsAt: 'any', state: `manual approval: ${step.message}`}),
+  'ssm-parameter': readSsmParameter,
+}
+
+async function readStep(step: StepConfig, context: ReadContext): Promise<AppStepView> {
+  const reader = STEP_READERS[step.kind] as StepReader<StepKind> | undefined
+  const reading: StepReading = reader
+    ? await reader(step, context)
+    : {callRegions: [], state: 'not read', unreadable: {kind: 'other', message: `no reader for ${step.kind}`}}
+  return {
+    id: step.id,
+    kind: step.kind,
+    required: step.required,
+    joins: [...(step.runbooks ?? RUNBOOKS_WITH_STEPS)],
+    ...reading,
+  }
+}
+
+/** Where each application step of drctl.yaml points now, read as concurrently as the rest of the observation. */
+export const appStepsReader: ServiceReader<'steps', 'steps'> = {
+  part: 'steps',
+  unread: {steps: []},
+  async read(context) {
+    return {steps: await Promise.all(context.config.steps.map((step) => readStep(step, context)))}
+  },
+}

@@ -4,13 +4,13 @@ import {EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
 import {RunbookCommand} from '../../lib/cli/runbook-command.js'
 import {loadConfig} from '../../lib/config/load.js'
 import {DrctlError} from '../../lib/core/errors.js'
-import {resumableRun} from '../../lib/runbook/runs.js'
+import {resumableRun, resumeWarnings} from '../../lib/runbook/runs.js'
 import {rebuildPlan, resumedObservation} from '../../lib/runbooks/rebuild-plan.js'
 import {observe} from '../../lib/topology/observe.js'
 
 export default class RunsResume extends RunbookCommand<typeof RunsResume> {
   static override summary = 'Continue a run that stopped (error, timeout, Ctrl-C, crash) from live state.'
-  static override description = `Rebuilds the run's steps from its journal and checks each one against live state again, from the first: steps already done are verified and skipped, a change AWS is still working on is waited for, the rest run. Uses the drctl.yaml the run started with (or --config) and the same sandbox/AWS target. Needs confirmation (--yes without a terminal).
+  static override description = `Rebuilds the run's steps from its journal and checks each one against live state again, from the first: steps already done are verified and skipped, a change AWS is still working on is waited for, the rest run. A run with a damaged journal is resumed from its start record (which holds its parameters) the same way, trusting nothing its unreadable lines said; one whose start record cannot be read cannot be rebuilt: abandon it. Uses the drctl.yaml the run started with (or --config) and the same sandbox/AWS target. Needs confirmation (--yes without a terminal).
 
 ${EXIT_CODES_HELP}`
   static override examples = [
@@ -20,7 +20,8 @@ ${EXIT_CODES_HELP}`
   static override args = {id: Args.string({description: 'Run id (see drctl runs list).', required: true})}
 
   async run() {
-    const {summary, start} = resumableRun(this.home(), this.args.id, this.flags.sandbox)
+    const {summary, start} = await resumableRun(this.home(), this.args.id, this.flags.sandbox)
+    for (const warning of resumeWarnings(summary)) this.note(warning)
     const {config} = this.flags.config ? await this.loadConfig() : await loadConfig(start.configPath)
     const plan = rebuildPlan(start, config)
     if (this.flags['dry-run']) {

@@ -3,10 +3,11 @@ import {Args} from '@oclif/core'
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
 import {runReport} from '../../lib/runbook/report.js'
 import {renderReportMarkdown} from '../../lib/runbook/report-markdown.js'
+import {journalWarnings} from '../../lib/runbook/runs.js'
 
 export default class RunsShow extends BaseCommand<typeof RunsShow> {
   static override summary = 'Show one run: steps, AWS calls, timeline, RTO/RPO, topology before and after.'
-  static override description = `Prints the run's report (built from its journal, so it is complete even for a run that crashed), with its timeline as a Mermaid gantt chart. With --json, the report as data.
+  static override description = `Prints the run's report (built from its journal, so it is complete even for a run that crashed; a line of the journal that cannot be read is named), with its timeline as a Mermaid gantt chart. With --json, the report as data.
 
 ${EXIT_CODES_HELP}`
   static override examples = [
@@ -17,6 +18,7 @@ ${EXIT_CODES_HELP}`
 
   async run() {
     const {report, ...files} = runReport(this.home(), this.args.id)
+    for (const warning of journalWarnings(report.runId, report.journalProblems)) this.note(warning)
     this.out(renderReportMarkdown(report).trimEnd())
     return {...report, ...files}
   }

@@ -25,12 +25,18 @@ function rpoCell(rpo: RpoEvidence | undefined): string {
   return rpo.ms === 0 ? '0' : `≤ ${formatDuration(rpo.ms)}`
 }
 
+/** `failed (exit 5)`; a damaged run with what the readable part of its journal says: `damaged (stopped)`. */
+function outcomeCell(summary: RunSummary): string {
+  if (summary.status === 'damaged') return `damaged (${summary.readableStatus})`
+  return summary.exit === undefined || summary.exit === 0 ? summary.status : `${summary.status} (exit ${summary.exit})`
+}
+
 export function renderRunsTable(runs: ListedRun[]): string {
   return renderTable(
     ['RUN', 'OUTCOME', 'STARTED', 'RTO', 'RPO', 'TITLE', 'REPORT'],
     runs.map(({summary, report, reportPath}) => [
       summary.id,
-      summary.exit === undefined || summary.exit === 0 ? summary.status : `${summary.status} (exit ${summary.exit})`,
+      outcomeCell(summary),
       summary.startedAt.replace('T', ' ').slice(0, 19),
       report.rtoSeconds === null ? '-' : `${report.rtoSeconds}s`,
       rpoCell(rpoOf(report)),

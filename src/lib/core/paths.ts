@@ -9,3 +9,8 @@ export function drctlHome(env: NodeJS.ProcessEnv = process.env): string {
 export function runsDir(home: string): string {
   return join(home, 'runs')
 }
+
+/** The lock files of runs (one holder per topology at a time). */
+export function locksDir(home: string): string {
+  return join(home, 'locks')
+}

@@ -20,7 +20,7 @@ export function approvalsOf(
   runId: string,
 ): {runId: string; title: string; sandbox: boolean; configPath: string; approvals: ApprovalState[]} {
   const {summary, events} = loadRun(home, runId)
-  if (isFinished(summary.status))
+  if (isFinished(summary))
     throw new DrctlError('DRCTL_USAGE', `run ${summary.id} is ${summary.status}: there is nothing to approve`)
   const start = events.find((event): event is RunStartEvent => event.type === 'run-start') as RunStartEvent
   const approvals = start.plan
@@ -66,9 +66,15 @@ export function approvalToGive(
 
 /** Journals the approval; the run waiting on it (in any process) sees it at its next poll. */
 export function recordApproval(home: string, runId: string, step: string, by: string, now = new Date()): void {
-  const journal = new Journal(journalPath(home, runId))
+  const event = {type: 'approval' as const, at: now.toISOString(), step, by}
+  const path = journalPath(home, runId)
+  if (loadRun(home, runId).summary.status === 'running') {
+    Journal.appendAlongside(path, event)
+    return
+  }
+  const journal = new Journal(path)
   try {
-    journal.append({type: 'approval', at: now.toISOString(), step, by})
+    journal.append(event)
   } finally {
     journal.close()
   }

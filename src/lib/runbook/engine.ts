@@ -1,26 +1,28 @@
 import {AsyncLocalStorage} from 'node:async_hooks'
 import {mkdirSync} from 'node:fs'
+import {hostname} from 'node:os'
 
-import {AwsCallError, isTransient} from '../aws/errors.js'
 import type {AwsCallObserver, AwsCallRecord} from '../aws/invoke.js'
 import type {AwsPorts, CallerIdentity} from '../aws/ports.js'
 import {type Clock, formatDuration} from '../core/clock.js'
-import {DrctlError, ExitCode, isDrctlError} from '../core/errors.js'
+import {DrctlError, ExitCode} from '../core/errors.js'
 import type {ProgressListener} from '../core/events.js'
 import type {Topology} from '../topology/views.js'
 import {summarizeTopology} from '../topology/summary.js'
-import {Journal, type JournalEvent, type PlannedStep, type RunOutcome} from './journal.js'
-import {buildReport, writeReport} from './report.js'
+import {Journal, type PlannedStep, type RunOutcome} from './journal.js'
+import type {KeptAlive, LockStore} from './lock.js'
+import {journaledReport, writeReport} from './report.js'
+import {asRunError, exitFor, interrupted, withTransientRetries} from './run-failures.js'
+import {holding, lockFor, runLocks} from './run-lock.js'
 import {
   assertNoUnfinishedRun,
+  assertUnfinished,
   journalPath,
+  leaseKey,
   loadRun,
-  lockRun,
   newRunId,
   runDirectory,
-  type RunSummary,
   type StepSummary,
-  withTopologyLock,
 } from './runs.js'
 import {isGroup, type PlanItem, type RunPlan, type Step, type StepContext} from './types.js'
 
@@ -34,6 +36,8 @@ export interface EngineContext {
   signal: AbortSignal
   /** A fresh observation for the final verification and the report (never of excluded Regions). */
   observe: () => Promise<Topology>
+  /** Where the topology lock is kept: files under `home` unless given. */
+  locks?: LockStore
 }
 
 export interface RunIdentity {
@@ -58,17 +62,22 @@ export interface RunResult {
   error?: {code: string; message: string}
 }
 
-/** Starts a confirmed plan as a journaled run; refuses if the topology has an unfinished run. */
+/**
+ * Starts a confirmed plan as a journaled run, holding the topology's lock until it ends; refuses if another process
+ * holds it, or if the topology has an unfinished run.
+ */
 export async function startRun(plan: RunPlan, identity: RunIdentity, context: EngineContext): Promise<RunResult> {
-  const runId = await withTopologyLock(context.home, identity.topologyKey, async () => {
+  const locks = context.locks ?? runLocks(context.home)
+  const runId = newRunId(plan.kind, identity.topology)
+  const lease = await lockFor(locks, identity.topologyKey, runId)
+  try {
     assertNoUnfinishedRun(context.home, identity.topologyKey)
-    const id = newRunId(plan.kind, identity.topology)
-    mkdirSync(runDirectory(context.home, id), {recursive: true})
-    const journal = new Journal(journalPath(context.home, id))
+    mkdirSync(runDirectory(context.home, runId), {recursive: true})
+    const journal = new Journal(journalPath(context.home, runId))
     journal.append({
       type: 'run-start',
       at: new Date(context.clock.now()).toISOString(),
-      runId: id,
+      runId,
       kind: plan.kind,
       title: plan.title,
       topology: identity.topology,
@@ -79,6 +88,7 @@ export async function startRun(plan: RunPlan, identity: RunIdentity, context: En
       flags: identity.flags,
       caller: identity.caller,
       pid: process.pid,
+      host: hostname(),
       gates: plan.gates,
       plan: plannedSteps(plan.items),
       notes: plan.notes,
@@ -88,25 +98,47 @@ export async function startRun(plan: RunPlan, identity: RunIdentity, context: En
       before: identity.before ? summarizeTopology(identity.before) : undefined,
     })
     journal.close()
-    return id
-  })
-  return drive(runId, plan, context, false)
+  } catch (error) {
+    await lease.release()
+    throw error
+  }
+  return holding(lease, locks, (kept) => drive(runId, plan, context, kept))
 }
 
 /**
- * Continues a run that stopped for any reason. Every step is checked against live state again, from the first:
- * done steps are verified and skipped, in-flight changes are waited for, the rest run.
+ * Continues a run that stopped for any reason, holding its topology's lock. Every step is checked against live
+ * state again, from the first: done steps are verified and skipped, in-flight changes are waited for, the rest run.
+ * A damaged journal changes nothing there: its unreadable lines are journaled with the resume.
  */
 export async function resumeRun(runId: string, plan: RunPlan, context: EngineContext): Promise<RunResult> {
-  return drive(runId, plan, context, true)
+  const locks = context.locks ?? runLocks(context.home)
+  const lease = await lockFor(locks, leaseKey(loadRun(context.home, runId).summary), runId)
+  let damagedLines: number[]
+  try {
+    // Read again under the lock: another process may have finished the run meanwhile.
+    const {summary} = loadRun(context.home, runId)
+    assertUnfinished(summary, 'resume')
+    damagedLines = summary.journalProblems.filter((problem) => problem.kind === 'damaged').map(({line}) => line)
+  } catch (error) {
+    await lease.release()
+    throw error
+  }
+  return holding(lease, locks, (kept) => drive(runId, plan, context, kept, {damagedLines}))
 }
 
 /** Records that an unfinished run will not be resumed (nothing changes in AWS), and writes its report. */
-export function abandonRun(home: string, run: RunSummary): void {
-  const journal = new Journal(journalPath(home, run.id))
-  journal.append({type: 'run-end', at: new Date().toISOString(), outcome: 'abandoned', exit: 0})
-  journal.close()
-  writeReport(run.dir, buildReport(run.id, run.dir, loadRun(home, run.id).events))
+export async function abandonRun(home: string, runId: string, locks = runLocks(home)): Promise<void> {
+  const lease = await lockFor(locks, leaseKey(loadRun(home, runId).summary), runId)
+  try {
+    const {summary} = loadRun(home, runId)
+    assertUnfinished(summary, 'abandon')
+    const journal = new Journal(journalPath(home, runId))
+    journal.append({type: 'run-end', at: new Date().toISOString(), outcome: 'abandoned', exit: 0})
+    journal.close()
+    writeReport(summary.dir, journaledReport(home, runId))
+  } finally {
+    await lease.release()
+  }
 }
 
 export function plannedSteps(items: PlanItem[]): PlannedStep[] {
@@ -117,11 +149,17 @@ export function plannedSteps(items: PlanItem[]): PlannedStep[] {
   )
 }
 
-async function drive(runId: string, plan: RunPlan, context: EngineContext, resuming: boolean): Promise<RunResult> {
+/** Drives a run whose lock is held (and kept alive); `resumed` when continuing one that stopped. */
+async function drive(
+  runId: string,
+  plan: RunPlan,
+  context: EngineContext,
+  kept: KeptAlive,
+  resumed?: {damagedLines: number[]},
+): Promise<RunResult> {
   const dir = runDirectory(context.home, runId)
-  const unlock = lockRun(dir)
-  const journal = new Journal(journalPath(context.home, runId))
   const now = () => new Date(context.clock.now()).toISOString()
+  const journal = new Journal(journalPath(context.home, runId), now)
   const currentStep = new AsyncLocalStorage<string>()
   const recorded = new Map<string, unknown>(Object.entries(plan.evidence))
   let mutations = 0
@@ -150,7 +188,11 @@ async function drive(runId: string, plan: RunPlan, context: EngineContext, resum
     })
   }
   context.aws.observers.push(onCall)
-  if (resuming) journal.append({type: 'run-resume', at: now(), pid: process.pid})
+  if (resumed) {
+    const {damagedLines} = resumed
+    const resume = {type: 'run-resume', at: now(), pid: process.pid, host: hostname()} as const
+    journal.append({...resume, ...(damagedLines.length > 0 && {damagedLines})})
+  }
 
   const stepContext = (step: Step): StepContext => ({
     runId,
@@ -189,9 +231,16 @@ async function drive(runId: string, plan: RunPlan, context: EngineContext, resum
     return check
   }
 
+  /** Before each step: Ctrl-C stops the run, and so does a lock taken from it (another process may drive it now). */
+  const stopIfNeeded = () => {
+    if (context.signal.aborted) throw interrupted()
+    const lost = kept.lost()
+    if (lost) throw lost
+  }
+
   const executeStep = (step: Step) =>
     currentStep.run(step.id, async () => {
-      if (context.signal.aborted) throw interrupted()
+      stopIfNeeded()
       const started = context.clock.now()
       journal.append({type: 'step-start', at: now(), step: step.id})
       context.emit({type: 'task-start', id: step.id, title: step.title})
@@ -239,7 +288,7 @@ async function drive(runId: string, plan: RunPlan, context: EngineContext, resum
   let failure: DrctlError | undefined
   try {
     for (const item of plan.items) {
-      if (context.signal.aborted) throw interrupted()
+      stopIfNeeded()
       if (!isGroup(item)) {
         await executeStep(item)
         continue
@@ -278,8 +327,7 @@ async function drive(runId: string, plan: RunPlan, context: EngineContext, resum
     after: after ? summarizeTopology(after) : undefined,
   })
   journal.close()
-  unlock()
-  const report = buildReport(runId, dir, loadRun(context.home, runId).events as JournalEvent[])
+  const report = journaledReport(context.home, runId)
   const reportPath = writeReport(dir, report)
   const result: RunResult = {
     runId,
@@ -306,30 +354,6 @@ async function drive(runId: string, plan: RunPlan, context: EngineContext, resum
   return result
 }
 
-const STEP_ATTEMPTS = 3
-
-/**
- * A step that fails on throttling, a 5xx or a lost connection is tried again from its check (which reads live
- * state first, so nothing is done twice); other failures stop the run.
- */
-async function withTransientRetries<T>(context: EngineContext, attempt: () => Promise<T>): Promise<T> {
-  for (let tries = 1; ; tries++) {
-    try {
-      return await attempt()
-    } catch (error) {
-      if (
-        !(error instanceof AwsCallError) ||
-        !isTransient(error.kind) ||
-        tries >= STEP_ATTEMPTS ||
-        context.signal.aborted
-      )
-        throw error
-      context.emit({type: 'warning', message: `${error.message}; retrying the step (${tries}/${STEP_ATTEMPTS - 1})`})
-      await context.clock.sleep(1000 * tries, context.signal)
-    }
-  }
-}
-
 /** A step bound by a deadline: past it the run stops waiting (a call still in flight is left to finish on its own). */
 async function withinDeadline<T>(context: EngineContext, step: Step, attempt: () => Promise<T>): Promise<T> {
   const deadline = step.deadline as NonNullable<Step['deadline']>
@@ -346,24 +370,4 @@ async function withinDeadline<T>(context: EngineContext, step: Step, attempt: ()
     timer.abort()
     missed.catch(() => undefined)
   }
-}
-
-function interrupted(): DrctlError {
-  return new DrctlError('DRCTL_INTERRUPTED', 'interrupted: stopped after the AWS call in flight')
-}
-
-function asRunError(error: unknown, signal: AbortSignal): DrctlError {
-  if (signal.aborted && !(error instanceof AwsCallError)) return interrupted()
-  if (isDrctlError(error)) return error
-  return new DrctlError(
-    'DRCTL_INTERNAL',
-    `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
-    {cause: error},
-  )
-}
-
-/** AWS refusals (5), timeouts (7) and Ctrl-C (130) keep their codes; anything else after a change is "partial" (6). */
-function exitFor(failure: DrctlError, mutations: number): number {
-  if ([ExitCode.aws, ExitCode.timeout, ExitCode.interrupted].includes(failure.exit as 5 | 7 | 130)) return failure.exit
-  return mutations > 0 ? ExitCode.partial : failure.exit
 }

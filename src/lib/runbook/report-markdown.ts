@@ -6,8 +6,10 @@ import {renderTimelineChart} from './report-timeline-chart.js'
 export function renderReportMarkdown(report: RunReport): string {
   const lines = [`# ${report.title}`, '']
   lines.push(`- Run: \`${report.runId}\`${report.sandbox ? ' (sandbox rehearsal)' : ''}`)
+  const readable =
+    report.outcome === 'damaged' ? ` (the readable part of its journal says: ${report.readableOutcome})` : ''
   lines.push(
-    `- Outcome: **${report.outcome}**${report.exit === undefined ? '' : ` (exit ${report.exit})`}${report.error ? `: ${report.error.message}` : ''}`,
+    `- Outcome: **${report.outcome}**${readable}${report.exit === undefined ? '' : ` (exit ${report.exit})`}${report.error ? `: ${report.error.message}` : ''}`,
   )
   lines.push(
     `- Started: ${report.startedAt}${report.endedAt ? `, ended: ${report.endedAt} (${formatDuration((report.durationSeconds ?? 0) * 1000)})` : ''}`,
@@ -29,6 +31,17 @@ export function renderReportMarkdown(report: RunReport): string {
   const rpo = report.evidence.rpo as {summary?: string} | undefined
   if (rpo?.summary) lines.push(`- RPO: ${rpo.summary}`)
   lines.push('')
+  if (report.journalProblems.length > 0) {
+    lines.push(
+      '## Journal',
+      '',
+      ...report.journalProblems.map(
+        (problem) =>
+          `- line ${problem.line} of ${problem.file}: ${problem.kind === 'damaged' ? `cannot be read (${problem.problem}); what it said is unknown` : 'cut short by a crash; ignored'}`,
+      ),
+      '',
+    )
+  }
   if (report.notes.length > 0) lines.push('## Notes', '', ...report.notes.map((note) => `- ${note}`), '')
   lines.push('## Gates', '', '| status | check | finding |', '| --- | --- | --- |')
   for (const gate of report.gates) lines.push(`| ${gate.status} | \`${gate.id}\` | ${gate.message} |`)

@@ -4,10 +4,19 @@ import {join} from 'node:path'
 import type {Check} from '../checks/check.js'
 import {formatDuration} from '../core/clock.js'
 import type {TopologySummary} from '../topology/summary.js'
-import type {JournalEvent, RunStartEvent} from './journal.js'
+import type {JournalEvent, JournalProblem, RunStartEvent} from './journal.js'
 import type {Approval} from './types.js'
 import {renderReportMarkdown} from './report-markdown.js'
-import {journalPath, loadRun, loadRuns, type RunStatus, type RunSummary, type StepSummary, summarize} from './runs.js'
+import {
+  journalPath,
+  loadRun,
+  loadRuns,
+  type ReadableStatus,
+  type RunStatus,
+  type RunSummary,
+  type StepSummary,
+  summarize,
+} from './runs.js'
 
 export interface RunReport {
   runId: string
@@ -15,7 +24,10 @@ export interface RunReport {
   title: string
   topology: string
   sandbox: boolean
+  /** `damaged` when a line of the journal cannot be read: `readableOutcome` is what the rest says. */
   outcome: RunStatus
+  readableOutcome: ReadableStatus
+  journalProblems: JournalProblem[]
   exit?: number
   error?: {code: string; message: string}
   startedAt: string
@@ -50,23 +62,33 @@ export interface RunReport {
 
 const seconds = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 100) / 10
 
-export function buildReport(runId: string, dir: string, events: JournalEvent[]): RunReport {
+/** A run's report from its journal's readable events (and the lines that were not, named in the report). */
+export function buildReport(
+  runId: string,
+  dir: string,
+  events: JournalEvent[],
+  journalProblems: JournalProblem[] = [],
+): RunReport {
   const start = events.find((event): event is RunStartEvent => event.type === 'run-start')
-  const summary = summarize(runId, dir, events)
-  if (!start || !summary) throw new Error(`run ${runId} has no start record`)
+  const summary = summarize(runId, dir, {events, problems: journalProblems})
   const end = [...events].reverse().find((event) => event.type === 'run-end')
   const milestones: Record<string, number> = {}
-  const evidence: Record<string, unknown> = {...start.evidence}
+  const evidence: Record<string, unknown> = {...start?.evidence}
   const timeline: RunReport['timeline'] = []
-  const followUps = [...start.followUps]
+  const followUps = [...(start?.followUps ?? [])]
   const approvals: Approval[] = []
-  const titles = new Map(start.plan.map((step) => [step.id, step.title]))
-  const line = (at: string, event: string) => timeline.push({at, offsetSeconds: seconds(start.at, at), event})
-  line(start.at, `run started by ${start.caller?.arn ?? 'unknown caller'}`)
+  const titles = new Map(summary.steps.map((step) => [step.id, step.title]))
+  const line = (at: string, event: string) => timeline.push({at, offsetSeconds: seconds(summary.startedAt, at), event})
+  if (start) line(start.at, `run started by ${start.caller?.arn ?? 'unknown caller'}`)
   for (const event of events) {
     switch (event.type) {
       case 'run-resume':
-        line(event.at, 'run resumed')
+        line(
+          event.at,
+          event.damagedLines
+            ? `run resumed (journal line ${event.damagedLines.join(', ')} unreadable: re-derived from live state)`
+            : 'run resumed',
+        )
         break
       case 'step-start':
         line(event.at, `started: ${titles.get(event.step) ?? event.step}`)
@@ -91,7 +113,7 @@ export function buildReport(runId: string, dir: string, events: JournalEvent[]):
         break
       case 'milestone':
         // A milestone counts when its last step reaches it (every global cluster writes in the target).
-        milestones[event.name] = Math.max(milestones[event.name] ?? 0, seconds(start.at, event.at))
+        milestones[event.name] = Math.max(milestones[event.name] ?? 0, seconds(summary.startedAt, event.at))
         line(event.at, `milestone: ${event.name} in the target`)
         break
       case 'step-end':
@@ -114,25 +136,27 @@ export function buildReport(runId: string, dir: string, events: JournalEvent[]):
     }
   }
   const reached = Object.values(milestones)
-  const expected = new Set(start.plan.map((step) => step.milestone).filter(Boolean) as string[])
+  const expected = new Set((start?.plan ?? []).map((step) => step.milestone).filter(Boolean) as string[])
   const complete = [...expected].every((name) => name in milestones)
   const after = end && end.type === 'run-end' ? end.after : undefined
   return {
     runId,
-    kind: start.kind,
-    title: start.title,
-    topology: start.topology,
-    sandbox: start.sandbox,
+    kind: summary.kind,
+    title: summary.title,
+    topology: summary.topology,
+    sandbox: summary.sandbox,
     outcome: summary.status,
+    readableOutcome: summary.readableStatus,
+    journalProblems,
     exit: summary.exit,
     error: summary.error,
-    startedAt: start.at,
+    startedAt: summary.startedAt,
     endedAt: summary.endedAt,
-    durationSeconds: summary.endedAt ? seconds(start.at, summary.endedAt) : undefined,
-    ranBy: start.caller?.arn,
-    account: start.caller?.account,
-    flags: start.flags,
-    gates: start.gates,
+    durationSeconds: summary.endedAt ? seconds(summary.startedAt, summary.endedAt) : undefined,
+    ranBy: start?.caller?.arn,
+    account: start?.caller?.account,
+    flags: start?.flags ?? {},
+    gates: start?.gates ?? [],
     steps: summary.steps,
     rtoSeconds: reached.length > 0 && complete ? Math.max(...reached) : null,
     milestones,
@@ -153,10 +177,10 @@ export function buildReport(runId: string, dir: string, events: JournalEvent[]):
         : [],
     ),
     timeline,
-    before: start.before,
+    before: start?.before,
     after,
-    notes: start.notes,
-    followUps,
+    notes: start?.notes ?? [],
+    followUps: [...new Set(followUps)],
     approvals,
   }
 }
@@ -174,6 +198,12 @@ function writtenReportPath(dir: string): string | undefined {
   return existsSync(path) ? path : undefined
 }
 
+/** A run's report, built from its journal as it is now. */
+export function journaledReport(home: string, runId: string): RunReport {
+  const {summary, events} = loadRun(home, runId)
+  return buildReport(runId, summary.dir, events, summary.journalProblems)
+}
+
 /** One run as a report, built from its journal (so complete even for a run that crashed), and where its files are. */
 export function runReport(
   home: string,
@@ -181,7 +211,7 @@ export function runReport(
 ): {report: RunReport; journal: string; reportPath?: string; journalEvents: number} {
   const {summary, events} = loadRun(home, runId)
   return {
-    report: buildReport(summary.id, summary.dir, events),
+    report: buildReport(summary.id, summary.dir, events, summary.journalProblems),
     journal: journalPath(home, summary.id),
     reportPath: writtenReportPath(summary.dir),
     journalEvents: events.length,
@@ -192,7 +222,7 @@ export function runReport(
 export function listRunReports(home: string): {summary: RunSummary; report: RunReport; reportPath?: string}[] {
   return loadRuns(home).map(({summary, events}) => ({
     summary,
-    report: buildReport(summary.id, summary.dir, events),
+    report: buildReport(summary.id, summary.dir, events, summary.journalProblems),
     reportPath: writtenReportPath(summary.dir),
   }))
 }

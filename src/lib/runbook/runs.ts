@@ -1,12 +1,25 @@
 import {randomBytes} from 'node:crypto'
-import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, readdirSync} from 'node:fs'
+import {hostname} from 'node:os'
 import {join} from 'node:path'
 
 import {DrctlError} from '../core/errors.js'
 import {runsDir} from '../core/paths.js'
-import {Journal, type JournalEvent, type RunOutcome, type RunStartEvent} from './journal.js'
+import {processAlive} from './file-lock.js'
+import {
+  type JournalContents,
+  type JournalEvent,
+  type JournalProblem,
+  readJournal,
+  type RunOutcome,
+  type RunStartEvent,
+} from './journal.js'
+import {refuseIfLocked, runLocks} from './run-lock.js'
 
-export type RunStatus = RunOutcome | 'running' | 'stopped'
+/** `damaged`: a line of its journal cannot be read, so what the run did is not known for sure. */
+export type RunStatus = RunOutcome | 'running' | 'stopped' | 'damaged'
+/** What the readable lines of a journal say. */
+export type ReadableStatus = Exclude<RunStatus, 'damaged'>
 
 export interface StepSummary {
   id: string
@@ -25,12 +38,19 @@ export interface RunSummary {
   kind: string
   title: string
   topology: string
-  topologyKey: string
+  /** Unknown when the journal's start record cannot be read. */
+  topologyKey?: string
   sandbox: boolean
   startedAt: string
   endedAt?: string
-  /** `running`: a live process holds the run; `stopped`: it ended without a last word (crash, kill -9). */
+  /**
+   * `running`: the process that drives it is alive; `stopped`: it ended without a last word (crash, kill -9);
+   * `damaged`: a line of its journal cannot be read (what the rest says is `readableStatus`).
+   */
   status: RunStatus
+  readableStatus: ReadableStatus
+  /** Lines of the journal that are not events: damage, or a last line torn by a crash. */
+  journalProblems: JournalProblem[]
   /** Mutating calls AWS accepted: a run that changed nothing does not block the next one. */
   changes: number
   exit?: number
@@ -39,9 +59,12 @@ export interface RunSummary {
   dir: string
 }
 
-/** A finished run cannot be resumed; anything else (failed, interrupted, timed out, crashed) can. */
-export function isFinished(status: RunStatus): boolean {
-  return status === 'completed' || status === 'abandoned'
+/**
+ * A finished run cannot be resumed; anything else (failed, interrupted, timed out, crashed) can. A damaged run is
+ * finished only if a readable run-end says so after every damaged line.
+ */
+export function isFinished(run: Pick<RunSummary, 'readableStatus'>): boolean {
+  return run.readableStatus === 'completed' || run.readableStatus === 'abandoned'
 }
 
 export function newRunId(kind: string, topology: string, now = new Date()): string {
@@ -57,16 +80,38 @@ export function journalPath(home: string, runId: string): string {
   return join(runDirectory(home, runId), 'journal.jsonl')
 }
 
-export function summarize(runId: string, dir: string, events: JournalEvent[]): RunSummary | undefined {
-  const start = events.find((event): event is RunStartEvent => event.type === 'run-start')
-  if (!start) return undefined
+const isRunStart = (event: JournalEvent): event is RunStartEvent => event.type === 'run-start'
+
+/** `2026-11-22T03:15:00.000Z` from a run id's stamp (`20261122-031500-…`): when a run without a readable start began. */
+function stampOf(runId: string): string | undefined {
+  const stamp = /^(\d{4})(\d\d)(\d\d)-(\d\d)(\d\d)(\d\d)-/.exec(runId)
+  return stamp ? `${stamp[1]}-${stamp[2]}-${stamp[3]}T${stamp[4]}:${stamp[5]}:${stamp[6]}.000Z` : undefined
+}
+
+/**
+ * Whether the process that last drove a run (its pid, on its host) is alive, and is not this one (which would not
+ * ask while driving it). A process on another host cannot be seen from here: the run's lock says whether it lives.
+ */
+function driverAlive(driver: {pid: number; host?: string} | undefined): boolean {
+  if (!driver || driver.pid === process.pid) return false
+  return (driver.host ?? hostname()) === hostname() && processAlive(driver.pid)
+}
+
+/**
+ * A run as its journal tells it. Readable lines are trusted as written; a damaged one could have said anything: if
+ * one follows the last run-end (it may have been a resume), the run's end is unknown and it counts as unfinished.
+ */
+export function summarize(runId: string, dir: string, {events, problems}: JournalContents): RunSummary {
+  const start = events.find(isRunStart)
   const steps = new Map<string, StepSummary>(
-    start.plan.map((step) => [step.id, {id: step.id, title: step.title, status: 'pending'}]),
+    (start?.plan ?? []).map((step) => [step.id, {id: step.id, title: step.title, status: 'pending'}]),
   )
   let end: Extract<JournalEvent, {type: 'run-end'}> | undefined
+  let endIndex = -1
   let abandoned: string | undefined
+  let driver: {pid: number; host?: string} | undefined
   let changes = 0
-  for (const event of events) {
+  events.forEach((event, index) => {
     if (event.type === 'aws-call' && event.mutating && !event.error) changes++
     if (event.type === 'step-start') {
       const step = steps.get(event.step)
@@ -87,22 +132,28 @@ export function summarize(runId: string, dir: string, events: JournalEvent[]): R
         Object.assign(step, {status: event.status, endedAt: event.at, durationMs: event.durationMs, error: event.error})
     } else if (event.type === 'run-end') {
       end = event
+      endIndex = index
       if (event.outcome === 'abandoned') abandoned = event.at
-    } else if (event.type === 'run-resume') {
-      end = undefined
+    } else if (event.type === 'run-start' || event.type === 'run-resume') {
+      driver = {pid: event.pid, host: event.host}
+      if (event.type === 'run-resume') end = undefined
     }
-  }
-  const status: RunStatus = end ? end.outcome : lockHolderAlive(dir) ? 'running' : 'stopped'
+  })
+  const damaged = problems.filter((problem) => problem.kind === 'damaged')
+  if (damaged.some((problem) => problem.eventsBefore > endIndex)) end = undefined
+  const readableStatus: ReadableStatus = end ? end.outcome : driverAlive(driver) ? 'running' : 'stopped'
   return {
     id: runId,
-    kind: start.kind,
-    title: start.title,
-    topology: start.topology,
-    topologyKey: start.topologyKey,
-    sandbox: start.sandbox,
-    startedAt: start.at,
+    kind: start?.kind ?? 'unknown',
+    title: start?.title ?? 'unreadable run (no readable start record)',
+    topology: start?.topology ?? 'unknown',
+    topologyKey: start?.topologyKey,
+    sandbox: start?.sandbox ?? false,
+    startedAt: start?.at ?? stampOf(runId) ?? events[0]?.at ?? new Date(0).toISOString(),
     endedAt: end?.at ?? abandoned,
-    status,
+    status: damaged.length > 0 || !start ? 'damaged' : readableStatus,
+    readableStatus,
+    journalProblems: problems,
     changes,
     exit: end?.exit,
     error: end?.error,
@@ -116,55 +167,101 @@ export function loadRun(home: string, runId: string): {summary: RunSummary; even
   if (!/^[\w.-]+$/.test(runId) || !existsSync(path)) {
     throw new DrctlError('DRCTL_USAGE', `no run with id ${runId}`, {hints: ['`drctl runs list` shows the runs']})
   }
-  const events = Journal.read(path)
-  const summary = summarize(runId, runDirectory(home, runId), events)
-  if (!summary) throw new DrctlError('DRCTL_USAGE', `run ${runId} has no start record; its journal is empty`)
-  return {summary, events}
+  const journal = readJournal(path)
+  return {summary: summarize(runId, runDirectory(home, runId), journal), events: journal.events}
 }
 
-/** An unfinished run (one that `runs abandon` may abandon): a completed or abandoned one is refused. */
-export function unfinishedRun(home: string, runId: string): RunSummary {
+/** Where a problem is, in words: `/…/journal.jsonl line 7`. */
+const lineOf = (problem: JournalProblem) => `${problem.file} line ${problem.line}`
+
+/** One line per problem of a journal: `damaged` ones (and `torn` ones, when asked), each naming file and line. */
+export function journalWarnings(
+  runId: string,
+  problems: JournalProblem[],
+  kinds: JournalProblem['kind'][] = ['damaged', 'torn'],
+): string[] {
+  return problems
+    .filter((problem) => kinds.includes(problem.kind))
+    .map((problem) =>
+      problem.kind === 'damaged'
+        ? `${lineOf(problem)} cannot be read (${problem.problem}): run ${runId} is damaged`
+        : `${lineOf(problem)} was cut short by a crash; ignored`,
+    )
+}
+
+/** What resuming a damaged run means, said before it is confirmed. */
+export function resumeWarnings(run: RunSummary): string[] {
+  const damaged = run.journalProblems.filter((problem) => problem.kind === 'damaged')
+  if (damaged.length === 0) return []
+  return [
+    `run ${run.id} has a damaged journal (${damaged.map(lineOf).join(', ')}): it is resumed from its start record, ` +
+      'every step re-derived from live state; nothing the unreadable lines said is trusted',
+  ]
+}
+
+/** The key of the lock a run is driven (or abandoned) under: its topology's, or its own when that is unknown. */
+export function leaseKey(run: RunSummary): string {
+  return run.topologyKey ?? `run:${run.id}`
+}
+
+/** A finished run (completed, abandoned) is refused: there is nothing left to do with it. */
+export function assertUnfinished(run: RunSummary, doing: string): void {
+  if (isFinished(run)) {
+    throw new DrctlError('DRCTL_USAGE', `run ${run.id} is already ${run.readableStatus}; there is nothing to ${doing}`)
+  }
+}
+
+/** An unfinished run (one that `runs abandon` may abandon), not in the hands of a live process. */
+export async function unfinishedRun(home: string, runId: string, locks = runLocks(home)): Promise<RunSummary> {
   const {summary} = loadRun(home, runId)
-  if (isFinished(summary.status)) throw new DrctlError('DRCTL_USAGE', `run ${summary.id} is already ${summary.status}`)
+  assertUnfinished(summary, 'abandon')
+  await refuseIfLocked(locks, leaseKey(summary))
   return summary
 }
 
 /**
- * A run `runs resume` may drive: unfinished, not driven by a live process, and resumed against what it ran on (the
- * sandbox, or AWS).
+ * A run `runs resume` may drive: unfinished, not in the hands of a live process, rebuildable (its start record,
+ * which holds its parameters, is readable) and resumed against what it ran on (the sandbox, or AWS).
  */
-export function resumableRun(
+export async function resumableRun(
   home: string,
   runId: string,
   sandbox: boolean,
-): {summary: RunSummary; start: RunStartEvent} {
+  locks = runLocks(home),
+): Promise<{summary: RunSummary; start: RunStartEvent}> {
   const {summary, events} = loadRun(home, runId)
-  if (isFinished(summary.status))
-    throw new DrctlError('DRCTL_USAGE', `run ${summary.id} is ${summary.status}; there is nothing to resume`)
-  if (summary.status === 'running') {
-    throw new DrctlError('DRCTL_RUN_IN_PROGRESS', `run ${summary.id} is still being driven by another drctl process`)
+  assertUnfinished(summary, 'resume')
+  const start = events.find(isRunStart)
+  if (!start) {
+    throw new DrctlError(
+      'DRCTL_USAGE',
+      `run ${runId} cannot be rebuilt: its journal has no readable start record, which holds the run's parameters`,
+      {
+        hints: [
+          `what can be read: drctl runs show ${runId}`,
+          `once you have dealt with what it did by hand: drctl runs abandon ${runId}`,
+        ],
+        details: {journalProblems: summary.journalProblems},
+      },
+    )
   }
-  const start = events.find((event): event is RunStartEvent => event.type === 'run-start') as RunStartEvent
   if (start.sandbox !== sandbox) {
     throw new DrctlError(
       'DRCTL_USAGE',
       `run ${summary.id} ran ${start.sandbox ? 'on the sandbox: add --sandbox' : 'against AWS: drop --sandbox'}`,
     )
   }
+  await refuseIfLocked(locks, leaseKey(summary))
   return {summary, start}
 }
 
-/** Every run with its journal, newest first. */
+/** Every run with its journal, newest first; a run whose journal cannot be read is listed too, as damaged. */
 export function loadRuns(home: string): {summary: RunSummary; events: JournalEvent[]}[] {
   const root = runsDir(home)
   if (!existsSync(root)) return []
   return readdirSync(root, {withFileTypes: true})
     .filter((entry) => entry.isDirectory() && existsSync(journalPath(home, entry.name)))
-    .flatMap((entry) => {
-      const events = Journal.read(journalPath(home, entry.name))
-      const summary = summarize(entry.name, runDirectory(home, entry.name), events)
-      return summary ? [{summary, events}] : []
-    })
+    .map((entry) => loadRun(home, entry.name))
     .sort((a, b) => b.summary.startedAt.localeCompare(a.summary.startedAt) || b.summary.id.localeCompare(a.summary.id))
 }
 
@@ -173,83 +270,47 @@ export function listRuns(home: string): RunSummary[] {
   return loadRuns(home).map((run) => run.summary)
 }
 
+/** Whether a run id (`<stamp>-<kind>-<topology>-<4 hex>`) could name the topology `name`. */
+function idNames(runId: string, name: string): boolean {
+  return /^(.*)-[0-9a-f]{4}$/.exec(runId)?.[1]?.endsWith(`-${name}`) ?? false
+}
+
+/**
+ * Whether `run` stands in the way of a change to the topology `topologyKey`. A run that ended having changed
+ * nothing (refused at its first call, interrupted before it) leaves nothing to finish; a damaged one might have.
+ * One whose topology cannot be read blocks every topology its id could name.
+ */
+function blocks(run: RunSummary, topologyKey: string): boolean {
+  if (isFinished(run)) return false
+  if (run.topologyKey === undefined) return idNames(run.id, topologyKey.slice(topologyKey.indexOf(':') + 1))
+  if (run.topologyKey !== topologyKey) return false
+  return run.status === 'damaged' || run.status === 'running' || run.status === 'stopped' || run.changes > 0
+}
+
 /** Refuses a second mutating run on a topology while one is unfinished (design.md §5). */
 export function assertNoUnfinishedRun(home: string, topologyKey: string): void {
-  // A run that ended having changed nothing (refused at its first call, interrupted before it) leaves nothing to finish.
-  const unfinished = listRuns(home).filter(
-    (run) =>
-      run.topologyKey === topologyKey &&
-      !isFinished(run.status) &&
-      (run.status === 'running' || run.status === 'stopped' || run.changes > 0),
-  )
-  const run = unfinished[0]
+  const run = listRuns(home).find((candidate) => blocks(candidate, topologyKey))
   if (!run) return
-  const state = run.status === 'running' ? 'is still running' : `stopped unfinished (${run.status})`
+  const damaged = run.journalProblems.filter((problem) => problem.kind === 'damaged').map(lineOf)
+  const abandon = `or, if you have dealt with it by hand: drctl runs abandon ${run.id}`
+  if (run.topologyKey === undefined) {
+    throw new DrctlError(
+      'DRCTL_RUN_IN_PROGRESS',
+      `run ${run.id} cannot be read (${damaged.join(', ')}): its topology is unknown and its id names this one; ` +
+        'deal with it first',
+      {hints: [`what can be read: drctl runs show ${run.id}`, abandon], details: {runId: run.id, status: run.status}},
+    )
+  }
+  const state =
+    run.status === 'damaged'
+      ? `has a damaged journal (${damaged.join(', ')} cannot be read) and may be unfinished`
+      : run.status === 'running'
+        ? 'is still running'
+        : `stopped unfinished (${run.status})`
   throw new DrctlError('DRCTL_RUN_IN_PROGRESS', `run ${run.id} (${run.title}) ${state}; finish it first`, {
-    hints: [
-      `resume it: drctl runs resume ${run.id}${run.sandbox ? ' --sandbox' : ''}`,
-      `or, if you have dealt with it by hand: drctl runs abandon ${run.id}`,
-    ],
+    hints: [`resume it: drctl runs resume ${run.id}${run.sandbox ? ' --sandbox' : ''}`, abandon],
     details: {runId: run.id, status: run.status},
   })
-}
-
-// ---- Locks -------------------------------------------------------------------------------------------------------
-
-const LOCK_FILE = 'lock'
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-function lockHolderAlive(dir: string): boolean {
-  const path = join(dir, LOCK_FILE)
-  if (!existsSync(path)) return false
-  const pid = Number(readFileSync(path, 'utf8').trim())
-  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)
-}
-
-/** One process at a time drives a run; a lock left by a dead process (kill -9) is taken over. */
-export function lockRun(dir: string): () => void {
-  if (lockHolderAlive(dir)) {
-    const pid = readFileSync(join(dir, LOCK_FILE), 'utf8').trim()
-    throw new DrctlError('DRCTL_RUN_IN_PROGRESS', `this run is being driven by another drctl process (pid ${pid})`, {
-      hints: ['wait for it to finish, or stop that process first'],
-    })
-  }
-  writeFileSync(join(dir, LOCK_FILE), String(process.pid))
-  return () => rmSync(join(dir, LOCK_FILE), {force: true})
-}
-
-/** Serializes "check for unfinished runs, then create one" across processes. */
-export async function withTopologyLock<T>(home: string, topologyKey: string, task: () => Promise<T>): Promise<T> {
-  const root = runsDir(home)
-  mkdirSync(root, {recursive: true})
-  const lock = join(root, `.${topologyKey.replace(/[^\w.-]/g, '_')}.lock`)
-  for (let attempt = 0; ; attempt++) {
-    try {
-      mkdirSync(lock)
-      writeFileSync(join(lock, 'pid'), String(process.pid))
-      break
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      const holder = Number(existsSync(join(lock, 'pid')) ? readFileSync(join(lock, 'pid'), 'utf8') : 0)
-      // No pid yet: its holder may be between mkdir and write; give it a moment before calling it stale.
-      const stale = holder ? !pidAlive(holder) : attempt > 5
-      if (stale || attempt > 100) rmSync(lock, {recursive: true, force: true})
-      else await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-  }
-  try {
-    return await task()
-  } finally {
-    rmSync(lock, {recursive: true, force: true})
-  }
 }
 
 /** Clusters drctl detached from their global cluster (journaled by unplanned failovers with --detach), oldest first. */
@@ -258,15 +319,15 @@ export function detachedSurvivors(
   topologyKey: string,
 ): {globalClusterId: string; clusterArn: string; runId: string}[] {
   const survivors: {globalClusterId: string; clusterArn: string; runId: string; at: string}[] = []
-  for (const run of listRuns(home).filter((candidate) => candidate.topologyKey === topologyKey)) {
-    for (const event of Journal.read(journalPath(home, run.id))) {
+  for (const run of loadRuns(home).filter((candidate) => candidate.summary.topologyKey === topologyKey)) {
+    for (const event of run.events) {
       if (event.type !== 'record' || !event.key.startsWith('orphaned.')) continue
       const value = event.value as {globalClusterId?: string; survivor?: string}
       if (value.globalClusterId && value.survivor) {
         survivors.push({
           globalClusterId: value.globalClusterId,
           clusterArn: value.survivor,
-          runId: run.id,
+          runId: run.summary.id,
           at: event.at,
         })
       }

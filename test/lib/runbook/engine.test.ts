@@ -1,4 +1,5 @@
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {hostname} from 'node:os'
 import {join} from 'node:path'
 
 import {afterAll, describe, expect, it} from 'vitest'
@@ -7,7 +8,9 @@ import type {Clock} from '../../../src/lib/core/clock.js'
 import {DrctlError} from '../../../src/lib/core/errors.js'
 import type {ProgressEvent} from '../../../src/lib/core/events.js'
 import {type EngineContext, resumeRun, startRun} from '../../../src/lib/runbook/engine.js'
-import {Journal} from '../../../src/lib/runbook/journal.js'
+import {fileLockStore} from '../../../src/lib/runbook/file-lock.js'
+import {readJournal} from '../../../src/lib/runbook/journal.js'
+import {runLocks} from '../../../src/lib/runbook/run-lock.js'
 import {journalPath, listRuns, loadRun} from '../../../src/lib/runbook/runs.js'
 import type {PlanItem, RunPlan, Step, StepCheck, StepContext} from '../../../src/lib/runbook/types.js'
 import {waitFor} from '../../../src/lib/runbook/wait.js'
@@ -15,6 +18,7 @@ import {FakeAws} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
 import {healthyTopology} from '../../fakes/topology.js'
 import {tempHome} from '../../helpers/cli.js'
+import {manualClock} from './manual-clock.js'
 
 const {home, cleanup} = tempHome('drctl-engine-')
 afterAll(cleanup)
@@ -39,7 +43,7 @@ interface Script {
   polls?: number
   fail?: 'aws' | 'verify'
   milestone?: 'writes' | 'traffic'
-  onWait?: (ctx: StepContext) => void
+  onWait?: (ctx: StepContext) => void | Promise<void>
 }
 
 class ScriptedStep implements Step {
@@ -69,7 +73,7 @@ class ScriptedStep implements Step {
   }
   async wait(ctx: StepContext) {
     this.log.push('wait')
-    this.script.onWait?.(ctx)
+    await this.script.onWait?.(ctx)
     let polls = this.script.polls ?? 0
     await waitFor({
       what: this.id,
@@ -135,7 +139,7 @@ describe('runbook engine', () => {
     expect(result).toMatchObject({outcome: 'completed', exit: 0})
     expect(a.log).toEqual(['check', 'run', 'wait', 'verify'])
     expect(b1.log).toEqual(['check', 'run', 'wait', 'verify'])
-    const events = Journal.read(journalPath(home, result.runId))
+    const events = readJournal(journalPath(home, result.runId)).events
     expect(events[0]).toMatchObject({type: 'run-start', kind: 'test', flags: {yes: true}})
     expect(events.filter((event) => event.type === 'aws-call')).toHaveLength(3)
     expect(events.find((event) => event.type === 'aws-call')).toMatchObject({
@@ -271,7 +275,7 @@ describe('runbook engine', () => {
     expect(result.outcome).toBe('completed')
     expect(firstAgain.log).toEqual(['check', 'verify'])
     expect(secondAgain.log).toEqual(['check', 'wait', 'verify'])
-    const events = Journal.read(journalPath(home, runId))
+    const events = readJournal(journalPath(home, runId)).events
     expect(events.filter((event) => event.type === 'run-resume')).toHaveLength(1)
     expect(
       events.filter((event) => event.type === 'run-end').map((event) => (event as {outcome: string}).outcome),
@@ -288,7 +292,6 @@ describe('runbook engine', () => {
     // Simulate a crash: drop everything after the first step started.
     const lines = readFileSync(path, 'utf8').split('\n')
     const cut = lines.findIndex((line) => line.includes('"step-check"'))
-    const {writeFileSync} = await import('node:fs')
     writeFileSync(path, `${lines.slice(0, cut).join('\n')}\n{"type":"step-end","at":`)
     expect(listRuns(home).find((run) => run.id === result.runId)?.status).toBe('stopped')
     const resumed = await resumeRun(result.runId, plan([new ScriptedStep('a', {check: 'done'})]), context())
@@ -302,5 +305,97 @@ describe('runbook engine', () => {
       startRun(plan([{id: 'g', title: 'g', parallel: [failing, slow]}]), identity(), context()),
     ).rejects.toMatchObject({code: 'DRCTL_VERIFY_FAILED'})
     expect(slow.log).toEqual(['check', 'run', 'wait', 'verify'])
+  })
+
+  it('resumes a damaged run from its start record, re-deriving every step from live state, and journals so', async () => {
+    const id = identity()
+    const result = await startRun(plan([new ScriptedStep('a'), new ScriptedStep('b')]), id, context())
+    const path = journalPath(home, result.runId)
+    // A garbage line where the run's end was: it might have said anything.
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n')
+    writeFileSync(path, `${[...lines.slice(0, -1), '\u0000\u0000garbage'].join('\n')}\n`)
+    expect(loadRun(home, result.runId).summary).toMatchObject({status: 'damaged', readableStatus: 'stopped'})
+    const again = [new ScriptedStep('a', {check: 'done'}), new ScriptedStep('b', {check: 'done'})]
+    const resumed = await resumeRun(result.runId, plan(again), context())
+    expect(resumed.outcome).toBe('completed')
+    expect(again.map((step) => step.log)).toEqual([
+      ['check', 'verify'],
+      ['check', 'verify'],
+    ])
+    const events = readJournal(path).events
+    expect(events.find((event) => event.type === 'run-resume')).toMatchObject({damagedLines: [lines.length]})
+    const {summary} = loadRun(home, result.runId)
+    expect(summary).toMatchObject({status: 'damaged', readableStatus: 'completed'})
+    expect(readFileSync(resumed.reportPath, 'utf8')).toMatch(/run resumed.*re-derived from live state/)
+  })
+})
+
+describe('the topology lock', () => {
+  it('refuses to start while another process holds it, naming the holder; nothing runs', async () => {
+    const id = identity()
+    const holder = {owner: 'bob', host: hostname(), pid: process.ppid, runId: 'other-run'}
+    const held = await runLocks(home).acquire(id.topologyKey, holder, {leaseMs: 30_000})
+    const runsBefore = readdirSync(join(home, 'runs')).length
+    const step = new ScriptedStep('a')
+    const error = (await startRun(plan([step]), id, context()).catch((failure: unknown) => failure)) as DrctlError
+    expect(error).toMatchObject({
+      code: 'DRCTL_RUN_IN_PROGRESS',
+      exit: 3,
+      details: {holder: {...holder, since: expect.any(String), expiresAt: expect.any(String), version: 1}},
+    })
+    expect(error.message).toContain(`run other-run (bob, pid ${process.ppid} on ${hostname()}, since `)
+    expect(error.hints).toEqual([
+      expect.stringContaining('drctl runs show other-run'),
+      expect.stringMatching(/drctl runs resume other-run.*drctl runs abandon other-run/),
+    ])
+    expect(step.log).toEqual([])
+    expect(readdirSync(join(home, 'runs'))).toHaveLength(runsBefore)
+    if (held.acquired) await held.lease.release()
+    await expect(startRun(plan([new ScriptedStep('z')]), id, context())).resolves.toMatchObject({outcome: 'completed'})
+  })
+
+  it('is held while the run is driven, renewed on the lock clock, and released at the end', async () => {
+    const id = identity()
+    const lockClock = manualClock()
+    const locks = fileLockStore(join(home, 'locks'), {clock: lockClock})
+    const seen: unknown[] = []
+    const step = new ScriptedStep('a', {
+      onWait: async () => {
+        seen.push(await locks.inspect(id.topologyKey))
+        await lockClock.advance(5000)
+        seen.push(await locks.inspect(id.topologyKey))
+      },
+    })
+    const result = await startRun(plan([step]), id, context({locks}))
+    const since = lockClock.now() - 5000
+    expect(seen).toEqual([
+      expect.objectContaining({
+        runId: result.runId,
+        pid: process.pid,
+        expiresAt: new Date(since + 30_000).toISOString(),
+      }),
+      expect.objectContaining({runId: result.runId, expiresAt: new Date(since + 35_000).toISOString()}),
+    ])
+    expect(await locks.inspect(id.topologyKey)).toBeUndefined()
+  })
+
+  it('a run whose lock was taken from it stops before its next step, resumable', async () => {
+    const id = identity()
+    const lockClock = manualClock()
+    const locks = fileLockStore(join(home, 'locks'), {clock: lockClock})
+    const first = new ScriptedStep('first', {
+      onWait: async () => {
+        await locks.breakGlass(id.topologyKey)
+        await lockClock.advance(5000)
+      },
+    })
+    const second = new ScriptedStep('second')
+    const error = (await startRun(plan([first, second]), id, context({locks})).catch(
+      (failure: unknown) => failure,
+    )) as DrctlError
+    expect(error).toMatchObject({code: 'DRCTL_RUN_IN_PROGRESS', message: expect.stringMatching(/lost the lock/)})
+    expect(first.log).toEqual(['check', 'run', 'wait', 'verify'])
+    expect(second.log).toEqual([])
+    expect(error.hints.join(' ')).toContain('drctl runs resume')
   })
 })

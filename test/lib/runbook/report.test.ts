@@ -29,7 +29,8 @@ function failoverJournal(runId: string, options: {crashed?: boolean} = {}): Jour
       sandbox: true,
       params: {},
       flags: {yes: true},
-      pid: 1,
+      // No process has this pid: the run is not being driven.
+      pid: 2 ** 31 - 2,
       gates: [
         {id: 'gate.account', status: 'ok', message: 'acting as me'},
         {id: 'gate.aurora.orders-global.lag', status: 'ok', message: 'lag 300ms'},

@@ -3,6 +3,8 @@ import {Flags} from '@oclif/core'
 import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
 import {regionFlag} from '../lib/cli/flags.js'
 import {RunbookCommand} from '../lib/cli/runbook-command.js'
+import {LIMITS} from '../lib/config/limits.js'
+import {formatDuration} from '../lib/core/clock.js'
 import {
   checkRequestedTarget,
   failoverObservation,
@@ -43,7 +45,7 @@ ${EXIT_CODES_HELP}`
       dependsOn: ['unplanned'],
     }),
     'max-lag': Flags.string({
-      summary: 'Relax the replication-lag gate of a planned failover to this duration (recorded in the report).',
+      summary: `Relax the replication-lag gate of a planned failover to this duration, at most ${formatDuration(LIMITS.maxReplicationLagMs)} (recorded in the report).`,
       helpValue: 'DURATION',
       dependsOn: ['planned'],
     }),

@@ -3,6 +3,8 @@ import {Flags} from '@oclif/core'
 import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
 import {regionFlag} from '../lib/cli/flags.js'
 import {RunbookCommand} from '../lib/cli/runbook-command.js'
+import {LIMITS} from '../lib/config/limits.js'
+import {formatDuration} from '../lib/core/clock.js'
 import {fallbackHome, planFallback} from '../lib/runbooks/fallback.js'
 import {gatherFallbackFacts} from '../lib/runbooks/fallback-facts.js'
 import {observe} from '../lib/topology/observe.js'
@@ -43,7 +45,7 @@ ${EXIT_CODES_HELP}`
         'Turn deletion protection off on the old primary and the orphaned global cluster, just before they are deleted.',
     }),
     'max-lag': Flags.string({
-      summary: 'The lag under which a secondary counts as caught up (default gates.maxReplicationLagMs).',
+      summary: `The lag under which a secondary counts as caught up (default gates.maxReplicationLagMs; at most ${formatDuration(LIMITS.maxReplicationLagMs)}).`,
       helpValue: 'DURATION',
     }),
   }

@@ -4,7 +4,8 @@ import {BaseCommand, EXIT_CODES_HELP} from '../lib/cli/base-command.js'
 import {durationFlag} from '../lib/cli/flags.js'
 import {renderChecksVerdict, renderStatus, renderWatchFrame, statusResult} from '../lib/cli/render-status.js'
 import {type Style, symbols} from '../lib/cli/style.js'
-import {systemClock} from '../lib/core/clock.js'
+import {LIMITS} from '../lib/config/limits.js'
+import {formatDuration, systemClock} from '../lib/core/clock.js'
 import {DrctlError} from '../lib/core/errors.js'
 import {failingChecks, type StatusReport, statusReport, watchStatus} from '../lib/runbooks/status.js'
 
@@ -30,13 +31,14 @@ ${EXIT_CODES_HELP}`
     strict: Flags.boolean({summary: 'Exit 3 on warnings too, not only on failures.'}),
     verbose: Flags.boolean({char: 'v', summary: 'List every check, not only those that are not ok.'}),
     timeout: Flags.string({
-      summary: 'Deadline per AWS call; a Region slower than this is reported unreachable.',
+      summary: `Deadline per AWS call (at most ${formatDuration(LIMITS.callTimeoutMs)}); a Region slower than this is reported unreachable.`,
       default: '5s',
     }),
     watch: Flags.integer({
-      summary: 'Refresh every SECONDS (default 5) until Ctrl-C.',
+      summary: `Refresh every SECONDS (default 5, at most ${LIMITS.watchSeconds}) until Ctrl-C.`,
       helpValue: 'SECONDS',
       min: 1,
+      max: LIMITS.watchSeconds,
     }),
   }
 
@@ -51,7 +53,10 @@ ${EXIT_CODES_HELP}`
   }
 
   async run() {
-    const timeoutMs = durationFlag('--timeout', this.flags.timeout, '5s or 1500ms', {positive: true})
+    const timeoutMs = durationFlag('--timeout', this.flags.timeout, '5s or 1500ms', {
+      positive: true,
+      max: LIMITS.callTimeoutMs,
+    })
     const {watch, verbose, strict} = this.flags
     if (watch !== undefined && this.jsonEnabled()) {
       throw new DrctlError('DRCTL_USAGE', '--watch cannot be combined with --json (it prints one document)', {

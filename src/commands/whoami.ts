@@ -1,5 +1,6 @@
 import {BaseCommand, EXIT_CODES_HELP} from '../lib/cli/base-command.js'
-import {regionFlag, topologyRegion} from '../lib/cli/flags.js'
+import {regionFlag} from '../lib/cli/flags.js'
+import {topologyRegion} from '../lib/config/regions.js'
 import {symbols} from '../lib/cli/style.js'
 import {renderTable} from '../lib/cli/table.js'
 import {readIdentity, verifyAccount} from '../lib/topology/identity.js'

@@ -224,17 +224,17 @@ describe('usage errors', () => {
     const human = runCli(['whoami', '--region', 'us-east-l', '--sandbox'], {home})
     expect(human.status).toBe(2)
     expect(human.stderr.split('\n')[0]).toBe(
-      '✖ Error: --region us-east-l is not an AWS Region name (did you mean us-east-1?) [DRCTL_USAGE]',
+      '✖ Error: --region "us-east-l" is not an AWS Region name (did you mean us-east-1?) [DRCTL_USAGE]',
     )
     const json = runCli(['failover', '--planned', '--to', 'us-wst-2', '--dry-run', '--sandbox', '--json'], {home})
     expect(json.status).toBe(2)
     expect(parseEnvelope(json.stdout).error).toMatchObject({
       code: 'DRCTL_USAGE',
-      message: '--to us-wst-2 is not an AWS Region name (did you mean us-west-2?)',
+      message: '--to "us-wst-2" is not an AWS Region name (did you mean us-west-2?)',
     })
     const argument = runCli(['sandbox', 'fault', 'region-outage', 'us-esat-1'], {home})
     expect(argument.status).toBe(2)
-    expect(argument.stderr).toContain('REGION us-esat-1 is not an AWS Region name (did you mean us-east-1?)')
+    expect(argument.stderr).toContain('REGION "us-esat-1" is not an AWS Region name (did you mean us-east-1?)')
   })
 })
 
@@ -269,7 +269,7 @@ describe('whoami', () => {
     const nowhere = await startCli(['whoami', '-c', path, '--region', 'xx-nowhere-9'], {home, env: awsEnv}).done
     expect(nowhere.status).toBe(2)
     expect(nowhere.stderr.split('\n')).toEqual([
-      '✖ Error: --region xx-nowhere-9 is not an AWS Region name [DRCTL_USAGE]',
+      '✖ Error: --region "xx-nowhere-9" is not an AWS Region name [DRCTL_USAGE]',
       '  Hint: AWS Region names look like us-east-1, eu-west-2 or ap-southeast-2',
       '',
     ])
@@ -278,7 +278,7 @@ describe('whoami', () => {
     expect(elsewhere.status).toBe(2)
     expect(parseEnvelope(elsewhere.stdout).error).toMatchObject({
       code: 'DRCTL_USAGE',
-      message: '--region us-east-2 is not a Region of retail (did you mean us-east-1?)',
+      message: '--region "us-east-2" is not a Region of retail (did you mean us-east-1?)',
       hints: ['the Regions of retail: us-east-1, us-west-2'],
     })
     expect(stsCalls).toBe(before)

@@ -9,6 +9,7 @@ import type {DrctlError} from '../core/errors.js'
 import {drctlHome} from '../core/paths.js'
 import type {InProcessSandbox} from '../sandbox/index.js'
 import {type Envelope, errorEnvelope, errorHeadline, errorText, toDrctlError, usageError} from './error-output.js'
+import {refusingBlankValues} from './flags.js'
 import {createProgressRenderer, progressMode, type ProgressRenderer, type SpinnerFactory} from './progress.js'
 import {createPrompter, interactiveTerminal, type Prompter} from './prompter.js'
 import {colorEnabled, createStyle, type Style, symbols} from './style.js'
@@ -62,7 +63,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   public override async init(): Promise<void> {
     await super.init()
     this.style = createStyle(colorEnabled(process.stdout))
-    const {args, flags} = await this.parse(this.ctor as typeof BaseCommand).catch((error: unknown) => {
+    const {args, flags} = await this.parse(refusingBlankValues(this.ctor)).catch((error: unknown) => {
       throw usageError(error)
     })
     this.flags = flags as CommandFlags<T>
@@ -115,11 +116,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return this.sandbox
   }
 
-  /** Loads drctl.yaml; with --sandbox and no --config/$DRCTL_CONFIG, the sandbox scenario's own file. */
+  /**
+   * Loads drctl.yaml, noting its warnings; with --sandbox and no --config/$DRCTL_CONFIG, the sandbox scenario's own
+   * file.
+   */
   protected async loadConfig(): Promise<LoadedConfig> {
     const sandbox = await this.sandboxRuntime()
     const explicit = this.flags.config ?? process.env.DRCTL_CONFIG
-    return loadConfig(sandbox && !explicit ? sandbox.configPath : resolveConfigPath(this.flags.config))
+    const loaded = await loadConfig(sandbox && !explicit ? sandbox.configPath : resolveConfigPath(this.flags.config))
+    for (const warning of loaded.warnings) this.note(warning)
+    return loaded
   }
 
   /** The clock waits run on: real time, or the sandbox's scaled time. */

@@ -1,89 +1,43 @@
-import {Args, Flags} from '@oclif/core'
+import {Args, type Command, Flags, type Interfaces} from '@oclif/core'
 
-import type {DrctlConfig} from '../config/schema.js'
-import {closest} from '../config/suggest.js'
-import {parseDuration} from '../core/clock.js'
+import {isRegionName, suggestRegion} from '../config/regions.js'
+import {formatDuration, parseDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
+import {quote} from '../core/quote.js'
 
 /**
  * A duration flag's value in milliseconds (`30s`, `5m`, `1500ms`); anything else is a usage error that shows the
- * form. `positive` also refuses zero.
+ * form. `positive` also refuses zero; `max` refuses more than a ceiling of LIMITS, naming it.
  */
-export function durationFlag(flag: string, text: string, example: string, options: {positive?: boolean} = {}): number {
+export function durationFlag(
+  flag: string,
+  text: string,
+  example: string,
+  options: {positive?: boolean; max?: number} = {},
+): number {
   const ms = parseDuration(text)
-  if (ms === undefined || (options.positive && ms <= 0)) {
-    throw new DrctlError('DRCTL_USAGE', `${flag} ${text} is not a duration (try ${example})`)
+  if (ms === undefined || !Number.isFinite(ms) || (options.positive && ms <= 0)) {
+    throw new DrctlError('DRCTL_USAGE', `${flag} ${quote(text)} is not a duration (try ${example})`)
   }
+  if (options.max !== undefined && ms > options.max) throw aboveCeiling(flag, text, formatDuration(options.max))
   return ms
 }
 
-/**
- * The shape of an AWS Region name: an area (us, eu, ap, us-gov, us-isob, eusc-de, …), a direction and a number.
- * Regions opened after this list was written keep the shape, so the shape decides and the list only suggests.
- */
-const REGION_NAME = /^[a-z]{2,4}(-[a-z]{2,4})?-(central|north|south|(north|south)?(east|west))-\d{1,2}$/
-
-/** AWS Regions (commercial, GovCloud, China), for "did you mean". */
-export const AWS_REGIONS = [
-  'af-south-1',
-  'ap-east-1',
-  'ap-east-2',
-  'ap-northeast-1',
-  'ap-northeast-2',
-  'ap-northeast-3',
-  'ap-south-1',
-  'ap-south-2',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ap-southeast-3',
-  'ap-southeast-4',
-  'ap-southeast-5',
-  'ap-southeast-6',
-  'ap-southeast-7',
-  'ca-central-1',
-  'ca-west-1',
-  'cn-north-1',
-  'cn-northwest-1',
-  'eu-central-1',
-  'eu-central-2',
-  'eu-north-1',
-  'eu-south-1',
-  'eu-south-2',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-west-3',
-  'il-central-1',
-  'me-central-1',
-  'me-south-1',
-  'mx-central-1',
-  'sa-east-1',
-  'us-east-1',
-  'us-east-2',
-  'us-gov-east-1',
-  'us-gov-west-1',
-  'us-west-1',
-  'us-west-2',
-] as const
+/** A value beyond the ceiling drctl sets for it (config/limits.ts): refused, the ceiling named. */
+function aboveCeiling(flag: string, text: string, ceiling: string): DrctlError {
+  return new DrctlError('DRCTL_USAGE', `${flag} ${quote(text)} is more than ${ceiling}, the most drctl accepts`, {
+    hints: [`the ceilings keep a relaxed gate or a long wait from switching a safety off (README, "Limits")`],
+  })
+}
 
 /** `text` as a Region name, or a usage error (exit 2) that names `label` and the closest AWS Region. */
 export function parseRegion(label: string, text: string): string {
-  if (REGION_NAME.test(text)) return text
-  const suggestion = closest(text, AWS_REGIONS)
+  if (isRegionName(text)) return text
+  const suggestion = suggestRegion(text)
   throw new DrctlError(
     'DRCTL_USAGE',
-    `${label} ${text} is not an AWS Region name${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+    `${label} ${quote(text)} is not an AWS Region name${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
     {hints: ['AWS Region names look like us-east-1, eu-west-2 or ap-southeast-2']},
-  )
-}
-
-/** A Region that must be one of the topology's, or a usage error (exit 2) that names the closest of them. */
-export function topologyRegion(config: DrctlConfig, label: string, region: string): string {
-  if (config.regions.includes(region)) return region
-  const suggestion = closest(region, config.regions)
-  throw new DrctlError(
-    'DRCTL_USAGE',
-    `${label} ${region} is not a Region of ${config.name}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
-    {hints: [`the Regions of ${config.name}: ${config.regions.join(', ')}`]},
   )
 }
 
@@ -93,19 +47,68 @@ export const regionFlag = Flags.custom<string>({
   parse: async (input, _command, flag) => parseRegion(`--${flag.name}`, input),
 })
 
-/** A comma-separated list of Regions, each checked as by regionFlag. */
+/** A comma-separated list of Regions, each checked as by regionFlag; an empty item is a mistake, not nothing. */
 export const regionListFlag = Flags.custom<string>({
   helpValue: 'REGION,...',
-  parse: async (input, _command, flag) =>
-    input
-      .split(',')
-      .map((region) => region.trim())
-      .filter(Boolean)
-      .map((region) => parseRegion(`--${flag.name}`, region))
-      .join(','),
+  parse: async (input, _command, flag) => {
+    const regions = input.split(',').map((region) => region.trim())
+    if (regions.includes('')) throw new DrctlError('DRCTL_USAGE', `--${flag.name} ${quote(input)} has an empty item`)
+    return regions.map((region) => parseRegion(`--${flag.name}`, region)).join(',')
+  },
 })
 
 /** Every argument that is a Region, checked as by regionFlag. */
 export const regionArg = Args.custom<string>({
   parse: async (input, _command, arg) => parseRegion(arg.name.toUpperCase(), input),
 })
+
+/** What checking a value needs of a flag or an argument definition. */
+interface ValueDefinition {
+  type?: string
+  options?: readonly string[]
+  parse?: (input: string, ...rest: unknown[]) => Promise<unknown>
+}
+
+/**
+ * Every flag and argument that takes a value refuses an empty or blank one, before its own parser sees it: an unset
+ * shell variable (`--to "$REGION"`) must never read as the flag left out. Values with options are checked here too
+ * (instead of by oclif), so that the message quotes what was typed.
+ */
+function refusingBlank<T extends object>(definitions: T | undefined, label: (name: string) => string): T {
+  return Object.fromEntries(
+    Object.entries((definitions ?? {}) as Record<string, ValueDefinition>).map(([name, definition]) => {
+      if (definition.type === 'boolean') return [name, definition]
+      const {options, parse, ...rest} = definition
+      const refusing = async (input: string, ...more: unknown[]) => {
+        if (input.trim() === '') {
+          throw new DrctlError('DRCTL_USAGE', `${label(name)} must not be empty (got ${quote(input)})`, {
+            hints: [`an unset shell variable reads as nothing: set it, or leave ${label(name)} out`],
+          })
+        }
+        if (options && !options.includes(input)) {
+          throw new DrctlError('DRCTL_USAGE', `${label(name)} ${quote(input)} is not one of ${options.join(', ')}`, {
+            hints: ['see --help for the flags and examples'],
+          })
+        }
+        return parse ? parse(input, ...more) : input
+      }
+      return [name, {...rest, parse: refusing}]
+    }),
+  ) as T
+}
+
+type ParsedValues = Record<string, unknown>
+
+/** The parser input of `command`, its values checked by refusingBlank (the base command parses with it). */
+export function refusingBlankValues<T extends typeof Command>(
+  command: T,
+): Interfaces.Input<ParsedValues, ParsedValues, ParsedValues> {
+  const flag = (name: string) => `--${name}`
+  return {
+    flags: refusingBlank(command.flags, flag),
+    baseFlags: refusingBlank(command.baseFlags, flag),
+    args: refusingBlank(command.args, (name) => name.toUpperCase()),
+    enableJsonFlag: command.enableJsonFlag,
+    strict: command.strict,
+  }
+}

@@ -1,6 +1,7 @@
 import type {Command} from '@oclif/core'
 
 import type {AwsSession} from '../aws/session.js'
+import {LIMITS} from '../config/limits.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import {type EngineContext, type RunIdentity, type RunResult, resumeRun, startRun} from '../runbook/engine.js'
@@ -51,9 +52,11 @@ export abstract class RunbookCommand<T extends typeof Command> extends MutatingC
     return topology
   }
 
-  /** The lag gate: --max-lag when given, else gates.maxReplicationLagMs of drctl.yaml. */
+  /** The lag gate: --max-lag when given (up to its ceiling), else gates.maxReplicationLagMs of drctl.yaml. */
   protected maxLagMs(config: DrctlConfig, maxLag: string | undefined): number {
-    return maxLag ? durationFlag('--max-lag', maxLag, '30s') : config.gates.maxReplicationLagMs
+    return maxLag === undefined
+      ? config.gates.maxReplicationLagMs
+      : durationFlag('--max-lag', maxLag, '30s', {max: LIMITS.maxReplicationLagMs})
   }
 
   /** Clusters drctl detached in unplanned failovers (from the journals here), shown next to their global clusters. */

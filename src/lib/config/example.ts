@@ -1,6 +1,7 @@
 import {writeFile} from 'node:fs/promises'
 
 import {DrctlError} from '../core/errors.js'
+import {LIMITS} from './limits.js'
 import {replaceFile} from './update.js'
 
 /**
@@ -74,7 +75,7 @@ stacks:
   us-west-2: [retail-app-usw2]
 
 gates:
-  # A planned failover refuses to start while any target's replication lag is above this.
+  # A planned failover refuses to start while any target's replication lag is above this (at most ${LIMITS.maxReplicationLagMs}).
   maxReplicationLagMs: 5000
 
 failover:
@@ -82,10 +83,10 @@ failover:
   order: db-first
 
 aws:
-  # Every AWS call has a deadline; an unreachable Region is reported, never waited on forever.
+  # Every AWS call has a deadline (at most ${LIMITS.callTimeoutMs}); an unreachable Region is reported, never waited on forever.
   callTimeoutMs: 10000
-  connectTimeoutMs: 3000
-  # Per ARC cluster endpoint: a dead endpoint is abandoned quickly for the next one.
+  connectTimeoutMs: 3000 # at most ${LIMITS.connectTimeoutMs}
+  # Per ARC cluster endpoint (at most ${LIMITS.connectTimeoutMs}): a dead endpoint is abandoned quickly for the next one.
   arcEndpointTimeoutMs: 2000
   maxAttempts: 3
   # Optional endpoint overrides per service (VPC endpoints, test doubles). AWS_ENDPOINT_URL_* also work.

@@ -5,11 +5,15 @@ import {isMap, parseDocument} from 'yaml'
 import type {z} from 'zod'
 
 import {DrctlError} from '../core/errors.js'
+import {quote} from '../core/quote.js'
+import {unknownRegionConcern} from './regions.js'
 import {configSchema, crossCheck, type DrctlConfig, KEY_MESSAGE_SEPARATOR} from './schema.js'
 
 export interface LoadedConfig {
   path: string
   config: DrctlConfig
+  /** Concerns that do not stop drctl, such as a Region it does not know (perhaps newer than drctl). */
+  warnings: string[]
 }
 
 export interface ConfigProblem {
@@ -42,7 +46,23 @@ export async function loadConfig(path: string): Promise<LoadedConfig> {
       hints: ['check that the path is a readable file'],
     })
   }
-  return {path, config: parseConfig(text, path)}
+  const config = parseConfig(text, path)
+  return {path, config, warnings: configWarnings(config).map((warning) => `${path}: ${warning}`)}
+}
+
+/** Every Region of the file that is well-shaped but not one drctl knows, by path. */
+export function configWarnings(config: DrctlConfig): string[] {
+  const regions: [string, string][] = [
+    ...config.regions.map((region, index): [string, string] => [`regions[${index}]`, region]),
+    ...(config.arc?.endpoints ?? []).map((endpoint, index): [string, string] => [
+      `arc.endpoints[${index}].region`,
+      endpoint.region,
+    ]),
+  ]
+  return regions.flatMap(([path, region]) => {
+    const concern = unknownRegionConcern(region)
+    return concern ? [`${path}: ${concern}`] : []
+  })
 }
 
 /** Parses and validates drctl.yaml text; every problem is reported at once, by path. */
@@ -103,9 +123,14 @@ function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
   return [{path: formatPath(issue.path) || '(root)', message: issue.message}]
 }
 
+/** `aurora.replicas[0].region`; a key that is not a plain word (a huge one, one with blanks) is quoted. */
 function formatPath(path: readonly PropertyKey[]): string {
   return path
-    .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`))
+    .map((part, index) => {
+      if (typeof part === 'number') return `[${part}]`
+      const key = /^[\w-]{1,64}$/.test(String(part)) ? String(part) : quote(String(part))
+      return index === 0 ? key : `.${key}`
+    })
     .join('')
 }
 
@@ -136,6 +161,6 @@ function describeValue(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'a list'
   if (typeof value === 'object') return 'a mapping'
-  if (typeof value === 'string') return `"${value}"`
+  if (typeof value === 'string') return quote(value)
   return `${typeof value} ${String(value)}`
 }

@@ -1,12 +1,15 @@
 import {z} from 'zod'
 
+import {formatDuration} from '../core/clock.js'
+import {quote} from '../core/quote.js'
+import {LIMITS} from './limits.js'
+import {isRegionName, suggestRegion} from './regions.js'
 import {crossCheckSteps, stepSchema} from './steps.js'
 import {closest} from './suggest.js'
 
 // Shapes of names and identifiers, checked before any AWS call so that typos fail fast and locally.
-export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/
 const ACCOUNT = /^\d{12}$/
-const PARTITION = 'aws(-cn|-us-gov|-iso(-[a-z])?)?'
+const PARTITION = 'aws(-cn|-us-gov|-eusc|-iso(-[a-z])?)?'
 const ARC_CLUSTER_ARN = new RegExp(`^arn:${PARTITION}:route53-recovery-control::\\d{12}:cluster/[A-Za-z0-9_-]+$`)
 const ARC_PANEL_ARN = new RegExp(`^arn:${PARTITION}:route53-recovery-control::\\d{12}:controlpanel/[A-Za-z0-9_-]+$`)
 const ARC_CONTROL_ARN = new RegExp(
@@ -23,9 +26,15 @@ const STACK_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/
 const TOPOLOGY_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/
 
 const shaped = (pattern: RegExp, what: string) =>
-  z.string().regex(pattern, {error: (issue) => `"${String(issue.input)}" is not ${what}`})
+  z.string().regex(pattern, {error: (issue) => `${quote(issue.input)} is not ${what}`})
 
-const region = shaped(REGION, 'an AWS Region name (like us-east-1)')
+/** What is wrong with a name that is not Region-shaped, with the closest known Region. */
+function notARegionName(text: string): string {
+  const suggestion = suggestRegion(text)
+  return `${quote(text)} is not an AWS Region name ${suggestion ? `(did you mean ${quote(suggestion)}?)` : '(like us-east-1)'}`
+}
+
+const region = z.string().refine(isRegionName, {error: (issue) => notARegionName(String(issue.input))})
 const rdsIdentifier = shaped(
   RDS_IDENTIFIER,
   'a valid RDS identifier (letters, digits, hyphens; a letter first)',
@@ -70,7 +79,9 @@ const safetyRule = strict({
   waitPeriodMs: z.number().int().min(0).optional(),
 })
 
-const milliseconds = (fallback: number) => z.number().int().positive().default(fallback)
+const atMost = (ms: number) => ({error: `must be at most ${ms} (${formatDuration(ms)})`})
+const milliseconds = (fallback: number, ceiling: number) =>
+  z.number().int().positive().max(ceiling, atMost(ceiling)).default(fallback)
 
 export const configSchema = strict({
   version: z.literal(1, {error: 'expected 1 (the only config version so far)'}),
@@ -82,7 +93,7 @@ export const configSchema = strict({
           ? 'expected a quoted 12-digit string (YAML drops leading zeros from numbers): account: "012345678901"'
           : undefined,
     })
-    .regex(ACCOUNT, {error: (issue) => `"${String(issue.input)}" is not a 12-digit AWS account id`})
+    .regex(ACCOUNT, {error: (issue) => `${quote(issue.input)} is not a 12-digit AWS account id`})
     .optional(),
   regions: z.array(region).min(2, {error: 'a DR topology needs at least 2 Regions'}),
   profile: z
@@ -121,16 +132,21 @@ export const configSchema = strict({
   }).optional(),
   stacks: z.record(z.string(), z.array(shaped(STACK_NAME, 'a CloudFormation stack name'))).default({}),
   gates: strict({
-    maxReplicationLagMs: z.number().int().min(0).default(5000),
+    maxReplicationLagMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(LIMITS.maxReplicationLagMs, atMost(LIMITS.maxReplicationLagMs))
+      .default(5000),
   }).default({maxReplicationLagMs: 5000}),
   failover: strict({
     order: z.enum(['db-first', 'traffic-first']).default('db-first'),
   }).default({order: 'db-first'}),
   steps: z.array(stepSchema).default([]),
   aws: strict({
-    callTimeoutMs: milliseconds(10_000),
-    connectTimeoutMs: milliseconds(3000),
-    arcEndpointTimeoutMs: milliseconds(2000),
+    callTimeoutMs: milliseconds(10_000, LIMITS.callTimeoutMs),
+    connectTimeoutMs: milliseconds(3000, LIMITS.connectTimeoutMs),
+    arcEndpointTimeoutMs: milliseconds(2000, LIMITS.connectTimeoutMs),
     maxAttempts: z.number().int().min(1).max(10).default(3),
     endpoints: strict({
       rds: z.url().optional(),
@@ -187,21 +203,20 @@ export function crossCheck(raw: unknown): CrossCheckProblem[] {
     values.forEach((value, index) => {
       if (typeof value !== 'string') return
       const key = value.toLowerCase()
-      if (seen.has(key)) problems.push({path: [...path, index], message: `duplicate ${what} "${value}"`})
+      if (seen.has(key)) problems.push({path: [...path, index], message: `duplicate ${what} ${quote(value)}`})
       seen.add(key)
     })
   }
   const requireListed = (name: unknown, path: Path) => {
-    if (typeof name !== 'string' || !REGION.test(name)) {
-      if (typeof name === 'string')
-        problems.push({path, message: `"${name}" is not an AWS Region name (like us-east-1)`})
+    if (typeof name !== 'string' || !isRegionName(name)) {
+      if (typeof name === 'string') problems.push({path, message: notARegionName(name)})
       return
     }
     if (listed.has(name)) return
-    const suggestion = closest(name, regions)
+    const suggestion = suggestRegion(name, regions)
     problems.push({
       path,
-      message: `Region "${name}" is not listed in regions${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+      message: `Region ${quote(name)} is not listed in regions${suggestion ? ` (did you mean ${quote(suggestion)}?)` : ''}`,
     })
   }
   const keysListed = (value: unknown, path: Path) => {

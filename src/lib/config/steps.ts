@@ -1,5 +1,6 @@
 import {z} from 'zod'
 
+import {quote} from '../core/quote.js'
 import {closest} from './suggest.js'
 
 /**
@@ -28,7 +29,7 @@ const DOMAIN_NAME =
   /^(?=.{1,253}\.?$)([a-zA-Z0-9_](?:[a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.?$/
 
 const shaped = (pattern: RegExp, what: string) =>
-  z.string().regex(pattern, {error: (issue) => `"${String(issue.input).slice(0, 80)}" is not ${what}`})
+  z.string().regex(pattern, {error: (issue) => `${quote(issue.input)} is not ${what}`})
 
 function strictStep<T extends z.ZodRawShape>(shape: T) {
   const known = Object.keys(shape)
@@ -175,7 +176,7 @@ export const stepSchema = z.discriminatedUnion('kind', STEP_SCHEMAS, {
     const input = (issue.input as {kind?: unknown} | undefined)?.kind
     if (typeof input !== 'string') return `expected a kind: one of ${STEP_KINDS.join(', ')}`
     const suggestion = closest(input, STEP_KINDS)
-    return `unknown kind "${input.slice(0, 80)}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; kinds: ${STEP_KINDS.join(', ')}`
+    return `unknown kind ${quote(input)}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; kinds: ${STEP_KINDS.join(', ')}`
   },
 })
 
@@ -302,7 +303,7 @@ export function crossCheckSteps(
           const suggestion = closest(region, regions)
           problems.push({
             path: [...path, 'regions', region],
-            message: `Region "${region.slice(0, 80)}" is not listed in regions${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+            message: `Region ${quote(region)} is not listed in regions${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
           })
         }
       }

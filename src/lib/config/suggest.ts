@@ -23,6 +23,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   // Close enough to be a typo: two edits, or a quarter of a long word.
   let bestDistance = Math.max(2, Math.floor(word.length / 4)) + 1
   for (const candidate of candidates) {
+    // The lengths alone put it out of reach: skip the distance, which would cost length × length on a huge word.
+    if (Math.abs(word.length - candidate.length) >= bestDistance) continue
     const distance = editDistance(word, candidate)
     if (distance < bestDistance) {
       best = candidate

@@ -78,7 +78,14 @@ export function isDrctlError(error: unknown): error is DrctlError {
   return error instanceof DrctlError
 }
 
-/** A message fit for one line: multi-line AWS messages are folded. */
+/**
+ * A message fit for one line: multi-line AWS messages are folded. Line by line rather than by a regular expression,
+ * which would take quadratic time on a long run of blanks someone typed.
+ */
 export function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim()
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ')
 }

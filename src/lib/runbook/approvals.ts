@@ -1,4 +1,5 @@
 import {DrctlError} from '../core/errors.js'
+import {quote} from '../core/quote.js'
 import {Journal, type RunStartEvent} from './journal.js'
 import {isFinished, journalPath, loadRun} from './runs.js'
 
@@ -49,7 +50,7 @@ export function approvalToGive(
   if (requested) {
     const named = approvals.find((approval) => approval.step === requested)
     if (!named)
-      throw new DrctlError('DRCTL_USAGE', `run ${runId} has no approval step "${requested.slice(0, 80)}"`, {
+      throw new DrctlError('DRCTL_USAGE', `run ${runId} has no approval step ${quote(requested)}`, {
         hints: [`its approval steps: ${approvals.map((approval) => approval.step).join(', ')}`],
       })
     if (named.approvedBy)

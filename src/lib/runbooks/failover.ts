@@ -1,6 +1,7 @@
 import type {ArcEndpoint} from '../aws/ports.js'
 import type {Check} from '../checks/check.js'
 import {accountGate, type PlannedGateOptions, plannedFailoverGates, unplannedFailoverGates} from '../checks/gates.js'
+import {topologyRegion} from '../config/regions.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {phaseOf, type StepPhase} from '../config/steps.js'
 import {formatDuration} from '../core/clock.js'
@@ -52,14 +53,12 @@ export interface FailoverParams {
 
 const failoverKind = (mode: FailoverMode) => (mode === 'planned' ? 'failover-planned' : 'failover-unplanned')
 
-/** Which Region a failover goes to: `--to`, or the only other Region of a two-Region topology. */
+/**
+ * Which Region a failover goes to: `--to`, or the only other Region of a two-Region topology. An empty `--to` is a
+ * Region that is not the topology's, never "no --to".
+ */
 export function resolveTarget(config: DrctlConfig, to: string | undefined, topology?: Topology): string {
-  if (to) {
-    if (!config.regions.includes(to)) {
-      throw new DrctlError('DRCTL_USAGE', `--to ${to} is not a Region of ${config.name} (${config.regions.join(', ')})`)
-    }
-    return to
-  }
+  if (to !== undefined) return topologyRegion(config, '--to', to)
   const writers = new Set(topology?.aurora.map((view) => view.writerRegion).filter(Boolean))
   const others = config.regions.filter((region) => !writers.has(region))
   if (config.regions.length === 2 && others.length === 1) return others[0] as string
@@ -73,12 +72,12 @@ export function resolveTarget(config: DrctlConfig, to: string | undefined, topol
  * --to must name a Region of the topology.
  */
 export function checkRequestedTarget(config: DrctlConfig, mode: FailoverMode, to: string | undefined): void {
-  if (mode !== 'planned' && !to) {
+  if (mode !== 'planned' && to === undefined) {
     throw new DrctlError('DRCTL_USAGE', 'an unplanned failover needs --to REGION (the Region to move to)', {
       hints: [`one of: ${config.regions.join(', ')}`],
     })
   }
-  if (to) resolveTarget(config, to)
+  if (to !== undefined) resolveTarget(config, to)
 }
 
 /**
@@ -86,7 +85,7 @@ export function checkRequestedTarget(config: DrctlConfig, mode: FailoverMode, to
  * endpoints elsewhere tried first, so that nothing in the run calls the failing Region.
  */
 export function failoverObservation(config: DrctlConfig, mode: FailoverMode, to: string | undefined): ObserveOptions {
-  if (mode === 'planned' || !to) return {}
+  if (mode === 'planned' || to === undefined) return {}
   return {
     regions: [to],
     parts: ['identity', 'aurora', 'dynamodb', 'routing', 'steps'],

@@ -1,8 +1,10 @@
 import type {ArcEndpoint, RoutingControlStateValue} from '../aws/ports.js'
 import {closest} from '../config/suggest.js'
 import {safetyRuleLabel} from '../checks/safety-rules.js'
+import {topologyRegion} from '../config/regions.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
+import {quote} from '../core/quote.js'
 import type {RunPlan} from '../runbook/types.js'
 import type {RoutingControlView, RoutingView} from '../topology/views.js'
 import {
@@ -28,7 +30,7 @@ export function resolveControl(routing: RoutingView, spec: string): RoutingContr
   if (matches.length > 1) {
     throw new DrctlError(
       'DRCTL_USAGE',
-      `"${spec}" is ambiguous: it matches ${matches.map((control) => control.name).join(', ')}`,
+      `${quote(spec)} is ambiguous: it matches ${matches.map((control) => control.name).join(', ')}`,
       {
         hints: ['name the control by its name or ARN'],
       },
@@ -41,7 +43,7 @@ export function resolveControl(routing: RoutingView, spec: string): RoutingContr
   const suggestion = closest(spec, names)
   throw new DrctlError(
     'DRCTL_USAGE',
-    `no routing control "${spec}" in this topology${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+    `no routing control ${quote(spec)} in this topology${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
     {
       hints: [`known: ${names.join(', ')}`],
     },
@@ -52,7 +54,7 @@ export function parseState(text: string): RoutingControlStateValue {
   const normalized = text.trim().toLowerCase()
   if (normalized === 'on') return 'On'
   if (normalized === 'off') return 'Off'
-  throw new DrctlError('DRCTL_USAGE', `state must be on or off, not "${text}"`)
+  throw new DrctlError('DRCTL_USAGE', `state must be on or off, not ${quote(text)}`)
 }
 
 export interface RoutingChangeRequest {
@@ -68,12 +70,7 @@ export function desiredForSet(control: RoutingControlView, state: RoutingControl
 }
 
 export function desiredForShift(config: DrctlConfig, routing: RoutingView, target: string): DesiredControl[] {
-  if (!config.regions.includes(target)) {
-    throw new DrctlError(
-      'DRCTL_USAGE',
-      `--to ${target} is not a Region of ${config.name} (${config.regions.join(', ')})`,
-    )
-  }
+  topologyRegion(config, '--to', target)
   if (!routing.controls.some((control) => control.region === target)) {
     throw new DrctlError('DRCTL_USAGE', `no routing control is configured for ${target} (arc.routingControls)`)
   }

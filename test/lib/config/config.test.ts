@@ -96,6 +96,69 @@ fis: {region: us-east-2}
     )
   })
 
+  it('suggests only Regions that are valid themselves: a correct Region is never pointed at a misspelled one', () => {
+    const problems = problemsOf(`version: 1
+name: retail
+regions: [us-east-1, us-westt-9]
+stacks: {us-west-2: [app]}
+`)
+    expect(problems).toEqual([
+      {path: 'regions[1]', message: '"us-westt-9" is not an AWS Region name (did you mean "us-west-1"?)'},
+      {path: 'stacks.us-west-2', message: 'Region "us-west-2" is not listed in regions'},
+    ])
+  })
+
+  it('takes the Region names of every partition, and only Region-shaped names', () => {
+    const sovereign = parseConfig(`version: 1
+name: sovereign
+regions: [eusc-de-east-1, us-isof-south-1]
+aurora:
+  replicas: [{cluster: "arn:aws-eusc:rds:eusc-de-east-1:123456789012:cluster:reports", region: eusc-de-east-1}]
+`)
+    expect(sovereign.regions).toEqual(['eusc-de-east-1', 'us-isof-south-1'])
+    expect(problemsOf('version: 1\nname: retail\nregions: [us-east-1, xx-nowhere-9]')).toEqual([
+      {path: 'regions[1]', message: '"xx-nowhere-9" is not an AWS Region name (like us-east-1)'},
+    ])
+  })
+
+  it('refuses values beyond the ceilings of the lag gate and of the AWS deadlines, naming the ceiling', () => {
+    expect(
+      problemsOf(`${minimal}gates: {maxReplicationLagMs: 99999999999999}
+aws: {callTimeoutMs: 86400000, connectTimeoutMs: 3600000, arcEndpointTimeoutMs: 3600000}
+`),
+    ).toEqual([
+      {path: 'gates.maxReplicationLagMs', message: 'must be at most 7200000 (2h)'},
+      {path: 'aws.callTimeoutMs', message: 'must be at most 120000 (2m)'},
+      {path: 'aws.connectTimeoutMs', message: 'must be at most 60000 (1m)'},
+      {path: 'aws.arcEndpointTimeoutMs', message: 'must be at most 60000 (1m)'},
+    ])
+    expect(parseConfig(`${minimal}gates: {maxReplicationLagMs: 7200000}`).gates.maxReplicationLagMs).toBe(7_200_000)
+  })
+
+  it('shows a huge value by its start and length, in the problem and in the one-line message', () => {
+    const huge = 'x'.repeat(2 * 1024 * 1024)
+    for (const text of [
+      `version: 1\nname: ${huge}\nregions: [us-east-1, us-west-2]\n`,
+      `${minimal}? ${huge}\n: 1\n`,
+      `version: 1\nname: retail\nregions: [us-east-1, ${huge}]\n`,
+      `${minimal}stacks:\n  ? ${huge}\n  : [app]\n`,
+      `${minimal}dynamodb: {tables: [${huge}]}\n`,
+    ]) {
+      let failure: DrctlError | undefined
+      try {
+        parseConfig(text)
+      } catch (error) {
+        failure = error as DrctlError
+      }
+      expect(failure?.code).toBe('DRCTL_CONFIG_INVALID')
+      expect(failure?.message.length).toBeLessThan(600)
+      expect(failure?.message).toContain(`(${huge.length} characters)`)
+      for (const problem of failure?.details?.problems as {path: string; message: string}[]) {
+        expect(problem.path.length + problem.message.length).toBeLessThan(600)
+      }
+    }
+  })
+
   it('rejects a config that names fewer than two Regions, or none', () => {
     expect(problemsOf('version: 1\nname: retail\nregions: [us-east-1]')).toEqual([
       {path: 'regions', message: 'a DR topology needs at least 2 Regions'},
@@ -138,6 +201,19 @@ describe('loading drctl.yaml', () => {
     expect(resolveConfigPath('a.yaml', {DRCTL_CONFIG: 'b.yaml'})).toBe(resolve('a.yaml'))
     expect(resolveConfigPath(undefined, {DRCTL_CONFIG: 'b.yaml'})).toBe(resolve('b.yaml'))
     expect(resolveConfigPath(undefined, {})).toBe(resolve('drctl.yaml'))
+  })
+
+  it('warns about a well-shaped Region that drctl does not know, and loads the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drctl-config-'))
+    const path = join(dir, 'drctl.yaml')
+    writeFileSync(path, 'version: 1\nname: retail\nregions: [us-east-1, us-west-9]\n')
+    const loaded = await loadConfig(path)
+    expect(loaded.config.regions).toEqual(['us-east-1', 'us-west-9'])
+    expect(loaded.warnings).toEqual([
+      `${path}: regions[1]: "us-west-9" is not an AWS Region drctl knows (did you mean "us-west-1"?); kept, in case it is newer than drctl`,
+    ])
+    writeFileSync(path, minimal)
+    expect((await loadConfig(path)).warnings).toEqual([])
   })
 
   it('says clearly when the file is missing or unreadable', async () => {

@@ -106,5 +106,12 @@ describe('failover planning', () => {
   it('infers the target of a two-Region topology and rejects unknown Regions', () => {
     expect(resolveTarget(testConfig(), undefined, healthyTopology())).toBe('us-west-2')
     expect(() => resolveTarget(testConfig(), 'eu-west-9')).toThrow(/not a Region of retail/)
+    expect(() => resolveTarget(testConfig(), 'us-west-1')).toThrow(
+      '--to "us-west-1" is not a Region of retail (did you mean us-west-2?)',
+    )
+  })
+
+  it('never reads an empty target as "no target"', () => {
+    expect(() => resolveTarget(testConfig(), '', healthyTopology())).toThrow('--to "" is not a Region of retail')
   })
 })

@@ -99,6 +99,9 @@ describe('routing changes', () => {
 
   it('rejects a shift to a Region outside the topology', () => {
     expect(() => desiredForShift(testConfig(), routing(), 'eu-west-3')).toThrow(/not a Region of retail/)
+    expect(() => desiredForShift(testConfig(), routing(), 'us-east-2')).toThrow(
+      '--to "us-east-2" is not a Region of retail (did you mean us-east-1?)',
+    )
   })
 
   it('fences only the target and the failed Region', () => {

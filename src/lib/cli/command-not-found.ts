@@ -1,6 +1,7 @@
 import {type Hook, toConfiguredId} from '@oclif/core'
 
 import {closest} from '../config/suggest.js'
+import {quote} from '../core/quote.js'
 import {DrctlError} from '../core/errors.js'
 import {errorEnvelope, errorText} from './error-output.js'
 import {colorEnabled, createStyle} from './style.js'
@@ -21,7 +22,7 @@ const commandNotFound: Hook.CommandNotFound = async function ({config, id, argv 
   const {typed, suggestion} = suggestCommand(words, known) ?? {typed: words.slice(0, typedRight + 1)}
   const failure = new DrctlError(
     'DRCTL_USAGE',
-    `${typed.join(' ')} is not a ${config.bin} command${suggestion ? ` (did you mean ${toConfiguredId(suggestion, config)}?)` : ''}`,
+    `${quote(typed.join(' '))} is not a ${config.bin} command${suggestion ? ` (did you mean ${toConfiguredId(suggestion, config)}?)` : ''}`,
     {hints: [`${[config.bin, ...words.slice(0, typedRight)].join(' ')} --help lists the commands`]},
   )
   if (argv.includes('--json')) process.stdout.write(`${JSON.stringify(errorEnvelope(failure, []), null, 2)}\n`)

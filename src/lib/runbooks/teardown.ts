@@ -2,6 +2,7 @@ import {type Check, fail, warn} from '../checks/check.js'
 import {accountGate} from '../checks/gates.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
+import {quote} from '../core/quote.js'
 import type {RunPlan} from '../runbook/types.js'
 import type {Topology} from '../topology/views.js'
 import type {ProtectedResource} from './protection-step.js'
@@ -306,7 +307,7 @@ export function parseParts(values: string[] | undefined): TeardownPart[] {
     .filter(Boolean)
   for (const part of parts) {
     if (!(TEARDOWN_PARTS as readonly string[]).includes(part)) {
-      throw new DrctlError('DRCTL_USAGE', `--only ${part}: expected one of ${TEARDOWN_PARTS.join(', ')}`)
+      throw new DrctlError('DRCTL_USAGE', `--only ${quote(part)}: expected one of ${TEARDOWN_PARTS.join(', ')}`)
     }
   }
   return parts as TeardownPart[]

@@ -71,7 +71,7 @@ describe('chaos templates', () => {
   it('names the Region of a template that lives outside fis.region', async () => {
     const error = await failure(resolveTemplate(config(), new FakeAws(world()), 'EXT9'))
     expect(error).toMatchObject({code: 'DRCTL_USAGE', exit: 2})
-    expect(error?.message).toBe("template EXT9 is in us-west-2, but drctl.yaml's fis.region is us-east-1")
+    expect(error?.message).toBe(`template "EXT9" is in us-west-2, but drctl.yaml's fis.region is us-east-1`)
   })
 
   it('needs a fis: section', async () => {

@@ -181,7 +181,7 @@ describe('teardown order', () => {
     ])
     const {calls: noSnapshot} = calls(healthyTopology(), {finalSnapshot: false})
     expect(noSnapshot).toContain('DeleteDBCluster us-east-1 orders-use1, SkipFinalSnapshot')
-    expect(() => parseParts(['aurora,lambda'])).toThrow(/--only lambda/)
+    expect(() => parseParts(['aurora,lambda'])).toThrow(/--only "lambda"/)
     expect(parseParts(['aurora,dynamodb', 'stacks'])).toEqual(['aurora', 'dynamodb', 'stacks'])
   })
 })

@@ -4,6 +4,7 @@ import {alarmNameOf, type StopAlarms} from '../../checks/chaos-gates.js'
 import type {DrctlConfig} from '../../config/schema.js'
 import {closest} from '../../config/suggest.js'
 import {DrctlError} from '../../core/errors.js'
+import {quote} from '../../core/quote.js'
 
 // FIS experiment templates as `drctl chaos` shows and selects them: only in fis.region, only with the topology's
 // tags.
@@ -198,7 +199,7 @@ export async function resolveTemplate(config: DrctlConfig, aws: AwsPorts, spec: 
   if (byName.length > 1) {
     throw new DrctlError(
       'DRCTL_USAGE',
-      `template name "${spec}" is ambiguous in ${region}: ${byName.length} templates carry it (${byName.map((summary) => summary.id).join(', ')})`,
+      `template name ${quote(spec)} is ambiguous in ${region}: ${byName.length} templates carry it (${byName.map((summary) => summary.id).join(', ')})`,
       {hints: [`name one by its id: drctl chaos start ${byName[0]?.id}`]},
     )
   }
@@ -218,7 +219,7 @@ export async function resolveTemplate(config: DrctlConfig, aws: AwsPorts, spec: 
   if (elsewhere) {
     throw new DrctlError(
       'DRCTL_USAGE',
-      `template ${spec} is in ${elsewhere}, but drctl.yaml's fis.region is ${region}`,
+      `template ${quote(spec)} is in ${elsewhere}, but drctl.yaml's fis.region is ${region}`,
       {
         hints: [
           `FIS templates, experiments and their stop-condition alarms live in one Region: use a template in ${region}, or change fis.region`,
@@ -230,7 +231,7 @@ export async function resolveTemplate(config: DrctlConfig, aws: AwsPorts, spec: 
   const suggestion = closest(spec, [...names, ...candidates.map((summary) => summary.id)])
   throw new DrctlError(
     'DRCTL_USAGE',
-    `no experiment template "${spec}" in ${region} tagged ${describeTags(templateTags)}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+    `no experiment template ${quote(spec)} in ${region} tagged ${describeTags(templateTags)}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
     {hints: [names.length > 0 ? `known: ${names.join(', ')}` : 'there is none: drctl chaos list shows what is there']},
   )
 }

@@ -186,29 +186,29 @@ describe('usage errors', () => {
     expect(typo.status).toBe(2)
     expect(typo.stdout).toBe('')
     expect(typo.stderr.split('\n')[0]).toBe(
-      '✖ Error: statsu is not a drctl command (did you mean status?) [DRCTL_USAGE]',
+      '✖ Error: "statsu" is not a drctl command (did you mean status?) [DRCTL_USAGE]',
     )
     const nested = runCli(['routing', 'sett', 'us-west-2', 'on'], {home})
     expect(nested.status).toBe(2)
-    expect(nested.stderr).toContain('routing sett is not a drctl command (did you mean routing set?)')
+    expect(nested.stderr).toContain('"routing sett" is not a drctl command (did you mean routing set?)')
     expect(nested.stderr).toContain('Hint: drctl routing --help lists the commands')
     const unknown = runCli(['frobnicate'], {home})
     expect(unknown.status).toBe(2)
-    expect(unknown.stderr.split('\n')[0]).toBe('✖ Error: frobnicate is not a drctl command [DRCTL_USAGE]')
+    expect(unknown.stderr.split('\n')[0]).toBe('✖ Error: "frobnicate" is not a drctl command [DRCTL_USAGE]')
     for (const help of [
       ['statsu', '--help'],
       ['help', 'statsu'],
     ]) {
       const result = runCli(help, {home})
       expect(result.status).toBe(2)
-      expect(result.stderr).toContain('statsu is not a drctl command (did you mean status?)')
+      expect(result.stderr).toContain('"statsu" is not a drctl command (did you mean status?)')
     }
     const json = runCli(['statsu', '--json'], {home})
     expect(json.status).toBe(2)
     expect(parseEnvelope(json.stdout).error).toMatchObject({
       code: 'DRCTL_USAGE',
       exit: 2,
-      message: 'statsu is not a drctl command (did you mean status?)',
+      message: '"statsu" is not a drctl command (did you mean status?)',
     })
   })
 
@@ -216,7 +216,7 @@ describe('usage errors', () => {
     // Answers "n" if a "Did you mean …? (Y/n)" prompt appeared, so a regression fails here instead of hanging.
     const result = await drctlOnTerminal(home, ['statsu'], {prompt: '(Y/n)', answer: 'n'})
     expect(result.status).toBe(2)
-    expect(result.stdout).toContain('statsu is not a drctl command (did you mean status?)')
+    expect(result.stdout).toContain('"statsu" is not a drctl command (did you mean status?)')
     expect(result.stdout).not.toContain('(Y/n)')
   })
 

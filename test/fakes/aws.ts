@@ -176,13 +176,25 @@ export class FakeAws implements AwsPorts {
           state.clusters.find((c) => c.region === region && (c.id === idOrArn || c.arn === idOrArn)),
         )
       },
-      describeDbClusters: async () => {
-        this.record('RDS', region, 'DescribeDBClusters', false, [])
-        return structuredClone(state.clusters.filter((c) => c.region === region))
+      describeDbClusters: async (clusterIds?: string[]) => {
+        this.record('RDS', region, 'DescribeDBClusters', false, clusterIds ? [clusterIds] : [])
+        return structuredClone(
+          state.clusters.filter(
+            (c) => c.region === region && (!clusterIds || clusterIds.some((id) => c.id === id || c.arn === id)),
+          ),
+        )
       },
-      describeDbInstances: async (clusterId: string) => {
-        this.record('RDS', region, 'DescribeDBInstances', false, [clusterId])
-        return structuredClone(state.instances.filter((i) => i.region === region && i.clusterId === clusterId))
+      describeDbInstances: async (clusterIds: string[]) => {
+        this.record('RDS', region, 'DescribeDBInstances', false, [clusterIds])
+        const clusters = state.clusters.filter((c) => clusterIds.some((id) => c.id === id || c.arn === id))
+        return structuredClone(
+          state.instances.filter(
+            (i) =>
+              i.region === region &&
+              (clusterIds.includes(i.clusterId ?? '') ||
+                clusters.some((c) => c.region === region && c.id === i.clusterId)),
+          ),
+        )
       },
       describeDbClusterSnapshots: async (filter: {clusterId?: string; snapshotId?: string}) => {
         this.record('RDS', region, 'DescribeDBClusterSnapshots', false, [filter])

@@ -14,6 +14,7 @@ import {
   DescribeDBInstancesCommand,
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
+  type Filter,
   type GlobalCluster as SdkGlobalCluster,
   ModifyDBClusterCommand,
   ModifyGlobalClusterCommand,
@@ -36,6 +37,9 @@ import {
   type RdsPort,
 } from './ports.js'
 import {regionOfArn, resourceIdOfArn} from '../core/arn.js'
+
+/** Cluster ids per `db-cluster-id` filter (a conservative batch; the API takes a list of ids or ARNs). */
+const CLUSTER_FILTER_BATCH = 50
 
 export class RdsAdapter implements RdsPort {
   constructor(
@@ -77,47 +81,63 @@ export class RdsAdapter implements RdsPort {
     return found ? toDbCluster(found, this.region) : undefined
   }
 
-  async describeDbClusters(): Promise<DbCluster[]> {
-    const result: DbCluster[] = []
-    let marker: string | undefined
-    do {
-      const page = await this.call('DescribeDBClusters', false, (abortSignal) =>
-        this.client.send(new DescribeDBClustersCommand({Marker: marker, MaxRecords: 100}), {abortSignal}),
-      )
-      result.push(...(page.DBClusters ?? []).map((cluster) => toDbCluster(cluster, this.region)))
-      marker = page.Marker
-    } while (marker)
-    return result
+  async describeDbClusters(clusterIds?: string[]): Promise<DbCluster[]> {
+    const pages = await this.pagesFilteredBy(clusterIds, (Filters, Marker) =>
+      this.call('DescribeDBClusters', false, (abortSignal) =>
+        this.client.send(new DescribeDBClustersCommand({Filters, Marker, MaxRecords: 100}), {abortSignal}),
+      ),
+    )
+    return pages.flatMap((page) => (page.DBClusters ?? []).map((cluster) => toDbCluster(cluster, this.region)))
   }
 
-  async describeDbInstances(clusterId: string): Promise<DbInstance[]> {
-    const result: DbInstance[] = []
-    let marker: string | undefined
-    do {
-      const page = await this.call('DescribeDBInstances', false, (abortSignal) =>
-        this.client.send(
-          new DescribeDBInstancesCommand({
-            Filters: [{Name: 'db-cluster-id', Values: [clusterId]}],
-            Marker: marker,
-            MaxRecords: 100,
-          }),
-          {abortSignal},
-        ),
-      )
-      for (const instance of page.DBInstances ?? []) {
-        result.push({
-          id: instance.DBInstanceIdentifier ?? '',
-          arn: instance.DBInstanceArn ?? '',
-          status: instance.DBInstanceStatus ?? 'unknown',
-          clusterId: instance.DBClusterIdentifier,
-          instanceClass: instance.DBInstanceClass ?? '',
-          engine: instance.Engine ?? '',
-          parameterGroup: instance.DBParameterGroups?.[0]?.DBParameterGroupName,
-        })
-      }
-      marker = page.Marker
-    } while (marker)
-    return result
+  async describeDbInstances(clusterIds: string[]): Promise<DbInstance[]> {
+    if (clusterIds.length === 0) return []
+    const pages = await this.pagesFilteredBy(clusterIds, (Filters, Marker) =>
+      this.call('DescribeDBInstances', false, (abortSignal) =>
+        this.client.send(new DescribeDBInstancesCommand({Filters, Marker, MaxRecords: 100}), {abortSignal}),
+      ),
+    )
+    return pages.flatMap((page) =>
+      (page.DBInstances ?? []).map((instance) => ({
+        id: instance.DBInstanceIdentifier ?? '',
+        arn: instance.DBInstanceArn ?? '',
+        status: instance.DBInstanceStatus ?? 'unknown',
+        clusterId: instance.DBClusterIdentifier,
+        instanceClass: instance.DBInstanceClass ?? '',
+        engine: instance.Engine ?? '',
+        parameterGroup: instance.DBParameterGroups?.[0]?.DBParameterGroupName,
+      })),
+    )
+  }
+
+  /**
+   * Every page of a listing, filtered by cluster (id or ARN) in batches, or unfiltered without `clusterIds`: one
+   * call per page and batch, however many clusters a Region holds (status at scale, issue of 100 global clusters).
+   */
+  private async pagesFilteredBy<T extends {Marker?: string}>(
+    clusterIds: string[] | undefined,
+    fetch: (filters: Filter[] | undefined, marker: string | undefined) => Promise<T>,
+  ): Promise<T[]> {
+    const unique = [...new Set(clusterIds)]
+    const batches: (Filter[] | undefined)[] =
+      clusterIds === undefined
+        ? [undefined]
+        : Array.from({length: Math.ceil(unique.length / CLUSTER_FILTER_BATCH)}, (_, index) => [
+            {
+              Name: 'db-cluster-id',
+              Values: unique.slice(index * CLUSTER_FILTER_BATCH, (index + 1) * CLUSTER_FILTER_BATCH),
+            },
+          ])
+    const pages: T[] = []
+    for (const filters of batches) {
+      let marker: string | undefined
+      do {
+        const page = await fetch(filters, marker)
+        pages.push(page)
+        marker = page.Marker
+      } while (marker)
+    }
+    return pages
   }
 
   async describeDbClusterSnapshots(filter: {

@@ -5,7 +5,6 @@ import {
   CreateDBClusterSnapshotCommand,
   CreateDBInstanceCommand,
   CreateGlobalClusterCommand,
-  type DBCluster as SdkDbCluster,
   DeleteDBClusterCommand,
   DeleteDBInstanceCommand,
   DeleteGlobalClusterCommand,
@@ -15,7 +14,6 @@ import {
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
   type Filter,
-  type GlobalCluster as SdkGlobalCluster,
   ModifyDBClusterCommand,
   ModifyGlobalClusterCommand,
   PromoteReadReplicaDBClusterCommand,
@@ -36,7 +34,7 @@ import {
   type Mutation,
   type RdsPort,
 } from './ports.js'
-import {regionOfArn, resourceIdOfArn} from '../core/arn.js'
+import {toDbCluster, toDbClusterSnapshot, toDbInstance, toGlobalCluster} from './rds-shapes.js'
 
 /** Cluster ids per `db-cluster-id` filter (a conservative batch; the API takes a list of ids or ARNs). */
 const CLUSTER_FILTER_BATCH = 50
@@ -97,17 +95,7 @@ export class RdsAdapter implements RdsPort {
         this.client.send(new DescribeDBInstancesCommand({Filters, Marker, MaxRecords: 100}), {abortSignal}),
       ),
     )
-    return pages.flatMap((page) =>
-      (page.DBInstances ?? []).map((instance) => ({
-        id: instance.DBInstanceIdentifier ?? '',
-        arn: instance.DBInstanceArn ?? '',
-        status: instance.DBInstanceStatus ?? 'unknown',
-        clusterId: instance.DBClusterIdentifier,
-        instanceClass: instance.DBInstanceClass ?? '',
-        engine: instance.Engine ?? '',
-        parameterGroup: instance.DBParameterGroups?.[0]?.DBParameterGroupName,
-      })),
-    )
+    return pages.flatMap((page) => (page.DBInstances ?? []).map(toDbInstance))
   }
 
   /**
@@ -162,17 +150,7 @@ export class RdsAdapter implements RdsPort {
           ),
         ),
       )
-      for (const snapshot of page?.DBClusterSnapshots ?? []) {
-        result.push({
-          id: snapshot.DBClusterSnapshotIdentifier ?? '',
-          arn: snapshot.DBClusterSnapshotArn ?? '',
-          clusterId: snapshot.DBClusterIdentifier ?? '',
-          status: snapshot.Status ?? 'unknown',
-          type: snapshot.SnapshotType ?? 'manual',
-          createdAt: snapshot.SnapshotCreateTime?.toISOString(),
-          kmsKeyId: snapshot.KmsKeyId,
-        })
-      }
+      result.push(...(page?.DBClusterSnapshots ?? []).map(toDbClusterSnapshot))
       marker = page?.Marker
     } while (marker)
     return result
@@ -366,67 +344,5 @@ async function notFoundAsUndefined<T>(promise: Promise<T>): Promise<T | undefine
   } catch (error) {
     if (error instanceof AwsCallError && error.kind === 'not-found') return undefined
     throw error
-  }
-}
-
-function toGlobalCluster(sdk: SdkGlobalCluster): GlobalCluster {
-  const failover = sdk.FailoverState
-  return {
-    id: sdk.GlobalClusterIdentifier ?? '',
-    arn: sdk.GlobalClusterArn ?? '',
-    status: sdk.Status ?? 'unknown',
-    engine: sdk.Engine ?? '',
-    engineVersion: sdk.EngineVersion ?? '',
-    deletionProtection: sdk.DeletionProtection ?? false,
-    endpoint: sdk.Endpoint,
-    members: (sdk.GlobalClusterMembers ?? []).map((member) => {
-      const arn = member.DBClusterArn ?? ''
-      return {
-        clusterArn: arn,
-        clusterId: resourceIdOfArn(arn),
-        region: regionOfArn(arn),
-        isWriter: member.IsWriter ?? false,
-        readers: member.Readers ?? [],
-        writeForwarding: member.GlobalWriteForwardingStatus,
-        synchronizationStatus: member.SynchronizationStatus,
-      }
-    }),
-    // FailoverState is absent (or empty) unless a switchover/failover is pending or running (aws-reference §2.1).
-    failoverState: failover?.Status
-      ? {
-          status: failover.Status,
-          fromClusterArn: failover.FromDbClusterArn,
-          toClusterArn: failover.ToDbClusterArn,
-          isDataLossAllowed: failover.IsDataLossAllowed ?? false,
-        }
-      : undefined,
-  }
-}
-
-function toDbCluster(sdk: SdkDbCluster, region: string): DbCluster {
-  const arn = sdk.DBClusterArn ?? ''
-  return {
-    id: sdk.DBClusterIdentifier ?? '',
-    arn,
-    region: arn ? regionOfArn(arn) : region,
-    status: sdk.Status ?? 'unknown',
-    engine: sdk.Engine ?? '',
-    engineVersion: sdk.EngineVersion ?? '',
-    globalClusterId: sdk.GlobalClusterIdentifier || undefined,
-    replicationSourceArn: sdk.ReplicationSourceIdentifier || undefined,
-    deletionProtection: sdk.DeletionProtection ?? false,
-    endpoint: sdk.Endpoint,
-    readerEndpoint: sdk.ReaderEndpoint,
-    writeForwarding: sdk.GlobalWriteForwardingStatus,
-    members: (sdk.DBClusterMembers ?? []).map((member) => ({
-      instanceId: member.DBInstanceIdentifier ?? '',
-      isWriter: member.IsClusterWriter ?? false,
-    })),
-    subnetGroup: sdk.DBSubnetGroup,
-    securityGroupIds: (sdk.VpcSecurityGroups ?? []).map((group) => group.VpcSecurityGroupId ?? '').filter(Boolean),
-    kmsKeyId: sdk.KmsKeyId,
-    storageEncrypted: sdk.StorageEncrypted ?? false,
-    parameterGroup: sdk.DBClusterParameterGroup,
-    tags: Object.fromEntries((sdk.TagList ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
   }
 }

@@ -2,13 +2,32 @@ import type * as CloudFrontSdk from '@aws-sdk/client-cloudfront'
 
 import {DrctlError} from '../core/errors.js'
 import {AwsCallError} from './errors.js'
-import type {CloudFrontPort, Distribution} from './ports.js'
+import type {CloudFrontOrigin, CloudFrontPort, Distribution} from './ports.js'
 import type {Caller} from './session.js'
 
 type Sdk = typeof CloudFrontSdk
 
 /** How often an update is tried again after another change to the distribution won the ETag race. */
 const UPDATE_ATTEMPTS = 3
+
+/**
+ * The origin a move repoints: the one named, or an origin group's primary (the first member: every request tries it
+ * first). Otherwise why there is none, in words.
+ */
+export function originToRepoint(
+  distribution: Distribution,
+  target: {originId?: string; originGroupId?: string},
+): {origin: CloudFrontOrigin} | {missing: string} {
+  let originId = target.originId
+  if (target.originGroupId !== undefined) {
+    const group = distribution.originGroups.find((candidate) => candidate.id === target.originGroupId)
+    if (!group) return {missing: `distribution ${distribution.id} has no origin group ${target.originGroupId}`}
+    originId = group.members[0]
+    if (originId === undefined) return {missing: `origin group ${group.id} of ${distribution.id} has no members`}
+  }
+  const origin = distribution.origins.find((candidate) => candidate.id === originId)
+  return origin ? {origin} : {missing: `distribution ${distribution.id} has no origin ${originId}`}
+}
 
 /**
  * CloudFront through its control plane (us-east-1). The SDK is loaded on the first call, so commands that never

@@ -1,6 +1,9 @@
 import {AwsCallError} from '../../src/lib/aws/errors.js'
+import {CONTROL_PLANE_REGIONS} from '../../src/lib/aws/control-planes.js'
 import type {AwsCallObserver} from '../../src/lib/aws/invoke.js'
+import {bareId, dnsName} from '../../src/lib/aws/route53.js'
 import type {
+  Accelerator,
   AlarmState,
   Answered,
   ArcDataPort,
@@ -10,11 +13,14 @@ import type {
   DbCluster,
   DbClusterSnapshot,
   DbInstance,
+  Distribution,
+  EndpointGroup,
   Experiment,
   ExperimentSummary,
   ExperimentTemplate,
   GlobalCluster,
   MetricPoint,
+  RecordSet,
   Mutation,
   RoutingControlState,
   SafetyRule,
@@ -52,10 +58,23 @@ export interface FakeState {
   arcEndpoints: ArcEndpoint[]
   /** SSM parameters by Region → name. */
   parameters?: Record<string, Record<string, SsmParameter>>
+  /** Route 53 record sets by hosted zone id (without /hostedzone/); a zone that is not listed does not exist. */
+  hostedZones?: Record<string, RecordSet[]>
+  distributions?: Distribution[]
+  accelerators?: Accelerator[]
+  endpointGroups?: EndpointGroup[]
 }
 
 /** A failure for every call to a service in a Region, or only for `operation`. */
-type Failure = {kind: 'network' | 'timeout' | 'throttling' | 'access' | 'invalid'; message?: string; operation?: string}
+type Failure = {
+  kind: 'network' | 'timeout' | 'throttling' | 'access' | 'invalid'
+  message?: string
+  operation?: string
+  /** The AWS error name to answer with instead of the kind's usual one (PriorRequestNotComplete, …). */
+  code?: string
+  /** Fail only this many calls, then answer normally. */
+  times?: number
+}
 
 export const metricKey = (metric: string, dimensions: Record<string, string>) =>
   `${metric}|${Object.entries(dimensions)
@@ -72,6 +91,11 @@ export class FakeAws implements AwsPorts {
   readonly observers: AwsCallObserver[] = []
   /** Simulates an endpoint that accepts an update and then reads back the old states. */
   routingUpdatesLost = false
+  /** How many status reads a change stays in progress for (Route 53 PENDING, CloudFront InProgress, GA IN_PROGRESS). */
+  settlesAfterReads = 1
+  /** Reads left before a change settles, by Route 53 change id, distribution id or accelerator ARN. */
+  private readonly unsettled = new Map<string, number>()
+  private changeCounter = 0
   private readonly failures = new Map<string, Failure>()
   private requestCounter = 0
 
@@ -88,10 +112,13 @@ export class FakeAws implements AwsPorts {
 
   private record(service: string, region: string, operation: string, mutating: boolean, args: unknown[]): Mutation {
     this.calls.push({service, region, operation, mutating, args})
-    const failure =
-      this.failures.get(`${service}:${region}`) ?? this.failures.get(`${service}:*`) ?? this.failures.get(`*:${region}`)
-    if (failure && (!failure.operation || failure.operation === operation)) {
-      const cause =
+    const key = [`${service}:${region}`, `${service}:*`, `*:${region}`].find((candidate) =>
+      this.failures.has(candidate),
+    )
+    const failure = key === undefined ? undefined : this.failures.get(key)
+    if (key !== undefined && failure && (!failure.operation || failure.operation === operation)) {
+      if (failure.times !== undefined && --failure.times <= 0) this.failures.delete(key)
+      const kindCause =
         failure.kind === 'network'
           ? Object.assign(new Error(failure.message ?? 'connect ECONNREFUSED'), {code: 'ECONNREFUSED'})
           : failure.kind === 'timeout'
@@ -109,6 +136,7 @@ export class FakeAws implements AwsPorts {
                     message: failure.message ?? 'invalid state',
                     $metadata: {httpStatusCode: 400},
                   }
+      const cause = failure.code ? {...kindCause, name: failure.code} : kindCause
       const error = new AwsCallError({service, operation, region}, cause, 1000)
       for (const observer of this.observers) {
         observer({
@@ -318,6 +346,119 @@ export class FakeAws implements AwsPorts {
           .map(({id, templateId, status, tags, creationTime}) => ({id, templateId, status, tags, creationTime}))
       },
       stopExperiment: async (id: string) => this.record('FIS', region, 'StopExperiment', true, [id]),
+    }
+  }
+
+  /** Whether the change `key` is still in progress; each call is one status read. */
+  private stillInProgress(key: string): boolean {
+    const left = this.unsettled.get(key) ?? 0
+    if (left <= 0) return false
+    this.unsettled.set(key, left - 1)
+    return true
+  }
+
+  route53() {
+    const region = CONTROL_PLANE_REGIONS.route53
+    const zones = () => (this.state.hostedZones ??= {})
+    return {
+      listRecordSets: async (hostedZoneId: string, name: string, type: string) => {
+        this.record('Route 53', region, 'ListResourceRecordSets', false, [hostedZoneId, name, type])
+        const zone = zones()[bareId(hostedZoneId)]
+        if (!zone) return undefined
+        return structuredClone(zone.filter((set) => dnsName(set.name) === dnsName(name) && set.type === type))
+      },
+      upsertRecordSets: async (hostedZoneId: string, records: RecordSet[], comment: string) => {
+        const result = this.record('Route 53', region, 'ChangeResourceRecordSets', true, [
+          hostedZoneId,
+          records,
+          comment,
+        ])
+        const zone = zones()[bareId(hostedZoneId)]
+        if (!zone)
+          throw new AwsCallError(
+            {service: 'Route 53', operation: 'ChangeResourceRecordSets', region},
+            {
+              name: 'NoSuchHostedZone',
+              message: `No hosted zone found with ID: ${hostedZoneId}`,
+              $metadata: {httpStatusCode: 404},
+            },
+          )
+        for (const record of records) {
+          const same = (set: RecordSet) =>
+            dnsName(set.name) === dnsName(record.name) &&
+            set.type === record.type &&
+            set.setIdentifier === record.setIdentifier
+          const at = zone.findIndex(same)
+          if (at >= 0) zone[at] = structuredClone(record)
+          else zone.push(structuredClone(record))
+        }
+        const changeId = `C${++this.changeCounter}`
+        this.unsettled.set(changeId, this.settlesAfterReads)
+        return {...result, changeId, status: 'PENDING' as const}
+      },
+      getChange: async (changeId: string) => {
+        this.record('Route 53', region, 'GetChange', false, [changeId])
+        if (!this.unsettled.has(changeId)) return undefined
+        return this.stillInProgress(changeId) ? ('PENDING' as const) : ('INSYNC' as const)
+      },
+    }
+  }
+
+  cloudfront() {
+    const region = CONTROL_PLANE_REGIONS.cloudfront
+    const find = (id: string) => (this.state.distributions ?? []).find((distribution) => distribution.id === id)
+    return {
+      getDistribution: async (id: string) => {
+        this.record('CloudFront', region, 'GetDistribution', false, [id])
+        const distribution = find(id)
+        if (!distribution) return undefined
+        distribution.status = this.stillInProgress(id) ? 'InProgress' : 'Deployed'
+        return structuredClone(distribution)
+      },
+      updateOrigin: async (input: {
+        distributionId: string
+        originId: string
+        domainName: string
+        originPath?: string
+      }) => {
+        this.record('CloudFront', region, 'GetDistributionConfig', false, [input.distributionId])
+        const origin = find(input.distributionId)?.origins.find((candidate) => candidate.id === input.originId)
+        if (!origin) throw new Error(`fake: no origin ${input.originId} in ${input.distributionId}`)
+        const result = this.record('CloudFront', region, 'UpdateDistribution', true, [input])
+        origin.domainName = input.domainName
+        if (input.originPath !== undefined) origin.originPath = input.originPath
+        this.unsettled.set(input.distributionId, this.settlesAfterReads)
+        return {...result, status: 'InProgress'}
+      },
+    }
+  }
+
+  globalAccelerator() {
+    const region = CONTROL_PLANE_REGIONS.globalaccelerator
+    const group = (arn: string) => (this.state.endpointGroups ?? []).find((candidate) => candidate.arn === arn)
+    return {
+      describeAccelerator: async (arn: string) => {
+        this.record('Global Accelerator', region, 'DescribeAccelerator', false, [arn])
+        const accelerator = (this.state.accelerators ?? []).find((candidate) => candidate.arn === arn)
+        if (!accelerator) return undefined
+        accelerator.status = this.stillInProgress(arn) ? 'IN_PROGRESS' : 'DEPLOYED'
+        return structuredClone(accelerator)
+      },
+      describeEndpointGroup: async (arn: string) => {
+        this.record('Global Accelerator', region, 'DescribeEndpointGroup', false, [arn])
+        return structuredClone(group(arn))
+      },
+      setTrafficDial: async (endpointGroupArn: string, percentage: number) => {
+        const result = this.record('Global Accelerator', region, 'UpdateEndpointGroup', true, [
+          endpointGroupArn,
+          percentage,
+        ])
+        const found = group(endpointGroupArn)
+        if (!found) throw new Error(`fake: no endpoint group ${endpointGroupArn}`)
+        found.trafficDialPercentage = percentage
+        this.unsettled.set(endpointGroupArn.replace(/\/listener\/.*$/, ''), this.settlesAfterReads)
+        return {...result, group: structuredClone(found)}
+      },
     }
   }
 

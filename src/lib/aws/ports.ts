@@ -10,6 +10,9 @@ import type {FisPort} from './ports/fis.js'
 import type {RdsPort} from './ports/rds.js'
 import type {SsmPort} from './ports/ssm.js'
 import type {StsPort} from './ports/sts.js'
+import type {Route53Port} from './ports/route53.js'
+import type {CloudFrontPort} from './ports/cloudfront.js'
+import type {GlobalAcceleratorPort} from './ports/global-accelerator.js'
 
 export type * from './ports/arc.js'
 export type * from './ports/cloudformation.js'
@@ -20,6 +23,9 @@ export type * from './ports/mutation.js'
 export type * from './ports/rds.js'
 export type * from './ports/ssm.js'
 export type * from './ports/sts.js'
+export type * from './ports/route53.js'
+export type * from './ports/cloudfront.js'
+export type * from './ports/global-accelerator.js'
 
 export interface AwsPorts {
   sts(region: string): StsPort
@@ -31,4 +37,8 @@ export interface AwsPorts {
   ssm(region: string): SsmPort
   arcControl(): ArcControlPort
   arcData(endpoints: ArcEndpoint[], options?: ArcDataOptions): ArcDataPort
+  /** Global services: one client each, in its control-plane Region (control-planes.ts). */
+  route53(): Route53Port
+  cloudfront(): CloudFrontPort
+  globalAccelerator(): GlobalAcceleratorPort
 }

@@ -1,7 +1,11 @@
+import {CONTROL_PLANE_REGIONS} from '../../aws/control-planes.js'
 import type {StepKind, StepOfKind} from '../../config/steps.js'
 import type {Step} from '../../runbook/types.js'
 import {ApprovalStep} from './approval.js'
+import {CloudFrontOriginStep} from './cloudfront-origin.js'
+import {GlobalAcceleratorDialStep} from './global-accelerator-dial.js'
 import type {AppStepSpec, StepMove} from './move.js'
+import {Route53RecordStep} from './route53-record.js'
 import {SsmParameterStep} from './ssm-parameter.js'
 
 /** How one kind of application step is built for a move, and which Regions its calls go to. */
@@ -19,6 +23,19 @@ const KINDS: {[K in StepKind]?: AppStepKind<K>} = {
     callRegions: (step, move, regions) =>
       (step.writeIn ?? regions).filter((region) => !move.failedRegions.includes(region)),
     build: (step, move, regions) => new SsmParameterStep(step, move, step.writeIn ?? regions),
+  },
+  // Global services: every call goes to the control plane, whichever Regions the move is between.
+  'route53-record': {
+    callRegions: () => [CONTROL_PLANE_REGIONS.route53],
+    build: (step, move) => new Route53RecordStep(step, move),
+  },
+  'cloudfront-origin': {
+    callRegions: () => [CONTROL_PLANE_REGIONS.cloudfront],
+    build: (step, move) => new CloudFrontOriginStep(step, move),
+  },
+  'global-accelerator-dial': {
+    callRegions: () => [CONTROL_PLANE_REGIONS.globalaccelerator],
+    build: (step, move) => new GlobalAcceleratorDialStep(step, move),
   },
 }
 

@@ -20,8 +20,10 @@ import {CloudFormationAdapter} from './cloudformation.js'
 import {CloudWatchAdapter} from './cloudwatch.js'
 import type {CredentialSource} from './credentials.js'
 import {DynamoDbAdapter} from './dynamodb.js'
+import {EcsAdapter} from './ecs.js'
 import {FisAdapter} from './fis.js'
 import {type AwsCallObserver, invoke} from './invoke.js'
+import {LambdaAdapter} from './lambda.js'
 import type {
   ArcControlPort,
   ArcDataOptions,
@@ -31,12 +33,16 @@ import type {
   CloudFormationPort,
   CloudWatchPort,
   DynamoDbPort,
+  EcsPort,
   FisPort,
+  LambdaPort,
   RdsPort,
+  RdsProxyPort,
   SsmPort,
   StsPort,
 } from './ports.js'
 import {RdsAdapter} from './rds.js'
+import {RdsProxyAdapter} from './rds-proxy.js'
 import {SsmAdapter} from './ssm.js'
 import {StsAdapter} from './sts.js'
 
@@ -47,7 +53,8 @@ export type Caller = <T extends {$metadata?: {requestId?: string}}>(
   send: (abortSignal: AbortSignal) => Promise<T>,
 ) => Promise<T>
 
-export type ServiceId = 'rds' | 'dynamodb' | 'cloudwatch' | 'cloudformation' | 'sts' | 'fis' | 'arc-control' | 'ssm'
+export type ServiceId =
+  'rds' | 'dynamodb' | 'cloudwatch' | 'cloudformation' | 'sts' | 'fis' | 'arc-control' | 'ssm' | 'ecs' | 'lambda'
 
 export interface AwsSessionOptions {
   credentials: CredentialSource
@@ -77,6 +84,8 @@ const serviceLabels: Record<ServiceId | 'arc-cluster', string> = {
   'arc-control': 'ARC control',
   'arc-cluster': 'ARC cluster',
   ssm: 'SSM',
+  ecs: 'ECS',
+  lambda: 'Lambda',
 }
 
 // Every client shares these settings; typed loosely because two clients come from older SDK generations.
@@ -110,10 +119,43 @@ export class AwsSession implements AwsPorts {
   }
 
   rds(region: string): RdsPort {
-    return this.memo(`rds:${region}`, () => {
-      const client = new RDSClient(this.clientConfig('rds', region))
-      return new RdsAdapter(region, client, this.caller('rds', region))
-    })
+    return this.memo(`rds:${region}`, () => new RdsAdapter(region, this.rdsClient(region), this.caller('rds', region)))
+  }
+
+  rdsProxy(region: string): RdsProxyPort {
+    return this.memo(
+      `rds-proxy:${region}`,
+      () => new RdsProxyAdapter(region, this.rdsClient(region), this.caller('rds', region)),
+    )
+  }
+
+  private rdsClient(region: string): RDSClient {
+    return this.memo(`rds-client:${region}`, () => new RDSClient(this.clientConfig('rds', region)))
+  }
+
+  ecs(region: string): EcsPort {
+    return this.memo(
+      `ecs:${region}`,
+      () =>
+        new EcsAdapter(
+          region,
+          (sdk) => new sdk.ECSClient(this.clientConfig('ecs', region)),
+          this.caller('ecs', region),
+        ),
+    )
+  }
+
+  lambda(region: string): LambdaPort {
+    return this.memo(
+      `lambda:${region}`,
+      () =>
+        new LambdaAdapter(
+          region,
+          (sdk) => new sdk.LambdaClient(this.clientConfig('lambda', region)),
+          this.caller('lambda', region),
+          (timeoutMs) => this.caller('lambda', region, undefined, timeoutMs),
+        ),
+    )
   }
 
   dynamodb(region: string): DynamoDbPort {

@@ -1,7 +1,10 @@
 import type {StepKind, StepOfKind} from '../../config/steps.js'
 import type {Step} from '../../runbook/types.js'
 import {ApprovalStep} from './approval.js'
+import {EcsServiceStep} from './ecs-service.js'
+import {LambdaStep} from './lambda.js'
 import type {AppStepSpec, StepMove} from './move.js'
+import {RdsProxyTargetStep} from './rds-proxy-target.js'
 import {SsmParameterStep} from './ssm-parameter.js'
 
 /** How one kind of application step is built for a move, and which Regions its calls go to. */
@@ -20,6 +23,10 @@ const KINDS: {[K in StepKind]?: AppStepKind<K>} = {
       (step.writeIn ?? regions).filter((region) => !move.failedRegions.includes(region)),
     build: (step, move, regions) => new SsmParameterStep(step, move, step.writeIn ?? regions),
   },
+  // Regional resources of the target Region: the Region moved to is never a failed one.
+  'rds-proxy-target': {callRegions: (_, move) => [move.to], build: (step, move) => new RdsProxyTargetStep(step, move)},
+  'ecs-service': {callRegions: (_, move) => [move.to], build: (step, move) => new EcsServiceStep(step, move)},
+  lambda: {callRegions: (_, move) => [move.to], build: (step, move) => new LambdaStep(step, move)},
 }
 
 /** In an unplanned failover, a step whose control plane is in the failed Region gets this long. */

@@ -1,6 +1,9 @@
 import {RUNBOOKS_WITH_STEPS, type StepConfig, type StepKind, type StepOfKind} from '../../config/steps.js'
 import type {AppStepView} from '../views.js'
 import type {ReadContext, ServiceReader} from './service-reader.js'
+import {readEcsService} from './steps/ecs-service.js'
+import {readLambda} from './steps/lambda.js'
+import {readRdsProxyTarget} from './steps/rds-proxy-target.js'
 import {readSsmParameter} from './steps/ssm-parameter.js'
 
 /** What a step's reader finds; the id, kind and required flag come from drctl.yaml. */
@@ -12,6 +15,9 @@ type StepReader<K extends StepKind> = (step: StepOfKind<K>, context: ReadContext
 const STEP_READERS: {[K in StepKind]?: StepReader<K>} = {
   approval: async (step) => ({callRegions: [], pointsAt: 'any', state: `manual approval: ${step.message}`}),
   'ssm-parameter': readSsmParameter,
+  'rds-proxy-target': readRdsProxyTarget,
+  'ecs-service': readEcsService,
+  lambda: readLambda,
 }
 
 async function readStep(step: StepConfig, context: ReadContext): Promise<AppStepView> {

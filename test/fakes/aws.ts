@@ -58,7 +58,7 @@ export interface FakeState {
   parameters?: Record<string, Record<string, SsmParameter>>
   /** RDS proxies by Region → proxy name. */
   proxies?: Record<string, Record<string, FakeProxy>>
-  /** ECS services by Region → `cluster/service`. */
+  /** ECS services by Region → `cluster/service`; a cluster without services does not exist. */
   ecsServices?: Record<string, Record<string, FakeEcsService>>
   /** Lambda functions by Region → name. */
   functions?: Record<string, Record<string, FakeFunction>>
@@ -285,6 +285,12 @@ export class FakeAws implements AwsPorts {
       region,
       describeServices: async (cluster: string, names: string[]) => {
         this.record('ECS', region, 'DescribeServices', false, [cluster, names])
+        if (!Object.keys(services()).some((key) => key.startsWith(`${cluster}/`))) {
+          throw new AwsCallError(
+            {service: 'ECS', operation: 'DescribeServices', region},
+            {name: 'ClusterNotFoundException', message: 'Cluster not found.', $metadata: {httpStatusCode: 400}},
+          )
+        }
         const found = names.flatMap((name) => {
           const service = services()[`${cluster}/${name}`]
           if (!service) return []

@@ -103,7 +103,7 @@ export class RdsProxyTargetStep implements Step {
         state: 'pending',
         note: `${this.proxy} targets ${state.targeted.join(' + ') || 'nothing'}; to target ${state.clusterId}`,
       }
-    const health = proxyHealth(state.targets, state.clusterId)
+    const health = proxyHealth(state.targets, state.clusterId, 'writes')
     return health.ready
       ? {state: 'done', note: `${this.proxy} already targets ${state.clusterId} (${health.summary})`}
       : {state: 'in-progress', note: `${this.proxy} targets ${state.clusterId}: ${health.summary}`}
@@ -138,7 +138,7 @@ export class RdsProxyTargetStep implements Step {
         progress: ctx.progress,
         poll: async () => {
           const state = await this.read(ctx, clusterId)
-          const health = proxyHealth(state.targets, clusterId)
+          const health = proxyHealth(state.targets, clusterId, 'writes')
           // UNAVAILABLE is often passing (registering → unavailable → available): only the timeout makes it final.
           reason = health.reason
           return {done: this.pointsRight(state) && health.ready, progress: `${this.proxy}: ${health.summary}`}
@@ -155,7 +155,7 @@ export class RdsProxyTargetStep implements Step {
 
   async verify(ctx: StepContext): Promise<void> {
     const state = await this.read(ctx)
-    const health = proxyHealth(state.targets, state.clusterId)
+    const health = proxyHealth(state.targets, state.clusterId, 'writes')
     if (!this.pointsRight(state) || !health.ready)
       throw new DrctlError(
         'DRCTL_VERIFY_FAILED',

@@ -20,7 +20,7 @@ export function targetedClusters(targets: ProxyTarget[]): string[] {
   return [...new Set(targets.flatMap((target) => (target.clusterId ? [target.clusterId] : [])))]
 }
 
-/** Whether a proxy can carry writes to `clusterId`: its instances AVAILABLE and one of them READ_WRITE. */
+/** Whether a proxy's targets of `clusterId` are AVAILABLE (and, for writes, one of them READ_WRITE). */
 export interface ProxyHealth {
   ready: boolean
   /** In words: `AVAILABLE`, `REGISTERING`, `orders-usw2-a UNAVAILABLE (AUTH_FAILURE: …)`. */
@@ -29,7 +29,7 @@ export interface ProxyHealth {
   reason?: string
 }
 
-export function proxyHealth(targets: ProxyTarget[], clusterId: string): ProxyHealth {
+export function proxyHealth(targets: ProxyTarget[], clusterId: string, needs: 'writes' | 'reads'): ProxyHealth {
   const own = targets.filter((target) => target.clusterId === clusterId)
   const instances = own.filter((target) => target.type === 'RDS_INSTANCE')
   // Write health is judged on the instances; a group reporting only the tracked cluster is judged on that entry.
@@ -42,9 +42,11 @@ export function proxyHealth(targets: ProxyTarget[], clusterId: string): ProxyHea
     const why = [unhealthy.health?.reason, unhealthy.health?.description].filter(Boolean).join(': ')
     return {ready: false, summary: `${name} ${state}${why ? ` (${why})` : ''}`, reason: unhealthy.health?.reason}
   }
-  if (instances.length > 0 && !instances.some((target) => target.role === 'READ_WRITE'))
-    return {ready: false, summary: `AVAILABLE, but no READ_WRITE instance (${clusterId} is not the writer)`}
-  return {ready: true, summary: 'AVAILABLE'}
+  if (instances.length === 0 || instances.some((target) => target.role === 'READ_WRITE'))
+    return {ready: true, summary: 'AVAILABLE'}
+  return needs === 'reads'
+    ? {ready: true, summary: 'AVAILABLE, read-only'}
+    : {ready: false, summary: `AVAILABLE, but no READ_WRITE instance (${clusterId} is not the writer)`}
 }
 
 export function missingProxy(read: ProxyTargets & {found: false}, proxy: string, group: string, region: string) {
@@ -95,7 +97,7 @@ export async function readRdsProxyTarget(
     const targets = read.value.targets
     const clusters = targetedClusters(targets)
     const own = memberIn(global, region) ?? (await detachedIn(region))
-    const health = clusters.length === 1 ? ` (${proxyHealth(targets, clusters[0] as string).summary})` : ''
+    const health = clusters.length === 1 ? ` (${proxyHealth(targets, clusters[0] as string, 'reads').summary})` : ''
     lines.push(`${proxy} in ${region} → ${clusters.join(' + ') || 'nothing'}${health}`)
     if (own && clusters.length === 1 && clusters[0] === own) pointing.push(region)
   }

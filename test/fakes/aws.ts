@@ -15,13 +15,17 @@ import type {
   DbInstance,
   Distribution,
   EndpointGroup,
+  EcsDeployment,
   Experiment,
   ExperimentSummary,
   ExperimentTemplate,
   GlobalCluster,
+  LambdaInvocation,
   MetricPoint,
   RecordSet,
   Mutation,
+  ProxyTarget,
+  ProxyTargetHealth,
   RoutingControlState,
   SafetyRule,
   SsmParameter,
@@ -63,6 +67,40 @@ export interface FakeState {
   distributions?: Distribution[]
   accelerators?: Accelerator[]
   endpointGroups?: EndpointGroup[]
+  /** RDS proxies by Region → proxy name. */
+  proxies?: Record<string, Record<string, FakeProxy>>
+  /** ECS services by Region → `cluster/service`; a cluster without services does not exist. */
+  ecsServices?: Record<string, Record<string, FakeEcsService>>
+  /** Lambda functions by Region → name. */
+  functions?: Record<string, Record<string, FakeFunction>>
+}
+
+/** A proxy's target groups; a registered cluster reads REGISTERING once, then `settlesAs` (default AVAILABLE). */
+export interface FakeProxy {
+  targetGroups: Record<string, (Omit<ProxyTarget, 'role'> & {registering?: boolean})[]>
+  settlesAs?: ProxyTargetHealth
+}
+
+/**
+ * A service; after a change it reads unsettled once, then settles: the PRIMARY deployment completes (or fails with
+ * `failRollout`) and the running count reaches the desired count. `stuck` never settles.
+ */
+export interface FakeEcsService {
+  status: string
+  desiredCount: number
+  runningCount: number
+  deployments: EcsDeployment[]
+  failRollout?: string
+  stuck?: boolean
+  unsettledReads?: number
+}
+
+/** A function and what it answers; `invocations` collects the payloads it was sent. */
+export interface FakeFunction {
+  arn: string
+  timeoutSeconds?: number
+  answer?: {functionError?: string; payload: string}
+  invocations: string[]
 }
 
 /** A failure for every call to a service in a Region, or only for `operation`. */
@@ -177,6 +215,184 @@ export class FakeAws implements AwsPorts {
         const version = (parameters()[input.name]?.version ?? 0) + 1
         parameters()[input.name] = {name: input.name, value: input.value, type: input.type, version}
         return {...result, version}
+      },
+    }
+  }
+
+  rdsProxy(region: string) {
+    const proxy = (name: string) => this.state.proxies?.[region]?.[name]
+    const clusterOf = (id: string) => this.state.clusters.find((c) => c.region === region && c.id === id)
+    const read = (name: string, group: string): ProxyTarget[] => {
+      const found = proxy(name)
+      return (found?.targetGroups[group] ?? []).map(({registering, ...target}) => {
+        const role =
+          target.type === 'RDS_INSTANCE'
+            ? clusterOf(target.clusterId ?? '')?.members.find((m) => m.instanceId === target.instanceId)?.isWriter
+              ? 'READ_WRITE'
+              : 'READ_ONLY'
+            : undefined
+        const health = registering ? {state: 'REGISTERING'} : target.health
+        return structuredClone({...target, role, health})
+      })
+    }
+    return {
+      region,
+      describeTargets: async (name: string, group: string) => {
+        this.record('RDS', region, 'DescribeDBProxyTargets', false, [name, group])
+        const found = proxy(name)
+        if (!found) return {found: false as const, missing: 'proxy' as const}
+        const targets = found.targetGroups[group]
+        if (!targets) return {found: false as const, missing: 'target group' as const}
+        const answer = read(name, group)
+        for (const target of targets) {
+          if (target.registering) {
+            delete target.registering
+            target.health = found.settlesAs ?? {state: 'AVAILABLE'}
+          }
+        }
+        return {found: true as const, targets: answer}
+      },
+      registerCluster: async (name: string, group: string, clusterId: string) => {
+        const result = this.record('RDS', region, 'RegisterDBProxyTargets', true, [name, group, clusterId])
+        const targets = proxy(name)?.targetGroups[group]
+        if (targets && !targets.some((target) => target.clusterId === clusterId)) {
+          const instances = clusterOf(clusterId)?.members ?? []
+          targets.push(
+            {type: 'TRACKED_CLUSTER', clusterId, registering: true},
+            ...instances.map((m) => ({type: 'RDS_INSTANCE', clusterId, instanceId: m.instanceId, registering: true})),
+          )
+        }
+        return result
+      },
+      deregisterClusters: async (name: string, group: string, clusterIds: string[]) => {
+        const result = this.record('RDS', region, 'DeregisterDBProxyTargets', true, [name, group, clusterIds])
+        const found = proxy(name)
+        const targets = found?.targetGroups[group]
+        if (found && targets)
+          found.targetGroups[group] = targets.filter((target) => !clusterIds.includes(target.clusterId ?? ''))
+        return result
+      },
+    }
+  }
+
+  ecs(region: string) {
+    const services = () => this.state.ecsServices?.[region] ?? {}
+    const settle = (service: FakeEcsService) => {
+      if (service.stuck) return
+      if ((service.unsettledReads ?? 0) > 0) {
+        service.unsettledReads = (service.unsettledReads ?? 0) - 1
+        return
+      }
+      const primary = service.deployments.find((deployment) => deployment.status === 'PRIMARY')
+      if (primary?.rolloutState === 'IN_PROGRESS' && service.failRollout) {
+        primary.rolloutState = 'FAILED'
+        primary.rolloutStateReason = service.failRollout
+        return
+      }
+      if (primary && primary.rolloutState !== 'FAILED') {
+        primary.rolloutState = 'COMPLETED'
+        primary.desiredCount = service.desiredCount
+        primary.runningCount = service.desiredCount
+        service.deployments = [primary]
+        service.runningCount = service.desiredCount
+      }
+    }
+    const change = (cluster: string, name: string, apply: (service: FakeEcsService) => void) => {
+      const service = services()[`${cluster}/${name}`]
+      if (!service) {
+        throw new AwsCallError(
+          {service: 'ECS', operation: 'UpdateService', region},
+          {name: 'ServiceNotFoundException', message: 'Service not found.', $metadata: {httpStatusCode: 400}},
+        )
+      }
+      apply(service)
+      service.unsettledReads = 1
+      return service
+    }
+    return {
+      region,
+      describeServices: async (cluster: string, names: string[]) => {
+        this.record('ECS', region, 'DescribeServices', false, [cluster, names])
+        if (!Object.keys(services()).some((key) => key.startsWith(`${cluster}/`))) {
+          throw new AwsCallError(
+            {service: 'ECS', operation: 'DescribeServices', region},
+            {name: 'ClusterNotFoundException', message: 'Cluster not found.', $metadata: {httpStatusCode: 400}},
+          )
+        }
+        const found = names.flatMap((name) => {
+          const service = services()[`${cluster}/${name}`]
+          if (!service) return []
+          const answer = structuredClone({
+            name,
+            arn: `arn:aws:ecs:${region}:${ACCOUNT}:service/${cluster}/${name}`,
+            ...service,
+          })
+          settle(service)
+          return [answer]
+        })
+        return {
+          services: found.map(({name, arn, status, desiredCount, runningCount, deployments}) => ({
+            name,
+            arn,
+            status,
+            desiredCount,
+            runningCount,
+            deployments,
+          })),
+          missing: names.filter((name) => !services()[`${cluster}/${name}`]),
+        }
+      },
+      forceNewDeployment: async (cluster: string, name: string) => {
+        const result = this.record('ECS', region, 'UpdateService', true, [cluster, name, {forceNewDeployment: true}])
+        const deploymentId = `ecs-svc/${this.calls.length}`
+        change(cluster, name, (service) => {
+          for (const deployment of service.deployments) deployment.status = 'ACTIVE'
+          service.deployments.unshift({
+            id: deploymentId,
+            status: 'PRIMARY',
+            rolloutState: 'IN_PROGRESS',
+            desiredCount: service.desiredCount,
+            runningCount: 0,
+            failedTasks: 0,
+          })
+        })
+        return {...result, deploymentId}
+      },
+      setDesiredCount: async (cluster: string, name: string, desiredCount: number) => {
+        const result = this.record('ECS', region, 'UpdateService', true, [cluster, name, {desiredCount}])
+        change(cluster, name, (service) => {
+          service.desiredCount = desiredCount
+        })
+        return result
+      },
+    }
+  }
+
+  lambda(region: string) {
+    const fn = (name: string) => this.state.functions?.[region]?.[name]
+    return {
+      region,
+      getFunction: async (name: string) => {
+        this.record('Lambda', region, 'GetFunction', false, [name])
+        const found = fn(name)
+        return found && {name, arn: found.arn, state: 'Active', timeoutSeconds: found.timeoutSeconds}
+      },
+      invoke: async (name: string, payload: string, timeoutMs: number): Promise<LambdaInvocation> => {
+        const result = this.record('Lambda', region, 'Invoke', true, [name, payload, timeoutMs])
+        const found = fn(name)
+        if (!found) {
+          throw new AwsCallError(
+            {service: 'Lambda', operation: 'Invoke', region},
+            {
+              name: 'ResourceNotFoundException',
+              message: `Function not found: ${name}`,
+              $metadata: {httpStatusCode: 404},
+            },
+          )
+        }
+        found.invocations.push(payload)
+        const answer = found.answer ?? {payload: 'null'}
+        return {...result, statusCode: 200, functionError: answer.functionError, payload: answer.payload}
       },
     }
   }

@@ -22,9 +22,11 @@ import {CloudWatchAdapter} from './cloudwatch.js'
 import {CONTROL_PLANE_REGIONS} from './control-planes.js'
 import type {CredentialSource} from './credentials.js'
 import {DynamoDbAdapter} from './dynamodb.js'
+import {EcsAdapter} from './ecs.js'
 import {FisAdapter} from './fis.js'
 import {GlobalAcceleratorAdapter} from './global-accelerator.js'
 import {type AwsCallObserver, invoke} from './invoke.js'
+import {LambdaAdapter} from './lambda.js'
 import type {
   ArcControlPort,
   ArcDataOptions,
@@ -35,15 +37,19 @@ import type {
   CloudFrontPort,
   CloudWatchPort,
   DynamoDbPort,
+  EcsPort,
   FisPort,
   GlobalAcceleratorPort,
   RdsPort,
   Route53Port,
+  LambdaPort,
+  RdsProxyPort,
   SsmPort,
   StsPort,
 } from './ports.js'
 import {RdsAdapter} from './rds.js'
 import {Route53Adapter} from './route53.js'
+import {RdsProxyAdapter} from './rds-proxy.js'
 import {SsmAdapter} from './ssm.js'
 import {StsAdapter} from './sts.js'
 
@@ -66,6 +72,8 @@ export type ServiceId =
   | 'route53'
   | 'cloudfront'
   | 'globalaccelerator'
+  | 'ecs'
+  | 'lambda'
 
 export interface AwsSessionOptions {
   credentials: CredentialSource
@@ -98,6 +106,8 @@ const serviceLabels: Record<ServiceId | 'arc-cluster', string> = {
   route53: 'Route 53',
   cloudfront: 'CloudFront',
   globalaccelerator: 'Global Accelerator',
+  ecs: 'ECS',
+  lambda: 'Lambda',
 }
 
 // Every client shares these settings; typed loosely because two clients come from older SDK generations.
@@ -131,10 +141,43 @@ export class AwsSession implements AwsPorts {
   }
 
   rds(region: string): RdsPort {
-    return this.memo(`rds:${region}`, () => {
-      const client = new RDSClient(this.clientConfig('rds', region))
-      return new RdsAdapter(region, client, this.caller('rds', region))
-    })
+    return this.memo(`rds:${region}`, () => new RdsAdapter(region, this.rdsClient(region), this.caller('rds', region)))
+  }
+
+  rdsProxy(region: string): RdsProxyPort {
+    return this.memo(
+      `rds-proxy:${region}`,
+      () => new RdsProxyAdapter(region, this.rdsClient(region), this.caller('rds', region)),
+    )
+  }
+
+  private rdsClient(region: string): RDSClient {
+    return this.memo(`rds-client:${region}`, () => new RDSClient(this.clientConfig('rds', region)))
+  }
+
+  ecs(region: string): EcsPort {
+    return this.memo(
+      `ecs:${region}`,
+      () =>
+        new EcsAdapter(
+          region,
+          (sdk) => new sdk.ECSClient(this.clientConfig('ecs', region)),
+          this.caller('ecs', region),
+        ),
+    )
+  }
+
+  lambda(region: string): LambdaPort {
+    return this.memo(
+      `lambda:${region}`,
+      () =>
+        new LambdaAdapter(
+          region,
+          (sdk) => new sdk.LambdaClient(this.clientConfig('lambda', region)),
+          this.caller('lambda', region),
+          (timeoutMs) => this.caller('lambda', region, undefined, timeoutMs),
+        ),
+    )
   }
 
   dynamodb(region: string): DynamoDbPort {

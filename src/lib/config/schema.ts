@@ -160,6 +160,8 @@ export const configSchema = strict({
       route53: z.url().optional(),
       cloudfront: z.url().optional(),
       globalaccelerator: z.url().optional(),
+      ecs: z.url().optional(),
+      lambda: z.url().optional(),
     }).default({}),
   }).default({
     callTimeoutMs: 10_000,

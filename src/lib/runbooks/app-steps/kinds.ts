@@ -6,6 +6,9 @@ import {CloudFrontOriginStep} from './cloudfront-origin.js'
 import {GlobalAcceleratorDialStep} from './global-accelerator-dial.js'
 import type {AppStepSpec, StepMove} from './move.js'
 import {Route53RecordStep} from './route53-record.js'
+import {EcsServiceStep} from './ecs-service.js'
+import {LambdaStep} from './lambda.js'
+import {RdsProxyTargetStep} from './rds-proxy-target.js'
 import {SsmParameterStep} from './ssm-parameter.js'
 
 /** How one kind of application step is built for a move, and which Regions its calls go to. */
@@ -37,6 +40,10 @@ const KINDS: {[K in StepKind]?: AppStepKind<K>} = {
     callRegions: () => [CONTROL_PLANE_REGIONS.globalaccelerator],
     build: (step, move) => new GlobalAcceleratorDialStep(step, move),
   },
+  // Regional resources of the target Region: the Region moved to is never a failed one.
+  'rds-proxy-target': {callRegions: (_, move) => [move.to], build: (step, move) => new RdsProxyTargetStep(step, move)},
+  'ecs-service': {callRegions: (_, move) => [move.to], build: (step, move) => new EcsServiceStep(step, move)},
+  lambda: {callRegions: (_, move) => [move.to], build: (step, move) => new LambdaStep(step, move)},
 }
 
 /** In an unplanned failover, a step whose control plane is in the failed Region gets this long. */

@@ -4,6 +4,9 @@ import type {ReadContext, ServiceReader} from './service-reader.js'
 import {readCloudFrontOrigin} from './steps/cloudfront-origin.js'
 import {readAcceleratorDial} from './steps/global-accelerator-dial.js'
 import {readRoute53Record} from './steps/route53-record.js'
+import {readEcsService} from './steps/ecs-service.js'
+import {readLambda} from './steps/lambda.js'
+import {readRdsProxyTarget} from './steps/rds-proxy-target.js'
 import {readSsmParameter} from './steps/ssm-parameter.js'
 
 /** What a step's reader finds; the id, kind and required flag come from drctl.yaml. */
@@ -18,6 +21,9 @@ const STEP_READERS: {[K in StepKind]?: StepReader<K>} = {
   'route53-record': readRoute53Record,
   'cloudfront-origin': readCloudFrontOrigin,
   'global-accelerator-dial': readAcceleratorDial,
+  'rds-proxy-target': readRdsProxyTarget,
+  'ecs-service': readEcsService,
+  lambda: readLambda,
 }
 
 async function readStep(step: StepConfig, context: ReadContext): Promise<AppStepView> {

@@ -68,7 +68,13 @@ async function expectWholeAndHome(home: string): Promise<WorldView> {
   expect(result.status, result.stdout).toBe(0)
   const status = json(result).result
   expect(status.healthy).toBe(true)
-  expect(status.checks.filter((check: {status: string}) => check.status !== 'ok')).toEqual([])
+  // One world here gives the old primary larger instances than its secondary on purpose (to see them rebuilt as they
+  // were): the capacity warning that follows is right, and tested on its own in test/lib/checks/capacity.test.ts.
+  expect(
+    status.checks.filter(
+      (check: {id: string; status: string}) => check.status !== 'ok' && !check.id.endsWith('.capacity'),
+    ),
+  ).toEqual([])
   expect(status.aurora.map((view: any) => [view.globalCluster, view.writerRegion, view.detachedSurvivor])).toEqual([
     ['orders-global', 'us-east-1', undefined],
     ['catalog-global', 'us-east-1', undefined],

@@ -25,12 +25,12 @@ export interface ArcEndpointClient {
 }
 
 /**
- * How long a read waits for one cluster endpoint before asking the next one too. A live endpoint answers a read in
- * tens of milliseconds from its own continent (a first call across an ocean, with a new TLS connection, can take
- * longer: then a duplicate read is all it costs), while a hanging one would hold the read for its whole deadline
- * (seconds) on every pass. Real time: network latency does not shrink with the sandbox's time scale.
+ * How long a read waits for one cluster endpoint before asking the next one too. A live endpoint on the caller's
+ * continent answers a read within about 250 ms even on a new TLS connection; one across an ocean may take longer, and
+ * then a duplicate read is all the hedge costs. A hanging endpoint, without it, would hold the read for its whole
+ * deadline (seconds) on every pass. Real time: network latency does not shrink with the sandbox's time scale.
  */
-export const ARC_HEDGE_DELAY_MS = 400
+export const ARC_HEDGE_DELAY_MS = 300
 
 export interface RotationOptions {
   /** Endpoints in these Regions go last. */

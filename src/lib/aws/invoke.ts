@@ -25,13 +25,15 @@ interface WithMetadata {
 
 /**
  * The single path every AWS call takes: a deadline that always fires (the SDK's own request timeout only warns
- * on some clients), errors translated into AwsCallError, and every call reported to the observers.
+ * on some clients), errors translated into AwsCallError, and every call reported to the observers. `signal` lets the
+ * caller abandon the call (its reason becomes the error).
  */
 export async function invoke<T extends WithMetadata>(
   settings: InvokeSettings,
   target: AwsCallTarget,
   mutating: boolean,
   send: (abortSignal: AbortSignal) => Promise<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
   if (mutating && settings.readOnly) {
     throw new DrctlError(
@@ -49,12 +51,26 @@ export async function invoke<T extends WithMetadata>(
       reject(timeout)
     }, settings.timeoutMs)
   })
+  let abandon = () => {}
+  const abandoned = new Promise<never>((_, reject) => {
+    // Settled before the request is aborted, so the caller's reason wins over the SDK's "Request aborted".
+    abandon = () => {
+      reject(signal?.reason)
+      controller.abort(signal?.reason)
+    }
+  })
+  if (signal?.aborted) abandon()
+  else signal?.addEventListener('abort', abandon, {once: true})
   try {
-    const output = await Promise.race([send(controller.signal), deadline])
+    const output = await Promise.race([send(controller.signal), deadline, abandoned])
     report(settings, {...target, mutating, requestId: output.$metadata?.requestId, durationMs: Date.now() - started})
     return output
   } catch (cause) {
-    const error = cause instanceof AwsCallError ? cause : new AwsCallError(target, cause, settings.timeoutMs)
+    const abandonedByCaller = signal?.aborted === true && cause === signal.reason
+    const error =
+      cause instanceof AwsCallError
+        ? cause
+        : new AwsCallError(target, cause, abandonedByCaller ? undefined : settings.timeoutMs)
     report(settings, {
       ...target,
       mutating,
@@ -65,6 +81,7 @@ export async function invoke<T extends WithMetadata>(
     throw error
   } finally {
     clearTimeout(timer)
+    signal?.removeEventListener('abort', abandon)
   }
 }
 

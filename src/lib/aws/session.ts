@@ -15,7 +15,8 @@ import {NodeHttpHandler} from '@smithy/node-http-handler'
 
 import {type Clock, systemClock} from '../core/clock.js'
 import {ARC_CONTROL_PLANE_REGION, ArcControlAdapter} from './arc-control.js'
-import {RotatingArcDataPlane} from './arc-data.js'
+import {ARC_HEDGE_DELAY_MS, RotatingArcDataPlane} from './arc-data.js'
+import {ArcEndpointHealth} from './arc-endpoint-health.js'
 import {CloudFormationAdapter} from './cloudformation.js'
 import {CloudFrontAdapter} from './cloudfront.js'
 import {CloudWatchAdapter} from './cloudwatch.js'
@@ -53,11 +54,12 @@ import {RdsProxyAdapter} from './rds-proxy.js'
 import {SsmAdapter} from './ssm.js'
 import {StsAdapter} from './sts.js'
 
-/** A call bound to one service client in one Region: the adapters' only way to reach AWS. */
+/** A call bound to one service client in one Region: the adapters' only way to reach AWS; `signal` abandons it. */
 export type Caller = <T extends {$metadata?: {requestId?: string}}>(
   operation: string,
   mutating: boolean,
   send: (abortSignal: AbortSignal) => Promise<T>,
+  signal?: AbortSignal,
 ) => Promise<T>
 
 export type ServiceId =
@@ -127,6 +129,8 @@ export class AwsSession implements AwsPorts {
   readonly observers: AwsCallObserver[]
   private readonly cache = new Map<string, unknown>()
   private readonly clock: Clock
+  /** Which ARC cluster endpoints failed or answered so far: every data-plane port of this run learns from the others. */
+  private readonly arcHealth = new ArcEndpointHealth()
 
   constructor(private readonly options: AwsSessionOptions) {
     this.observers = options.observers ?? []
@@ -251,6 +255,8 @@ export class AwsSession implements AwsPorts {
         random: this.options.random ?? Math.random,
         rounds: 2,
         roundBackoffMs: 500,
+        hedgeDelayMs: ARC_HEDGE_DELAY_MS,
+        health: this.arcHealth,
         clock: this.clock,
       },
     )
@@ -316,8 +322,8 @@ export class AwsSession implements AwsPorts {
   ): Caller {
     const settings = {timeoutMs, readOnly: this.options.readOnly, observers: this.observers}
     const label = serviceLabels[service]
-    return (operation, mutating, send) =>
-      invoke(settings, {service: label, operation, region, endpoint}, mutating, send)
+    return (operation, mutating, send, signal) =>
+      invoke(settings, {service: label, operation, region, endpoint}, mutating, send, signal)
   }
 
   private memo<T>(key: string, create: () => T): T {

@@ -8,8 +8,10 @@ import 'aws-sdk-client-mock-vitest/extend'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {RotatingArcDataPlane} from '../../../src/lib/aws/arc-data.js'
+import {ArcEndpointHealth} from '../../../src/lib/aws/arc-endpoint-health.js'
+import type {AwsCallRecord} from '../../../src/lib/aws/invoke.js'
 import type {ArcEndpoint} from '../../../src/lib/aws/ports.js'
-import type {Clock} from '../../../src/lib/core/clock.js'
+import {manualClock, settle} from './arc-timing.js'
 import {awsError, callerFor} from './harness.js'
 
 const clusterMock = mockClient(Route53RecoveryClusterClient)
@@ -23,19 +25,33 @@ const endpoints: ArcEndpoint[] = [
 const panelArn = 'arn:aws:route53-recovery-control::111122223333:controlpanel/p1'
 const rc = (name: string) => `${panelArn}/routingcontrol/${name}`
 
-/** A data plane over the real SDK client and `invoke`, one client per endpoint, starting at the first endpoint. */
-function dataPlane(options: {readOnly?: boolean; avoidRegions?: string[]} = {}) {
-  const sleeps: number[] = []
-  const clock: Clock = {scale: 1, now: () => 0, sleep: async (ms) => void sleeps.push(ms)}
+/**
+ * A data plane over the real SDK client and `invoke`, one client per endpoint, starting at the first endpoint. Its
+ * clock moves only when the test says so (the mocked endpoints answer at once: no hedge delay passes otherwise).
+ */
+function dataPlane(options: {readOnly?: boolean; avoidRegions?: string[]; records?: AwsCallRecord[]} = {}) {
+  const clock = manualClock()
   const data = new RotatingArcDataPlane(
     endpoints,
     (endpoint) => ({
       client: new Route53RecoveryClusterClient({region: endpoint.region, endpoint: endpoint.url}),
-      call: callerFor('ARC cluster', endpoint.region, {endpoint: endpoint.url, readOnly: options.readOnly}),
+      call: callerFor('ARC cluster', endpoint.region, {
+        endpoint: endpoint.url,
+        readOnly: options.readOnly,
+        records: options.records,
+      }),
     }),
-    {avoidRegions: options.avoidRegions ?? [], random: () => 0, rounds: 2, roundBackoffMs: 500, clock},
+    {
+      avoidRegions: options.avoidRegions ?? [],
+      random: () => 0,
+      rounds: 2,
+      roundBackoffMs: 500,
+      hedgeDelayMs: 400,
+      health: new ArcEndpointHealth(),
+      clock,
+    },
   )
-  return {data, sleeps}
+  return {data, clock}
 }
 
 /** The Region of the client each call was sent with, in order (each endpoint's client signs with its Region). */
@@ -172,10 +188,10 @@ describe('ARC data plane over the SDK client', () => {
 
   it('gives up after two rounds over every endpoint, naming each one and why, with one backoff in between', async () => {
     clusterMock.on(UpdateRoutingControlStatesCommand).rejects(awsError('ThrottlingException', 'Rate exceeded', 429))
-    const {data, sleeps} = dataPlane({avoidRegions: ['us-east-1']})
-    const failure = await data
-      .updateRoutingControlStates([{arn: rc('use1'), state: 'Off'}], [])
-      .catch((error: unknown) => error)
+    const {data, clock} = dataPlane({avoidRegions: ['us-east-1']})
+    const outcome = await settle(data.updateRoutingControlStates([{arn: rc('use1'), state: 'Off'}], []), clock)
+    expect(outcome.elapsedMs).toBe(500)
+    const failure = outcome.ok ? expect.fail('the update went through') : outcome.error
     expect(failure).toMatchObject({
       code: 'DRCTL_ARC_ENDPOINTS_FAILED',
       exit: 5,
@@ -194,7 +210,22 @@ describe('ARC data plane over the SDK client', () => {
       'eu-west-1',
       'us-east-1',
     ])
-    expect(sleeps).toEqual([500])
+  })
+
+  it('abandons the request to an endpoint that has not answered once a hedged read gets its answer elsewhere', async () => {
+    clusterMock.on(ListRoutingControlsCommand).callsFake(async (_input, getClient) => {
+      const region = await getClient().config.region()
+      if (region === 'us-east-1') return new Promise(() => {})
+      return {RoutingControls: [{RoutingControlArn: rc('use1'), RoutingControlName: 'a', RoutingControlState: 'On'}]}
+    })
+    const records: AwsCallRecord[] = []
+    const {data, clock} = dataPlane({records})
+    const outcome = await settle(data.listRoutingControls(), clock)
+    expect(outcome).toMatchObject({ok: true, elapsedMs: 400, value: {endpoint: endpoints[1]}})
+    expect(records.map((record) => [record.region, record.error?.message])).toEqual([
+      ['us-west-2', undefined],
+      ['us-east-1', 'no answer within 400ms; the us-west-2 endpoint answered first'],
+    ])
   })
 
   it('refuses an update in a read-only run before sending anything, on any endpoint', async () => {

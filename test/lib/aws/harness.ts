@@ -19,8 +19,8 @@ export function callerFor(service: string, region: string, options: CallerOption
     readOnly: options.readOnly ?? false,
     observers: options.records ? [(record: AwsCallRecord) => options.records?.push(record)] : [],
   }
-  return (operation, mutating, send) =>
-    invoke(settings, {service, operation, region, endpoint: options.endpoint}, mutating, send)
+  return (operation, mutating, send, signal) =>
+    invoke(settings, {service, operation, region, endpoint: options.endpoint}, mutating, send, signal)
 }
 
 /** An error as the SDK throws it for a modelled AWS answer. */

@@ -82,6 +82,37 @@ describe('invoke', () => {
     ])
   })
 
+  it('abandons a call when the caller’s signal aborts, long before the deadline, with the caller’s reason', async () => {
+    const run = settings({timeoutMs: 2000})
+    const {send, seen} = neverAnswers()
+    const caller = new AbortController()
+    const outcome = invoke(run, target, false, send, caller.signal).catch((error: unknown) => error)
+    await vi.advanceTimersByTimeAsync(400)
+    caller.abort(Object.assign(new Error('another endpoint answered first'), {name: 'AbortError'}))
+    const failure = await outcome
+    expect(seen.signal?.aborted).toBe(true)
+    expect(failure).toMatchObject({kind: 'timeout', awsMessage: 'another endpoint answered first'})
+    expect(run.records).toEqual([
+      {
+        ...target,
+        mutating: false,
+        durationMs: 400,
+        error: {code: 'TimeoutError', message: 'another endpoint answered first'},
+      },
+    ])
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('sends nothing that lasts when the caller’s signal is already aborted', async () => {
+    const caller = new AbortController()
+    caller.abort(Object.assign(new Error('not needed any more'), {name: 'AbortError'}))
+    const {send, seen} = neverAnswers()
+    await expect(invoke(settings(), target, false, send, caller.signal)).rejects.toMatchObject({
+      awsMessage: 'not needed any more',
+    })
+    expect(seen.signal?.aborted).toBe(true)
+  })
+
   it('reads the HTTP handler’s own request timeout as a timeout too', async () => {
     const failure = await invoke(settings(), target, false, async () => {
       throw Object.assign(new Error('Request timed out after 2000 ms'), {name: 'TimeoutError'})

@@ -7,6 +7,7 @@ import {join} from 'node:path'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import {assertProfilesExist, staticCredentialSource} from '../../../src/lib/aws/credentials.js'
+import {ARC_HEDGE_DELAY_MS} from '../../../src/lib/aws/arc-data.js'
 import {AwsCallError} from '../../../src/lib/aws/errors.js'
 import type {AwsCallRecord} from '../../../src/lib/aws/invoke.js'
 import {AwsSession} from '../../../src/lib/aws/session.js'
@@ -68,7 +69,12 @@ function session(
     maxAttempts: 1,
     readOnly: options.readOnly ?? false,
     observers: options.records ? [(record) => options.records?.push(record)] : [],
-    clock: {scale: 1, now: () => 0, sleep: async () => {}},
+    // Backoffs pass at once; the ARC hedge delay never does (the local server answers at once), so rotation is in order.
+    clock: {
+      scale: 1,
+      now: () => 0,
+      sleep: (ms) => (ms === ARC_HEDGE_DELAY_MS ? new Promise(() => {}) : Promise.resolve()),
+    },
     random: options.random ?? (() => 0),
   })
 }

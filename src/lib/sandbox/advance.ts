@@ -4,7 +4,7 @@ import {cloudformationDueEvents} from './services/cloudformation.js'
 import type {DueEvent} from './services/context.js'
 import {dynamodbDueEvents} from './services/dynamodb.js'
 import {fisDueEvents} from './services/fis.js'
-import {rdsDueEvents} from './services/rds-time.js'
+import {rdsDueEvents} from './services/rds/index.js'
 import {withWorld} from './store.js'
 import {DEFAULT_TIME_SCALE} from './time.js'
 

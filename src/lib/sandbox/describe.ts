@@ -12,7 +12,7 @@ import {
   secondaryLagMs,
   snapshotsIn,
   synchronizationStatus,
-} from './services/rds-world.js'
+} from './services/rds/world.js'
 
 /** The whole world as `drctl sandbox show --json` prints it: every resource by service and Region. */
 export interface WorldView {

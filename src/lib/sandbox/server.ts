@@ -16,7 +16,7 @@ import {cloudwatchService} from './services/cloudwatch.js'
 import type {CallContext, JsonInput, JsonService, QueryService, RestService, Service} from './services/context.js'
 import {dynamodbService} from './services/dynamodb.js'
 import {fisService} from './services/fis.js'
-import {rdsService} from './services/rds.js'
+import {rdsService} from './services/rds/index.js'
 import {stsService} from './services/sts.js'
 import {appendCallLog, type CallLogEntry, isMutatingOperation, readWorld} from './store.js'
 

@@ -12,7 +12,7 @@ import {
   optionalArray,
   optionalString,
 } from './context.js'
-import {clusterByArn} from './rds-world.js'
+import {clusterByArn} from './rds/world.js'
 
 /**
  * CloudWatch GetMetricData / ListMetrics (awsJson1_0, query-compatible) for the metrics DR depends on

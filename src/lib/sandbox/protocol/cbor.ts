@@ -1,3 +1,8 @@
+import {ApiError} from '../errors.js'
+import type {JsonInput, JsonService} from '../services/context.js'
+import {dispatched, type ErrorStyle, jsonFaultErrors, rejected, type Routed, type RoutedBase} from './answers.js'
+import {jsonErrorPayload, queryErrorHeader} from './aws-json.js'
+
 /**
  * Just enough CBOR (RFC 8949) for the Smithy RPC v2 CBOR protocol, which current botocore (the AWS CLI, boto3)
  * uses for CloudWatch: maps, arrays, strings, numbers, booleans, null and epoch timestamps (tag 1).
@@ -182,4 +187,57 @@ export function encodeCbor(value: unknown, timestampKeys: ReadonlySet<string> = 
   }
   write(value, false)
   return Buffer.concat(parts)
+}
+
+/** Smithy RPC v2 CBOR errors: the JSON protocols' `__type` document, encoded as CBOR. */
+export function cborErrors(service: Omit<JsonService, 'operations' | 'protocol' | 'targetPrefix'>): ErrorStyle {
+  return {
+    answer: (error) => ({
+      kind: 'answer',
+      status: error.status,
+      headers: {
+        'content-type': 'application/cbor',
+        'smithy-protocol': 'rpc-v2-cbor',
+        ...queryErrorHeader(service, error),
+      },
+      body: encodeCbor(jsonErrorPayload(service, error)),
+      errorCode: error.code,
+    }),
+    ...jsonFaultErrors(service.faultErrors, service.queryCompatible),
+  }
+}
+
+/** Smithy RPC v2 CBOR: `POST /service/<Service>/operation/<Operation>` with a CBOR body. */
+export function routeCbor(service: JsonService, base: RoutedBase, url: URL, raw: Buffer): Routed {
+  const style = cborErrors(service)
+  const [, serviceName, name = ''] = /\/service\/([^/]+)\/operation\/([^/]+)$/.exec(url.pathname) ?? []
+  const operation =
+    service.cbor && serviceName === service.targetPrefix && Object.hasOwn(service.operations, name)
+      ? service.operations[name]
+      : undefined
+  if (!operation || !service.cbor) {
+    return rejected(
+      {...base, operation: name},
+      style,
+      new ApiError('UnknownOperationException', `Unknown operation ${url.pathname} for the CBOR protocol`),
+    )
+  }
+  let input: JsonInput
+  try {
+    const decoded = raw.length === 0 ? {} : decodeCbor(raw)
+    if (!decoded || typeof decoded !== 'object' || Array.isArray(decoded)) throw new CborError('not a map')
+    input = decoded as JsonInput
+  } catch {
+    return rejected(
+      {...base, operation: name},
+      style,
+      new ApiError('SerializationException', 'The request body is not valid CBOR.'),
+    )
+  }
+  const timestamps = new Set(service.cbor.timestampKeys)
+  return dispatched({...base, operation: name}, style, (context) => ({
+    status: 200,
+    headers: {'content-type': 'application/cbor', 'smithy-protocol': 'rpc-v2-cbor'},
+    body: encodeCbor(operation(context, input), timestamps),
+  }))
 }

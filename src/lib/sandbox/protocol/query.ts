@@ -1,4 +1,6 @@
 import {ApiError} from '../errors.js'
+import type {QueryService} from '../services/context.js'
+import {type ErrorStyle, dispatched, rejected, type Routed, type RoutedBase} from './answers.js'
 
 /**
  * The awsQuery protocol (RDS, STS, CloudFormation): form-encoded parameters in, XML out. Lists arrive flattened
@@ -126,10 +128,49 @@ export function queryResponse(
   )
 }
 
-export function queryError(error: ApiError, namespace: string, requestId: string): string {
+function queryError(error: ApiError, namespace: string, requestId: string): string {
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${namespace}"><Error><Type>${error.type}</Type>` +
     `<Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error>` +
     `<RequestId>${requestId}</RequestId></ErrorResponse>`
   )
+}
+
+/** Query services answer errors as XML, `Throttling` when throttled and `InternalFailure` when the sandbox fails. */
+export function queryErrors(namespace: string): ErrorStyle {
+  return {
+    answer: (error, requestId) => ({
+      kind: 'answer',
+      status: error.status,
+      headers: {'content-type': 'text/xml'},
+      body: queryError(error, namespace, requestId),
+      errorCode: error.code,
+    }),
+    throttling: () => new ApiError('Throttling', 'Rate exceeded', 400),
+    internal: (message) => new ApiError('InternalFailure', message, 500),
+  }
+}
+
+/** `Action=Operation&…`, in the query string or a form-encoded body. */
+export function routeQuery(service: QueryService, base: RoutedBase, url: URL, body: string): Routed {
+  const style = queryErrors(service.namespace)
+  const params = QueryParams.parse(`${url.searchParams.toString()}&${body}`)
+  const action = params.string('Action')
+  if (!action) return rejected({...base, operation: ''}, style, new ApiError('MissingAction', 'Missing Action'))
+  const operation = Object.hasOwn(service.operations, action) ? service.operations[action] : undefined
+  if (!operation) {
+    return rejected(
+      {...base, operation: action},
+      style,
+      new ApiError(
+        'InvalidAction',
+        `The action ${action} is not valid for this web service (the sandbox does not simulate it).`,
+      ),
+    )
+  }
+  return dispatched({...base, operation: action}, style, (context) => ({
+    status: 200,
+    headers: {'content-type': 'text/xml'},
+    body: queryResponse(action, service.namespace, operation(context, params), base.requestId),
+  }))
 }

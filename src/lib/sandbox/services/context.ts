@@ -1,5 +1,6 @@
 import {ApiError} from '../errors.js'
 import type {World} from '../model.js'
+import type {FaultErrors} from '../protocol/answers.js'
 import type {QueryParams, XmlValue} from '../protocol/query.js'
 
 /** What an operation sees: the world (already advanced to `now`), the Region the call was signed for, the clock. */
@@ -56,12 +57,14 @@ export interface JsonService {
   queryCompatible?: boolean
   /** Also served over Smithy RPC v2 CBOR (as botocore calls CloudWatch); these output members are timestamps. */
   cbor?: {timestampKeys: string[]}
+  faultErrors?: FaultErrors
   operations: Record<string, JsonOperation>
 }
 
 export interface RestService {
   protocol: 'rest'
   routes: RestRoute[]
+  faultErrors?: FaultErrors
 }
 
 export type Service = QueryService | JsonService | RestService

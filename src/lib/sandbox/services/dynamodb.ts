@@ -197,6 +197,11 @@ export const dynamodbService: JsonService = {
   protocol: 'json',
   targetPrefix: 'DynamoDB_20120810',
   errorNamespace: 'com.amazonaws.dynamodb.v20120810#',
+  // DynamoDB answers throttling and its own failures with codes and statuses of its own.
+  faultErrors: {
+    throttling: {code: 'ThrottlingException', message: 'Rate of requests exceeds the allowed throughput.', status: 400},
+    internalCode: 'InternalServerError',
+  },
   operations: {
     DescribeTable: describeTable,
     ListTables: listTables,

@@ -1,10 +1,7 @@
 import type {World} from './model.js'
 import {buildWorld, DEFAULT_SCENARIO} from './scenario.js'
-import {cloudformationDueEvents} from './services/cloudformation.js'
 import type {DueEvent} from './services/context.js'
-import {dynamodbDueEvents} from './services/dynamodb.js'
-import {fisDueEvents} from './services/fis.js'
-import {rdsDueEvents} from './services/rds/index.js'
+import {SERVICES} from './services/registry.js'
 import {withWorld} from './store.js'
 import {DEFAULT_TIME_SCALE} from './time.js'
 
@@ -12,12 +9,7 @@ import {DEFAULT_TIME_SCALE} from './time.js'
 const MAX_EVENTS = 10_000
 
 function dueEvents(world: World, now: number): DueEvent[] {
-  return [
-    ...rdsDueEvents(world, now),
-    ...dynamodbDueEvents(world, now),
-    ...cloudformationDueEvents(world, now),
-    ...fisDueEvents(world, now),
-  ]
+  return Object.values(SERVICES).flatMap((service) => service.dueEvents?.(world, now) ?? [])
 }
 
 /**

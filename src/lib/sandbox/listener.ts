@@ -11,6 +11,7 @@ import {type Answer, internalError, type Routed} from './protocol/answers.js'
 import {jsonErrors} from './protocol/aws-json.js'
 import {type Listener, route} from './router.js'
 import {canonicalArcUrl, parseCanonicalArcUrl} from './scenario.js'
+import type {Service} from './services/registry.js'
 import {appendCallLog, type CallLogEntry, isMutatingOperation, readWorld} from './store.js'
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -33,6 +34,8 @@ export interface SandboxServerOptions {
   random?: () => number
   /** Let the process exit while the server is idle (in-process use). */
   unref?: boolean
+  /** The services served, by signing name (default: every simulated service); tests of the protocols add probes. */
+  services?: Readonly<Record<string, Service>>
 }
 
 export interface ArcEndpointInfo {
@@ -220,7 +223,7 @@ class SandboxServerImpl implements SandboxServer {
         ...extra,
       })
     try {
-      routed = route(listener, request, await readBody(request), requestId)
+      routed = route(listener, request, await readBody(request), requestId, this.options.services)
       const outcome = await dispatch(
         {
           home: this.home,

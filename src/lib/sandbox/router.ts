@@ -1,31 +1,17 @@
 import type {IncomingMessage} from 'node:http'
 
 import {ApiError} from './errors.js'
-import {ARC_CONTROL_PLANE_REGION, REGION_PATTERN} from './model.js'
+import {REGION_PATTERN} from './model.js'
 import {type ErrorStyle, rejected, type Routed, type RoutedBase} from './protocol/answers.js'
 import {jsonErrors, routeJson} from './protocol/aws-json.js'
 import {routeCbor} from './protocol/cbor.js'
 import {QueryParams, queryErrors, routeQuery} from './protocol/query.js'
-import {restJsonErrors, routeRestJson} from './protocol/rest-json.js'
-import {arcControlService, arcDataService} from './services/arc.js'
-import {cloudformationService} from './services/cloudformation.js'
-import {cloudwatchService} from './services/cloudwatch.js'
-import type {Service} from './services/context.js'
-import {dynamodbService} from './services/dynamodb.js'
-import {fisService} from './services/fis.js'
+import {routeRestJson} from './protocol/rest-json.js'
+import {routeRestXml} from './protocol/rest-xml.js'
+import {arcDataService} from './services/arc.js'
 import {rdsService} from './services/rds/index.js'
-import {stsService} from './services/sts.js'
+import {type Service, SERVICES} from './services/registry.js'
 
-/** Services by SigV4 signing name. The ARC data plane is served only on the cluster endpoint listeners. */
-const SERVICES: Record<string, Service> = {
-  rds: rdsService,
-  sts: stsService,
-  cloudformation: cloudformationService,
-  dynamodb: dynamodbService,
-  monitoring: cloudwatchService,
-  fis: fisService,
-  'route53-recovery-control-config': arcControlService,
-}
 const ARC_DATA_SERVICE = 'route53-recovery-cluster'
 
 /** The listener a request came in on: the main one, or one of the ARC cluster's five endpoints. */
@@ -48,7 +34,13 @@ function credentialScope(request: IncomingMessage, url: URL): {region: string; s
  * Routes a request on its credential scope (Region + service) to a service, then on the service's protocol to an
  * operation. Nothing here reads the world: faults and the operation itself are applied by the caller.
  */
-export function route(listener: Listener, request: IncomingMessage, raw: Buffer, requestId: string): Routed {
+export function route(
+  listener: Listener,
+  request: IncomingMessage,
+  raw: Buffer,
+  requestId: string,
+  services: Readonly<Record<string, Service>> = SERVICES,
+): Routed {
   const url = new URL(request.url ?? '/', 'http://sandbox')
   const body = raw.toString('utf8')
   const target = typeof request.headers['x-amz-target'] === 'string' ? request.headers['x-amz-target'] : undefined
@@ -94,7 +86,7 @@ export function route(listener: Listener, request: IncomingMessage, raw: Buffer,
       ),
     )
   }
-  const model = Object.hasOwn(SERVICES, service) ? SERVICES[service] : undefined
+  const model = Object.hasOwn(services, service) ? services[service] : undefined
   if (!model) {
     return rejected(
       base,
@@ -105,20 +97,29 @@ export function route(listener: Listener, request: IncomingMessage, raw: Buffer,
       ),
     )
   }
-  if (service === 'route53-recovery-control-config' && region !== ARC_CONTROL_PLANE_REGION) {
-    // The control plane exists only in us-west-2: elsewhere there is no such endpoint to talk to.
-    return {...base, style: restJsonErrors({}), action: {kind: 'drop'}}
-  }
+  const http = {method: request.method ?? 'GET', url, headers: request.headers}
+  let routed: Routed
   switch (model.protocol) {
     case 'query':
-      return routeQuery(model, base, url, body)
-    case 'json':
-      return request.headers['smithy-protocol'] === 'rpc-v2-cbor'
-        ? routeCbor(model, base, url, raw)
-        : routeJson(model, base, target, body)
-    case 'rest':
-      return routeRestJson(model, base, request.method ?? 'GET', url, body)
+      routed = routeQuery(model, base, url, body)
+      break
+    case 'awsJson1_0':
+    case 'awsJson1_1':
+      routed =
+        request.headers['smithy-protocol'] === 'rpc-v2-cbor'
+          ? routeCbor(model, base, url, raw)
+          : routeJson(model, base, target, body)
+      break
+    case 'restJson1':
+      routed = routeRestJson(model, base, http, body)
+      break
+    case 'restXml':
+      routed = routeRestXml(model, base, http, body)
+      break
   }
+  // Elsewhere there is no such endpoint to talk to.
+  if (model.regions && !model.regions.includes(region)) return {...routed, action: {kind: 'drop'}}
+  return routed
 }
 
 /** The ARC data plane, on one of its cluster endpoints: only calls signed for that endpoint's own Region. */

@@ -251,7 +251,7 @@ export async function readCallLog(home: string): Promise<CallLogEntry[]> {
 
 /** Operations that change something (the call log's `mutating` flag). */
 export function isMutatingOperation(operation: string): boolean {
-  return /^(Create|Delete|Modify|Update|Switchover|Failover|Remove|Promote|Start|Stop|Copy|Put|Add|Reset|Restore|Tag|Untag|Reboot|Enable|Disable)/.test(
+  return /^(Create|Delete|Modify|Update|Switchover|Failover|Remove|Promote|Start|Stop|Copy|Put|Add|Reset|Restore|Tag|Untag|Reboot|Enable|Disable|Change|Associate|Disassociate|Register|Deregister|Attach|Detach|Publish|Invoke|Label|Unlabel|Cancel|Send|Set)/.test(
     operation,
   )
 }

@@ -1,7 +1,6 @@
 import {ApiError} from '../errors.js'
-import type {JsonInput, JsonService} from '../services/context.js'
 import {dispatched, type ErrorStyle, jsonFaultErrors, rejected, type Routed, type RoutedBase} from './answers.js'
-import {jsonErrorPayload, queryErrorHeader} from './aws-json.js'
+import {type JsonErrorTraits, type JsonInput, jsonErrorPayload, type JsonService, queryErrorHeader} from './aws-json.js'
 
 /**
  * Just enough CBOR (RFC 8949) for the Smithy RPC v2 CBOR protocol, which current botocore (the AWS CLI, boto3)
@@ -190,7 +189,7 @@ export function encodeCbor(value: unknown, timestampKeys: ReadonlySet<string> = 
 }
 
 /** Smithy RPC v2 CBOR errors: the JSON protocols' `__type` document, encoded as CBOR. */
-export function cborErrors(service: Omit<JsonService, 'operations' | 'protocol' | 'targetPrefix'>): ErrorStyle {
+export function cborErrors(service: JsonErrorTraits): ErrorStyle {
   return {
     answer: (error) => ({
       kind: 'answer',

@@ -1,6 +1,7 @@
 import {ApiError} from '../errors.js'
-import type {QueryService} from '../services/context.js'
+import type {CallContext, ServiceBase} from '../services/context.js'
 import {type ErrorStyle, dispatched, rejected, type Routed, type RoutedBase} from './answers.js'
+import {xmlDocument, xmlErrorDocument, type XmlValue} from './xml.js'
 
 /**
  * The awsQuery protocol (RDS, STS, CloudFormation): form-encoded parameters in, XML out. Lists arrive flattened
@@ -79,61 +80,21 @@ export class QueryParams {
   }
 }
 
-/** A list in XML: each item wrapped in `<member>` (or the model's member name). */
-export class XmlList {
-  constructor(
-    readonly member: string,
-    readonly items: XmlValue[],
-  ) {}
+export type QueryOperation = (context: CallContext, params: QueryParams) => XmlValue | undefined
+
+/** An awsQuery service (RDS, STS, CloudFormation): `Action=<operation>` picks one of `operations`. */
+export interface QueryService extends ServiceBase {
+  protocol: 'query'
+  /** The XML namespace of its answers (`http://rds.amazonaws.com/doc/2014-10-31/`). */
+  namespace: string
+  operations: Record<string, QueryOperation>
 }
 
-export type XmlValue = string | number | boolean | Date | undefined | null | XmlList | {[name: string]: XmlValue}
-
-export function xmlList(member: string, items: XmlValue[]): XmlList {
-  return new XmlList(member, items)
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&${{'&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos'}[char]};`)
-}
-
-/** Serializes `value` as the content of an element; `undefined`/`null` members are omitted. */
-function xmlContent(value: XmlValue): string {
-  if (value === undefined || value === null) return ''
-  if (value instanceof XmlList) return value.items.map((item) => xmlElement(value.member, item)).join('')
-  if (value instanceof Date) return value.toISOString()
-  if (typeof value === 'object') {
-    return Object.entries(value)
-      .map(([name, member]) => xmlElement(name, member))
-      .join('')
-  }
-  return escapeXml(String(value))
-}
-
-function xmlElement(name: string, value: XmlValue): string {
-  if (value === undefined || value === null) return ''
-  return `<${name}>${xmlContent(value)}</${name}>`
-}
-
-export function queryResponse(
-  operation: string,
-  namespace: string,
-  result: XmlValue | undefined,
-  requestId: string,
-): string {
-  const body = result === undefined ? '' : xmlElement(`${operation}Result`, result)
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n<${operation}Response xmlns="${namespace}">${body}` +
-    `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`
-  )
-}
-
-function queryError(error: ApiError, namespace: string, requestId: string): string {
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${namespace}"><Error><Type>${error.type}</Type>` +
-    `<Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error>` +
-    `<RequestId>${requestId}</RequestId></ErrorResponse>`
-  )
+function queryResponse(operation: string, namespace: string, result: XmlValue | undefined, requestId: string): string {
+  return xmlDocument(`${operation}Response`, namespace, {
+    [`${operation}Result`]: result,
+    ResponseMetadata: {RequestId: requestId},
+  })
 }
 
 /** Query services answer errors as XML, `Throttling` when throttled and `InternalFailure` when the sandbox fails. */
@@ -143,7 +104,7 @@ export function queryErrors(namespace: string): ErrorStyle {
       kind: 'answer',
       status: error.status,
       headers: {'content-type': 'text/xml'},
-      body: queryError(error, namespace, requestId),
+      body: xmlErrorDocument(error, namespace, requestId),
       errorCode: error.code,
     }),
     throttling: () => new ApiError('Throttling', 'Rate exceeded', 400),

@@ -1,9 +1,24 @@
+import type {IncomingHttpHeaders} from 'node:http'
+
 import {ApiError} from '../errors.js'
-import type {JsonInput, RestService} from '../services/context.js'
+import type {ServiceBase} from '../services/context.js'
 import {dispatched, type ErrorStyle, jsonFaultErrors, rejected, type Routed, type RoutedBase} from './answers.js'
+import type {JsonInput} from './aws-json.js'
+import {matchRoute, noRoute, type RestRoute} from './rest.js'
+
+export type RestJsonRoute = RestRoute<
+  JsonInput,
+  {status?: number; headers?: Record<string, string>; body: Record<string, unknown>}
+>
+
+/** A restJson1 service (FIS, the ARC control plane, Lambda): a JSON body in, a JSON body out. */
+export interface RestJsonService extends ServiceBase {
+  protocol: 'restJson1'
+  routes: RestJsonRoute[]
+}
 
 /** restJson errors: the status, the code in `x-amzn-ErrorType`, `message` and the error's own members in the body. */
-export function restJsonErrors(service: Pick<RestService, 'faultErrors'>): ErrorStyle {
+export function restJsonErrors(service: Pick<RestJsonService, 'faultErrors'>): ErrorStyle {
   return {
     answer: (error) => ({
       kind: 'answer',
@@ -16,41 +31,30 @@ export function restJsonErrors(service: Pick<RestService, 'faultErrors'>): Error
   }
 }
 
-/** restJson: the method and path pick the route; path segments are captured by its pattern; the body is JSON. */
-export function routeRestJson(service: RestService, base: RoutedBase, method: string, url: URL, body: string): Routed {
+export function routeRestJson(
+  service: RestJsonService,
+  base: RoutedBase,
+  request: {method: string; url: URL; headers: IncomingHttpHeaders},
+  body: string,
+): Routed {
+  const {method, url, headers} = request
   const style = restJsonErrors(service)
-  for (const candidate of service.routes) {
-    const match = candidate.method === method ? candidate.path.exec(url.pathname) : null
-    if (!match) continue
-    // ARNs travel percent-encoded inside one path segment (`arn%3Aaws%3A…%2F…`): match raw, then decode.
-    const params = match.slice(1).map((group) => safeDecode(group ?? ''))
-    const named = {...base, operation: candidate.operation}
-    let input: JsonInput = {}
-    try {
-      if (body.trim() !== '') input = JSON.parse(body) as JsonInput
-    } catch {
-      return rejected(named, style, new ApiError('SerializationException', 'The request body is not valid JSON.'))
-    }
-    return dispatched(named, style, (context) => {
-      const result = candidate.handle(context, {method, params, query: url.searchParams, body: input})
-      return {
-        status: result.status ?? 200,
-        headers: {'content-type': 'application/json'},
-        body: JSON.stringify(result.body),
-      }
-    })
-  }
-  return rejected(
-    {...base, operation: `${method} ${url.pathname}`},
-    style,
-    new ApiError('UnknownOperationException', `No operation matches ${method} ${url.pathname}`, 404),
-  )
-}
-
-export function safeDecode(segment: string): string {
+  const found = matchRoute(service.routes, method, url)
+  if (!found) return noRoute(base, style, method, url)
+  const {route, params} = found
+  const named = {...base, operation: route.operation}
+  let input: JsonInput = {}
   try {
-    return decodeURIComponent(segment)
+    if (body.trim() !== '') input = JSON.parse(body) as JsonInput
   } catch {
-    return segment
+    return rejected(named, style, new ApiError('SerializationException', 'The request body is not valid JSON.'))
   }
+  return dispatched(named, style, (context) => {
+    const result = route.handle(context, {method, params, query: url.searchParams, headers, body: input})
+    return {
+      status: result.status ?? 200,
+      headers: {'content-type': 'application/json', ...result.headers},
+      body: JSON.stringify(result.body),
+    }
+  })
 }

@@ -2,16 +2,8 @@ import {auroraLagMs, replicationLatencyMs, writerRegion} from '../effects.js'
 import {ApiError} from '../errors.js'
 import {alarmName, outageSince, stopConditionAlarms} from '../faults.js'
 import type {World} from '../model.js'
-import {
-  asObject,
-  type CallContext,
-  epochSeconds,
-  type JsonInput,
-  type JsonOperation,
-  type JsonService,
-  optionalArray,
-  optionalString,
-} from './context.js'
+import type {JsonInput, JsonOperation, JsonService} from '../protocol/aws-json.js'
+import {asObject, type CallContext, epochSeconds, optionalArray, optionalString} from './context.js'
 import {clusterByArn} from './rds/world.js'
 
 /**
@@ -241,7 +233,7 @@ const describeAlarms: JsonOperation = (context, input) => {
 }
 
 export const cloudwatchService: JsonService = {
-  protocol: 'json',
+  protocol: 'awsJson1_0',
   targetPrefix: 'GraniteServiceVersion20100801',
   errorNamespace: 'com.amazonaws.cloudwatch#',
   queryCompatible: true,

@@ -3,9 +3,10 @@ import {ApiError} from '../../errors.js'
 import {outageSince, regionDown} from '../../faults.js'
 import {derivedId, globalClusterArn, nextSeed, regionOfArn, upperId} from '../../ids.js'
 import type {ClusterRecord, GlobalClusterRecord, GlobalMemberRecord} from '../../model.js'
-import {xmlList} from '../../protocol/query.js'
+import {xmlList} from '../../protocol/xml.js'
 import {DURATIONS, scaled} from '../../time.js'
-import type {CallContext, QueryOperation} from '../context.js'
+import type {QueryOperation} from '../../protocol/query.js'
+import type {CallContext} from '../context.js'
 import {
   checkedIdentifier,
   clusterMatches,

@@ -1,4 +1,4 @@
-import type {QueryService} from '../context.js'
+import type {QueryService} from '../../protocol/query.js'
 import {
   createDbCluster,
   deleteDbCluster,
@@ -19,8 +19,7 @@ import {
 import {createDbInstance, deleteDbInstance, describeDbInstances} from './instances.js'
 import {copyDbClusterSnapshot, createDbClusterSnapshot, describeDbClusterSnapshots} from './snapshots.js'
 import {addTagsToResource} from './tags.js'
-
-export {rdsDueEvents} from './transitions.js'
+import {rdsDueEvents} from './transitions.js'
 
 /**
  * Amazon RDS / Aurora (awsQuery, 2014-10-31): global clusters, clusters, instances and cluster snapshots, with the
@@ -29,6 +28,7 @@ export {rdsDueEvents} from './transitions.js'
 export const rdsService: QueryService = {
   protocol: 'query',
   namespace: 'http://rds.amazonaws.com/doc/2014-10-31/',
+  dueEvents: (world, now) => rdsDueEvents(world, now),
   operations: {
     DescribeGlobalClusters: describeGlobalClusters,
     SwitchoverGlobalCluster: switchoverGlobalCluster,

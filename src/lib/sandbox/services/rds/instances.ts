@@ -1,9 +1,9 @@
 import {ApiError} from '../../errors.js'
 import {instanceArn, nextSeed, upperId} from '../../ids.js'
 import type {ClusterRecord, InstanceRecord, World} from '../../model.js'
-import {xmlList} from '../../protocol/query.js'
+import {xmlList} from '../../protocol/xml.js'
 import {DURATIONS, scaled} from '../../time.js'
-import type {QueryOperation} from '../context.js'
+import type {QueryOperation} from '../../protocol/query.js'
 import {
   defaultParameterGroup,
   filters,

@@ -1,9 +1,10 @@
 import {ApiError} from '../../errors.js'
 import {clusterSnapshotArn} from '../../ids.js'
 import type {SnapshotRecord} from '../../model.js'
-import {xmlList} from '../../protocol/query.js'
+import {xmlList} from '../../protocol/xml.js'
 import {DURATIONS, scaled} from '../../time.js'
-import {type QueryOperation, RDS_SNAPSHOT_IDENTIFIER} from '../context.js'
+import type {QueryOperation} from '../../protocol/query.js'
+import {RDS_SNAPSHOT_IDENTIFIER} from '../context.js'
 import {
   filters,
   findCluster,

@@ -1,4 +1,4 @@
-import type {QueryOperation} from '../context.js'
+import type {QueryOperation} from '../../protocol/query.js'
 import {findCluster, invalidValue, readTags} from './lookup.js'
 import {parseClusterArn} from './world.js'
 

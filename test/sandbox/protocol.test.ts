@@ -2,6 +2,7 @@ import {execFile, spawnSync} from 'node:child_process'
 import {promisify} from 'node:util'
 
 import {AwsSmithyRpcV2CborProtocol} from '@aws-sdk/core/protocols'
+import {cbor, tag} from '@smithy/core/cbor'
 import {CloudFrontClient, GetDistributionCommand} from '@aws-sdk/client-cloudfront'
 import {CloudWatchClient, GetMetricDataCommand} from '@aws-sdk/client-cloudwatch'
 import {DescribeClustersCommand, ECSClient} from '@aws-sdk/client-ecs'
@@ -253,6 +254,32 @@ describe('Smithy RPC v2 CBOR (CloudWatch as botocore and CBOR-configured SDKs ca
     } finally {
       client.destroy()
     }
+  })
+})
+
+describe('Smithy RPC v2 CBOR bodies', () => {
+  const post = (body: Uint8Array) =>
+    fetch(`${sandbox.server.endpoint}/service/GraniteServiceVersion20100801/operation/ListMetrics`, {
+      method: 'POST',
+      headers: {
+        authorization: signed('us-west-2', 'monitoring'),
+        'smithy-protocol': 'rpc-v2-cbor',
+        'content-type': 'application/cbor',
+      },
+      body,
+    })
+
+  it('refuses a body that is not CBOR, or holds a tag other than timestamps, with a CBOR SerializationException', async () => {
+    for (const body of [new Uint8Array([0xff, 0x00]), cbor.serialize({Namespace: tag({tag: 4, value: [1, 2]})})]) {
+      const response = await post(body)
+      expect(response.status).toBe(400)
+      expect(response.headers.get('x-amzn-query-error')).toBe('SerializationException;Sender')
+      const payload = cbor.deserialize(new Uint8Array(await response.arrayBuffer()))
+      expect(payload.__type).toBe('com.amazonaws.cloudwatch#SerializationException')
+    }
+    const ok = await post(cbor.serialize({Namespace: 'AWS/RDS'}))
+    expect(ok.status).toBe(200)
+    expect(cbor.deserialize(new Uint8Array(await ok.arrayBuffer())).Metrics.length).toBeGreaterThan(0)
   })
 })
 

@@ -1,4 +1,4 @@
-import type {World} from './model.js'
+import type {World} from './world.js'
 import {buildWorld, DEFAULT_SCENARIO} from './scenario.js'
 import type {DueEvent} from './services/context.js'
 import {SERVICES} from './services/registry.js'

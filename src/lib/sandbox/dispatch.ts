@@ -1,6 +1,6 @@
 import {withWorldAt} from './advance.js'
 import {addedLatencyMs, arcEndpointMode, regionOutage, throttleRate} from './faults.js'
-import type {FaultMode} from './model.js'
+import type {FaultMode} from './world.js'
 import type {Answer, Routed} from './protocol/answers.js'
 import {isMutatingOperation} from './store.js'
 

@@ -1,7 +1,7 @@
 import type {IncomingMessage} from 'node:http'
 
 import {ApiError} from './errors.js'
-import {REGION_PATTERN} from './model.js'
+import {REGION_PATTERN} from './world.js'
 import {type ErrorStyle, rejected, type Routed, type RoutedBase} from './protocol/answers.js'
 import {jsonErrors, routeJson} from './protocol/aws-json.js'
 import {routeCbor} from './protocol/cbor.js'

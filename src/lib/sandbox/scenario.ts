@@ -22,7 +22,7 @@ import {
   type TemplateRecord,
   WORLD_VERSION,
   type World,
-} from './model.js'
+} from './world.js'
 
 export const SCENARIOS = ['two-region', 'three-region'] as const
 export type ScenarioName = (typeof SCENARIOS)[number]

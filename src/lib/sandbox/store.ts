@@ -3,7 +3,7 @@ import {appendFile, mkdir, readFile, rename, rm, stat, writeFile} from 'node:fs/
 import {join} from 'node:path'
 
 import {SandboxError} from './errors.js'
-import {WORLD_VERSION, type World} from './model.js'
+import {WORLD_VERSION, type World} from './world.js'
 
 export interface SandboxPaths {
   dir: string

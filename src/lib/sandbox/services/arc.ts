@@ -6,7 +6,7 @@ import {
   type RoutingControlRecord,
   type SafetyRuleRecord,
   type World,
-} from '../model.js'
+} from '../world.js'
 import type {JsonOperation, JsonService} from '../protocol/aws-json.js'
 import type {RestJsonRoute, RestJsonService} from '../protocol/rest-json.js'
 import {

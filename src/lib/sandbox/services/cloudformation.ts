@@ -1,5 +1,5 @@
 import {ApiError} from '../errors.js'
-import type {StackRecord, World} from '../model.js'
+import type {StackRecord, World} from '../world.js'
 import type {QueryOperation, QueryService} from '../protocol/query.js'
 import {type XmlValue, xmlList} from '../protocol/xml.js'
 import {DURATIONS, scaled} from '../time.js'

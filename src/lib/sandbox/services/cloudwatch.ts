@@ -1,10 +1,10 @@
-import {auroraLagMs, replicationLatencyMs, writerRegion} from '../effects.js'
+import {auroraLagMs, replicationLatencyMs, writerRegion} from '../replication-lag.js'
 import {ApiError} from '../errors.js'
 import {alarmName, outageSince, stopConditionAlarms} from '../faults.js'
-import type {World} from '../model.js'
+import type {World} from '../world.js'
 import type {JsonInput, JsonOperation, JsonService} from '../protocol/aws-json.js'
 import {asObject, type CallContext, epochSeconds, optionalArray, optionalString} from './context.js'
-import {clusterByArn} from './rds/world.js'
+import {clusterByArn} from './rds/records.js'
 
 /**
  * CloudWatch GetMetricData / ListMetrics (awsJson1_0, query-compatible) for the metrics DR depends on

@@ -1,5 +1,5 @@
 import {ApiError} from '../errors.js'
-import type {World} from '../model.js'
+import type {World} from '../world.js'
 import type {FaultErrors} from '../protocol/answers.js'
 import type {JsonInput} from '../protocol/aws-json.js'
 

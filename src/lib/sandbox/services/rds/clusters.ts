@@ -1,6 +1,6 @@
 import {ApiError} from '../../errors.js'
 import {clusterArn, derivedId, nextSeed, regionOfArn, upperId} from '../../ids.js'
-import type {ClusterRecord, GlobalClusterRecord} from '../../model.js'
+import type {ClusterRecord, GlobalClusterRecord} from '../../world.js'
 import {xmlList} from '../../protocol/xml.js'
 import {DURATIONS, scaled} from '../../time.js'
 import type {QueryOperation} from '../../protocol/query.js'
@@ -25,7 +25,7 @@ import {
   requireNewSnapshotId,
 } from './lookup.js'
 import {renderCluster} from './render.js'
-import {clusterByArn, findGlobal, instancesOf, membershipOf, newSnapshot} from './world.js'
+import {clusterByArn, findGlobal, instancesOf, membershipOf, newSnapshot} from './records.js'
 
 /** Aurora DB clusters: create (alone, in a global cluster, or as a read replica), modify, delete, promote, fail over. */
 

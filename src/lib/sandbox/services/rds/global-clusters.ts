@@ -1,8 +1,8 @@
-import {auroraLagMs} from '../../effects.js'
+import {auroraLagMs} from '../../replication-lag.js'
 import {ApiError} from '../../errors.js'
 import {outageSince, regionDown} from '../../faults.js'
 import {derivedId, globalClusterArn, nextSeed, regionOfArn, upperId} from '../../ids.js'
-import type {ClusterRecord, GlobalClusterRecord, GlobalMemberRecord} from '../../model.js'
+import type {ClusterRecord, GlobalClusterRecord, GlobalMemberRecord} from '../../world.js'
 import {xmlList} from '../../protocol/xml.js'
 import {DURATIONS, scaled} from '../../time.js'
 import type {QueryOperation} from '../../protocol/query.js'
@@ -33,7 +33,7 @@ import {
   membershipOf,
   parseClusterArn,
   synchronizationStatus,
-} from './world.js'
+} from './records.js'
 
 /**
  * Aurora global databases (aws-reference §2): switchover and managed failover (each requested in its own Region),

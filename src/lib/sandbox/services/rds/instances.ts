@@ -1,6 +1,6 @@
 import {ApiError} from '../../errors.js'
 import {instanceArn, nextSeed, upperId} from '../../ids.js'
-import type {ClusterRecord, InstanceRecord, World} from '../../model.js'
+import type {ClusterRecord, InstanceRecord, World} from '../../world.js'
 import {xmlList} from '../../protocol/xml.js'
 import {DURATIONS, scaled} from '../../time.js'
 import type {QueryOperation} from '../../protocol/query.js'
@@ -17,7 +17,7 @@ import {
   paged,
 } from './lookup.js'
 import {renderInstance} from './render.js'
-import {clusterOf, instancesOf, membershipOf, promoteAnotherWriter} from './world.js'
+import {clusterOf, instancesOf, membershipOf, promoteAnotherWriter} from './records.js'
 
 /** Aurora DB instances: the writer role goes to the first instance of a cluster that has a writer role at all. */
 

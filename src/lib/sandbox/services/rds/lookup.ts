@@ -1,9 +1,9 @@
 import {ApiError} from '../../errors.js'
 import {clusterArn, regionOfArn} from '../../ids.js'
-import type {ClusterRecord, GlobalClusterRecord, InstanceRecord, Tag, World} from '../../model.js'
+import type {ClusterRecord, GlobalClusterRecord, InstanceRecord, Tag, World} from '../../world.js'
 import type {QueryParams} from '../../protocol/query.js'
 import {type CallContext, page, RDS_IDENTIFIER} from '../context.js'
-import {clusterByArn, globalStatus, isArn, parseClusterArn, snapshotsIn} from './world.js'
+import {clusterByArn, globalStatus, isArn, parseClusterArn, snapshotsIn} from './records.js'
 
 /**
  * What the RDS operations share: the engines simulated, the errors RDS answers with, identifier checks, lookups as

@@ -1,8 +1,8 @@
 import {globalClusterArn, hexId, rdsEndpointLabel} from '../../ids.js'
-import type {ClusterRecord, GlobalClusterRecord, InstanceRecord, SnapshotRecord, Tag} from '../../model.js'
+import type {ClusterRecord, GlobalClusterRecord, InstanceRecord, SnapshotRecord, Tag} from '../../world.js'
 import {type XmlValue, xmlList} from '../../protocol/xml.js'
 import type {CallContext} from '../context.js'
-import {clusterOf, failoverStateOf, globalStatus, instancesOf, membershipOf, synchronizationStatus} from './world.js'
+import {clusterOf, failoverStateOf, globalStatus, instancesOf, membershipOf, synchronizationStatus} from './records.js'
 
 /** RDS resources as the 2014-10-31 query API renders them (DBCluster, DBInstance, GlobalCluster, DBClusterSnapshot). */
 

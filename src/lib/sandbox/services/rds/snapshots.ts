@@ -1,6 +1,6 @@
 import {ApiError} from '../../errors.js'
 import {clusterSnapshotArn} from '../../ids.js'
-import type {SnapshotRecord} from '../../model.js'
+import type {SnapshotRecord} from '../../world.js'
 import {xmlList} from '../../protocol/xml.js'
 import {DURATIONS, scaled} from '../../time.js'
 import type {QueryOperation} from '../../protocol/query.js'
@@ -18,7 +18,7 @@ import {
   snapshotNotFound,
 } from './lookup.js'
 import {renderSnapshot} from './render.js'
-import {isArn, newSnapshot, snapshotsIn} from './world.js'
+import {isArn, newSnapshot, snapshotsIn} from './records.js'
 
 /** Aurora cluster snapshots: describe, create, and copy (also across Regions, with a KMS key when encrypted). */
 

@@ -1,6 +1,6 @@
 import type {QueryOperation} from '../../protocol/query.js'
 import {findCluster, invalidValue, readTags} from './lookup.js'
-import {parseClusterArn} from './world.js'
+import {parseClusterArn} from './records.js'
 
 /** Tags a cluster (the only resource drctl tags); a key already present takes the new value. */
 export const addTagsToResource: QueryOperation = (context, params) => {

@@ -1,6 +1,6 @@
 import {actionWindow} from './experiments.js'
 import {derivedId, regionOfArn} from './ids.js'
-import type {GlobalClusterRecord, World} from './model.js'
+import type {GlobalClusterRecord, World} from './world.js'
 import {worldSeconds} from './time.js'
 
 const CONNECTIVITY_ACTIONS = new Set([

@@ -1,8 +1,8 @@
-import {writerRegion} from './effects.js'
+import {writerRegion} from './replication-lag.js'
 import {actionStatus, experimentStatus} from './experiments.js'
 import {arcEndpointMode, type DescribedFault, describedFault} from './faults.js'
 import {globalClusterArn, regionOfArn} from './ids.js'
-import type {World} from './model.js'
+import type {World} from './world.js'
 import {tableStatus} from './services/dynamodb.js'
 import {
   failoverStateOf,
@@ -12,7 +12,7 @@ import {
   secondaryLagMs,
   snapshotsIn,
   synchronizationStatus,
-} from './services/rds/world.js'
+} from './services/rds/records.js'
 
 /** The whole world as `drctl sandbox show --json` prints it: every resource by service and Region. */
 export interface WorldView {

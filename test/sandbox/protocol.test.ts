@@ -505,5 +505,28 @@ describe.skipIf(awsCli.status !== 0)('the AWS CLI against the sandbox', () => {
       ]),
     )
     expect(metrics.MetricDataResults[0].Values.length).toBeGreaterThan(3)
+    // As public runbooks read Aurora replication lag.
+    const statistics = await run(
+      'cloudwatch',
+      'get-metric-statistics',
+      '--region',
+      'us-west-2',
+      '--namespace',
+      'AWS/RDS',
+      '--metric-name',
+      'AuroraGlobalDBReplicationLag',
+      '--dimensions',
+      'Name=DBClusterIdentifier,Value=catalog-usw2',
+      '--start-time',
+      new Date(end.getTime() - 300_000).toISOString(),
+      '--end-time',
+      end.toISOString(),
+      '--period',
+      '60',
+      '--statistics',
+      'Maximum',
+    )
+    expect(statistics.Datapoints.length).toBeGreaterThan(3)
+    expect(statistics.Datapoints[0]).toMatchObject({Unit: 'Milliseconds', Maximum: expect.any(Number)})
   }, 60_000)
 })

@@ -1,9 +1,9 @@
-import type {World} from './world.js'
 import {buildWorld, DEFAULT_SCENARIO} from './scenario.js'
 import type {DueEvent} from './services/context.js'
 import {SERVICES} from './services/registry.js'
 import {withWorld} from './store.js'
 import {DEFAULT_TIME_SCALE} from './time.js'
+import type {World} from './world.js'
 
 /** More than any world can have due at once; a guard against a transition that keeps rescheduling itself. */
 const MAX_EVENTS = 10_000

@@ -1,8 +1,8 @@
 import {withWorldAt} from './advance.js'
 import {addedLatencyMs, arcEndpointMode, regionOutage, throttleRate} from './faults.js'
-import type {FaultMode} from './world.js'
 import type {Answer, Routed} from './protocol/answers.js'
 import {isMutatingOperation} from './store.js'
+import type {FaultMode} from './world.js'
 
 /** How a routed call ends: an answer, or a fault that refuses the connection or leaves it hanging. */
 export type Outcome = Answer | {kind: 'fault'; mode: FaultMode; fault: string}
@@ -22,14 +22,14 @@ export async function dispatch(options: DispatchOptions, routed: Routed): Promis
   const {arcIndex, now} = options
   // A call signed for no Region cannot be hit by a Region's fault.
   if (!routed.region && action.kind === 'reject') return style.answer(action.error, requestId)
+  // An endpoint that does not exist fails at once, whatever the faults: no outage can make it hang.
+  if (action.kind === 'drop') return {kind: 'fault', mode: 'refuse', fault: 'no-such-endpoint'}
   const {outcome, latencyMs} = await withWorldAt(options.home, now, (world): {outcome: Outcome; latencyMs: number} => {
     const outage = arcIndex !== undefined ? arcEndpointMode(world, arcIndex) : regionOutage(world, routed.region)
     if (outage) {
       const fault = arcIndex !== undefined ? 'arc-endpoint-down' : 'region-outage'
       return {outcome: {kind: 'fault', mode: outage, fault}, latencyMs: 0}
     }
-    if (action.kind === 'drop')
-      return {outcome: {kind: 'fault', mode: 'refuse', fault: 'no-such-endpoint'}, latencyMs: 0}
     const latencyMs = addedLatencyMs(world)
     if (action.kind === 'reject') return {outcome: style.answer(action.error, requestId), latencyMs}
     const rate = throttleRate(world)

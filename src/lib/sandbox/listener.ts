@@ -6,13 +6,13 @@ import {resolve as resolvePath} from 'node:path'
 import {dispatch} from './dispatch.js'
 import {SandboxError} from './errors.js'
 import {arcEndpointMode} from './faults.js'
-import {ARC_ENDPOINT_REGIONS, type FaultMode, type World} from './world.js'
 import {type Answer, internalError, type Routed} from './protocol/answers.js'
 import {jsonErrors} from './protocol/aws-json.js'
 import {type Listener, route} from './router.js'
 import {canonicalArcUrl, parseCanonicalArcUrl} from './scenario.js'
 import type {Service} from './services/registry.js'
 import {appendCallLog, type CallLogEntry, isMutatingOperation, readWorld} from './store.js'
+import {ARC_ENDPOINT_REGIONS, type FaultMode, type World} from './world.js'
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024
 const FAULT_POLL_MS = 500

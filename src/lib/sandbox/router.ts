@@ -1,7 +1,6 @@
 import type {IncomingMessage} from 'node:http'
 
 import {ApiError} from './errors.js'
-import {REGION_PATTERN} from './world.js'
 import {type ErrorStyle, rejected, type Routed, type RoutedBase} from './protocol/answers.js'
 import {jsonErrors, routeJson} from './protocol/aws-json.js'
 import {routeCbor} from './protocol/cbor.js'
@@ -11,6 +10,7 @@ import {routeRestXml} from './protocol/rest-xml.js'
 import {arcDataService} from './services/arc.js'
 import {rdsService} from './services/rds/index.js'
 import {type Service, SERVICES} from './services/registry.js'
+import {REGION_PATTERN} from './world.js'
 
 const ARC_DATA_SERVICE = 'route53-recovery-cluster'
 

@@ -1,8 +1,7 @@
-import {writerRegion} from './replication-lag.js'
 import {actionStatus, experimentStatus} from './experiments.js'
 import {arcEndpointMode, type DescribedFault, describedFault} from './faults.js'
 import {globalClusterArn, regionOfArn} from './ids.js'
-import type {World} from './world.js'
+import {writerRegion} from './replication-lag.js'
 import {tableStatus} from './services/dynamodb.js'
 import {
   failoverStateOf,
@@ -13,6 +12,7 @@ import {
   snapshotsIn,
   synchronizationStatus,
 } from './services/rds/records.js'
+import type {World} from './world.js'
 
 /** The whole world as `drctl sandbox show --json` prints it: every resource by service and Region. */
 export interface WorldView {

@@ -1,4 +1,6 @@
 import {ApiError} from '../errors.js'
+import type {JsonOperation, JsonService} from '../protocol/aws-json.js'
+import type {RestJsonRoute, RestJsonService} from '../protocol/rest-json.js'
 import {
   ARC_CONTROL_PLANE_REGION,
   type ArcClusterRecord,
@@ -7,8 +9,6 @@ import {
   type SafetyRuleRecord,
   type World,
 } from '../world.js'
-import type {JsonOperation, JsonService} from '../protocol/aws-json.js'
-import type {RestJsonRoute, RestJsonService} from '../protocol/rest-json.js'
 import {
   asObject,
   type CallContext,

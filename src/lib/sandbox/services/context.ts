@@ -1,7 +1,7 @@
 import {ApiError} from '../errors.js'
-import type {World} from '../world.js'
 import type {FaultErrors} from '../protocol/answers.js'
 import type {JsonInput} from '../protocol/aws-json.js'
+import type {World} from '../world.js'
 
 /** What an operation sees: the world (already advanced to `now`), the Region the call was signed for, the clock. */
 export interface CallContext {

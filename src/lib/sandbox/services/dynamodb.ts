@@ -1,8 +1,8 @@
 import {ApiError} from '../errors.js'
 import {tableArn} from '../ids.js'
-import {REGION_PATTERN, type ReplicaRecord, type TableRecord, type World} from '../world.js'
 import type {JsonOperation, JsonService} from '../protocol/aws-json.js'
 import {DURATIONS, scaled} from '../time.js'
+import {REGION_PATTERN, type ReplicaRecord, type TableRecord, type World} from '../world.js'
 import {
   addDue,
   asObject,

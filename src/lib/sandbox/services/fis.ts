@@ -2,10 +2,10 @@ import {ApiError} from '../errors.js'
 import {actionStatus, experimentStatus, isActiveStatus} from '../experiments.js'
 import {alarmName, stopConditionAlarms} from '../faults.js'
 import {fisId, fisTemplateArn, nextSeed} from '../ids.js'
-import type {ExperimentActionRecord, ExperimentRecord, FisAction, FisTarget, TemplateRecord, World} from '../world.js'
 import type {JsonInput} from '../protocol/aws-json.js'
 import type {RestJsonRoute, RestJsonService} from '../protocol/rest-json.js'
 import {DURATIONS, parseIsoDuration, scaled} from '../time.js'
+import type {ExperimentActionRecord, ExperimentRecord, FisAction, FisTarget, TemplateRecord, World} from '../world.js'
 import {
   addDue,
   asObject,

@@ -1,9 +1,9 @@
 import {ApiError} from '../../errors.js'
 import {clusterArn, derivedId, nextSeed, regionOfArn, upperId} from '../../ids.js'
-import type {ClusterRecord, GlobalClusterRecord} from '../../world.js'
+import type {QueryOperation} from '../../protocol/query.js'
 import {xmlList} from '../../protocol/xml.js'
 import {DURATIONS, scaled} from '../../time.js'
-import type {QueryOperation} from '../../protocol/query.js'
+import type {ClusterRecord, GlobalClusterRecord} from '../../world.js'
 import {RDS_SNAPSHOT_IDENTIFIER} from '../context.js'
 import {
   checkedIdentifier,
@@ -24,8 +24,8 @@ import {
   requireGlobalAvailable,
   requireNewSnapshotId,
 } from './lookup.js'
-import {renderCluster} from './render.js'
 import {clusterByArn, findGlobal, instancesOf, membershipOf, newSnapshot} from './records.js'
+import {renderCluster} from './render.js'
 
 /** Aurora DB clusters: create (alone, in a global cluster, or as a read replica), modify, delete, promote, fail over. */
 

@@ -1,11 +1,11 @@
-import {auroraLagMs} from '../../replication-lag.js'
 import {ApiError} from '../../errors.js'
 import {outageSince, regionDown} from '../../faults.js'
 import {derivedId, globalClusterArn, nextSeed, regionOfArn, upperId} from '../../ids.js'
-import type {ClusterRecord, GlobalClusterRecord, GlobalMemberRecord} from '../../world.js'
-import {xmlList} from '../../protocol/xml.js'
-import {DURATIONS, scaled} from '../../time.js'
 import type {QueryOperation} from '../../protocol/query.js'
+import {xmlList} from '../../protocol/xml.js'
+import {auroraLagMs} from '../../replication-lag.js'
+import {DURATIONS, scaled} from '../../time.js'
+import type {ClusterRecord, GlobalClusterRecord, GlobalMemberRecord} from '../../world.js'
 import type {CallContext} from '../context.js'
 import {
   checkedIdentifier,
@@ -23,7 +23,6 @@ import {
   requireAvailable,
   requireGlobalAvailable,
 } from './lookup.js'
-import {renderGlobal} from './render.js'
 import {
   clusterByArn,
   findGlobal,
@@ -34,6 +33,7 @@ import {
   parseClusterArn,
   synchronizationStatus,
 } from './records.js'
+import {renderGlobal} from './render.js'
 
 /**
  * Aurora global databases (aws-reference §2): switchover and managed failover (each requested in its own Region),

@@ -18,7 +18,7 @@ import {
 } from './global-clusters.js'
 import {createDbInstance, deleteDbInstance, describeDbInstances} from './instances.js'
 import {copyDbClusterSnapshot, createDbClusterSnapshot, describeDbClusterSnapshots} from './snapshots.js'
-import {addTagsToResource} from './tags.js'
+import {addTagsToResource, listTagsForResource} from './tags.js'
 import {rdsDueEvents} from './transitions.js'
 
 /**
@@ -50,5 +50,6 @@ export const rdsService: QueryService = {
     CreateDBClusterSnapshot: createDbClusterSnapshot,
     CopyDBClusterSnapshot: copyDbClusterSnapshot,
     AddTagsToResource: addTagsToResource,
+    ListTagsForResource: listTagsForResource,
   },
 }

@@ -1,9 +1,9 @@
 import {ApiError} from '../../errors.js'
 import {instanceArn, nextSeed, upperId} from '../../ids.js'
-import type {ClusterRecord, InstanceRecord, World} from '../../world.js'
+import type {QueryOperation} from '../../protocol/query.js'
 import {xmlList} from '../../protocol/xml.js'
 import {DURATIONS, scaled} from '../../time.js'
-import type {QueryOperation} from '../../protocol/query.js'
+import type {ClusterRecord, InstanceRecord, World} from '../../world.js'
 import {
   defaultParameterGroup,
   filters,
@@ -16,8 +16,8 @@ import {
   ownerMatches,
   paged,
 } from './lookup.js'
-import {renderInstance} from './render.js'
 import {clusterOf, instancesOf, membershipOf, promoteAnotherWriter} from './records.js'
+import {renderInstance} from './render.js'
 
 /** Aurora DB instances: the writer role goes to the first instance of a cluster that has a writer role at all. */
 

@@ -1,7 +1,7 @@
 import {ApiError} from '../../errors.js'
 import {clusterArn, regionOfArn} from '../../ids.js'
-import type {ClusterRecord, GlobalClusterRecord, InstanceRecord, Tag, World} from '../../world.js'
 import type {QueryParams} from '../../protocol/query.js'
+import type {ClusterRecord, GlobalClusterRecord, InstanceRecord, Tag, World} from '../../world.js'
 import {type CallContext, page, RDS_IDENTIFIER} from '../context.js'
 import {clusterByArn, globalStatus, isArn, parseClusterArn, snapshotsIn} from './records.js'
 

@@ -1,6 +1,6 @@
-import {auroraLagMs, writerRegion} from '../../replication-lag.js'
 import {ApiError} from '../../errors.js'
 import {clusterSnapshotArn} from '../../ids.js'
+import {auroraLagMs, writerRegion} from '../../replication-lag.js'
 import type {
   ClusterRecord,
   GlobalClusterRecord,

@@ -1,6 +1,6 @@
 import {globalClusterArn, hexId, rdsEndpointLabel} from '../../ids.js'
-import type {ClusterRecord, GlobalClusterRecord, InstanceRecord, SnapshotRecord, Tag} from '../../world.js'
 import {type XmlValue, xmlList} from '../../protocol/xml.js'
+import type {ClusterRecord, GlobalClusterRecord, InstanceRecord, SnapshotRecord, Tag} from '../../world.js'
 import type {CallContext} from '../context.js'
 import {clusterOf, failoverStateOf, globalStatus, instancesOf, membershipOf, synchronizationStatus} from './records.js'
 

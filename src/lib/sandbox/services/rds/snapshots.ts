@@ -1,9 +1,9 @@
 import {ApiError} from '../../errors.js'
 import {clusterSnapshotArn} from '../../ids.js'
-import type {SnapshotRecord} from '../../world.js'
+import type {QueryOperation} from '../../protocol/query.js'
 import {xmlList} from '../../protocol/xml.js'
 import {DURATIONS, scaled} from '../../time.js'
-import type {QueryOperation} from '../../protocol/query.js'
+import type {SnapshotRecord} from '../../world.js'
 import {RDS_SNAPSHOT_IDENTIFIER} from '../context.js'
 import {
   filters,
@@ -17,8 +17,8 @@ import {
   requireNewSnapshotId,
   snapshotNotFound,
 } from './lookup.js'
-import {renderSnapshot} from './render.js'
 import {isArn, newSnapshot, snapshotsIn} from './records.js'
+import {renderSnapshot} from './render.js'
 
 /** Aurora cluster snapshots: describe, create, and copy (also across Regions, with a KMS key when encrypted). */
 

@@ -1,7 +1,7 @@
 import {regionDown} from '../../faults.js'
 import {regionOfArn} from '../../ids.js'
-import type {ClusterRecord, GlobalClusterRecord, World} from '../../world.js'
 import {DURATIONS, scaled} from '../../time.js'
+import type {ClusterRecord, GlobalClusterRecord, World} from '../../world.js'
 import {addDue, type DueEvent} from '../context.js'
 import {clusterByArn, instancesOf, newSnapshot, promoteAnotherWriter} from './records.js'
 

@@ -100,6 +100,7 @@ export function buildWorld(scenario: ScenarioName, timeScale: number, now: numbe
     arc: {clusters: [], controlPanels: [], routingControls: [], safetyRules: []},
     fis: {templates: [], experiments: []},
     cloudformation: {stacks: []},
+    ssm: {parameters: []},
     faults: [],
     history: [{at: now, event: 'reset', summary: `world created from scenario ${scenario}`}],
   }

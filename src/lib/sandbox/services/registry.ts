@@ -8,6 +8,7 @@ import {cloudwatchService} from './cloudwatch.js'
 import {dynamodbService} from './dynamodb.js'
 import {fisService} from './fis.js'
 import {rdsService} from './rds/index.js'
+import {ssmService} from './ssm/index.js'
 import {stsService} from './sts.js'
 
 /** A simulated service; its `protocol` says how requests reach its operations and how it answers. */
@@ -26,4 +27,5 @@ export const SERVICES: Readonly<Record<string, Service>> = {
   monitoring: cloudwatchService,
   sts: stsService,
   'route53-recovery-control-config': arcControlService,
+  ssm: ssmService,
 }

@@ -57,6 +57,8 @@ const layerRules = {
             disallow: {to: {module: {source: ['@aws-sdk/*', '@smithy/*']}}},
             message: 'only src/lib/aws talks to the AWS SDK; the rest of drctl uses its ports',
           },
+          // The sandbox speaks CBOR with the SDK's own codec: a wire format, not a client of AWS.
+          {from: {element: {type: 'sandbox'}}, allow: {to: {module: {source: '@smithy/core', internalPath: 'cbor'}}}},
           {
             from: {element: {type: 'checks'}},
             disallow: {to: {module: {origin: 'core'}}},

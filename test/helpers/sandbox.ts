@@ -29,6 +29,7 @@ import {
   SANDBOX_CREDENTIALS,
   type SandboxServer,
   SANDBOX_ACCOUNT,
+  type Service,
   startSandboxServer,
 } from '../../src/lib/sandbox/index.js'
 
@@ -66,6 +67,17 @@ export interface TestSandboxOptions {
   requestTimeoutMs?: number
   /** SDK attempts per call (default 1, so errors surface as they are). */
   maxAttempts?: number
+  /** The services served (default: every simulated one); protocol tests add probes. */
+  services?: Readonly<Record<string, Service>>
+}
+
+/** What every client of the test sandbox is made with: its endpoint, dummy credentials, timeouts and attempts. */
+export interface SandboxClientConfig {
+  region: string
+  endpoint: string
+  credentials: typeof SANDBOX_CREDENTIALS
+  maxAttempts: number
+  requestHandler: NodeHttpHandler
 }
 
 export interface TestSandbox {
@@ -83,6 +95,8 @@ export interface TestSandbox {
   arcControl(region?: string): Route53RecoveryControlConfigClient
   /** An ARC data-plane client for cluster endpoint `index` (1–5), signed for that endpoint's Region. */
   arcData(index: number, region?: string): Route53RecoveryClusterClient
+  /** Any other SDK client, made by `create` with the sandbox's config for `region`: `(config) => new SSMClient(config)`. */
+  client<C extends {destroy(): void}>(create: (config: SandboxClientConfig) => C, region: string): C
   close(): Promise<void>
 }
 
@@ -98,9 +112,10 @@ export async function startTestSandbox(options: TestSandboxOptions = {}): Promis
     now,
     random: options.random,
     externalArcUrls: options.externalArcUrls,
+    services: options.services,
   })
   const timeout = options.requestTimeoutMs ?? 2000
-  const common = (region: string) => ({
+  const common = (region: string): SandboxClientConfig => ({
     region,
     endpoint: server.endpoint,
     credentials: SANDBOX_CREDENTIALS,
@@ -134,6 +149,7 @@ export async function startTestSandbox(options: TestSandboxOptions = {}): Promis
       if (!endpoint) throw new Error(`the ARC cluster has no endpoint ${index}`)
       return track(new Route53RecoveryClusterClient({...common(region ?? endpoint.region), endpoint: endpoint.url}))
     },
+    client: (create, region) => track(create(common(region))),
     close: async () => {
       for (const client of clients) client.destroy()
       await server.close()

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-route53-recovery-control-config'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {mutateWorld, readWorld} from '../../src/lib/sandbox/index.js'
+import {mutateWorld, readCallLog, readWorld, setFault} from '../../src/lib/sandbox/index.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
 let sandbox: TestSandbox
@@ -120,6 +120,23 @@ describe('ARC control plane', () => {
     await expect(
       sandbox.arcControl('us-east-1').send(new DescribeClusterCommand({ClusterArn: ids.cluster})),
     ).rejects.toThrow(/socket hang up|ECONNRESET/)
+  })
+
+  it('fails at once when signed for another Region, even while that Region hangs', async () => {
+    sandbox = await startTestSandbox({clock: 'real', timeScale: 0.01, maxAttempts: 3, requestTimeoutMs: 5000})
+    await setFault(sandbox.home, {kind: 'region-outage', region: 'us-east-1', mode: 'hang'})
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      const started = Date.now()
+      await expect(sandbox.arcControl(region).send(new ListClustersCommand({}))).rejects.toThrow(
+        /socket hang up|ECONNRESET/,
+      )
+      // Every attempt fails at once; with the SDK's short backoff, far below one request timeout.
+      expect(Date.now() - started).toBeLessThan(2500)
+    }
+    const log = await readCallLog(sandbox.home)
+    const dropped = log.filter((entry) => entry.service === 'route53-recovery-control-config')
+    expect(new Set(dropped.map((entry) => entry.region))).toEqual(new Set(['us-east-1', 'eu-west-1']))
+    expect(dropped.every((entry) => entry.fault === 'no-such-endpoint' && entry.status === 0)).toBe(true)
   })
 })
 

@@ -1,9 +1,12 @@
 import {
-  type CloudWatchClient,
+  CloudWatchClient,
   DescribeAlarmsCommand,
   GetMetricDataCommand,
+  GetMetricStatisticsCommand,
+  type GetMetricStatisticsCommandInput,
   ListMetricsCommand,
 } from '@aws-sdk/client-cloudwatch'
+import {AwsSmithyRpcV2CborProtocol} from '@aws-sdk/core/protocols'
 import {
   type FisClient,
   GetExperimentCommand,
@@ -360,5 +363,92 @@ describe('CloudWatch GetMetricData', () => {
         new GetMetricDataCommand({StartTime: new Date(now - 60_000), EndTime: new Date(now), MetricDataQueries: []}),
       ),
     ).rejects.toMatchObject({Code: 'MissingParameter'})
+  })
+})
+
+describe('CloudWatch GetMetricStatistics', () => {
+  const lagQuery = (now: number, metric: string, cluster: string): GetMetricStatisticsCommandInput => ({
+    Namespace: 'AWS/RDS',
+    MetricName: metric,
+    Dimensions: [{Name: 'DBClusterIdentifier', Value: cluster}],
+    StartTime: new Date(now - 5 * 60_000),
+    EndTime: new Date(now),
+    Period: 60,
+    Statistics: ['Maximum', 'Average'],
+  })
+
+  it('serves the series GetMetricData serves, oldest first, for the Aurora lag metrics runbooks read', async () => {
+    sandbox = await startTestSandbox()
+    const west = sandbox.cloudwatch('us-west-2')
+    const now = sandbox.now()
+    for (const metric of ['AuroraGlobalDBReplicationLag', 'AuroraGlobalDBRPOLag']) {
+      const expected = await series(west, now, 'AWS/RDS', metric, {DBClusterIdentifier: 'orders-usw2'})
+      const out = await west.send(new GetMetricStatisticsCommand(lagQuery(now, metric, 'orders-usw2')))
+      expect(out.Label).toBe(metric)
+      const points = out.Datapoints ?? []
+      expect(points.length).toBeGreaterThan(3)
+      expect(points.map((point) => point.Timestamp)).toEqual([...expected.timestamps].reverse())
+      expect(points.map((point) => point.Maximum)).toEqual([...expected.values].reverse())
+      for (const point of points) {
+        expect(point.Unit).toBe('Milliseconds')
+        expect(point.Average).toBeLessThan(point.Maximum as number)
+      }
+    }
+    const percentile = await west.send(
+      new GetMetricStatisticsCommand({
+        ...lagQuery(now, 'AuroraGlobalDBReplicationLag', 'orders-usw2'),
+        Statistics: undefined,
+        ExtendedStatistics: ['p99'],
+      }),
+    )
+    expect(percentile.Datapoints?.[0]?.ExtendedStatistics?.p99).toBeGreaterThan(0)
+    // The primary has no lag series; nor has a secondary in another Region's view.
+    const east = sandbox.cloudwatch('us-east-1')
+    for (const cluster of ['orders-use1', 'orders-usw2']) {
+      const out = await east.send(
+        new GetMetricStatisticsCommand(lagQuery(now, 'AuroraGlobalDBReplicationLag', cluster)),
+      )
+      expect(out.Datapoints).toEqual([])
+    }
+  })
+
+  it('answers timestamps as CBOR timestamps to clients of the CBOR protocol', async () => {
+    sandbox = await startTestSandbox()
+    const cbor = sandbox.client(
+      (config) => new CloudWatchClient({...config, protocol: AwsSmithyRpcV2CborProtocol}),
+      'us-west-2',
+    )
+    const out = await cbor.send(
+      new GetMetricStatisticsCommand(lagQuery(sandbox.now(), 'AuroraGlobalDBReplicationLag', 'catalog-usw2')),
+    )
+    expect(out.Datapoints?.[0]?.Timestamp).toBeInstanceOf(Date)
+    expect((out.Datapoints?.[0]?.Timestamp as Date).getTime() % 60_000).toBe(0)
+  })
+
+  it('answers bad input as CloudWatch does', async () => {
+    sandbox = await startTestSandbox()
+    const west = sandbox.cloudwatch('us-west-2')
+    const now = sandbox.now()
+    const query = lagQuery(now, 'AuroraGlobalDBReplicationLag', 'orders-usw2')
+    const refused = (input: GetMetricStatisticsCommandInput) => west.send(new GetMetricStatisticsCommand(input))
+    await expect(refused({...query, Statistics: undefined})).rejects.toMatchObject({
+      name: 'InvalidParameterCombinationException',
+      Code: 'InvalidParameterCombination',
+      message: 'Must specify either Statistics or ExtendedStatistics, but not both.',
+    })
+    await expect(refused({...query, ExtendedStatistics: ['p99']})).rejects.toMatchObject({
+      name: 'InvalidParameterCombinationException',
+      Code: 'InvalidParameterCombination',
+    })
+    await expect(refused({...query, Period: 7})).rejects.toMatchObject({Code: 'InvalidParameterValue'})
+    await expect(refused({...query, Statistics: ['Median' as 'Maximum']})).rejects.toMatchObject({
+      Code: 'InvalidParameterValue',
+    })
+    await expect(refused({...query, StartTime: new Date(now - 2 * 86_400_000)})).rejects.toMatchObject({
+      name: 'InvalidParameterCombinationException',
+      Code: 'InvalidParameterCombination',
+      message: expect.stringMatching(/^You have requested up to 2880 datapoints, which exceeds the limit of 1440/),
+    })
+    await expect(refused({...query, Namespace: undefined})).rejects.toMatchObject({Code: 'MissingParameter'})
   })
 })

@@ -2,11 +2,18 @@ import {execFile, spawnSync} from 'node:child_process'
 import {promisify} from 'node:util'
 
 import {AwsSmithyRpcV2CborProtocol} from '@aws-sdk/core/protocols'
+import {cbor, tag} from '@smithy/core/cbor'
+import {CloudFrontClient, GetDistributionCommand} from '@aws-sdk/client-cloudfront'
 import {CloudWatchClient, GetMetricDataCommand} from '@aws-sdk/client-cloudwatch'
+import {DescribeClustersCommand, ECSClient} from '@aws-sdk/client-ecs'
+import {GetFunctionConfigurationCommand, LambdaClient, PutFunctionConcurrencyCommand} from '@aws-sdk/client-lambda'
+import {ChangeResourceRecordSetsCommand, GetHostedZoneCommand, Route53Client} from '@aws-sdk/client-route-53'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {readCallLog, SANDBOX_CREDENTIALS} from '../../src/lib/sandbox/index.js'
+import {clearFaults, readCallLog, SANDBOX_CREDENTIALS, setFault} from '../../src/lib/sandbox/index.js'
+import {SERVICES} from '../../src/lib/sandbox/services/registry.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
+import {cloudfrontProbe, ecsProbe, lambdaProbe, PROBE_ZONE, route53Probe} from './protocol-probes.js'
 
 let sandbox: TestSandbox
 beforeAll(async () => {
@@ -250,6 +257,187 @@ describe('Smithy RPC v2 CBOR (CloudWatch as botocore and CBOR-configured SDKs ca
   })
 })
 
+describe('Smithy RPC v2 CBOR bodies', () => {
+  const post = (body: Uint8Array) =>
+    fetch(`${sandbox.server.endpoint}/service/GraniteServiceVersion20100801/operation/ListMetrics`, {
+      method: 'POST',
+      headers: {
+        authorization: signed('us-west-2', 'monitoring'),
+        'smithy-protocol': 'rpc-v2-cbor',
+        'content-type': 'application/cbor',
+      },
+      body,
+    })
+
+  it('refuses a body that is not CBOR, or holds a tag other than timestamps, with a CBOR SerializationException', async () => {
+    for (const body of [new Uint8Array([0xff, 0x00]), cbor.serialize({Namespace: tag({tag: 4, value: [1, 2]})})]) {
+      const response = await post(body)
+      expect(response.status).toBe(400)
+      expect(response.headers.get('x-amzn-query-error')).toBe('SerializationException;Sender')
+      const payload = cbor.deserialize(new Uint8Array(await response.arrayBuffer()))
+      expect(payload.__type).toBe('com.amazonaws.cloudwatch#SerializationException')
+    }
+    const ok = await post(cbor.serialize({Namespace: 'AWS/RDS'}))
+    expect(ok.status).toBe(200)
+    expect(cbor.deserialize(new Uint8Array(await ok.arrayBuffer())).Metrics.length).toBeGreaterThan(0)
+  })
+})
+
+describe('the protocols wave-2 services speak, through probe services and the real SDK clients', () => {
+  let probes: TestSandbox
+  beforeAll(async () => {
+    probes = await startTestSandbox({
+      services: {
+        ...SERVICES,
+        route53: route53Probe,
+        cloudfront: cloudfrontProbe,
+        ecs: ecsProbe,
+        lambda: lambdaProbe,
+      },
+    })
+  })
+  afterAll(async () => probes.close())
+
+  it('restXml: routes on method and path, reads the XML body, answers XML documents and headers', async () => {
+    const route53 = probes.client((config) => new Route53Client(config), 'us-east-1')
+    const zone = await route53.send(new GetHostedZoneCommand({Id: PROBE_ZONE}))
+    expect(zone.HostedZone).toMatchObject({Id: `/hostedzone/${PROBE_ZONE}`, Name: 'example.com.'})
+    expect(zone.HostedZone?.Config?.PrivateZone).toBe(false)
+    expect(zone.DelegationSet?.NameServers).toEqual(['ns-1.awsdns-00.com', 'ns-2.awsdns-00.net'])
+    const change = await route53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: PROBE_ZONE,
+        ChangeBatch: {
+          Changes: [
+            {
+              Action: 'UPSERT',
+              ResourceRecordSet: {Name: 'api.example.com.', Type: 'A', TTL: 60, ResourceRecords: [{Value: '10.0.0.1'}]},
+            },
+            {
+              Action: 'CREATE',
+              ResourceRecordSet: {
+                Name: 'txt.example.com.',
+                Type: 'TXT',
+                TTL: 300,
+                ResourceRecords: [{Value: '"a&b <c>"'}, {Value: '"d"'}],
+              },
+            },
+          ],
+        },
+      }),
+    )
+    expect(change.ChangeInfo).toMatchObject({Id: '/change/C0PROBE', Status: 'PENDING'})
+    expect(change.ChangeInfo?.SubmittedAt?.getTime()).toBe(probes.now())
+    expect(change.ChangeInfo?.Comment).toBe(
+      'UPSERT api.example.com. A 60 10.0.0.1; CREATE txt.example.com. TXT 300 "a&b <c>","d"',
+    )
+
+    const cloudfront = probes.client((config) => new CloudFrontClient(config), 'us-east-1')
+    const distribution = await cloudfront.send(new GetDistributionCommand({Id: 'E1PROBE'}))
+    expect(distribution.ETag).toBe('E2PROBE')
+    expect(distribution.Distribution).toMatchObject({Id: 'E1PROBE', Status: 'Deployed'})
+
+    const log = await readCallLog(probes.home)
+    expect(log.map((entry) => [entry.service, entry.operation, entry.mutating, entry.status])).toEqual(
+      expect.arrayContaining([
+        ['route53', 'GetHostedZone', false, 200],
+        ['route53', 'ChangeResourceRecordSets', true, 200],
+        ['cloudfront', 'GetDistribution', false, 200],
+      ]),
+    )
+  })
+
+  it('restXml: errors are ErrorResponse documents the SDK reads the code and message from', async () => {
+    const route53 = probes.client((config) => new Route53Client(config), 'us-east-1')
+    await expect(route53.send(new GetHostedZoneCommand({Id: 'Z0NONE'}))).rejects.toMatchObject({
+      name: 'NoSuchHostedZone',
+      message: 'No hosted zone found with ID: Z0NONE',
+      $fault: 'client',
+      $metadata: {httpStatusCode: 404},
+    })
+    const malformed = await call(`/2013-04-01/hostedzone/${PROBE_ZONE}/rrset`, {
+      base: probes.server.endpoint,
+      auth: signed('us-east-1', 'route53'),
+      headers: {'content-type': 'application/xml'},
+      body: '<ChangeResourceRecordSetsRequest><ChangeBatch></ChangeResourceRecordSetsRequest>',
+    })
+    expect(malformed.status).toBe(400)
+    expect(malformed.headers.get('content-type')).toBe('text/xml')
+    expect(malformed.text).toMatch(
+      new RegExp(
+        '^<\\?xml version="1.0" encoding="UTF-8"\\?>\n<ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/">' +
+          '<Error><Type>Sender</Type><Code>MalformedInput</Code><Message>[^<]+</Message></Error>' +
+          `<RequestId>${malformed.headers.get('x-amzn-requestid')}</RequestId></ErrorResponse>$`,
+      ),
+    )
+    await setFault(probes.home, {kind: 'throttle', rate: 1})
+    try {
+      await expect(route53.send(new GetHostedZoneCommand({Id: PROBE_ZONE}))).rejects.toMatchObject({
+        name: 'Throttling',
+        $metadata: {httpStatusCode: 400},
+      })
+    } finally {
+      await clearFaults(probes.home, 'throttle')
+    }
+  })
+
+  it('awsJson1_1: answers application/x-amz-json-1.1, errors with __type', async () => {
+    const ecs = probes.client((config) => new ECSClient(config), 'eu-west-1')
+    const out = await ecs.send(new DescribeClustersCommand({clusters: ['web']}))
+    expect(out.clusters).toEqual([
+      {clusterName: 'web', clusterArn: 'arn:aws:ecs:eu-west-1:111122223333:cluster/web', status: 'ACTIVE'},
+    ])
+    await expect(ecs.send(new DescribeClustersCommand({clusters: ['missing']}))).rejects.toMatchObject({
+      name: 'ClusterNotFoundException',
+      message: 'Cluster not found.',
+    })
+    const raw = await call('/', {
+      base: probes.server.endpoint,
+      auth: signed('eu-west-1', 'ecs'),
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AmazonEC2ContainerServiceV20141113.Nope',
+      },
+      body: '{}',
+    })
+    expect(raw.headers.get('content-type')).toBe('application/x-amz-json-1.1')
+    expect(JSON.parse(raw.text).__type).toBe('UnknownOperationException')
+  })
+
+  it('restJson1: path parameters, JSON bodies and headers both ways; a service’s own throttling error', async () => {
+    const lambda = probes.client((config) => new LambdaClient(config), 'us-west-2')
+    const config = await lambda.send(new GetFunctionConfigurationCommand({FunctionName: 'orders-api'}))
+    expect(config).toMatchObject({
+      FunctionName: 'orders-api',
+      FunctionArn: 'arn:aws:lambda:us-west-2:111122223333:function:orders-api',
+      State: 'Active',
+    })
+    const concurrency = await lambda.send(
+      new PutFunctionConcurrencyCommand({FunctionName: 'orders-api', ReservedConcurrentExecutions: 0}),
+    )
+    expect(concurrency.ReservedConcurrentExecutions).toBe(0)
+    await expect(lambda.send(new GetFunctionConfigurationCommand({FunctionName: 'nope'}))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      Type: 'User',
+      $metadata: {httpStatusCode: 404},
+    })
+    await setFault(probes.home, {kind: 'throttle', rate: 1})
+    try {
+      await expect(
+        lambda.send(new GetFunctionConfigurationCommand({FunctionName: 'orders-api'})),
+      ).rejects.toMatchObject({name: 'TooManyRequestsException', $metadata: {httpStatusCode: 429}})
+    } finally {
+      await clearFaults(probes.home, 'throttle')
+    }
+    const log = await readCallLog(probes.home)
+    expect(log.find((entry) => entry.operation === 'PutFunctionConcurrency')).toMatchObject({
+      service: 'lambda',
+      region: 'us-west-2',
+      mutating: true,
+    })
+  })
+})
+
 const execFileAsync = promisify(execFile)
 const awsCli = spawnSync('aws', ['--version'], {encoding: 'utf8'})
 
@@ -317,5 +505,28 @@ describe.skipIf(awsCli.status !== 0)('the AWS CLI against the sandbox', () => {
       ]),
     )
     expect(metrics.MetricDataResults[0].Values.length).toBeGreaterThan(3)
+    // As public runbooks read Aurora replication lag.
+    const statistics = await run(
+      'cloudwatch',
+      'get-metric-statistics',
+      '--region',
+      'us-west-2',
+      '--namespace',
+      'AWS/RDS',
+      '--metric-name',
+      'AuroraGlobalDBReplicationLag',
+      '--dimensions',
+      'Name=DBClusterIdentifier,Value=catalog-usw2',
+      '--start-time',
+      new Date(end.getTime() - 300_000).toISOString(),
+      '--end-time',
+      end.toISOString(),
+      '--period',
+      '60',
+      '--statistics',
+      'Maximum',
+    )
+    expect(statistics.Datapoints.length).toBeGreaterThan(3)
+    expect(statistics.Datapoints[0]).toMatchObject({Unit: 'Milliseconds', Maximum: expect.any(Number)})
   }, 60_000)
 })

@@ -13,6 +13,7 @@ import {
   DescribeDBInstancesCommand,
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
+  ListTagsForResourceCommand,
   ModifyDBClusterCommand,
   ModifyGlobalClusterCommand,
   PromoteReadReplicaDBClusterCommand,
@@ -136,6 +137,46 @@ describe('AddTagsToResource', () => {
     await expect(
       rds.send(new AddTagsToResourceCommand({ResourceName: 'arn:aws:rds::111122223333:global-cluster:x', Tags: []})),
     ).rejects.toMatchObject({name: 'InvalidParameterValue'})
+  })
+})
+
+describe('ListTagsForResource', () => {
+  it('lists the tags of clusters, instances, snapshots and global clusters by ARN, as the caller’s Region sees them', async () => {
+    sandbox = await startTestSandbox()
+    const west = sandbox.rds('us-west-2')
+    const list = (rds: RDSClient, ResourceName: string) =>
+      rds.send(new ListTagsForResourceCommand({ResourceName})).then((out) => out.TagList)
+    await west.send(new AddTagsToResourceCommand({ResourceName: ORDERS_USW2, Tags: [{Key: 'team', Value: 'orders'}]}))
+    expect(await list(west, ORDERS_USW2)).toEqual([
+      {Key: 'Topology', Value: 'retail'},
+      {Key: 'team', Value: 'orders'},
+    ])
+    const globalArn = 'arn:aws:rds::111122223333:global-cluster:orders-global'
+    expect(await list(sandbox.rds('us-east-1'), globalArn)).toEqual([{Key: 'Topology', Value: 'retail'}])
+    const instance = (await west.send(new DescribeDBInstancesCommand({}))).DBInstances?.[0]?.DBInstanceArn as string
+    expect(await list(west, instance)).toEqual([])
+    const snapshot = await west.send(
+      new CreateDBClusterSnapshotCommand({
+        DBClusterIdentifier: 'orders-usw2',
+        DBClusterSnapshotIdentifier: 'before-drill',
+        Tags: [{Key: 'why', Value: 'drill'}],
+      }),
+    )
+    expect(await list(west, snapshot.DBClusterSnapshot?.DBClusterSnapshotArn as string)).toEqual([
+      {Key: 'why', Value: 'drill'},
+    ])
+
+    await expect(list(sandbox.rds('us-east-1'), ORDERS_USW2)).rejects.toMatchObject({
+      name: 'InvalidParameterValue',
+      message: 'The specified resource name does not match an RDS resource in this region.',
+    })
+    await expect(list(west, scenarioClusterArn('us-west-2', 'nope'))).rejects.toMatchObject({
+      name: 'DBClusterNotFoundFault',
+    })
+    await expect(list(west, 'arn:aws:rds::111122223333:global-cluster:nope')).rejects.toMatchObject({
+      name: 'GlobalClusterNotFoundFault',
+    })
+    await expect(list(west, 'orders-usw2')).rejects.toMatchObject({name: 'InvalidParameterValue'})
   })
 })
 

@@ -1,23 +1,15 @@
-import type {World} from './model.js'
 import {buildWorld, DEFAULT_SCENARIO} from './scenario.js'
-import {cloudformationDueEvents} from './services/cloudformation.js'
 import type {DueEvent} from './services/context.js'
-import {dynamodbDueEvents} from './services/dynamodb.js'
-import {fisDueEvents} from './services/fis.js'
-import {rdsDueEvents} from './services/rds-time.js'
+import {SERVICES} from './services/registry.js'
 import {withWorld} from './store.js'
 import {DEFAULT_TIME_SCALE} from './time.js'
+import type {World} from './world.js'
 
 /** More than any world can have due at once; a guard against a transition that keeps rescheduling itself. */
 const MAX_EVENTS = 10_000
 
 function dueEvents(world: World, now: number): DueEvent[] {
-  return [
-    ...rdsDueEvents(world, now),
-    ...dynamodbDueEvents(world, now),
-    ...cloudformationDueEvents(world, now),
-    ...fisDueEvents(world, now),
-  ]
+  return Object.values(SERVICES).flatMap((service) => service.dueEvents?.(world, now) ?? [])
 }
 
 /**

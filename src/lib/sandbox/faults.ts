@@ -8,7 +8,7 @@ import {
   type FaultRecord,
   REGION_PATTERN,
   type World,
-} from './model.js'
+} from './world.js'
 
 /** What `drctl sandbox fault …` asks for. */
 export type FaultInput =

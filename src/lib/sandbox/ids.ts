@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
 
-import type {World} from './model.js'
+import type {World} from './world.js'
 
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789'

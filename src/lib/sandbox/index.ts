@@ -5,7 +5,7 @@
 import {access, writeFile} from 'node:fs/promises'
 
 import {advance, withWorldAt} from './advance.js'
-import {viewWorld, type WorldView} from './describe.js'
+import {viewWorld, type WorldView} from './world-view.js'
 import {SandboxError} from './errors.js'
 import {
   applyFault,
@@ -15,21 +15,22 @@ import {
   parseFaultKind,
   removeFaults,
 } from './faults.js'
-import type {World} from './model.js'
+import type {World} from './world.js'
 import {buildWorld, DEFAULT_SCENARIO, isScenario, type ScenarioName, SCENARIOS, scenarioConfig} from './scenario.js'
-import {refreshLocalServers, startSandboxServer} from './server.js'
+import {refreshLocalServers, startSandboxServer} from './listener.js'
 import {readWorld, replaceWorld, sandboxPaths, writeAtomically} from './store.js'
 import {DEFAULT_TIME_SCALE, DURATIONS} from './time.js'
 
 export {isSandboxError, SandboxError, type SandboxErrorCode} from './errors.js'
 export type {DescribedFault, FaultInput} from './faults.js'
-export type {FaultKind, FaultMode, FaultRecord, World} from './model.js'
-export {ARC_CONTROL_PLANE_REGION, ARC_ENDPOINT_REGIONS, FAULT_KINDS, SANDBOX_ACCOUNT} from './model.js'
+export type {FaultKind, FaultMode, FaultRecord, World} from './world.js'
+export {ARC_CONTROL_PLANE_REGION, ARC_ENDPOINT_REGIONS, FAULT_KINDS, SANDBOX_ACCOUNT} from './world.js'
 export {DEFAULT_SCENARIO, SCENARIOS, type ScenarioName} from './scenario.js'
-export {type ArcEndpointInfo, type SandboxServer, type SandboxServerOptions, startSandboxServer} from './server.js'
+export {type ArcEndpointInfo, type SandboxServer, type SandboxServerOptions, startSandboxServer} from './listener.js'
+export type {Service} from './services/registry.js'
 export {type CallLogEntry, readCallLog, readWorld, sandboxPaths} from './store.js'
 export {DEFAULT_TIME_SCALE} from './time.js'
-export type {WorldView} from './describe.js'
+export type {WorldView} from './world-view.js'
 
 /** Dummy credentials the sandbox accepts (it never checks signatures, only their scope). */
 export const SANDBOX_CREDENTIALS = {

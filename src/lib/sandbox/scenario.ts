@@ -22,7 +22,7 @@ import {
   type TemplateRecord,
   WORLD_VERSION,
   type World,
-} from './model.js'
+} from './world.js'
 
 export const SCENARIOS = ['two-region', 'three-region'] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
@@ -100,6 +100,7 @@ export function buildWorld(scenario: ScenarioName, timeScale: number, now: numbe
     arc: {clusters: [], controlPanels: [], routingControls: [], safetyRules: []},
     fis: {templates: [], experiments: []},
     cloudformation: {stacks: []},
+    ssm: {parameters: []},
     faults: [],
     history: [{at: now, event: 'reset', summary: `world created from scenario ${scenario}`}],
   }

@@ -3,7 +3,7 @@ import {appendFile, mkdir, readFile, rename, rm, stat, writeFile} from 'node:fs/
 import {join} from 'node:path'
 
 import {SandboxError} from './errors.js'
-import {WORLD_VERSION, type World} from './model.js'
+import {LATER_SLICES, WORLD_VERSION, type World} from './world.js'
 
 export interface SandboxPaths {
   dir: string
@@ -45,6 +45,11 @@ function parseWorld(text: string, path: string): World {
   }
   const missing = REQUIRED_KEYS.filter((key) => typeof world[key] !== 'object' || world[key] === null)
   if (missing.length > 0) throw corrupt(path, `it lacks ${missing.join(', ')}`)
+  for (const key of Object.keys(LATER_SLICES) as (keyof typeof LATER_SLICES)[]) {
+    const slice: unknown = world[key]
+    if (slice === undefined) Object.assign(world, {[key]: LATER_SLICES[key]()})
+    else if (typeof slice !== 'object' || slice === null) throw corrupt(path, `its ${key} is not an object`)
+  }
   if (typeof world.timeScale !== 'number' || !(world.timeScale > 0)) throw corrupt(path, 'its time scale is invalid')
   return world as World
 }
@@ -251,7 +256,7 @@ export async function readCallLog(home: string): Promise<CallLogEntry[]> {
 
 /** Operations that change something (the call log's `mutating` flag). */
 export function isMutatingOperation(operation: string): boolean {
-  return /^(Create|Delete|Modify|Update|Switchover|Failover|Remove|Promote|Start|Stop|Copy|Put|Add|Reset|Restore|Tag|Untag|Reboot|Enable|Disable)/.test(
+  return /^(Create|Delete|Modify|Update|Switchover|Failover|Remove|Promote|Start|Stop|Copy|Put|Add|Reset|Restore|Tag|Untag|Reboot|Enable|Disable|Change|Associate|Disassociate|Register|Deregister|Attach|Detach|Publish|Invoke|Label|Unlabel|Cancel|Send|Set)/.test(
     operation,
   )
 }

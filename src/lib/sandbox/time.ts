@@ -1,4 +1,4 @@
-import type {World} from './model.js'
+import type {World} from './world.js'
 
 /** Realistic durations in seconds (aws-reference §6a); the world multiplies them by its time scale. */
 export const DURATIONS = {

@@ -1,4 +1,7 @@
 import {ApiError} from '../errors.js'
+import type {CallContext, ServiceBase} from '../services/context.js'
+import {type ErrorStyle, dispatched, rejected, type Routed, type RoutedBase} from './answers.js'
+import {xmlDocument, xmlErrorDocument, type XmlValue} from './xml.js'
 
 /**
  * The awsQuery protocol (RDS, STS, CloudFormation): form-encoded parameters in, XML out. Lists arrive flattened
@@ -77,59 +80,58 @@ export class QueryParams {
   }
 }
 
-/** A list in XML: each item wrapped in `<member>` (or the model's member name). */
-export class XmlList {
-  constructor(
-    readonly member: string,
-    readonly items: XmlValue[],
-  ) {}
+export type QueryOperation = (context: CallContext, params: QueryParams) => XmlValue | undefined
+
+/** An awsQuery service (RDS, STS, CloudFormation): `Action=<operation>` picks one of `operations`. */
+export interface QueryService extends ServiceBase {
+  protocol: 'query'
+  /** The XML namespace of its answers (`http://rds.amazonaws.com/doc/2014-10-31/`). */
+  namespace: string
+  operations: Record<string, QueryOperation>
 }
 
-export type XmlValue = string | number | boolean | Date | undefined | null | XmlList | {[name: string]: XmlValue}
-
-export function xmlList(member: string, items: XmlValue[]): XmlList {
-  return new XmlList(member, items)
+function queryResponse(operation: string, namespace: string, result: XmlValue | undefined, requestId: string): string {
+  return xmlDocument(`${operation}Response`, namespace, {
+    [`${operation}Result`]: result,
+    ResponseMetadata: {RequestId: requestId},
+  })
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&${{'&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos'}[char]};`)
-}
-
-/** Serializes `value` as the content of an element; `undefined`/`null` members are omitted. */
-function xmlContent(value: XmlValue): string {
-  if (value === undefined || value === null) return ''
-  if (value instanceof XmlList) return value.items.map((item) => xmlElement(value.member, item)).join('')
-  if (value instanceof Date) return value.toISOString()
-  if (typeof value === 'object') {
-    return Object.entries(value)
-      .map(([name, member]) => xmlElement(name, member))
-      .join('')
+/** Query services answer errors as XML, `Throttling` when throttled and `InternalFailure` when the sandbox fails. */
+export function queryErrors(namespace: string): ErrorStyle {
+  return {
+    answer: (error, requestId) => ({
+      kind: 'answer',
+      status: error.status,
+      headers: {'content-type': 'text/xml'},
+      body: xmlErrorDocument(error, namespace, requestId),
+      errorCode: error.code,
+    }),
+    throttling: () => new ApiError('Throttling', 'Rate exceeded', 400),
+    internal: (message) => new ApiError('InternalFailure', message, 500),
   }
-  return escapeXml(String(value))
 }
 
-function xmlElement(name: string, value: XmlValue): string {
-  if (value === undefined || value === null) return ''
-  return `<${name}>${xmlContent(value)}</${name}>`
-}
-
-export function queryResponse(
-  operation: string,
-  namespace: string,
-  result: XmlValue | undefined,
-  requestId: string,
-): string {
-  const body = result === undefined ? '' : xmlElement(`${operation}Result`, result)
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n<${operation}Response xmlns="${namespace}">${body}` +
-    `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`
-  )
-}
-
-export function queryError(error: ApiError, namespace: string, requestId: string): string {
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${namespace}"><Error><Type>${error.type}</Type>` +
-    `<Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error>` +
-    `<RequestId>${requestId}</RequestId></ErrorResponse>`
-  )
+/** `Action=Operation&…`, in the query string or a form-encoded body. */
+export function routeQuery(service: QueryService, base: RoutedBase, url: URL, body: string): Routed {
+  const style = queryErrors(service.namespace)
+  const params = QueryParams.parse(`${url.searchParams.toString()}&${body}`)
+  const action = params.string('Action')
+  if (!action) return rejected({...base, operation: ''}, style, new ApiError('MissingAction', 'Missing Action'))
+  const operation = Object.hasOwn(service.operations, action) ? service.operations[action] : undefined
+  if (!operation) {
+    return rejected(
+      {...base, operation: action},
+      style,
+      new ApiError(
+        'InvalidAction',
+        `The action ${action} is not valid for this web service (the sandbox does not simulate it).`,
+      ),
+    )
+  }
+  return dispatched({...base, operation: action}, style, (context) => ({
+    status: 200,
+    headers: {'content-type': 'text/xml'},
+    body: queryResponse(action, service.namespace, operation(context, params), base.requestId),
+  }))
 }

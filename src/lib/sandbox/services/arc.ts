@@ -1,17 +1,22 @@
 import {ApiError} from '../errors.js'
-import type {ArcClusterRecord, ControlPanelRecord, RoutingControlRecord, SafetyRuleRecord, World} from '../model.js'
+import type {JsonOperation, JsonService} from '../protocol/aws-json.js'
+import type {RestJsonRoute, RestJsonService} from '../protocol/rest-json.js'
+import {
+  ARC_CONTROL_PLANE_REGION,
+  type ArcClusterRecord,
+  type ControlPanelRecord,
+  type RoutingControlRecord,
+  type SafetyRuleRecord,
+  type World,
+} from '../world.js'
 import {
   asObject,
   type CallContext,
-  type JsonOperation,
-  type JsonService,
   optionalArray,
   optionalNumber,
   optionalString,
   page,
   requiredString,
-  type RestRoute,
-  type RestService,
 } from './context.js'
 
 /**
@@ -119,7 +124,7 @@ function listed<T>(query: URLSearchParams, key: string, items: T[], render: (ite
   return {body: {[key]: result.items.map(render), NextToken: result.next}}
 }
 
-const controlRoutes: RestRoute[] = [
+const controlRoutes: RestJsonRoute[] = [
   {
     method: 'GET',
     path: /^\/cluster$/,
@@ -190,7 +195,12 @@ const controlRoutes: RestRoute[] = [
   },
 ]
 
-export const arcControlService: RestService = {protocol: 'rest', routes: controlRoutes}
+export const arcControlService: RestJsonService = {
+  protocol: 'restJson1',
+  // The control plane has its one endpoint in us-west-2 (aws-reference §3).
+  regions: [ARC_CONTROL_PLANE_REGION],
+  routes: controlRoutes,
+}
 
 // ---- Data plane ---------------------------------------------------------------------------------------------------
 
@@ -328,7 +338,7 @@ const updateRoutingControlStates: JsonOperation = (context, input) => {
 }
 
 export const arcDataService: JsonService = {
-  protocol: 'json',
+  protocol: 'awsJson1_0',
   targetPrefix: 'ToggleCustomerAPI',
   operations: {
     GetRoutingControlState: getRoutingControlState,

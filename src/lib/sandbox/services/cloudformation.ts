@@ -1,8 +1,9 @@
 import {ApiError} from '../errors.js'
-import type {StackRecord, World} from '../model.js'
-import {type XmlValue, xmlList} from '../protocol/query.js'
+import type {QueryOperation, QueryService} from '../protocol/query.js'
+import {type XmlValue, xmlList} from '../protocol/xml.js'
 import {DURATIONS, scaled} from '../time.js'
-import {addDue, type CallContext, type DueEvent, page, type QueryOperation, type QueryService} from './context.js'
+import type {StackRecord, World} from '../world.js'
+import {addDue, type CallContext, type DueEvent, page} from './context.js'
 
 /** CloudFormation (awsQuery, 2010-05-15): the per-Region application stacks and their deletion. */
 
@@ -148,6 +149,7 @@ const deleteStack: QueryOperation = (context, params) => {
 
 export const cloudformationService: QueryService = {
   protocol: 'query',
+  dueEvents: (world, now) => cloudformationDueEvents(world, now),
   namespace: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
   operations: {
     DescribeStacks: describeStacks,

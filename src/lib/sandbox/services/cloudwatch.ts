@@ -1,23 +1,15 @@
-import {auroraLagMs, replicationLatencyMs, writerRegion} from '../effects.js'
 import {ApiError} from '../errors.js'
 import {alarmName, outageSince, stopConditionAlarms} from '../faults.js'
-import type {World} from '../model.js'
-import {
-  asObject,
-  type CallContext,
-  epochSeconds,
-  type JsonInput,
-  type JsonOperation,
-  type JsonService,
-  optionalArray,
-  optionalString,
-} from './context.js'
-import {clusterByArn} from './rds-world.js'
+import type {JsonInput, JsonOperation, JsonService} from '../protocol/aws-json.js'
+import {auroraLagMs, replicationLatencyMs, writerRegion} from '../replication-lag.js'
+import type {World} from '../world.js'
+import {asObject, type CallContext, epochSeconds, optionalArray, optionalString} from './context.js'
+import {clusterByArn} from './rds/records.js'
 
 /**
- * CloudWatch GetMetricData / ListMetrics (awsJson1_0, query-compatible) for the metrics DR depends on
- * (aws-reference §2.12, §5.4): Aurora global lag metrics exist only for secondaries, in their own Region;
- * DynamoDB ReplicationLatency is emitted in the source Region per receiving Region. Missing data is an empty
+ * CloudWatch GetMetricData, GetMetricStatistics and ListMetrics (awsJson1_0, query-compatible) for the metrics DR
+ * depends on (aws-reference §2.12, §5.4): Aurora global lag metrics exist only for secondaries, in their own
+ * Region; DynamoDB ReplicationLatency is emitted in the source Region per receiving Region. Missing data is an empty
  * series, never zeros.
  */
 
@@ -97,10 +89,60 @@ const STATS: Record<string, (value: number) => number> = {
   p90: (value) => value * 1.03,
 }
 
-const getMetricData: JsonOperation = (context: CallContext, input: JsonInput) => {
+function validPeriod(period: unknown): period is number {
+  return (
+    typeof period === 'number' &&
+    period > 0 &&
+    (period === 1 || period === 5 || period === 10 || period === 30 || period % 60 === 0)
+  )
+}
+
+function dimensionsOf(raw: unknown): Record<string, string> {
+  return Object.fromEntries(
+    (Array.isArray(raw) ? raw : []).map((entry) => {
+      const dimension = asObject(entry)
+      return [String(dimension.Name), String(dimension.Value)]
+    }),
+  )
+}
+
+/**
+ * The datapoints of one series from `start` to `end`, oldest first, one per period (its value at the period's end).
+ * They sit on period boundaries. The current period already has one (as if published so far): a scaled-down world
+ * must not wait a real minute for metrics after every role change.
+ */
+function datapoints(
+  context: CallContext,
+  metric: {namespace: string; name: string; dimensions: Record<string, string>},
+  window: {start: number; end: number; periodSeconds: number},
+): {at: number; value: number}[] {
+  const series = seriesIn(context.world, context.region, metric.namespace, metric.name).find((candidate) =>
+    sameDimensions(candidate.dimensions, metric.dimensions),
+  )
+  if (!series) return []
+  const points: {at: number; value: number}[] = []
+  const step = window.periodSeconds * 1000
+  const last = Math.min(window.end, context.now)
+  for (let at = Math.ceil(window.start / step) * step; at < last; at += step) {
+    const value = series.valueAt(Math.min(at + step - 1, context.now))
+    if (value !== undefined) points.push({at, value})
+  }
+  return points
+}
+
+function statistic(name: string, value: number): number {
+  return Math.round((STATS[name] as (value: number) => number)(value) * 100) / 100
+}
+
+function timeWindow(input: JsonInput): {start: number; end: number} {
   const start = timestampOf(input.StartTime, 'StartTime')
   const end = timestampOf(input.EndTime, 'EndTime')
   if (end <= start) throw invalidValue('The parameter StartTime must be less than the parameter EndTime.')
+  return {start, end}
+}
+
+const getMetricData: JsonOperation = (context: CallContext, input: JsonInput) => {
+  const {start, end} = timeWindow(input)
   const queries = optionalArray(input, 'MetricDataQueries', invalidValue)
   if (!queries || queries.length === 0) throw missing('The parameter MetricDataQueries must be specified.')
   if (queries.length > 500)
@@ -125,58 +167,94 @@ const getMetricData: JsonOperation = (context: CallContext, input: JsonInput) =>
     if (query.MetricStat === undefined) throw missing(`MetricDataQueries ${id} needs a MetricStat or an Expression.`)
     const metric = asObject(stat.Metric)
     const period = stat.Period
-    if (
-      typeof period !== 'number' ||
-      !(period === 1 || period === 5 || period === 10 || period === 30 || period % 60 === 0) ||
-      period <= 0
-    ) {
+    if (!validPeriod(period)) {
       throw invalidValue(
         `The parameter MetricDataQueries.member.MetricStat.Period must be 1, 5, 10, 30 or a multiple of 60.`,
       )
     }
-    const statistic = typeof stat.Stat === 'string' ? stat.Stat : ''
-    const aggregate = STATS[statistic]
-    if (!aggregate)
-      throw invalidValue(
-        `The parameter MetricDataQueries.member.MetricStat.Stat has an unsupported value: ${statistic}`,
-      )
-    const dimensions = Object.fromEntries(
-      (Array.isArray(metric.Dimensions) ? metric.Dimensions : []).map((raw) => {
-        const dimension = asObject(raw)
-        return [String(dimension.Name), String(dimension.Value)]
-      }),
-    )
-    const namespace = String(metric.Namespace ?? '')
+    const statName = typeof stat.Stat === 'string' ? stat.Stat : ''
+    if (!Object.hasOwn(STATS, statName))
+      throw invalidValue(`The parameter MetricDataQueries.member.MetricStat.Stat has an unsupported value: ${statName}`)
     const metricName = String(metric.MetricName ?? '')
-    const series = seriesIn(context.world, context.region, namespace, metricName).find((candidate) =>
-      sameDimensions(candidate.dimensions, dimensions),
+    const points = datapoints(
+      context,
+      {namespace: String(metric.Namespace ?? ''), name: metricName, dimensions: dimensionsOf(metric.Dimensions)},
+      {start, end, periodSeconds: period},
     )
-    const timestamps: number[] = []
-    const values: number[] = []
-    const step = period * 1000
-    // Datapoints sit on period boundaries. The current period already has one (as if published so far): a
-    // scaled-down world must not wait a real minute for metrics after every role change.
-    const last = Math.min(end, context.now)
-    for (let at = Math.ceil(start / step) * step; series && at < last; at += step) {
-      const value = series.valueAt(Math.min(at + step - 1, context.now))
-      if (value === undefined) continue
-      timestamps.push(epochSeconds(at))
-      values.push(Math.round(aggregate(value) * 100) / 100)
-    }
-    if (descending) {
-      timestamps.reverse()
-      values.reverse()
-    }
+    if (descending) points.reverse()
     return {
       Id: id,
       Label: typeof query.Label === 'string' ? query.Label : metricName,
-      Timestamps: timestamps,
-      Values: values,
+      Timestamps: points.map((point) => epochSeconds(point.at)),
+      Values: points.map((point) => statistic(statName, point.value)),
       StatusCode: 'Complete',
       Messages: [],
     }
   })
   return {MetricDataResults: results, Messages: []}
+}
+
+const STATISTICS = ['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum']
+const MAX_DATAPOINTS = 1440
+/** The unit CloudWatch reports the metrics the sandbox serves in (all replication lags). */
+const LAG_UNIT = 'Milliseconds'
+
+/**
+ * GetMetricStatistics, the older call public runbooks use for replication lag: the same series as GetMetricData,
+ * one datapoint per period with each statistic asked for, oldest first.
+ */
+const getMetricStatistics: JsonOperation = (context, input) => {
+  const namespace = optionalString(input, 'Namespace', invalidValue)
+  const metricName = optionalString(input, 'MetricName', invalidValue)
+  if (!namespace) throw missing('The parameter Namespace must be specified.')
+  if (!metricName) throw missing('The parameter MetricName must be specified.')
+  const {start, end} = timeWindow(input)
+  const period = input.Period
+  if (period === undefined || period === null) throw missing('The parameter Period must be specified.')
+  if (!validPeriod(period)) throw invalidValue('The parameter Period must be 1, 5, 10, 30 or a multiple of 60.')
+  const statistics = (optionalArray(input, 'Statistics', invalidValue) ?? []).map(String)
+  const extended = (optionalArray(input, 'ExtendedStatistics', invalidValue) ?? []).map(String)
+  if ((statistics.length === 0) === (extended.length === 0)) {
+    throw new ApiError(
+      'InvalidParameterCombination',
+      'Must specify either Statistics or ExtendedStatistics, but not both.',
+    )
+  }
+  for (const name of statistics) {
+    if (!STATISTICS.includes(name)) {
+      throw invalidValue(
+        `The parameter Statistics.member.1 must be a value in the set [ ${STATISTICS.join(', ')} ], not ${name}.`,
+      )
+    }
+  }
+  for (const name of extended) {
+    if (STATISTICS.includes(name) || !Object.hasOwn(STATS, name)) {
+      throw invalidValue(`The parameter ExtendedStatistics.member.1 has an unsupported value: ${name}.`)
+    }
+  }
+  const requested = Math.ceil((end - start) / (period * 1000))
+  if (requested > MAX_DATAPOINTS) {
+    throw new ApiError(
+      'InvalidParameterCombination',
+      `You have requested up to ${requested} datapoints, which exceeds the limit of ${MAX_DATAPOINTS}. You may reduce the datapoints requested by increasing Period, or decreasing the time range.`,
+    )
+  }
+  const points = datapoints(
+    context,
+    {namespace, name: metricName, dimensions: dimensionsOf(input.Dimensions)},
+    {start, end, periodSeconds: period},
+  )
+  return {
+    Label: metricName,
+    Datapoints: points.map((point) => ({
+      Timestamp: epochSeconds(point.at),
+      ...Object.fromEntries(statistics.map((name) => [name, statistic(name, point.value)])),
+      ...(extended.length > 0
+        ? {ExtendedStatistics: Object.fromEntries(extended.map((name) => [name, statistic(name, point.value)]))}
+        : {}),
+      Unit: LAG_UNIT,
+    })),
+  }
 }
 
 const listMetrics: JsonOperation = (context, input) => {
@@ -241,10 +319,15 @@ const describeAlarms: JsonOperation = (context, input) => {
 }
 
 export const cloudwatchService: JsonService = {
-  protocol: 'json',
+  protocol: 'awsJson1_0',
   targetPrefix: 'GraniteServiceVersion20100801',
   errorNamespace: 'com.amazonaws.cloudwatch#',
   queryCompatible: true,
-  cbor: {timestampKeys: ['Timestamps']},
-  operations: {GetMetricData: getMetricData, ListMetrics: listMetrics, DescribeAlarms: describeAlarms},
+  cbor: {timestampKeys: ['Timestamps', 'Timestamp']},
+  operations: {
+    GetMetricData: getMetricData,
+    GetMetricStatistics: getMetricStatistics,
+    ListMetrics: listMetrics,
+    DescribeAlarms: describeAlarms,
+  },
 }

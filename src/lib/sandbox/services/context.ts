@@ -1,6 +1,7 @@
 import {ApiError} from '../errors.js'
-import type {World} from '../model.js'
-import type {QueryParams, XmlValue} from '../protocol/query.js'
+import type {FaultErrors} from '../protocol/answers.js'
+import type {JsonInput} from '../protocol/aws-json.js'
+import type {World} from '../world.js'
 
 /** What an operation sees: the world (already advanced to `now`), the Region the call was signed for, the clock. */
 export interface CallContext {
@@ -22,49 +23,21 @@ export function addDue(events: DueEvent[], until: number | undefined, now: numbe
   if (until !== undefined && until <= now) events.push({at: until, apply: () => apply(until)})
 }
 
-export type QueryOperation = (context: CallContext, params: QueryParams) => XmlValue | undefined
-export type JsonInput = Record<string, unknown>
-export type JsonOperation = (context: CallContext, input: JsonInput) => Record<string, unknown>
-
-export interface RestRequest {
-  method: string
-  /** Decoded path segments captured by the route. */
-  params: string[]
-  query: URLSearchParams
-  body: JsonInput
+/**
+ * What every service declares besides its protocol's own members. Its protocol module (src/lib/sandbox/protocol/)
+ * defines the rest: `QueryService`, `JsonService` (awsJson 1.0 and 1.1), `RestJsonService`, `RestXmlService`.
+ */
+export interface ServiceBase {
+  /**
+   * The Regions where the service has an endpoint (default: every Region). A call signed for another Region finds
+   * no endpoint: its connection closes without an answer, faults or not (the ARC control plane is in us-west-2).
+   */
+  regions?: readonly string[]
+  /** The state changes of the service that have come due by `now` (see `advance()`). */
+  dueEvents?(world: World, now: number): DueEvent[]
+  /** Its own throttling and internal errors, where they differ from its protocol's usual ones. */
+  faultErrors?: FaultErrors
 }
-
-export interface RestRoute {
-  method: string
-  path: RegExp
-  operation: string
-  handle(context: CallContext, request: RestRequest): {status?: number; body: Record<string, unknown>}
-}
-
-export interface QueryService {
-  protocol: 'query'
-  namespace: string
-  operations: Record<string, QueryOperation>
-}
-
-export interface JsonService {
-  protocol: 'json'
-  targetPrefix: string
-  /** Prefix of the `__type` of errors, as the service writes it (`com.amazonaws.dynamodb.v20120810#`). */
-  errorNamespace?: string
-  /** CloudWatch's JSON protocol is "awsQueryCompatible": errors also carry the query error code in a header. */
-  queryCompatible?: boolean
-  /** Also served over Smithy RPC v2 CBOR (as botocore calls CloudWatch); these output members are timestamps. */
-  cbor?: {timestampKeys: string[]}
-  operations: Record<string, JsonOperation>
-}
-
-export interface RestService {
-  protocol: 'rest'
-  routes: RestRoute[]
-}
-
-export type Service = QueryService | JsonService | RestService
 
 /** Epoch seconds, as JSON protocols put timestamps on the wire. */
 export function epochSeconds(ms: number): number {
@@ -148,5 +121,3 @@ export function asObject(value: unknown): JsonInput {
 /** RDS and Aurora identifiers: 1–63 letters, digits, hyphens; a letter first; no trailing or double hyphen. */
 export const RDS_IDENTIFIER = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}(?<!-)$/
 export const RDS_SNAPSHOT_IDENTIFIER = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,254}(?<!-)$/
-
-export type {QueryParams, XmlValue}

@@ -1,15 +1,14 @@
 import {ApiError} from '../errors.js'
 import {tableArn} from '../ids.js'
-import {REGION_PATTERN, type ReplicaRecord, type TableRecord, type World} from '../model.js'
+import type {JsonOperation, JsonService} from '../protocol/aws-json.js'
 import {DURATIONS, scaled} from '../time.js'
+import {REGION_PATTERN, type ReplicaRecord, type TableRecord, type World} from '../world.js'
 import {
   addDue,
   asObject,
   type CallContext,
   type DueEvent,
   epochSeconds,
-  type JsonOperation,
-  type JsonService,
   optionalArray,
   optionalBoolean,
   requiredString,
@@ -194,9 +193,15 @@ const deleteTable: JsonOperation = (context, input) => {
 }
 
 export const dynamodbService: JsonService = {
-  protocol: 'json',
+  protocol: 'awsJson1_0',
+  dueEvents: (world, now) => dynamodbDueEvents(world, now),
   targetPrefix: 'DynamoDB_20120810',
   errorNamespace: 'com.amazonaws.dynamodb.v20120810#',
+  // DynamoDB answers throttling and its own failures with codes and statuses of its own.
+  faultErrors: {
+    throttling: {code: 'ThrottlingException', message: 'Rate of requests exceeds the allowed throughput.', status: 400},
+    internalCode: 'InternalServerError',
+  },
   operations: {
     DescribeTable: describeTable,
     ListTables: listTables,

@@ -2,20 +2,19 @@ import {ApiError} from '../errors.js'
 import {actionStatus, experimentStatus, isActiveStatus} from '../experiments.js'
 import {alarmName, stopConditionAlarms} from '../faults.js'
 import {fisId, fisTemplateArn, nextSeed} from '../ids.js'
-import type {ExperimentActionRecord, ExperimentRecord, FisAction, FisTarget, TemplateRecord, World} from '../model.js'
+import type {JsonInput} from '../protocol/aws-json.js'
+import type {RestJsonRoute, RestJsonService} from '../protocol/rest-json.js'
 import {DURATIONS, parseIsoDuration, scaled} from '../time.js'
+import type {ExperimentActionRecord, ExperimentRecord, FisAction, FisTarget, TemplateRecord, World} from '../world.js'
 import {
   addDue,
   asObject,
   type CallContext,
   type DueEvent,
   epochSeconds,
-  type JsonInput,
   optionalString,
   page,
   requiredString,
-  type RestRoute,
-  type RestService,
 } from './context.js'
 
 /**
@@ -193,7 +192,7 @@ function scheduleActions(
   return scheduled
 }
 
-const startExperiment: RestRoute = {
+const startExperiment: RestJsonRoute = {
   method: 'POST',
   path: /^\/experiments$/,
   operation: 'StartExperiment',
@@ -248,7 +247,7 @@ const startExperiment: RestRoute = {
   },
 }
 
-const routes: RestRoute[] = [
+const routes: RestJsonRoute[] = [
   {
     method: 'GET',
     path: /^\/experimentTemplates$/,
@@ -413,4 +412,8 @@ function createTemplate(context: CallContext, body: JsonInput): TemplateRecord {
   return template
 }
 
-export const fisService: RestService = {protocol: 'rest', routes}
+export const fisService: RestJsonService = {
+  protocol: 'restJson1',
+  dueEvents: (world, now) => fisDueEvents(world, now),
+  routes,
+}

@@ -1,4 +1,4 @@
-import type {QueryService} from './context.js'
+import type {QueryService} from '../protocol/query.js'
 
 /** STS GetCallerIdentity (awsQuery, 2011-06-15): the sandbox operator's assumed role. */
 const SANDBOX_ROLE = 'drctl-sandbox'

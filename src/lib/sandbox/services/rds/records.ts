@@ -1,6 +1,6 @@
-import {auroraLagMs, writerRegion} from '../effects.js'
-import {ApiError} from '../errors.js'
-import {clusterSnapshotArn} from '../ids.js'
+import {ApiError} from '../../errors.js'
+import {clusterSnapshotArn} from '../../ids.js'
+import {auroraLagMs, writerRegion} from '../../replication-lag.js'
 import type {
   ClusterRecord,
   GlobalClusterRecord,
@@ -8,7 +8,7 @@ import type {
   InstanceRecord,
   SnapshotRecord,
   World,
-} from '../model.js'
+} from '../../world.js'
 
 /** The RDS part of the world: lookups and derived state shared by the operations, the clock and `show`. */
 

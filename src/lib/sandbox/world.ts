@@ -299,6 +299,30 @@ export interface StackRecord {
   tags: Tag[]
 }
 
+// ---- SSM Parameter Store ---------------------------------------------------------------------------------------
+
+export type ParameterType = 'String' | 'StringList' | 'SecureString'
+
+/** A parameter in one Region (parameters are Regional: the same name in two Regions is two parameters). */
+export interface ParameterRecord {
+  name: string
+  region: string
+  type: ParameterType
+  /** The plaintext value (a SecureString's too: the sandbox has no KMS; reads without decryption get a stand-in). */
+  value: string
+  /** 1 when created; every PutParameter with Overwrite adds one. */
+  version: number
+  lastModified: number
+  dataType: string
+  description?: string
+  /** The KMS key of a SecureString. */
+  keyId?: string
+}
+
+export interface SsmState {
+  parameters: ParameterRecord[]
+}
+
 // ---- Faults and history ----------------------------------------------------------------------------------------
 
 export type FaultMode = 'refuse' | 'hang'
@@ -346,6 +370,15 @@ export interface World {
   arc: ArcState
   fis: {templates: TemplateRecord[]; experiments: ExperimentRecord[]}
   cloudformation: {stacks: StackRecord[]}
+  ssm: SsmState
   faults: FaultRecord[]
   history: HistoryEntry[]
+}
+
+/**
+ * The slices of services added after worlds were first saved, empty. A saved world without one is read with it
+ * empty (it is not corrupt): a new service needs no new WORLD_VERSION.
+ */
+export const LATER_SLICES = {ssm: (): SsmState => ({parameters: []})} satisfies {
+  [K in keyof World]?: () => World[K]
 }

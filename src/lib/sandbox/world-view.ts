@@ -1,8 +1,7 @@
-import {writerRegion} from './effects.js'
 import {actionStatus, experimentStatus} from './experiments.js'
 import {arcEndpointMode, type DescribedFault, describedFault} from './faults.js'
 import {globalClusterArn, regionOfArn} from './ids.js'
-import type {World} from './model.js'
+import {writerRegion} from './replication-lag.js'
 import {tableStatus} from './services/dynamodb.js'
 import {
   failoverStateOf,
@@ -12,7 +11,8 @@ import {
   secondaryLagMs,
   snapshotsIn,
   synchronizationStatus,
-} from './services/rds-world.js'
+} from './services/rds/records.js'
+import type {World} from './world.js'
 
 /** The whole world as `drctl sandbox show --json` prints it: every resource by service and Region. */
 export interface WorldView {
@@ -43,6 +43,7 @@ export interface WorldView {
   }
   fis: {regions: Record<string, {templates: TemplateView[]; experiments: ExperimentView[]}>}
   cloudformation: {regions: Record<string, {stacks: StackView[]}>}
+  ssm: {regions: Record<string, {parameters: ParameterView[]}>}
 }
 
 export interface GlobalClusterView {
@@ -127,6 +128,14 @@ export interface StackView {
   failedResources: {logicalId: string; type: string; reason?: string}[]
 }
 
+/** A Parameter Store parameter, without its value (it may be a secret). */
+export interface ParameterView {
+  name: string
+  type: string
+  version: number
+  lastModified: string
+}
+
 const iso = (ms: number) => new Date(ms).toISOString()
 
 function regionsOf(world: World): string[] {
@@ -135,6 +144,7 @@ function regionsOf(world: World): string[] {
   for (const table of world.dynamodb.tables) for (const replica of table.replicas) seen.add(replica.region)
   for (const template of world.fis.templates) seen.add(template.region)
   for (const stack of world.cloudformation.stacks) seen.add(stack.region)
+  for (const parameter of world.ssm.parameters) seen.add(parameter.region)
   return [...seen]
 }
 
@@ -310,6 +320,18 @@ export function viewWorld(world: World, now: number): WorldView {
             failedResources: stack.resources
               .filter((resource) => resource.status.endsWith('_FAILED'))
               .map((resource) => ({logicalId: resource.logicalId, type: resource.type, reason: resource.reason})),
+          })),
+      })),
+    },
+    ssm: {
+      regions: byRegion((region) => ({
+        parameters: world.ssm.parameters
+          .filter((parameter) => parameter.region === region)
+          .map((parameter) => ({
+            name: parameter.name,
+            type: parameter.type,
+            version: parameter.version,
+            lastModified: iso(parameter.lastModified),
           })),
       })),
     },

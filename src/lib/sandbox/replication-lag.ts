@@ -1,7 +1,7 @@
 import {actionWindow} from './experiments.js'
 import {derivedId, regionOfArn} from './ids.js'
-import type {GlobalClusterRecord, World} from './model.js'
 import {worldSeconds} from './time.js'
+import type {GlobalClusterRecord, World} from './world.js'
 
 const CONNECTIVITY_ACTIONS = new Set([
   'aws:network:route-table-disrupt-cross-region-connectivity',

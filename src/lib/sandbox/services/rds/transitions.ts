@@ -1,9 +1,9 @@
-import {regionDown} from '../faults.js'
-import {regionOfArn} from '../ids.js'
-import type {ClusterRecord, GlobalClusterRecord, World} from '../model.js'
-import {DURATIONS, scaled} from '../time.js'
-import {addDue, type DueEvent} from './context.js'
-import {clusterByArn, instancesOf, newSnapshot, promoteAnotherWriter} from './rds-world.js'
+import {regionDown} from '../../faults.js'
+import {regionOfArn} from '../../ids.js'
+import {DURATIONS, scaled} from '../../time.js'
+import type {ClusterRecord, GlobalClusterRecord, World} from '../../world.js'
+import {addDue, type DueEvent} from '../context.js'
+import {clusterByArn, instancesOf, newSnapshot, promoteAnotherWriter} from './records.js'
 
 /** How RDS changes with time: transitions started by the operations complete when they are due. */
 

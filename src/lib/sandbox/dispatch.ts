@@ -1,0 +1,47 @@
+import {withWorldAt} from './advance.js'
+import {addedLatencyMs, arcEndpointMode, regionOutage, throttleRate} from './faults.js'
+import type {Answer, Routed} from './protocol/answers.js'
+import {isMutatingOperation} from './store.js'
+import type {FaultMode} from './world.js'
+
+/** How a routed call ends: an answer, or a fault that refuses the connection or leaves it hanging. */
+export type Outcome = Answer | {kind: 'fault'; mode: FaultMode; fault: string}
+
+export interface DispatchOptions {
+  home: string
+  now: number
+  random: () => number
+  /** ARC endpoint index (1–5) of the listener that took the call; undefined for the main listener. */
+  arcIndex?: number
+  arcEndpointUrl(canonical: string): string
+}
+
+/** Under the world lock: faults first (outage, throttling), then the operation itself; then the added latency. */
+export async function dispatch(options: DispatchOptions, routed: Routed): Promise<Outcome> {
+  const {action, requestId, style} = routed
+  const {arcIndex, now} = options
+  // A call signed for no Region cannot be hit by a Region's fault.
+  if (!routed.region && action.kind === 'reject') return style.answer(action.error, requestId)
+  // An endpoint that does not exist fails at once, whatever the faults: no outage can make it hang.
+  if (action.kind === 'drop') return {kind: 'fault', mode: 'refuse', fault: 'no-such-endpoint'}
+  const {outcome, latencyMs} = await withWorldAt(options.home, now, (world): {outcome: Outcome; latencyMs: number} => {
+    const outage = arcIndex !== undefined ? arcEndpointMode(world, arcIndex) : regionOutage(world, routed.region)
+    if (outage) {
+      const fault = arcIndex !== undefined ? 'arc-endpoint-down' : 'region-outage'
+      return {outcome: {kind: 'fault', mode: outage, fault}, latencyMs: 0}
+    }
+    const latencyMs = addedLatencyMs(world)
+    if (action.kind === 'reject') return {outcome: style.answer(action.error, requestId), latencyMs}
+    const rate = throttleRate(world)
+    if (rate > 0 && options.random() < rate) {
+      return {outcome: style.answer(style.throttling(), requestId), latencyMs}
+    }
+    // Changes are made on a copy, kept only if the operation succeeds; reads need no copy.
+    const draft = isMutatingOperation(routed.operation) ? structuredClone(world) : world
+    const answer = action.run({world: draft, region: routed.region, now, arcEndpointUrl: options.arcEndpointUrl})
+    if (answer.status < 300 && draft !== world) Object.assign(world, draft)
+    return {outcome: answer, latencyMs}
+  })
+  if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs))
+  return outcome
+}

@@ -1,9 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
+import {regionListFlag} from '../../lib/cli/flags.js'
 import {symbols} from '../../lib/cli/style.js'
 import {DrctlError} from '../../lib/core/errors.js'
-import {DEFAULT_SCENARIO, DEFAULT_TIME_SCALE, resetSandbox, SCENARIOS} from '../../lib/sandbox/index.js'
+import {DEFAULT_SCENARIO, DEFAULT_TIME_SCALE, resetSandbox, SCALE_LIMITS, SCENARIOS} from '../../lib/sandbox/index.js'
 
 export default class SandboxReset extends BaseCommand<typeof SandboxReset> {
   static override summary = 'Start a fresh sandbox world from a scenario.'
@@ -16,6 +17,9 @@ Scenarios:
                 two FIS templates, a CloudFormation stack per Region
   three-region  the same across us-east-1, us-west-2 and eu-west-1, plus a cross-Region binlog
                 read replica cluster (reports-euw1)
+  scale         --global-clusters N (default ${SCALE_LIMITS.globalClusters.default}, at most ${SCALE_LIMITS.globalClusters.max}) PostgreSQL global clusters
+                orders-001-global… across --regions (default ${SCALE_LIMITS.regions.default.join(',')}; ${SCALE_LIMITS.regions.min} to ${SCALE_LIMITS.regions.max}),
+                for status and waits at scale (bench/scale.ts)
 
 --time-scale sets how fast operations that take time in AWS complete: 1 is realistic (a switchover takes about a minute), ${DEFAULT_TIME_SCALE} is the default, 0.01 suits tests.
 
@@ -25,12 +29,20 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> <%= command.id %> --scenario three-region',
     '<%= config.bin %> <%= command.id %> --time-scale 1',
     '<%= config.bin %> <%= command.id %> --time-scale 0.01 --json',
+    '<%= config.bin %> <%= command.id %> --scenario scale --global-clusters 100 --regions us-east-1,us-west-2,eu-west-1',
   ]
   static override flags = {
     scenario: Flags.string({
       summary: 'The scenario to start from.',
       options: [...SCENARIOS],
       default: DEFAULT_SCENARIO,
+    }),
+    'global-clusters': Flags.integer({
+      summary: `Global clusters of the scale scenario (${SCALE_LIMITS.globalClusters.min}–${SCALE_LIMITS.globalClusters.max}).`,
+      helpValue: 'N',
+    }),
+    regions: regionListFlag({
+      summary: `Regions of the scale scenario, comma-separated (${SCALE_LIMITS.regions.min} to ${SCALE_LIMITS.regions.max}).`,
     }),
     'time-scale': Flags.string({
       summary: `How fast time-taking operations complete: 1 = realistic, 0.01 = tests (default ${DEFAULT_TIME_SCALE}).`,
@@ -44,7 +56,12 @@ ${EXIT_CODES_HELP}`
     if (raw !== undefined && (raw.trim() === '' || !Number.isFinite(timeScale))) {
       throw new DrctlError('DRCTL_USAGE', `--time-scale ${raw} is not a number`, {hints: ['e.g. --time-scale 0.1']})
     }
-    const result = await resetSandbox({home: this.home(), scenario: this.flags.scenario, timeScale})
+    const result = await resetSandbox({
+      home: this.home(),
+      scenario: this.flags.scenario,
+      timeScale,
+      size: {globalClusters: this.flags['global-clusters'], regions: this.flags.regions?.split(',')},
+    })
     const switchover = result.switchoverSeconds
     this.out(
       `${this.style.green(symbols.ok)} Sandbox reset: scenario ${result.scenario} (${result.regions.join(', ')}), time scale ${result.timeScale} (a switchover takes about ${switchover < 10 ? switchover.toFixed(1) : Math.round(switchover)}s)`,

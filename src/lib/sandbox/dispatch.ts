@@ -1,8 +1,8 @@
-import {withWorldAt} from './advance.js'
+import {readWorldAt, withWorldAt} from './advance.js'
 import {addedLatencyMs, arcEndpointMode, regionOutage, throttleRate} from './faults.js'
 import type {Answer, Routed} from './protocol/answers.js'
 import {isMutatingOperation} from './store.js'
-import type {FaultMode} from './world.js'
+import type {FaultMode, World} from './world.js'
 
 /** How a routed call ends: an answer, or a fault that refuses the connection or leaves it hanging. */
 export type Outcome = Answer | {kind: 'fault'; mode: FaultMode; fault: string}
@@ -16,7 +16,7 @@ export interface DispatchOptions {
   arcEndpointUrl(canonical: string): string
 }
 
-/** Under the world lock: faults first (outage, throttling), then the operation itself; then the added latency. */
+/** Faults first (outage, throttling), then the operation itself (a write under the world lock); then the added latency. */
 export async function dispatch(options: DispatchOptions, routed: Routed): Promise<Outcome> {
   const {action, requestId, style} = routed
   const {arcIndex, now} = options
@@ -24,7 +24,8 @@ export async function dispatch(options: DispatchOptions, routed: Routed): Promis
   if (!routed.region && action.kind === 'reject') return style.answer(action.error, requestId)
   // An endpoint that does not exist fails at once, whatever the faults: no outage can make it hang.
   if (action.kind === 'drop') return {kind: 'fault', mode: 'refuse', fault: 'no-such-endpoint'}
-  const {outcome, latencyMs} = await withWorldAt(options.home, now, (world): {outcome: Outcome; latencyMs: number} => {
+  const mutating = isMutatingOperation(routed.operation)
+  const decide = (world: World): {outcome: Outcome; latencyMs: number} => {
     const outage = arcIndex !== undefined ? arcEndpointMode(world, arcIndex) : regionOutage(world, routed.region)
     if (outage) {
       const fault = arcIndex !== undefined ? 'arc-endpoint-down' : 'region-outage'
@@ -37,11 +38,15 @@ export async function dispatch(options: DispatchOptions, routed: Routed): Promis
       return {outcome: style.answer(style.throttling(), requestId), latencyMs}
     }
     // Changes are made on a copy, kept only if the operation succeeds; reads need no copy.
-    const draft = isMutatingOperation(routed.operation) ? structuredClone(world) : world
+    const draft = mutating ? structuredClone(world) : world
     const answer = action.run({world: draft, region: routed.region, now, arcEndpointUrl: options.arcEndpointUrl})
     if (answer.status < 300 && draft !== world) Object.assign(world, draft)
     return {outcome: answer, latencyMs}
-  })
+  }
+  // A read takes a snapshot and leaves the lock to writers; the first call of a home without a world makes one.
+  const {outcome, latencyMs} =
+    (mutating ? undefined : await readWorldAt(options.home, now, decide)) ??
+    (await withWorldAt(options.home, now, decide))
   if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs))
   return outcome
 }

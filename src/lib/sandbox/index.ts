@@ -16,7 +16,16 @@ import {
   removeFaults,
 } from './faults.js'
 import type {World} from './world.js'
-import {buildWorld, DEFAULT_SCENARIO, isScenario, type ScenarioName, SCENARIOS, scenarioConfig} from './scenario.js'
+import {
+  buildWorld,
+  DEFAULT_SCENARIO,
+  isScenario,
+  SCALE_LIMITS,
+  type ScenarioName,
+  type ScenarioSize,
+  SCENARIOS,
+  scenarioConfig,
+} from './scenario.js'
 import {refreshLocalServers, startSandboxServer} from './listener.js'
 import {readWorld, replaceWorld, sandboxPaths, writeAtomically} from './store.js'
 import {DEFAULT_TIME_SCALE, DURATIONS} from './time.js'
@@ -25,7 +34,7 @@ export {isSandboxError, SandboxError, type SandboxErrorCode} from './errors.js'
 export type {DescribedFault, FaultInput} from './faults.js'
 export type {FaultKind, FaultMode, FaultRecord, World} from './world.js'
 export {ARC_CONTROL_PLANE_REGION, ARC_ENDPOINT_REGIONS, FAULT_KINDS, SANDBOX_ACCOUNT} from './world.js'
-export {DEFAULT_SCENARIO, SCENARIOS, type ScenarioName} from './scenario.js'
+export {DEFAULT_SCENARIO, SCALE_LIMITS, SCENARIOS, type ScenarioName} from './scenario.js'
 export {type ArcEndpointInfo, type SandboxServer, type SandboxServerOptions, startSandboxServer} from './listener.js'
 export type {Service} from './services/registry.js'
 export {type CallLogEntry, readCallLog, readWorld, sandboxPaths} from './store.js'
@@ -97,6 +106,8 @@ export interface ResetOptions extends WorldOptions {
   home: string
   scenario?: string
   timeScale?: number
+  /** The `scale` scenario's size (default 100 global clusters in 3 Regions). */
+  size?: Partial<ScenarioSize>
 }
 
 export interface ResetResult {
@@ -129,7 +140,7 @@ export async function resetSandbox(options: ResetOptions): Promise<ResetResult> 
       {hint: '1 is realistic, 0.1 is the default, 0.01 suits tests'},
     )
   }
-  const world = buildWorld(scenario, timeScale, clockOf(options)())
+  const world = buildWorld(scenario, timeScale, clockOf(options)(), scenarioSize(scenario, options.size))
   const paths = sandboxPaths(options.home)
   await replaceWorld(options.home, world, async () => {
     await writeAtomically(paths.config, scenarioConfig(world))
@@ -146,6 +157,28 @@ export async function resetSandbox(options: ResetOptions): Promise<ResetResult> 
     callLogPath: paths.calls,
     world,
   }
+}
+
+function scenarioSize(scenario: ScenarioName, size: Partial<ScenarioSize> = {}): ScenarioSize {
+  const given = Object.entries(size).filter(([, value]) => value !== undefined)
+  if (given.length > 0 && scenario !== 'scale') {
+    throw new SandboxError('bad-argument', `the ${scenario} scenario has a fixed size`, {
+      hint: '--global-clusters and --regions go with --scenario scale',
+    })
+  }
+  const {globalClusters: count, regions: list} = SCALE_LIMITS
+  const globalClusters = size.globalClusters ?? count.default
+  if (!Number.isInteger(globalClusters) || globalClusters < count.min || globalClusters > count.max) {
+    throw new SandboxError(
+      'bad-argument',
+      `--global-clusters must be a whole number from ${count.min} to ${count.max}, not ${globalClusters}`,
+    )
+  }
+  const regions = [...new Set(size.regions ?? list.default)]
+  if (regions.length < list.min || regions.length > list.max) {
+    throw new SandboxError('bad-argument', `--regions must name ${list.min} to ${list.max} distinct Regions`)
+  }
+  return {globalClusters, regions}
 }
 
 async function lockedWorld<T>(home: string, options: WorldOptions | undefined, fn: (world: World, now: number) => T) {

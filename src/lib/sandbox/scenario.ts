@@ -24,15 +24,44 @@ import {
   type World,
 } from './world.js'
 
-export const SCENARIOS = ['two-region', 'three-region'] as const
+export const SCENARIOS = ['two-region', 'three-region', 'scale'] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 export const DEFAULT_SCENARIO: ScenarioName = 'two-region'
 export const TOPOLOGY_NAME = 'retail'
 
-const REGION_SUFFIX: Record<string, string> = {
-  'us-east-1': 'use1',
-  'us-west-2': 'usw2',
-  'eu-west-1': 'euw1',
+const DIRECTION_LETTERS: Record<string, string> = {northeast: 'ne', southeast: 'se', northwest: 'nw', southwest: 'sw'}
+
+/** A Region's short form in resource names: us-east-1 → use1, ap-southeast-2 → apse2. */
+function regionSuffix(region: string): string {
+  const [area, ...rest] = region.split('-')
+  const number = rest.pop() ?? ''
+  return `${area}${rest.map((word) => DIRECTION_LETTERS[word] ?? word[0]).join('')}${number}`
+}
+
+/** The size of the `scale` scenario: many PostgreSQL global clusters across the Regions given. */
+export interface ScenarioSize {
+  globalClusters: number
+  regions: string[]
+}
+
+const STANDARD_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1']
+export const SCALE_LIMITS = {
+  globalClusters: {min: 1, max: 500, default: 100},
+  regions: {min: 2, max: 5, default: STANDARD_REGIONS},
+}
+
+function scenarioRegions(scenario: ScenarioName, size: ScenarioSize): string[] {
+  if (scenario === 'scale') return size.regions
+  return STANDARD_REGIONS.slice(0, scenario === 'two-region' ? 2 : 3)
+}
+
+/** Global clusters orders-001-global, orders-002-global, …: each like orders-global. */
+function scaleAurora(count: number): AuroraSpec[] {
+  const [orders] = AURORA as [AuroraSpec]
+  return Array.from({length: count}, (_, index) => {
+    const prefix = `orders-${String(index + 1).padStart(3, '0')}`
+    return {...orders, globalId: `${prefix}-global`, prefix}
+  })
 }
 
 /** The process-independent URL the world stores for ARC cluster endpoint `index` (1–5); `.invalid` never resolves. */
@@ -82,9 +111,14 @@ const AURORA: AuroraSpec[] = [
 ]
 
 /** Builds the world of a scenario at time `now` (resources were created a month earlier). */
-export function buildWorld(scenario: ScenarioName, timeScale: number, now: number): World {
+export function buildWorld(
+  scenario: ScenarioName,
+  timeScale: number,
+  now: number,
+  size: ScenarioSize = {globalClusters: SCALE_LIMITS.globalClusters.default, regions: SCALE_LIMITS.regions.default},
+): World {
   const account = SANDBOX_ACCOUNT
-  const regions = scenario === 'two-region' ? ['us-east-1', 'us-west-2'] : ['us-east-1', 'us-west-2', 'eu-west-1']
+  const regions = scenarioRegions(scenario, size)
   const primary = regions[0] as string
   const createdAt = now - 30 * 24 * 3600 * 1000
   const world: World = {
@@ -149,7 +183,7 @@ export function buildWorld(scenario: ScenarioName, timeScale: number, now: numbe
     createdAt,
   })
 
-  for (const spec of AURORA) {
+  for (const spec of scenario === 'scale' ? scaleAurora(size.globalClusters) : AURORA) {
     const global: GlobalClusterRecord = {
       id: spec.globalId,
       resourceId: `cluster-${upperId(`${account}:global:${spec.globalId}`, 26).toLowerCase()}`,
@@ -166,7 +200,7 @@ export function buildWorld(scenario: ScenarioName, timeScale: number, now: numbe
       tags: [{Key: 'Topology', Value: TOPOLOGY_NAME}],
     }
     for (const region of regions) {
-      const member = cluster(spec, region, `${spec.prefix}-${REGION_SUFFIX[region]}`)
+      const member = cluster(spec, region, `${spec.prefix}-${regionSuffix(region)}`)
       world.rds.clusters.push(member)
       const isPrimary = region === primary
       world.rds.instances.push(instance(spec, member, `${member.id}-a`, isPrimary, 'a'))
@@ -183,7 +217,7 @@ export function buildWorld(scenario: ScenarioName, timeScale: number, now: numbe
   if (scenario === 'three-region') {
     const spec = AURORA[1] as AuroraSpec
     const replica = cluster(spec, 'eu-west-1', 'reports-euw1')
-    replica.replicationSourceArn = clusterArn(primary, account, `${spec.prefix}-${REGION_SUFFIX[primary]}`)
+    replica.replicationSourceArn = clusterArn(primary, account, `${spec.prefix}-${regionSuffix(primary)}`)
     world.rds.clusters.push(replica)
     world.rds.instances.push(instance(spec, replica, 'reports-euw1-a', true, 'a'))
   }
@@ -312,7 +346,7 @@ function templates(account: string, region: string, regions: string[], createdAt
 }
 
 function stack(account: string, region: string, createdAt: number): StackRecord {
-  const name = `${TOPOLOGY_NAME}-app-${REGION_SUFFIX[region]}`
+  const name = `${TOPOLOGY_NAME}-app-${regionSuffix(region)}`
   const resource = (logicalId: string, type: string, physicalId: string) => ({
     logicalId,
     physicalId,
@@ -354,7 +388,7 @@ export function scenarioConfig(world: World): string {
     account: world.account,
     regions: world.regions,
     aurora: {
-      globalClusters: AURORA.map((spec) => spec.globalId),
+      globalClusters: world.rds.globalClusters.map((global) => global.id),
       replicas: world.rds.clusters
         .filter((cluster) => cluster.replicationSourceArn)
         .map((cluster) => ({cluster: cluster.id, region: cluster.region})),

@@ -6,7 +6,9 @@ import {arcControlService} from './arc.js'
 import {cloudformationService} from './cloudformation.js'
 import {cloudwatchService} from './cloudwatch.js'
 import {dynamodbService} from './dynamodb.js'
+import {ecsService} from './ecs.js'
 import {fisService} from './fis.js'
+import {lambdaService} from './lambda.js'
 import {rdsService} from './rds/index.js'
 import {stsService} from './sts.js'
 
@@ -26,4 +28,6 @@ export const SERVICES: Readonly<Record<string, Service>> = {
   monitoring: cloudwatchService,
   sts: stsService,
   'route53-recovery-control-config': arcControlService,
+  ecs: ecsService,
+  lambda: lambdaService,
 }

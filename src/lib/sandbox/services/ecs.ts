@@ -319,3 +319,35 @@ export function seedEcsServices(
   }
   return cluster
 }
+
+// ---- sandbox show --------------------------------------------------------------------------------------------------
+
+export interface EcsClusterView {
+  name: string
+  services: {
+    name: string
+    desiredCount: number
+    runningCount: number
+    deployments: {id: string; status: string; rolloutState: string; desiredCount: number; runningCount: number}[]
+  }[]
+}
+
+export function viewEcs(world: World, region: string): EcsClusterView[] {
+  return world.ecs.clusters
+    .filter((cluster) => cluster.region === region)
+    .map((cluster) => ({
+      name: cluster.name,
+      services: cluster.services.map((service) => ({
+        name: service.name,
+        desiredCount: primaryOf(service).desiredCount,
+        runningCount: service.deployments.reduce((sum, deployment) => sum + deployment.runningCount, 0),
+        deployments: service.deployments.map(({id, status, rolloutState, desiredCount, runningCount}) => ({
+          id,
+          status,
+          rolloutState,
+          desiredCount,
+          runningCount,
+        })),
+      })),
+    }))
+}

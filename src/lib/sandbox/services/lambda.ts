@@ -212,3 +212,30 @@ export function seedLambdaFunction(
   world.lambda.functions.push(record)
   return record
 }
+
+// ---- sandbox show --------------------------------------------------------------------------------------------------
+
+export interface LambdaFunctionView {
+  name: string
+  arn: string
+  invocations: number
+  /** The outcome of the latest invocation: `ok`, or the function error. */
+  lastOutcome?: string
+}
+
+export function viewLambda(world: World, region: string): LambdaFunctionView[] {
+  return world.lambda.functions
+    .filter((fn) => fn.region === region)
+    .map((fn) => {
+      const invocations = world.lambda.invocations.filter(
+        (invocation) => invocation.region === region && invocation.functionName === fn.name,
+      )
+      const last = invocations.at(-1)
+      return {
+        name: fn.name,
+        arn: fn.arn,
+        invocations: invocations.length,
+        lastOutcome: last && (last.functionError ?? 'ok'),
+      }
+    })
+}

@@ -214,3 +214,31 @@ export function seedRdsProxy(
   world.rds.proxies.push(proxy)
   return proxy
 }
+
+// ---- sandbox show --------------------------------------------------------------------------------------------------
+
+export interface ProxyView {
+  name: string
+  engineFamily: string
+  targetGroups: {name: string; clusters: {id: string; state: 'REGISTERING' | 'AVAILABLE' | 'missing'}[]}[]
+}
+
+export function viewProxies(world: World, region: string, now: number): ProxyView[] {
+  return world.rds.proxies
+    .filter((proxy) => proxy.region === region)
+    .map((proxy) => ({
+      name: proxy.name,
+      engineFamily: proxy.engineFamily,
+      targetGroups: proxy.targetGroups.map((group) => ({
+        name: group.name,
+        clusters: group.targets.map((target) => ({
+          id: target.clusterId,
+          state: !world.rds.clusters.some((cluster) => cluster.region === region && cluster.id === target.clusterId)
+            ? 'missing'
+            : now < target.availableAt
+              ? 'REGISTERING'
+              : 'AVAILABLE',
+        })),
+      })),
+    }))
+}

@@ -37,14 +37,12 @@ describe('sandbox reads', () => {
   it('see what came due since the last write, as the next write will', async () => {
     sandbox = await startTestSandbox()
     const target = (await readWorld(sandbox.home))!.rds.clusters.find((cluster) => cluster.id === 'orders-usw2')!.arn
-    await sandbox
-      .rds('us-east-1')
-      .send(
-        new SwitchoverGlobalClusterCommand({
-          GlobalClusterIdentifier: 'orders-global',
-          TargetDbClusterIdentifier: target,
-        }),
-      )
+    await sandbox.rds('us-east-1').send(
+      new SwitchoverGlobalClusterCommand({
+        GlobalClusterIdentifier: 'orders-global',
+        TargetDbClusterIdentifier: target,
+      }),
+    )
     sandbox.clock.advanceWorldSeconds(600)
     expect(await writerOf(sandbox)).toBe(target)
     // The read saved nothing: the file still has the switchover pending until a write brings it up to date.

@@ -140,6 +140,8 @@ export function renderSandbox(view: WorldView, style: Style, path: string): stri
     }
   }
 
+  lines.push(...applicationText(view, style))
+
   section('Recent events')
   for (const entry of view.history.slice(-HISTORY_SHOWN)) {
     const loss = entry.dataLossMs === undefined ? '' : style.yellow(` [data loss ~${formatDuration(entry.dataLossMs)}]`)
@@ -152,4 +154,56 @@ function statusText(style: Style, status: string): string {
   if (/^(available|ACTIVE|CREATE_COMPLETE|UPDATE_COMPLETE|completed|On)$/.test(status)) return style.green(status)
   if (/FAILED|failed|stopped|inaccessible/.test(status)) return style.red(status)
   return style.yellow(status)
+}
+
+/** RDS Proxies, ECS services and Lambda functions, each section only when the world has some. */
+function applicationText(view: WorldView, style: Style): string[] {
+  const lines: string[] = []
+  const section = (title: string, rows: string[]) => {
+    if (rows.length > 0) lines.push('', style.bold(title), ...rows)
+  }
+  const perRegion = <T>(byRegion: Record<string, T>, rows: (region: string, content: T) => string[]) =>
+    Object.entries(byRegion).flatMap(([region, content]) => rows(region, content))
+
+  section(
+    'RDS Proxies',
+    perRegion(view.rds.regions, (region, content) =>
+      content.proxies.flatMap((proxy) =>
+        proxy.targetGroups.map((group) => {
+          const targets = group.clusters.map((cluster) =>
+            cluster.state === 'AVAILABLE' ? cluster.id : `${cluster.id} ${style.yellow(`(${cluster.state})`)}`,
+          )
+          return `  ${region}  ${proxy.name} (${group.name}) ${symbols.arrow} ${targets.join(', ') || style.dim('no target')}`
+        }),
+      ),
+    ),
+  )
+  section(
+    'ECS services',
+    perRegion(view.ecs.regions, (region, content) =>
+      content.clusters.flatMap((cluster) =>
+        cluster.services.map((service) => {
+          const counts = `${service.runningCount} running, ${service.desiredCount} desired`
+          const rollout =
+            service.deployments.length > 1 || service.deployments[0]?.rolloutState !== 'COMPLETED'
+              ? style.yellow(
+                  `; rolling out: ${service.deployments.map((d) => `${d.status} ${d.rolloutState} ${d.runningCount}/${d.desiredCount}`).join(', ')}`,
+                )
+              : ''
+          return `  ${region}  ${cluster.name}/${service.name}  ${counts}${rollout}`
+        }),
+      ),
+    ),
+  )
+  section(
+    'Lambda functions',
+    perRegion(view.lambda.regions, (region, content) =>
+      content.functions.map((fn) => {
+        const last =
+          fn.lastOutcome === undefined ? '' : `, last ${fn.lastOutcome === 'ok' ? 'ok' : style.red(fn.lastOutcome)}`
+        return `  ${region}  ${fn.name}  ${fn.invocations} invocation${fn.invocations === 1 ? '' : 's'}${last}`
+      }),
+    ),
+  )
+  return lines
 }

@@ -39,7 +39,13 @@ export async function dispatch(options: DispatchOptions, routed: Routed): Promis
     }
     // Changes are made on a copy, kept only if the operation succeeds; reads need no copy.
     const draft = mutating ? structuredClone(world) : world
-    const answer = action.run({world: draft, region: routed.region, now, arcEndpointUrl: options.arcEndpointUrl})
+    const answer = action.run({
+      world: draft,
+      region: routed.region,
+      now,
+      requestId,
+      arcEndpointUrl: options.arcEndpointUrl,
+    })
     if (answer.status < 300 && draft !== world) Object.assign(world, draft)
     return {outcome: answer, latencyMs}
   }

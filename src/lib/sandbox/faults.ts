@@ -19,6 +19,7 @@ export type FaultInput =
   | {kind: 'lag'; globalCluster: string; region: string; ms: number}
   | {kind: 'stack-delete-fails'; stack: string; region?: string}
   | {kind: 'alarm'; alarm: string}
+  | {kind: 'lambda-fails'; function: string; region?: string; message?: string}
 
 const MAX_LATENCY_MS = 120_000
 
@@ -154,6 +155,29 @@ function toRecord(world: World, input: FaultInput, now: number): FaultRecord {
       }
       return {kind: 'alarm', alarm: input.alarm, since: now}
     }
+    case 'lambda-fails': {
+      if (input.region !== undefined) checkRegion(world, input.region)
+      const regions = world.lambda.functions.filter((fn) => fn.name === input.function).map((fn) => fn.region)
+      if (regions.length === 0 || (input.region !== undefined && !regions.includes(input.region))) {
+        const known = [...new Set(world.lambda.functions.map((fn) => fn.name))]
+        throw bad(
+          `no Lambda function named "${input.function}"${input.region ? ` in ${input.region}` : ''}`,
+          regions.length > 0
+            ? `${input.function} exists in ${regions.join(', ')}`
+            : known.length
+              ? `functions: ${known.join(', ')}`
+              : 'the world has no Lambda function',
+        )
+      }
+      const message = input.message?.trim()
+      return {
+        kind: 'lambda-fails',
+        function: input.function,
+        region: input.region,
+        message: message === '' ? undefined : message,
+        since: now,
+      }
+    }
   }
 }
 
@@ -179,6 +203,7 @@ function sameSlot(a: FaultRecord, b: FaultRecord): boolean {
     return a.stack === b.stack && a.region === b.region
   }
   if (a.kind === 'alarm' && b.kind === 'alarm') return a.alarm === b.alarm
+  if (a.kind === 'lambda-fails' && b.kind === 'lambda-fails') return a.function === b.function && a.region === b.region
   return true
 }
 
@@ -228,6 +253,18 @@ export function addedLatencyMs(world: World): number {
   return 0
 }
 
+/** The `lambda-fails` fault that makes function `name` of `region` fail, if one is on. */
+export function lambdaFailure(
+  world: World,
+  name: string,
+  region: string,
+): Extract<FaultRecord, {kind: 'lambda-fails'}> | undefined {
+  for (const fault of world.faults) {
+    if (fault.kind === 'lambda-fails' && fault.function === name && (fault.region ?? region) === region) return fault
+  }
+  return undefined
+}
+
 export type DescribedFault = FaultRecord & {description: string}
 
 export function describedFault(fault: FaultRecord): DescribedFault {
@@ -250,5 +287,7 @@ function describeFault(fault: FaultRecord): string {
       return `stack-delete-fails ${fault.stack} (${fault.region})`
     case 'alarm':
       return `alarm ${fault.alarm} in ALARM`
+    case 'lambda-fails':
+      return `lambda-fails ${fault.function} (${fault.region ?? 'every Region'})${fault.message ? `: ${fault.message}` : ''}`
   }
 }

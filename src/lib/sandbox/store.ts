@@ -51,6 +51,8 @@ function parseWorld(text: string, path: string): World {
     else if (typeof slice !== 'object' || slice === null) throw corrupt(path, `its ${key} is not an object`)
   }
   if (typeof world.timeScale !== 'number' || !(world.timeScale > 0)) throw corrupt(path, 'its time scale is invalid')
+  // RDS Proxy came after RDS: a saved world's RDS slice may lack its proxies.
+  ;(world.rds as Partial<World['rds']>).proxies ??= []
   return world as World
 }
 

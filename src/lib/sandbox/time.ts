@@ -30,6 +30,14 @@ export const DURATIONS = {
   /** Actions without a `duration` parameter (e.g. a cluster failover) still take a moment. */
   fisInstantAction: 10,
   stackDelete: 120,
+  /** ECS: new tasks pulled, started and healthy (a deployment's or a scale-up's). */
+  ecsTasksStart: 60,
+  /** ECS: tasks stopped by a scale-down. */
+  ecsTasksStop: 20,
+  /** ECS: a replaced deployment's tasks drain (load balancer deregistration) once the new ones are healthy. */
+  ecsDrain: 45,
+  /** RDS Proxy: a registered cluster's targets stay REGISTERING this long. */
+  proxyTargetRegister: 90,
 } as const
 
 export const DEFAULT_TIME_SCALE = 0.1

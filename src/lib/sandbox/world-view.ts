@@ -3,6 +3,9 @@ import {arcEndpointMode, type DescribedFault, describedFault} from './faults.js'
 import {globalClusterArn, regionOfArn} from './ids.js'
 import {writerRegion} from './replication-lag.js'
 import {tableStatus} from './services/dynamodb.js'
+import {type EcsClusterView, viewEcs} from './services/ecs.js'
+import {type LambdaFunctionView, viewLambda} from './services/lambda.js'
+import {type ProxyView, viewProxies} from './services/rds/proxies.js'
 import {
   failoverStateOf,
   globalStatus,
@@ -25,7 +28,10 @@ export interface WorldView {
   history: {at: string; event: string; summary: string; dataLossMs?: number}[]
   rds: {
     globalClusters: GlobalClusterView[]
-    regions: Record<string, {clusters: ClusterView[]; instances: InstanceView[]; snapshots: SnapshotView[]}>
+    regions: Record<
+      string,
+      {clusters: ClusterView[]; instances: InstanceView[]; snapshots: SnapshotView[]; proxies: ProxyView[]}
+    >
   }
   dynamodb: {regions: Record<string, {tables: TableView[]}>}
   arc: {
@@ -44,6 +50,8 @@ export interface WorldView {
   fis: {regions: Record<string, {templates: TemplateView[]; experiments: ExperimentView[]}>}
   cloudformation: {regions: Record<string, {stacks: StackView[]}>}
   ssm: {regions: Record<string, {parameters: ParameterView[]}>}
+  ecs: {regions: Record<string, {clusters: EcsClusterView[]}>}
+  lambda: {regions: Record<string, {functions: LambdaFunctionView[]}>}
 }
 
 export interface GlobalClusterView {
@@ -145,6 +153,9 @@ function regionsOf(world: World): string[] {
   for (const template of world.fis.templates) seen.add(template.region)
   for (const stack of world.cloudformation.stacks) seen.add(stack.region)
   for (const parameter of world.ssm.parameters) seen.add(parameter.region)
+  for (const cluster of world.ecs.clusters) seen.add(cluster.region)
+  for (const fn of world.lambda.functions) seen.add(fn.region)
+  for (const proxy of world.rds.proxies) seen.add(proxy.region)
   return [...seen]
 }
 
@@ -230,6 +241,7 @@ export function viewWorld(world: World, now: number): WorldView {
           status: snapshot.status,
           createdAt: iso(snapshot.createdAt),
         })),
+        proxies: viewProxies(world, region, now),
       })),
     },
     dynamodb: {
@@ -335,5 +347,7 @@ export function viewWorld(world: World, now: number): WorldView {
           })),
       })),
     },
+    ecs: {regions: byRegion((region) => ({clusters: viewEcs(world, region)}))},
+    lambda: {regions: byRegion((region) => ({functions: viewLambda(world, region)}))},
   }
 }

@@ -139,6 +139,35 @@ export interface RdsState {
   clusters: ClusterRecord[]
   instances: InstanceRecord[]
   snapshots: SnapshotRecord[]
+  proxies: ProxyRecord[]
+}
+
+// ---- RDS Proxy -------------------------------------------------------------------------------------------------
+
+/** A cluster registered with a proxy's target group; its instances are its targets, as the cluster has them now. */
+export interface ProxyClusterTargetRecord {
+  clusterId: string
+  registeredAt: number
+  /** Its targets are REGISTERING until this time. */
+  availableAt: number
+}
+
+export interface ProxyTargetGroupRecord {
+  name: string
+  arn: string
+  isDefault: boolean
+  createdAt: number
+  targets: ProxyClusterTargetRecord[]
+}
+
+export interface ProxyRecord {
+  name: string
+  region: string
+  arn: string
+  /** `POSTGRESQL` or `MYSQL`: the engines of the clusters it may target. */
+  engineFamily: string
+  createdAt: number
+  targetGroups: ProxyTargetGroupRecord[]
 }
 
 // ---- DynamoDB --------------------------------------------------------------------------------------------------
@@ -323,6 +352,77 @@ export interface SsmState {
   parameters: ParameterRecord[]
 }
 
+// ---- ECS -------------------------------------------------------------------------------------------------------
+
+export interface EcsDeploymentRecord {
+  id: string
+  /** `PRIMARY` (the newest) or `ACTIVE` (being replaced); a drained deployment is dropped. */
+  status: 'PRIMARY' | 'ACTIVE'
+  taskDefinition: string
+  desiredCount: number
+  runningCount: number
+  rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED'
+  rolloutStateReason: string
+  createdAt: number
+  updatedAt: number
+  /** When its running count reaches its target: the desired count (PRIMARY), 0 (an ACTIVE one draining). */
+  changeAt?: number
+}
+
+export interface EcsServiceEvent {
+  id: string
+  createdAt: number
+  message: string
+}
+
+export interface EcsServiceRecord {
+  name: string
+  arn: string
+  taskDefinition: string
+  createdAt: number
+  deployments: EcsDeploymentRecord[]
+  /** Newest first, at most 100, as ECS keeps them. */
+  events: EcsServiceEvent[]
+}
+
+export interface EcsClusterRecord {
+  name: string
+  region: string
+  arn: string
+  createdAt: number
+  services: EcsServiceRecord[]
+}
+
+// ---- Lambda ----------------------------------------------------------------------------------------------------
+
+export interface LambdaFunctionRecord {
+  name: string
+  region: string
+  arn: string
+  runtime: string
+  handler: string
+  role: string
+  timeoutSeconds: number
+  memorySize: number
+  codeSha256: string
+  revisionId: string
+  createdAt: number
+}
+
+/** One invocation, as the (simulated) function saw it: tests read what drctl sent and what it got back. */
+export interface InvocationRecord {
+  at: number
+  region: string
+  functionName: string
+  requestId: string
+  invocationType: string
+  /** The payload received, as JSON text. */
+  payload: string
+  /** Set when the function failed (`Unhandled`); `response` is then its error object. */
+  functionError?: string
+  response: string
+}
+
 // ---- Faults and history ----------------------------------------------------------------------------------------
 
 export type FaultMode = 'refuse' | 'hang'
@@ -335,6 +435,7 @@ export type FaultRecord =
   | {kind: 'lag'; globalClusterResourceId: string; globalClusterId: string; region: string; ms: number; since: number}
   | {kind: 'stack-delete-fails'; stack: string; region: string; since: number}
   | {kind: 'alarm'; alarm: string; since: number}
+  | {kind: 'lambda-fails'; function: string; region?: string; message?: string; since: number}
 
 export type FaultKind = FaultRecord['kind']
 
@@ -346,6 +447,7 @@ export const FAULT_KINDS: FaultKind[] = [
   'lag',
   'stack-delete-fails',
   'alarm',
+  'lambda-fails',
 ]
 
 /** Notable things that happened (shown by `drctl sandbox show`), e.g. the data lost by a managed failover. */
@@ -371,6 +473,8 @@ export interface World {
   fis: {templates: TemplateRecord[]; experiments: ExperimentRecord[]}
   cloudformation: {stacks: StackRecord[]}
   ssm: SsmState
+  ecs: {clusters: EcsClusterRecord[]}
+  lambda: {functions: LambdaFunctionRecord[]; invocations: InvocationRecord[]}
   faults: FaultRecord[]
   history: HistoryEntry[]
 }
@@ -379,6 +483,10 @@ export interface World {
  * The slices of services added after worlds were first saved, empty. A saved world without one is read with it
  * empty (it is not corrupt): a new service needs no new WORLD_VERSION.
  */
-export const LATER_SLICES = {ssm: (): SsmState => ({parameters: []})} satisfies {
+export const LATER_SLICES = {
+  ssm: (): SsmState => ({parameters: []}),
+  ecs: (): World['ecs'] => ({clusters: []}),
+  lambda: (): World['lambda'] => ({functions: [], invocations: []}),
+} satisfies {
   [K in keyof World]?: () => World[K]
 }

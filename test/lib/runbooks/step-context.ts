@@ -1,6 +1,6 @@
 import type {Clock} from '../../../src/lib/core/clock.js'
 import type {Approval, Step, StepCheck, StepContext} from '../../../src/lib/runbook/types.js'
-import type {FakeAws} from '../../fakes/aws.js'
+import type {AwsPorts} from '../../../src/lib/aws/ports.js'
 
 /** A clock that moves on by `tickMs` at every reading and never sleeps: waits run out without real delays. */
 export function tickingClock(tickMs = 1000): Clock {
@@ -9,11 +9,11 @@ export function tickingClock(tickMs = 1000): Clock {
 }
 
 /**
- * A step context on a fake AWS, holding what an earlier, interrupted attempt of the run journaled (if anything);
+ * A step context on AWS ports (a fake, or real adapters against the sandbox), holding what an earlier, interrupted attempt of the run journaled (if anything);
  * `followUps` collects what steps leave for later, `approvals` is what `drctl runs approve` has recorded.
  */
 export function stepContext(
-  aws: FakeAws,
+  aws: AwsPorts,
   records: Record<string, unknown> = {},
   clock = tickingClock(),
   extra: {followUps?: string[]; approvals?: Approval[]} = {},

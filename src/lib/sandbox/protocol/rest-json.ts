@@ -6,9 +6,10 @@ import {dispatched, type ErrorStyle, jsonFaultErrors, rejected, type Routed, typ
 import type {JsonInput} from './aws-json.js'
 import {matchRoute, noRoute, type RestRoute} from './rest.js'
 
+/** A route's answer: a JSON document, or (a blob payload such as Lambda's Invoke answer) text sent as it is. */
 export type RestJsonRoute = RestRoute<
   JsonInput,
-  {status?: number; headers?: Record<string, string>; body: Record<string, unknown>}
+  {status?: number; headers?: Record<string, string>; body: Record<string, unknown> | string}
 >
 
 /** A restJson1 service (FIS, the ARC control plane, Lambda): a JSON body in, a JSON body out. */
@@ -54,7 +55,7 @@ export function routeRestJson(
     return {
       status: result.status ?? 200,
       headers: {'content-type': 'application/json', ...result.headers},
-      body: JSON.stringify(result.body),
+      body: typeof result.body === 'string' ? result.body : JSON.stringify(result.body),
     }
   })
 }

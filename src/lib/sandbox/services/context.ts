@@ -8,6 +8,8 @@ export interface CallContext {
   world: World
   region: string
   now: number
+  /** The request id the answer carries (`x-amzn-RequestId`). */
+  requestId: string
   /** The URL DescribeCluster hands out for an ARC cluster endpoint (canonical in-process, live when serving). */
   arcEndpointUrl(canonical: string): string
 }

@@ -6,7 +6,9 @@ import {arcControlService} from './arc.js'
 import {cloudformationService} from './cloudformation.js'
 import {cloudwatchService} from './cloudwatch.js'
 import {dynamodbService} from './dynamodb.js'
+import {ecsService} from './ecs.js'
 import {fisService} from './fis.js'
+import {lambdaService} from './lambda.js'
 import {rdsService} from './rds/index.js'
 import {ssmService} from './ssm/index.js'
 import {stsService} from './sts.js'
@@ -28,4 +30,6 @@ export const SERVICES: Readonly<Record<string, Service>> = {
   sts: stsService,
   'route53-recovery-control-config': arcControlService,
   ssm: ssmService,
+  ecs: ecsService,
+  lambda: lambdaService,
 }

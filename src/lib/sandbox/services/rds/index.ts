@@ -17,13 +17,14 @@ import {
   switchoverGlobalCluster,
 } from './global-clusters.js'
 import {createDbInstance, deleteDbInstance, describeDbInstances} from './instances.js'
+import {deregisterDbProxyTargets, describeDbProxyTargets, registerDbProxyTargets} from './proxies.js'
 import {copyDbClusterSnapshot, createDbClusterSnapshot, describeDbClusterSnapshots} from './snapshots.js'
 import {addTagsToResource, listTagsForResource} from './tags.js'
 import {rdsDueEvents} from './transitions.js'
 
 /**
- * Amazon RDS / Aurora (awsQuery, 2014-10-31): global clusters, clusters, instances and cluster snapshots, with the
- * asynchronous state machines and Region rules of aws-reference §2.
+ * Amazon RDS / Aurora (awsQuery, 2014-10-31): global clusters, clusters, instances, cluster snapshots and RDS Proxy
+ * targets, with the asynchronous state machines and Region rules of aws-reference §2.
  */
 export const rdsService: QueryService = {
   protocol: 'query',
@@ -51,5 +52,8 @@ export const rdsService: QueryService = {
     CopyDBClusterSnapshot: copyDbClusterSnapshot,
     AddTagsToResource: addTagsToResource,
     ListTagsForResource: listTagsForResource,
+    DescribeDBProxyTargets: describeDbProxyTargets,
+    RegisterDBProxyTargets: registerDbProxyTargets,
+    DeregisterDBProxyTargets: deregisterDbProxyTargets,
   },
 }

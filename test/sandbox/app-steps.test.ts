@@ -12,14 +12,7 @@ import type {StepOfKind} from '../../src/lib/config/steps.js'
 import {type Clock, scaledClock} from '../../src/lib/core/clock.js'
 import {appStep} from '../../src/lib/runbooks/app-steps/kinds.js'
 import type {StepMove} from '../../src/lib/runbooks/app-steps/move.js'
-import {
-  mutateWorld,
-  readCallLog,
-  readWorld,
-  SANDBOX_CREDENTIALS,
-  setFault,
-  type World,
-} from '../../src/lib/sandbox/index.js'
+import {mutateWorld, readCallLog, SANDBOX_CREDENTIALS, setFault, type World} from '../../src/lib/sandbox/index.js'
 import {seedEcsServices} from '../../src/lib/sandbox/services/ecs.js'
 import {seedLambdaFunction} from '../../src/lib/sandbox/services/lambda.js'
 import {seedRdsProxy} from '../../src/lib/sandbox/services/rds/proxies.js'
@@ -52,6 +45,9 @@ afterEach(async () => sandbox.close())
 
 const seed = (fn: (world: World, at: number) => void) =>
   mutateWorld(sandbox.home, (world) => fn(world, sandbox.now()), {now: sandbox.now})
+
+/** The world as of the sandbox's clock (reads do not save what came due since the last write). */
+const worldNow = () => mutateWorld(sandbox.home, (world) => structuredClone(world), {now: sandbox.now})
 
 const move = (overrides: Partial<StepMove> = {}): StepMove => ({
   to: 'us-west-2',
@@ -181,7 +177,7 @@ describe('ecs-service step against the sandbox', () => {
       'us-west-2 UpdateService',
     ])
     expect((await callsSince(from)).filter((call) => call.startsWith('us-east-1'))).toEqual([])
-    const world = (await readWorld(sandbox.home)) as World
+    const world = await worldNow()
     const west = world.ecs.clusters.find((cluster) => cluster.region === 'us-west-2')
     for (const service of west?.services ?? []) {
       expect(service.deployments).toEqual([
@@ -201,7 +197,7 @@ describe('ecs-service step against the sandbox', () => {
     const step = appStep({step: scale, move: move()}, regions)
     const ctx = stepContext(session, {}, clock)
     expect(await driveStep(step, ctx)).toEqual({state: 'pending', note: 'to scale: api, worker'})
-    const world = (await readWorld(sandbox.home)) as World
+    const world = await worldNow()
     const west = world.ecs.clusters.find((cluster) => cluster.region === 'us-west-2')
     expect(west?.services.map((service) => [service.name, service.deployments[0]?.runningCount])).toEqual([
       ['api', 4],
@@ -250,7 +246,7 @@ describe('lambda step against the sandbox', () => {
     const records: Record<string, unknown> = {}
     const ctx = stepContext(session, records, clock)
     expect(await driveStep(step, ctx)).toEqual({state: 'pending'})
-    const world = (await readWorld(sandbox.home)) as World
+    const world = await worldNow()
     expect(world.lambda.invocations).toHaveLength(1)
     const invocation = world.lambda.invocations[0]
     expect(JSON.parse(invocation?.payload ?? '')).toEqual({

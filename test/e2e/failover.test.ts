@@ -303,10 +303,13 @@ describe('interrupted runs', () => {
     const resumed = drctl(sandbox.home, ['runs', 'resume', runId, '--yes', '--json'])
     expect(resumed.status).toBe(0)
     expect(writers(sandbox.home)).toEqual(['us-east-1', 'us-east-1'])
+    // One switchover per global cluster at most: the resume found what the killed run started. (The kill may land
+    // after the sandbox applied a switchover but before it logged the call, so the log can hold one fewer.)
     const switchovers = (await callsSince(sandbox.home, before)).filter(
-      (call) => call.operation === 'SwitchoverGlobalCluster' && call.mutating,
+      (call) => call.operation === 'SwitchoverGlobalCluster' && call.mutating && call.status < 300,
     )
-    expect(switchovers).toHaveLength(2)
+    expect(switchovers.length).toBeGreaterThanOrEqual(1)
+    expect(switchovers.length).toBeLessThanOrEqual(2)
     const shown = drctl(sandbox.home, ['runs', 'show', runId])
     expect(shown.stdout).toContain('run resumed')
     expect(shown.stdout).toContain('Outcome: **completed**')

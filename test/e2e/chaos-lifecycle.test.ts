@@ -90,7 +90,7 @@ describe('a followed chaos experiment on the sandbox', () => {
     expect(status.chaos.running).toEqual([expect.objectContaining({status: 'running', region: 'us-east-1'})])
     expect(auroraLag(status)).toBeGreaterThan(auroraLag(before) * 2)
     expect(tableLatency(status)).toBeGreaterThan(tableLatency(before) * 2)
-    expect(second.status).toBe(3)
+    expect(second.status).toBe(6)
     expect(parseEnvelope(second.stdout).error.code).toBe('DRCTL_RUN_IN_PROGRESS')
 
     await fastForwardExperiments(sandbox.home)

@@ -159,14 +159,14 @@ describe('runs with damaged journals, on the sandbox', () => {
     expect(drctl(sandbox.home, westOn).status).toBe(0)
   })
 
-  it('a start refused because another process holds the topology names the holder (exit 3)', async () => {
+  it('a start refused because another process holds the topology names the holder (exit 6)', async () => {
     const holder = {owner: 'bob', host: hostname(), pid: process.pid, runId: 'held-by-bob'}
     const held = await runLocks(sandbox.home).acquire('sandbox:retail', holder, {leaseMs: 30_000})
     try {
       const known = runIds(sandbox.home)
       // The earlier tests left us-west-2 On: switching it off is a change to make.
       const refused = drctl(sandbox.home, ['routing', 'set', 'retail-us-west-2', 'off', '--yes', '--json'])
-      expect(refused.status).toBe(3)
+      expect(refused.status).toBe(6)
       expect(json(refused).error).toMatchObject({
         code: 'DRCTL_RUN_IN_PROGRESS',
         message: expect.stringContaining(`run held-by-bob (bob, pid ${process.pid} on ${hostname()}, since `),

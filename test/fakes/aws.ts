@@ -21,6 +21,7 @@ import type {
   ExperimentTemplate,
   GlobalCluster,
   LambdaInvocation,
+  KeyAttribute,
   MetricPoint,
   RecordSet,
   Mutation,
@@ -32,6 +33,7 @@ import type {
   Stack,
   Table,
 } from '../../src/lib/aws/ports.js'
+import {FakeItemTables} from './dynamodb-items.js'
 import {ACCOUNT} from './topology.js'
 
 export interface FakeCall {
@@ -127,6 +129,8 @@ export const metricKey = (metric: string, dimensions: Record<string, string>) =>
 export class FakeAws implements AwsPorts {
   readonly calls: FakeCall[] = []
   readonly observers: AwsCallObserver[] = []
+  /** Items of DynamoDB tables (the team state table), per Region. */
+  readonly items = new FakeItemTables()
   /** Simulates an endpoint that accepts an update and then reads back the old states. */
   routingUpdatesLost = false
   /** How many status reads a change stays in progress for (Route 53 PENDING, CloudFront InProgress, GA IN_PROGRESS). */
@@ -488,6 +492,17 @@ export class FakeAws implements AwsPorts {
       setDeletionProtection: async (table: string, enabled: boolean) =>
         this.record('DynamoDB', region, 'UpdateTable', true, [table, {enabled}]),
       deleteTable: async (table: string) => this.record('DynamoDB', region, 'DeleteTable', true, [table]),
+      ...this.items.port(region),
+      createTable: async (table: string, partitionKey: KeyAttribute, sortKey?: KeyAttribute) => {
+        this.items.create(region, table, partitionKey, sortKey)
+        return this.record('DynamoDB', region, 'CreateTable', true, [table])
+      },
+      addReplicas: async (table: string, regions: string[], consistency?: string) => {
+        const created = this.items.tables.get(`${region}/${table}`)
+        for (const replica of regions)
+          if (created) this.items.create(replica, table, created.partitionKey, created.sortKey)
+        return this.record('DynamoDB', region, 'UpdateTable', true, [table, {create: regions, consistency}])
+      },
     }
   }
 

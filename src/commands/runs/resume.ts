@@ -20,7 +20,8 @@ ${EXIT_CODES_HELP}`
   static override args = {id: Args.string({description: 'Run id (see drctl runs list).', required: true})}
 
   async run() {
-    const {summary, start} = await resumableRun(this.home(), this.args.id, this.flags.sandbox)
+    const teamLocks = await this.pullTeamRun(this.args.id)
+    const {summary, start} = await resumableRun(this.home(), this.args.id, this.flags.sandbox, teamLocks)
     for (const warning of resumeWarnings(summary)) this.note(warning)
     const {config} = this.flags.config ? await this.loadConfig() : await loadConfig(start.configPath)
     const plan = rebuildPlan(start, config)
@@ -36,6 +37,12 @@ ${EXIT_CODES_HELP}`
       throw new DrctlError('DRCTL_CONFIRMATION_DECLINED', 'not confirmed; nothing was changed')
     }
     const aws = await this.awsSession(config, {readOnly: false})
-    return this.resume(summary.id, plan, {aws, observe: () => observe(config, aws, resumedObservation(config, plan))})
+    return this.resume(summary.id, plan, {
+      aws,
+      config,
+      observe: () => observe(config, aws, resumedObservation(config, plan)),
+      avoidRegions: start.excludedRegions,
+      target: typeof start.params.target === 'string' ? start.params.target : undefined,
+    })
   }
 }

@@ -26,7 +26,7 @@ export const EXIT_CODES_HELP = [
   '  3    a check or gate failed; nothing was changed',
   '  4    confirmation required or declined; nothing was changed',
   '  5    AWS refused a call (access denied, not found, invalid state)',
-  '  6    stopped part-way; resumable (drctl runs resume ID)',
+  '  6    stopped part-way, resumable (drctl runs resume ID); or another run holds the lock',
   '  7    timed out waiting for AWS; resumable',
   '  130  interrupted (Ctrl-C); resumable',
 ].join('\n')

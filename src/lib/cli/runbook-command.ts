@@ -1,11 +1,14 @@
-import type {Command} from '@oclif/core'
+import {type Command, Flags} from '@oclif/core'
 
 import type {AwsSession} from '../aws/session.js'
 import {LIMITS} from '../config/limits.js'
-import type {DrctlConfig} from '../config/schema.js'
+import {type DrctlConfig, teamState} from '../config/schema.js'
+import {systemClock} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
 import {type EngineContext, type RunIdentity, type RunResult, resumeRun, startRun} from '../runbook/engine.js'
 import {assertNoUnfinishedRun, detachedSurvivors} from '../runbook/runs.js'
+import type {LockStore} from '../runbook/lock.js'
+import {stateRegion, teamStores} from '../runbook/team-state.js'
 import type {RunPlan} from '../runbook/types.js'
 import type {KnownSurvivor, Topology} from '../topology/views.js'
 import {observe, type ObserveOptions} from '../topology/observe.js'
@@ -28,14 +31,25 @@ export interface ExecuteOptions {
   flags: Record<string, unknown>
 }
 
-/** What driving a run (started or resumed) needs. */
-type DriveOptions = Pick<ExecuteOptions, 'aws' | 'observe'>
+/** What driving a run (started or resumed) needs; `stateRegion` picks the team state Region (see team-state.ts). */
+type DriveOptions = Pick<ExecuteOptions, 'aws' | 'observe' | 'config'> & {avoidRegions?: string[]; target?: string}
 
 /**
  * The shared life of a mutating command (design.md §5): plan → gates (exit 3) → print → --dry-run stops →
  * confirm (exit 4) → journaled run → report. Ctrl-C stops after the call in flight and exits 130, resumable.
  */
 export abstract class RunbookCommand<T extends typeof Command> extends MutatingCommand<T> {
+  static override baseFlags = {
+    ...MutatingCommand.baseFlags,
+    'local-state': Flags.boolean({
+      summary: "Keep the run's lock and journal on this machine only, even though drctl.yaml names a team state table.",
+      description:
+        'For when the state table cannot be reached: the run is recorded as run with --local-state, and colleagues ' +
+        'do not see it, nor does its lock stop their runs.',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
   /** `YYYYMMDDhhmm` (UTC): the suffix that makes the names of what a run creates unique and sortable. */
   protected nameStamp(): string {
     return new Date().toISOString().replace(/[-:T]/g, '').slice(0, 12)
@@ -107,11 +121,21 @@ export abstract class RunbookCommand<T extends typeof Command> extends MutatingC
       topologyKey: this.topologyKey(options.config),
       configPath: options.configPath,
       sandbox: this.flags.sandbox,
-      flags: {...options.flags, yes: this.flags.yes, sandbox: this.flags.sandbox},
+      flags: {
+        ...options.flags,
+        yes: this.flags.yes,
+        sandbox: this.flags.sandbox,
+        ...(this.flags['local-state'] ? {'local-state': true} : {}),
+      },
       caller: options.before?.identity,
       before: options.before,
     }
-    const result = await this.withInterrupts((context) => startRun(plan, identity, context), options)
+    const result = await this.withInterrupts((context) => startRun(plan, identity, context), {
+      ...options,
+      avoidRegions: plan.excludedRegions,
+      target: typeof plan.params.target === 'string' ? plan.params.target : undefined,
+      owner: options.before?.identity?.arn,
+    })
     this.out(renderRunResult(result, this.style))
     return result
   }
@@ -123,7 +147,43 @@ export abstract class RunbookCommand<T extends typeof Command> extends MutatingC
     return result
   }
 
-  private async withInterrupts<R>(drive: (context: EngineContext) => Promise<R>, options: DriveOptions): Promise<R> {
+  /**
+   * The team state table's lock and journal mirror, when drctl.yaml names one (and not --local-state), in the Region
+   * the run may write to; the table's runs are pulled here first, so that a colleague's unfinished run is seen.
+   */
+  private async teamStores(options: DriveOptions & {owner?: string}): Promise<Pick<EngineContext, 'locks' | 'mirror'>> {
+    const state = teamState(options.config)
+    if (!state || this.flags['local-state']) return {}
+    const stores = await teamStores(state, options.aws, {
+      home: this.home(),
+      region: stateRegion(state, options.avoidRegions, options.target),
+      clock: systemClock,
+      owner: options.owner,
+    })
+    await stores.mirror.pullAll()
+    return {locks: stores.locks, mirror: stores.mirror}
+  }
+
+  /**
+   * Brings run `runId` from the team state table named by drctl.yaml (--config, $DRCTL_CONFIG or ./drctl.yaml) into
+   * this home, so that a run started on another machine can be resumed here; the table's lock store, if any.
+   */
+  protected async pullTeamRun(runId: string): Promise<LockStore | undefined> {
+    if (this.flags['local-state']) return undefined
+    const loaded = await this.loadConfig().catch(() => undefined)
+    const state = loaded && teamState(loaded.config)
+    if (!loaded || !state) return undefined
+    const aws = await this.awsSession(loaded.config, {readOnly: false})
+    const stores = await teamStores(state, aws, {home: this.home(), region: stateRegion(state), clock: systemClock})
+    await stores.mirror.pull(runId)
+    return stores.locks
+  }
+
+  private async withInterrupts<R>(
+    drive: (context: EngineContext) => Promise<R>,
+    options: DriveOptions & {owner?: string},
+  ): Promise<R> {
+    const team = await this.teamStores(options)
     const controller = new AbortController()
     const onSignal = () => {
       if (controller.signal.aborted) process.exit(130)
@@ -141,6 +201,7 @@ export abstract class RunbookCommand<T extends typeof Command> extends MutatingC
         emit: this.progress().listener,
         signal: controller.signal,
         observe: options.observe,
+        ...team,
       })
     } finally {
       process.off('SIGINT', onSignal)

@@ -82,6 +82,13 @@ failover:
   # db-first: switch the databases, then traffic. traffic-first: traffic, then the databases.
   order: db-first
 
+# Where runs keep their lock and journal. local: this machine's $DRCTL_HOME. dynamodb: a global table the team
+# shares (create it with drctl state init), so a colleague sees, resumes and approves a run from their machine.
+state:
+  backend: local
+  # table: drctl-state
+  # regions: [us-east-1, us-west-2]   # replica Regions, the first is home; the topology's Regions if absent
+
 aws:
   # Every AWS call has a deadline (at most ${LIMITS.callTimeoutMs}); an unreachable Region is reported, never waited on forever.
   callTimeoutMs: 10000

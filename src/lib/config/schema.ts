@@ -79,6 +79,8 @@ const safetyRule = strict({
   waitPeriodMs: z.number().int().min(0).optional(),
 })
 
+export const DEFAULT_STATE_TABLE = 'drctl-state'
+
 const atMost = (ms: number) => ({error: `must be at most ${ms} (${formatDuration(ms)})`})
 const milliseconds = (fallback: number, ceiling: number) =>
   z.number().int().positive().max(ceiling, atMost(ceiling)).default(fallback)
@@ -143,6 +145,13 @@ export const configSchema = strict({
     order: z.enum(['db-first', 'traffic-first']).default('db-first'),
   }).default({order: 'db-first'}),
   steps: z.array(stepSchema).default([]),
+  // Where runs keep their lock and journal: this machine's $DRCTL_HOME, or a DynamoDB global table the team shares.
+  state: strict({
+    backend: z.enum(['local', 'dynamodb']).default('local'),
+    table: shaped(TABLE_NAME, 'a DynamoDB table name').default(DEFAULT_STATE_TABLE),
+    /** The table's replica Regions, the first its home (where locks are taken); the topology's Regions if absent. */
+    regions: z.array(region).min(1, {error: 'list at least one Region for the state table'}).optional(),
+  }).default({backend: 'local', table: DEFAULT_STATE_TABLE}),
   aws: strict({
     callTimeoutMs: milliseconds(10_000, LIMITS.callTimeoutMs),
     connectTimeoutMs: milliseconds(3000, LIMITS.connectTimeoutMs),
@@ -174,6 +183,19 @@ export const configSchema = strict({
 
 export type DrctlConfig = z.output<typeof configSchema>
 export type SafetyRuleConfig = z.output<typeof safetyRule>
+
+/** Where a team keeps its runs' lock and journal (`state.backend: dynamodb`). */
+export interface TeamState {
+  table: string
+  /** Replica Regions; the first is the home Region, where locks are taken unless a failover says otherwise. */
+  regions: string[]
+}
+
+/** The team state store the config names, or undefined for this machine's $DRCTL_HOME. */
+export function teamState(config: DrctlConfig): TeamState | undefined {
+  if (config.state.backend !== 'dynamodb') return undefined
+  return {table: config.state.table, regions: config.state.regions ?? config.regions}
+}
 
 /** The routing control ARNs of each Region, as lists (the config allows one ARN or several per Region). */
 export function routingControlsByRegion(config: DrctlConfig): Record<string, string[]> {
@@ -237,6 +259,7 @@ export function crossCheck(raw: unknown): CrossCheckProblem[] {
     requireListed(asRecord(replica)?.region, ['aurora', 'replicas', index, 'region']),
   )
   duplicates(asArray(asRecord(root.dynamodb)?.tables), ['dynamodb', 'tables'], 'table')
+  duplicates(asArray(asRecord(root.state)?.regions), ['state', 'regions'], 'Region')
   const fis = asRecord(root.fis)
   if (fis && 'region' in fis) requireListed(fis.region, ['fis', 'region'])
   const arc = asRecord(root.arc)

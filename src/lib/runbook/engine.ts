@@ -14,6 +14,7 @@ import type {KeptAlive, LockStore} from './lock.js'
 import {journaledReport, writeReport} from './report.js'
 import {asRunError, exitFor, interrupted, withTransientRetries} from './run-failures.js'
 import {holding, lockFor, runLocks} from './run-lock.js'
+import type {JournalMirror} from './team-journal.js'
 import {
   assertNoUnfinishedRun,
   assertUnfinished,
@@ -38,6 +39,8 @@ export interface EngineContext {
   observe: () => Promise<Topology>
   /** Where the topology lock is kept: files under `home` unless given. */
   locks?: LockStore
+  /** The team state table the journal is copied to, when drctl.yaml names one. */
+  mirror?: JournalMirror
 }
 
 export interface RunIdentity {
@@ -98,11 +101,32 @@ export async function startRun(plan: RunPlan, identity: RunIdentity, context: En
       before: identity.before ? summarizeTopology(identity.before) : undefined,
     })
     journal.close()
+    context.mirror?.notify(runId)
   } catch (error) {
     await lease.release()
     throw error
   }
-  return holding(lease, locks, (kept) => drive(runId, plan, context, kept))
+  return holding(lease, locks, (kept) => mirrored(context, () => drive(runId, plan, context, kept)))
+}
+
+/** Runs `task`, then waits for the journal's copy in the team table, warning of events it could not copy. */
+async function mirrored<T>(context: EngineContext, task: () => Promise<T>): Promise<T> {
+  try {
+    return await task()
+  } finally {
+    const mirror = context.mirror
+    if (mirror) {
+      await mirror.flush()
+      for (const {runId, error} of mirror.failures.splice(0)) {
+        context.emit({
+          type: 'warning',
+          message:
+            `run ${runId}: the team state table ${mirror.table} (${mirror.region}) lacks some of its journal ` +
+            `(${error instanceof Error ? error.message : String(error)}); the next resume sends it`,
+        })
+      }
+    }
+  }
 }
 
 /**
@@ -123,11 +147,16 @@ export async function resumeRun(runId: string, plan: RunPlan, context: EngineCon
     await lease.release()
     throw error
   }
-  return holding(lease, locks, (kept) => drive(runId, plan, context, kept, {damagedLines}))
+  return holding(lease, locks, (kept) => mirrored(context, () => drive(runId, plan, context, kept, {damagedLines})))
 }
 
 /** Records that an unfinished run will not be resumed (nothing changes in AWS), and writes its report. */
-export async function abandonRun(home: string, runId: string, locks = runLocks(home)): Promise<void> {
+export async function abandonRun(
+  home: string,
+  runId: string,
+  locks = runLocks(home),
+  mirror?: JournalMirror,
+): Promise<void> {
   const lease = await lockFor(locks, leaseKey(loadRun(home, runId).summary), runId)
   try {
     const {summary} = loadRun(home, runId)
@@ -135,6 +164,7 @@ export async function abandonRun(home: string, runId: string, locks = runLocks(h
     const journal = new Journal(journalPath(home, runId))
     journal.append({type: 'run-end', at: new Date().toISOString(), outcome: 'abandoned', exit: 0})
     journal.close()
+    await mirror?.push(runId)
     writeReport(summary.dir, journaledReport(home, runId))
   } finally {
     await lease.release()
@@ -159,7 +189,7 @@ async function drive(
 ): Promise<RunResult> {
   const dir = runDirectory(context.home, runId)
   const now = () => new Date(context.clock.now()).toISOString()
-  const journal = new Journal(journalPath(context.home, runId), now)
+  const journal = new Journal(journalPath(context.home, runId), now, () => context.mirror?.notify(runId))
   const currentStep = new AsyncLocalStorage<string>()
   const recorded = new Map<string, unknown>(Object.entries(plan.evidence))
   let mutations = 0

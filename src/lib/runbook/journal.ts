@@ -227,6 +227,8 @@ export class Journal {
   constructor(
     readonly path: string,
     now: () => string = () => new Date().toISOString(),
+    /** Told after each event is on disk (the team state mirror copies it to the table then). */
+    private readonly afterAppend?: () => void,
   ) {
     const text = readFileSync(path, {encoding: 'utf8', flag: 'a+'})
     this.fd = openSync(path, 'a')
@@ -240,6 +242,7 @@ export class Journal {
   append(event: JournalEvent): void {
     writeSync(this.fd, `${JSON.stringify(event)}\n`)
     fsyncSync(this.fd)
+    this.afterAppend?.()
   }
 
   close(): void {

@@ -39,6 +39,8 @@ export type Acquisition = {acquired: true; lease: Lease} | {acquired: false; hol
 export interface LockStore {
   /** What leases are measured and renewed on: real time, even when rehearsing on the sandbox. */
   readonly clock: Clock
+  /** Who acts, as this store names them (a team store: the caller's ARN); the local user if absent. */
+  readonly owner?: string
   /** The lock, or a refusal naming its live holder. */
   acquire(key: string, owner: LockOwner, options: {leaseMs: number}): Promise<Acquisition>
   /** The live holder, if any (a released, expired or dead holder is none). */

@@ -1,6 +1,6 @@
 import {hostname, userInfo} from 'node:os'
 
-import {DrctlError} from '../core/errors.js'
+import {DrctlError, ExitCode} from '../core/errors.js'
 import {locksDir} from '../core/paths.js'
 import {fileLockStore} from './file-lock.js'
 import {
@@ -34,7 +34,7 @@ function localUser(): string {
 
 /** Takes the lock of `key` for `runId`, or refuses naming who holds it. */
 export async function lockFor(locks: LockStore, key: string, runId: string): Promise<Lease> {
-  const owner = {owner: localUser(), host: hostname(), pid: process.pid, runId}
+  const owner = {owner: locks.owner ?? localUser(), host: hostname(), pid: process.pid, runId}
   const result = await locks.acquire(key, owner, {leaseMs: LEASE_MS})
   if (!result.acquired) throw lockRefused(key, result.holder)
   return result.lease
@@ -57,7 +57,10 @@ export async function holding<T>(lease: Lease, locks: LockStore, task: (kept: Ke
   }
 }
 
-/** Exit 3 (nothing was changed), naming the holder and what to do: wait, or stop it and resume or abandon. */
+/**
+ * Exit 6, naming the holder and what to do: wait, or stop it and resume or abandon. Nothing was changed by this
+ * process, but the topology is in the middle of a run (the holder's), which is what exit 6 means.
+ */
 function lockRefused(key: string, holder: LockHolder): DrctlError {
   const sandbox = key.startsWith(SANDBOX_PREFIX) ? ' --sandbox' : ''
   return new DrctlError('DRCTL_RUN_IN_PROGRESS', `${key} is locked by ${describeHolder(holder)}`, {
@@ -69,5 +72,6 @@ function lockRefused(key: string, holder: LockHolder): DrctlError {
         ]
       : [`if it is stuck, stop that process (pid ${holder.pid} on ${holder.host})`],
     details: {holder},
+    exit: ExitCode.partial,
   })
 }

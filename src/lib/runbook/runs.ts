@@ -3,7 +3,7 @@ import {existsSync, readdirSync} from 'node:fs'
 import {hostname} from 'node:os'
 import {join} from 'node:path'
 
-import {DrctlError} from '../core/errors.js'
+import {DrctlError, ExitCode} from '../core/errors.js'
 import {runsDir} from '../core/paths.js'
 import {processAlive} from './file-lock.js'
 import {
@@ -310,6 +310,8 @@ export function assertNoUnfinishedRun(home: string, topologyKey: string): void {
   throw new DrctlError('DRCTL_RUN_IN_PROGRESS', `run ${run.id} (${run.title}) ${state}; finish it first`, {
     hints: [`resume it: drctl runs resume ${run.id}${run.sandbox ? ' --sandbox' : ''}`, abandon],
     details: {runId: run.id, status: run.status},
+    // A run still driven by a live process holds the topology: exit 6, as when its lock refuses a start.
+    ...(run.status === 'running' ? {exit: ExitCode.partial} : {}),
   })
 }
 

@@ -6,7 +6,7 @@ import {describe, expect, it} from 'vitest'
 
 import {EXAMPLE_CONFIG} from '../../../src/lib/config/example.js'
 import {loadConfig, parseConfig, resolveConfigPath} from '../../../src/lib/config/load.js'
-import {routingControlsByRegion} from '../../../src/lib/config/schema.js'
+import {routingControlsByRegion, teamState} from '../../../src/lib/config/schema.js'
 import {DrctlError} from '../../../src/lib/core/errors.js'
 
 const minimal = `version: 1
@@ -42,6 +42,34 @@ describe('drctl.yaml validation', () => {
     expect(config.failover.order).toBe('db-first')
     expect(config.aws.callTimeoutMs).toBe(10_000)
     expect(config.stacks).toEqual({})
+  })
+
+  it("keeps runs on this machine unless state names a DynamoDB table, whose Regions default to the topology's", () => {
+    const local = parseConfig(minimal)
+    expect(local.state).toEqual({backend: 'local', table: 'drctl-state'})
+    expect(teamState(local)).toBeUndefined()
+    expect(teamState(parseConfig(`${minimal}state: {backend: dynamodb}`))).toEqual({
+      table: 'drctl-state',
+      regions: ['us-east-1', 'us-west-2'],
+    })
+    expect(
+      teamState(parseConfig(`${minimal}state: {backend: dynamodb, table: ops-state, regions: [us-west-2]}`)),
+    ).toEqual({table: 'ops-state', regions: ['us-west-2']})
+  })
+
+  it('names what is wrong in state by its path', () => {
+    const problems = problemsOf(
+      `${minimal}state: {backend: redis, table: x, regions: [us-east-1, us-east-1, mars-1], lock: y}`,
+    )
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        {path: 'state.backend', message: expect.stringContaining('"local"')},
+        {path: 'state.table', message: '"x" is not a DynamoDB table name'},
+        {path: 'state.regions[1]', message: 'duplicate Region "us-east-1"'},
+        {path: 'state.regions[2]', message: expect.stringContaining('is not an AWS Region name')},
+        {path: 'state.lock', message: expect.stringContaining('unknown key')},
+      ]),
+    )
   })
 
   it('lowercases RDS identifiers, as RDS stores them', () => {

@@ -340,7 +340,7 @@ describe('the topology lock', () => {
     const error = (await startRun(plan([step]), id, context()).catch((failure: unknown) => failure)) as DrctlError
     expect(error).toMatchObject({
       code: 'DRCTL_RUN_IN_PROGRESS',
-      exit: 3,
+      exit: 6,
       details: {holder: {...holder, since: expect.any(String), expiresAt: expect.any(String), version: 1}},
     })
     expect(error.message).toContain(`run other-run (bob, pid ${process.ppid} on ${hostname()}, since `)

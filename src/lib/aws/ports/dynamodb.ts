@@ -23,6 +23,27 @@ export interface Table {
   /** An MRSC table's witness Region (it holds change data, it cannot be read or written). */
   witnesses?: {region: string; status: string}[]
   capacity?: TableCapacity
+  /** `HASH` then `RANGE` attribute names, as the table was created. */
+  keySchema?: {name: string; type: 'HASH' | 'RANGE'}[]
+}
+
+/** An item's attribute values as drctl stores them: strings, numbers and booleans only. */
+export type ItemValue = string | number | boolean
+export type Item = Record<string, ItemValue>
+
+/** A condition on the item as stored, with its `#name` and `:value` placeholders. */
+export interface Condition {
+  expression: string
+  names?: Record<string, string>
+  values?: Item
+}
+
+/** A conditional write either lands or finds the condition false: then `current` is the item as stored, if any. */
+export type WriteResult = {written: true} | {written: false; current?: Item}
+
+export interface KeyAttribute {
+  name: string
+  type: 'S' | 'N'
 }
 
 export interface DynamoDbPort {
@@ -31,4 +52,18 @@ export interface DynamoDbPort {
   removeReplica(table: string, region: string): Promise<Mutation>
   setDeletionProtection(table: string, enabled: boolean): Promise<Mutation>
   deleteTable(table: string): Promise<Mutation>
+  /** Writes the whole item, if `condition` holds (a false condition is a result, not an error). */
+  putItem(table: string, item: Item, condition?: Condition): Promise<WriteResult>
+  /** Applies `update` (`SET #a = :a, …`) to the item of `key`, if `condition` holds. */
+  updateItem(table: string, key: Item, update: Condition, condition?: Condition): Promise<WriteResult>
+  /** Deletes the item of `key`, if `condition` holds. */
+  deleteItem(table: string, key: Item, condition?: Condition): Promise<WriteResult>
+  /** The item of `key`; `consistent` reads the latest write of this Region. */
+  getItem(table: string, key: Item, options?: {consistent?: boolean}): Promise<Item | undefined>
+  /** Every item of one partition (`#pk = :pk`, …), in sort key order, read page by page. */
+  query(table: string, keyCondition: Condition, options?: {consistent?: boolean}): Promise<Item[]>
+  /** Creates an on-demand table keyed by `partitionKey` (and `sortKey`), with streams for replication. */
+  createTable(table: string, partitionKey: KeyAttribute, sortKey?: KeyAttribute): Promise<Mutation>
+  /** Adds replicas in `regions` (sent to an existing replica's Region); `STRONG` makes the table MRSC. */
+  addReplicas(table: string, regions: string[], consistency?: 'EVENTUAL' | 'STRONG'): Promise<Mutation>
 }

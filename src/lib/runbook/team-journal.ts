@@ -1,0 +1,129 @@
+import {existsSync, mkdirSync} from 'node:fs'
+
+import type {DynamoDbPort, Item} from '../aws/ports.js'
+import {Journal, type JournalEvent, readJournal} from './journal.js'
+import {journalPath, runDirectory} from './runs.js'
+
+// The team copy of every run's journal, in the team state table. The local journal stays the write-ahead copy:
+// each event is fsynced there first, then put in the table as item (pk `run#<id>`, sk its sequence number in the
+// local journal, zero-padded). A put only lands where no item is (`attribute_not_exists`), so pushing the same
+// events again (a retry, a resume that replays) never duplicates or reorders them. Every run also has an index item
+// (pk `runs`, sk its id), which `runs list` reads.
+
+export const RUNS_PARTITION = 'runs'
+export const runPartition = (runId: string) => `run#${runId}`
+const sequenceKey = (sequence: number) => String(sequence).padStart(9, '0')
+
+type ItemPort = Pick<DynamoDbPort, 'region' | 'putItem' | 'query'>
+
+export interface MirrorFailure {
+  runId: string
+  error: unknown
+}
+
+/**
+ * Copies local journals to the table and back. Pushes run in the background, one at a time per mirror, so that the
+ * run never waits on the table; `flush()` waits for them (before a lease is released), and failures are kept for the
+ * run to report (the next push, or `runs resume`, sends what is missing).
+ */
+export class JournalMirror {
+  private readonly pushed = new Map<string, number>()
+  private queue: Promise<void> = Promise.resolve()
+  readonly failures: MirrorFailure[] = []
+
+  constructor(
+    private readonly port: ItemPort,
+    readonly table: string,
+    private readonly home: string,
+  ) {}
+
+  get region(): string {
+    return this.port.region
+  }
+
+  /** Schedules a push of `runId`'s local journal; returns at once. */
+  notify(runId: string): void {
+    this.queue = this.queue
+      .then(() => this.push(runId))
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.failures.push({runId, error})
+        },
+      )
+  }
+
+  /** Waits for every scheduled push. */
+  async flush(): Promise<void> {
+    await this.queue
+  }
+
+  /** Puts the local events the table does not have yet; how many it put. */
+  async push(runId: string): Promise<number> {
+    const {events} = readJournal(journalPath(this.home, runId))
+    const start = this.pushed.get(runId) ?? (await this.remoteEvents(runId)).length
+    if (start === 0 && events[0]?.type === 'run-start') await this.index(runId, events[0])
+    let sent = 0
+    for (let sequence = start; sequence < events.length; sequence++) {
+      await this.port.putItem(
+        this.table,
+        {pk: runPartition(runId), sk: sequenceKey(sequence), event: JSON.stringify(events[sequence])},
+        {expression: 'attribute_not_exists(#pk)', names: {'#pk': 'pk'}},
+      )
+      this.pushed.set(runId, sequence + 1)
+      sent++
+    }
+    return sent
+  }
+
+  /**
+   * Brings the table's events of `runId` that this machine lacks into its local journal (created if need be): a run
+   * started elsewhere can then be shown, resumed and abandoned here. Returns whether the table knows the run.
+   */
+  async pull(runId: string): Promise<boolean> {
+    const remote = await this.remoteEvents(runId)
+    if (remote.length === 0) return false
+    const path = journalPath(this.home, runId)
+    const local = existsSync(path) ? readJournal(path).events.length : 0
+    if (remote.length > local) {
+      mkdirSync(runDirectory(this.home, runId), {recursive: true})
+      const journal = new Journal(path)
+      try {
+        for (const event of remote.slice(local)) journal.append(event)
+      } finally {
+        journal.close()
+      }
+    }
+    this.pushed.set(runId, Math.max(remote.length, local))
+    return true
+  }
+
+  /** Pulls every run the table knows; their ids, newest first. */
+  async pullAll(): Promise<string[]> {
+    const index = await this.port.query(
+      this.table,
+      {expression: '#pk = :pk', names: {'#pk': 'pk'}, values: {':pk': RUNS_PARTITION}},
+      {consistent: true},
+    )
+    const ids = index.map((item) => String(item.sk))
+    for (const id of ids) await this.pull(id)
+    return ids.reverse()
+  }
+
+  private async remoteEvents(runId: string): Promise<JournalEvent[]> {
+    const items = await this.port.query(
+      this.table,
+      {expression: '#pk = :pk', names: {'#pk': 'pk'}, values: {':pk': runPartition(runId)}},
+      {consistent: true},
+    )
+    return items.map((item: Item) => JSON.parse(String(item.event)) as JournalEvent)
+  }
+
+  private async index(runId: string, start: Extract<JournalEvent, {type: 'run-start'}>): Promise<void> {
+    await this.port.putItem(
+      this.table,
+      {pk: RUNS_PARTITION, sk: runId, topologyKey: start.topologyKey, kind: start.kind, startedAt: start.at},
+      {expression: 'attribute_not_exists(#pk)', names: {'#pk': 'pk'}},
+    )
+  }
+}

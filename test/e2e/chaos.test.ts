@@ -21,7 +21,7 @@ function mutatingCalls(): {operation: string; region: string}[] {
 }
 
 beforeAll(() => {
-  const reset = runCli(['sandbox', 'reset', '--time-scale', '0.05'], {home})
+  const reset = runCli(['sandbox', 'reset', '--time-scale', '0.2'], {home})
   expect(reset.status, reset.stderr).toBe(0)
 })
 afterAll(cleanup)

@@ -1,6 +1,9 @@
 import {AwsCallError} from '../../src/lib/aws/errors.js'
+import {CONTROL_PLANE_REGIONS} from '../../src/lib/aws/control-planes.js'
 import type {AwsCallObserver} from '../../src/lib/aws/invoke.js'
+import {bareId, dnsName} from '../../src/lib/aws/route53.js'
 import type {
+  Accelerator,
   AlarmState,
   Answered,
   ArcDataPort,
@@ -10,12 +13,19 @@ import type {
   DbCluster,
   DbClusterSnapshot,
   DbInstance,
+  Distribution,
+  EndpointGroup,
+  EcsDeployment,
   Experiment,
   ExperimentSummary,
   ExperimentTemplate,
   GlobalCluster,
+  LambdaInvocation,
   MetricPoint,
+  RecordSet,
   Mutation,
+  ProxyTarget,
+  ProxyTargetHealth,
   RoutingControlState,
   SafetyRule,
   SsmParameter,
@@ -52,10 +62,57 @@ export interface FakeState {
   arcEndpoints: ArcEndpoint[]
   /** SSM parameters by Region → name. */
   parameters?: Record<string, Record<string, SsmParameter>>
+  /** Route 53 record sets by hosted zone id (without /hostedzone/); a zone that is not listed does not exist. */
+  hostedZones?: Record<string, RecordSet[]>
+  distributions?: Distribution[]
+  accelerators?: Accelerator[]
+  endpointGroups?: EndpointGroup[]
+  /** RDS proxies by Region → proxy name. */
+  proxies?: Record<string, Record<string, FakeProxy>>
+  /** ECS services by Region → `cluster/service`; a cluster without services does not exist. */
+  ecsServices?: Record<string, Record<string, FakeEcsService>>
+  /** Lambda functions by Region → name. */
+  functions?: Record<string, Record<string, FakeFunction>>
+}
+
+/** A proxy's target groups; a registered cluster reads REGISTERING once, then `settlesAs` (default AVAILABLE). */
+export interface FakeProxy {
+  targetGroups: Record<string, (Omit<ProxyTarget, 'role'> & {registering?: boolean})[]>
+  settlesAs?: ProxyTargetHealth
+}
+
+/**
+ * A service; after a change it reads unsettled once, then settles: the PRIMARY deployment completes (or fails with
+ * `failRollout`) and the running count reaches the desired count. `stuck` never settles.
+ */
+export interface FakeEcsService {
+  status: string
+  desiredCount: number
+  runningCount: number
+  deployments: EcsDeployment[]
+  failRollout?: string
+  stuck?: boolean
+  unsettledReads?: number
+}
+
+/** A function and what it answers; `invocations` collects the payloads it was sent. */
+export interface FakeFunction {
+  arn: string
+  timeoutSeconds?: number
+  answer?: {functionError?: string; payload: string}
+  invocations: string[]
 }
 
 /** A failure for every call to a service in a Region, or only for `operation`. */
-type Failure = {kind: 'network' | 'timeout' | 'throttling' | 'access' | 'invalid'; message?: string; operation?: string}
+type Failure = {
+  kind: 'network' | 'timeout' | 'throttling' | 'access' | 'invalid'
+  message?: string
+  operation?: string
+  /** The AWS error name to answer with instead of the kind's usual one (PriorRequestNotComplete, …). */
+  code?: string
+  /** Fail only this many calls, then answer normally. */
+  times?: number
+}
 
 export const metricKey = (metric: string, dimensions: Record<string, string>) =>
   `${metric}|${Object.entries(dimensions)
@@ -72,6 +129,11 @@ export class FakeAws implements AwsPorts {
   readonly observers: AwsCallObserver[] = []
   /** Simulates an endpoint that accepts an update and then reads back the old states. */
   routingUpdatesLost = false
+  /** How many status reads a change stays in progress for (Route 53 PENDING, CloudFront InProgress, GA IN_PROGRESS). */
+  settlesAfterReads = 1
+  /** Reads left before a change settles, by Route 53 change id, distribution id or accelerator ARN. */
+  private readonly unsettled = new Map<string, number>()
+  private changeCounter = 0
   private readonly failures = new Map<string, Failure>()
   private requestCounter = 0
 
@@ -88,10 +150,13 @@ export class FakeAws implements AwsPorts {
 
   private record(service: string, region: string, operation: string, mutating: boolean, args: unknown[]): Mutation {
     this.calls.push({service, region, operation, mutating, args})
-    const failure =
-      this.failures.get(`${service}:${region}`) ?? this.failures.get(`${service}:*`) ?? this.failures.get(`*:${region}`)
-    if (failure && (!failure.operation || failure.operation === operation)) {
-      const cause =
+    const key = [`${service}:${region}`, `${service}:*`, `*:${region}`].find((candidate) =>
+      this.failures.has(candidate),
+    )
+    const failure = key === undefined ? undefined : this.failures.get(key)
+    if (key !== undefined && failure && (!failure.operation || failure.operation === operation)) {
+      if (failure.times !== undefined && --failure.times <= 0) this.failures.delete(key)
+      const kindCause =
         failure.kind === 'network'
           ? Object.assign(new Error(failure.message ?? 'connect ECONNREFUSED'), {code: 'ECONNREFUSED'})
           : failure.kind === 'timeout'
@@ -109,6 +174,7 @@ export class FakeAws implements AwsPorts {
                     message: failure.message ?? 'invalid state',
                     $metadata: {httpStatusCode: 400},
                   }
+      const cause = failure.code ? {...kindCause, name: failure.code} : kindCause
       const error = new AwsCallError({service, operation, region}, cause, 1000)
       for (const observer of this.observers) {
         observer({
@@ -153,6 +219,184 @@ export class FakeAws implements AwsPorts {
     }
   }
 
+  rdsProxy(region: string) {
+    const proxy = (name: string) => this.state.proxies?.[region]?.[name]
+    const clusterOf = (id: string) => this.state.clusters.find((c) => c.region === region && c.id === id)
+    const read = (name: string, group: string): ProxyTarget[] => {
+      const found = proxy(name)
+      return (found?.targetGroups[group] ?? []).map(({registering, ...target}) => {
+        const role =
+          target.type === 'RDS_INSTANCE'
+            ? clusterOf(target.clusterId ?? '')?.members.find((m) => m.instanceId === target.instanceId)?.isWriter
+              ? 'READ_WRITE'
+              : 'READ_ONLY'
+            : undefined
+        const health = registering ? {state: 'REGISTERING'} : target.health
+        return structuredClone({...target, role, health})
+      })
+    }
+    return {
+      region,
+      describeTargets: async (name: string, group: string) => {
+        this.record('RDS', region, 'DescribeDBProxyTargets', false, [name, group])
+        const found = proxy(name)
+        if (!found) return {found: false as const, missing: 'proxy' as const}
+        const targets = found.targetGroups[group]
+        if (!targets) return {found: false as const, missing: 'target group' as const}
+        const answer = read(name, group)
+        for (const target of targets) {
+          if (target.registering) {
+            delete target.registering
+            target.health = found.settlesAs ?? {state: 'AVAILABLE'}
+          }
+        }
+        return {found: true as const, targets: answer}
+      },
+      registerCluster: async (name: string, group: string, clusterId: string) => {
+        const result = this.record('RDS', region, 'RegisterDBProxyTargets', true, [name, group, clusterId])
+        const targets = proxy(name)?.targetGroups[group]
+        if (targets && !targets.some((target) => target.clusterId === clusterId)) {
+          const instances = clusterOf(clusterId)?.members ?? []
+          targets.push(
+            {type: 'TRACKED_CLUSTER', clusterId, registering: true},
+            ...instances.map((m) => ({type: 'RDS_INSTANCE', clusterId, instanceId: m.instanceId, registering: true})),
+          )
+        }
+        return result
+      },
+      deregisterClusters: async (name: string, group: string, clusterIds: string[]) => {
+        const result = this.record('RDS', region, 'DeregisterDBProxyTargets', true, [name, group, clusterIds])
+        const found = proxy(name)
+        const targets = found?.targetGroups[group]
+        if (found && targets)
+          found.targetGroups[group] = targets.filter((target) => !clusterIds.includes(target.clusterId ?? ''))
+        return result
+      },
+    }
+  }
+
+  ecs(region: string) {
+    const services = () => this.state.ecsServices?.[region] ?? {}
+    const settle = (service: FakeEcsService) => {
+      if (service.stuck) return
+      if ((service.unsettledReads ?? 0) > 0) {
+        service.unsettledReads = (service.unsettledReads ?? 0) - 1
+        return
+      }
+      const primary = service.deployments.find((deployment) => deployment.status === 'PRIMARY')
+      if (primary?.rolloutState === 'IN_PROGRESS' && service.failRollout) {
+        primary.rolloutState = 'FAILED'
+        primary.rolloutStateReason = service.failRollout
+        return
+      }
+      if (primary && primary.rolloutState !== 'FAILED') {
+        primary.rolloutState = 'COMPLETED'
+        primary.desiredCount = service.desiredCount
+        primary.runningCount = service.desiredCount
+        service.deployments = [primary]
+        service.runningCount = service.desiredCount
+      }
+    }
+    const change = (cluster: string, name: string, apply: (service: FakeEcsService) => void) => {
+      const service = services()[`${cluster}/${name}`]
+      if (!service) {
+        throw new AwsCallError(
+          {service: 'ECS', operation: 'UpdateService', region},
+          {name: 'ServiceNotFoundException', message: 'Service not found.', $metadata: {httpStatusCode: 400}},
+        )
+      }
+      apply(service)
+      service.unsettledReads = 1
+      return service
+    }
+    return {
+      region,
+      describeServices: async (cluster: string, names: string[]) => {
+        this.record('ECS', region, 'DescribeServices', false, [cluster, names])
+        if (!Object.keys(services()).some((key) => key.startsWith(`${cluster}/`))) {
+          throw new AwsCallError(
+            {service: 'ECS', operation: 'DescribeServices', region},
+            {name: 'ClusterNotFoundException', message: 'Cluster not found.', $metadata: {httpStatusCode: 400}},
+          )
+        }
+        const found = names.flatMap((name) => {
+          const service = services()[`${cluster}/${name}`]
+          if (!service) return []
+          const answer = structuredClone({
+            name,
+            arn: `arn:aws:ecs:${region}:${ACCOUNT}:service/${cluster}/${name}`,
+            ...service,
+          })
+          settle(service)
+          return [answer]
+        })
+        return {
+          services: found.map(({name, arn, status, desiredCount, runningCount, deployments}) => ({
+            name,
+            arn,
+            status,
+            desiredCount,
+            runningCount,
+            deployments,
+          })),
+          missing: names.filter((name) => !services()[`${cluster}/${name}`]),
+        }
+      },
+      forceNewDeployment: async (cluster: string, name: string) => {
+        const result = this.record('ECS', region, 'UpdateService', true, [cluster, name, {forceNewDeployment: true}])
+        const deploymentId = `ecs-svc/${this.calls.length}`
+        change(cluster, name, (service) => {
+          for (const deployment of service.deployments) deployment.status = 'ACTIVE'
+          service.deployments.unshift({
+            id: deploymentId,
+            status: 'PRIMARY',
+            rolloutState: 'IN_PROGRESS',
+            desiredCount: service.desiredCount,
+            runningCount: 0,
+            failedTasks: 0,
+          })
+        })
+        return {...result, deploymentId}
+      },
+      setDesiredCount: async (cluster: string, name: string, desiredCount: number) => {
+        const result = this.record('ECS', region, 'UpdateService', true, [cluster, name, {desiredCount}])
+        change(cluster, name, (service) => {
+          service.desiredCount = desiredCount
+        })
+        return result
+      },
+    }
+  }
+
+  lambda(region: string) {
+    const fn = (name: string) => this.state.functions?.[region]?.[name]
+    return {
+      region,
+      getFunction: async (name: string) => {
+        this.record('Lambda', region, 'GetFunction', false, [name])
+        const found = fn(name)
+        return found && {name, arn: found.arn, state: 'Active', timeoutSeconds: found.timeoutSeconds}
+      },
+      invoke: async (name: string, payload: string, timeoutMs: number): Promise<LambdaInvocation> => {
+        const result = this.record('Lambda', region, 'Invoke', true, [name, payload, timeoutMs])
+        const found = fn(name)
+        if (!found) {
+          throw new AwsCallError(
+            {service: 'Lambda', operation: 'Invoke', region},
+            {
+              name: 'ResourceNotFoundException',
+              message: `Function not found: ${name}`,
+              $metadata: {httpStatusCode: 404},
+            },
+          )
+        }
+        found.invocations.push(payload)
+        const answer = found.answer ?? {payload: 'null'}
+        return {...result, statusCode: 200, functionError: answer.functionError, payload: answer.payload}
+      },
+    }
+  }
+
   rds(region: string) {
     const state = this.state
     const mutate = (operation: string, args: unknown[], apply: () => void = () => {}) => {
@@ -176,13 +420,25 @@ export class FakeAws implements AwsPorts {
           state.clusters.find((c) => c.region === region && (c.id === idOrArn || c.arn === idOrArn)),
         )
       },
-      describeDbClusters: async () => {
-        this.record('RDS', region, 'DescribeDBClusters', false, [])
-        return structuredClone(state.clusters.filter((c) => c.region === region))
+      describeDbClusters: async (clusterIds?: string[]) => {
+        this.record('RDS', region, 'DescribeDBClusters', false, clusterIds ? [clusterIds] : [])
+        return structuredClone(
+          state.clusters.filter(
+            (c) => c.region === region && (!clusterIds || clusterIds.some((id) => c.id === id || c.arn === id)),
+          ),
+        )
       },
-      describeDbInstances: async (clusterId: string) => {
-        this.record('RDS', region, 'DescribeDBInstances', false, [clusterId])
-        return structuredClone(state.instances.filter((i) => i.region === region && i.clusterId === clusterId))
+      describeDbInstances: async (clusterIds: string[]) => {
+        this.record('RDS', region, 'DescribeDBInstances', false, [clusterIds])
+        const clusters = state.clusters.filter((c) => clusterIds.some((id) => c.id === id || c.arn === id))
+        return structuredClone(
+          state.instances.filter(
+            (i) =>
+              i.region === region &&
+              (clusterIds.includes(i.clusterId ?? '') ||
+                clusters.some((c) => c.region === region && c.id === i.clusterId)),
+          ),
+        )
       },
       describeDbClusterSnapshots: async (filter: {clusterId?: string; snapshotId?: string}) => {
         this.record('RDS', region, 'DescribeDBClusterSnapshots', false, [filter])
@@ -306,6 +562,119 @@ export class FakeAws implements AwsPorts {
           .map(({id, templateId, status, tags, creationTime}) => ({id, templateId, status, tags, creationTime}))
       },
       stopExperiment: async (id: string) => this.record('FIS', region, 'StopExperiment', true, [id]),
+    }
+  }
+
+  /** Whether the change `key` is still in progress; each call is one status read. */
+  private stillInProgress(key: string): boolean {
+    const left = this.unsettled.get(key) ?? 0
+    if (left <= 0) return false
+    this.unsettled.set(key, left - 1)
+    return true
+  }
+
+  route53() {
+    const region = CONTROL_PLANE_REGIONS.route53
+    const zones = () => (this.state.hostedZones ??= {})
+    return {
+      listRecordSets: async (hostedZoneId: string, name: string, type: string) => {
+        this.record('Route 53', region, 'ListResourceRecordSets', false, [hostedZoneId, name, type])
+        const zone = zones()[bareId(hostedZoneId)]
+        if (!zone) return undefined
+        return structuredClone(zone.filter((set) => dnsName(set.name) === dnsName(name) && set.type === type))
+      },
+      upsertRecordSets: async (hostedZoneId: string, records: RecordSet[], comment: string) => {
+        const result = this.record('Route 53', region, 'ChangeResourceRecordSets', true, [
+          hostedZoneId,
+          records,
+          comment,
+        ])
+        const zone = zones()[bareId(hostedZoneId)]
+        if (!zone)
+          throw new AwsCallError(
+            {service: 'Route 53', operation: 'ChangeResourceRecordSets', region},
+            {
+              name: 'NoSuchHostedZone',
+              message: `No hosted zone found with ID: ${hostedZoneId}`,
+              $metadata: {httpStatusCode: 404},
+            },
+          )
+        for (const record of records) {
+          const same = (set: RecordSet) =>
+            dnsName(set.name) === dnsName(record.name) &&
+            set.type === record.type &&
+            set.setIdentifier === record.setIdentifier
+          const at = zone.findIndex(same)
+          if (at >= 0) zone[at] = structuredClone(record)
+          else zone.push(structuredClone(record))
+        }
+        const changeId = `C${++this.changeCounter}`
+        this.unsettled.set(changeId, this.settlesAfterReads)
+        return {...result, changeId, status: 'PENDING' as const}
+      },
+      getChange: async (changeId: string) => {
+        this.record('Route 53', region, 'GetChange', false, [changeId])
+        if (!this.unsettled.has(changeId)) return undefined
+        return this.stillInProgress(changeId) ? ('PENDING' as const) : ('INSYNC' as const)
+      },
+    }
+  }
+
+  cloudfront() {
+    const region = CONTROL_PLANE_REGIONS.cloudfront
+    const find = (id: string) => (this.state.distributions ?? []).find((distribution) => distribution.id === id)
+    return {
+      getDistribution: async (id: string) => {
+        this.record('CloudFront', region, 'GetDistribution', false, [id])
+        const distribution = find(id)
+        if (!distribution) return undefined
+        distribution.status = this.stillInProgress(id) ? 'InProgress' : 'Deployed'
+        return structuredClone(distribution)
+      },
+      updateOrigin: async (input: {
+        distributionId: string
+        originId: string
+        domainName: string
+        originPath?: string
+      }) => {
+        this.record('CloudFront', region, 'GetDistributionConfig', false, [input.distributionId])
+        const origin = find(input.distributionId)?.origins.find((candidate) => candidate.id === input.originId)
+        if (!origin) throw new Error(`fake: no origin ${input.originId} in ${input.distributionId}`)
+        const result = this.record('CloudFront', region, 'UpdateDistribution', true, [input])
+        origin.domainName = input.domainName
+        if (input.originPath !== undefined) origin.originPath = input.originPath
+        this.unsettled.set(input.distributionId, this.settlesAfterReads)
+        return {...result, status: 'InProgress'}
+      },
+    }
+  }
+
+  globalAccelerator() {
+    const region = CONTROL_PLANE_REGIONS.globalaccelerator
+    const group = (arn: string) => (this.state.endpointGroups ?? []).find((candidate) => candidate.arn === arn)
+    return {
+      describeAccelerator: async (arn: string) => {
+        this.record('Global Accelerator', region, 'DescribeAccelerator', false, [arn])
+        const accelerator = (this.state.accelerators ?? []).find((candidate) => candidate.arn === arn)
+        if (!accelerator) return undefined
+        accelerator.status = this.stillInProgress(arn) ? 'IN_PROGRESS' : 'DEPLOYED'
+        return structuredClone(accelerator)
+      },
+      describeEndpointGroup: async (arn: string) => {
+        this.record('Global Accelerator', region, 'DescribeEndpointGroup', false, [arn])
+        return structuredClone(group(arn))
+      },
+      setTrafficDial: async (endpointGroupArn: string, percentage: number) => {
+        const result = this.record('Global Accelerator', region, 'UpdateEndpointGroup', true, [
+          endpointGroupArn,
+          percentage,
+        ])
+        const found = group(endpointGroupArn)
+        if (!found) throw new Error(`fake: no endpoint group ${endpointGroupArn}`)
+        found.trafficDialPercentage = percentage
+        this.unsettled.set(endpointGroupArn.replace(/\/listener\/.*$/, ''), this.settlesAfterReads)
+        return {...result, group: structuredClone(found)}
+      },
     }
   }
 

@@ -87,6 +87,7 @@ export function healthyTopology(): Topology {
       {
         name: 'carts',
         found: true,
+        consistency: 'eventual',
         replicas: [
           {region: 'us-east-1', status: 'ACTIVE'},
           {region: 'us-west-2', status: 'ACTIVE'},

@@ -36,6 +36,22 @@ export class DynamoDbAdapter implements DynamoDbPort {
           statusDescription: replica.ReplicaStatusDescription,
           percentProgress: replica.ReplicaStatusPercentProgress,
         })),
+        consistency: table.MultiRegionConsistency,
+        witnesses: (table.GlobalTableWitnesses ?? []).map((witness) => ({
+          region: witness.RegionName ?? '',
+          status: witness.WitnessStatus ?? 'unknown',
+        })),
+        // BillingModeSummary is absent on tables that were always provisioned.
+        capacity:
+          table.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST'
+            ? {mode: 'on-demand'}
+            : table.ProvisionedThroughput
+              ? {
+                  mode: 'provisioned',
+                  readUnits: table.ProvisionedThroughput.ReadCapacityUnits ?? 0,
+                  writeUnits: table.ProvisionedThroughput.WriteCapacityUnits ?? 0,
+                }
+              : undefined,
       }
     } catch (error) {
       if (error instanceof AwsCallError && error.kind === 'not-found') return undefined

@@ -39,6 +39,9 @@ const throttlingNames = new Set([
   'RequestLimitExceeded',
   'ProvisionedThroughputExceededException',
   'RequestThrottled',
+  // Route 53: an earlier change to the same hosted zone is still pending; Global Accelerator: another update is.
+  'PriorRequestNotComplete',
+  'TransactionInProgressException',
 ])
 const networkCodes = new Set([
   'ECONNREFUSED',
@@ -154,6 +157,8 @@ const iamPrefixes: Record<string, string> = {
   CloudWatch: 'cloudwatch',
   CloudFormation: 'cloudformation',
   STS: 'sts',
+  'Route 53': 'route53',
+  'Global Accelerator': 'globalaccelerator',
 }
 
 function iamPrefix(service: string): string {

@@ -5,7 +5,6 @@ import {
   CreateDBClusterSnapshotCommand,
   CreateDBInstanceCommand,
   CreateGlobalClusterCommand,
-  type DBCluster as SdkDbCluster,
   DeleteDBClusterCommand,
   DeleteDBInstanceCommand,
   DeleteGlobalClusterCommand,
@@ -14,7 +13,7 @@ import {
   DescribeDBInstancesCommand,
   DescribeGlobalClustersCommand,
   FailoverGlobalClusterCommand,
-  type GlobalCluster as SdkGlobalCluster,
+  type Filter,
   ModifyDBClusterCommand,
   ModifyGlobalClusterCommand,
   PromoteReadReplicaDBClusterCommand,
@@ -35,7 +34,10 @@ import {
   type Mutation,
   type RdsPort,
 } from './ports.js'
-import {regionOfArn, resourceIdOfArn} from '../core/arn.js'
+import {toDbCluster, toDbClusterSnapshot, toDbInstance, toGlobalCluster} from './rds-shapes.js'
+
+/** Cluster ids per `db-cluster-id` filter (a conservative batch; the API takes a list of ids or ARNs). */
+const CLUSTER_FILTER_BATCH = 50
 
 export class RdsAdapter implements RdsPort {
   constructor(
@@ -77,47 +79,53 @@ export class RdsAdapter implements RdsPort {
     return found ? toDbCluster(found, this.region) : undefined
   }
 
-  async describeDbClusters(): Promise<DbCluster[]> {
-    const result: DbCluster[] = []
-    let marker: string | undefined
-    do {
-      const page = await this.call('DescribeDBClusters', false, (abortSignal) =>
-        this.client.send(new DescribeDBClustersCommand({Marker: marker, MaxRecords: 100}), {abortSignal}),
-      )
-      result.push(...(page.DBClusters ?? []).map((cluster) => toDbCluster(cluster, this.region)))
-      marker = page.Marker
-    } while (marker)
-    return result
+  async describeDbClusters(clusterIds?: string[]): Promise<DbCluster[]> {
+    const pages = await this.pagesFilteredBy(clusterIds, (Filters, Marker) =>
+      this.call('DescribeDBClusters', false, (abortSignal) =>
+        this.client.send(new DescribeDBClustersCommand({Filters, Marker, MaxRecords: 100}), {abortSignal}),
+      ),
+    )
+    return pages.flatMap((page) => (page.DBClusters ?? []).map((cluster) => toDbCluster(cluster, this.region)))
   }
 
-  async describeDbInstances(clusterId: string): Promise<DbInstance[]> {
-    const result: DbInstance[] = []
-    let marker: string | undefined
-    do {
-      const page = await this.call('DescribeDBInstances', false, (abortSignal) =>
-        this.client.send(
-          new DescribeDBInstancesCommand({
-            Filters: [{Name: 'db-cluster-id', Values: [clusterId]}],
-            Marker: marker,
-            MaxRecords: 100,
-          }),
-          {abortSignal},
-        ),
-      )
-      for (const instance of page.DBInstances ?? []) {
-        result.push({
-          id: instance.DBInstanceIdentifier ?? '',
-          arn: instance.DBInstanceArn ?? '',
-          status: instance.DBInstanceStatus ?? 'unknown',
-          clusterId: instance.DBClusterIdentifier,
-          instanceClass: instance.DBInstanceClass ?? '',
-          engine: instance.Engine ?? '',
-          parameterGroup: instance.DBParameterGroups?.[0]?.DBParameterGroupName,
-        })
-      }
-      marker = page.Marker
-    } while (marker)
-    return result
+  async describeDbInstances(clusterIds: string[]): Promise<DbInstance[]> {
+    if (clusterIds.length === 0) return []
+    const pages = await this.pagesFilteredBy(clusterIds, (Filters, Marker) =>
+      this.call('DescribeDBInstances', false, (abortSignal) =>
+        this.client.send(new DescribeDBInstancesCommand({Filters, Marker, MaxRecords: 100}), {abortSignal}),
+      ),
+    )
+    return pages.flatMap((page) => (page.DBInstances ?? []).map(toDbInstance))
+  }
+
+  /**
+   * Every page of a listing, filtered by cluster (id or ARN) in batches, or unfiltered without `clusterIds`: one
+   * call per page and batch, however many clusters a Region holds (status at scale, issue of 100 global clusters).
+   */
+  private async pagesFilteredBy<T extends {Marker?: string}>(
+    clusterIds: string[] | undefined,
+    fetch: (filters: Filter[] | undefined, marker: string | undefined) => Promise<T>,
+  ): Promise<T[]> {
+    const unique = [...new Set(clusterIds)]
+    const batches: (Filter[] | undefined)[] =
+      clusterIds === undefined
+        ? [undefined]
+        : Array.from({length: Math.ceil(unique.length / CLUSTER_FILTER_BATCH)}, (_, index) => [
+            {
+              Name: 'db-cluster-id',
+              Values: unique.slice(index * CLUSTER_FILTER_BATCH, (index + 1) * CLUSTER_FILTER_BATCH),
+            },
+          ])
+    const pages: T[] = []
+    for (const filters of batches) {
+      let marker: string | undefined
+      do {
+        const page = await fetch(filters, marker)
+        pages.push(page)
+        marker = page.Marker
+      } while (marker)
+    }
+    return pages
   }
 
   async describeDbClusterSnapshots(filter: {
@@ -142,17 +150,7 @@ export class RdsAdapter implements RdsPort {
           ),
         ),
       )
-      for (const snapshot of page?.DBClusterSnapshots ?? []) {
-        result.push({
-          id: snapshot.DBClusterSnapshotIdentifier ?? '',
-          arn: snapshot.DBClusterSnapshotArn ?? '',
-          clusterId: snapshot.DBClusterIdentifier ?? '',
-          status: snapshot.Status ?? 'unknown',
-          type: snapshot.SnapshotType ?? 'manual',
-          createdAt: snapshot.SnapshotCreateTime?.toISOString(),
-          kmsKeyId: snapshot.KmsKeyId,
-        })
-      }
+      result.push(...(page?.DBClusterSnapshots ?? []).map(toDbClusterSnapshot))
       marker = page?.Marker
     } while (marker)
     return result
@@ -346,67 +344,5 @@ async function notFoundAsUndefined<T>(promise: Promise<T>): Promise<T | undefine
   } catch (error) {
     if (error instanceof AwsCallError && error.kind === 'not-found') return undefined
     throw error
-  }
-}
-
-function toGlobalCluster(sdk: SdkGlobalCluster): GlobalCluster {
-  const failover = sdk.FailoverState
-  return {
-    id: sdk.GlobalClusterIdentifier ?? '',
-    arn: sdk.GlobalClusterArn ?? '',
-    status: sdk.Status ?? 'unknown',
-    engine: sdk.Engine ?? '',
-    engineVersion: sdk.EngineVersion ?? '',
-    deletionProtection: sdk.DeletionProtection ?? false,
-    endpoint: sdk.Endpoint,
-    members: (sdk.GlobalClusterMembers ?? []).map((member) => {
-      const arn = member.DBClusterArn ?? ''
-      return {
-        clusterArn: arn,
-        clusterId: resourceIdOfArn(arn),
-        region: regionOfArn(arn),
-        isWriter: member.IsWriter ?? false,
-        readers: member.Readers ?? [],
-        writeForwarding: member.GlobalWriteForwardingStatus,
-        synchronizationStatus: member.SynchronizationStatus,
-      }
-    }),
-    // FailoverState is absent (or empty) unless a switchover/failover is pending or running (aws-reference §2.1).
-    failoverState: failover?.Status
-      ? {
-          status: failover.Status,
-          fromClusterArn: failover.FromDbClusterArn,
-          toClusterArn: failover.ToDbClusterArn,
-          isDataLossAllowed: failover.IsDataLossAllowed ?? false,
-        }
-      : undefined,
-  }
-}
-
-function toDbCluster(sdk: SdkDbCluster, region: string): DbCluster {
-  const arn = sdk.DBClusterArn ?? ''
-  return {
-    id: sdk.DBClusterIdentifier ?? '',
-    arn,
-    region: arn ? regionOfArn(arn) : region,
-    status: sdk.Status ?? 'unknown',
-    engine: sdk.Engine ?? '',
-    engineVersion: sdk.EngineVersion ?? '',
-    globalClusterId: sdk.GlobalClusterIdentifier || undefined,
-    replicationSourceArn: sdk.ReplicationSourceIdentifier || undefined,
-    deletionProtection: sdk.DeletionProtection ?? false,
-    endpoint: sdk.Endpoint,
-    readerEndpoint: sdk.ReaderEndpoint,
-    writeForwarding: sdk.GlobalWriteForwardingStatus,
-    members: (sdk.DBClusterMembers ?? []).map((member) => ({
-      instanceId: member.DBInstanceIdentifier ?? '',
-      isWriter: member.IsClusterWriter ?? false,
-    })),
-    subnetGroup: sdk.DBSubnetGroup,
-    securityGroupIds: (sdk.VpcSecurityGroups ?? []).map((group) => group.VpcSecurityGroupId ?? '').filter(Boolean),
-    kmsKeyId: sdk.KmsKeyId,
-    storageEncrypted: sdk.StorageEncrypted ?? false,
-    parameterGroup: sdk.DBClusterParameterGroup,
-    tags: Object.fromEntries((sdk.TagList ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
   }
 }

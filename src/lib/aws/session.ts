@@ -17,11 +17,16 @@ import {type Clock, systemClock} from '../core/clock.js'
 import {ARC_CONTROL_PLANE_REGION, ArcControlAdapter} from './arc-control.js'
 import {RotatingArcDataPlane} from './arc-data.js'
 import {CloudFormationAdapter} from './cloudformation.js'
+import {CloudFrontAdapter} from './cloudfront.js'
 import {CloudWatchAdapter} from './cloudwatch.js'
+import {CONTROL_PLANE_REGIONS} from './control-planes.js'
 import type {CredentialSource} from './credentials.js'
 import {DynamoDbAdapter} from './dynamodb.js'
+import {EcsAdapter} from './ecs.js'
 import {FisAdapter} from './fis.js'
+import {GlobalAcceleratorAdapter} from './global-accelerator.js'
 import {type AwsCallObserver, invoke} from './invoke.js'
+import {LambdaAdapter} from './lambda.js'
 import type {
   ArcControlPort,
   ArcDataOptions,
@@ -29,14 +34,22 @@ import type {
   ArcEndpoint,
   AwsPorts,
   CloudFormationPort,
+  CloudFrontPort,
   CloudWatchPort,
   DynamoDbPort,
+  EcsPort,
   FisPort,
+  GlobalAcceleratorPort,
   RdsPort,
+  Route53Port,
+  LambdaPort,
+  RdsProxyPort,
   SsmPort,
   StsPort,
 } from './ports.js'
 import {RdsAdapter} from './rds.js'
+import {Route53Adapter} from './route53.js'
+import {RdsProxyAdapter} from './rds-proxy.js'
 import {SsmAdapter} from './ssm.js'
 import {StsAdapter} from './sts.js'
 
@@ -47,7 +60,20 @@ export type Caller = <T extends {$metadata?: {requestId?: string}}>(
   send: (abortSignal: AbortSignal) => Promise<T>,
 ) => Promise<T>
 
-export type ServiceId = 'rds' | 'dynamodb' | 'cloudwatch' | 'cloudformation' | 'sts' | 'fis' | 'arc-control' | 'ssm'
+export type ServiceId =
+  | 'rds'
+  | 'dynamodb'
+  | 'cloudwatch'
+  | 'cloudformation'
+  | 'sts'
+  | 'fis'
+  | 'arc-control'
+  | 'ssm'
+  | 'route53'
+  | 'cloudfront'
+  | 'globalaccelerator'
+  | 'ecs'
+  | 'lambda'
 
 export interface AwsSessionOptions {
   credentials: CredentialSource
@@ -77,6 +103,11 @@ const serviceLabels: Record<ServiceId | 'arc-cluster', string> = {
   'arc-control': 'ARC control',
   'arc-cluster': 'ARC cluster',
   ssm: 'SSM',
+  route53: 'Route 53',
+  cloudfront: 'CloudFront',
+  globalaccelerator: 'Global Accelerator',
+  ecs: 'ECS',
+  lambda: 'Lambda',
 }
 
 // Every client shares these settings; typed loosely because two clients come from older SDK generations.
@@ -110,10 +141,43 @@ export class AwsSession implements AwsPorts {
   }
 
   rds(region: string): RdsPort {
-    return this.memo(`rds:${region}`, () => {
-      const client = new RDSClient(this.clientConfig('rds', region))
-      return new RdsAdapter(region, client, this.caller('rds', region))
-    })
+    return this.memo(`rds:${region}`, () => new RdsAdapter(region, this.rdsClient(region), this.caller('rds', region)))
+  }
+
+  rdsProxy(region: string): RdsProxyPort {
+    return this.memo(
+      `rds-proxy:${region}`,
+      () => new RdsProxyAdapter(region, this.rdsClient(region), this.caller('rds', region)),
+    )
+  }
+
+  private rdsClient(region: string): RDSClient {
+    return this.memo(`rds-client:${region}`, () => new RDSClient(this.clientConfig('rds', region)))
+  }
+
+  ecs(region: string): EcsPort {
+    return this.memo(
+      `ecs:${region}`,
+      () =>
+        new EcsAdapter(
+          region,
+          (sdk) => new sdk.ECSClient(this.clientConfig('ecs', region)),
+          this.caller('ecs', region),
+        ),
+    )
+  }
+
+  lambda(region: string): LambdaPort {
+    return this.memo(
+      `lambda:${region}`,
+      () =>
+        new LambdaAdapter(
+          region,
+          (sdk) => new sdk.LambdaClient(this.clientConfig('lambda', region)),
+          this.caller('lambda', region),
+          (timeoutMs) => this.caller('lambda', region, undefined, timeoutMs),
+        ),
+    )
   }
 
   dynamodb(region: string): DynamoDbPort {
@@ -190,6 +254,35 @@ export class AwsSession implements AwsPorts {
         clock: this.clock,
       },
     )
+  }
+
+  // Global services: their client lives in the control-plane Region, and their SDK is loaded on the first call.
+
+  route53(): Route53Port {
+    const region = CONTROL_PLANE_REGIONS.route53
+    return this.memo('route53', () => {
+      const config = this.clientConfig('route53', region)
+      return new Route53Adapter((sdk) => new sdk.Route53Client(config), this.caller('route53', region))
+    })
+  }
+
+  cloudfront(): CloudFrontPort {
+    const region = CONTROL_PLANE_REGIONS.cloudfront
+    return this.memo('cloudfront', () => {
+      const config = this.clientConfig('cloudfront', region)
+      return new CloudFrontAdapter((sdk) => new sdk.CloudFrontClient(config), this.caller('cloudfront', region))
+    })
+  }
+
+  globalAccelerator(): GlobalAcceleratorPort {
+    const region = CONTROL_PLANE_REGIONS.globalaccelerator
+    return this.memo('globalaccelerator', () => {
+      const config = this.clientConfig('globalaccelerator', region)
+      return new GlobalAcceleratorAdapter(
+        (sdk) => new sdk.GlobalAcceleratorClient(config),
+        this.caller('globalaccelerator', region),
+      )
+    })
   }
 
   private clientConfig(service: ServiceId, region: string): CommonClientConfig {

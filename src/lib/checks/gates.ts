@@ -3,6 +3,7 @@ import {formatDuration} from '../core/clock.js'
 import type {AuroraGlobalView, Topology} from '../topology/views.js'
 import {type Check, fail, ok, warn} from './check.js'
 import {appStepGates} from './app-steps.js'
+import {capacityGates} from './capacity.js'
 import {describeLag, majorMinor} from './aurora-values.js'
 
 export interface PlannedGateOptions {
@@ -44,6 +45,7 @@ export function plannedFailoverGates(topology: Topology, target: string, options
         : fail(id, `${table.name} replica in ${target} is ${replica?.status ?? 'missing'}`),
     )
   }
+  checks.push(...capacityGates(topology, target))
   checks.push(...routingGates(topology, target))
   const running = topology.chaos?.running ?? []
   if (running.length > 0) {
@@ -196,12 +198,17 @@ export function unplannedFailoverGates(topology: Topology, target: string): Gate
   }
   for (const table of topology.dynamodb) {
     const replica = table.replicas.find((candidate) => candidate.region === target)
+    const loss =
+      table.consistency === 'strong'
+        ? ' (strongly consistent: no write is lost)'
+        : ' (eventually consistent: writes not yet replicated are lost)'
     checks.push(
       replica?.status === 'ACTIVE'
-        ? ok(`gate.dynamodb.${table.name}`, `${table.name} replica in ${target} ACTIVE`)
+        ? ok(`gate.dynamodb.${table.name}`, `${table.name} replica in ${target} ACTIVE${loss}`)
         : warn(`gate.dynamodb.${table.name}`, `${table.name} replica in ${target} is ${replica?.status ?? 'unknown'}`),
     )
   }
+  checks.push(...capacityGates(topology, target))
   checks.push(...routingGates(topology, target))
   // Whatever lives outside the target may be what failed: a step that needs it is tried briefly, then deferred.
   const elsewhere = [...topology.regions.map((region) => region.region), ...topology.excludedRegions].filter(

@@ -1,8 +1,9 @@
 import {resourceIdOfArn} from '../core/arn.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {formatDuration} from '../core/clock.js'
-import type {AuroraGlobalView, AuroraMemberView, Topology} from '../topology/views.js'
+import type {AuroraGlobalView, AuroraMemberView, TableView, Topology} from '../topology/views.js'
 import {appStepChecks} from './app-steps.js'
+import {capacityChecks} from './capacity.js'
 import {type Check, fail, ok, warn} from './check.js'
 import {describeLag, majorMinor} from './aurora-values.js'
 
@@ -35,6 +36,7 @@ export function statusChecks(topology: Topology, config: DrctlConfig): Check[] {
     ...chaosChecks(topology),
     ...stackChecks(topology),
     ...appStepChecks(topology, config.regions),
+    ...capacityChecks(topology),
   ]
 }
 
@@ -78,6 +80,14 @@ function auroraChecks(view: AuroraGlobalView, config: DrctlConfig): Check[] {
     )
   }
   if (!writer) checks.push(fail(`${id}.writer`, `${view.id} has no writer member: nothing can write`))
+  if (view.endpoint && writer) {
+    checks.push(
+      ok(
+        `${id}.endpoint`,
+        `global writer endpoint ${view.endpoint} follows the writer (${writer.region}); renaming ${view.id} changes this host name`,
+      ),
+    )
+  }
   for (const region of config.regions) {
     const member = view.members.find((candidate) => candidate.region === region)
     if (!member) checks.push(warn(`${id}.${region}`, `${view.id} has no member in ${region}: no failover there`))
@@ -199,6 +209,7 @@ function tableChecks(topology: Topology, config: DrctlConfig): Check[] {
         ? warn(`${id}.${region}`, message)
         : fail(`${id}.${region}`, message)
     })
+    checks.push(consistencyCheck(table))
     const readings = table.latency.filter((entry) => entry.reading)
     const slowest = readings.sort((a, b) => (b.reading?.ms ?? 0) - (a.reading?.ms ?? 0))[0]
     if (!slowest?.reading) {
@@ -218,6 +229,21 @@ function tableChecks(topology: Topology, config: DrctlConfig): Check[] {
     }
     return checks
   })
+}
+
+/** What a failover does to a table's writes depends on its consistency mode (aws-reference-steps, MRSC). */
+function consistencyCheck(table: TableView): Check {
+  const id = `dynamodb.${table.name}.consistency`
+  if (table.consistency === 'eventual')
+    return ok(
+      id,
+      `${table.name} is eventually consistent across Regions: an unplanned failover loses the writes not yet replicated`,
+    )
+  const witness = table.witness ? ` (witness ${table.witness.region} ${table.witness.status})` : ''
+  return ok(
+    id,
+    `${table.name} is strongly consistent across Regions${witness}: a failover moves traffic only and loses no write; FIS cannot pause its replication`,
+  )
 }
 
 function routingChecks(topology: Topology): Check[] {

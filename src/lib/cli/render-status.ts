@@ -65,6 +65,8 @@ export function statusResult(report: StatusReport) {
     dynamodb: topology.dynamodb.map((table) => ({
       table: table.name,
       found: table.found,
+      consistency: table.consistency,
+      witness: table.witness,
       replicas: table.replicas,
       latency: table.latency.map((entry) => ({from: entry.from, to: entry.to, ms: entry.reading?.ms ?? null})),
     })),
@@ -162,6 +164,8 @@ export function renderStatus(report: StatusReport, style: Style, options: {verbo
       lines.push(
         renderTable(['REGION', 'CLUSTER', 'ROLE', 'STATUS', 'INSTANCES (* writer)', 'SYNC', 'LAG'], rows, {indent: 4}),
       )
+      if (view.endpoint)
+        lines.push(style.dim(`    global writer endpoint ${view.endpoint} → ${view.writerRegion ?? 'none'}`))
     }
     for (const replica of topology.replicas) {
       const source = replica.replicationSourceArn
@@ -184,7 +188,11 @@ export function renderStatus(report: StatusReport, style: Style, options: {verbo
         table.found
           ? table.replicas.map((replica) => `${replica.region} ${replica.status}`).join(', ')
           : style.red('not found'),
-        worst?.reading ? `latency ≤ ${formatDuration(worst.reading.ms)}` : 'latency unknown',
+        table.consistency === 'strong'
+          ? `strong consistency${table.witness ? `, witness ${table.witness.region}` : ''}`
+          : worst?.reading
+            ? `latency ≤ ${formatDuration(worst.reading.ms)}`
+            : 'latency unknown',
       ]
     })
     lines.push(renderTable(undefined, rows, {indent: 2}))

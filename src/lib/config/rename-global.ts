@@ -23,6 +23,7 @@ export function renameGlobalClusterInConfig(
     config.steps.forEach((step, index) => {
       if (step.kind === 'ssm-parameter' && templatedGlobalClusters(step.value).includes(from))
         set(['steps', index, 'value'], renameInTemplate(step.value, from, to))
+      if (step.kind === 'rds-proxy-target' && step.globalCluster === from) set(['steps', index, 'globalCluster'], to)
     })
   })
 }

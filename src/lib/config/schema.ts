@@ -157,6 +157,11 @@ export const configSchema = strict({
       fis: z.url().optional(),
       'arc-control': z.url().optional(),
       ssm: z.url().optional(),
+      route53: z.url().optional(),
+      cloudfront: z.url().optional(),
+      globalaccelerator: z.url().optional(),
+      ecs: z.url().optional(),
+      lambda: z.url().optional(),
     }).default({}),
   }).default({
     callTimeoutMs: 10_000,

@@ -330,6 +330,30 @@ export function crossCheckSteps(
           problems.push({path: [...path, 'writeIn', position], message: `Region "${region}" is not listed in regions`})
       })
     }
+    if (
+      kind === 'rds-proxy-target' &&
+      typeof step.globalCluster === 'string' &&
+      !globalClusters.includes(step.globalCluster.toLowerCase())
+    )
+      problems.push({
+        path: [...path, 'globalCluster'],
+        message: `${quote(step.globalCluster)} is not one of aurora.globalClusters (${globalClusters.join(', ') || 'none'})`,
+      })
+    if (kind === 'ecs-service' && step.action === 'scale') {
+      // Without a desiredCount, R's services copy the source Region's counts position by position.
+      const counts = new Set(
+        Object.values(values).map((value) =>
+          value && typeof value === 'object' && Array.isArray((value as {services?: unknown}).services)
+            ? (value as {services: unknown[]}).services.length
+            : undefined,
+        ),
+      )
+      if (counts.size > 1)
+        problems.push({
+          path: [...path, 'regions'],
+          message: 'a scale step lists the same number of services in every Region (they pair up by position)',
+        })
+    }
     if (kind === 'cloudfront-origin' && 'originId' in step === 'originGroupId' in step)
       problems.push({path, message: 'give exactly one of originId and originGroupId'})
     if (kind === 'route53-record') {

@@ -36,6 +36,8 @@ export const ErrorCodes = {
   DRCTL_AWS_ERROR: ExitCode.aws,
   DRCTL_ARC_ENDPOINTS_FAILED: ExitCode.aws,
   DRCTL_SAFETY_RULE_BLOCKED: ExitCode.aws,
+  /** An application step's own action failed in AWS: a Lambda function's error, an ECS deployment that failed. */
+  DRCTL_APP_STEP_FAILED: ExitCode.aws,
   DRCTL_VERIFY_FAILED: ExitCode.partial,
   DRCTL_TIMEOUT: ExitCode.timeout,
   DRCTL_INTERRUPTED: ExitCode.interrupted,

@@ -88,7 +88,7 @@ export class DeleteInstancesStep extends CheckedStep {
   }
 
   async check(ctx: StepContext): Promise<StepCheck> {
-    const instances = await ctx.aws.rds(this.region).describeDbInstances(this.clusterId)
+    const instances = await ctx.aws.rds(this.region).describeDbInstances([this.clusterId])
     if (instances.length === 0) return {state: 'done', note: 'no instance left'}
     const remaining = instances.filter((instance) => instance.status !== 'deleting')
     const note = instances.map((instance) => `${instance.id} ${instance.status}`).join(', ')
@@ -97,7 +97,7 @@ export class DeleteInstancesStep extends CheckedStep {
 
   async run(ctx: StepContext): Promise<void> {
     const rds = ctx.aws.rds(this.region)
-    for (const instance of await rds.describeDbInstances(this.clusterId)) {
+    for (const instance of await rds.describeDbInstances([this.clusterId])) {
       if (instance.status === 'deleting') continue
       try {
         await rds.deleteDbInstance(instance.id)

@@ -2,6 +2,7 @@ import {AwsCallError} from '../aws/errors.js'
 import type {GlobalCluster} from '../aws/ports.js'
 import {DrctlError} from '../core/errors.js'
 import {waitFor} from '../runbook/wait.js'
+import {pollGlobalCluster} from './global-cluster-poll.js'
 import {DETACHED_BY_RUN_TAG, DETACHED_FROM_TAG} from '../topology/views.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
 
@@ -18,6 +19,11 @@ export interface GlobalMove {
 const SWITCHOVER_TIMEOUT_MS = 30 * 60_000
 const FAILOVER_TIMEOUT_MS = 30 * 60_000
 const DETACH_TIMEOUT_MS = 30 * 60_000
+/**
+ * A switchover or failover is polled at least this often, so the run ends within 5 s of the new writer; with the
+ * polls of every global cluster shared, that is one DescribeGlobalClusters per Region every 5 s (0.2 calls/s).
+ */
+const MAX_WRITER_POLL_MS = 5000
 
 const writerOf = (global: GlobalCluster) => global.members.find((member) => member.isWriter)
 
@@ -62,8 +68,9 @@ async function waitUntilWriter(ctx: StepContext, move: GlobalMove, timeoutMs: nu
     clock: ctx.clock,
     signal: ctx.signal,
     timeoutMs,
+    maxDelayMs: MAX_WRITER_POLL_MS,
     poll: async () => {
-      const global = await ctx.aws.rds(move.targetRegion).describeGlobalCluster(move.globalClusterId)
+      const global = await pollGlobalCluster(ctx, move.targetRegion, move.globalClusterId)
       return {done: switched(global, move.targetClusterArn), progress: describeProgress(global)}
     },
     progress: (message) => ctx.progress(message),

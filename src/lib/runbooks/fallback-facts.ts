@@ -52,7 +52,7 @@ export async function gatherFallbackFacts(
             const rds = aws.rds(oldPrimary.region)
             const [cluster, instances] = await Promise.all([
               rds.describeDbCluster(oldPrimary.clusterArn),
-              rds.describeDbInstances(oldPrimary.clusterId),
+              rds.describeDbInstances([oldPrimary.clusterId]),
             ])
             facts.clusters[oldPrimary.clusterArn] = cluster ? {cluster, instances} : undefined
           })(),

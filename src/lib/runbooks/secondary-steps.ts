@@ -65,7 +65,7 @@ export class CreateSecondaryStep extends CheckedStep {
         `${this.spec.clusterId} exists but belongs to ${cluster.globalClusterId}`,
       )
     }
-    const instances = await rds.describeDbInstances(this.spec.clusterId)
+    const instances = await rds.describeDbInstances([this.spec.clusterId])
     const missing = this.spec.instances.filter((wanted) => !instances.some((instance) => instance.id === wanted.id))
     if (missing.length > 0)
       return {state: 'pending', note: `cluster ${cluster.status}, ${missing.length} instance(s) to create`}
@@ -92,7 +92,7 @@ export class CreateSecondaryStep extends CheckedStep {
       })
       ctx.record(`created.${spec.clusterId}`, spec.region)
     }
-    const existing = new Set((await rds.describeDbInstances(spec.clusterId)).map((instance) => instance.id))
+    const existing = new Set((await rds.describeDbInstances([spec.clusterId])).map((instance) => instance.id))
     for (const instance of spec.instances.filter((wanted) => !existing.has(wanted.id))) {
       try {
         await rds.createDbInstance({

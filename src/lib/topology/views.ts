@@ -5,6 +5,7 @@ import type {
   ExperimentSummary,
   FailoverState,
   RoutingControlStateValue,
+  TableCapacity,
 } from '../aws/ports.js'
 import type {SafetyRuleConfig} from '../config/schema.js'
 
@@ -117,6 +118,8 @@ export interface TableReplicaView {
   status: string
   /** Known for the Regions whose table was read directly. */
   deletionProtection?: boolean
+  /** Known for the Regions whose table was read directly. */
+  capacity?: TableCapacity
 }
 
 export interface TableView {
@@ -124,6 +127,9 @@ export interface TableView {
   found: boolean
   replicas: TableReplicaView[]
   deletionProtection?: boolean
+  /** `strong`: multi-Region strong consistency, where a failover moves traffic only and loses no write. */
+  consistency: 'eventual' | 'strong'
+  witness?: {region: string; status: string}
   /** Source Region → receiving Region → ReplicationLatency. */
   latency: {from: string; to: string; reading?: LagReading}[]
   unreadable?: Unreadable

@@ -33,6 +33,7 @@ describe('DynamoDB adapter', () => {
         TableStatus: 'ACTIVE',
         DeletionProtectionEnabled: true,
         GlobalTableVersion: '2019.11.21',
+        ProvisionedThroughput: {ReadCapacityUnits: 0, WriteCapacityUnits: 0},
         Replicas: [
           {RegionName: 'us-west-2', ReplicaStatus: 'ACTIVE'},
           {
@@ -55,8 +56,29 @@ describe('DynamoDB adapter', () => {
         {region: 'us-west-2', status: 'ACTIVE', statusDescription: undefined, percentProgress: undefined},
         {region: 'eu-west-1', status: 'CREATING', statusDescription: 'backfilling', percentProgress: '40'},
       ],
+      capacity: {mode: 'provisioned', readUnits: 0, writeUnits: 0},
+      consistency: undefined,
+      witnesses: [],
     })
     expect(dynamoMock).toHaveReceivedCommandExactlyOnceWith(DescribeTableCommand, {TableName: 'carts'})
+  })
+
+  it('maps an MRSC table with a witness, billed on demand', async () => {
+    dynamoMock.on(DescribeTableCommand).resolves({
+      Table: {
+        TableName: 'ledger',
+        TableStatus: 'ACTIVE',
+        MultiRegionConsistency: 'STRONG',
+        GlobalTableWitnesses: [{RegionName: 'us-east-2', WitnessStatus: 'ACTIVE'}],
+        BillingModeSummary: {BillingMode: 'PAY_PER_REQUEST'},
+        ProvisionedThroughput: {ReadCapacityUnits: 0, WriteCapacityUnits: 0},
+      },
+    })
+    await expect(dynamodb().describeTable('ledger')).resolves.toMatchObject({
+      consistency: 'STRONG',
+      witnesses: [{region: 'us-east-2', status: 'ACTIVE'}],
+      capacity: {mode: 'on-demand'},
+    })
   })
 
   it('returns undefined for a table that does not exist (DynamoDB answers 400 ResourceNotFoundException)', async () => {

@@ -8,6 +8,9 @@ describe('AWS error classification', () => {
     [{name: 'ExpiredToken'}, 'access-denied'],
     [{name: 'Throttling', $metadata: {httpStatusCode: 400}}, 'throttling'],
     [{name: 'ThrottlingException', $metadata: {httpStatusCode: 429}}, 'throttling'],
+    // Route 53: a prior change to the zone is pending; Global Accelerator: another update is. Both: try again.
+    [{name: 'PriorRequestNotComplete', $metadata: {httpStatusCode: 400}}, 'throttling'],
+    [{name: 'TransactionInProgressException', $metadata: {httpStatusCode: 400}}, 'throttling'],
     [{name: 'DBClusterNotFoundFault', $metadata: {httpStatusCode: 404}}, 'not-found'],
     [{name: 'GlobalClusterNotFoundFault'}, 'not-found'],
     [{name: 'InvalidGlobalClusterStateFault'}, 'invalid-state'],

@@ -162,6 +162,21 @@ describe('RDS adapter', () => {
     ])
   })
 
+  it('lists many clusters with db-cluster-id filters in batches of 50, each batch paged', async () => {
+    rdsMock.on(DescribeDBClustersCommand).resolves({DBClusters: []})
+    const ids = Array.from({length: 120}, (_, index) => `orders-${index}`)
+    await rds().describeDbClusters([...ids, 'orders-0'])
+    const filters = rdsMock.commandCalls(DescribeDBClustersCommand).map((c) => c.args[0].input.Filters?.[0])
+    expect(filters.map((filter) => [filter?.Name, filter?.Values?.length])).toEqual([
+      ['db-cluster-id', 50],
+      ['db-cluster-id', 50],
+      ['db-cluster-id', 20],
+    ])
+    rdsMock.reset()
+    await expect(rds().describeDbInstances([])).resolves.toEqual([])
+    expect(rdsMock.commandCalls(DescribeDBInstancesCommand)).toHaveLength(0)
+  })
+
   it('pages through DescribeDBInstances filtered on the cluster', async () => {
     rdsMock
       .on(DescribeDBInstancesCommand)
@@ -180,7 +195,7 @@ describe('RDS adapter', () => {
         Marker: 'm1',
       })
       .resolvesOnce({DBInstances: [{DBInstanceIdentifier: 'orders-use1-b'}]})
-    await expect(rds().describeDbInstances('orders-use1')).resolves.toEqual([
+    await expect(rds().describeDbInstances(['orders-use1'])).resolves.toEqual([
       {
         id: 'orders-use1-a',
         arn: 'arn:aws:rds:us-east-1:111122223333:db:orders-use1-a',

@@ -158,6 +158,35 @@ describe('AwsSession', () => {
   })
 })
 
+describe('AwsSession: global services', () => {
+  it('calls Route 53 and CloudFront in us-east-1 and Global Accelerator in us-west-2, through the endpoint override', async () => {
+    mode = 'unavailable'
+    const records: AwsCallRecord[] = []
+    const aws = session({records})
+    await aws
+      .route53()
+      .getChange('C1')
+      .catch(() => undefined)
+    await aws
+      .cloudfront()
+      .getDistribution('E1')
+      .catch(() => undefined)
+    await aws
+      .globalAccelerator()
+      .describeAccelerator('arn:aws:globalaccelerator::1:accelerator/a')
+      .catch(() => undefined)
+    const scopes = seen.map(
+      (request) => /Credential=[^/]+\/\d+\/([^/]+\/[^/]+)\//.exec(request.headers.authorization ?? '')?.[1],
+    )
+    expect(scopes).toEqual(['us-east-1/route53', 'us-east-1/cloudfront', 'us-west-2/globalaccelerator'])
+    expect(records.map(({service, region}) => `${service} ${region}`)).toEqual([
+      'Route 53 us-east-1',
+      'CloudFront us-east-1',
+      'Global Accelerator us-west-2',
+    ])
+  })
+})
+
 describe('AWS profiles', () => {
   it('fails before any AWS call when a profile does not exist, listing the known ones', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'drctl-aws-'))

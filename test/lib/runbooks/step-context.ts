@@ -1,5 +1,5 @@
 import type {Clock} from '../../../src/lib/core/clock.js'
-import type {Approval, StepContext} from '../../../src/lib/runbook/types.js'
+import type {Approval, Step, StepCheck, StepContext} from '../../../src/lib/runbook/types.js'
 import type {FakeAws} from '../../fakes/aws.js'
 
 /** A clock that moves on by `tickMs` at every reading and never sleeps: waits run out without real delays. */
@@ -30,4 +30,13 @@ export function stepContext(
     record: (key, value) => recorded.set(key, value),
     recorded: (key) => recorded.get(key) as never,
   }
+}
+
+/** A step driven as the engine drives it: check → run (when pending) → wait (unless done) → verify. */
+export async function driveStep(step: Step, ctx: StepContext): Promise<StepCheck> {
+  const check = await step.check(ctx)
+  if (check.state === 'pending') await step.run(ctx)
+  if (check.state !== 'done') await step.wait?.(ctx)
+  await step.verify(ctx)
+  return check
 }

@@ -271,3 +271,45 @@ describe('observe', () => {
     expect(new Set(aws.calls.map((call) => call.service))).toEqual(new Set(['RDS', 'CloudWatch']))
   })
 })
+
+describe('observe at scale', () => {
+  /** The fake world and config with `count` global clusters like orders-global, each writing in us-east-1. */
+  function worldOf(count: number) {
+    const state = twoRegionState()
+    const [template] = state.globals
+    const names = Array.from({length: count}, (_, index) => `orders-${index}`)
+    state.globals = names.map((name) => ({
+      ...structuredClone(template!),
+      id: name,
+      members: template!.members.map((member) => ({
+        ...member,
+        clusterId: `${name}-${member.region}`,
+        clusterArn: clusterArnOf(member.region, `${name}-${member.region}`),
+      })),
+    }))
+    state.clusters = names.flatMap((name) =>
+      state.globals[0]!.members.map((member) => ({
+        ...structuredClone(twoRegionState().clusters.find((cluster) => cluster.region === member.region)!),
+        id: `${name}-${member.region}`,
+        arn: clusterArnOf(member.region, `${name}-${member.region}`),
+        globalClusterId: name,
+      })),
+    )
+    const config = testConfig().aurora
+    return {state, config: {...testConfig(), aurora: {...config, globalClusters: names}}}
+  }
+
+  it('reads each Region’s clusters and instances with a fixed number of RDS calls, however many global clusters', async () => {
+    const rdsCalls = async (count: number) => {
+      const {state, config} = worldOf(count)
+      const aws = new FakeAws(state)
+      const topology = await observe(config, aws)
+      expect(
+        topology.aurora.filter((view) => view.members.every((member) => member.clusterStatus === 'available')),
+      ).toHaveLength(count)
+      return aws.calls.filter((call) => call.service === 'RDS').length
+    }
+    const one = await rdsCalls(1)
+    expect(await rdsCalls(30)).toBe(one)
+  })
+})

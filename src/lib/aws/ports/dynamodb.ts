@@ -7,6 +7,9 @@ export interface TableReplica {
   percentProgress?: string
 }
 
+/** How a table's capacity is paid for in one Region: what a failover moving load there must find. */
+export type TableCapacity = {mode: 'on-demand'} | {mode: 'provisioned'; readUnits: number; writeUnits: number}
+
 export interface Table {
   name: string
   arn: string
@@ -15,6 +18,11 @@ export interface Table {
   deletionProtection: boolean
   globalTableVersion?: string
   replicas: TableReplica[]
+  /** `STRONG`: multi-Region strong consistency (MRSC); absent for a table that is eventual or not global. */
+  consistency?: 'EVENTUAL' | 'STRONG'
+  /** An MRSC table's witness Region (it holds change data, it cannot be read or written). */
+  witnesses?: {region: string; status: string}[]
+  capacity?: TableCapacity
 }
 
 export interface DynamoDbPort {

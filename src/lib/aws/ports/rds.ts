@@ -104,9 +104,10 @@ export interface RdsPort {
   /** `undefined` when the global cluster does not exist. */
   describeGlobalCluster(id: string): Promise<GlobalCluster | undefined>
   describeDbCluster(idOrArn: string): Promise<DbCluster | undefined>
-  /** Every cluster in the Region (paged). */
-  describeDbClusters(): Promise<DbCluster[]>
-  describeDbInstances(clusterId: string): Promise<DbInstance[]>
+  /** The clusters listed (ids or ARNs), or every cluster in the Region; paged, one call per page. */
+  describeDbClusters(clusterIds?: string[]): Promise<DbCluster[]>
+  /** The instances of the clusters listed (ids or ARNs); paged, one call per page. */
+  describeDbInstances(clusterIds: string[]): Promise<DbInstance[]>
   describeDbClusterSnapshots(filter: {
     clusterId?: string
     snapshotId?: string

@@ -1,7 +1,14 @@
+import {CONTROL_PLANE_REGIONS} from '../../aws/control-planes.js'
 import type {StepKind, StepOfKind} from '../../config/steps.js'
 import type {Step} from '../../runbook/types.js'
 import {ApprovalStep} from './approval.js'
+import {CloudFrontOriginStep} from './cloudfront-origin.js'
+import {EcsServiceStep} from './ecs-service.js'
+import {GlobalAcceleratorDialStep} from './global-accelerator-dial.js'
+import {LambdaStep} from './lambda.js'
 import type {AppStepSpec, StepMove} from './move.js'
+import {RdsProxyTargetStep} from './rds-proxy-target.js'
+import {Route53RecordStep} from './route53-record.js'
 import {SsmParameterStep} from './ssm-parameter.js'
 
 /** How one kind of application step is built for a move, and which Regions its calls go to. */
@@ -12,7 +19,7 @@ export interface AppStepKind<K extends StepKind> {
 }
 
 /** Every kind drctl.yaml accepts; a new kind is one entry here and its step file. */
-const KINDS: {[K in StepKind]?: AppStepKind<K>} = {
+const KINDS: {[K in StepKind]: AppStepKind<K>} = {
   approval: {callRegions: () => [], build: (step, move) => new ApprovalStep(step, move)},
   'ssm-parameter': {
     // A failed Region is left out of the writes (a follow-up), so the step never calls it.
@@ -20,6 +27,23 @@ const KINDS: {[K in StepKind]?: AppStepKind<K>} = {
       (step.writeIn ?? regions).filter((region) => !move.failedRegions.includes(region)),
     build: (step, move, regions) => new SsmParameterStep(step, move, step.writeIn ?? regions),
   },
+  // Global services: every call goes to the control plane, whichever Regions the move is between.
+  'route53-record': {
+    callRegions: () => [CONTROL_PLANE_REGIONS.route53],
+    build: (step, move) => new Route53RecordStep(step, move),
+  },
+  'cloudfront-origin': {
+    callRegions: () => [CONTROL_PLANE_REGIONS.cloudfront],
+    build: (step, move) => new CloudFrontOriginStep(step, move),
+  },
+  'global-accelerator-dial': {
+    callRegions: () => [CONTROL_PLANE_REGIONS.globalaccelerator],
+    build: (step, move) => new GlobalAcceleratorDialStep(step, move),
+  },
+  // Regional resources of the target Region: the Region moved to is never a failed one.
+  'rds-proxy-target': {callRegions: (_, move) => [move.to], build: (step, move) => new RdsProxyTargetStep(step, move)},
+  'ecs-service': {callRegions: (_, move) => [move.to], build: (step, move) => new EcsServiceStep(step, move)},
+  lambda: {callRegions: (_, move) => [move.to], build: (step, move) => new LambdaStep(step, move)},
 }
 
 /** In an unplanned failover, a step whose control plane is in the failed Region gets this long. */
@@ -27,8 +51,7 @@ export const FAILED_CONTROL_PLANE_DEADLINE_MS = 20_000
 
 /** The step of an application step spec, with a short deadline when it depends on a failed Region. */
 export function appStep(spec: AppStepSpec, topologyRegions: string[]): Step {
-  const kind = KINDS[spec.step.kind] as AppStepKind<StepKind> | undefined
-  if (!kind) throw new Error(`no implementation for step kind ${spec.step.kind}`)
+  const kind = KINDS[spec.step.kind] as AppStepKind<StepKind>
   const step = kind.build(spec.step, spec.move, topologyRegions)
   const failed = kind
     .callRegions(spec.step, spec.move, topologyRegions)

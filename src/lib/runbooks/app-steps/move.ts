@@ -10,6 +10,8 @@ export interface StepMove {
   failedRegions: string[]
   /** Aurora global clusters by their name in drctl.yaml: the names `{{globalCluster NAME}}` resolves to. */
   globalClusters: string[]
+  /** The runbook moving (absent in runs journaled before it was recorded). */
+  runbook?: StepRunbook
 }
 
 /** A step as journaled: its drctl.yaml entry and the move, so a resume rebuilds the same step. */
@@ -25,6 +27,6 @@ export function appStepSpecs(
   move: StepMove,
 ): Record<StepPhase, AppStepSpec[]> {
   const phases: Record<StepPhase, AppStepSpec[]> = {'before-database': [], 'after-database': [], 'after-traffic': []}
-  for (const step of steps) if (runsIn(step, runbook)) phases[phaseOf(step)].push({step, move})
+  for (const step of steps) if (runsIn(step, runbook)) phases[phaseOf(step)].push({step, move: {...move, runbook}})
   return phases
 }

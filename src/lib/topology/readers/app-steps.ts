@@ -1,6 +1,12 @@
 import {RUNBOOKS_WITH_STEPS, type StepConfig, type StepKind, type StepOfKind} from '../../config/steps.js'
 import type {AppStepView} from '../views.js'
 import type {ReadContext, ServiceReader} from './service-reader.js'
+import {readCloudFrontOrigin} from './steps/cloudfront-origin.js'
+import {readEcsService} from './steps/ecs-service.js'
+import {readAcceleratorDial} from './steps/global-accelerator-dial.js'
+import {readLambda} from './steps/lambda.js'
+import {readRdsProxyTarget} from './steps/rds-proxy-target.js'
+import {readRoute53Record} from './steps/route53-record.js'
 import {readSsmParameter} from './steps/ssm-parameter.js'
 
 /** What a step's reader finds; the id, kind and required flag come from drctl.yaml. */
@@ -9,16 +15,20 @@ export type StepReading = Omit<AppStepView, 'id' | 'kind' | 'required' | 'joins'
 type StepReader<K extends StepKind> = (step: StepOfKind<K>, context: ReadContext) => Promise<StepReading>
 
 /** One reader per kind of application step; a new kind is one entry here and its file in steps/. */
-const STEP_READERS: {[K in StepKind]?: StepReader<K>} = {
+const STEP_READERS: {[K in StepKind]: StepReader<K>} = {
   approval: async (step) => ({callRegions: [], pointsAt: 'any', state: `manual approval: ${step.message}`}),
   'ssm-parameter': readSsmParameter,
+  'route53-record': readRoute53Record,
+  'cloudfront-origin': readCloudFrontOrigin,
+  'global-accelerator-dial': readAcceleratorDial,
+  'rds-proxy-target': readRdsProxyTarget,
+  'ecs-service': readEcsService,
+  lambda: readLambda,
 }
 
 async function readStep(step: StepConfig, context: ReadContext): Promise<AppStepView> {
-  const reader = STEP_READERS[step.kind] as StepReader<StepKind> | undefined
-  const reading: StepReading = reader
-    ? await reader(step, context)
-    : {callRegions: [], state: 'not read', unreadable: {kind: 'other', message: `no reader for ${step.kind}`}}
+  const reader = STEP_READERS[step.kind] as StepReader<StepKind>
+  const reading = await reader(step, context)
   return {
     id: step.id,
     kind: step.kind,

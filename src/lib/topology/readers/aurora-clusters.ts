@@ -4,21 +4,52 @@ import {resourceIdOfArn} from '../../core/arn.js'
 import type {Read, RegionReader} from '../region-reader.js'
 import type {BinlogReplicaView, InstanceView} from '../views.js'
 
-/** A cluster (`cluster` undefined when it does not exist) and its instances, read side by side. */
+/** The clusters of one Region asked for, and their instances. */
+export interface ClustersOfRegion {
+  /** `undefined` when the cluster does not exist. */
+  cluster(idOrArn: string): DbCluster | undefined
+  instancesOf(cluster: DbCluster): DbInstance[]
+}
+
+/**
+ * Clusters (ids or ARNs) of one Region and their instances, read side by side with two filtered, paged listings: the
+ * calls grow with pages, not with clusters (status at 100 global clusters).
+ */
+export async function readClustersIn(
+  aws: AwsPorts,
+  reader: RegionReader,
+  region: string,
+  idsOrArns: string[],
+): Promise<Read<ClustersOfRegion>> {
+  const [clusters, instances] = await Promise.all([
+    reader.read('rds', region, () => aws.rds(region).describeDbClusters(idsOrArns)),
+    reader.read('rds', region, () => aws.rds(region).describeDbInstances(idsOrArns)),
+  ])
+  if (!clusters.ok) return clusters
+  if (!instances.ok) return instances
+  return {
+    ok: true,
+    value: {
+      cluster: (idOrArn) => {
+        const id = resourceIdOfArn(idOrArn).toLowerCase()
+        return clusters.value.find((cluster) => cluster.arn === idOrArn || cluster.id.toLowerCase() === id)
+      },
+      instancesOf: (cluster) => instances.value.filter((instance) => instance.clusterId === cluster.id),
+    },
+  }
+}
+
+/** One cluster (`cluster` undefined when it does not exist) and its instances. */
 export async function readClusterWithInstances(
   aws: AwsPorts,
   reader: RegionReader,
   region: string,
   idOrArn: string,
 ): Promise<Read<{cluster?: DbCluster; instances: DbInstance[]}>> {
-  const clusterId = resourceIdOfArn(idOrArn)
-  const [cluster, instances] = await Promise.all([
-    reader.read('rds', region, () => aws.rds(region).describeDbCluster(idOrArn)),
-    reader.read('rds', region, () => aws.rds(region).describeDbInstances(clusterId)),
-  ])
-  if (!cluster.ok) return cluster
-  if (!instances.ok) return instances
-  return {ok: true, value: {cluster: cluster.value, instances: instances.value}}
+  const read = await readClustersIn(aws, reader, region, [idOrArn])
+  if (!read.ok) return read
+  const cluster = read.value.cluster(idOrArn)
+  return {ok: true, value: {cluster, instances: cluster ? read.value.instancesOf(cluster) : []}}
 }
 
 export function instanceViews(cluster: DbCluster, instances: DbInstance[]): InstanceView[] {
@@ -34,28 +65,43 @@ export function instanceViews(cluster: DbCluster, instances: DbInstance[]): Inst
     .sort((a, b) => Number(b.isWriter) - Number(a.isWriter) || a.id.localeCompare(b.id))
 }
 
-/** The cross-Region binlog replica clusters drctl.yaml lists. */
+/** The cross-Region binlog replica clusters drctl.yaml lists, read one batch per Region. */
 export async function readBinlogReplicas(
   config: DrctlConfig,
   aws: AwsPorts,
   reader: RegionReader,
 ): Promise<BinlogReplicaView[]> {
-  return Promise.all(
-    config.aurora.replicas.map(async ({cluster, region}): Promise<BinlogReplicaView> => {
-      const clusterId = resourceIdOfArn(cluster)
-      const details = await readClusterWithInstances(aws, reader, region, cluster)
-      if (!details.ok) return {clusterId, region, found: false, instances: [], unreadable: details.error}
-      const found = details.value.cluster
-      if (!found) return {clusterId, region, found: false, instances: []}
-      return {
-        clusterId,
-        region,
-        found: true,
-        status: found.status,
-        replicationSourceArn: found.replicationSourceArn,
-        deletionProtection: found.deletionProtection,
-        instances: instanceViews(found, details.value.instances),
-      }
-    }),
+  const regions = [...new Set(config.aurora.replicas.map(({region}) => region))]
+  const byRegion = new Map(
+    await Promise.all(
+      regions.map(
+        async (region) =>
+          [
+            region,
+            await readClustersIn(
+              aws,
+              reader,
+              region,
+              config.aurora.replicas.filter((replica) => replica.region === region).map(({cluster}) => cluster),
+            ),
+          ] as const,
+      ),
+    ),
   )
+  return config.aurora.replicas.map(({cluster, region}): BinlogReplicaView => {
+    const clusterId = resourceIdOfArn(cluster)
+    const read = byRegion.get(region)
+    if (!read?.ok) return {clusterId, region, found: false, instances: [], unreadable: read?.error}
+    const found = read.value.cluster(cluster)
+    if (!found) return {clusterId, region, found: false, instances: []}
+    return {
+      clusterId,
+      region,
+      found: true,
+      status: found.status,
+      replicationSourceArn: found.replicationSourceArn,
+      deletionProtection: found.deletionProtection,
+      instances: instanceViews(found, read.value.instancesOf(found)),
+    }
+  })
 }

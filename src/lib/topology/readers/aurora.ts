@@ -1,7 +1,7 @@
 import type {GlobalCluster} from '../../aws/ports.js'
 import type {DrctlConfig} from '../../config/schema.js'
 import type {AuroraGlobalView, AuroraMemberView} from '../views.js'
-import {instanceViews, readBinlogReplicas, readClusterWithInstances} from './aurora-clusters.js'
+import {instanceViews, readBinlogReplicas, readClustersIn} from './aurora-clusters.js'
 import {readAuroraLag} from './aurora-lag.js'
 import {detachedSurvivorReader} from './aurora-survivors.js'
 import type {ReadContext, ServiceReader} from './service-reader.js'
@@ -37,7 +37,10 @@ async function readGlobalClusters(context: ReadContext): Promise<AuroraGlobalVie
       : {id, found: false, members: [], renamedTo: renameCandidates(listing.value, config)}
   })
   await Promise.all([
-    ...views.flatMap((view) => view.members).map((member) => readMemberDetails(context, member)),
+    readMemberDetails(
+      context,
+      views.flatMap((view) => view.members),
+    ),
     readAuroraLag(aws, reader, regions, views, context.metricWindowMs),
     ...views.map(detachedSurvivorReader(context)),
   ])
@@ -83,20 +86,33 @@ function globalView(global: GlobalCluster): AuroraGlobalView {
   }
 }
 
-async function readMemberDetails({aws, reader}: ReadContext, member: AuroraMemberView): Promise<void> {
-  // A member in an excluded Region comes back unreadable ('excluded') from the reader, without a call.
-  const details = await readClusterWithInstances(aws, reader, member.region, member.clusterArn)
-  if (!details.ok) {
-    member.unreadable = details.error
-    return
-  }
-  const {cluster, instances} = details.value
-  if (!cluster) {
-    member.unreadable = {kind: 'not-found', message: `cluster ${member.clusterId} not found in ${member.region}`}
-    return
-  }
-  member.clusterStatus = cluster.status
-  member.engineVersion = cluster.engineVersion
-  member.deletionProtection = cluster.deletionProtection
-  member.instances = instanceViews(cluster, instances)
+/** Every member's cluster and instances, one batch per Region (a member in an excluded Region stays unreadable). */
+async function readMemberDetails({aws, reader}: ReadContext, members: AuroraMemberView[]): Promise<void> {
+  const regions = [...new Set(members.map((member) => member.region))]
+  await Promise.all(
+    regions.map(async (region) => {
+      const inRegion = members.filter((member) => member.region === region)
+      const details = await readClustersIn(
+        aws,
+        reader,
+        region,
+        inRegion.map((member) => member.clusterArn),
+      )
+      for (const member of inRegion) {
+        if (!details.ok) {
+          member.unreadable = details.error
+          continue
+        }
+        const cluster = details.value.cluster(member.clusterArn)
+        if (!cluster) {
+          member.unreadable = {kind: 'not-found', message: `cluster ${member.clusterId} not found in ${member.region}`}
+          continue
+        }
+        member.clusterStatus = cluster.status
+        member.engineVersion = cluster.engineVersion
+        member.deletionProtection = cluster.deletionProtection
+        member.instances = instanceViews(cluster, details.value.instancesOf(cluster))
+      }
+    }),
+  )
 }

@@ -1,4 +1,4 @@
-import type {MetricQuery} from '../../aws/ports.js'
+import type {MetricQuery, TableCapacity} from '../../aws/ports.js'
 import type {DrctlConfig} from '../../config/schema.js'
 import type {LagReading, TableView, Unreadable} from '../views.js'
 import type {ServiceReader} from './service-reader.js'
@@ -37,6 +37,9 @@ export const dynamodbReader: ServiceReader<'dynamodb', 'dynamodb'> = {
       dynamodb: tables.map((name, t): TableView => {
         const statuses = new Map<string, string>()
         const protection = new Map<string, boolean>()
+        const capacity = new Map<string, TableCapacity>()
+        let consistency: TableView['consistency'] = 'eventual'
+        let witness: TableView['witness']
         let found = false
         let deletionProtection: boolean | undefined
         let unreadable: Unreadable | undefined
@@ -51,6 +54,9 @@ export const dynamodbReader: ServiceReader<'dynamodb', 'dynamodb'> = {
           // The local table's own status is authoritative for its Region; the replica list fills in the others.
           statuses.set(region, read.value.status)
           protection.set(region, read.value.deletionProtection)
+          if (read.value.capacity) capacity.set(region, read.value.capacity)
+          if (read.value.consistency === 'STRONG') consistency = 'strong'
+          witness ??= read.value.witnesses?.[0]
           for (const replica of read.value.replicas)
             if (!statuses.has(replica.region)) statuses.set(replica.region, replica.status)
         }
@@ -59,6 +65,7 @@ export const dynamodbReader: ServiceReader<'dynamodb', 'dynamodb'> = {
             region,
             status,
             ...(protection.has(region) ? {deletionProtection: protection.get(region)} : {}),
+            ...(capacity.has(region) ? {capacity: capacity.get(region)} : {}),
           }))
           .sort((a, b) => regionOrder(config, a.region) - regionOrder(config, b.region))
         const latency = latencies.flatMap(({region, read}) =>
@@ -77,6 +84,8 @@ export const dynamodbReader: ServiceReader<'dynamodb', 'dynamodb'> = {
           found: found || statuses.size > 0,
           replicas,
           deletionProtection,
+          consistency,
+          ...(witness ? {witness} : {}),
           latency,
           unreadable: found ? undefined : unreadable,
         }

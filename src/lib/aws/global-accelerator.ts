@@ -1,0 +1,93 @@
+import type * as GlobalAcceleratorSdk from '@aws-sdk/client-global-accelerator'
+
+import {AwsCallError} from './errors.js'
+import type {Accelerator, EndpointGroup, GlobalAcceleratorPort} from './ports.js'
+import type {Caller} from './session.js'
+
+type Sdk = typeof GlobalAcceleratorSdk
+
+/**
+ * Global Accelerator through its control plane (us-west-2). The SDK is loaded on the first call, so commands that
+ * never touch Global Accelerator do not pay for it at start-up.
+ */
+export class GlobalAcceleratorAdapter implements GlobalAcceleratorPort {
+  private loaded?: Promise<{sdk: Sdk; client: GlobalAcceleratorSdk.GlobalAcceleratorClient}>
+
+  constructor(
+    private readonly createClient: (sdk: Sdk) => GlobalAcceleratorSdk.GlobalAcceleratorClient,
+    private readonly call: Caller,
+  ) {}
+
+  private load() {
+    this.loaded ??= import('@aws-sdk/client-global-accelerator').then((sdk) => ({
+      sdk,
+      client: this.createClient(sdk),
+    }))
+    return this.loaded
+  }
+
+  async describeAccelerator(arn: string): Promise<Accelerator | undefined> {
+    const {sdk, client} = await this.load()
+    const output = await absentIfNotFound(
+      this.call('DescribeAccelerator', false, (abortSignal) =>
+        client.send(new sdk.DescribeAcceleratorCommand({AcceleratorArn: arn}), {abortSignal}),
+      ),
+    )
+    const accelerator = output?.Accelerator
+    if (!accelerator) return undefined
+    return {
+      arn: accelerator.AcceleratorArn ?? arn,
+      name: accelerator.Name ?? '',
+      enabled: accelerator.Enabled ?? false,
+      status: accelerator.Status ?? '',
+    }
+  }
+
+  async describeEndpointGroup(arn: string): Promise<EndpointGroup | undefined> {
+    const {sdk, client} = await this.load()
+    const output = await absentIfNotFound(
+      this.call('DescribeEndpointGroup', false, (abortSignal) =>
+        client.send(new sdk.DescribeEndpointGroupCommand({EndpointGroupArn: arn}), {abortSignal}),
+      ),
+    )
+    return output?.EndpointGroup ? endpointGroupOf(output.EndpointGroup, arn) : undefined
+  }
+
+  async setTrafficDial(endpointGroupArn: string, percentage: number) {
+    const {sdk, client} = await this.load()
+    // EndpointConfigurations left out on purpose: sending it replaces the group's endpoints (aws-reference-steps §3).
+    const output = await this.call('UpdateEndpointGroup', true, (abortSignal) =>
+      client.send(
+        new sdk.UpdateEndpointGroupCommand({EndpointGroupArn: endpointGroupArn, TrafficDialPercentage: percentage}),
+        {abortSignal},
+      ),
+    )
+    return {
+      requestId: output.$metadata.requestId,
+      group: endpointGroupOf(output.EndpointGroup ?? {TrafficDialPercentage: percentage}, endpointGroupArn),
+    }
+  }
+}
+
+async function absentIfNotFound<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call
+  } catch (error) {
+    if (error instanceof AwsCallError && error.kind === 'not-found') return undefined
+    throw error
+  }
+}
+
+function endpointGroupOf(group: GlobalAcceleratorSdk.EndpointGroup, arn: string): EndpointGroup {
+  return {
+    arn: group.EndpointGroupArn ?? arn,
+    region: group.EndpointGroupRegion ?? '',
+    // The API's default: a group never given a dial takes all of its Region's traffic.
+    trafficDialPercentage: group.TrafficDialPercentage ?? 100,
+    endpoints: (group.EndpointDescriptions ?? []).map((endpoint) => ({
+      id: endpoint.EndpointId ?? '',
+      ...(endpoint.Weight === undefined ? {} : {weight: endpoint.Weight}),
+      ...(endpoint.HealthState === undefined ? {} : {healthState: endpoint.HealthState}),
+    })),
+  }
+}

@@ -1,0 +1,150 @@
+import type * as Route53Sdk from '@aws-sdk/client-route-53'
+
+import {AwsCallError} from './errors.js'
+import type {ChangeStatus, RecordSet, Route53Port} from './ports.js'
+import type {Caller} from './session.js'
+
+type Sdk = typeof Route53Sdk
+
+/** Route 53 answers ids as `/hostedzone/Z…` and `/change/C…`; drctl.yaml may give either form. */
+export function bareId(id: string): string {
+  return id.replace(/^\/?(hostedzone|change)\//, '')
+}
+
+/** A DNS name as Route 53 compares it: lowercase, no trailing dot, `*` unescaped. */
+export function dnsName(name: string): string {
+  return name.replace(/\\052/g, '*').replace(/\.$/, '').toLowerCase()
+}
+
+/**
+ * Route 53 through its control plane (us-east-1). The SDK is loaded on the first call, so commands that never touch
+ * Route 53 do not pay for it at start-up.
+ */
+export class Route53Adapter implements Route53Port {
+  private loaded?: Promise<{sdk: Sdk; client: Route53Sdk.Route53Client}>
+
+  constructor(
+    private readonly createClient: (sdk: Sdk) => Route53Sdk.Route53Client,
+    private readonly call: Caller,
+  ) {}
+
+  private load() {
+    this.loaded ??= import('@aws-sdk/client-route-53').then((sdk) => ({sdk, client: this.createClient(sdk)}))
+    return this.loaded
+  }
+
+  async listRecordSets(hostedZoneId: string, name: string, type: string): Promise<RecordSet[] | undefined> {
+    const {sdk, client} = await this.load()
+    const wanted = dnsName(name)
+    const records: RecordSet[] = []
+    let start: {name: string; type: string; identifier?: string} | undefined = {name, type}
+    try {
+      while (start) {
+        const page: Route53Sdk.ListResourceRecordSetsCommandOutput = await this.call(
+          'ListResourceRecordSets',
+          false,
+          (abortSignal) =>
+            client.send(
+              new sdk.ListResourceRecordSetsCommand({
+                HostedZoneId: bareId(hostedZoneId),
+                StartRecordName: start?.name,
+                StartRecordType: start?.type as Route53Sdk.RRType,
+                StartRecordIdentifier: start?.identifier,
+              }),
+              {abortSignal},
+            ),
+        )
+        // The listing starts at (name, type) and goes on through the zone: stop at the first other record.
+        const sets = page.ResourceRecordSets ?? []
+        const matching = sets.filter((set) => dnsName(set.Name ?? '') === wanted && set.Type === type)
+        records.push(...matching.map(recordSetOf))
+        const more = page.IsTruncated && matching.length === sets.length && page.NextRecordName
+        start = more
+          ? {
+              name: page.NextRecordName as string,
+              type: page.NextRecordType ?? type,
+              identifier: page.NextRecordIdentifier,
+            }
+          : undefined
+      }
+    } catch (error) {
+      if (error instanceof AwsCallError && error.kind === 'not-found') return undefined
+      throw error
+    }
+    return records
+  }
+
+  async upsertRecordSets(hostedZoneId: string, records: RecordSet[], comment: string) {
+    const {sdk, client} = await this.load()
+    const output = await this.call('ChangeResourceRecordSets', true, (abortSignal) =>
+      client.send(
+        new sdk.ChangeResourceRecordSetsCommand({
+          HostedZoneId: bareId(hostedZoneId),
+          ChangeBatch: {
+            Comment: comment,
+            Changes: records.map((record) => ({Action: 'UPSERT', ResourceRecordSet: resourceRecordSetOf(record)})),
+          },
+        }),
+        {abortSignal},
+      ),
+    )
+    return {
+      requestId: output.$metadata.requestId,
+      changeId: bareId(output.ChangeInfo?.Id ?? ''),
+      status: (output.ChangeInfo?.Status ?? 'PENDING') as ChangeStatus,
+    }
+  }
+
+  async getChange(changeId: string): Promise<ChangeStatus | undefined> {
+    const {sdk, client} = await this.load()
+    try {
+      const output = await this.call('GetChange', false, (abortSignal) =>
+        client.send(new sdk.GetChangeCommand({Id: bareId(changeId)}), {abortSignal}),
+      )
+      return output.ChangeInfo?.Status as ChangeStatus | undefined
+    } catch (error) {
+      if (error instanceof AwsCallError && error.kind === 'not-found') return undefined
+      throw error
+    }
+  }
+}
+
+function recordSetOf(set: Route53Sdk.ResourceRecordSet): RecordSet {
+  return {
+    name: set.Name ?? '',
+    type: set.Type ?? '',
+    ...(set.SetIdentifier === undefined ? {} : {setIdentifier: set.SetIdentifier}),
+    ...(set.Weight === undefined ? {} : {weight: set.Weight}),
+    ...(set.TTL === undefined ? {} : {ttl: set.TTL}),
+    values: (set.ResourceRecords ?? []).map((record) => record.Value ?? ''),
+    ...(set.AliasTarget
+      ? {
+          alias: {
+            dnsName: set.AliasTarget.DNSName ?? '',
+            hostedZoneId: set.AliasTarget.HostedZoneId ?? '',
+            evaluateTargetHealth: set.AliasTarget.EvaluateTargetHealth ?? false,
+          },
+        }
+      : {}),
+    ...(set.HealthCheckId === undefined ? {} : {healthCheckId: set.HealthCheckId}),
+  }
+}
+
+function resourceRecordSetOf(record: RecordSet): Route53Sdk.ResourceRecordSet {
+  return {
+    Name: record.name,
+    Type: record.type as Route53Sdk.RRType,
+    SetIdentifier: record.setIdentifier,
+    Weight: record.weight,
+    HealthCheckId: record.healthCheckId,
+    ...(record.alias
+      ? {
+          AliasTarget: {
+            DNSName: record.alias.dnsName,
+            HostedZoneId: bareId(record.alias.hostedZoneId),
+            EvaluateTargetHealth: record.alias.evaluateTargetHealth,
+          },
+        }
+      : {TTL: record.ttl, ResourceRecords: record.values.map((value) => ({Value: value}))}),
+  }
+}

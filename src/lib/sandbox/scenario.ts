@@ -15,6 +15,7 @@ import {
 import {
   ARC_ENDPOINT_REGIONS,
   type ClusterRecord,
+  emptyTrafficSlices,
   type GlobalClusterRecord,
   type InstanceRecord,
   SANDBOX_ACCOUNT,
@@ -100,6 +101,7 @@ export function buildWorld(scenario: ScenarioName, timeScale: number, now: numbe
     arc: {clusters: [], controlPanels: [], routingControls: [], safetyRules: []},
     fis: {templates: [], experiments: []},
     cloudformation: {stacks: []},
+    ...emptyTrafficSlices(),
     faults: [],
     history: [{at: now, event: 'reset', summary: `world created from scenario ${scenario}`}],
   }

@@ -3,7 +3,7 @@ import {appendFile, mkdir, readFile, rename, rm, stat, writeFile} from 'node:fs/
 import {join} from 'node:path'
 
 import {SandboxError} from './errors.js'
-import {WORLD_VERSION, type World} from './world.js'
+import {emptyTrafficSlices, WORLD_VERSION, type World} from './world.js'
 
 export interface SandboxPaths {
   dir: string
@@ -46,7 +46,7 @@ function parseWorld(text: string, path: string): World {
   const missing = REQUIRED_KEYS.filter((key) => typeof world[key] !== 'object' || world[key] === null)
   if (missing.length > 0) throw corrupt(path, `it lacks ${missing.join(', ')}`)
   if (typeof world.timeScale !== 'number' || !(world.timeScale > 0)) throw corrupt(path, 'its time scale is invalid')
-  return world as World
+  return {...emptyTrafficSlices(), ...world} as World
 }
 
 function corrupt(path: string, reason: string): SandboxError {

@@ -1,3 +1,7 @@
+import type {CloudFrontState} from './services/cloudfront/records.js'
+import type {GlobalAcceleratorState} from './services/globalaccelerator/records.js'
+import type {Route53State} from './services/route53/records.js'
+
 /**
  * The world: everything the simulated AWS account holds, as plain JSON (it is persisted as world.json). Timestamps
  * are epoch milliseconds of the clock the server runs on; operations that take time store when they end, and
@@ -311,6 +315,11 @@ export type FaultRecord =
   | {kind: 'lag'; globalClusterResourceId: string; globalClusterId: string; region: string; ms: number; since: number}
   | {kind: 'stack-delete-fails'; stack: string; region: string; since: number}
   | {kind: 'alarm'; alarm: string; since: number}
+  /** A global service's control plane answers nothing (route53, cloudfront, globalaccelerator). */
+  | {kind: 'control-plane-outage'; service: string; mode: FaultMode; since: number}
+  | {kind: 'distribution-stuck'; distributionId: string; since: number}
+  /** Route 53 refuses changes to the zone with PriorRequestNotComplete while an earlier one is PENDING. */
+  | {kind: 'zone-busy'; hostedZoneId: string; since: number}
 
 export type FaultKind = FaultRecord['kind']
 
@@ -322,6 +331,9 @@ export const FAULT_KINDS: FaultKind[] = [
   'lag',
   'stack-delete-fails',
   'alarm',
+  'control-plane-outage',
+  'distribution-stuck',
+  'zone-busy',
 ]
 
 /** Notable things that happened (shown by `drctl sandbox show`), e.g. the data lost by a managed failover. */
@@ -346,6 +358,18 @@ export interface World {
   arc: ArcState
   fis: {templates: TemplateRecord[]; experiments: ExperimentRecord[]}
   cloudformation: {stacks: StackRecord[]}
+  route53: Route53State
+  cloudfront: CloudFrontState
+  globalaccelerator: GlobalAcceleratorState
   faults: FaultRecord[]
   history: HistoryEntry[]
+}
+
+/** The slices of services added after worlds were first saved: a saved world without one loads with it empty. */
+export function emptyTrafficSlices(): Pick<World, 'route53' | 'cloudfront' | 'globalaccelerator'> {
+  return {
+    route53: {hostedZones: [], changes: []},
+    cloudfront: {distributions: []},
+    globalaccelerator: {accelerators: []},
+  }
 }

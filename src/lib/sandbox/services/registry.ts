@@ -4,10 +4,13 @@ import type {RestJsonService} from '../protocol/rest-json.js'
 import type {RestXmlService} from '../protocol/rest-xml.js'
 import {arcControlService} from './arc.js'
 import {cloudformationService} from './cloudformation.js'
+import {cloudfrontService} from './cloudfront/index.js'
 import {cloudwatchService} from './cloudwatch.js'
 import {dynamodbService} from './dynamodb.js'
 import {fisService} from './fis.js'
+import {globalAcceleratorService} from './globalaccelerator/index.js'
 import {rdsService} from './rds/index.js'
+import {route53Service} from './route53/index.js'
 import {stsService} from './sts.js'
 
 /** A simulated service; its `protocol` says how requests reach its operations and how it answers. */
@@ -26,4 +29,7 @@ export const SERVICES: Readonly<Record<string, Service>> = {
   monitoring: cloudwatchService,
   sts: stsService,
   'route53-recovery-control-config': arcControlService,
+  route53: route53Service,
+  cloudfront: cloudfrontService,
+  globalaccelerator: globalAcceleratorService,
 }

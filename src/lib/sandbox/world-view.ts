@@ -3,7 +3,9 @@ import {actionStatus, experimentStatus} from './experiments.js'
 import {arcEndpointMode, type DescribedFault, describedFault} from './faults.js'
 import {globalClusterArn, regionOfArn} from './ids.js'
 import type {World} from './world.js'
+import {cloudfrontView, type CloudFrontView} from './services/cloudfront/view.js'
 import {tableStatus} from './services/dynamodb.js'
+import {globalAcceleratorView, type GlobalAcceleratorView} from './services/globalaccelerator/view.js'
 import {
   failoverStateOf,
   globalStatus,
@@ -13,6 +15,7 @@ import {
   snapshotsIn,
   synchronizationStatus,
 } from './services/rds/records.js'
+import {route53View, type Route53View} from './services/route53/view.js'
 
 /** The whole world as `drctl sandbox show --json` prints it: every resource by service and Region. */
 export interface WorldView {
@@ -43,6 +46,9 @@ export interface WorldView {
   }
   fis: {regions: Record<string, {templates: TemplateView[]; experiments: ExperimentView[]}>}
   cloudformation: {regions: Record<string, {stacks: StackView[]}>}
+  route53: Route53View
+  cloudfront: CloudFrontView
+  globalaccelerator: GlobalAcceleratorView
 }
 
 export interface GlobalClusterView {
@@ -313,5 +319,8 @@ export function viewWorld(world: World, now: number): WorldView {
           })),
       })),
     },
+    route53: route53View(world, now),
+    cloudfront: cloudfrontView(world, now),
+    globalaccelerator: globalAcceleratorView(world, now),
   }
 }

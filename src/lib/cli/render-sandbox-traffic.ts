@@ -32,7 +32,10 @@ export function trafficSections(view: WorldView, style: Style): string[] {
 
   if (view.cloudfront.distributions.length > 0) section('CloudFront (control plane us-east-1)')
   for (const distribution of view.cloudfront.distributions) {
-    const stuck = distribution.stuck ? style.yellow(' (stuck)') : ''
+    // The fault holds an update in progress, or the next one.
+    const stuck = !distribution.stuck
+      ? ''
+      : style.yellow(distribution.status === 'Deployed' ? ' (its next update will stay InProgress)' : ' (stuck)')
     lines.push(
       `  ${style.bold(distribution.id)}  ${distribution.domainName}  ${inProgress(distribution.status, 'Deployed')}${stuck}`,
     )

@@ -34,7 +34,10 @@ ${EXIT_CODES_HELP}`
   }
 
   async run() {
-    const service = this.oneOf('SERVICE', this.args.service, CONTROL_PLANE_SERVICES, 'a global service')
+    const service = this.oneOf('SERVICE', this.args.service, CONTROL_PLANE_SERVICES, {
+      one: 'a global service',
+      all: 'global services',
+    })
     const mode = this.flags.mode === 'hang' ? 'hang' : 'refuse'
     const {fault, faults} = await setFault(this.home(), {kind: 'control-plane-outage', service, mode})
     return {fault, ...this.report(`the ${service} control plane is now down (${mode})`, faults)}

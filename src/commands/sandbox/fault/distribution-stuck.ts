@@ -20,7 +20,10 @@ ${EXIT_CODES_HELP}`
   async run() {
     const home = this.home()
     const known = (await describeWorld(home)).cloudfront.distributions.map((distribution) => distribution.id)
-    const id = this.oneOf('DISTRIBUTION', this.args.distribution, known, 'a CloudFront distribution')
+    const id = this.oneOf('DISTRIBUTION', this.args.distribution, known, {
+      one: 'a CloudFront distribution',
+      all: 'CloudFront distributions',
+    })
     const {fault, faults} = await setFault(home, {kind: 'distribution-stuck', distributionId: id})
     return {fault, ...this.report(`distribution ${id} will stay InProgress after an update`, faults)}
   }

@@ -16,14 +16,17 @@ export abstract class FaultCommand<T extends typeof Command> extends BaseCommand
     return {faults}
   }
 
-  /** `value` if it is one of `known`, else a usage error naming the closest (a typo) and every candidate. */
-  protected oneOf(label: string, value: string, known: readonly string[], what: string): string {
+  /**
+   * `value` if it is one of `known`, else a usage error naming the closest (a typo) and every candidate; `what` names
+   * one of them and all of them (`a CloudFront distribution`, `CloudFront distributions`).
+   */
+  protected oneOf(label: string, value: string, known: readonly string[], what: {one: string; all: string}): string {
     if (known.includes(value)) return value
     const suggestion = closest(value, known)
     throw new DrctlError(
       'DRCTL_USAGE',
-      `${label} ${quote(value)} is not ${what}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
-      {hints: [known.length > 0 ? `the sandbox has: ${known.join(', ')}` : `the sandbox world has no ${what}`]},
+      `${label} ${quote(value)} is not ${what.one}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+      {hints: [known.length > 0 ? `${what.all}: ${known.join(', ')}` : `the sandbox world has no ${what.all}`]},
     )
   }
 }

@@ -21,7 +21,7 @@ ${EXIT_CODES_HELP}`
     const home = this.home()
     const known = (await describeWorld(home)).route53.hostedZones.map((zone) => zone.id)
     const bare = this.args.zone.replace(/^\/?hostedzone\//, '')
-    const id = this.oneOf('ZONE', bare, known, 'a Route 53 hosted zone')
+    const id = this.oneOf('ZONE', bare, known, {one: 'a Route 53 hosted zone', all: 'Route 53 hosted zones'})
     const {fault, faults} = await setFault(home, {kind: 'zone-busy', hostedZoneId: id})
     return {fault, ...this.report(`hosted zone ${id} refuses changes while one is PENDING`, faults)}
   }

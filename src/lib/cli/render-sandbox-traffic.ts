@@ -9,7 +9,7 @@ import {renderTable} from './table.js'
 export function trafficSections(view: WorldView, style: Style): string[] {
   const lines: string[] = []
   const section = (title: string) => lines.push('', style.bold(title))
-  const inProgress = (status: string, done: string) => (status === done ? style.green(status) : style.yellow(status))
+  const deployStatus = (status: string, done: string) => (status === done ? style.green(status) : style.yellow(status))
 
   if (view.route53.hostedZones.length > 0) section('Route 53 (control plane us-east-1)')
   for (const zone of view.route53.hostedZones) {
@@ -37,7 +37,7 @@ export function trafficSections(view: WorldView, style: Style): string[] {
       ? ''
       : style.yellow(distribution.status === 'Deployed' ? ' (its next update will stay InProgress)' : ' (stuck)')
     lines.push(
-      `  ${style.bold(distribution.id)}  ${distribution.domainName}  ${inProgress(distribution.status, 'Deployed')}${stuck}`,
+      `  ${style.bold(distribution.id)}  ${distribution.domainName}  ${deployStatus(distribution.status, 'Deployed')}${stuck}`,
     )
     for (const origin of distribution.origins) {
       lines.push(`    origin ${origin.id} ${symbols.arrow} ${origin.domainName}${origin.originPath}`)
@@ -48,7 +48,7 @@ export function trafficSections(view: WorldView, style: Style): string[] {
   if (view.globalaccelerator.accelerators.length > 0) section('Global Accelerator (control plane us-west-2)')
   for (const accelerator of view.globalaccelerator.accelerators) {
     lines.push(
-      `  ${style.bold(accelerator.name)}  ${accelerator.dnsName}  ${inProgress(accelerator.status, 'DEPLOYED')}`,
+      `  ${style.bold(accelerator.name)}  ${accelerator.dnsName}  ${deployStatus(accelerator.status, 'DEPLOYED')}`,
     )
     const rows = accelerator.endpointGroups.map((group) => {
       const healthy = group.endpoints.filter((endpoint) => endpoint.health === 'HEALTHY').length

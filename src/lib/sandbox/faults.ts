@@ -1,5 +1,6 @@
 import {SandboxError} from './errors.js'
 import {regionOfArn} from './ids.js'
+import {bareId} from './services/route53/records.js'
 import {
   ARC_ENDPOINT_REGIONS,
   FAULT_KINDS,
@@ -176,7 +177,7 @@ function toRecord(world: World, input: FaultInput, now: number): FaultRecord {
       return {kind: 'distribution-stuck', distributionId: input.distributionId, since: now}
     }
     case 'zone-busy': {
-      const id = input.hostedZoneId.replace(/^\/?hostedzone\//, '')
+      const id = bareId(input.hostedZoneId)
       const known = world.route53.hostedZones.map((zone) => zone.id)
       if (!known.includes(id)) {
         throw bad(

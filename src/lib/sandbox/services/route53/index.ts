@@ -108,6 +108,7 @@ const listHostedZonesByName: RestXmlRoute['handle'] = ({world}, {query}) => {
   if (zoneId !== undefined && dnsName === undefined) {
     throw invalidInput('The input is not valid: HostedZoneId requires DNSName')
   }
+  // By name as record sets sort, the zone id breaking ties (zones of one name, public and private).
   const key = (zone: {name: string; id: string}) => ({name: zone.name, type: zone.id})
   const zones = [...world.route53.hostedZones].sort((a, b) => compareRecordKeys(key(a), key(b)))
   const start =

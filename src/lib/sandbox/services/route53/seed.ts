@@ -1,5 +1,4 @@
-import {SandboxError} from '../../errors.js'
-import {ApiError} from '../../errors.js'
+import {ApiError, SandboxError} from '../../errors.js'
 import {derivedId, upperId} from '../../ids.js'
 import type {World} from '../../world.js'
 import {applyChangeBatch} from './changes.js'

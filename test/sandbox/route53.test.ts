@@ -349,6 +349,42 @@ describe('Route 53 changes', () => {
   })
 })
 
+describe('Route 53 failover records and private zones', () => {
+  it('keeps one PRIMARY and one SECONDARY per name and type; a private zone names its VPC', async () => {
+    const {zoneId, route53} = await seeded()
+    const failover = (setIdentifier: string, role: 'PRIMARY' | 'SECONDARY', value: string): ResourceRecordSet => ({
+      Name: 'writer.example.com',
+      Type: 'CNAME',
+      SetIdentifier: setIdentifier,
+      Failover: role,
+      TTL: 30,
+      HealthCheckId: `hc-${setIdentifier}`,
+      ResourceRecords: [{Value: value}],
+    })
+    const batch = (changes: Change[]) =>
+      route53.send(new ChangeResourceRecordSetsCommand({HostedZoneId: zoneId, ChangeBatch: {Changes: changes}}))
+    await batch([upsert(failover('use1', 'PRIMARY', WRITER_USE1)), upsert(failover('usw2', 'SECONDARY', WRITER_USW2))])
+    expect(
+      (await records(route53, zoneId, 'writer.example.com.')).map((set) => [set.SetIdentifier, set.Failover]),
+    ).toEqual([
+      ['use1', 'PRIMARY'],
+      ['usw2', 'SECONDARY'],
+    ])
+    await expect(batch([upsert(failover('other', 'PRIMARY', API_USE1))])).rejects.toMatchObject({
+      name: 'InvalidChangeBatch',
+      message: expect.stringContaining('cannot have a second PRIMARY failover record'),
+    })
+
+    const privateZone = await mutateWorld(sandbox.home, (world) =>
+      seedHostedZone(world, {name: 'internal.example', vpc: {id: 'vpc-0abc', region: 'us-west-2'}}),
+    )
+    const described = await route53.send(new GetHostedZoneCommand({Id: privateZone.id}))
+    expect(described.HostedZone?.Config?.PrivateZone).toBe(true)
+    expect(described.VPCs).toEqual([{VPCRegion: 'us-west-2', VPCId: 'vpc-0abc'}])
+    expect(described.DelegationSet).toBeUndefined()
+  })
+})
+
 describe('Route 53 control plane', () => {
   it('serves a call signed for any Region as us-east-1, where its control plane is: that Region’s outage takes it down', async () => {
     const {zoneId, route53} = await seeded('eu-west-1')

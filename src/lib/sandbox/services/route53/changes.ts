@@ -67,23 +67,14 @@ function missingEvaluateTargetHealth(): never {
   throw invalidInput('Invalid request: Missing field EvaluateTargetHealth in AliasTarget')
 }
 
-function parseChange(change: XmlInput): ParsedChange {
-  const action = change.required('Action')
-  if (action !== 'CREATE' && action !== 'DELETE' && action !== 'UPSERT') {
-    throw invalidInput(`Invalid XML ; Action must be CREATE, DELETE or UPSERT, not ${action}`)
-  }
-  const set = change.child('ResourceRecordSet')
-  if (!set) throw invalidInput('Invalid request: Missing field ResourceRecordSet in Change')
-  const label = changeLabel(action, set)
-  const type = set.required('Type')
-  if (!RECORD_TYPES.includes(type)) throw invalidInput(`Invalid XML ; ${type} is not a valid RRType`)
-  const name = canonicalName(set.required('Name'))
-
+/** A record's routing policy: none (simple), or weighted or failover with its set identifier. */
+function routingOf(set: XmlInput, label: string): Pick<RecordSetRecord, 'setIdentifier' | 'weight' | 'failover'> {
   const policies = ROUTING_POLICIES.filter((policy) => set.child(policy) !== undefined)
   const setIdentifier = set.string('SetIdentifier')
   const oneOf = `Expected exactly one of [Weight, Region, Failover, GeoLocation, MultiValueAnswer, GeoProximityLocation, or CidrRoutingConfig]`
-  if (policies.length > 1)
+  if (policies.length > 1) {
     throw invalidInput(`Invalid request: ${oneOf}, but found more than one in Change with ${label}`)
+  }
   if (setIdentifier !== undefined && policies.length === 0) {
     throw invalidInput(`Invalid request: ${oneOf}, but found none in Change with ${label}`)
   }
@@ -107,7 +98,15 @@ function parseChange(change: XmlInput): ParsedChange {
   if (failover !== undefined && failover !== 'PRIMARY' && failover !== 'SECONDARY') {
     throw invalidInput(`Invalid XML ; Failover must be PRIMARY or SECONDARY, not ${failover}`)
   }
+  return {
+    ...(setIdentifier === undefined ? {} : {setIdentifier}),
+    ...(weight === undefined ? {} : {weight}),
+    ...(failover === undefined ? {} : {failover}),
+  }
+}
 
+/** What a record answers: an alias, or a TTL and values. */
+function answerOf(set: XmlInput, label: string): Pick<RecordSetRecord, 'ttl' | 'values' | 'alias'> {
   const alias = parseAlias(set)
   const ttl = set.integer('TTL')
   const hasValues = set.child('ResourceRecords') !== undefined
@@ -118,33 +117,40 @@ function parseChange(change: XmlInput): ParsedChange {
   if (alias && (ttl !== undefined || hasValues)) {
     throw invalidInput(`Invalid request: ${content}, but found more than one in Change with ${label}`)
   }
-  if (!alias && ttl === undefined && !hasValues) {
+  if (alias) return {values: [], alias}
+  if (ttl === undefined && !hasValues) {
     throw invalidInput(`Invalid request: ${content}, but found none in Change with ${label}`)
   }
-  if (!alias && ttl === undefined) throw invalidInput(`Invalid request: Missing field 'TTL' in Change with ${label}`)
-  if (!alias && !hasValues) {
-    throw invalidInput(`Invalid request: Missing field 'ResourceRecords' in Change with ${label}`)
-  }
-  if (ttl !== undefined && (ttl < 0 || ttl > MAX_TTL)) {
+  if (ttl === undefined) throw invalidInput(`Invalid request: Missing field 'TTL' in Change with ${label}`)
+  if (!hasValues) throw invalidInput(`Invalid request: Missing field 'ResourceRecords' in Change with ${label}`)
+  if (ttl < 0 || ttl > MAX_TTL) {
     throw invalidInput(`Invalid request: TTL must be between 0 and ${MAX_TTL} in Change with ${label}`)
   }
   const values = set.list('ResourceRecords').map((record) => record.required('Value'))
-  if (hasValues && values.length === 0) {
+  if (values.length === 0) {
     throw invalidInput(`Invalid request: ResourceRecords must not be empty in Change with ${label}`)
   }
+  return {ttl, values}
+}
 
+function parseChange(change: XmlInput): ParsedChange {
+  const action = change.required('Action')
+  if (action !== 'CREATE' && action !== 'DELETE' && action !== 'UPSERT') {
+    throw invalidInput(`Invalid XML ; Action must be CREATE, DELETE or UPSERT, not ${action}`)
+  }
+  const set = change.child('ResourceRecordSet')
+  if (!set) throw invalidInput('Invalid request: Missing field ResourceRecordSet in Change')
+  const label = changeLabel(action, set)
+  const type = set.required('Type')
+  if (!RECORD_TYPES.includes(type)) throw invalidInput(`Invalid XML ; ${type} is not a valid RRType`)
   const healthCheckId = set.string('HealthCheckId')
   return {
     action,
     record: {
-      name,
+      name: canonicalName(set.required('Name')),
       type,
-      ...(setIdentifier === undefined ? {} : {setIdentifier}),
-      ...(weight === undefined ? {} : {weight}),
-      ...(failover === undefined ? {} : {failover}),
-      ...(ttl === undefined ? {} : {ttl}),
-      values,
-      ...(alias ? {alias} : {}),
+      ...routingOf(set, label),
+      ...answerOf(set, label),
       ...(healthCheckId === undefined ? {} : {healthCheckId}),
     },
   }

@@ -62,6 +62,9 @@ ${EXIT_CODES_HELP}`
         `# The ARC control-plane client ignores AWS_ENDPOINT_URL: pass endpoint ${server.endpoint} and Region ${ARC_CONTROL_PLANE_REGION}.`,
       )
       this.out('# AWS CLI v1 overrides AWS_ENDPOINT_URL for rds in us-east-1: pass --endpoint-url there.')
+      this.out(
+        '# Route 53 and CloudFront answer a call signed for any Region (their control plane is us-east-1); Global Accelerator only us-west-2.',
+      )
       this.out('# Serving until Ctrl-C.')
     }
     await new Promise<void>((resolve) => {

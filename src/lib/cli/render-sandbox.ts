@@ -1,6 +1,7 @@
 import {regionOfArn, resourceIdOfArn} from '../core/arn.js'
 import {formatDuration} from '../core/clock.js'
 import type {DescribedFault, WorldView} from '../sandbox/index.js'
+import {trafficSections} from './render-sandbox-traffic.js'
 import {type Style, symbols} from './style.js'
 import {renderTable} from './table.js'
 
@@ -141,6 +142,7 @@ export function renderSandbox(view: WorldView, style: Style, path: string): stri
   }
 
   lines.push(...applicationText(view, style))
+  lines.push(...trafficSections(view, style))
 
   section('Recent events')
   for (const entry of view.history.slice(-HISTORY_SHOWN)) {

@@ -1,5 +1,5 @@
 import {readWorldAt, withWorldAt} from './advance.js'
-import {addedLatencyMs, arcEndpointMode, regionOutage, throttleRate} from './faults.js'
+import {addedLatencyMs, arcEndpointMode, controlPlaneOutage, regionOutage, throttleRate} from './faults.js'
 import type {Answer, Routed} from './protocol/answers.js'
 import {isMutatingOperation} from './store.js'
 import type {FaultMode, World} from './world.js'
@@ -30,6 +30,10 @@ export async function dispatch(options: DispatchOptions, routed: Routed): Promis
     if (outage) {
       const fault = arcIndex !== undefined ? 'arc-endpoint-down' : 'region-outage'
       return {outcome: {kind: 'fault', mode: outage, fault}, latencyMs: 0}
+    }
+    const controlPlaneDown = arcIndex === undefined ? controlPlaneOutage(world, routed.service) : undefined
+    if (controlPlaneDown) {
+      return {outcome: {kind: 'fault', mode: controlPlaneDown, fault: 'control-plane-outage'}, latencyMs: 0}
     }
     const latencyMs = addedLatencyMs(world)
     if (action.kind === 'reject') return {outcome: style.answer(action.error, requestId), latencyMs}

@@ -1,5 +1,6 @@
 import {SandboxError} from './errors.js'
 import {regionOfArn} from './ids.js'
+import {bareId} from './services/route53/records.js'
 import {
   ARC_ENDPOINT_REGIONS,
   FAULT_KINDS,
@@ -20,6 +21,12 @@ export type FaultInput =
   | {kind: 'stack-delete-fails'; stack: string; region?: string}
   | {kind: 'alarm'; alarm: string}
   | {kind: 'lambda-fails'; function: string; region?: string; message?: string}
+  | {kind: 'control-plane-outage'; service: string; mode?: FaultMode}
+  | {kind: 'distribution-stuck'; distributionId: string}
+  | {kind: 'zone-busy'; hostedZoneId: string}
+
+/** The global services whose control plane a `control-plane-outage` can take down, by signing name. */
+export const CONTROL_PLANE_SERVICES = ['route53', 'cloudfront', 'globalaccelerator'] as const
 
 const MAX_LATENCY_MS = 120_000
 
@@ -178,6 +185,32 @@ function toRecord(world: World, input: FaultInput, now: number): FaultRecord {
         since: now,
       }
     }
+    case 'control-plane-outage':
+      if (!(CONTROL_PLANE_SERVICES as readonly string[]).includes(input.service)) {
+        throw bad(`no global service named "${input.service}"`, `services: ${CONTROL_PLANE_SERVICES.join(', ')}`)
+      }
+      return {kind: 'control-plane-outage', service: input.service, mode: checkMode(input.mode), since: now}
+    case 'distribution-stuck': {
+      const known = world.cloudfront.distributions.map((distribution) => distribution.id)
+      if (!known.includes(input.distributionId)) {
+        throw bad(
+          `no CloudFront distribution "${input.distributionId}"`,
+          known.length ? `distributions: ${known.join(', ')}` : 'the world has no CloudFront distribution',
+        )
+      }
+      return {kind: 'distribution-stuck', distributionId: input.distributionId, since: now}
+    }
+    case 'zone-busy': {
+      const id = bareId(input.hostedZoneId)
+      const known = world.route53.hostedZones.map((zone) => zone.id)
+      if (!known.includes(id)) {
+        throw bad(
+          `no Route 53 hosted zone "${input.hostedZoneId}"`,
+          known.length ? `hosted zones: ${known.join(', ')}` : 'the world has no hosted zone',
+        )
+      }
+      return {kind: 'zone-busy', hostedZoneId: id, since: now}
+    }
   }
 }
 
@@ -204,6 +237,9 @@ function sameSlot(a: FaultRecord, b: FaultRecord): boolean {
   }
   if (a.kind === 'alarm' && b.kind === 'alarm') return a.alarm === b.alarm
   if (a.kind === 'lambda-fails' && b.kind === 'lambda-fails') return a.function === b.function && a.region === b.region
+  if (a.kind === 'control-plane-outage' && b.kind === 'control-plane-outage') return a.service === b.service
+  if (a.kind === 'distribution-stuck' && b.kind === 'distribution-stuck') return a.distributionId === b.distributionId
+  if (a.kind === 'zone-busy' && b.kind === 'zone-busy') return a.hostedZoneId === b.hostedZoneId
   return true
 }
 
@@ -240,6 +276,13 @@ export function arcEndpointMode(world: World, index: number): FaultMode | undefi
   for (const fault of world.faults) {
     if (fault.kind === 'arc-endpoints-down' && fault.endpoints.includes(index)) return fault.mode
   }
+  return undefined
+}
+
+/** How the control plane of global service `service` (a signing name) is down, if it is. */
+export function controlPlaneOutage(world: World, service: string): FaultMode | undefined {
+  for (const fault of world.faults)
+    if (fault.kind === 'control-plane-outage' && fault.service === service) return fault.mode
   return undefined
 }
 
@@ -289,5 +332,11 @@ function describeFault(fault: FaultRecord): string {
       return `alarm ${fault.alarm} in ALARM`
     case 'lambda-fails':
       return `lambda-fails ${fault.function} (${fault.region ?? 'every Region'})${fault.message ? `: ${fault.message}` : ''}`
+    case 'control-plane-outage':
+      return `control-plane-outage ${fault.service} (${fault.mode})`
+    case 'distribution-stuck':
+      return `distribution-stuck ${fault.distributionId} (stays InProgress)`
+    case 'zone-busy':
+      return `zone-busy ${fault.hostedZoneId} (PriorRequestNotComplete while a change is PENDING)`
   }
 }

@@ -31,7 +31,7 @@ import {readWorld, replaceWorld, sandboxPaths, writeAtomically} from './store.js
 import {DEFAULT_TIME_SCALE, DURATIONS} from './time.js'
 
 export {isSandboxError, SandboxError, type SandboxErrorCode} from './errors.js'
-export type {DescribedFault, FaultInput} from './faults.js'
+export {CONTROL_PLANE_SERVICES, type DescribedFault, type FaultInput} from './faults.js'
 export type {FaultKind, FaultMode, FaultRecord, World} from './world.js'
 export {ARC_CONTROL_PLANE_REGION, ARC_ENDPOINT_REGIONS, FAULT_KINDS, SANDBOX_ACCOUNT} from './world.js'
 export {DEFAULT_SCENARIO, SCALE_LIMITS, SCENARIOS, type ScenarioName} from './scenario.js'

@@ -98,6 +98,7 @@ export function route(
     )
   }
   const http = {method: request.method ?? 'GET', url, headers: request.headers}
+  if (model.controlPlaneRegion) base.region = model.controlPlaneRegion
   let routed: Routed
   switch (model.protocol) {
     case 'query':

@@ -15,6 +15,7 @@ import {
 import {
   ARC_ENDPOINT_REGIONS,
   type ClusterRecord,
+  emptyLaterSlices,
   type GlobalClusterRecord,
   type InstanceRecord,
   SANDBOX_ACCOUNT,
@@ -134,9 +135,7 @@ export function buildWorld(
     arc: {clusters: [], controlPanels: [], routingControls: [], safetyRules: []},
     fis: {templates: [], experiments: []},
     cloudformation: {stacks: []},
-    ssm: {parameters: []},
-    ecs: {clusters: []},
-    lambda: {functions: [], invocations: []},
+    ...emptyLaterSlices(),
     faults: [],
     history: [{at: now, event: 'reset', summary: `world created from scenario ${scenario}`}],
   }

@@ -38,6 +38,12 @@ export const DURATIONS = {
   ecsDrain: 45,
   /** RDS Proxy: a registered cluster's targets stay REGISTERING this long. */
   proxyTargetRegister: 90,
+  /** A Route 53 change reaches every name server (PENDING → INSYNC): "generally within 60 seconds". */
+  route53Propagation: 40,
+  /** A CloudFront distribution update reaches every edge location (InProgress → Deployed). */
+  distributionDeploy: 300,
+  /** A Global Accelerator change spreads (IN_PROGRESS → DEPLOYED). */
+  acceleratorDeploy: 60,
 } as const
 
 export const DEFAULT_TIME_SCALE = 0.1

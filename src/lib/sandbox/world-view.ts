@@ -2,10 +2,12 @@ import {actionStatus, experimentStatus} from './experiments.js'
 import {arcEndpointMode, type DescribedFault, describedFault} from './faults.js'
 import {globalClusterArn, regionOfArn} from './ids.js'
 import {writerRegion} from './replication-lag.js'
-import {tableStatus} from './services/dynamodb.js'
 import {type EcsClusterView, viewEcs} from './services/ecs.js'
 import {type LambdaFunctionView, viewLambda} from './services/lambda.js'
 import {type ProxyView, viewProxies} from './services/rds/proxies.js'
+import {cloudfrontView, type CloudFrontView} from './services/cloudfront/view.js'
+import {tableStatus} from './services/dynamodb.js'
+import {globalAcceleratorView, type GlobalAcceleratorView} from './services/globalaccelerator/view.js'
 import {
   failoverStateOf,
   globalStatus,
@@ -16,6 +18,7 @@ import {
   synchronizationStatus,
 } from './services/rds/records.js'
 import type {World} from './world.js'
+import {route53View, type Route53View} from './services/route53/view.js'
 
 /** The whole world as `drctl sandbox show --json` prints it: every resource by service and Region. */
 export interface WorldView {
@@ -52,6 +55,9 @@ export interface WorldView {
   ssm: {regions: Record<string, {parameters: ParameterView[]}>}
   ecs: {regions: Record<string, {clusters: EcsClusterView[]}>}
   lambda: {regions: Record<string, {functions: LambdaFunctionView[]}>}
+  route53: Route53View
+  cloudfront: CloudFrontView
+  globalaccelerator: GlobalAcceleratorView
 }
 
 export interface GlobalClusterView {
@@ -349,5 +355,8 @@ export function viewWorld(world: World, now: number): WorldView {
     },
     ecs: {regions: byRegion((region) => ({clusters: viewEcs(world, region)}))},
     lambda: {regions: byRegion((region) => ({functions: viewLambda(world, region)}))},
+    route53: route53View(world, now),
+    cloudfront: cloudfrontView(world, now),
+    globalaccelerator: globalAcceleratorView(world, now),
   }
 }

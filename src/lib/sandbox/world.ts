@@ -1,3 +1,7 @@
+import type {CloudFrontState} from './services/cloudfront/records.js'
+import type {GlobalAcceleratorState} from './services/globalaccelerator/records.js'
+import type {Route53State} from './services/route53/records.js'
+
 /**
  * The world: everything the simulated AWS account holds, as plain JSON (it is persisted as world.json). Timestamps
  * are epoch milliseconds of the clock the server runs on; operations that take time store when they end, and
@@ -436,6 +440,11 @@ export type FaultRecord =
   | {kind: 'stack-delete-fails'; stack: string; region: string; since: number}
   | {kind: 'alarm'; alarm: string; since: number}
   | {kind: 'lambda-fails'; function: string; region?: string; message?: string; since: number}
+  /** A global service's control plane answers nothing (route53, cloudfront, globalaccelerator). */
+  | {kind: 'control-plane-outage'; service: string; mode: FaultMode; since: number}
+  | {kind: 'distribution-stuck'; distributionId: string; since: number}
+  /** Route 53 refuses changes to the zone with PriorRequestNotComplete while an earlier one is PENDING. */
+  | {kind: 'zone-busy'; hostedZoneId: string; since: number}
 
 export type FaultKind = FaultRecord['kind']
 
@@ -448,6 +457,9 @@ export const FAULT_KINDS: FaultKind[] = [
   'stack-delete-fails',
   'alarm',
   'lambda-fails',
+  'control-plane-outage',
+  'distribution-stuck',
+  'zone-busy',
 ]
 
 /** Notable things that happened (shown by `drctl sandbox show`), e.g. the data lost by a managed failover. */
@@ -475,6 +487,9 @@ export interface World {
   ssm: SsmState
   ecs: {clusters: EcsClusterRecord[]}
   lambda: {functions: LambdaFunctionRecord[]; invocations: InvocationRecord[]}
+  route53: Route53State
+  cloudfront: CloudFrontState
+  globalaccelerator: GlobalAcceleratorState
   faults: FaultRecord[]
   history: HistoryEntry[]
 }
@@ -487,6 +502,21 @@ export const LATER_SLICES = {
   ssm: (): SsmState => ({parameters: []}),
   ecs: (): World['ecs'] => ({clusters: []}),
   lambda: (): World['lambda'] => ({functions: [], invocations: []}),
+  route53: (): Route53State => ({hostedZones: [], changes: []}),
+  cloudfront: (): CloudFrontState => ({distributions: []}),
+  globalaccelerator: (): GlobalAcceleratorState => ({accelerators: []}),
 } satisfies {
   [K in keyof World]?: () => World[K]
+}
+
+/** Every later slice, empty: what a new world starts with. */
+export function emptyLaterSlices(): {[K in keyof typeof LATER_SLICES]: ReturnType<(typeof LATER_SLICES)[K]>} {
+  return {
+    ssm: LATER_SLICES.ssm(),
+    ecs: LATER_SLICES.ecs(),
+    lambda: LATER_SLICES.lambda(),
+    route53: LATER_SLICES.route53(),
+    cloudfront: LATER_SLICES.cloudfront(),
+    globalaccelerator: LATER_SLICES.globalaccelerator(),
+  }
 }

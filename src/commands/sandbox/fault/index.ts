@@ -1,6 +1,9 @@
 import type {Command} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../../lib/cli/base-command.js'
+import {closest} from '../../../lib/config/suggest.js'
+import {DrctlError} from '../../../lib/core/errors.js'
+import {quote} from '../../../lib/core/quote.js'
 import {symbols} from '../../../lib/cli/style.js'
 import {activeFaultsText} from '../../../lib/cli/render-sandbox.js'
 import {describeWorld, type DescribedFault, FAULT_KINDS} from '../../../lib/sandbox/index.js'
@@ -11,6 +14,20 @@ export abstract class FaultCommand<T extends typeof Command> extends BaseCommand
     this.out(`${this.style.green(symbols.ok)} ${change}`)
     this.out(activeFaultsText(faults))
     return {faults}
+  }
+
+  /**
+   * `value` if it is one of `known`, else a usage error naming the closest (a typo) and every candidate; `what` names
+   * one of them and all of them (`a CloudFront distribution`, `CloudFront distributions`).
+   */
+  protected oneOf(label: string, value: string, known: readonly string[], what: {one: string; all: string}): string {
+    if (known.includes(value)) return value
+    const suggestion = closest(value, known)
+    throw new DrctlError(
+      'DRCTL_USAGE',
+      `${label} ${quote(value)} is not ${what.one}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+      {hints: [known.length > 0 ? `${what.all}: ${known.join(', ')}` : `the sandbox world has no ${what.all}`]},
+    )
   }
 }
 

@@ -15,7 +15,13 @@ export class XmlList {
   ) {}
 }
 
-export type XmlValue = string | number | boolean | Date | undefined | null | XmlList | {[name: string]: XmlValue}
+/** Elements kept as they were received (a CloudFront configuration), written back as they are. */
+export class XmlElements {
+  constructor(readonly elements: XmlElement[]) {}
+}
+
+export type XmlValue =
+  string | number | boolean | Date | undefined | null | XmlList | XmlElements | {[name: string]: XmlValue}
 
 export function xmlList(member: string, items: XmlValue[]): XmlList {
   return new XmlList(member, items)
@@ -29,6 +35,7 @@ export function escapeXml(text: string): string {
 function xmlContent(value: XmlValue): string {
   if (value === undefined || value === null) return ''
   if (value instanceof XmlList) return value.items.map((item) => xmlElement(value.member, item)).join('')
+  if (value instanceof XmlElements) return value.elements.map(elementXml).join('')
   if (value instanceof Date) return value.toISOString()
   if (typeof value === 'object') {
     return Object.entries(value)
@@ -36,6 +43,11 @@ function xmlContent(value: XmlValue): string {
       .join('')
   }
   return escapeXml(String(value))
+}
+
+function elementXml(element: XmlElement): string {
+  const content = element.children.length > 0 ? element.children.map(elementXml).join('') : escapeXml(element.text)
+  return `<${element.name}>${content}</${element.name}>`
 }
 
 export function xmlElement(name: string, value: XmlValue): string {

@@ -35,6 +35,11 @@ export interface ServiceBase {
    * no endpoint: its connection closes without an answer, faults or not (the ARC control plane is in us-west-2).
    */
   regions?: readonly string[]
+  /**
+   * A global service whose control plane is in this Region: a call signed for any Region (an SDK with an endpoint
+   * override signs for its own) is served as a call to this one, and this Region's outage takes it down.
+   */
+  controlPlaneRegion?: string
   /** The state changes of the service that have come due by `now` (see `advance()`). */
   dueEvents?(world: World, now: number): DueEvent[]
   /** Its own throttling and internal errors, where they differ from its protocol's usual ones. */

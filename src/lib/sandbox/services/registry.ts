@@ -4,12 +4,15 @@ import type {RestJsonService} from '../protocol/rest-json.js'
 import type {RestXmlService} from '../protocol/rest-xml.js'
 import {arcControlService} from './arc.js'
 import {cloudformationService} from './cloudformation.js'
+import {cloudfrontService} from './cloudfront/index.js'
 import {cloudwatchService} from './cloudwatch.js'
 import {dynamodbService} from './dynamodb.js'
 import {ecsService} from './ecs.js'
 import {fisService} from './fis.js'
+import {globalAcceleratorService} from './globalaccelerator/index.js'
 import {lambdaService} from './lambda.js'
 import {rdsService} from './rds/index.js'
+import {route53Service} from './route53/index.js'
 import {ssmService} from './ssm/index.js'
 import {stsService} from './sts.js'
 
@@ -32,4 +35,7 @@ export const SERVICES: Readonly<Record<string, Service>> = {
   ssm: ssmService,
   ecs: ecsService,
   lambda: lambdaService,
+  route53: route53Service,
+  cloudfront: cloudfrontService,
+  globalaccelerator: globalAcceleratorService,
 }

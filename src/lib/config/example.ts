@@ -93,22 +93,31 @@ aws:
   endpoints: {}
 `
 
+/** Writes the example to `path`; an existing file is kept unless `force`. */
+export function writeExampleConfig(path: string, options: {force: boolean}): Promise<{overwritten: boolean}> {
+  return writeNewConfig(path, EXAMPLE_CONFIG, options)
+}
+
 /**
- * Writes the example to `path`. An existing file is kept unless `force` (the exclusive create makes "does it
+ * Writes a new drctl.yaml to `path`. An existing file is kept unless `force` (the exclusive create makes "does it
  * exist?" and the write one step); a forced write replaces the file atomically.
  */
-export async function writeExampleConfig(path: string, options: {force: boolean}): Promise<{overwritten: boolean}> {
+export async function writeNewConfig(
+  path: string,
+  text: string,
+  options: {force: boolean},
+): Promise<{overwritten: boolean}> {
   try {
     if (!options.force) {
-      await writeFile(path, EXAMPLE_CONFIG, {flag: 'wx'})
+      await writeFile(path, text, {flag: 'wx'})
       return {overwritten: false}
     }
-    return {overwritten: await replaceFile(path, EXAMPLE_CONFIG)}
+    return {overwritten: await replaceFile(path, text)}
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EEXIST') {
       throw new DrctlError('DRCTL_USAGE', `${path} already exists; drctl config init leaves it as it is`, {
-        hints: ['--force replaces it, --config PATH writes elsewhere, --print writes the example to stdout'],
+        hints: ['--force replaces it, --config PATH writes elsewhere, --print writes to stdout'],
       })
     }
     if (code === 'ENOENT' || code === 'ENOTDIR') {

@@ -57,7 +57,7 @@ export async function replaceFile(path: string, text: string): Promise<boolean> 
 }
 
 /** Short lists of scalars and small records read best on one line, like the rest of drctl.yaml. */
-function isFlowFriendly(value: unknown): boolean {
+export function isFlowFriendly(value: unknown): boolean {
   if (!value || typeof value !== 'object') return false
   const entries = Array.isArray(value) ? value : Object.values(value)
   return entries.every((entry) => entry === null || typeof entry !== 'object') && JSON.stringify(value).length < 80

@@ -14,6 +14,7 @@ function panel(id: string, isDefault = false): ControlPanel {
 function controlPlane(panels: ControlPanel[], controls: RoutingControl[], rules: SafetyRule[] = []): AwsPorts {
   const control: ArcControlPort = {
     describeCluster: async (arn) => ({arn, name: 'retail-arc', status: 'DEPLOYED', endpoints: []}),
+    listClusters: async () => [],
     listControlPanels: async () => panels,
     listRoutingControls: async (arn) => controls.filter((routing) => routing.controlPanelArn === arn),
     listSafetyRules: async (arn) => rules.filter((rule) => rule.controlPanelArn === arn),

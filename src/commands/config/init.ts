@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
 import {choiceListFlag, regionListFlag} from '../../lib/cli/flags.js'
 import {discoveryResult, nothingFoundError, renderDiscovery, renderNextSteps} from '../../lib/cli/render-discovery.js'
-import {symbols} from '../../lib/cli/style.js'
+import {type Style, symbols} from '../../lib/cli/style.js'
 import {DISCOVERED_SECTIONS, discoveryTopology} from '../../lib/config/discovered.js'
 import {EXAMPLE_CONFIG, writeExampleConfig, writeNewConfig} from '../../lib/config/example.js'
 import {configWarnings, resolveConfigPath} from '../../lib/config/load.js'
@@ -112,5 +112,11 @@ ${EXIT_CODES_HELP}`
   protected override async renderFailureResult(): Promise<void> {
     const result = this.discoveredResult
     if (result) this.outBeside(renderDiscovery(result, this.style))
+  }
+
+  /** Nothing found is a finding about the account, not an error of drctl's: no "Error:" label. */
+  protected override failureHeadline(failure: DrctlError, style: Style): string {
+    if (failure.code !== 'DRCTL_CHECKS_FAILED') return super.failureHeadline(failure, style)
+    return `${style.red(symbols.fail)} ${failure.message}`
   }
 }

@@ -224,6 +224,10 @@ describe('discoverConfig', () => {
     expect(new Set(aws.calls.map((call) => call.service))).toEqual(new Set(['ARC control', 'STS']))
     expect(file.text).toContain('arc:')
     expect(file.text).not.toMatch(/^(aurora|dynamodb|fis|stacks):/m)
+
+    const databases = new FakeAws(account())
+    await discover(databases, {sections: ['aurora']})
+    expect(new Set(databases.calls.map((call) => call.service))).toEqual(new Set(['RDS', 'STS']))
   })
 
   it('leaves ARC out when two panels name the Regions equally, and says routing is missing', async () => {

@@ -92,11 +92,12 @@ export async function discoverAccount(aws: AwsPorts, options: DiscoverOptions): 
     })
     return result
   }
-  const databases = asked('aurora') || asked('dynamodb') || asked('fis') || asked('stacks')
+  // FIS templates and stacks are recognised by the databases they target and hold.
+  const byDatabases = asked('fis') || asked('stacks')
   const [identity, aurora, dynamodb, arc] = await Promise.all([
     reader.first('sts', regions, (region) => aws.sts(region).getCallerIdentity()),
-    databases ? task('aurora', () => discoverAurora(context)) : undefined,
-    databases ? task('dynamodb', () => discoverDynamoDb(context)) : undefined,
+    asked('aurora') || byDatabases ? task('aurora', () => discoverAurora(context)) : undefined,
+    asked('dynamodb') || byDatabases ? task('dynamodb', () => discoverDynamoDb(context)) : undefined,
     asked('arc') ? task('arc', () => discoverArcSection(context)) : undefined,
   ])
   const resources = [...(aurora?.resources ?? []), ...(dynamodb?.resources ?? [])]

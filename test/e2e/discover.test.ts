@@ -67,6 +67,7 @@ describe('config init --discover: files, output and bad input', () => {
       expect.objectContaining({kind: 'DynamoDB global table', name: 'carts'}),
     )
     expect(readFileSync(path, 'utf8')).toBe(envelope.result.yaml)
+    expect(envelope.result.yaml).toMatch(/^name: dr$/m)
     expect(drctl(sandbox.home, ['config', 'validate', '-c', path]).status).toBe(0)
 
     writeFileSync(path, 'name: mine\n')

@@ -46,7 +46,6 @@ ${EXIT_CODES_HELP}`
     }),
     name: Flags.string({
       summary: 'The topology name written to the file (with --discover; default dr).',
-      default: 'dr',
       dependsOn: ['discover'],
     }),
   }
@@ -78,7 +77,7 @@ ${EXIT_CODES_HELP}`
   }
 
   private async discover(regions: string[]) {
-    const topology = discoveryTopology(this.flags.name, regions)
+    const topology = discoveryTopology(this.flags.name ?? 'dr', regions)
     for (const warning of configWarnings(topology)) this.note(`--regions: ${warning.replace(/^regions\[\d+\]: /, '')}`)
     const aws = await this.awsSession(topology, {readOnly: true})
     const command = `drctl config init --discover --regions ${regions.join(',')}`

@@ -2,7 +2,7 @@ import {Document, type Node, Pair, Scalar, stringify, YAMLMap} from 'yaml'
 
 import {parseConfig} from './load.js'
 import {type DrctlConfig, routingControlsByRegion} from './schema.js'
-import {type ArcCache, isFlowFriendly} from './update.js'
+import {type ArcCache, arcSettingsOf, isFlowFriendly} from './update.js'
 
 export const DISCOVERED_SECTIONS = ['aurora', 'dynamodb', 'arc', 'fis', 'stacks'] as const
 export type DiscoveredSection = (typeof DISCOVERED_SECTIONS)[number]
@@ -86,19 +86,7 @@ export function discoveredConfigFile(settings: DiscoveredSettings, header: strin
 }
 
 function sectionValues(settings: DiscoveredSettings): Record<DiscoveredSection, unknown> {
-  const arc = settings.arc && {
-    clusterArn: settings.arc.clusterArn,
-    ...(settings.arc.controlPanelArn ? {controlPanelArn: settings.arc.controlPanelArn} : {}),
-    endpoints: settings.arc.endpoints,
-    // One ARN is written as a string, as `routing endpoints --save` writes it.
-    routingControls: Object.fromEntries(
-      Object.entries(settings.arc.routingControls).map(([region, arns]) => [
-        region,
-        arns.length === 1 ? arns[0] : arns,
-      ]),
-    ),
-    safetyRules: settings.arc.safetyRules ?? [],
-  }
+  const arc = settings.arc && {clusterArn: settings.arc.clusterArn, ...arcSettingsOf(settings.arc)}
   return {aurora: settings.aurora, dynamodb: settings.dynamodb, arc, fis: settings.fis, stacks: settings.stacks}
 }
 

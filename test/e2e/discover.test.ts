@@ -50,7 +50,7 @@ describe('config init --discover: files, output and bad input', () => {
   const sandbox = useSandbox()
   const regions = ['--regions', 'us-east-1,us-west-2']
 
-  it('writes the file, never over an existing one without --force', () => {
+  it('writes the file, never over an existing one without --force (refused before any AWS call)', async () => {
     const path = join(sandbox.home, 'discovered.yaml')
     const written = drctl(sandbox.home, ['config', 'init', '--discover', ...regions, '-c', path, '--json'])
     expect(written.status, written.stderr).toBe(0)
@@ -71,8 +71,10 @@ describe('config init --discover: files, output and bad input', () => {
     expect(drctl(sandbox.home, ['config', 'validate', '-c', path]).status).toBe(0)
 
     writeFileSync(path, 'name: mine\n')
+    const before = await callCount(sandbox.home)
     const refused = drctl(sandbox.home, ['config', 'init', '--discover', ...regions, '-c', path])
     expect(refused.status).toBe(2)
+    expect(await callCount(sandbox.home)).toBe(before)
     expect(refused.stderr).toContain('already exists; drctl config init leaves it as it is')
     expect(readFileSync(path, 'utf8')).toBe('name: mine\n')
     const forced = drctl(sandbox.home, ['config', 'init', '--discover', ...regions, '-c', path, '--force'])

@@ -5,7 +5,7 @@ import {choiceListFlag, regionListFlag} from '../../lib/cli/flags.js'
 import {discoveryResult, nothingFoundError, renderDiscovery, renderNextSteps} from '../../lib/cli/render-discovery.js'
 import {type Style, symbols} from '../../lib/cli/style.js'
 import {DISCOVERED_SECTIONS, discoveryTopology} from '../../lib/config/discovered.js'
-import {EXAMPLE_CONFIG, writeExampleConfig, writeNewConfig} from '../../lib/config/example.js'
+import {EXAMPLE_CONFIG, refuseExistingConfig, writeExampleConfig, writeNewConfig} from '../../lib/config/example.js'
 import {configWarnings, resolveConfigPath} from '../../lib/config/load.js'
 import {DrctlError} from '../../lib/core/errors.js'
 import {discoverConfig} from '../../lib/topology/discover/discover.js'
@@ -79,6 +79,8 @@ ${EXIT_CODES_HELP}`
   private async discover(regions: string[]) {
     const topology = discoveryTopology(this.flags.name ?? 'dr', regions)
     for (const warning of configWarnings(topology)) this.note(`--regions: ${warning.replace(/^regions\[\d+\]: /, '')}`)
+    const path = resolveConfigPath(this.flags.config)
+    if (!this.flags.print) await refuseExistingConfig(path, {force: this.flags.force})
     const aws = await this.awsSession(topology, {readOnly: true})
     const command = `drctl config init --discover --regions ${regions.join(',')}`
     const discovered = await discoverConfig(aws, {
@@ -100,7 +102,6 @@ ${EXIT_CODES_HELP}`
       print(renderNextSteps(discovered, this.style))
       return this.discoveredResult
     }
-    const path = resolveConfigPath(this.flags.config)
     const {overwritten} = await writeNewConfig(path, discovered.file.text, {force: this.flags.force})
     print(`\n${this.style.green(symbols.ok)} ${overwritten ? 'replaced' : 'wrote'} ${path}`)
     print(renderNextSteps(discovered, this.style))

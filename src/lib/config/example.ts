@@ -1,4 +1,4 @@
-import {writeFile} from 'node:fs/promises'
+import {access, writeFile} from 'node:fs/promises'
 
 import {DrctlError} from '../core/errors.js'
 import {LIMITS} from './limits.js'
@@ -115,11 +115,7 @@ export async function writeNewConfig(
     return {overwritten: await replaceFile(path, text)}
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    if (code === 'EEXIST') {
-      throw new DrctlError('DRCTL_USAGE', `${path} already exists; drctl config init leaves it as it is`, {
-        hints: ['--force replaces it, --config PATH writes elsewhere, --print writes to stdout'],
-      })
-    }
+    if (code === 'EEXIST') throw alreadyExists(path)
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       throw new DrctlError('DRCTL_USAGE', `cannot write ${path}: its directory does not exist`)
     }
@@ -127,4 +123,20 @@ export async function writeNewConfig(
       hints: ['check that the directory is writable'],
     })
   }
+}
+
+/** Refuses up front what writeNewConfig would refuse at the end: a slow discovery must not end in "already exists". */
+export async function refuseExistingConfig(path: string, options: {force: boolean}): Promise<void> {
+  if (options.force) return
+  const exists = await access(path).then(
+    () => true,
+    () => false,
+  )
+  if (exists) throw alreadyExists(path)
+}
+
+function alreadyExists(path: string): DrctlError {
+  return new DrctlError('DRCTL_USAGE', `${path} already exists; drctl config init leaves it as it is`, {
+    hints: ['--force replaces it, --config PATH writes elsewhere, --print writes to stdout'],
+  })
 }

@@ -45,6 +45,7 @@ ${EXIT_CODES_HELP}`
       dependsOn: ['discover'],
     }),
     name: Flags.string({
+      helpValue: 'NAME',
       summary: 'The topology name written to the file (with --discover; default dr).',
       dependsOn: ['discover'],
     }),

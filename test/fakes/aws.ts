@@ -6,10 +6,12 @@ import type {
   Accelerator,
   AlarmState,
   Answered,
+  ArcCluster,
   ArcDataPort,
   ArcEndpoint,
   AwsPorts,
   CallerIdentity,
+  ControlPanel,
   DbCluster,
   DbClusterSnapshot,
   DbInstance,
@@ -25,6 +27,7 @@ import type {
   MetricPoint,
   RecordSet,
   Mutation,
+  RoutingControl,
   ProxyTarget,
   ProxyTargetHealth,
   RoutingControlState,
@@ -62,6 +65,14 @@ export interface FakeState {
   alarms?: Record<string, AlarmState[]>
   stacks: (Stack & {region: string})[]
   arcEndpoints: ArcEndpoint[]
+  /** The ARC control plane's clusters, panels and routing controls; absent: one cluster with no panels. */
+  arcControlPlane?: {
+    clusters: ArcCluster[]
+    panels: (ControlPanel & {clusterArn: string})[]
+    controls: RoutingControl[]
+  }
+  /** DynamoDB table tags by table ARN (one ARN per Region's replica). */
+  tableTags?: Record<string, Record<string, string>>
   /** SSM parameters by Region → name. */
   parameters?: Record<string, Record<string, SsmParameter>>
   /** Route 53 record sets by hosted zone id (without /hostedzone/); a zone that is not listed does not exist. */
@@ -487,6 +498,14 @@ export class FakeAws implements AwsPorts {
         const table = this.state.tables.find((t) => t.name === name && t.region === region)
         return structuredClone(table)
       },
+      listTables: async () => {
+        this.record('DynamoDB', region, 'ListTables', false, [])
+        return this.state.tables.filter((t) => t.region === region).map((t) => t.name)
+      },
+      listTags: async (arn: string) => {
+        this.record('DynamoDB', region, 'ListTagsOfResource', false, [arn])
+        return structuredClone(this.state.tableTags?.[arn] ?? {})
+      },
       removeReplica: async (table: string, target: string) =>
         this.record('DynamoDB', region, 'UpdateTable', true, [table, {delete: target}]),
       setDeletionProtection: async (table: string, enabled: boolean) =>
@@ -694,22 +713,34 @@ export class FakeAws implements AwsPorts {
   }
 
   arcControl() {
+    const plane = this.state.arcControlPlane
     return {
       describeCluster: async (arn: string) => {
         this.record('ARC control', 'us-west-2', 'DescribeCluster', false, [arn])
-        return {arn, name: 'retail-arc', status: 'DEPLOYED', endpoints: this.state.arcEndpoints}
+        const listed = plane?.clusters.find((cluster) => cluster.arn === arn)
+        return structuredClone(
+          listed ?? {arn, name: 'retail-arc', status: 'DEPLOYED', endpoints: this.state.arcEndpoints},
+        )
       },
-      listControlPanels: async () => {
-        this.record('ARC control', 'us-west-2', 'ListControlPanels', false, [])
-        return []
+      listClusters: async () => {
+        this.record('ARC control', 'us-west-2', 'ListClusters', false, [])
+        return structuredClone(plane?.clusters ?? [])
       },
-      listRoutingControls: async () => {
-        this.record('ARC control', 'us-west-2', 'ListRoutingControls', false, [])
-        return []
+      listControlPanels: async (clusterArn: string) => {
+        this.record('ARC control', 'us-west-2', 'ListControlPanels', false, [clusterArn])
+        return (plane?.panels ?? [])
+          .filter((panel) => panel.clusterArn === clusterArn)
+          .map(({clusterArn: _cluster, ...panel}) => panel)
       },
-      listSafetyRules: async () => {
-        this.record('ARC control', 'us-west-2', 'ListSafetyRules', false, [])
-        return this.state.safetyRules
+      listRoutingControls: async (panelArn: string) => {
+        this.record('ARC control', 'us-west-2', 'ListRoutingControls', false, [panelArn])
+        return structuredClone((plane?.controls ?? []).filter((control) => control.controlPanelArn === panelArn))
+      },
+      listSafetyRules: async (panelArn: string) => {
+        this.record('ARC control', 'us-west-2', 'ListSafetyRules', false, [panelArn])
+        return plane
+          ? this.state.safetyRules.filter((rule) => rule.controlPanelArn === panelArn)
+          : this.state.safetyRules
       },
     }
   }

@@ -3,10 +3,12 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ListTablesCommand,
+  ListTagsOfResourceCommand,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb'
 import {afterEach, describe, expect, it} from 'vitest'
 
+import {mutateWorld} from '../../src/lib/sandbox/index.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
 let sandbox: TestSandbox
@@ -37,6 +39,24 @@ describe('DynamoDB global tables', () => {
       $metadata: {httpStatusCode: 400},
     })
     expect((await sandbox.dynamodb('us-east-1').send(new ListTablesCommand({}))).TableNames).toEqual(['carts'])
+  })
+
+  it('lists a table’s tags by its ARN in the Region called; another Region’s ARN is not found there', async () => {
+    sandbox = await startTestSandbox()
+    await mutateWorld(sandbox.home, (world) => {
+      world.dynamodb.tables[0]!.tags = [{Key: 'aws:cloudformation:stack-name', Value: 'retail-app-use1'}]
+    })
+    const arn = (region: string) => `arn:aws:dynamodb:${region}:111122223333:table/carts`
+    const east = sandbox.dynamodb('us-east-1')
+    expect((await east.send(new ListTagsOfResourceCommand({ResourceArn: arn('us-east-1')}))).Tags).toEqual([
+      {Key: 'aws:cloudformation:stack-name', Value: 'retail-app-use1'},
+    ])
+    await expect(east.send(new ListTagsOfResourceCommand({ResourceArn: arn('us-west-2')}))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    })
+    await expect(east.send(new ListTagsOfResourceCommand({ResourceArn: 'carts'}))).rejects.toMatchObject({
+      name: 'ValidationException',
+    })
   })
 
   it('adds a replica: UPDATING while CREATING, one change at a time, ACTIVE after', async () => {

@@ -1,5 +1,7 @@
 import {
+  type Cluster,
   DescribeClusterCommand,
+  ListClustersCommand,
   ListControlPanelsCommand,
   ListRoutingControlsCommand,
   ListSafetyRulesCommand,
@@ -9,8 +11,8 @@ import {
 import type {ArcCluster, ArcControlPort, ControlPanel, RoutingControl, SafetyRule} from './ports.js'
 import type {Caller} from './session.js'
 
-/** The control plane exists only in us-west-2 (aws-reference §3.1); drctl reads it to cache what DR needs. */
-export const ARC_CONTROL_PLANE_REGION = 'us-west-2'
+// The control plane exists only in us-west-2; drctl reads it to cache what DR needs.
+export {ARC_CONTROL_PLANE_REGION} from './control-planes.js'
 
 export class ArcControlAdapter implements ArcControlPort {
   constructor(
@@ -22,16 +24,20 @@ export class ArcControlAdapter implements ArcControlPort {
     const output = await this.call('DescribeCluster', false, (abortSignal) =>
       this.client.send(new DescribeClusterCommand({ClusterArn: clusterArn}), {abortSignal}),
     )
-    const cluster = output.Cluster ?? {}
-    return {
-      arn: cluster.ClusterArn ?? clusterArn,
-      name: cluster.Name ?? '',
-      status: cluster.Status ?? 'unknown',
-      endpoints: (cluster.ClusterEndpoints ?? []).map((endpoint) => ({
-        region: endpoint.Region ?? '',
-        url: endpoint.Endpoint ?? '',
-      })),
-    }
+    return toArcCluster(output.Cluster ?? {}, clusterArn)
+  }
+
+  async listClusters(): Promise<ArcCluster[]> {
+    const result: ArcCluster[] = []
+    let nextToken: string | undefined
+    do {
+      const page = await this.call('ListClusters', false, (abortSignal) =>
+        this.client.send(new ListClustersCommand({NextToken: nextToken}), {abortSignal}),
+      )
+      result.push(...(page.Clusters ?? []).map((cluster) => toArcCluster(cluster, '')))
+      nextToken = page.NextToken
+    } while (nextToken)
+    return result
   }
 
   async listControlPanels(clusterArn: string): Promise<ControlPanel[]> {
@@ -115,6 +121,18 @@ export class ArcControlAdapter implements ArcControlPort {
       nextToken = page.NextToken
     } while (nextToken)
     return result
+  }
+}
+
+function toArcCluster(cluster: Cluster, clusterArn: string): ArcCluster {
+  return {
+    arn: cluster.ClusterArn ?? clusterArn,
+    name: cluster.Name ?? '',
+    status: cluster.Status ?? 'unknown',
+    endpoints: (cluster.ClusterEndpoints ?? []).map((endpoint) => ({
+      region: endpoint.Region ?? '',
+      url: endpoint.Endpoint ?? '',
+    })),
   }
 }
 

@@ -7,3 +7,6 @@ export const CONTROL_PLANE_REGIONS = {
   cloudfront: 'us-east-1',
   globalaccelerator: 'us-west-2',
 } as const
+
+/** The ARC control plane (clusters, panels, routing controls, safety rules) exists only here (aws-reference §3.1). */
+export const ARC_CONTROL_PLANE_REGION = 'us-west-2'

@@ -6,6 +6,8 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   GetItemCommand,
+  ListTablesCommand,
+  ListTagsOfResourceCommand,
   PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
@@ -105,6 +107,32 @@ export class DynamoDbAdapter implements DynamoDbPort {
       if (error instanceof AwsCallError && error.kind === 'not-found') return undefined
       throw error
     }
+  }
+
+  async listTables(): Promise<string[]> {
+    const names: string[] = []
+    let start: string | undefined
+    do {
+      const page = await this.call('ListTables', false, (abortSignal) =>
+        this.client.send(new ListTablesCommand({ExclusiveStartTableName: start, Limit: 100}), {abortSignal}),
+      )
+      names.push(...(page.TableNames ?? []))
+      start = page.LastEvaluatedTableName
+    } while (start)
+    return names
+  }
+
+  async listTags(tableArn: string): Promise<Record<string, string>> {
+    const tags: Record<string, string> = {}
+    let nextToken: string | undefined
+    do {
+      const page = await this.call('ListTagsOfResource', false, (abortSignal) =>
+        this.client.send(new ListTagsOfResourceCommand({ResourceArn: tableArn, NextToken: nextToken}), {abortSignal}),
+      )
+      for (const tag of page.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? ''
+      nextToken = page.NextToken
+    } while (nextToken)
+    return tags
   }
 
   removeReplica(table: string, region: string): Promise<Mutation> {

@@ -132,7 +132,7 @@ export class AwsCallError extends DrctlError {
 }
 
 function hintsFor(kind: AwsErrorKind, target: AwsCallTarget): string[] {
-  const action = `${iamPrefix(target.service)}:${target.operation}`
+  const action = iamActionOf(target)
   switch (kind) {
     case 'access-denied':
       return [`check that the credentials in use may call ${action} in ${target.region} (and are not expired)`]
@@ -161,6 +161,7 @@ const iamPrefixes: Record<string, string> = {
   'Global Accelerator': 'globalaccelerator',
 }
 
-function iamPrefix(service: string): string {
-  return iamPrefixes[service] ?? service.toLowerCase()
+/** The IAM action a call needs (`rds:DescribeDBClusters`): what an access-denied answer says is missing. */
+export function iamActionOf(target: Pick<AwsCallTarget, 'service' | 'operation'>): string {
+  return `${iamPrefixes[target.service] ?? target.service.toLowerCase()}:${target.operation}`
 }

@@ -76,6 +76,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (!this.jsonEnabled()) process.stdout.write(`${text}\n`)
   }
 
+  /** Human output beside a document that has stdout to itself (`--print`): stderr; suppressed with --json. */
+  protected outBeside(text = ''): void {
+    if (!this.jsonEnabled()) process.stderr.write(`${text}\n`)
+  }
+
   /** Collected into the envelope with --json, printed on stderr otherwise. */
   protected note(message: string): void {
     this.warnings.push(message)

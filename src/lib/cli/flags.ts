@@ -1,6 +1,7 @@
 import {Args, type Command, Flags, type Interfaces} from '@oclif/core'
 
 import {isRegionName, suggestRegion} from '../config/regions.js'
+import {closest} from '../config/suggest.js'
 import {formatDuration, parseDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
 import {quote} from '../core/quote.js'
@@ -56,6 +57,26 @@ export const regionListFlag = Flags.custom<string>({
     return regions.map((region) => parseRegion(`--${flag.name}`, region)).join(',')
   },
 })
+
+/** A comma-separated list of some of `choices` (a mistyped one gets a "did you mean"); an empty item is a mistake. */
+export function choiceListFlag<T extends string>(choices: readonly T[]) {
+  return Flags.custom<T[]>({
+    helpValue: choices.join(','),
+    parse: async (input, _command, flag) => {
+      const items = input.split(',').map((item) => item.trim())
+      if (items.includes('')) throw new DrctlError('DRCTL_USAGE', `--${flag.name} ${quote(input)} has an empty item`)
+      for (const item of items) {
+        if ((choices as readonly string[]).includes(item)) continue
+        const suggestion = closest(item, choices)
+        throw new DrctlError(
+          'DRCTL_USAGE',
+          `--${flag.name} ${quote(item)} is not one of ${choices.join(', ')}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+        )
+      }
+      return [...new Set(items)] as T[]
+    },
+  })
+}
 
 /** Every argument that is a Region, checked as by regionFlag. */
 export const regionArg = Args.custom<string>({

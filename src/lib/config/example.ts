@@ -1,4 +1,4 @@
-import {writeFile} from 'node:fs/promises'
+import {access, writeFile} from 'node:fs/promises'
 
 import {DrctlError} from '../core/errors.js'
 import {LIMITS} from './limits.js'
@@ -100,24 +100,29 @@ aws:
   endpoints: {}
 `
 
+/** Writes the example to `path`; an existing file is kept unless `force`. */
+export function writeExampleConfig(path: string, options: {force: boolean}): Promise<{overwritten: boolean}> {
+  return writeNewConfig(path, EXAMPLE_CONFIG, options)
+}
+
 /**
- * Writes the example to `path`. An existing file is kept unless `force` (the exclusive create makes "does it
+ * Writes a new drctl.yaml to `path`. An existing file is kept unless `force` (the exclusive create makes "does it
  * exist?" and the write one step); a forced write replaces the file atomically.
  */
-export async function writeExampleConfig(path: string, options: {force: boolean}): Promise<{overwritten: boolean}> {
+export async function writeNewConfig(
+  path: string,
+  text: string,
+  options: {force: boolean},
+): Promise<{overwritten: boolean}> {
   try {
     if (!options.force) {
-      await writeFile(path, EXAMPLE_CONFIG, {flag: 'wx'})
+      await writeFile(path, text, {flag: 'wx'})
       return {overwritten: false}
     }
-    return {overwritten: await replaceFile(path, EXAMPLE_CONFIG)}
+    return {overwritten: await replaceFile(path, text)}
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    if (code === 'EEXIST') {
-      throw new DrctlError('DRCTL_USAGE', `${path} already exists; drctl config init leaves it as it is`, {
-        hints: ['--force replaces it, --config PATH writes elsewhere, --print writes the example to stdout'],
-      })
-    }
+    if (code === 'EEXIST') throw alreadyExists(path)
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       throw new DrctlError('DRCTL_USAGE', `cannot write ${path}: its directory does not exist`)
     }
@@ -125,4 +130,20 @@ export async function writeExampleConfig(path: string, options: {force: boolean}
       hints: ['check that the directory is writable'],
     })
   }
+}
+
+/** Refuses up front what writeNewConfig would refuse at the end: a slow discovery must not end in "already exists". */
+export async function refuseExistingConfig(path: string, options: {force: boolean}): Promise<void> {
+  if (options.force) return
+  const exists = await access(path).then(
+    () => true,
+    () => false,
+  )
+  if (exists) throw alreadyExists(path)
+}
+
+function alreadyExists(path: string): DrctlError {
+  return new DrctlError('DRCTL_USAGE', `${path} already exists; drctl config init leaves it as it is`, {
+    hints: ['--force replaces it, --config PATH writes elsewhere, --print writes to stdout'],
+  })
 }

@@ -34,14 +34,24 @@ export interface ArcCache {
 
 /** Caches what was read from the ARC control plane in drctl.yaml's arc: section (comments kept). */
 export async function cacheArcSettings(path: string, cache: ArcCache): Promise<void> {
+  const {routingControls, ...settings} = arcSettingsOf(cache)
   await updateConfigFile(path, (set) => {
-    set(['arc', 'endpoints'], cache.endpoints)
-    if (cache.controlPanelArn) set(['arc', 'controlPanelArn'], cache.controlPanelArn)
-    for (const [region, arns] of Object.entries(cache.routingControls)) {
-      set(['arc', 'routingControls', region], arns.length === 1 ? arns[0] : arns)
-    }
-    if (cache.safetyRules) set(['arc', 'safetyRules'], cache.safetyRules)
+    for (const [key, value] of Object.entries(settings)) set(['arc', key], value)
+    // Per Region: a Region the control plane names nothing for keeps what the file says.
+    for (const [region, arns] of Object.entries(routingControls)) set(['arc', 'routingControls', region], arns)
   })
+}
+
+/** The arc: keys a cache sets, as drctl.yaml holds them: one routing control of a Region is written as a string. */
+export function arcSettingsOf(cache: ArcCache) {
+  return {
+    ...(cache.controlPanelArn ? {controlPanelArn: cache.controlPanelArn} : {}),
+    endpoints: cache.endpoints,
+    routingControls: Object.fromEntries(
+      Object.entries(cache.routingControls).map(([region, arns]) => [region, arns.length === 1 ? arns[0] : arns]),
+    ),
+    ...(cache.safetyRules ? {safetyRules: cache.safetyRules} : {}),
+  }
 }
 
 /** Writes through a temporary file and a rename, so a reader sees the old file or the new, never half of one. */
@@ -57,7 +67,7 @@ export async function replaceFile(path: string, text: string): Promise<boolean> 
 }
 
 /** Short lists of scalars and small records read best on one line, like the rest of drctl.yaml. */
-function isFlowFriendly(value: unknown): boolean {
+export function isFlowFriendly(value: unknown): boolean {
   if (!value || typeof value !== 'object') return false
   const entries = Array.isArray(value) ? value : Object.values(value)
   return entries.every((entry) => entry === null || typeof entry !== 'object') && JSON.stringify(value).length < 80

@@ -159,7 +159,11 @@ export function buildWorld(
     databaseName: region === primary ? spec.databaseName : undefined,
     masterUsername: region === primary ? 'dbadmin' : undefined,
     createdAt,
-    tags: [{Key: 'Topology', Value: TOPOLOGY_NAME}],
+    // CloudFormation tags what it creates with its stack's name: how `config init --discover` finds the stacks.
+    tags: [
+      {Key: 'Topology', Value: TOPOLOGY_NAME},
+      {Key: 'aws:cloudformation:stack-name', Value: stackName(region)},
+    ],
   })
   const instance = (
     spec: AuroraSpec,
@@ -346,8 +350,10 @@ function templates(account: string, region: string, regions: string[], createdAt
   ]
 }
 
+const stackName = (region: string) => `${TOPOLOGY_NAME}-app-${regionSuffix(region)}`
+
 function stack(account: string, region: string, createdAt: number): StackRecord {
-  const name = `${TOPOLOGY_NAME}-app-${regionSuffix(region)}`
+  const name = stackName(region)
   const resource = (logicalId: string, type: string, physicalId: string) => ({
     logicalId,
     physicalId,

@@ -192,6 +192,8 @@ export interface TableRecord {
   createdAt: number
   hashKey: string
   replicas: ReplicaRecord[]
+  /** The same tags in every Region (ListTagsOfResource); absent: none. */
+  tags?: Tag[]
 }
 
 // ---- ARC -------------------------------------------------------------------------------------------------------

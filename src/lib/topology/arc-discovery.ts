@@ -1,10 +1,12 @@
-import type {ArcCluster, AwsPorts, ControlPanel, RoutingControl, SafetyRule} from '../aws/ports.js'
+import type {ArcCluster, ArcControlPort, AwsPorts, ControlPanel, RoutingControl, SafetyRule} from '../aws/ports.js'
 import {type DrctlConfig, routingControlsByRegion} from '../config/schema.js'
 import type {ArcCache} from '../config/update.js'
 
+export type DiscoveredPanel = ControlPanel & {routingControls: RoutingControl[]; safetyRules: SafetyRule[]}
+
 export interface ArcDiscovery {
   cluster: ArcCluster
-  panels: (ControlPanel & {routingControls: RoutingControl[]; safetyRules: SafetyRule[]})[]
+  panels: DiscoveredPanel[]
   /** The panel holding this topology's routing controls. */
   controlPanelArn?: string
   /** Routing controls per Region: the configured ones, plus those whose name names a Region that has none yet. */
@@ -19,10 +21,23 @@ export interface ArcDiscovery {
 export async function discoverArc(config: DrctlConfig, aws: AwsPorts): Promise<ArcDiscovery | undefined> {
   const arc = config.arc
   if (!arc) return undefined
-  const control = aws.arcControl()
+  const {cluster, panels} = await readArcCluster(aws.arcControl(), arc.clusterArn)
+  return arcDiscoveryOf(cluster, panels, {
+    regions: config.regions,
+    configured: routingControlsByRegion(config),
+    controlPanelArn: arc.controlPanelArn,
+  })
+}
+
+/** A cluster (described, unless already `listed`) and every one of its panels with their controls and rules. */
+export async function readArcCluster(
+  control: ArcControlPort,
+  clusterArn: string,
+  listed?: ArcCluster,
+): Promise<{cluster: ArcCluster; panels: DiscoveredPanel[]}> {
   const [cluster, panelList] = await Promise.all([
-    control.describeCluster(arc.clusterArn),
-    control.listControlPanels(arc.clusterArn),
+    listed ?? control.describeCluster(clusterArn),
+    control.listControlPanels(clusterArn),
   ])
   const panels = await Promise.all(
     panelList.map(async (panel) => {
@@ -33,24 +48,54 @@ export async function discoverArc(config: DrctlConfig, aws: AwsPorts): Promise<A
       return {...panel, routingControls, safetyRules}
     }),
   )
-  const configured = routingControlsByRegion(config)
-  const configuredArns = new Set(Object.values(configured).flat())
+  return {cluster, panels}
+}
+
+/**
+ * The topology's panel and routing controls among a cluster's panels: the panel holding the configured controls,
+ * else the one named by `controlPanelArn`, else the only panel that is not the default. A Region without a
+ * configured control gets the one control of that panel whose name names the Region, if exactly one does.
+ */
+export function arcDiscoveryOf(
+  cluster: ArcCluster,
+  panels: DiscoveredPanel[],
+  topology: {regions: string[]; configured: Record<string, string[]>; controlPanelArn?: string},
+): ArcDiscovery {
+  const configuredArns = new Set(Object.values(topology.configured).flat())
   const custom = panels.filter((candidate) => !candidate.isDefault)
   const panel =
     panels.find((candidate) => candidate.routingControls.some((routing) => configuredArns.has(routing.arn))) ??
-    panels.find((candidate) => candidate.arn === arc.controlPanelArn) ??
+    panels.find((candidate) => candidate.arn === topology.controlPanelArn) ??
     (custom.length === 1 ? custom[0] : undefined)
-  const routingControls: Record<string, string[]> = {...configured}
+  const routingControls: Record<string, string[]> = {...topology.configured}
   const inferred: string[] = []
-  for (const region of config.regions) {
+  for (const region of topology.regions) {
     if (routingControls[region]?.length) continue
-    const named = (panel?.routingControls ?? []).filter((routing) => routing.name.includes(region))
+    const named = (panel?.routingControls ?? []).filter((routing) => namesRegion(routing.name, region))
     if (named.length === 1 && named[0]) {
       routingControls[region] = [named[0].arn]
       inferred.push(`${region}: ${named[0].name}`)
     }
   }
   return {cluster, panels, controlPanelArn: panel?.arn, routingControls, inferred}
+}
+
+/**
+ * Whether a routing control's name names `region`: the Region itself (`retail-us-east-1`), or its short code as
+ * AWS writes it in Availability Zone ids (`retail-use1`, `apse2-cell`) as a word of the name.
+ */
+export function namesRegion(name: string, region: string): boolean {
+  const lower = name.toLowerCase()
+  return lower.includes(region) || lower.split(/[^a-z0-9]+/).includes(shortRegionCode(region))
+}
+
+const DIRECTION_CODES: Record<string, string> = {northeast: 'ne', northwest: 'nw', southeast: 'se', southwest: 'sw'}
+
+/** us-east-1 → use1, ap-southeast-2 → apse2, eu-central-1 → euc1, us-gov-west-1 → usgw1. */
+export function shortRegionCode(region: string): string {
+  const [area = '', ...rest] = region.split('-')
+  const number = rest.pop() ?? ''
+  return `${area}${rest.map((part) => DIRECTION_CODES[part] ?? part.charAt(0)).join('')}${number}`
 }
 
 /** The topology's control panel, when the discovery found one. */

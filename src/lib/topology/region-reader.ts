@@ -1,4 +1,4 @@
-import {AwsCallError} from '../aws/errors.js'
+import {AwsCallError, iamActionOf} from '../aws/errors.js'
 import type {Clock} from '../core/clock.js'
 import {isDrctlError} from '../core/errors.js'
 import type {KeyedLimiter} from './limiter.js'
@@ -105,7 +105,11 @@ async function retryThrottled<T>(task: () => Promise<T>, clock: Clock): Promise<
 }
 
 export function unreadableOf(error: unknown): Unreadable {
-  if (error instanceof AwsCallError) return {kind: error.kind, message: error.message}
+  if (error instanceof AwsCallError) {
+    return error.kind === 'access-denied'
+      ? {kind: error.kind, message: error.message, action: iamActionOf(error.target)}
+      : {kind: error.kind, message: error.message}
+  }
   if (isDrctlError(error)) return {kind: error.code, message: error.message}
   return {kind: 'other', message: error instanceof Error ? error.message : String(error)}
 }

@@ -13,6 +13,8 @@ import type {SafetyRuleConfig} from '../config/schema.js'
 export interface Unreadable {
   kind: string
   message: string
+  /** The IAM action of the refused call, when AWS denied access. */
+  action?: string
 }
 
 export interface RegionReachability {

@@ -1,5 +1,6 @@
 import {
   DescribeClusterCommand,
+  ListClustersCommand,
   ListControlPanelsCommand,
   ListRoutingControlsCommand,
   ListSafetyRulesCommand,
@@ -65,6 +66,42 @@ describe('ARC control-plane adapter', () => {
       code: 'DRCTL_AWS_NOT_FOUND',
       exit: 5,
     })
+  })
+
+  it('lists every cluster with its endpoints, following NextToken to the end (also through an empty page)', async () => {
+    const records: AwsCallRecord[] = []
+    controlMock
+      .on(oldCommand(ListClustersCommand))
+      .resolvesOnce({
+        Clusters: [
+          {
+            ClusterArn: clusterArn,
+            Name: 'retail',
+            Status: 'DEPLOYED',
+            ClusterEndpoints: [{Region: 'eu-west-1', Endpoint: 'https://host-cccccc.eu-west-1.example.com/v1'}],
+          },
+        ],
+        NextToken: 'c2',
+      })
+      .resolvesOnce({Clusters: [], NextToken: 'c3'})
+      .resolvesOnce({Clusters: [{ClusterArn: `${clusterArn}2`, Name: 'staging'}]})
+    await expect(arcControl(records).listClusters()).resolves.toEqual([
+      {
+        arn: clusterArn,
+        name: 'retail',
+        status: 'DEPLOYED',
+        endpoints: [{region: 'eu-west-1', url: 'https://host-cccccc.eu-west-1.example.com/v1'}],
+      },
+      {arn: `${clusterArn}2`, name: 'staging', status: 'unknown', endpoints: []},
+    ])
+    expect(
+      controlMock.commandCalls(oldCommand(ListClustersCommand)).map((call) => call.args[0].input.NextToken),
+    ).toEqual([undefined, 'c2', 'c3'])
+    expect(records.map((record) => `${record.operation} ${record.region} ${record.mutating}`)).toEqual([
+      'ListClusters us-west-2 false',
+      'ListClusters us-west-2 false',
+      'ListClusters us-west-2 false',
+    ])
   })
 
   it('lists control panels of the cluster, following NextToken to the end', async () => {

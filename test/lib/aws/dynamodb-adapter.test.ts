@@ -2,6 +2,8 @@ import {
   DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  ListTablesCommand,
+  ListTagsOfResourceCommand,
   ResourceInUseException,
   ResourceNotFoundException,
   UpdateTableCommand,
@@ -98,6 +100,43 @@ describe('DynamoDB adapter', () => {
     await expect(dynamodb().describeTable('carts')).rejects.toMatchObject({
       kind: 'access-denied',
       code: 'DRCTL_AWS_ACCESS_DENIED',
+    })
+  })
+
+  it('lists the tables of its Region 100 at a time, from each page’s last table to the end', async () => {
+    dynamoMock
+      .on(ListTablesCommand)
+      .resolvesOnce({TableNames: ['carts', 'orders'], LastEvaluatedTableName: 'orders'})
+      .resolvesOnce({TableNames: [], LastEvaluatedTableName: 'orders'})
+      .resolvesOnce({TableNames: ['sessions']})
+    await expect(dynamodb().listTables()).resolves.toEqual(['carts', 'orders', 'sessions'])
+    expect(dynamoMock.commandCalls(ListTablesCommand).map((call) => call.args[0].input)).toEqual([
+      {ExclusiveStartTableName: undefined, Limit: 100},
+      {ExclusiveStartTableName: 'orders', Limit: 100},
+      {ExclusiveStartTableName: 'orders', Limit: 100},
+    ])
+  })
+
+  it('reads a table’s tags, following NextToken to the end', async () => {
+    const arn = 'arn:aws:dynamodb:us-east-1:111122223333:table/carts'
+    dynamoMock
+      .on(ListTagsOfResourceCommand)
+      .resolvesOnce({Tags: [{Key: 'aws:cloudformation:stack-name', Value: 'app-use1'}], NextToken: 't2'})
+      .resolvesOnce({Tags: [{Key: 'Env', Value: 'prod'}]})
+    await expect(dynamodb().listTags(arn)).resolves.toEqual({'aws:cloudformation:stack-name': 'app-use1', Env: 'prod'})
+    expect(dynamoMock.commandCalls(ListTagsOfResourceCommand).map((call) => call.args[0].input)).toEqual([
+      {ResourceArn: arn, NextToken: undefined},
+      {ResourceArn: arn, NextToken: 't2'},
+    ])
+  })
+
+  it('reports a refused listing as access denied, naming the action', async () => {
+    dynamoMock
+      .on(ListTablesCommand)
+      .rejects(awsError('AccessDeniedException', 'not authorized to perform: dynamodb:ListTables', 400))
+    await expect(dynamodb().listTables()).rejects.toMatchObject({
+      kind: 'access-denied',
+      hints: [expect.stringContaining('dynamodb:ListTables')],
     })
   })
 

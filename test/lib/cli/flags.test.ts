@@ -6,6 +6,7 @@ import {Args, type Command, Flags} from '@oclif/core'
 import {describe, expect, it} from 'vitest'
 
 import {
+  choiceListFlag,
   durationFlag,
   parseRegion,
   refusingBlankValues,
@@ -106,6 +107,24 @@ describe('regionListFlag', () => {
       code: 'DRCTL_USAGE',
       message: '--regions "us-east-1,,us-west-2" has an empty item',
     })
+  })
+})
+
+describe('choiceListFlag', () => {
+  const parse = (input: string) =>
+    choiceListFlag(['aurora', 'dynamodb', 'arc'] as const)().parse(input, {} as never, {name: 'only'} as never)
+
+  it('reads a comma-separated list of the choices, each once', async () => {
+    await expect(parse('arc, aurora,arc')).resolves.toEqual(['arc', 'aurora'])
+  })
+
+  it('refuses an unknown item with a "did you mean", and an empty one', async () => {
+    await expect(parse('aurora,dynamo')).rejects.toMatchObject({
+      code: 'DRCTL_USAGE',
+      exit: 2,
+      message: '--only "dynamo" is not one of aurora, dynamodb, arc (did you mean dynamodb?)',
+    })
+    await expect(parse('aurora,')).rejects.toMatchObject({message: '--only "aurora," has an empty item'})
   })
 })
 

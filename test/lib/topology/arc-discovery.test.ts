@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import type {ArcControlPort, AwsPorts, ControlPanel, RoutingControl, SafetyRule} from '../../../src/lib/aws/ports.js'
-import {arcCacheOf, discoverArc} from '../../../src/lib/topology/arc-discovery.js'
+import {arcCacheOf, discoverArc, namesRegion, shortRegionCode} from '../../../src/lib/topology/arc-discovery.js'
 import {ACCOUNT, CONTROL, testConfig} from '../../fakes/topology.js'
 
 const panelArn = (id: string) => `arn:aws:route53-recovery-control::${ACCOUNT}:controlpanel/${id}`
@@ -14,6 +14,7 @@ function panel(id: string, isDefault = false): ControlPanel {
 function controlPlane(panels: ControlPanel[], controls: RoutingControl[], rules: SafetyRule[] = []): AwsPorts {
   const control: ArcControlPort = {
     describeCluster: async (arn) => ({arn, name: 'retail-arc', status: 'DEPLOYED', endpoints: []}),
+    listClusters: async () => [],
     listControlPanels: async () => panels,
     listRoutingControls: async (arn) => controls.filter((routing) => routing.controlPanelArn === arn),
     listSafetyRules: async (arn) => rules.filter((rule) => rule.controlPanelArn === arn),
@@ -76,5 +77,27 @@ describe('discoverArc', () => {
     delete config.arc!.controlPanelArn
     const none = await discoverArc(config, controlPlane([panel('p1'), panel('p2')], [east, west], [rule]))
     expect(arcCacheOf(none!).safetyRules).toBeUndefined()
+  })
+})
+
+describe('routing controls named after their Region', () => {
+  it('recognises the Region or its short code (as in Availability Zone ids) as a word of the name', () => {
+    expect(
+      ['us-east-1', 'us-west-2', 'ap-southeast-2', 'eu-central-1', 'us-gov-west-1', 'cn-northwest-1'].map(
+        shortRegionCode,
+      ),
+    ).toEqual(['use1', 'usw2', 'apse2', 'euc1', 'usgw1', 'cnnw1'])
+    expect(namesRegion('retail-us-east-1', 'us-east-1')).toBe(true)
+    expect(namesRegion('Retail_USE1_cell', 'us-east-1')).toBe(true)
+    expect(namesRegion('retail-use1', 'us-east-2')).toBe(false)
+    expect(namesRegion('house1', 'us-east-1')).toBe(false)
+  })
+
+  it('infers a Region’s control from its short code, as `routing endpoints --save` caches it', async () => {
+    const config = testConfig()
+    config.arc!.routingControls = {}
+    const short = {...east, name: 'retail-use1'}
+    const discovery = await discoverArc(config, controlPlane([panel('p1')], [short, west]))
+    expect(discovery?.routingControls).toEqual({'us-east-1': [CONTROL.east], 'us-west-2': [CONTROL.west]})
   })
 })

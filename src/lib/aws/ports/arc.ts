@@ -44,6 +44,8 @@ export interface SafetyRule {
 /** The ARC control plane: only in us-west-2, so never on the DR path. */
 export interface ArcControlPort {
   describeCluster(clusterArn: string): Promise<ArcCluster>
+  /** Every cluster of the account, with its endpoints; paged, one call per page. */
+  listClusters(): Promise<ArcCluster[]>
   listControlPanels(clusterArn: string): Promise<ControlPanel[]>
   listRoutingControls(controlPanelArn: string): Promise<RoutingControl[]>
   listSafetyRules(controlPanelArn: string): Promise<SafetyRule[]>

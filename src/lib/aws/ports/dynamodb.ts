@@ -49,6 +49,10 @@ export interface KeyAttribute {
 export interface DynamoDbPort {
   readonly region: string
   describeTable(name: string): Promise<Table | undefined>
+  /** The names of every table in this Region; paged, one call per page. */
+  listTables(): Promise<string[]>
+  /** A table's tags (by its ARN in this Region); paged, one call per page. */
+  listTags(tableArn: string): Promise<Record<string, string>>
   removeReplica(table: string, region: string): Promise<Mutation>
   setDeletionProtection(table: string, enabled: boolean): Promise<Mutation>
   deleteTable(table: string): Promise<Mutation>

@@ -96,6 +96,16 @@ const listTables: JsonOperation = (context) => ({
     .sort(),
 })
 
+/** Tags of a table by its ARN, which must name a replica in the Region called. */
+const listTagsOfResource: JsonOperation = (context, input) => {
+  const arn = requiredString(input, 'ResourceArn', validation)
+  const match = /^arn:aws:dynamodb:([a-z0-9-]+):\d{12}:table\/([a-zA-Z0-9_.-]+)$/.exec(arn)
+  if (!match) throw validation(`Invalid TableArn: ${arn}`)
+  if (match[1] !== context.region) throw notFound(match[2] as string)
+  const {table} = localReplica(context.world, match[2] as string, context.region)
+  return {Tags: table.tags ?? []}
+}
+
 const KNOWN_UPDATES = [
   'AttributeDefinitions',
   'BillingMode',
@@ -205,6 +215,7 @@ export const dynamodbService: JsonService = {
   operations: {
     DescribeTable: describeTable,
     ListTables: listTables,
+    ListTagsOfResource: listTagsOfResource,
     UpdateTable: updateTable,
     DeleteTable: deleteTable,
   },

@@ -149,6 +149,7 @@ describe('ListTagsForResource', () => {
     await west.send(new AddTagsToResourceCommand({ResourceName: ORDERS_USW2, Tags: [{Key: 'team', Value: 'orders'}]}))
     expect(await list(west, ORDERS_USW2)).toEqual([
       {Key: 'Topology', Value: 'retail'},
+      {Key: 'aws:cloudformation:stack-name', Value: 'retail-app-usw2'},
       {Key: 'team', Value: 'orders'},
     ])
     const globalArn = 'arn:aws:rds::111122223333:global-cluster:orders-global'

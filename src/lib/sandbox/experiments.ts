@@ -1,4 +1,4 @@
-import type {ExperimentActionRecord, ExperimentRecord} from './world.js'
+import type {ExperimentActionRecord, ExperimentRecord} from './services/fis-records.js'
 
 /** The FIS experiment state machine (aws-reference §4.2), read off the experiment's fixed timeline. */
 export function experimentStatus(experiment: ExperimentRecord, now: number): {status: string; reason: string} {

@@ -19,11 +19,11 @@ import {
   type GlobalClusterRecord,
   type InstanceRecord,
   SANDBOX_ACCOUNT,
-  type StackRecord,
-  type TemplateRecord,
   WORLD_VERSION,
   type World,
 } from './world.js'
+import type {StackRecord} from './services/cloudformation-records.js'
+import type {TemplateRecord} from './services/fis-records.js'
 
 export const SCENARIOS = ['two-region', 'three-region', 'scale'] as const
 export type ScenarioName = (typeof SCENARIOS)[number]

@@ -2,7 +2,8 @@ import {ApiError} from '../errors.js'
 import type {QueryOperation, QueryService} from '../protocol/query.js'
 import {type XmlValue, xmlList} from '../protocol/xml.js'
 import {DURATIONS, scaled} from '../time.js'
-import type {StackRecord, World} from '../world.js'
+import type {World} from '../world.js'
+import type {StackRecord} from './cloudformation-records.js'
 import {addDue, type CallContext, type DueEvent, page} from './context.js'
 
 /** CloudFormation (awsQuery, 2010-05-15): the per-Region application stacks and their deletion. */

@@ -1,6 +1,7 @@
 import {ApiError, SandboxError} from '../errors.js'
 import {derivedId, nextSeed, uuidFrom} from '../ids.js'
-import type {EcsClusterRecord, EcsDeploymentRecord, EcsServiceRecord, World} from '../world.js'
+import type {World} from '../world.js'
+import type {EcsClusterRecord, EcsDeploymentRecord, EcsServiceRecord} from './ecs-records.js'
 import type {JsonOperation, JsonService} from '../protocol/aws-json.js'
 import {DURATIONS, scaled} from '../time.js'
 import {

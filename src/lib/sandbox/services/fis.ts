@@ -5,7 +5,8 @@ import {fisId, fisTemplateArn, nextSeed} from '../ids.js'
 import type {JsonInput} from '../protocol/aws-json.js'
 import type {RestJsonRoute, RestJsonService} from '../protocol/rest-json.js'
 import {DURATIONS, parseIsoDuration, scaled} from '../time.js'
-import type {ExperimentActionRecord, ExperimentRecord, FisAction, FisTarget, TemplateRecord, World} from '../world.js'
+import type {World} from '../world.js'
+import type {ExperimentActionRecord, ExperimentRecord, FisAction, FisTarget, TemplateRecord} from './fis-records.js'
 import {
   addDue,
   asObject,

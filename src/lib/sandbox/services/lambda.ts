@@ -1,7 +1,8 @@
 import {ApiError, SandboxError} from '../errors.js'
 import {derivedId, hexId, nextSeed, uuidFrom} from '../ids.js'
 import {lambdaFailure} from '../faults.js'
-import type {LambdaFunctionRecord, World} from '../world.js'
+import type {World} from '../world.js'
+import type {LambdaFunctionRecord} from './lambda-records.js'
 import type {RestJsonRoute, RestJsonService} from '../protocol/rest-json.js'
 import type {CallContext} from './context.js'
 

@@ -1,7 +1,7 @@
 import {ApiError} from '../../errors.js'
 import {derivedId} from '../../ids.js'
 import type {JsonInput, JsonOperation} from '../../protocol/aws-json.js'
-import type {ParameterRecord, ParameterType} from '../../world.js'
+import type {ParameterRecord, ParameterType} from './records.js'
 import {
   type CallContext,
   epochSeconds,

@@ -11,7 +11,7 @@ import {ChangeResourceRecordSetsCommand, GetHostedZoneCommand, Route53Client} fr
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {clearFaults, readCallLog, SANDBOX_CREDENTIALS, setFault} from '../../src/lib/sandbox/index.js'
-import {SERVICES} from '../../src/lib/sandbox/services/registry.js'
+import {SERVICES} from '../../src/lib/sandbox/services/simulated-services.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 import {cloudfrontProbe, ecsProbe, lambdaProbe, PROBE_ZONE, route53Probe} from './protocol-probes.js'
 

@@ -2,7 +2,7 @@ import {summarizeConfig} from '../config/summary.js'
 import {suggestRegion} from '../config/regions.js'
 import {DrctlError} from '../core/errors.js'
 import type {DiscoveredConfig} from '../topology/discover/discover.js'
-import type {Finding} from '../topology/discover/model.js'
+import type {Finding} from '../topology/discover/findings.js'
 import {type Style, symbols} from './style.js'
 import {renderTable} from './table.js'
 

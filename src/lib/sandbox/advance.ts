@@ -1,6 +1,6 @@
 import {buildWorld, DEFAULT_SCENARIO} from './scenario.js'
 import type {DueEvent} from './services/context.js'
-import {SERVICES} from './services/registry.js'
+import {SERVICES} from './services/simulated-services.js'
 import {readWorld, withWorld} from './store.js'
 import {DEFAULT_TIME_SCALE} from './time.js'
 import type {World} from './world.js'

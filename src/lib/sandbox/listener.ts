@@ -10,7 +10,7 @@ import {type Answer, internalError, type Routed} from './protocol/answers.js'
 import {jsonErrors} from './protocol/aws-json.js'
 import {type Listener, route} from './router.js'
 import {canonicalArcUrl, parseCanonicalArcUrl} from './scenario.js'
-import type {Service} from './services/registry.js'
+import type {Service} from './services/simulated-services.js'
 import {appendCallLog, type CallLogEntry, isMutatingOperation, readWorld} from './store.js'
 import {ARC_ENDPOINT_REGIONS, type FaultMode, type World} from './world.js'
 

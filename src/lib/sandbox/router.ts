@@ -9,7 +9,7 @@ import {routeRestJson} from './protocol/rest-json.js'
 import {routeRestXml} from './protocol/rest-xml.js'
 import {arcDataService} from './services/arc.js'
 import {rdsService} from './services/rds/index.js'
-import {type Service, SERVICES} from './services/registry.js'
+import {type Service, SERVICES} from './services/simulated-services.js'
 import {REGION_PATTERN} from './world.js'
 
 const ARC_DATA_SERVICE = 'route53-recovery-cluster'

@@ -1,7 +1,7 @@
 import {ARC_CONTROL_PLANE_REGION} from '../../aws/control-planes.js'
 import type {ArcCache} from '../../config/update.js'
 import {type ArcDiscovery, arcCacheOf, arcDiscoveryOf, readArcCluster, topologyPanel} from '../arc-discovery.js'
-import {type DiscoverContext, type Finding, type SectionResult, unreadableFinding} from './model.js'
+import {type DiscoverContext, type Finding, type SectionResult, unreadableFinding} from './findings.js'
 
 export interface ArcSectionDiscovery extends SectionResult {
   arc?: {clusterArn: string} & ArcCache

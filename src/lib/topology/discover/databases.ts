@@ -6,7 +6,7 @@ import {
   inRegionOrder,
   type SectionResult,
   unreadableFinding,
-} from './model.js'
+} from './findings.js'
 
 export interface AuroraDiscovery extends SectionResult {
   globalClusters: string[]

@@ -13,7 +13,7 @@ import {RegionReader} from '../region-reader.js'
 import {discoverArcSection} from './arc.js'
 import {discoverAurora, discoverDynamoDb} from './databases.js'
 import {discoverFis} from './fis.js'
-import type {DiscoverContext, Finding, SectionResult} from './model.js'
+import type {DiscoverContext, Finding, SectionResult} from './findings.js'
 import {discoverStacks} from './stacks.js'
 
 export interface DiscoverOptions {

@@ -5,7 +5,7 @@ import {
   type DiscoveredResource,
   type SectionResult,
   unreadableFinding,
-} from './model.js'
+} from './findings.js'
 
 export interface FisDiscovery extends SectionResult {
   fis?: {region: string; templateTags: Record<string, string>}

@@ -1,4 +1,4 @@
-import {type DiscoverContext, type DiscoveredResource, type SectionResult, unreadableFinding} from './model.js'
+import {type DiscoverContext, type DiscoveredResource, type SectionResult, unreadableFinding} from './findings.js'
 
 export interface StacksDiscovery extends SectionResult {
   stacks: Record<string, string[]>

@@ -43,7 +43,9 @@ ${EXIT_CODES_HELP}`
       )
     }
     const {config} = this.flags.config ? await this.loadConfig() : await loadConfig(run.configPath)
-    const identity = await readIdentity(config, await this.awsSession(config, {readOnly: true}))
+    // Who approves is asked of STS in a Region the run calls: never the Region an unplanned failover left.
+    const region = config.regions.find((candidate) => !run.excludedRegions.includes(candidate))
+    const identity = await readIdentity(config, await this.awsSession(config, {readOnly: true}), region)
     const by = `${identity.arn} (${userInfo().username}@${hostname()})`
     recordApproval(this.home(), run.runId, approval.step, by)
     this.out(`${this.style.green(symbols.ok)} approved ${approval.step} of run ${run.runId} as ${by}`)

@@ -20,6 +20,11 @@ Scenarios:
   scale         --global-clusters N (default ${SCALE_LIMITS.globalClusters.default}, at most ${SCALE_LIMITS.globalClusters.max}) PostgreSQL global clusters
                 orders-001-global… across --regions (default ${SCALE_LIMITS.regions.default.join(',')}; ${SCALE_LIMITS.regions.min} to ${SCALE_LIMITS.regions.max}),
                 for status and waits at scale (bench/scale.ts)
+  api-cloudfront  two-region plus an API behind CloudFront (origin per Region), an RDS Proxy per Region
+                and an approval before anything moves, as application steps
+  dns-ecs       two-region plus a Route 53 writer CNAME, the global cluster's name in an SSM parameter
+                and ECS services redeployed after the DNS change
+  accelerator   two-region plus Global Accelerator traffic dials and a Lambda custom action
 
 --time-scale sets how fast operations that take time in AWS complete: 1 is realistic (a switchover takes about a minute), ${DEFAULT_TIME_SCALE} is the default, 0.01 suits tests.
 
@@ -30,6 +35,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> <%= command.id %> --time-scale 1',
     '<%= config.bin %> <%= command.id %> --time-scale 0.01 --json',
     '<%= config.bin %> <%= command.id %> --scenario scale --global-clusters 100 --regions us-east-1,us-west-2,eu-west-1',
+    '<%= config.bin %> <%= command.id %> --scenario api-cloudfront',
   ]
   static override flags = {
     scenario: Flags.string({

@@ -19,7 +19,15 @@ export interface ApprovalState {
 export function approvalsOf(
   home: string,
   runId: string,
-): {runId: string; title: string; sandbox: boolean; configPath: string; approvals: ApprovalState[]} {
+): {
+  runId: string
+  title: string
+  sandbox: boolean
+  configPath: string
+  approvals: ApprovalState[]
+  /** The Regions the run does not call (an unplanned failover's failed Region): approving must not call them either. */
+  excludedRegions: string[]
+} {
   const {summary, events} = loadRun(home, runId)
   if (isFinished(summary))
     throw new DrctlError('DRCTL_USAGE', `run ${summary.id} is ${summary.status}: there is nothing to approve`)
@@ -36,7 +44,14 @@ export function approvalsOf(
         approvedBy: approved?.type === 'approval' ? approved.by : undefined,
       }
     })
-  return {runId: summary.id, title: summary.title, sandbox: start.sandbox, configPath: start.configPath, approvals}
+  return {
+    runId: summary.id,
+    title: summary.title,
+    sandbox: start.sandbox,
+    configPath: start.configPath,
+    approvals,
+    excludedRegions: start.excludedRegions ?? [],
+  }
 }
 
 /** The approval `--step` names, or the only one not yet given. */

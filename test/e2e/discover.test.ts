@@ -8,9 +8,12 @@ import type {DrctlConfig} from '../../src/lib/config/schema.js'
 import {readWorld, sandboxPaths, SCENARIOS} from '../../src/lib/sandbox/index.js'
 import {callCount, drctl, json, mutatingCalls, useSandbox} from '../helpers/e2e.js'
 
-/** What a topology file means for drctl: everything but the timeouts and retries of `aws:`. */
+/**
+ * What a topology file means for drctl: everything but the timeouts and retries of `aws:`, and the application
+ * steps, which discovery does not recognise yet (the scenarios with an application shape add them).
+ */
 function meaning(config: DrctlConfig) {
-  const {aws: _aws, ...rest} = config
+  const {aws: _aws, steps: _steps, ...rest} = config
   return {
     ...rest,
     // The scenario lists every Region under stacks:, also one with none.

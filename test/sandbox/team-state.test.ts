@@ -14,7 +14,8 @@ import {Journal} from '../../src/lib/runbook/journal.js'
 import {journalPath, loadRun, runDirectory} from '../../src/lib/runbook/runs.js'
 import {JournalMirror} from '../../src/lib/runbook/team-journal.js'
 import {STATE_KEYS} from '../../src/lib/runbook/team-state.js'
-import {SANDBOX_CREDENTIALS} from '../../src/lib/sandbox/index.js'
+import {applyStatePlan, planStateInit, showState, unlockRun} from '../../src/lib/runbooks/state-table.js'
+import {readCallLog, SANDBOX_CREDENTIALS} from '../../src/lib/sandbox/index.js'
 import {tempHome} from '../helpers/cli.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
@@ -120,5 +121,101 @@ describe("drctl's team state on the sandbox", () => {
       'step-start',
       'step-start',
     ])
+  })
+})
+
+describe('drctl state init, show and unlock on the sandbox', () => {
+  const state = {table: 'drctl-state', regions: ['us-east-1', 'us-west-2']}
+  const apply = async (plan: Awaited<ReturnType<typeof planStateInit>>) => {
+    const progress: string[] = []
+    await applyStatePlan(plan, {
+      aws: session,
+      clock,
+      signal: new AbortController().signal,
+      emit: (event) => {
+        if (event.type === 'task-update') progress.push(event.message)
+      },
+    })
+    return progress
+  }
+
+  it('creates the table in the home Region, then a replica in the other, waiting for each; then it is already there', async () => {
+    const plan = await planStateInit(state, session, {})
+    expect(plan.gates.every((gate) => gate.status === 'ok')).toBe(true)
+    expect(plan.items.flatMap((step) => ('describe' in step ? step.describe() : []))).toEqual([
+      expect.objectContaining({operation: 'CreateTable', region: 'us-east-1'}),
+      expect.objectContaining({
+        operation: 'UpdateTable',
+        region: 'us-east-1',
+        detail: 'drctl-state + replica us-west-2',
+      }),
+    ])
+    const progress = await apply(plan)
+    expect(progress).toContain('drctl-state is CREATING')
+    expect(progress.some((message) => message.startsWith('us-west-2 CREATING'))).toBe(true)
+    const west = await session.dynamodb('us-west-2').describeTable('drctl-state')
+    expect(west).toMatchObject({status: 'ACTIVE', replicas: [{region: 'us-east-1', status: 'ACTIVE'}]})
+
+    const calls = (await readCallLog(sandbox.home)).length
+    const again = await planStateInit(state, session, {})
+    expect(again.items).toEqual([])
+    expect((await readCallLog(sandbox.home)).slice(calls).every((call) => !call.mutating)).toBe(true)
+    // Its mode is set: asking for the other one is refused.
+    const strong = await planStateInit({...state, regions: [...state.regions, 'us-east-2']}, session, {
+      consistency: 'STRONG',
+    })
+    expect(strong.gates).toContainEqual(expect.objectContaining({id: 'state.consistency', status: 'fail'}))
+  })
+
+  it('makes an MRSC table with a witness in one UpdateTable; refuses MRSC without three Regions', async () => {
+    await expect(planStateInit(state, session, {consistency: 'STRONG'})).rejects.toMatchObject({
+      code: 'DRCTL_USAGE',
+      message: expect.stringContaining('exactly three Regions'),
+    })
+    const plan = await planStateInit(state, session, {consistency: 'STRONG', witness: 'us-east-2'})
+    expect(plan.items).toHaveLength(2)
+    await apply(plan)
+    expect(await session.dynamodb('us-west-2').describeTable('drctl-state')).toMatchObject({
+      status: 'ACTIVE',
+      consistency: 'STRONG',
+      witnesses: [{region: 'us-east-2', status: 'ACTIVE'}],
+    })
+    expect((await planStateInit(state, session, {})).items).toEqual([])
+  })
+
+  it('refuses a table of another key schema', async () => {
+    await session.dynamodb('us-east-1').createTable('drctl-state', {name: 'id', type: 'S'})
+    sandbox.clock.advanceWorldSeconds(11)
+    const plan = await planStateInit(state, session, {})
+    expect(plan.gates).toContainEqual(
+      expect.objectContaining({
+        id: 'state.key-schema',
+        status: 'fail',
+        message: expect.stringContaining('keyed id:HASH'),
+      }),
+    )
+  })
+
+  it('shows the lock holder and the runs; unlock breaks only the lock of the run named', async () => {
+    await apply(await planStateInit(state, session, {}))
+    const locks = dynamoLockStore(session.dynamodb('us-east-1'), 'drctl-state', {host: 'ana-laptop', clock})
+    await locks.acquire('sandbox:retail', owner('ana', 'run-a'), {leaseMs: 30_000})
+    const view = await showState(state, session, {topologyKey: 'sandbox:retail', clock})
+    expect(view).toMatchObject({
+      readFrom: 'us-east-1',
+      consistency: 'eventual',
+      regions: [
+        {region: 'us-east-1', status: 'ACTIVE'},
+        {region: 'us-west-2', status: 'ACTIVE'},
+      ],
+      lock: {key: 'sandbox:retail', holder: {runId: 'run-a', owner: 'ana'}},
+    })
+    await expect(
+      unlockRun(state, session, {runId: 'run-b', topologyKey: 'sandbox:retail', clock}),
+    ).rejects.toMatchObject({message: expect.stringContaining('run run-b holds no lock on sandbox:retail')})
+    await expect(
+      unlockRun(state, session, {runId: 'run-a', topologyKey: 'sandbox:retail', clock}),
+    ).resolves.toMatchObject({key: 'sandbox:retail', region: 'us-east-1', holder: {runId: 'run-a'}})
+    expect((await showState(state, session, {topologyKey: 'sandbox:retail', clock})).lock.holder).toBeUndefined()
   })
 })

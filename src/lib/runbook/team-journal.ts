@@ -3,22 +3,50 @@ import {existsSync, mkdirSync} from 'node:fs'
 import type {DynamoDbPort, Item} from '../aws/ports.js'
 import {Journal, type JournalEvent, readJournal} from './journal.js'
 import {journalPath, runDirectory} from './runs.js'
+import type {Approval} from './types.js'
 
 // The team copy of every run's journal, in the team state table. The local journal stays the write-ahead copy:
 // each event is fsynced there first, then put in the table as item (pk `run#<id>`, sk its sequence number in the
 // local journal, zero-padded). A put only lands where no item is (`attribute_not_exists`), so pushing the same
 // events again (a retry, a resume that replays) never duplicates or reorders them. Every run also has an index item
-// (pk `runs`, sk its id), which `runs list` reads.
+// (pk `runs`, sk its id), which `runs list` reads. Approvals given on another machine are items of their own (pk
+// `approvals#<id>`, sk the step): only the run's own process journals events, so sequence numbers never collide.
 
 export const RUNS_PARTITION = 'runs'
 export const runPartition = (runId: string) => `run#${runId}`
+export const approvalsPartition = (runId: string) => `approvals#${runId}`
 const sequenceKey = (sequence: number) => String(sequence).padStart(9, '0')
+
+/** A run as the table's index lists it. */
+export interface IndexedRun {
+  runId: string
+  topologyKey: string
+  kind: string
+  startedAt: string
+}
 
 type ItemPort = Pick<DynamoDbPort, 'region' | 'putItem' | 'query'>
 
 export interface MirrorFailure {
   runId: string
   error: unknown
+}
+
+/** The runs the index of `table` lists, newest first (run ids begin with their start time). */
+export async function indexedRuns(port: Pick<DynamoDbPort, 'query'>, table: string): Promise<IndexedRun[]> {
+  const index = await port.query(
+    table,
+    {expression: '#pk = :pk', names: {'#pk': 'pk'}, values: {':pk': RUNS_PARTITION}},
+    {consistent: true},
+  )
+  return index
+    .map((item) => ({
+      runId: String(item.sk),
+      topologyKey: String(item.topologyKey ?? ''),
+      kind: String(item.kind ?? ''),
+      startedAt: String(item.startedAt ?? ''),
+    }))
+    .reverse()
 }
 
 /**
@@ -62,7 +90,7 @@ export class JournalMirror {
   async push(runId: string): Promise<number> {
     const {events} = readJournal(journalPath(this.home, runId))
     const start = this.pushed.get(runId) ?? (await this.remoteEvents(runId)).length
-    if (start === 0 && events[0]?.type === 'run-start') await this.index(runId, events[0])
+    if (start === 0 && events[0]?.type === 'run-start') await this.indexRun(runId, events[0])
     let sent = 0
     for (let sequence = start; sequence < events.length; sequence++) {
       await this.port.putItem(
@@ -100,14 +128,38 @@ export class JournalMirror {
 
   /** Pulls every run the table knows; their ids, newest first. */
   async pullAll(): Promise<string[]> {
-    const index = await this.port.query(
+    const ids = (await this.runs()).map((run) => run.runId)
+    for (const id of ids) await this.pull(id)
+    return ids
+  }
+
+  /** The runs the table's index lists, newest first. */
+  runs(): Promise<IndexedRun[]> {
+    return indexedRuns(this.port, this.table)
+  }
+
+  /**
+   * Records an approval of `runId`'s step for the run's process to find, wherever it runs; false if that step was
+   * approved already (by whom: `current`).
+   */
+  async pushApproval(runId: string, approval: Approval): Promise<{given: true} | {given: false; by?: string}> {
+    const result = await this.port.putItem(
       this.table,
-      {expression: '#pk = :pk', names: {'#pk': 'pk'}, values: {':pk': RUNS_PARTITION}},
+      {pk: approvalsPartition(runId), sk: approval.step, by: approval.by, at: approval.at},
+      {expression: 'attribute_not_exists(#pk)', names: {'#pk': 'pk'}},
+    )
+    if (result.written) return {given: true}
+    return {given: false, ...(result.current ? {by: String(result.current.by)} : {})}
+  }
+
+  /** The approvals of `runId` given through the table. */
+  async approvals(runId: string): Promise<Approval[]> {
+    const items = await this.port.query(
+      this.table,
+      {expression: '#pk = :pk', names: {'#pk': 'pk'}, values: {':pk': approvalsPartition(runId)}},
       {consistent: true},
     )
-    const ids = index.map((item) => String(item.sk))
-    for (const id of ids) await this.pull(id)
-    return ids.reverse()
+    return items.map((item) => ({step: String(item.sk), by: String(item.by), at: String(item.at)}))
   }
 
   private async remoteEvents(runId: string): Promise<JournalEvent[]> {
@@ -119,7 +171,7 @@ export class JournalMirror {
     return items.map((item: Item) => JSON.parse(String(item.event)) as JournalEvent)
   }
 
-  private async index(runId: string, start: Extract<JournalEvent, {type: 'run-start'}>): Promise<void> {
+  private async indexRun(runId: string, start: Extract<JournalEvent, {type: 'run-start'}>): Promise<void> {
     await this.port.putItem(
       this.table,
       {pk: RUNS_PARTITION, sk: runId, topologyKey: start.topologyKey, kind: start.kind, startedAt: start.at},

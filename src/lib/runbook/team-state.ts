@@ -1,5 +1,5 @@
 import {AwsCallError, isTransient} from '../aws/errors.js'
-import type {AwsPorts, DynamoDbPort} from '../aws/ports.js'
+import type {AwsPorts, DynamoDbPort, Table} from '../aws/ports.js'
 import type {TeamState} from '../config/schema.js'
 import type {Clock} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
@@ -9,6 +9,13 @@ import {JournalMirror} from './team-journal.js'
 
 /** The key schema of the team state table: a string partition key and a string sort key. */
 export const STATE_KEYS = {partition: {name: 'pk', type: 'S'}, sort: {name: 'sk', type: 'S'}} as const
+
+/** The key schema of a table that is not keyed as drctl writes the team state (`pk:HASH`); none when it is. */
+export function keySchemaProblem(table: Table): string | undefined {
+  const keys = (table.keySchema ?? []).map((key) => `${key.name}:${key.type}`).join(',')
+  if (!table.keySchema || keys === `${STATE_KEYS.partition.name}:HASH,${STATE_KEYS.sort.name}:RANGE`) return undefined
+  return keys || 'unknown'
+}
 
 export interface TeamStores {
   /** The one Region every lock and journal write of this process goes to. */
@@ -64,11 +71,11 @@ export async function assertStateTable(port: DynamoDbPort, table: string): Promi
       hints: ['create it: drctl state init (or run with --local-state, recorded in the report)'],
     })
   }
-  const keys = (found.keySchema ?? []).map((key) => `${key.name}:${key.type}`).join(',')
-  if (found.keySchema && keys !== `${STATE_KEYS.partition.name}:HASH,${STATE_KEYS.sort.name}:RANGE`) {
+  const keys = keySchemaProblem(found)
+  if (keys) {
     throw new DrctlError(
       'DRCTL_USAGE',
-      `the table ${table} in ${port.region} is not a drctl state table: its key schema is ${keys || 'unknown'}, ` +
+      `the table ${table} in ${port.region} is not a drctl state table: its key schema is ${keys}, ` +
         `drctl needs ${STATE_KEYS.partition.name} (HASH) and ${STATE_KEYS.sort.name} (RANGE)`,
       {hints: ['name another table in state.table, or create one with drctl state init']},
     )

@@ -4,6 +4,7 @@ import type {TeamState} from '../config/schema.js'
 import type {Clock} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
 import {dynamoLockStore} from './dynamodb-lock.js'
+import type {RunStartEvent} from './journal.js'
 import type {LockStore} from './lock.js'
 import {JournalMirror} from './team-journal.js'
 
@@ -96,4 +97,44 @@ export async function teamStores(
     locks: dynamoLockStore(port, state.table, {clock: options.clock, owner: options.owner}),
     mirror: new JournalMirror(port, state.table, options.home),
   }
+}
+
+/** The Region a run's lock and journal are written to: the one its start chose (see `stateRegion`). */
+export function runStateRegion(state: TeamState, start: Pick<RunStartEvent, 'excludedRegions' | 'params'>): string {
+  return stateRegion(
+    state,
+    start.excludedRegions,
+    typeof start.params.target === 'string' ? start.params.target : undefined,
+  )
+}
+
+/** Whether a run keeps its lock and journal on its machine only (started with --local-state). */
+export function runsLocally(start: Pick<RunStartEvent, 'flags'> | undefined): boolean {
+  return start?.flags['local-state'] === true
+}
+
+/**
+ * Brings the table's runs (`runId` only, when given) into `home`, read in the first state Region that answers: the
+ * home Region, or, when it is down, a replica (on an MREC table it may lag a second behind the Region written).
+ * Which Region was read, and whether the table knows `runId`; the last Region's error when none answers.
+ */
+export async function pullTeamRuns(
+  state: TeamState,
+  aws: AwsPorts,
+  options: {home: string; clock: Clock; runId?: string},
+): Promise<{region: string; found: boolean}> {
+  let unreachable: unknown
+  for (const region of state.regions) {
+    let stores: TeamStores
+    try {
+      stores = await teamStores(state, aws, {home: options.home, region, clock: options.clock})
+    } catch (error) {
+      if (!(error instanceof DrctlError) || error.code !== 'DRCTL_AWS_UNREACHABLE') throw error
+      unreachable = error
+      continue
+    }
+    if (options.runId === undefined) return {region, found: (await stores.mirror.pullAll()).length > 0}
+    return {region, found: await stores.mirror.pull(options.runId)}
+  }
+  throw unreachable
 }

@@ -114,4 +114,20 @@ describe('the journal in the team state table', () => {
       {runId, error: expect.objectContaining({message: expect.stringContaining('unreachable')})},
     ])
   })
+
+  it('keeps approvals apart from the journal: given once, listed with who gave them, never read as events', async () => {
+    const {port, runId} = setup()
+    journaled(ana.home, runId, [start(runId), stepStart])
+    const mirror = new JournalMirror(port, TABLE, ana.home)
+    await mirror.push(runId)
+    const approval = {step: 'board', by: 'bo', at: '2026-11-22T03:00:05.000Z'}
+    await expect(new JournalMirror(port, TABLE, bo.home).pushApproval(runId, approval)).resolves.toEqual({given: true})
+    await expect(mirror.pushApproval(runId, {...approval, by: 'cy'})).resolves.toEqual({given: false, by: 'bo'})
+    await expect(mirror.approvals(runId)).resolves.toEqual([approval])
+    await new JournalMirror(port, TABLE, bo.home).pull(runId)
+    expect(readJournal(journalPath(bo.home, runId)).events).toEqual([start(runId), stepStart])
+    await expect(mirror.runs()).resolves.toEqual([
+      {runId, topologyKey: 'retail', kind: 'failover', startedAt: '2026-11-22T03:00:00.000Z'},
+    ])
+  })
 })

@@ -6,7 +6,7 @@ import {loadConfig, type LoadedConfig, resolveConfigPath} from '../config/load.j
 import {type DrctlConfig, teamState} from '../config/schema.js'
 import {type Clock, scaledClock, systemClock} from '../core/clock.js'
 import type {DrctlError} from '../core/errors.js'
-import {drctlHome} from '../core/paths.js'
+import {drctlHome, sandboxHome} from '../core/paths.js'
 import type {InProcessSandbox} from '../sandbox/index.js'
 import {type Envelope, errorEnvelope, errorHeadline, errorText, toDrctlError, usageError} from './error-output.js'
 import {refusingBlankValues} from './flags.js'
@@ -104,6 +104,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return drctlHome()
   }
 
+  /** Where the sandbox world is: $DRCTL_SANDBOX_HOME, else this home. */
+  protected sandboxHome(): string {
+    return sandboxHome()
+  }
+
   /** Runs, locks and detached survivors are kept per topology, the sandbox's apart from AWS's. */
   protected topologyKey(config: DrctlConfig): string {
     return `${this.flags.sandbox ? 'sandbox:' : ''}${config.name}`
@@ -113,7 +118,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (!this.flags.sandbox) return undefined
     // Loaded on demand, like the AWS SDK: commands that need neither start fast.
     const {startInProcessSandbox} = await import('../sandbox/index.js')
-    this.sandbox ??= await startInProcessSandbox({home: this.home()})
+    this.sandbox ??= await startInProcessSandbox({home: this.sandboxHome()})
     return this.sandbox
   }
 

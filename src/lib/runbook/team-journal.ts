@@ -1,4 +1,4 @@
-import {existsSync, mkdirSync} from 'node:fs'
+import {existsSync, mkdirSync, renameSync} from 'node:fs'
 
 import type {DynamoDbPort, Item} from '../aws/ports.js'
 import {Journal, type JournalEvent, readJournal} from './journal.js'
@@ -106,23 +106,33 @@ export class JournalMirror {
 
   /**
    * Brings the table's events of `runId` that this machine lacks into its local journal (created if need be): a run
-   * started elsewhere can then be shown, resumed and abandoned here. Returns whether the table knows the run.
+   * started elsewhere can then be shown, resumed and abandoned here. Local events the table lacks stay (the next push
+   * sends them), unless the table has other events in their place: the run was resumed elsewhere after this machine
+   * lost them, so the table's copy is the run's record and the local file is kept aside as
+   * `journal.jsonl.superseded-<time>`. Returns whether the table knows the run.
    */
   async pull(runId: string): Promise<boolean> {
     const remote = await this.remoteEvents(runId)
     if (remote.length === 0) return false
     const path = journalPath(this.home, runId)
-    const local = existsSync(path) ? readJournal(path).events.length : 0
-    if (remote.length > local) {
+    let local = existsSync(path) ? readJournal(path).events : []
+    const diverged = local.findIndex(
+      (event, index) => index < remote.length && JSON.stringify(event) !== JSON.stringify(remote[index]),
+    )
+    if (diverged >= 0) {
+      renameSync(path, `${path}.superseded-${new Date().toISOString().replace(/[:.]/g, '')}`)
+      local = []
+    }
+    if (remote.length > local.length) {
       mkdirSync(runDirectory(this.home, runId), {recursive: true})
       const journal = new Journal(path)
       try {
-        for (const event of remote.slice(local)) journal.append(event)
+        for (const event of remote.slice(local.length)) journal.append(event)
       } finally {
         journal.close()
       }
     }
-    this.pushed.set(runId, Math.max(remote.length, local))
+    this.pushed.set(runId, remote.length)
     return true
   }
 

@@ -84,8 +84,12 @@ export abstract class RunbookCommand<T extends typeof Command> extends MutatingC
     return detachedSurvivors(this.home(), this.topologyKey(config))
   }
 
-  /** Fails fast, before any observation, when the topology has an unfinished run. */
+  /**
+   * Fails fast, before any observation, when the topology has an unfinished run. With a team state table, this home's
+   * copies of the team's runs may be behind: the check is made when the run starts, after pulling them, under the lock.
+   */
   protected refuseIfUnfinished(config: DrctlConfig): void {
+    if (teamState(config) && !this.flags['local-state']) return
     assertNoUnfinishedRun(this.home(), this.topologyKey(config))
   }
 
@@ -160,7 +164,9 @@ export abstract class RunbookCommand<T extends typeof Command> extends MutatingC
   private async teamStores(options: DriveOptions & {owner?: string}): Promise<Pick<EngineContext, 'locks' | 'mirror'>> {
     const state = teamState(options.config)
     if (!state || this.flags['local-state'] || options.localState) return {}
-    const stores = await teamStores(state, options.aws, {
+    // A session of their own: the run journals its own AWS calls, not those that copy its journal.
+    const aws = await this.awsSession(options.config, {readOnly: false})
+    const stores = await teamStores(state, aws, {
       home: this.home(),
       region: stateRegion(state, options.avoidRegions, options.target),
       clock: systemClock,

@@ -2,7 +2,7 @@ import {existsSync, mkdirSync, renameSync} from 'node:fs'
 
 import type {DynamoDbPort, Item} from '../aws/ports.js'
 import {Journal, type JournalEvent, readJournal} from './journal.js'
-import {journalPath, runDirectory} from './runs.js'
+import {isFinished, journalPath, runDirectory, summarize} from './runs.js'
 import type {Approval} from './types.js'
 
 // The team copy of every run's journal, in the team state table. The local journal stays the write-ahead copy:
@@ -136,11 +136,16 @@ export class JournalMirror {
     return true
   }
 
-  /** Pulls every run the table knows; their ids, newest first. */
+  /** Pulls every run the table knows (but those this home has finished: they change no more); their ids, newest first. */
   async pullAll(): Promise<string[]> {
     const ids = (await this.runs()).map((run) => run.runId)
-    for (const id of ids) await this.pull(id)
+    for (const id of ids) if (!this.finishedHere(id)) await this.pull(id)
     return ids
+  }
+
+  private finishedHere(runId: string): boolean {
+    const path = journalPath(this.home, runId)
+    return existsSync(path) && isFinished(summarize(runId, runDirectory(this.home, runId), readJournal(path)))
   }
 
   /** The runs the table's index lists, newest first. */

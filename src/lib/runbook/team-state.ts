@@ -27,11 +27,12 @@ export interface TeamStores {
 }
 
 /**
- * The Region this process writes the team state to: the run's target when it is a replica Region (an unplanned
- * failover must not depend on the failed Region), else the first replica Region the run does not avoid (the home).
+ * The Region this process writes the team state to: for a run that avoids Regions (an unplanned failover must not
+ * depend on the failed Region), its target when that is a replica Region; else the first replica Region it does not
+ * avoid (the home). Every other run writes to the home Region, so that on an MREC table all lock writes meet there.
  */
 export function stateRegion(state: TeamState, avoid: string[] = [], target?: string): string {
-  if (target && state.regions.includes(target)) return target
+  if (avoid.length > 0 && target && state.regions.includes(target)) return target
   const region = state.regions.find((candidate) => !avoid.includes(candidate))
   if (!region) {
     throw new DrctlError(

@@ -115,6 +115,31 @@ describe('team state on one DynamoDB table, two homes', () => {
     expect(writers()).toEqual(['us-west-2', 'us-west-2'])
   })
 
+  it('state unlock breaks the lock of the run named (typed), and the run is abandoned from the other home', async () => {
+    const known = runIds(ana.home)
+    const run = asAsync(ana, ['failover', '-c', teamWithApproval, '--planned', '--to', 'us-east-1', '--yes'])
+    const runId = await waitUntil('the run to wait for its approval', () =>
+      runIds(ana.home)
+        .filter((id) => !known.includes(id))
+        .find((id) => journalOf(ana.home, id).includes('approval.change-board.requested')),
+    )
+    const unlock = (...flags: string[]) => as(bo, ['state', 'unlock', runId, '-c', team, '--json', ...flags])
+    expect(unlock().status).toBe(4)
+    expect(unlock('--confirm', 'not-the-run').status).toBe(4)
+    expect(json(as(bo, ['state', 'show', '-c', team, '--json'])).result.lock.holder).toMatchObject({runId})
+    const broken = unlock('--confirm', runId)
+    expect(broken.status, broken.stderr).toBe(0)
+    expect(json(broken).result).toMatchObject({key: 'sandbox:retail', region: 'us-east-1', holder: {runId}})
+    expect(unlock('--confirm', runId).status).toBe(2)
+    run.child.kill('SIGKILL')
+    await run.done
+
+    const abandoned = as(bo, ['runs', 'abandon', runId, '-c', team, '--yes', '--json'])
+    expect(abandoned.status, abandoned.stderr).toBe(0)
+    const shown = json(as(ana, ['runs', 'show', runId, '-c', team, '--json'])).result
+    expect(shown).toMatchObject({runId, outcome: 'abandoned'})
+  })
+
   it('a run killed (SIGKILL) in one home is listed and resumed from the other', async () => {
     // A switchover that waits for 20 minutes of replication lag: the run is killed in the middle of its wait.
     as(ana, ['sandbox', 'fault', 'lag', 'orders-global', 'us-east-1', '1200000'])

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 
+import {regionFlag} from '../../lib/cli/flags.js'
 import {EXIT_CODES_HELP, MutatingCommand} from '../../lib/cli/base-command.js'
 import {planResult, renderPlan} from '../../lib/cli/render-plan.js'
 import {requireTeamState} from '../../lib/cli/state-command.js'
@@ -25,7 +26,7 @@ ${EXIT_CODES_HELP}`
       summary: 'eventual (MREC, the default for a new table) or strong (MRSC: a lock write is safe in any Region).',
       options: ['eventual', 'strong'],
     }),
-    witness: Flags.string({summary: 'With --consistency strong and two state Regions: the third Region, a witness.'}),
+    witness: regionFlag({summary: 'With --consistency strong and two state Regions: the third Region, a witness.'}),
   }
 
   async run() {

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
+import {regionFlag} from '../../lib/cli/flags.js'
 import {requireTeamState} from '../../lib/cli/state-command.js'
 import {symbols} from '../../lib/cli/style.js'
 import {DrctlError} from '../../lib/core/errors.js'
@@ -22,7 +23,7 @@ ${EXIT_CODES_HELP}`
   }
   static override flags = {
     confirm: Flags.string({summary: 'The run id, typed: confirms without a terminal.'}),
-    region: Flags.string({summary: 'The state Region to write the lock in (default: the home Region).'}),
+    region: regionFlag({summary: 'The state Region to write the lock in (default: the home Region).'}),
   }
 
   async run() {

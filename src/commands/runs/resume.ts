@@ -5,6 +5,7 @@ import {RunbookCommand} from '../../lib/cli/runbook-command.js'
 import {loadConfig} from '../../lib/config/load.js'
 import {DrctlError} from '../../lib/core/errors.js'
 import {resumableRun, resumeWarnings} from '../../lib/runbook/runs.js'
+import {runsLocally} from '../../lib/runbook/team-state.js'
 import {rebuildPlan, resumedObservation} from '../../lib/runbooks/rebuild-plan.js'
 import {observe} from '../../lib/topology/observe.js'
 
@@ -43,6 +44,7 @@ ${EXIT_CODES_HELP}`
       observe: () => observe(config, aws, resumedObservation(config, plan)),
       avoidRegions: start.excludedRegions,
       target: typeof start.params.target === 'string' ? start.params.target : undefined,
+      localState: runsLocally(start),
     })
   }
 }

@@ -8,7 +8,7 @@ import {DEFAULT_SCENARIO, DEFAULT_TIME_SCALE, resetSandbox, SCALE_LIMITS, SCENAR
 
 export default class SandboxReset extends BaseCommand<typeof SandboxReset> {
   static override summary = 'Start a fresh sandbox world from a scenario.'
-  static override description = `Replaces the sandbox world under $DRCTL_HOME/sandbox/ (even a corrupt one) with a fresh copy of a scenario, writes the scenario's drctl.yaml next to it (used by --sandbox when no --config is given) and empties the call log. Faults are cleared.
+  static override description = `Replaces the sandbox world (even a corrupt one) under $DRCTL_HOME/sandbox/, or $DRCTL_SANDBOX_HOME/sandbox/ when set (homes that name one sandbox home share its world), with a fresh copy of a scenario, writes the scenario's drctl.yaml next to it (used by --sandbox when no --config is given) and empties the call log. Faults are cleared.
 
 Scenarios:
   two-region    us-east-1 primary, us-west-2 secondary: Aurora global clusters orders-global
@@ -63,7 +63,7 @@ ${EXIT_CODES_HELP}`
       throw new DrctlError('DRCTL_USAGE', `--time-scale ${raw} is not a number`, {hints: ['e.g. --time-scale 0.1']})
     }
     const result = await resetSandbox({
-      home: this.home(),
+      home: this.sandboxHome(),
       scenario: this.flags.scenario,
       timeScale,
       size: {globalClusters: this.flags['global-clusters'], regions: this.flags.regions?.split(',')},

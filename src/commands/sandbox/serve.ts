@@ -28,7 +28,7 @@ ${EXIT_CODES_HELP}`
   }
 
   async run() {
-    const home = this.home()
+    const home = this.sandboxHome()
     const world = await ensureWorld(home)
     const server = await startSandboxServer({home, port: this.flags.port, externalArcUrls: true})
     const env = {

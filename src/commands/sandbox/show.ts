@@ -15,8 +15,8 @@ ${EXIT_CODES_HELP}`
   ]
 
   async run() {
-    const view = await describeWorld(this.home())
-    this.out(renderSandbox(view, this.style, sandboxPaths(this.home()).world))
+    const view = await describeWorld(this.sandboxHome())
+    this.out(renderSandbox(view, this.style, sandboxPaths(this.sandboxHome()).world))
     return view
   }
 }

@@ -232,9 +232,15 @@ export class DynamoDbAdapter implements DynamoDbPort {
     return {requestId: output.$metadata.requestId}
   }
 
-  addReplicas(table: string, regions: string[], consistency?: 'EVENTUAL' | 'STRONG'): Promise<Mutation> {
+  addReplicas(
+    table: string,
+    regions: string[],
+    consistency?: 'EVENTUAL' | 'STRONG',
+    witness?: string,
+  ): Promise<Mutation> {
     return this.update(table, {
       ReplicaUpdates: regions.map((region) => ({Create: {RegionName: region}})),
+      ...(witness ? {GlobalTableWitnessUpdates: [{Create: {RegionName: witness}}]} : {}),
       ...(consistency ? {MultiRegionConsistency: consistency} : {}),
     })
   }

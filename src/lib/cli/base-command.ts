@@ -3,16 +3,17 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 import type {AwsCallObserver} from '../aws/invoke.js'
 import type {AwsSession} from '../aws/session.js'
 import {loadConfig, type LoadedConfig, resolveConfigPath} from '../config/load.js'
-import type {DrctlConfig} from '../config/schema.js'
+import {type DrctlConfig, teamState} from '../config/schema.js'
 import {type Clock, scaledClock, systemClock} from '../core/clock.js'
 import type {DrctlError} from '../core/errors.js'
-import {drctlHome} from '../core/paths.js'
+import {drctlHome, sandboxHome} from '../core/paths.js'
 import type {InProcessSandbox} from '../sandbox/index.js'
 import {type Envelope, errorEnvelope, errorHeadline, errorText, toDrctlError, usageError} from './error-output.js'
 import {refusingBlankValues} from './flags.js'
 import {createProgressRenderer, progressMode, type ProgressRenderer, type SpinnerFactory} from './progress.js'
 import {createPrompter, interactiveTerminal, type Prompter} from './prompter.js'
 import {colorEnabled, createStyle, type Style, symbols} from './style.js'
+import type {TeamContext} from './team-runs.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<T['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -108,6 +109,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return drctlHome()
   }
 
+  /** Where the sandbox world is: $DRCTL_SANDBOX_HOME, else this home. */
+  protected sandboxHome(): string {
+    return sandboxHome()
+  }
+
   /** Runs, locks and detached survivors are kept per topology, the sandbox's apart from AWS's. */
   protected topologyKey(config: DrctlConfig): string {
     return `${this.flags.sandbox ? 'sandbox:' : ''}${config.name}`
@@ -117,7 +123,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (!this.flags.sandbox) return undefined
     // Loaded on demand, like the AWS SDK: commands that need neither start fast.
     const {startInProcessSandbox} = await import('../sandbox/index.js')
-    this.sandbox ??= await startInProcessSandbox({home: this.home()})
+    this.sandbox ??= await startInProcessSandbox({home: this.sandboxHome()})
     return this.sandbox
   }
 
@@ -131,6 +137,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     const loaded = await loadConfig(sandbox && !explicit ? sandbox.configPath : resolveConfigPath(this.flags.config))
     for (const warning of loaded.warnings) this.note(warning)
     return loaded
+  }
+
+  /**
+   * The team state table drctl.yaml names (--config, $DRCTL_CONFIG or ./drctl.yaml), with an AWS session to reach
+   * it; undefined when it names none, or there is no readable drctl.yaml (runs are then this machine's only).
+   */
+  protected async teamContext(): Promise<TeamContext | undefined> {
+    const loaded = await this.loadConfig().catch(() => undefined)
+    const state = loaded && teamState(loaded.config)
+    if (!loaded || !state) return undefined
+    const aws = await this.awsSession(loaded.config, {readOnly: false})
+    return {state, config: loaded.config, aws, home: this.home()}
   }
 
   /** The clock waits run on: real time, or the sandbox's scaled time. */

@@ -16,6 +16,7 @@ import {MutatingCommand} from './base-command.js'
 import {durationFlag} from './flags.js'
 import {planResult, renderPlan, renderRunResult} from './render-plan.js'
 import {symbols} from './style.js'
+import {teamStoresForRun} from './team-runs.js'
 
 export interface ExecuteOptions {
   config: DrctlConfig
@@ -32,7 +33,12 @@ export interface ExecuteOptions {
 }
 
 /** What driving a run (started or resumed) needs; `stateRegion` picks the team state Region (see team-state.ts). */
-type DriveOptions = Pick<ExecuteOptions, 'aws' | 'observe' | 'config'> & {avoidRegions?: string[]; target?: string}
+type DriveOptions = Pick<ExecuteOptions, 'aws' | 'observe' | 'config'> & {
+  avoidRegions?: string[]
+  target?: string
+  /** The run keeps its lock and journal on this machine (it was started with --local-state). */
+  localState?: boolean
+}
 
 /**
  * The shared life of a mutating command (design.md §5): plan → gates (exit 3) → print → --dry-run stops →
@@ -78,8 +84,12 @@ export abstract class RunbookCommand<T extends typeof Command> extends MutatingC
     return detachedSurvivors(this.home(), this.topologyKey(config))
   }
 
-  /** Fails fast, before any observation, when the topology has an unfinished run. */
+  /**
+   * Fails fast, before any observation, when the topology has an unfinished run. With a team state table, this home's
+   * copies of the team's runs may be behind: the check is made when the run starts, after pulling them, under the lock.
+   */
   protected refuseIfUnfinished(config: DrctlConfig): void {
+    if (teamState(config) && !this.flags['local-state']) return
     assertNoUnfinishedRun(this.home(), this.topologyKey(config))
   }
 
@@ -153,8 +163,10 @@ export abstract class RunbookCommand<T extends typeof Command> extends MutatingC
    */
   private async teamStores(options: DriveOptions & {owner?: string}): Promise<Pick<EngineContext, 'locks' | 'mirror'>> {
     const state = teamState(options.config)
-    if (!state || this.flags['local-state']) return {}
-    const stores = await teamStores(state, options.aws, {
+    if (!state || this.flags['local-state'] || options.localState) return {}
+    // A session of their own: the run journals its own AWS calls, not those that copy its journal.
+    const aws = await this.awsSession(options.config, {readOnly: false})
+    const stores = await teamStores(state, aws, {
       home: this.home(),
       region: stateRegion(state, options.avoidRegions, options.target),
       clock: systemClock,
@@ -166,17 +178,12 @@ export abstract class RunbookCommand<T extends typeof Command> extends MutatingC
 
   /**
    * Brings run `runId` from the team state table named by drctl.yaml (--config, $DRCTL_CONFIG or ./drctl.yaml) into
-   * this home, so that a run started on another machine can be resumed here; the table's lock store, if any.
+   * this home, so that a run started on another machine can be resumed here; the lock store of the Region its lock
+   * is written to, if the run has one in the table.
    */
   protected async pullTeamRun(runId: string): Promise<LockStore | undefined> {
     if (this.flags['local-state']) return undefined
-    const loaded = await this.loadConfig().catch(() => undefined)
-    const state = loaded && teamState(loaded.config)
-    if (!loaded || !state) return undefined
-    const aws = await this.awsSession(loaded.config, {readOnly: false})
-    const stores = await teamStores(state, aws, {home: this.home(), region: stateRegion(state), clock: systemClock})
-    await stores.mirror.pull(runId)
-    return stores.locks
+    return (await teamStoresForRun(await this.teamContext(), runId))?.locks
   }
 
   private async withInterrupts<R>(

@@ -160,10 +160,11 @@ export function dynamoLockStore(port: ItemPort, table: string, options: DynamoLo
       const lock = await read(key)
       return lock && !free(lock) && !looksLapsed(lock) ? toHolder(lock) : undefined
     },
-    breakGlass: async (key: string) => {
+    breakGlass: async (key: string, options: {runId?: string} = {}) => {
       for (;;) {
         const lock = await read(key)
         if (!lock || lock.released) return undefined
+        if (options.runId !== undefined && lock.runId !== options.runId) return undefined
         const result = await port.updateItem(
           table,
           keyOf(key),

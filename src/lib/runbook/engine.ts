@@ -25,7 +25,7 @@ import {
   runDirectory,
   type StepSummary,
 } from './runs.js'
-import {isGroup, type PlanItem, type RunPlan, type Step, type StepContext} from './types.js'
+import {type Approval, isGroup, type PlanItem, type RunPlan, type Step, type StepContext} from './types.js'
 
 /** What the engine needs from the outside world; commands assemble it. */
 export interface EngineContext {
@@ -179,6 +179,21 @@ export function plannedSteps(items: PlanItem[]): PlannedStep[] {
   )
 }
 
+/**
+ * The approvals given for a run: journaled here, or given on another machine through the team state table (then
+ * journaled here, so that the report names who approved). A table that does not answer delays an approval found
+ * there to the next poll; it never fails the run.
+ */
+async function approvalsOf(runId: string, context: EngineContext, journal: Journal): Promise<Approval[]> {
+  const local = loadRun(context.home, runId).events.flatMap((event) =>
+    event.type === 'approval' ? [{step: event.step, by: event.by, at: event.at}] : [],
+  )
+  const remote = context.mirror ? await context.mirror.approvals(runId).catch(() => []) : []
+  const fresh = remote.filter((approval) => !local.some((given) => given.step === approval.step))
+  for (const approval of fresh) journal.append({type: 'approval', ...approval})
+  return [...local, ...fresh]
+}
+
 /** Drives a run whose lock is held (and kept alive); `resumed` when continuing one that stopped. */
 async function drive(
   runId: string,
@@ -242,10 +257,7 @@ async function drive(
       journal.append({type: 'follow-up', at: now(), step: step.id, message})
       context.emit({type: 'warning', message: `follow-up: ${message}`})
     },
-    approvals: async () =>
-      loadRun(context.home, runId).events.flatMap((event) =>
-        event.type === 'approval' ? [{step: event.step, by: event.by, at: event.at}] : [],
-      ),
+    approvals: () => approvalsOf(runId, context, journal),
   })
 
   /** check → run → wait → verify; read-before-write makes the whole sequence safe to repeat. */

@@ -153,12 +153,13 @@ export function fileLockStore(root: string, options: {clock?: Clock; host?: stri
       const holder = current(folder(key))?.holder
       return live(holder) ? withoutRelease(holder) : undefined
     },
-    breakGlass: async (key: string) => {
+    breakGlass: async (key: string, options: {runId?: string} = {}) => {
       const dir = folder(key)
       for (;;) {
         const state = current(dir)
         const broken = state?.holder
         if (!state || !live(broken)) return undefined
+        if (options.runId !== undefined && broken.runId !== options.runId) return undefined
         if (create(dir, state.version + 1, {...broken, version: state.version + 1, released: true})) {
           return withoutRelease(broken)
         }

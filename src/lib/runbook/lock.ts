@@ -45,8 +45,11 @@ export interface LockStore {
   acquire(key: string, owner: LockOwner, options: {leaseMs: number}): Promise<Acquisition>
   /** The live holder, if any (a released, expired or dead holder is none). */
   inspect(key: string): Promise<LockHolder | undefined>
-  /** Frees the lock whoever holds it (an operator's last resort); the holder's next heartbeat fails. */
-  breakGlass(key: string): Promise<LockHolder | undefined>
+  /**
+   * Frees the lock whoever holds it (an operator's last resort); the holder's next heartbeat fails. With `runId`,
+   * only a holding taken for that run is broken (the holder may have changed since the operator looked).
+   */
+  breakGlass(key: string, options?: {runId?: string}): Promise<LockHolder | undefined>
 }
 
 /** How long a lease lasts without a heartbeat, and how often a live holder renews it. */

@@ -1,24 +1,52 @@
-import {existsSync, mkdirSync} from 'node:fs'
+import {existsSync, mkdirSync, renameSync} from 'node:fs'
 
 import type {DynamoDbPort, Item} from '../aws/ports.js'
 import {Journal, type JournalEvent, readJournal} from './journal.js'
-import {journalPath, runDirectory} from './runs.js'
+import {isFinished, journalPath, runDirectory, summarize} from './runs.js'
+import type {Approval} from './types.js'
 
 // The team copy of every run's journal, in the team state table. The local journal stays the write-ahead copy:
 // each event is fsynced there first, then put in the table as item (pk `run#<id>`, sk its sequence number in the
 // local journal, zero-padded). A put only lands where no item is (`attribute_not_exists`), so pushing the same
 // events again (a retry, a resume that replays) never duplicates or reorders them. Every run also has an index item
-// (pk `runs`, sk its id), which `runs list` reads.
+// (pk `runs`, sk its id), which `runs list` reads. Approvals given on another machine are items of their own (pk
+// `approvals#<id>`, sk the step): only the run's own process journals events, so sequence numbers never collide.
 
 export const RUNS_PARTITION = 'runs'
 export const runPartition = (runId: string) => `run#${runId}`
+export const approvalsPartition = (runId: string) => `approvals#${runId}`
 const sequenceKey = (sequence: number) => String(sequence).padStart(9, '0')
+
+/** A run as the table's index lists it. */
+export interface IndexedRun {
+  runId: string
+  topologyKey: string
+  kind: string
+  startedAt: string
+}
 
 type ItemPort = Pick<DynamoDbPort, 'region' | 'putItem' | 'query'>
 
 export interface MirrorFailure {
   runId: string
   error: unknown
+}
+
+/** The runs the index of `table` lists, newest first (run ids begin with their start time). */
+export async function indexedRuns(port: Pick<DynamoDbPort, 'query'>, table: string): Promise<IndexedRun[]> {
+  const index = await port.query(
+    table,
+    {expression: '#pk = :pk', names: {'#pk': 'pk'}, values: {':pk': RUNS_PARTITION}},
+    {consistent: true},
+  )
+  return index
+    .map((item) => ({
+      runId: String(item.sk),
+      topologyKey: String(item.topologyKey ?? ''),
+      kind: String(item.kind ?? ''),
+      startedAt: String(item.startedAt ?? ''),
+    }))
+    .reverse()
 }
 
 /**
@@ -62,7 +90,7 @@ export class JournalMirror {
   async push(runId: string): Promise<number> {
     const {events} = readJournal(journalPath(this.home, runId))
     const start = this.pushed.get(runId) ?? (await this.remoteEvents(runId)).length
-    if (start === 0 && events[0]?.type === 'run-start') await this.index(runId, events[0])
+    if (start === 0 && events[0]?.type === 'run-start') await this.indexRun(runId, events[0])
     let sent = 0
     for (let sequence = start; sequence < events.length; sequence++) {
       await this.port.putItem(
@@ -78,36 +106,75 @@ export class JournalMirror {
 
   /**
    * Brings the table's events of `runId` that this machine lacks into its local journal (created if need be): a run
-   * started elsewhere can then be shown, resumed and abandoned here. Returns whether the table knows the run.
+   * started elsewhere can then be shown, resumed and abandoned here. Local events the table lacks stay (the next push
+   * sends them), unless the table has other events in their place: the run was resumed elsewhere after this machine
+   * lost them, so the table's copy is the run's record and the local file is kept aside as
+   * `journal.jsonl.superseded-<time>`. Returns whether the table knows the run.
    */
   async pull(runId: string): Promise<boolean> {
     const remote = await this.remoteEvents(runId)
     if (remote.length === 0) return false
     const path = journalPath(this.home, runId)
-    const local = existsSync(path) ? readJournal(path).events.length : 0
-    if (remote.length > local) {
+    let local = existsSync(path) ? readJournal(path).events : []
+    const diverged = local.findIndex(
+      (event, index) => index < remote.length && JSON.stringify(event) !== JSON.stringify(remote[index]),
+    )
+    if (diverged >= 0) {
+      renameSync(path, `${path}.superseded-${new Date().toISOString().replace(/[:.]/g, '')}`)
+      local = []
+    }
+    if (remote.length > local.length) {
       mkdirSync(runDirectory(this.home, runId), {recursive: true})
       const journal = new Journal(path)
       try {
-        for (const event of remote.slice(local)) journal.append(event)
+        for (const event of remote.slice(local.length)) journal.append(event)
       } finally {
         journal.close()
       }
     }
-    this.pushed.set(runId, Math.max(remote.length, local))
+    this.pushed.set(runId, remote.length)
     return true
   }
 
-  /** Pulls every run the table knows; their ids, newest first. */
+  /** Pulls every run the table knows (but those this home has finished: they change no more); their ids, newest first. */
   async pullAll(): Promise<string[]> {
-    const index = await this.port.query(
+    const ids = (await this.runs()).map((run) => run.runId)
+    for (const id of ids) if (!this.finishedHere(id)) await this.pull(id)
+    return ids
+  }
+
+  private finishedHere(runId: string): boolean {
+    const path = journalPath(this.home, runId)
+    return existsSync(path) && isFinished(summarize(runId, runDirectory(this.home, runId), readJournal(path)))
+  }
+
+  /** The runs the table's index lists, newest first. */
+  runs(): Promise<IndexedRun[]> {
+    return indexedRuns(this.port, this.table)
+  }
+
+  /**
+   * Records an approval of `runId`'s step for the run's process to find, wherever it runs; false if that step was
+   * approved already (by whom: `current`).
+   */
+  async pushApproval(runId: string, approval: Approval): Promise<{given: true} | {given: false; by?: string}> {
+    const result = await this.port.putItem(
       this.table,
-      {expression: '#pk = :pk', names: {'#pk': 'pk'}, values: {':pk': RUNS_PARTITION}},
+      {pk: approvalsPartition(runId), sk: approval.step, by: approval.by, at: approval.at},
+      {expression: 'attribute_not_exists(#pk)', names: {'#pk': 'pk'}},
+    )
+    if (result.written) return {given: true}
+    return {given: false, ...(result.current ? {by: String(result.current.by)} : {})}
+  }
+
+  /** The approvals of `runId` given through the table. */
+  async approvals(runId: string): Promise<Approval[]> {
+    const items = await this.port.query(
+      this.table,
+      {expression: '#pk = :pk', names: {'#pk': 'pk'}, values: {':pk': approvalsPartition(runId)}},
       {consistent: true},
     )
-    const ids = index.map((item) => String(item.sk))
-    for (const id of ids) await this.pull(id)
-    return ids.reverse()
+    return items.map((item) => ({step: String(item.sk), by: String(item.by), at: String(item.at)}))
   }
 
   private async remoteEvents(runId: string): Promise<JournalEvent[]> {
@@ -119,7 +186,7 @@ export class JournalMirror {
     return items.map((item: Item) => JSON.parse(String(item.event)) as JournalEvent)
   }
 
-  private async index(runId: string, start: Extract<JournalEvent, {type: 'run-start'}>): Promise<void> {
+  private async indexRun(runId: string, start: Extract<JournalEvent, {type: 'run-start'}>): Promise<void> {
     await this.port.putItem(
       this.table,
       {pk: RUNS_PARTITION, sk: runId, topologyKey: start.topologyKey, kind: start.kind, startedAt: start.at},

@@ -60,7 +60,7 @@ export interface InProcessSandbox {
 }
 
 export interface StartOptions {
-  /** $DRCTL_HOME: the world lives in `<home>/sandbox/`. */
+  /** $DRCTL_SANDBOX_HOME, else $DRCTL_HOME: the world lives in `<home>/sandbox/`. */
   home: string
 }
 

@@ -22,7 +22,11 @@ export const DURATIONS = {
   globalDelete: 10,
   globalModify: 5,
   globalNotEmpty: 60,
+  /** An on-demand table is CREATING for a few seconds. */
+  tableCreate: 10,
   tableReplicaCreate: 180,
+  /** MREC: a write reaches the other replicas within about a second (aws-reference-steps §10). */
+  tableReplication: 1,
   tableReplicaDelete: 120,
   tableDelete: 60,
   fisInitiating: 5,

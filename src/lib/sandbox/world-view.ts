@@ -6,7 +6,7 @@ import {type EcsClusterView, viewEcs} from './services/ecs.js'
 import {type LambdaFunctionView, viewLambda} from './services/lambda.js'
 import {type ProxyView, viewProxies} from './services/rds/proxies.js'
 import {cloudfrontView, type CloudFrontView} from './services/cloudfront/view.js'
-import {tableStatus} from './services/dynamodb.js'
+import {tableStatus} from './services/dynamodb/index.js'
 import {globalAcceleratorView, type GlobalAcceleratorView} from './services/globalaccelerator/view.js'
 import {
   failoverStateOf,

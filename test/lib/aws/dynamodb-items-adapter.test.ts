@@ -140,6 +140,12 @@ describe('DynamoDB adapter: items of the team state table', () => {
       ReplicaUpdates: [{Create: {RegionName: 'us-east-1'}}, {Create: {RegionName: 'eu-west-1'}}],
       MultiRegionConsistency: 'STRONG',
     })
+    await dynamodb().addReplicas('drctl-state', ['us-east-1'], 'STRONG', 'us-west-2')
+    expect(dynamoMock).toHaveReceivedCommandWith(UpdateTableCommand, {
+      ReplicaUpdates: [{Create: {RegionName: 'us-east-1'}}],
+      GlobalTableWitnessUpdates: [{Create: {RegionName: 'us-west-2'}}],
+      MultiRegionConsistency: 'STRONG',
+    })
   })
 
   it('reads the key schema and the multi-Region consistency of a table', async () => {

@@ -8,8 +8,10 @@ import type {ProgressEvent} from '../../../src/lib/core/events.js'
 import {approvalsOf, approvalToGive, recordApproval} from '../../../src/lib/runbook/approvals.js'
 import {type EngineContext, startRun} from '../../../src/lib/runbook/engine.js'
 import {loadRun} from '../../../src/lib/runbook/runs.js'
+import {JournalMirror} from '../../../src/lib/runbook/team-journal.js'
 import type {RunPlan, Step, StepContext, StepDeadline} from '../../../src/lib/runbook/types.js'
 import {FakeAws} from '../../fakes/aws.js'
+import {FakeItemTables} from '../../fakes/dynamodb-items.js'
 import {twoRegionState} from '../../fakes/state.js'
 import {healthyTopology} from '../../fakes/topology.js'
 import {tempHome} from '../../helpers/cli.js'
@@ -78,7 +80,7 @@ function plan(items: Step[]): RunPlan {
 }
 
 let topologies = 0
-function run(steps: Step[], clock: Clock) {
+function run(steps: Step[], clock: Clock, mirror?: JournalMirror) {
   const events: ProgressEvent[] = []
   const context: EngineContext = {
     home,
@@ -87,6 +89,7 @@ function run(steps: Step[], clock: Clock) {
     emit: (event) => events.push(event),
     signal: new AbortController().signal,
     observe: async () => healthyTopology(),
+    ...(mirror ? {mirror} : {}),
   }
   const identity = {
     topology: `d${++topologies}`,
@@ -153,5 +156,34 @@ describe('approvals', () => {
       step: 'a',
       by: expect.stringContaining('me@laptop'),
     })
+  })
+
+  it('given on another machine through the team table, is seen by the run and journaled by it', async () => {
+    const tables = new FakeItemTables()
+    tables.create('us-west-2', 'drctl-state', {name: 'pk', type: 'S'}, {name: 'sk', type: 'S'})
+    const port = {region: 'us-west-2', ...tables.port('us-west-2')}
+    const colleague = tempHome('drctl-colleague-')
+    let seen: unknown
+    class WaitsForApproval extends ControlPlaneStep {
+      override async run(ctx: StepContext) {
+        await new JournalMirror(port, 'drctl-state', colleague.home).pushApproval(ctx.runId, {
+          step: 'board',
+          by: 'arn:aws:sts::1:assumed-role/ops/bo (bo@laptop)',
+          at: '2026-12-03T03:00:01.000Z',
+        })
+        seen = await ctx.approvals()
+      }
+    }
+    const {result} = run(
+      [new WaitsForApproval('x', undefined, 'work')],
+      hangingClock,
+      new JournalMirror(port, 'drctl-state', home),
+    )
+    const {runId} = await result
+    colleague.cleanup()
+    expect(seen).toEqual([expect.objectContaining({step: 'board', by: expect.stringContaining('bo@laptop')})])
+    expect(loadRun(home, runId).events).toContainEqual(
+      expect.objectContaining({type: 'approval', step: 'board', by: expect.stringContaining('bo@laptop')}),
+    )
   })
 })

@@ -1,4 +1,5 @@
-import {mkdirSync, readFileSync} from 'node:fs'
+import {mkdirSync, readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {afterAll, describe, expect, it} from 'vitest'
 
@@ -104,6 +105,28 @@ describe('the journal in the team state table', () => {
     await expect(here.pull('20261122-030000-failover-retail-ffff')).resolves.toBe(false)
   })
 
+  it('after a pull, sends the local events the table lacks; a local tail the table replaced is set aside', async () => {
+    const {port, runId} = setup()
+    journaled(ana.home, runId, [start(runId)])
+    await new JournalMirror(port, TABLE, ana.home).push(runId)
+    journaled(ana.home, runId, [stepStart])
+    const here = new JournalMirror(port, TABLE, ana.home)
+    await here.pull(runId)
+    await expect(here.push(runId)).resolves.toBe(1)
+
+    // Ana's last event never reached the table; Bo resumed the run meanwhile, so the table's copy is the record.
+    journaled(ana.home, runId, [stepEnd])
+    await new JournalMirror(port, TABLE, bo.home).pull(runId)
+    const resume: JournalEvent = {type: 'run-resume', at: '2026-11-22T03:01:00.000Z', pid: 7, host: 'bo-laptop'}
+    journaled(bo.home, runId, [resume])
+    await new JournalMirror(port, TABLE, bo.home).push(runId)
+    await new JournalMirror(port, TABLE, ana.home).pull(runId)
+    expect(readJournal(journalPath(ana.home, runId)).events).toEqual([start(runId), stepStart, resume])
+    const aside = readdirSync(runDirectory(ana.home, runId)).filter((name) => name.includes('.superseded-'))
+    expect(aside).toHaveLength(1)
+    expect(readJournal(join(runDirectory(ana.home, runId), aside[0] as string)).events.at(-1)).toEqual(stepEnd)
+  })
+
   it('keeps a failed copy for the run to report, without stopping it', async () => {
     const {tables, port, runId} = setup()
     const mirror = new JournalMirror(port, TABLE, ana.home)
@@ -112,6 +135,22 @@ describe('the journal in the team state table', () => {
     await mirror.flush()
     expect(mirror.failures).toEqual([
       {runId, error: expect.objectContaining({message: expect.stringContaining('unreachable')})},
+    ])
+  })
+
+  it('keeps approvals apart from the journal: given once, listed with who gave them, never read as events', async () => {
+    const {port, runId} = setup()
+    journaled(ana.home, runId, [start(runId), stepStart])
+    const mirror = new JournalMirror(port, TABLE, ana.home)
+    await mirror.push(runId)
+    const approval = {step: 'board', by: 'bo', at: '2026-11-22T03:00:05.000Z'}
+    await expect(new JournalMirror(port, TABLE, bo.home).pushApproval(runId, approval)).resolves.toEqual({given: true})
+    await expect(mirror.pushApproval(runId, {...approval, by: 'cy'})).resolves.toEqual({given: false, by: 'bo'})
+    await expect(mirror.approvals(runId)).resolves.toEqual([approval])
+    await new JournalMirror(port, TABLE, bo.home).pull(runId)
+    expect(readJournal(journalPath(bo.home, runId)).events).toEqual([start(runId), stepStart])
+    await expect(mirror.runs()).resolves.toEqual([
+      {runId, topologyKey: 'retail', kind: 'failover', startedAt: '2026-11-22T03:00:00.000Z'},
     ])
   })
 })

@@ -19,8 +19,10 @@ const table = (keySchema: Table['keySchema']): Table => ({
 })
 
 describe('where team state is written', () => {
-  it('writes to the run target when it is a replica Region, else to the first Region the run does not avoid', () => {
+  it('writes to the target of a run that avoids Regions, else to the first Region the run does not avoid', () => {
     expect(stateRegion(state)).toBe('us-east-1')
+    // A planned move to another Region still takes its lock where every other run does.
+    expect(stateRegion(state, [], 'us-west-2')).toBe('us-east-1')
     expect(stateRegion(state, ['us-east-1'], 'us-west-2')).toBe('us-west-2')
     expect(stateRegion(state, ['us-east-1'], 'ap-south-1')).toBe('us-west-2')
     expect(() => stateRegion({table: 'drctl-state', regions: ['us-east-1']}, ['us-east-1'])).toThrow(

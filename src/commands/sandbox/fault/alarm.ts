@@ -19,7 +19,7 @@ ${EXIT_CODES_HELP}`
 
   async run() {
     const {name} = this.args
-    const {fault, faults} = await setFault(this.home(), {kind: 'alarm', alarm: name})
+    const {fault, faults} = await setFault(this.sandboxHome(), {kind: 'alarm', alarm: name})
     return {
       fault,
       ...this.report(`alarm ${name} is in ALARM: experiments with it as a stop condition stop`, faults),

@@ -42,7 +42,7 @@ ${EXIT_CODES_HELP}`
       })
     }
     const mode = this.flags.mode === 'hang' ? 'hang' : 'refuse'
-    const {fault, faults} = await setFault(this.home(), {kind: 'arc-endpoints-down', count, regions, mode})
+    const {fault, faults} = await setFault(this.sandboxHome(), {kind: 'arc-endpoints-down', count, regions, mode})
     const down = fault.kind === 'arc-endpoints-down' ? fault.endpoints.length : 0
     return {
       fault,

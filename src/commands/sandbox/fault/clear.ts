@@ -18,7 +18,7 @@ ${EXIT_CODES_HELP}`
   }
 
   async run() {
-    const {cleared, faults} = await clearFaults(this.home(), this.args.kind)
+    const {cleared, faults} = await clearFaults(this.sandboxHome(), this.args.kind)
     const what = cleared.length === 0 ? 'nothing to clear' : `cleared ${cleared.map((f) => f.description).join('; ')}`
     return {cleared, ...this.report(what, faults)}
   }

@@ -45,7 +45,7 @@ ${EXIT_CODES_HELP}`
   ]
 
   async run() {
-    const view = await describeWorld(this.home())
+    const view = await describeWorld(this.sandboxHome())
     this.out(activeFaultsText(view.faults))
     return {faults: view.faults, kinds: FAULT_KINDS}
   }

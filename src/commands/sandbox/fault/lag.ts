@@ -23,7 +23,7 @@ ${EXIT_CODES_HELP}`
   async run() {
     const {globalCluster, region} = this.args
     const ms = Number(this.args.ms)
-    const {fault, faults} = await setFault(this.home(), {kind: 'lag', globalCluster, region, ms})
+    const {fault, faults} = await setFault(this.sandboxHome(), {kind: 'lag', globalCluster, region, ms})
     return {fault, ...this.report(`${globalCluster} in ${region} now lags about ${ms}ms`, faults)}
   }
 }

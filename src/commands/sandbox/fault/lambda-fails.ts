@@ -26,7 +26,7 @@ ${EXIT_CODES_HELP}`
   async run() {
     const {function: name} = this.args
     const {region, message} = this.flags
-    const {fault, faults} = await setFault(this.home(), {kind: 'lambda-fails', function: name, region, message})
+    const {fault, faults} = await setFault(this.sandboxHome(), {kind: 'lambda-fails', function: name, region, message})
     return {fault, ...this.report(`invocations of ${name}${region ? ` in ${region}` : ''} now fail`, faults)}
   }
 }

@@ -16,7 +16,7 @@ ${EXIT_CODES_HELP}`
 
   async run() {
     const ms = Number(this.args.ms)
-    const {fault, faults} = await setFault(this.home(), {kind: 'latency', ms})
+    const {fault, faults} = await setFault(this.sandboxHome(), {kind: 'latency', ms})
     return {fault, ...this.report(`every call now takes ${ms}ms longer`, faults)}
   }
 }

@@ -30,7 +30,7 @@ ${EXIT_CODES_HELP}`
 
   async run() {
     const mode = this.flags.mode === 'hang' ? 'hang' : 'refuse'
-    const {fault, faults} = await setFault(this.home(), {kind: 'region-outage', region: this.args.region, mode})
+    const {fault, faults} = await setFault(this.sandboxHome(), {kind: 'region-outage', region: this.args.region, mode})
     return {fault, ...this.report(`${this.args.region} is now unreachable (${mode})`, faults)}
   }
 }

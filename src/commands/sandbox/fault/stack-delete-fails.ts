@@ -22,7 +22,7 @@ ${EXIT_CODES_HELP}`
   }
 
   async run() {
-    const {fault, faults} = await setFault(this.home(), {
+    const {fault, faults} = await setFault(this.sandboxHome(), {
       kind: 'stack-delete-fails',
       stack: this.args.stack,
       region: this.flags.region,

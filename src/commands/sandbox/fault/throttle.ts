@@ -16,7 +16,7 @@ ${EXIT_CODES_HELP}`
 
   async run() {
     const rate = Number(this.args.rate)
-    const {fault, faults} = await setFault(this.home(), {kind: 'throttle', rate})
+    const {fault, faults} = await setFault(this.sandboxHome(), {kind: 'throttle', rate})
     return {fault, ...this.report(`${Math.round(rate * 100)}% of calls are now throttled`, faults)}
   }
 }

@@ -68,6 +68,14 @@ export interface DynamoDbPort {
   query(table: string, keyCondition: Condition, options?: {consistent?: boolean}): Promise<Item[]>
   /** Creates an on-demand table keyed by `partitionKey` (and `sortKey`), with streams for replication. */
   createTable(table: string, partitionKey: KeyAttribute, sortKey?: KeyAttribute): Promise<Mutation>
-  /** Adds replicas in `regions` (sent to an existing replica's Region); `STRONG` makes the table MRSC. */
-  addReplicas(table: string, regions: string[], consistency?: 'EVENTUAL' | 'STRONG'): Promise<Mutation>
+  /**
+   * Adds replicas in `regions` (sent to an existing replica's Region); `STRONG` makes the table MRSC, with a witness
+   * in `witness` when it has two replicas.
+   */
+  addReplicas(
+    table: string,
+    regions: string[],
+    consistency?: 'EVENTUAL' | 'STRONG',
+    witness?: string,
+  ): Promise<Mutation>
 }

@@ -1,10 +1,11 @@
 import {ApiError} from '../../errors.js'
 
 /**
- * DynamoDB condition, key condition and update expressions, for the forms a lock and a journal use: comparisons
- * (`=`, `<>`, `<`, `<=`, `>`, `>=`), `attribute_exists`, `attribute_not_exists`, `begins_with`, `AND`, `OR`, `NOT`,
- * parentheses; `SET path = operand [+|- operand], …` and `REMOVE path, …`. Paths are top-level attributes. As in
- * DynamoDB, a placeholder used but not defined, or defined but not used, is a ValidationException.
+ * DynamoDB condition, key condition, projection and update expressions, for the forms a lock and a journal use:
+ * comparisons (`=`, `<>`, `<`, `<=`, `>`, `>=`), `BETWEEN`, `attribute_exists`, `attribute_not_exists`,
+ * `begins_with`, `AND`, `OR`, `NOT`, parentheses; `SET path = operand [+|- operand], …` and `REMOVE path, …`. Paths
+ * are top-level attributes. As in DynamoDB, a placeholder used but not defined, or defined but not used, is a
+ * ValidationException.
  */
 
 export type AttributeValue = {S: string} | {N: string} | {BOOL: boolean} | {NULL: true} | Record<string, unknown>
@@ -51,6 +52,7 @@ type Condition =
   | {kind: 'compare'; op: string; left: Operand; right: Operand}
   | {kind: 'exists'; path: string; exists: boolean}
   | {kind: 'begins'; left: Operand; right: Operand}
+  | {kind: 'between'; operand: Operand; low: Operand; high: Operand}
 
 /** Reads tokens, resolving placeholders and remembering which were used. */
 class Parser {
@@ -167,6 +169,14 @@ class Parser {
       return {kind: 'begins', left, right}
     }
     const left = this.operand()
+    if (this.isWord('BETWEEN')) {
+      this.next()
+      const low = this.operand()
+      if (!this.isWord('AND'))
+        throw invalid(`Invalid ${this.what}: Syntax error; token: "${this.peek()?.text ?? '<EOF>'}"`)
+      this.next()
+      return {kind: 'between', operand: left, low, high: this.operand()}
+    }
     const op = this.next()
     if (op.kind !== 'op' || op.text === '+' || op.text === '-') {
       throw invalid(`Invalid ${this.what}: Syntax error; token: "${op.text}"`)
@@ -223,10 +233,25 @@ function evaluate(condition: Condition, item: StoredItem | undefined): boolean {
       const b = resolve(item, condition.right)
       return !!a && !!b && 'S' in a && 'S' in b && String(a.S).startsWith(String(b.S))
     }
+    case 'between': {
+      const value = resolve(item, condition.operand)
+      return compare('>=', value, resolve(item, condition.low)) && compare('<=', value, resolve(item, condition.high))
+    }
     default:
       return compare(condition.op, resolve(item, condition.left), resolve(item, condition.right))
   }
 }
+
+/** A Query's key condition: the partition's value, and the test on the sort key, if the condition has one. */
+export interface KeyCondition {
+  partition: AttributeValue
+  sort?: (item: StoredItem) => boolean
+}
+
+/** An UpdateExpression as a change to an item (a copy is returned), with the attributes it sets or removes. */
+export type ItemChange = ((item: StoredItem) => StoredItem) & {paths: string[]}
+
+const SORT_KEY_OPERATORS = new Set(['=', '<', '<=', '>', '>='])
 
 /** The expressions of one request, parsed against its placeholders. */
 export class Expressions {
@@ -236,17 +261,72 @@ export class Expressions {
 
   /** A condition (ConditionExpression, FilterExpression, KeyConditionExpression) as a test on an item. */
   condition(expression: string, what = 'ConditionExpression'): (item: StoredItem | undefined) => boolean {
-    const parser = new Parser(tokenize(expression, what), this.placeholders, this.used, what)
-    const condition = parser.condition()
-    if (!parser.done()) throw invalid(`Invalid ${what}: Syntax error; token: "${parser.peek()?.text}"`)
+    const condition = this.parse(expression, what)
     return (item) => evaluate(condition, item)
   }
 
+  /**
+   * A KeyConditionExpression, held to what Query accepts: the partition key equal to a value, and at most one
+   * condition on the sort key (a comparison other than `<>`, `BETWEEN` or `begins_with`), joined by AND.
+   */
+  keyCondition(expression: string, keys: {partition: string; sort?: string}): KeyCondition {
+    const what = 'KeyConditionExpression'
+    const parts: Condition[] = []
+    const flatten = (condition: Condition): void => {
+      if (condition.kind === 'and') {
+        flatten(condition.left)
+        flatten(condition.right)
+      } else if (condition.kind === 'or' || condition.kind === 'not') {
+        throw invalid(`Invalid operator used in ${what}: ${condition.kind.toUpperCase()}`)
+      } else parts.push(condition)
+    }
+    flatten(this.parse(expression, what))
+    const pathOf = (condition: Condition): string | undefined => {
+      const operand =
+        condition.kind === 'compare' || condition.kind === 'begins'
+          ? condition.left
+          : condition.kind === 'between'
+            ? condition.operand
+            : undefined
+      return operand && 'path' in operand ? operand.path : undefined
+    }
+    const partition = parts.find((part) => pathOf(part) === keys.partition)
+    if (!partition || partition.kind !== 'compare' || partition.op !== '=' || !('value' in partition.right)) {
+      throw invalid(`Query condition missed key schema element: ${keys.partition}`)
+    }
+    const rest = parts.filter((part) => part !== partition)
+    if (rest.length > 1) throw invalid(`Conditions can be of length 1 or 2 only`)
+    const sort = rest[0]
+    if (sort) {
+      const path = pathOf(sort)
+      if (path === undefined || path !== keys.sort) {
+        throw invalid(`Query key condition not supported`)
+      }
+      if (sort.kind === 'compare' && !SORT_KEY_OPERATORS.has(sort.op)) {
+        throw invalid(`Unsupported operator on KeyConditionExpression: operator: ${sort.op}`)
+      }
+    }
+    return {partition: partition.right.value, ...(sort ? {sort: (item: StoredItem) => evaluate(sort, item)} : {})}
+  }
+
+  /** A ProjectionExpression: the attribute names it keeps. */
+  projection(expression: string): string[] {
+    const what = 'ProjectionExpression'
+    const parser = new Parser(tokenize(expression, what), this.placeholders, this.used, what)
+    const paths: string[] = [parser.path()]
+    while (!parser.done()) {
+      parser.expect(',')
+      paths.push(parser.path())
+    }
+    return paths
+  }
+
   /** An UpdateExpression as a change to an item (a copy is returned). */
-  update(expression: string): (item: StoredItem) => StoredItem {
+  update(expression: string): ItemChange {
     const what = 'UpdateExpression'
     const parser = new Parser(tokenize(expression, what), this.placeholders, this.used, what)
     const changes: ((item: StoredItem) => void)[] = []
+    const paths: string[] = []
     while (!parser.done()) {
       const clause = parser.next()
       const action = clause.text.toUpperCase()
@@ -255,6 +335,7 @@ export class Expressions {
       }
       for (;;) {
         const path = parser.path()
+        paths.push(path)
         if (action === 'REMOVE') {
           changes.push((item) => delete item[path])
         } else {
@@ -286,11 +367,19 @@ export class Expressions {
         parser.next()
       }
     }
-    return (item) => {
+    const apply = (item: StoredItem) => {
       const changed = structuredClone(item)
       for (const change of changes) change(changed)
       return changed
     }
+    return Object.assign(apply, {paths})
+  }
+
+  private parse(expression: string, what: string): Condition {
+    const parser = new Parser(tokenize(expression, what), this.placeholders, this.used, what)
+    const condition = parser.condition()
+    if (!parser.done()) throw invalid(`Invalid ${what}: Syntax error; token: "${parser.peek()?.text}"`)
+    return condition
   }
 
   /** Refuses placeholders defined but never used, as DynamoDB does; call after parsing every expression. */

@@ -379,10 +379,21 @@ const deleteTable: JsonOperation = (context, input) => {
   return {TableDescription: describe(context, table, replica)}
 }
 
+/** Tags of a table by its ARN, which must name a replica in the Region called. */
+const listTagsOfResource: JsonOperation = (context, input) => {
+  const arn = requiredString(input, 'ResourceArn', validation)
+  const match = /^arn:aws:dynamodb:([a-z0-9-]+):\d{12}:table\/([a-zA-Z0-9_.-]+)$/.exec(arn)
+  if (!match) throw validation(`Invalid TableArn: ${arn}`)
+  if (match[1] !== context.region) throw notFound(match[2] as string)
+  const {table} = localReplica(context.world, match[2] as string, context.region)
+  return {Tags: table.tags ?? []}
+}
+
 export const tableOperations = {
   CreateTable: createTable,
   DescribeTable: describeTable,
   ListTables: listTables,
+  ListTagsOfResource: listTagsOfResource,
   UpdateTable: updateTable,
   DeleteTable: deleteTable,
 } satisfies Record<string, JsonOperation>

@@ -151,8 +151,7 @@ function hintsFor(kind: AwsErrorKind, target: AwsCallTarget): string[] {
   switch (kind) {
     case 'access-denied':
       return [
-        `check that the credentials in use may call ${action} in ${target.region} (and are not expired)`,
-        'drctl iam policy prints the policy each command needs, with the ARNs of drctl.yaml',
+        `check that the credentials in use may call ${action} in ${target.region} (and are not expired); drctl iam policy prints the policy each command needs`,
       ]
     case 'credentials':
       return ['configure credentials: --profile NAME, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY']

@@ -120,7 +120,7 @@ export class AwsCallError extends DrctlError {
       kind === 'network' || kind === 'timeout'
         ? `${where} failed: ${target.endpoint ?? target.region} is unreachable (${awsMessage})`
         : permissionNames.has(awsCode)
-          ? `${missingPermission(target, awsMessage)} (${where} was refused)`
+          ? `${missingPermission(target, awsMessage)} (${where}: ${awsCode})`
           : `${where} failed: ${awsCode}: ${awsMessage}`
     super(codeByKind[kind], message, {cause, hints: hintsFor(kind, target)})
     this.name = 'AwsCallError'

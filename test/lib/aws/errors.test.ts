@@ -85,11 +85,11 @@ describe('AWS error classification', () => {
       $metadata: {httpStatusCode: 403},
     })
     expect(named.message).toBe(
-      'missing permission rds:SwitchoverGlobalCluster on arn:aws:rds::111122223333:global-cluster:orders (RDS SwitchoverGlobalCluster in us-east-1 was refused)',
+      'missing permission rds:SwitchoverGlobalCluster on arn:aws:rds::111122223333:global-cluster:orders (RDS SwitchoverGlobalCluster in us-east-1: AccessDenied)',
     )
     const bare = new AwsCallError(target, {name: 'AccessDeniedException', message: 'no'})
     expect(bare.message).toBe(
-      'missing permission rds:SwitchoverGlobalCluster in us-east-1 (RDS SwitchoverGlobalCluster in us-east-1 was refused)',
+      'missing permission rds:SwitchoverGlobalCluster in us-east-1 (RDS SwitchoverGlobalCluster in us-east-1: AccessDeniedException)',
     )
     // Expired credentials are not a missing permission.
     expect(new AwsCallError(target, {name: 'ExpiredToken', message: 'expired'}).message).toContain('ExpiredToken')

@@ -4,6 +4,7 @@ import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
 import {
   ARC_CONTROL_PLANE_REGION,
   ensureWorld,
+  loadPolicy,
   SANDBOX_CREDENTIALS,
   sandboxPaths,
   startSandboxServer,
@@ -21,16 +22,25 @@ ${EXIT_CODES_HELP}`
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --port 4566',
+    '<%= config.bin %> iam policy --role operator > operator.json && <%= config.bin %> <%= command.id %> --enforce-iam operator.json',
     '<%= config.bin %> <%= command.id %> --json | jq -r \'.result.env | to_entries[] | "export \\(.key)=\\(.value)"\'',
   ]
   static override flags = {
     port: Flags.integer({summary: 'Port to listen on (default: any free port).', min: 1, max: 65_535}),
+    'enforce-iam': Flags.string({
+      summary: 'Judge every call against this IAM policy file; refuse what it does not allow, as AWS would.',
+      description:
+        'The file holds one policy document, a list of them, or the output of drctl iam policy --json. drctl run with --sandbox honours $DRCTL_SANDBOX_POLICY the same way.',
+      helpValue: 'POLICY.json',
+    }),
   }
 
   async run() {
     const home = this.sandboxHome()
     const world = await ensureWorld(home)
-    const server = await startSandboxServer({home, port: this.flags.port, externalArcUrls: true})
+    const policyPath = this.flags['enforce-iam']
+    const policy = policyPath === undefined ? undefined : loadPolicy(policyPath)
+    const server = await startSandboxServer({home, port: this.flags.port, externalArcUrls: true, policy})
     const env = {
       AWS_ENDPOINT_URL: server.endpoint,
       AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
@@ -49,6 +59,7 @@ ${EXIT_CODES_HELP}`
       world: sandboxPaths(home).world,
       scenario: world.scenario,
       timeScale: world.timeScale,
+      enforcedPolicy: policyPath ?? null,
     }
     if (this.jsonEnabled()) {
       this.logJson(this.toSuccessJson(result))
@@ -65,6 +76,7 @@ ${EXIT_CODES_HELP}`
       this.out(
         '# Route 53 and CloudFront answer a call signed for any Region (their control plane is us-east-1); Global Accelerator only us-west-2.',
       )
+      if (policyPath) this.out(`# Every call is judged against the IAM policy in ${policyPath}.`)
       this.out('# Serving until Ctrl-C.')
     }
     await new Promise<void>((resolve) => {

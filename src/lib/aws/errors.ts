@@ -119,7 +119,9 @@ export class AwsCallError extends DrctlError {
     const message =
       kind === 'network' || kind === 'timeout'
         ? `${where} failed: ${target.endpoint ?? target.region} is unreachable (${awsMessage})`
-        : `${where} failed: ${awsCode}: ${awsMessage}`
+        : permissionNames.has(awsCode)
+          ? `${missingPermission(target, awsMessage)} (${where}: ${awsCode})`
+          : `${where} failed: ${awsCode}: ${awsMessage}`
     super(codeByKind[kind], message, {cause, hints: hintsFor(kind, target)})
     this.name = 'AwsCallError'
     this.kind = kind
@@ -131,11 +133,26 @@ export class AwsCallError extends DrctlError {
   }
 }
 
+/** Refusals by IAM policy (as opposed to bad or expired credentials, also `access-denied`). */
+const permissionNames = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation'])
+
+/**
+ * `missing permission rds:SwitchoverGlobalCluster on arn:aws:rds::…`: the action and resource AWS names in its
+ * refusal ("is not authorized to perform: ACTION on resource: ARN"), else the call's own action and Region.
+ */
+function missingPermission(target: AwsCallTarget, awsMessage: string): string {
+  const named = /not authorized to perform:? (\S+?)(?: on resource:? (\S+))?(?:\s|$)/.exec(awsMessage)
+  const action = named?.[1] ?? iamActionOf(target)
+  return named?.[2] ? `missing permission ${action} on ${named[2]}` : `missing permission ${action} in ${target.region}`
+}
+
 function hintsFor(kind: AwsErrorKind, target: AwsCallTarget): string[] {
   const action = iamActionOf(target)
   switch (kind) {
     case 'access-denied':
-      return [`check that the credentials in use may call ${action} in ${target.region} (and are not expired)`]
+      return [
+        `check that the credentials in use may call ${action} in ${target.region} (and are not expired); drctl iam policy prints the policy each command needs`,
+      ]
     case 'credentials':
       return ['configure credentials: --profile NAME, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY']
     case 'throttling':

@@ -1,5 +1,6 @@
 import {readWorldAt, withWorldAt} from './advance.js'
 import {addedLatencyMs, arcEndpointMode, controlPlaneOutage, regionOutage, throttleRate} from './faults.js'
+import type {ApiError} from './errors.js'
 import type {Answer, Routed} from './protocol/answers.js'
 import {isMutatingOperation} from './store.js'
 import type {FaultMode, World} from './world.js'
@@ -14,6 +15,8 @@ export interface DispatchOptions {
   /** ARC endpoint index (1–5) of the listener that took the call; undefined for the main listener. */
   arcIndex?: number
   arcEndpointUrl(canonical: string): string
+  /** The refusal of a call the enforced IAM policy does not allow (iam/enforce.ts); undefined lets it through. */
+  authorize?(routed: Routed, world: World): ApiError | undefined
 }
 
 /** Faults first (outage, throttling), then the operation itself (a write under the world lock); then the added latency. */
@@ -36,6 +39,8 @@ export async function dispatch(options: DispatchOptions, routed: Routed): Promis
       return {outcome: {kind: 'fault', mode: controlPlaneDown, fault: 'control-plane-outage'}, latencyMs: 0}
     }
     const latencyMs = addedLatencyMs(world)
+    const denied = options.authorize?.(routed, world)
+    if (denied) return {outcome: style.answer(denied, requestId), latencyMs}
     if (action.kind === 'reject') return {outcome: style.answer(action.error, requestId), latencyMs}
     const rate = throttleRate(world)
     if (rate > 0 && options.random() < rate) {

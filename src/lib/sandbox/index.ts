@@ -26,6 +26,7 @@ import {
   SCENARIOS,
   scenarioConfig,
 } from './scenario.js'
+import {loadPolicy} from './iam/enforce.js'
 import {refreshLocalServers, startSandboxServer} from './listener.js'
 import {readWorld, replaceWorld, sandboxPaths, writeAtomically} from './store.js'
 import {DEFAULT_TIME_SCALE, DURATIONS} from './time.js'
@@ -35,6 +36,7 @@ export {CONTROL_PLANE_SERVICES, type DescribedFault, type FaultInput} from './fa
 export type {FaultKind, FaultMode, FaultRecord, World} from './world.js'
 export {ARC_CONTROL_PLANE_REGION, ARC_ENDPOINT_REGIONS, FAULT_KINDS, SANDBOX_ACCOUNT} from './world.js'
 export {DEFAULT_SCENARIO, SCALE_LIMITS, SCENARIOS, type ScenarioName} from './scenario.js'
+export {loadPolicy} from './iam/enforce.js'
 export {type ArcEndpointInfo, type SandboxServer, type SandboxServerOptions, startSandboxServer} from './listener.js'
 export type {Service} from './services/simulated-services.js'
 export {type CallLogEntry, readCallLog, readWorld, sandboxPaths} from './store.js'
@@ -77,7 +79,10 @@ const clockOf = (options?: WorldOptions) => options?.now ?? Date.now
  */
 export async function startInProcessSandbox(options: StartOptions): Promise<InProcessSandbox> {
   const world = await ensureWorld(options.home)
-  const server = await startSandboxServer({home: options.home, externalArcUrls: false, unref: true})
+  // $DRCTL_SANDBOX_POLICY: run drctl under an IAM policy, as `drctl sandbox serve --enforce-iam` does.
+  const policyPath = process.env.DRCTL_SANDBOX_POLICY
+  const policy = policyPath ? loadPolicy(policyPath) : undefined
+  const server = await startSandboxServer({home: options.home, externalArcUrls: false, unref: true, policy})
   return {
     endpoint: server.endpoint,
     arcEndpointUrl: (url) => server.arcEndpointUrl(url),

@@ -4,6 +4,8 @@ import type {AddressInfo} from 'node:net'
 import {resolve as resolvePath} from 'node:path'
 
 import {dispatch} from './dispatch.js'
+import {refusal} from './iam/enforce.js'
+import type {PolicyDocument} from './iam/policy.js'
 import {SandboxError} from './errors.js'
 import {arcEndpointMode} from './faults.js'
 import {type Answer, internalError, type Routed} from './protocol/answers.js'
@@ -36,6 +38,8 @@ export interface SandboxServerOptions {
   unref?: boolean
   /** The services served, by signing name (default: every simulated service); tests of the protocols add probes. */
   services?: Readonly<Record<string, Service>>
+  /** Every call is judged against this IAM policy and refused as AWS would (`--enforce-iam`). */
+  policy?: PolicyDocument[]
 }
 
 export interface ArcEndpointInfo {
@@ -223,7 +227,10 @@ class SandboxServerImpl implements SandboxServer {
         ...extra,
       })
     try {
-      routed = route(listener, request, await readBody(request), requestId, this.options.services)
+      const raw = await readBody(request)
+      routed = route(listener, request, raw, requestId, this.options.services)
+      const {policy} = this.options
+      const wire = {url: new URL(request.url ?? '/', 'http://sandbox'), body: raw}
       const outcome = await dispatch(
         {
           home: this.home,
@@ -231,6 +238,7 @@ class SandboxServerImpl implements SandboxServer {
           random: this.random,
           arcIndex: listener.arcIndex,
           arcEndpointUrl: (url) => (this.options.externalArcUrls ? this.arcEndpointUrl(url) : url),
+          authorize: policy && ((call, world) => refusal(policy, call, wire, world.account)),
         },
         routed,
       )

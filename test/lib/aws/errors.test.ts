@@ -75,4 +75,23 @@ describe('AWS error classification', () => {
     )
     expect(error.hints[0]).toContain('route53-recovery-cluster:UpdateRoutingControlStates')
   })
+
+  it('names the missing permission and its resource in one line', () => {
+    const target = {service: 'RDS', operation: 'SwitchoverGlobalCluster', region: 'us-east-1'}
+    const named = new AwsCallError(target, {
+      name: 'AccessDenied',
+      message:
+        'User: arn:aws:sts::111122223333:assumed-role/ops/me is not authorized to perform: rds:SwitchoverGlobalCluster on resource: arn:aws:rds::111122223333:global-cluster:orders because no identity-based policy allows the rds:SwitchoverGlobalCluster action',
+      $metadata: {httpStatusCode: 403},
+    })
+    expect(named.message).toBe(
+      'missing permission rds:SwitchoverGlobalCluster on arn:aws:rds::111122223333:global-cluster:orders (RDS SwitchoverGlobalCluster in us-east-1: AccessDenied)',
+    )
+    const bare = new AwsCallError(target, {name: 'AccessDeniedException', message: 'no'})
+    expect(bare.message).toBe(
+      'missing permission rds:SwitchoverGlobalCluster in us-east-1 (RDS SwitchoverGlobalCluster in us-east-1: AccessDeniedException)',
+    )
+    // Expired credentials are not a missing permission.
+    expect(new AwsCallError(target, {name: 'ExpiredToken', message: 'expired'}).message).toContain('ExpiredToken')
+  })
 })

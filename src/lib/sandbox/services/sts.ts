@@ -1,8 +1,8 @@
 import type {QueryService} from '../protocol/query.js'
 
 /** STS GetCallerIdentity (awsQuery, 2011-06-15): the sandbox operator's assumed role. */
-const SANDBOX_ROLE = 'drctl-sandbox'
-const SANDBOX_SESSION = 'operator'
+export const SANDBOX_ROLE = 'drctl-sandbox'
+export const SANDBOX_SESSION = 'operator'
 
 export const stsService: QueryService = {
   protocol: 'query',

@@ -178,7 +178,8 @@ describe('drctl status on the sandbox', () => {
     expect(human.status).toBe(3)
     expect(human.stdout).toContain('STACKS')
     // A finding about the topology, not an error of drctl's.
-    expect(human.stderr).toContain('✖ retail: 1 check fails\n')
+    // (A loaded machine may also see a lag warning: the headline counts it.)
+    expect(human.stderr).toMatch(/✖ retail: 1 check fails(, \d+ warns?)?\n/)
     expect(human.stderr).not.toContain('Error')
   })
 })

@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs'
 
 import {ApiError, SandboxError} from '../errors.js'
 import type {Routed} from '../protocol/answers.js'
-import {SERVICES} from '../services/registry.js'
+import {SERVICES} from '../services/simulated-services.js'
 import {SANDBOX_ROLE, SANDBOX_SESSION} from '../services/sts.js'
 import {evaluate, type PolicyDocument, policyDocuments} from './policy.js'
 import {iamRequestOf, type WireRequest} from './request.js'

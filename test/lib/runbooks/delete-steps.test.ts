@@ -52,7 +52,9 @@ describe('a detached survivor is tagged, so drctl without the run journal finds 
     aws.fail('RDS', 'us-west-2', {kind: 'access', operation: 'AddTagsToResource', message: 'not allowed'})
     const progress: string[] = []
     await new DetachStep(move).verify({...stepContext(aws), progress: (message) => progress.push(message)})
-    expect(progress.join(' ')).toMatch(/could not tag orders-usw2 \(missing permission rds:AddTagsToResource.*will not know it left orders-global/)
+    expect(progress.join(' ')).toMatch(
+      /could not tag orders-usw2 \(missing permission rds:AddTagsToResource.*will not know it left orders-global/,
+    )
   })
 })
 

@@ -19,7 +19,7 @@ import {
   TrafficChangeStep,
   trafficGates,
 } from './routing-control-step.js'
-import {appStep} from './app-steps/kinds.js'
+import {appStep, FAILED_CONTROL_PLANE_DEADLINE_MS} from './app-steps/kinds.js'
 import {type AppStepSpec, appStepSpecs} from './app-steps/move.js'
 import {VerifyTopologyStep} from './verify-step.js'
 
@@ -221,9 +221,7 @@ export function planFailover(config: DrctlConfig, topology: Topology, request: F
               `${move.globalClusterId} will be left orphaned around the old primary in ${move.fromRegion}; its data may diverge`,
           )
         : []),
-      ...(mode !== 'planned'
-        ? [`nothing in this run calls ${failedRegions.join(', ') || 'the old primary Region'}`]
-        : []),
+      ...(mode !== 'planned' ? [failedRegionNote(config, params.appSteps, failedRegions)] : []),
     ],
     followUps: followUps(mode, moves, target),
     evidence: {
@@ -261,6 +259,17 @@ function movedFromRegions(config: DrctlConfig, topology: Topology, target: strin
 }
 
 /** The application steps of one phase, in drctl.yaml order. */
+/**
+ * What an unplanned run asks of the failed Region: nothing of its Regional endpoints; a step whose global control
+ * plane is there (Route 53, CloudFront in us-east-1) is tried for its short deadline, then left as a follow-up.
+ */
+function failedRegionNote(config: DrctlConfig, specs: AppStepSpec[] | undefined, failedRegions: string[]): string {
+  const failed = failedRegions.join(', ') || 'the old primary Region'
+  const tried = (specs ?? []).filter((spec) => appStep(spec, config.regions).deadline).map((spec) => spec.step.id)
+  if (tried.length === 0) return `nothing in this run calls ${failed}`
+  return `nothing in this run calls the Regional endpoints of ${failed}; steps ${tried.join(', ')} need a global control plane there: each is tried for ${FAILED_CONTROL_PLANE_DEADLINE_MS / 1000}s, then left as a follow-up`
+}
+
 export function appStepsOf(config: DrctlConfig, specs: AppStepSpec[] | undefined, phase: StepPhase): PlanItem[] {
   return (specs ?? []).filter((spec) => phaseOf(spec.step) === phase).map((spec) => appStep(spec, config.regions))
 }

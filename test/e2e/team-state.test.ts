@@ -18,7 +18,7 @@ let team = ''
 let teamWithApproval = ''
 
 beforeAll(async () => {
-  Object.assign(shared, await sandboxHome({timeScale: 0.002}))
+  Object.assign(shared, await sandboxHome({timeScale: 0.01}))
   team = join(shared.home, 'team.yaml')
   copyFileSync(join(shared.home, 'sandbox', 'drctl.yaml'), team)
   appendFileSync(team, 'state:\n  backend: dynamodb\n  table: drctl-state\n')
@@ -163,7 +163,7 @@ describe('team state on one DynamoDB table, two homes', () => {
     )
     expect(listed).toMatchObject({status: 'stopped', topologyKey: 'sandbox:retail'})
     const resumed = as(bo, ['runs', 'resume', runId, '-c', team, '--yes', '--json'])
-    expect(resumed.status, resumed.stderr).toBe(0)
+    expect(resumed.status, `${resumed.stdout}\n${resumed.stderr}`).toBe(0)
     expect(json(resumed).result.outcome).toBe('completed')
     expect(writers()).toEqual(['us-east-1', 'us-east-1'])
     // Back in the first home, the run reads as it ended.

@@ -53,6 +53,15 @@ const journalOf = (home: string, runId: string) => {
   return existsSync(path) ? readFileSync(path, 'utf8') : ''
 }
 
+/** The table exists and writes start in `region`, whatever the tests before left (each test can run alone). */
+const startFrom = (region: string) => {
+  expect(as(ana, ['state', 'init', '-c', team, '--yes']).status).toBe(0)
+  if (writers()?.some((writer: string) => writer !== region)) {
+    const moved = as(ana, ['failover', '-c', team, '--planned', '--to', region, '--max-lag', '1h', '--yes'])
+    expect(moved.status, moved.stderr).toBe(0)
+  }
+}
+
 describe('team state on one DynamoDB table, two homes', () => {
   it('state init: planned, dry-run without a mutating call, confirmed, then already there', async () => {
     const before = await callCount(shared.home)
@@ -140,10 +149,10 @@ describe('team state on one DynamoDB table, two homes', () => {
     expect(shown).toMatchObject({runId, outcome: 'abandoned'})
   })
 
-  // Quarantined: on a loaded CI machine (Node 24 run) the resume's first DynamoDB PutItem sometimes gets no answer
-  // from the sandbox within 10 s, and the stopped run then blocks the tests after it. Not yet understood; see the
-  // closing note of issue 13. It passes when run alone or beside other e2e files.
-  it.skip('a run killed (SIGKILL) in one home is listed and resumed from the other', async () => {
+  // The kill can land while the run's in-process sandbox holds the world lock with its owner file not yet written: the
+  // resume must still get its answers (sandbox/store.ts judges such a lock by its age, not as held by pid 0).
+  it('a run killed (SIGKILL) in one home is listed and resumed from the other', async () => {
+    startFrom('us-west-2')
     // A switchover that waits for 20 minutes of replication lag: the run is killed in the middle of its wait.
     as(ana, ['sandbox', 'fault', 'lag', 'orders-global', 'us-east-1', '1200000'])
     const known = runIds(ana.home)
@@ -175,11 +184,7 @@ describe('team state on one DynamoDB table, two homes', () => {
   })
 
   it('an unplanned failover with the state table’s home Region down takes the lock and journals in the target', async () => {
-    // Writes start in us-east-1, whatever the tests before left.
-    if (writers()?.some((region: string) => region !== 'us-east-1')) {
-      const home = as(ana, ['failover', '-c', team, '--planned', '--to', 'us-east-1', '--max-lag', '1h', '--yes'])
-      expect(home.status, home.stderr).toBe(0)
-    }
+    startFrom('us-east-1')
     as(ana, ['sandbox', 'fault', 'region-outage', 'us-east-1'])
     try {
       const before = await callCount(shared.home)

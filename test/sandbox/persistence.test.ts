@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -167,15 +167,28 @@ describe('persistence across processes', () => {
     }
   }, 30_000)
 
-  it('recovers a lock left behind by a process that died', async () => {
+  // A process killed between taking the lock and writing its owner file leaves the file empty: `kill(0, 0)` would say
+  // "alive" (it signals the caller's own process group), so such a lock blocked every write until it was 30 s old.
+  it.each([
+    ['whose process died', '2147483646 dead-process'],
+    ['with an owner file its killed process left empty', ''],
+  ])('recovers a lock %s, for a write', async (_case, owner) => {
     await resetSandbox({home})
     const lock = sandboxPaths(home).lock
     mkdirSync(lock)
-    writeFileSync(join(lock, 'owner'), '2147483646 dead-process')
+    writeFileSync(join(lock, 'owner'), owner)
+    const takenBefore = new Date(Date.now() - 3000)
+    utimesSync(lock, takenBefore, takenBefore)
     const server = await startSandboxServer({home})
     const client = rds(server.endpoint, 'us-east-1')
     try {
-      expect((await client.send(new DescribeGlobalClustersCommand({}))).GlobalClusters).toHaveLength(2)
+      const snapshot = await client.send(
+        new CreateDBClusterSnapshotCommand({
+          DBClusterIdentifier: 'orders-use1',
+          DBClusterSnapshotIdentifier: 'after-a-dead-lock',
+        }),
+      )
+      expect(snapshot.DBClusterSnapshot?.DBClusterSnapshotIdentifier).toBe('after-a-dead-lock')
     } finally {
       client.destroy()
       await server.close()

@@ -184,12 +184,12 @@ async function removeIfStale(lock: string): Promise<void> {
   if (!info) return
   const age = Date.now() - info.mtimeMs
   let stale = age > STALE_LOCK_MS
-  if (ownerText === undefined) {
-    // Between mkdir and writing the owner file: only stale if it stays like that.
+  const pid = ownerPid(ownerText)
+  if (pid === undefined) {
+    // Between mkdir and a whole owner file (or killed in between, leaving it empty): stale if it stays like that.
     stale ||= age > 2000
   } else {
-    const pid = Number(ownerText.split(' ')[0])
-    stale ||= Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)
+    stale ||= pid !== process.pid && !processAlive(pid)
   }
   if (!stale) return
   // Re-check the owner right before removing, so that a lock just taken over by someone else survives.
@@ -202,6 +202,12 @@ async function removeIfStale(lock: string): Promise<void> {
     return
   }
   await rm(grave, {recursive: true, force: true})
+}
+
+/** The pid at the start of an owner file (`<pid> <uuid>`), or undefined while the file is missing or partly written. */
+function ownerPid(ownerText: string | undefined): number | undefined {
+  const pid = Number(/^(\d+) /.exec(ownerText ?? '')?.[1])
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined
 }
 
 function processAlive(pid: number): boolean {

@@ -7,7 +7,7 @@ import {interactiveTerminal} from '../../lib/cli/prompter.js'
 import {nextCommands, renderChaosOutcome, renderStarted, renderTemplate} from '../../lib/cli/render-chaos.js'
 import {RunbookCommand} from '../../lib/cli/runbook-command.js'
 import type {DrctlConfig} from '../../lib/config/schema.js'
-import type {RunResult} from '../../lib/runbook/engine.js'
+import type {RunResult} from '../../lib/runbook/engine-context.js'
 import {chaosOutcome} from '../../lib/runbooks/chaos/evidence.js'
 import {newClientToken, planChaosRun} from '../../lib/runbooks/chaos/plan.js'
 import {

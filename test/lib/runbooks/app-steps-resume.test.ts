@@ -1,7 +1,8 @@
 import {afterAll, describe, expect, it} from 'vitest'
 
 import type {StepConfig} from '../../../src/lib/config/steps.js'
-import {type EngineContext, resumeRun, startRun} from '../../../src/lib/runbook/engine.js'
+import type {EngineContext} from '../../../src/lib/runbook/engine-context.js'
+import {resumeRun, startRun} from '../../../src/lib/runbook/engine.js'
 import type {RunPlan} from '../../../src/lib/runbook/types.js'
 import {appStep} from '../../../src/lib/runbooks/app-steps/kinds.js'
 import type {StepMove} from '../../../src/lib/runbooks/app-steps/move.js'

@@ -17,7 +17,7 @@ import {
   validation,
   writeItem,
 } from './storage.js'
-import {findReplica} from './tables.js'
+import {findReplica} from './table-state.js'
 
 /**
  * DynamoDB item operations (awsJson1_0): PutItem, UpdateItem, DeleteItem with ConditionExpression, GetItem, Query

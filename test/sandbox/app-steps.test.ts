@@ -16,7 +16,7 @@ import {mutateWorld, readCallLog, SANDBOX_CREDENTIALS, setFault, type World} fro
 import {seedEcsServices} from '../../src/lib/sandbox/services/ecs.js'
 import {seedLambdaFunction} from '../../src/lib/sandbox/services/lambda.js'
 import {seedRdsProxy} from '../../src/lib/sandbox/services/rds/proxies.js'
-import {driveStep, stepContext} from '../lib/runbooks/step-context.js'
+import {driveStep, stepContext, stepMove} from '../lib/runbooks/step-context.js'
 import {scenarioClusterArn, startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
 const TIME_SCALE = 0.01
@@ -49,14 +49,7 @@ const seed = (fn: (world: World, at: number) => void) =>
 /** The world as of the sandbox's clock (reads do not save what came due since the last write). */
 const worldNow = () => mutateWorld(sandbox.home, (world) => structuredClone(world), {now: sandbox.now})
 
-const move = (overrides: Partial<StepMove> = {}): StepMove => ({
-  to: 'us-west-2',
-  from: ['us-east-1'],
-  failedRegions: [],
-  globalClusters: ['orders-global'],
-  runbook: 'failover-planned',
-  ...overrides,
-})
+const move = (overrides: Partial<StepMove> = {}) => stepMove({runbook: 'failover-planned', ...overrides})
 
 /** The calls the sandbox logged since `from`, as `region operation status`. */
 async function callsSince(from: number): Promise<string[]> {

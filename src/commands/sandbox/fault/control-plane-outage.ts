@@ -39,7 +39,7 @@ ${EXIT_CODES_HELP}`
       all: 'global services',
     })
     const mode = this.flags.mode === 'hang' ? 'hang' : 'refuse'
-    const {fault, faults} = await setFault(this.home(), {kind: 'control-plane-outage', service, mode})
+    const {fault, faults} = await setFault(this.sandboxHome(), {kind: 'control-plane-outage', service, mode})
     return {fault, ...this.report(`the ${service} control plane is now down (${mode})`, faults)}
   }
 }

@@ -18,7 +18,7 @@ ${EXIT_CODES_HELP}`
   }
 
   async run() {
-    const home = this.home()
+    const home = this.sandboxHome()
     const known = (await describeWorld(home)).cloudfront.distributions.map((distribution) => distribution.id)
     const id = this.oneOf('DISTRIBUTION', this.args.distribution, known, {
       one: 'a CloudFront distribution',

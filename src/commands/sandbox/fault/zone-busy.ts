@@ -18,7 +18,7 @@ ${EXIT_CODES_HELP}`
   }
 
   async run() {
-    const home = this.home()
+    const home = this.sandboxHome()
     const known = (await describeWorld(home)).route53.hostedZones.map((zone) => zone.id)
     const bare = this.args.zone.replace(/^\/?hostedzone\//, '')
     const id = this.oneOf('ZONE', bare, known, {one: 'a Route 53 hosted zone', all: 'Route 53 hosted zones'})

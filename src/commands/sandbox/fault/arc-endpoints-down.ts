@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {EXIT_CODES_HELP} from '../../../lib/cli/base-command.js'
+import {EXIT_CODES_HELP, SANDBOX_HOME_HELP} from '../../../lib/cli/base-command.js'
 import {regionListFlag} from '../../../lib/cli/flags.js'
 import {DrctlError} from '../../../lib/core/errors.js'
 import {ARC_ENDPOINT_REGIONS, setFault} from '../../../lib/sandbox/index.js'
@@ -11,6 +11,8 @@ export default class SandboxFaultArcEndpointsDown extends FaultCommand<typeof Sa
   static override description = `The ARC cluster has five endpoints (${ARC_ENDPOINT_REGIONS.map((region, index) => `arc${index + 1} ${region}`).join(', ')}); AWS keeps at least three up and clients must rotate across them. This takes the first COUNT endpoints down, or the ones in the given Regions. With --mode refuse (default) every connection to them is reset as it opens (the port stays theirs, so no other process's listener can answer in their place); with --mode hang they accept connections and never answer.
 
 A COUNT of 4 leaves one endpoint answering: drctl's rotation must still find it.
+
+${SANDBOX_HOME_HELP}
 
 ${EXIT_CODES_HELP}`
   static override examples = [

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {EXIT_CODES_HELP} from '../../../lib/cli/base-command.js'
+import {EXIT_CODES_HELP, SANDBOX_HOME_HELP} from '../../../lib/cli/base-command.js'
 import {CONTROL_PLANE_SERVICES, setFault} from '../../../lib/sandbox/index.js'
 import {FaultCommand} from './index.js'
 
@@ -11,6 +11,8 @@ export default class SandboxFaultControlPlaneOutage extends FaultCommand<typeof 
 Use it to rehearse an application step (route53-record, cloudfront-origin, global-accelerator-dial) whose control plane does not answer: an unplanned failover defers the step as a follow-up, unless it is required.
 
 SERVICE is the service's signing name: ${CONTROL_PLANE_SERVICES.join(', ')}.
+
+${SANDBOX_HOME_HELP}
 
 ${EXIT_CODES_HELP}`
   static override examples = [

@@ -1,6 +1,6 @@
 import type {Command} from '@oclif/core'
 
-import {BaseCommand, EXIT_CODES_HELP} from '../../../lib/cli/base-command.js'
+import {BaseCommand, EXIT_CODES_HELP, SANDBOX_HOME_HELP} from '../../../lib/cli/base-command.js'
 import {closest} from '../../../lib/config/suggest.js'
 import {DrctlError} from '../../../lib/core/errors.js'
 import {quote} from '../../../lib/core/quote.js'
@@ -36,6 +36,8 @@ export default class SandboxFault extends BaseCommand<typeof SandboxFault> {
   static override description = `Faults make the sandbox misbehave the way AWS does on a bad day, so that failover, routing and chaos runbooks can be rehearsed. They persist in the world until cleared, and every process using the sandbox (including \`drctl sandbox serve\`) applies them.
 
 Kinds: ${FAULT_KINDS.join(', ')}. Switch one on with \`drctl sandbox fault KIND …\`, clear with \`drctl sandbox fault clear [KIND]\`.
+
+${SANDBOX_HOME_HELP}
 
 ${EXIT_CODES_HELP}`
   static override examples = [

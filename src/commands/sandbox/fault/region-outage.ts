@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {EXIT_CODES_HELP} from '../../../lib/cli/base-command.js'
+import {EXIT_CODES_HELP, SANDBOX_HOME_HELP} from '../../../lib/cli/base-command.js'
 import {regionArg} from '../../../lib/cli/flags.js'
 import {setFault} from '../../../lib/sandbox/index.js'
 import {FaultCommand} from './index.js'
@@ -10,6 +10,8 @@ export default class SandboxFaultRegionOutage extends FaultCommand<typeof Sandbo
   static override description = `Every request signed for REGION fails as if the Region were cut off: with --mode refuse (default) the connection is dropped at once; with --mode hang it is never answered, so clients wait for their own timeout. ARC cluster endpoints located in REGION go down the same way. Calls to other Regions keep working, which is what an unplanned failover needs to be rehearsed.
 
 Metrics stop getting fresh datapoints from the Region. A managed failover away from it leaves the old primary out of its global cluster until the outage is cleared; then it rejoins as a secondary.
+
+${SANDBOX_HOME_HELP}
 
 ${EXIT_CODES_HELP}`
   static override examples = [

@@ -1,8 +1,8 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
 import {EXIT_CODES_HELP, SANDBOX_HOME_HELP} from '../../../lib/cli/base-command.js'
 import {CONTROL_PLANE_SERVICES, setFault} from '../../../lib/sandbox/index.js'
-import {FaultCommand} from './index.js'
+import {FaultCommand, outageModeFlag} from './index.js'
 
 export default class SandboxFaultControlPlaneOutage extends FaultCommand<typeof SandboxFaultControlPlaneOutage> {
   static override summary = "Take one global service's control plane down: Route 53, CloudFront or Global Accelerator."
@@ -28,11 +28,7 @@ ${EXIT_CODES_HELP}`
     }),
   }
   static override flags = {
-    mode: Flags.string({
-      summary: 'refuse: drop connections at once; hang: never answer.',
-      options: ['refuse', 'hang'],
-      default: 'refuse',
-    }),
+    mode: outageModeFlag(),
   }
 
   async run() {
@@ -40,7 +36,7 @@ ${EXIT_CODES_HELP}`
       one: 'a global service',
       all: 'global services',
     })
-    const mode = this.flags.mode === 'hang' ? 'hang' : 'refuse'
+    const mode = this.outageMode(this.flags.mode)
     const {fault, faults} = await setFault(this.sandboxHome(), {kind: 'control-plane-outage', service, mode})
     return {fault, ...this.report(`the ${service} control plane is now down (${mode})`, faults)}
   }

@@ -1,4 +1,4 @@
-import type {Command} from '@oclif/core'
+import {type Command, Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP, SANDBOX_HOME_HELP} from '../../../lib/cli/base-command.js'
 import {closest} from '../../../lib/config/suggest.js'
@@ -8,8 +8,18 @@ import {symbols} from '../../../lib/cli/style.js'
 import {activeFaultsText} from '../../../lib/cli/render-sandbox.js'
 import {describeWorld, type DescribedFault, FAULT_KINDS} from '../../../lib/sandbox/index.js'
 
+/** --mode of the faults that cut something off: `summary` says what refusing does there. */
+export function outageModeFlag(summary = 'refuse: drop connections at once; hang: never answer.') {
+  return Flags.string({summary, options: ['refuse', 'hang'], default: 'refuse'})
+}
+
 /** Base of `drctl sandbox fault …`: prints what changed and what is active now. */
 export abstract class FaultCommand<T extends typeof Command> extends BaseCommand<T> {
+  /** The outage mode given with --mode (outageModeFlag). */
+  protected outageMode(mode: string | undefined): 'refuse' | 'hang' {
+    return mode === 'hang' ? 'hang' : 'refuse'
+  }
+
   protected report(change: string, faults: DescribedFault[]): {faults: DescribedFault[]} {
     this.out(`${this.style.green(symbols.ok)} ${change}`)
     this.out(activeFaultsText(faults))

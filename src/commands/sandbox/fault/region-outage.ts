@@ -1,9 +1,7 @@
-import {Flags} from '@oclif/core'
-
 import {EXIT_CODES_HELP, SANDBOX_HOME_HELP} from '../../../lib/cli/base-command.js'
 import {regionArg} from '../../../lib/cli/flags.js'
 import {setFault} from '../../../lib/sandbox/index.js'
-import {FaultCommand} from './index.js'
+import {FaultCommand, outageModeFlag} from './index.js'
 
 export default class SandboxFaultRegionOutage extends FaultCommand<typeof SandboxFaultRegionOutage> {
   static override summary = 'Make a Region unreachable: every call to it is refused, or hangs.'
@@ -23,15 +21,11 @@ ${EXIT_CODES_HELP}`
     region: regionArg({description: 'The Region to cut off, like us-east-1.', required: true}),
   }
   static override flags = {
-    mode: Flags.string({
-      summary: 'refuse: drop connections at once; hang: never answer.',
-      options: ['refuse', 'hang'],
-      default: 'refuse',
-    }),
+    mode: outageModeFlag(),
   }
 
   async run() {
-    const mode = this.flags.mode === 'hang' ? 'hang' : 'refuse'
+    const mode = this.outageMode(this.flags.mode)
     const {fault, faults} = await setFault(this.sandboxHome(), {kind: 'region-outage', region: this.args.region, mode})
     return {fault, ...this.report(`${this.args.region} is now unreachable (${mode})`, faults)}
   }

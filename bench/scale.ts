@@ -13,13 +13,11 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parseArgs} from 'node:util'
 
-import {staticCredentialSource} from '../src/lib/aws/credentials.js'
 import type {AwsPorts} from '../src/lib/aws/ports.js'
-import {AwsSession} from '../src/lib/aws/session.js'
 import {loadConfig} from '../src/lib/config/load.js'
-import {resetSandbox, SANDBOX_CREDENTIALS, setFault, startInProcessSandbox} from '../src/lib/sandbox/index.js'
-import {KeyedLimiter} from '../src/lib/topology/limiter.js'
+import {resetSandbox, setFault, startInProcessSandbox} from '../src/lib/sandbox/index.js'
 import {observe} from '../src/lib/topology/observe.js'
+import {median, serialized, timingSession} from './observe-timing.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 
@@ -37,28 +35,6 @@ const sizes = values.sizes.split(',').map(Number)
 const runs = Number(values.runs)
 const GOAL_MS = 2000
 
-/** Every method of every port goes through one queue: the same reads, one after another. */
-function serialized(aws: AwsPorts): AwsPorts {
-  const queue = new KeyedLimiter(1)
-  const wrap = <T extends object>(port: T): T =>
-    new Proxy(port, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver)
-        return typeof value === 'function'
-          ? (...args: unknown[]) => queue.run('all', () => Promise.resolve(value.apply(target, args)))
-          : value
-      },
-    })
-  return new Proxy(aws, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver)
-      return typeof value === 'function' ? (...args: unknown[]) => wrap(value.apply(target, args)) : value
-    },
-  })
-}
-
-const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] as number
-
 async function measure(globalClusters: number) {
   const home = mkdtempSync(join(tmpdir(), 'drctl-scale-'))
   try {
@@ -67,18 +43,7 @@ async function measure(globalClusters: number) {
     const sandbox = await startInProcessSandbox({home})
     const {config} = await loadConfig(sandbox.configPath)
     let calls = 0
-    const aws = new AwsSession({
-      credentials: staticCredentialSource(SANDBOX_CREDENTIALS.accessKeyId, SANDBOX_CREDENTIALS.secretAccessKey),
-      userAgent: 'drctl-bench',
-      endpointFor: () => sandbox.endpoint,
-      arcEndpointUrl: (url) => sandbox.arcEndpointUrl(url),
-      connectTimeoutMs: 5000,
-      callTimeoutMs: 120_000,
-      arcEndpointTimeoutMs: 10_000,
-      maxAttempts: 1,
-      readOnly: true,
-      observers: [() => calls++],
-    })
+    const aws = timingSession(sandbox, 120_000, () => calls++)
     const time = async (ports: AwsPorts, times: number) => {
       const samples: number[] = []
       for (let run = 0; run < times; run++) {

@@ -2,14 +2,13 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../lib/cli/base-command.js'
 import {durationFlag} from '../lib/cli/flags.js'
-import {renderChecksVerdict, renderStatus, renderWatchFrame, statusResult} from '../lib/cli/render-status.js'
+import {renderChecksVerdict, renderStatus, statusResult} from '../lib/cli/render-status.js'
+import {refuseWatchWithJson, watchOnTerminal, withWatchInterval} from '../lib/cli/status-watch.js'
 import {type Style, symbols} from '../lib/cli/style.js'
 import {LIMITS} from '../lib/config/limits.js'
-import {formatDuration, systemClock} from '../lib/core/clock.js'
+import {formatDuration} from '../lib/core/clock.js'
 import {DrctlError} from '../lib/core/errors.js'
-import {failingChecks, type StatusReport, statusReport, watchStatus} from '../lib/runbooks/status.js'
-
-const DEFAULT_WATCH_SECONDS = 5
+import {failingChecks, type StatusReport, statusReport} from '../lib/runbooks/status.js'
 
 export default class Status extends BaseCommand<typeof Status> {
   private lastReport?: StatusReport
@@ -43,12 +42,7 @@ ${EXIT_CODES_HELP}`
   }
 
   public override async init(): Promise<void> {
-    // `--watch` may be given without a value: supply the default interval before oclif parses it.
-    this.argv = this.argv.flatMap((arg, index, all) =>
-      arg === '--watch' && (index === all.length - 1 || all[index + 1]?.startsWith('-'))
-        ? [arg, String(DEFAULT_WATCH_SECONDS)]
-        : [arg],
-    )
+    this.argv = withWatchInterval(this.argv)
     await super.init()
   }
 
@@ -58,28 +52,18 @@ ${EXIT_CODES_HELP}`
       max: LIMITS.callTimeoutMs,
     })
     const {watch, verbose, strict} = this.flags
-    if (watch !== undefined && this.jsonEnabled()) {
-      throw new DrctlError('DRCTL_USAGE', '--watch cannot be combined with --json (it prints one document)', {
-        hints: ['poll `drctl status --json` from a script instead'],
-      })
-    }
+    refuseWatchWithJson(watch, this.jsonEnabled())
     const {config} = await this.loadConfig()
     const aws = await this.awsSession(config, {readOnly: true, callTimeoutMs: timeoutMs})
     const runs = {home: this.home(), topologyKey: this.topologyKey(config)}
     if (watch !== undefined) {
-      const stop = new AbortController()
-      process.once('SIGINT', () => stop.abort())
-      const clearScreen = Boolean(process.stdout.isTTY)
-      const last = await watchStatus(config, aws, {
+      return watchOnTerminal(config, aws, {
         runs,
-        // The operator's interval, in real seconds, on the sandbox too.
-        clock: systemClock,
-        intervalMs: watch * 1000,
-        signal: stop.signal,
-        onReport: (report) => this.out(renderWatchFrame(report, this.style, {verbose, seconds: watch, clearScreen})),
+        seconds: watch,
+        verbose,
+        style: this.style,
+        out: (text) => this.out(text),
       })
-      process.exitCode = 130
-      return last && statusResult(last)
     }
 
     const report = await statusReport(config, aws, {emit: this.progress().listener, runs})

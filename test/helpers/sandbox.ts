@@ -24,6 +24,9 @@ import {
 import {STSClient} from '@aws-sdk/client-sts'
 import {NodeHttpHandler} from '@smithy/node-http-handler'
 
+import {staticCredentialSource} from '../../src/lib/aws/credentials.js'
+import {AwsSession, type AwsSessionOptions} from '../../src/lib/aws/session.js'
+import {type Clock, scaledClock} from '../../src/lib/core/clock.js'
 import {
   resetSandbox,
   SANDBOX_CREDENTIALS,
@@ -161,4 +164,27 @@ export async function startTestSandbox(options: TestSandboxOptions = {}): Promis
 /** The ARN of a scenario cluster (`orders-use1` in us-east-1 …). */
 export function scenarioClusterArn(region: string, id: string): string {
   return `arn:aws:rds:${region}:${SANDBOX_ACCOUNT}:cluster:${id}`
+}
+
+/** drctl's clock on the sandbox's: a sleep moves world time on (scaled as `--sandbox` scales it), nothing waits. */
+export function worldClock(sandbox: TestSandbox, timeScale: number): Clock {
+  return scaledClock({scale: 1, now: sandbox.now, sleep: async (ms) => sandbox.clock.advanceMs(ms)}, timeScale)
+}
+
+/**
+ * drctl's own AWS session on the test sandbox, as `--sandbox` builds it: one attempt a call (only drctl's own
+ * retries, on the clock it is given: the SDK's would sleep for real); `options` change its timeouts or clock.
+ */
+export function drctlSession(sandbox: TestSandbox, options: Partial<AwsSessionOptions> = {}): AwsSession {
+  return new AwsSession({
+    credentials: staticCredentialSource(SANDBOX_CREDENTIALS.accessKeyId, SANDBOX_CREDENTIALS.secretAccessKey),
+    userAgent: 'drctl/test',
+    endpointFor: () => sandbox.server.endpoint,
+    connectTimeoutMs: 1000,
+    callTimeoutMs: 5000,
+    arcEndpointTimeoutMs: 1000,
+    maxAttempts: 1,
+    readOnly: false,
+    ...options,
+  })
 }

@@ -6,18 +6,17 @@
 import {CreateDBClusterCommand, SwitchoverGlobalClusterCommand} from '@aws-sdk/client-rds'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
-import {staticCredentialSource} from '../../src/lib/aws/credentials.js'
-import {AwsSession} from '../../src/lib/aws/session.js'
+import type {AwsSession} from '../../src/lib/aws/session.js'
 import type {StepOfKind} from '../../src/lib/config/steps.js'
-import {type Clock, scaledClock} from '../../src/lib/core/clock.js'
+import type {Clock} from '../../src/lib/core/clock.js'
 import {appStep} from '../../src/lib/runbooks/app-steps/kinds.js'
 import type {StepMove} from '../../src/lib/runbooks/app-steps/move.js'
-import {mutateWorld, readCallLog, SANDBOX_CREDENTIALS, setFault, type World} from '../../src/lib/sandbox/index.js'
+import {mutateWorld, readCallLog, setFault, type World} from '../../src/lib/sandbox/index.js'
 import {seedEcsServices} from '../../src/lib/sandbox/services/ecs.js'
 import {seedLambdaFunction} from '../../src/lib/sandbox/services/lambda.js'
 import {seedRdsProxy} from '../../src/lib/sandbox/services/rds/proxies.js'
-import {driveStep, stepContext} from '../lib/runbooks/step-context.js'
-import {scenarioClusterArn, startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
+import {driveStep, stepContext, stepMove} from '../lib/runbooks/step-context.js'
+import {drctlSession, scenarioClusterArn, startTestSandbox, type TestSandbox, worldClock} from '../helpers/sandbox.js'
 
 const TIME_SCALE = 0.01
 const regions = ['us-east-1', 'us-west-2']
@@ -28,18 +27,8 @@ let session: AwsSession
 beforeEach(async () => {
   sandbox = await startTestSandbox({timeScale: TIME_SCALE})
   // As `--sandbox` does: waits sleep the scaled time; here a sleep moves the sandbox's clock rather than waiting.
-  clock = scaledClock({scale: 1, now: sandbox.now, sleep: async (ms) => sandbox.clock.advanceMs(ms)}, TIME_SCALE)
-  session = new AwsSession({
-    credentials: staticCredentialSource(SANDBOX_CREDENTIALS.accessKeyId, SANDBOX_CREDENTIALS.secretAccessKey),
-    userAgent: 'drctl/test',
-    endpointFor: () => sandbox.server.endpoint,
-    connectTimeoutMs: 1000,
-    callTimeoutMs: 5000,
-    arcEndpointTimeoutMs: 1000,
-    maxAttempts: 1,
-    readOnly: false,
-    clock,
-  })
+  clock = worldClock(sandbox, TIME_SCALE)
+  session = drctlSession(sandbox, {clock})
 })
 afterEach(async () => sandbox.close())
 
@@ -49,14 +38,7 @@ const seed = (fn: (world: World, at: number) => void) =>
 /** The world as of the sandbox's clock (reads do not save what came due since the last write). */
 const worldNow = () => mutateWorld(sandbox.home, (world) => structuredClone(world), {now: sandbox.now})
 
-const move = (overrides: Partial<StepMove> = {}): StepMove => ({
-  to: 'us-west-2',
-  from: ['us-east-1'],
-  failedRegions: [],
-  globalClusters: ['orders-global'],
-  runbook: 'failover-planned',
-  ...overrides,
-})
+const move = (overrides: Partial<StepMove> = {}) => stepMove({runbook: 'failover-planned', ...overrides})
 
 /** The calls the sandbox logged since `from`, as `region operation status`. */
 async function callsSince(from: number): Promise<string[]> {

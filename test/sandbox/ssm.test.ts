@@ -11,18 +11,15 @@ import {
 } from '@aws-sdk/client-ssm'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {staticCredentialSource} from '../../src/lib/aws/credentials.js'
-import {AwsSession} from '../../src/lib/aws/session.js'
 import {
   clearFaults,
   describeWorld,
   readCallLog,
   readWorld,
-  SANDBOX_CREDENTIALS,
   sandboxPaths,
   setFault,
 } from '../../src/lib/sandbox/index.js'
-import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
+import {drctlSession, startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
 let sandbox: TestSandbox
 afterEach(async () => sandbox?.close())
@@ -207,16 +204,7 @@ describe('SSM and the sandbox', () => {
 
   it('serves drctl’s own SSM adapter through a session pointed at the sandbox, as --sandbox makes it', async () => {
     sandbox = await startTestSandbox()
-    const session = new AwsSession({
-      credentials: staticCredentialSource(SANDBOX_CREDENTIALS.accessKeyId, SANDBOX_CREDENTIALS.secretAccessKey),
-      userAgent: 'drctl/test',
-      endpointFor: () => sandbox.server.endpoint,
-      connectTimeoutMs: 2000,
-      callTimeoutMs: 2000,
-      arcEndpointTimeoutMs: 2000,
-      maxAttempts: 1,
-      readOnly: false,
-    })
+    const session = drctlSession(sandbox, {connectTimeoutMs: 2000, callTimeoutMs: 2000, arcEndpointTimeoutMs: 2000})
     const port = session.ssm('us-west-2')
     expect(await port.getParameter('/retail/dr/active')).toBeUndefined()
     expect(await port.putParameter({name: '/retail/dr/active', value: 'us-west-2', type: 'String'})).toMatchObject({

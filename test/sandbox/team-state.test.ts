@@ -6,18 +6,19 @@ import {mkdirSync} from 'node:fs'
 
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
-import {staticCredentialSource} from '../../src/lib/aws/credentials.js'
-import {AwsSession} from '../../src/lib/aws/session.js'
-import {type Clock, scaledClock} from '../../src/lib/core/clock.js'
+import type {AwsSession} from '../../src/lib/aws/session.js'
+import type {Clock} from '../../src/lib/core/clock.js'
 import {dynamoLockStore} from '../../src/lib/runbook/dynamodb-lock.js'
 import {Journal} from '../../src/lib/runbook/journal.js'
 import {journalPath, loadRun, runDirectory} from '../../src/lib/runbook/runs.js'
 import {JournalMirror} from '../../src/lib/runbook/team-journal.js'
 import {STATE_KEYS} from '../../src/lib/runbook/team-state.js'
-import {applyStatePlan, planStateInit, showState, unlockRun} from '../../src/lib/runbooks/state-table.js'
-import {readCallLog, SANDBOX_CREDENTIALS} from '../../src/lib/sandbox/index.js'
+import {showState} from '../../src/lib/runbooks/state-show.js'
+import {applyStatePlan, planStateInit} from '../../src/lib/runbooks/state-table.js'
+import {unlockRun} from '../../src/lib/runbooks/state-unlock.js'
+import {readCallLog} from '../../src/lib/sandbox/index.js'
 import {tempHome} from '../helpers/cli.js'
-import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
+import {drctlSession, startTestSandbox, type TestSandbox, worldClock} from '../helpers/sandbox.js'
 
 let sandbox: TestSandbox
 let session: AwsSession
@@ -26,18 +27,8 @@ const homes: {cleanup(): void}[] = []
 
 beforeEach(async () => {
   sandbox = await startTestSandbox()
-  clock = scaledClock({scale: 1, now: sandbox.now, sleep: async (ms) => sandbox.clock.advanceMs(ms)}, 1)
-  session = new AwsSession({
-    credentials: staticCredentialSource(SANDBOX_CREDENTIALS.accessKeyId, SANDBOX_CREDENTIALS.secretAccessKey),
-    userAgent: 'drctl/test',
-    endpointFor: () => sandbox.server.endpoint,
-    connectTimeoutMs: 1000,
-    callTimeoutMs: 5000,
-    arcEndpointTimeoutMs: 1000,
-    maxAttempts: 1,
-    readOnly: false,
-    clock,
-  })
+  clock = worldClock(sandbox, 1)
+  session = drctlSession(sandbox, {clock})
 })
 afterEach(async () => {
   await sandbox.close()

@@ -58,6 +58,25 @@ describe('traffic faults and sandbox show (compiled CLI)', () => {
     expect(cli('sandbox', 'fault', 'clear').stdout).toContain('No faults are active.')
   })
 
+  it('acts on the world of $DRCTL_SANDBOX_HOME when it is set, not on one in the operator home', async () => {
+    const operator = tempHome('drctl-sandbox-operator-')
+    try {
+      const shared = (...args: string[]) => runCli(args, {home: operator.home, env: {DRCTL_SANDBOX_HOME: home}})
+      expect(shared('sandbox', 'fault', 'control-plane-outage', 'cloudfront').status).toBe(0)
+      expect(shared('sandbox', 'fault', 'distribution-stuck', traffic.distributionId).status).toBe(0)
+      expect(shared('sandbox', 'fault', 'zone-busy', traffic.zoneId).status).toBe(0)
+      expect((await describeWorld(home)).faults.map((fault) => fault.kind)).toEqual([
+        'control-plane-outage',
+        'distribution-stuck',
+        'zone-busy',
+      ])
+      expect(existsSync(join(operator.home, 'sandbox'))).toBe(false)
+    } finally {
+      operator.cleanup()
+      cli('sandbox', 'fault', 'clear')
+    }
+  })
+
   it('exits 2 on bad input, suggesting what was meant', () => {
     const cases: [string[], RegExp, string][] = [
       [

@@ -5,17 +5,14 @@
  */
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {staticCredentialSource} from '../../src/lib/aws/credentials.js'
-import {AwsSession} from '../../src/lib/aws/session.js'
 import type {StepConfig} from '../../src/lib/config/steps.js'
-import {type Clock, scaledClock} from '../../src/lib/core/clock.js'
 import type {StepContext} from '../../src/lib/runbook/types.js'
 import {appStep} from '../../src/lib/runbooks/app-steps/kinds.js'
 import type {StepMove} from '../../src/lib/runbooks/app-steps/move.js'
-import {clearFaults, readCallLog, readWorld, SANDBOX_CREDENTIALS, setFault} from '../../src/lib/sandbox/index.js'
+import {clearFaults, readCallLog, readWorld, setFault} from '../../src/lib/sandbox/index.js'
 import {testConfig} from '../fakes/topology.js'
-import {driveStep} from '../lib/runbooks/step-context.js'
-import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
+import {driveStep, stepMove} from '../lib/runbooks/step-context.js'
+import {drctlSession, startTestSandbox, type TestSandbox, worldClock} from '../helpers/sandbox.js'
 import {API_USW2, seedTraffic, type TrafficWorld, WRITER_USE1, WRITER_USW2} from './traffic-world.js'
 
 const TIME_SCALE = 0.01
@@ -24,35 +21,23 @@ const REGIONS = ['us-east-1', 'us-west-2']
 let sandbox: TestSandbox
 afterEach(async () => sandbox?.close())
 
-const move: StepMove = {to: 'us-west-2', from: ['us-east-1'], failedRegions: [], globalClusters: ['orders-global']}
-
-/** drctl's clock on the sandbox's: sleeping moves world time on (scaled as `--sandbox` scales it), nothing waits. */
-function worldClock(): Clock {
-  const base: Clock = {scale: 1, now: sandbox.clock.now, sleep: async (ms) => sandbox.clock.advanceMs(ms)}
-  return scaledClock(base, TIME_SCALE)
-}
+const move = stepMove()
 
 async function start(options: {readOnly?: boolean} = {}) {
   sandbox = await startTestSandbox({timeScale: TIME_SCALE})
   const traffic = await seedTraffic(sandbox)
-  const session = new AwsSession({
-    credentials: staticCredentialSource(SANDBOX_CREDENTIALS.accessKeyId, SANDBOX_CREDENTIALS.secretAccessKey),
-    userAgent: 'drctl-test',
-    endpointFor: () => sandbox.server.endpoint,
+  const session = drctlSession(sandbox, {
     connectTimeoutMs: 2000,
-    callTimeoutMs: 5000,
     arcEndpointTimeoutMs: 2000,
-    // Only drctl's own retries, on the world's clock: the SDK's would sleep for real.
-    maxAttempts: 1,
     readOnly: options.readOnly ?? false,
-    clock: worldClock(),
+    clock: worldClock(sandbox, TIME_SCALE),
   })
   const progress: string[] = []
   const recorded = new Map<string, unknown>()
   const ctx: StepContext = {
     runId: 'sandbox-run',
     aws: session,
-    clock: worldClock(),
+    clock: worldClock(sandbox, TIME_SCALE),
     signal: new AbortController().signal,
     progress: (message) => progress.push(message),
     record: (key, value) => recorded.set(key, value),

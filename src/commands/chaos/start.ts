@@ -1,25 +1,16 @@
 import {Args, Flags} from '@oclif/core'
 
-import type {AwsPorts} from '../../lib/aws/ports.js'
 import {EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
-import {afterChaosFailure, type OperatorConsole} from '../../lib/cli/chaos-stop.js'
+import {ChaosRunCommand} from '../../lib/cli/chaos-command.js'
+import {afterChaosFailure} from '../../lib/cli/chaos-stop.js'
 import {interactiveTerminal} from '../../lib/cli/prompter.js'
-import {nextCommands, renderChaosOutcome, renderStarted, renderTemplate} from '../../lib/cli/render-chaos.js'
-import {RunbookCommand} from '../../lib/cli/runbook-command.js'
-import type {DrctlConfig} from '../../lib/config/schema.js'
-import type {RunResult} from '../../lib/runbook/engine.js'
-import {chaosOutcome} from '../../lib/runbooks/chaos/evidence.js'
+import {renderTemplate} from '../../lib/cli/render-chaos.js'
+import type {RunResult} from '../../lib/runbook/engine-context.js'
 import {newClientToken, planChaosRun} from '../../lib/runbooks/chaos/plan.js'
-import {
-  fisSettings,
-  readStopAlarms,
-  resolveTemplate,
-  templatesToChoose,
-  type TemplateView,
-} from '../../lib/runbooks/chaos/templates.js'
+import {fisSettings, readStopAlarms} from '../../lib/runbooks/chaos/templates.js'
 import {observe} from '../../lib/topology/observe.js'
 
-export default class ChaosStart extends RunbookCommand<typeof ChaosStart> {
+export default class ChaosStart extends ChaosRunCommand<typeof ChaosStart> {
   static override summary = 'Start an FIS experiment against the topology, with guardrails, and follow it.'
   static override description = `Only templates in drctl.yaml's fis.region that carry every fis.templateTags tag can be started, named by id or by their Name tag; without TEMPLATE, a terminal offers a list. Before anything starts, the template is shown in full (actions and durations, targets, stop conditions, role) and the gates run: a template without a stop condition is refused (--no-stop-condition-ok accepts it, recorded), so is one whose stop-condition alarm does not exist in CloudWatch (the same flag accepts it) or is already in ALARM (an alarm without data is a warning), another active experiment in the topology's Regions is refused, an unfinished run is refused, and every status check must pass (--force-gates overrides, recorded). Confirm by typing the template's name, or --yes.
 
@@ -52,9 +43,7 @@ ${EXIT_CODES_HELP}`
     fisSettings(config)
     this.refuseIfUnfinished(config)
     const aws = await this.awsSession(config, {readOnly: this.flags['dry-run']})
-    const template = this.args.template
-      ? await resolveTemplate(config, aws, this.args.template)
-      : await this.chooseTemplate(config, aws)
+    const template = await this.chaosTemplate(config, aws, this.args.template)
     const topology = await this.observeForPlan(config, aws)
     const follow = this.flags.wait ?? interactiveTerminal(this.jsonEnabled())
     const {'no-stop-condition-ok': noStopConditionOk, 'force-gates': forceGates} = this.flags
@@ -75,35 +64,8 @@ ${EXIT_CODES_HELP}`
         'no-stop-condition-ok': noStopConditionOk,
         'force-gates': forceGates,
       },
-    }).catch(async (error: unknown) => Promise.reject(await afterChaosFailure(aws, error, this.console())))
+    }).catch(async (error: unknown) => Promise.reject(await afterChaosFailure(aws, error, this.operatorConsole())))
     if ('dryRun' in result) return {...result, template}
-    const outcome = chaosOutcome((result as RunResult).evidence)
-    const next = nextCommands(outcome.experiment?.id ?? 'ID', this.flags)
-    this.out(
-      follow ? renderChaosOutcome(outcome, this.style) : renderStarted(outcome, template.region, next, this.style),
-    )
-    return {...result, experiment: outcome.experiment, peaks: outcome.peaks, recovery: outcome.recovery, next}
-  }
-
-  private async chooseTemplate(config: DrctlConfig, aws: AwsPorts): Promise<TemplateView> {
-    const templates = await templatesToChoose(config, aws)
-    this.progress().pause()
-    const choices = templates.map(({name, id, description}) => ({name: `${name} (${id})`, value: id, description}))
-    const id = await this.prompter(this.flags.yes).select('Which experiment template?', choices)
-    return templates.find((template) => template.id === id) as TemplateView
-  }
-
-  /** What dealing with an experiment the failed run left needs of this command. */
-  private console(): OperatorConsole {
-    return {
-      flags: this.flags,
-      interactive: interactiveTerminal(this.jsonEnabled()),
-      prompter: this.prompter(false),
-      style: this.style,
-      clock: () => this.clock(),
-      progress: this.progress(),
-      out: (text) => this.out(text),
-      note: (message) => this.note(message),
-    }
+    return this.showChaosRun(result as RunResult, template, follow)
   }
 }

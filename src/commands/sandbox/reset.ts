@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
+import {BaseCommand, EXIT_CODES_HELP, SANDBOX_HOME_HELP} from '../../lib/cli/base-command.js'
 import {regionListFlag} from '../../lib/cli/flags.js'
 import {symbols} from '../../lib/cli/style.js'
 import {DrctlError} from '../../lib/core/errors.js'
@@ -8,7 +8,7 @@ import {DEFAULT_SCENARIO, DEFAULT_TIME_SCALE, resetSandbox, SCALE_LIMITS, SCENAR
 
 export default class SandboxReset extends BaseCommand<typeof SandboxReset> {
   static override summary = 'Start a fresh sandbox world from a scenario.'
-  static override description = `Replaces the sandbox world (even a corrupt one) under $DRCTL_HOME/sandbox/, or $DRCTL_SANDBOX_HOME/sandbox/ when set (homes that name one sandbox home share its world), with a fresh copy of a scenario, writes the scenario's drctl.yaml next to it (used by --sandbox when no --config is given) and empties the call log. Faults are cleared.
+  static override description = `Replaces the sandbox world (even a corrupt one) with a fresh copy of a scenario, writes the scenario's drctl.yaml next to it (used by --sandbox when no --config is given) and empties the call log. Faults are cleared.
 
 Scenarios:
   two-region    us-east-1 primary, us-west-2 secondary: Aurora global clusters orders-global
@@ -27,6 +27,8 @@ Scenarios:
   accelerator   two-region plus Global Accelerator traffic dials and a Lambda custom action
 
 --time-scale sets how fast operations that take time in AWS complete: 1 is realistic (a switchover takes about a minute), ${DEFAULT_TIME_SCALE} is the default, 0.01 suits tests.
+
+${SANDBOX_HOME_HELP}
 
 ${EXIT_CODES_HELP}`
   static override examples = [

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
+import {BaseCommand, EXIT_CODES_HELP, SANDBOX_HOME_HELP} from '../../lib/cli/base-command.js'
 import {
   ARC_CONTROL_PLANE_REGION,
   ensureWorld,
@@ -17,6 +17,8 @@ export default class SandboxServe extends BaseCommand<typeof SandboxServe> {
   static override description = `Serves the sandbox world on 127.0.0.1 until Ctrl-C (or SIGTERM), then exits 0. It prints the environment variables that point an AWS SDK or the AWS CLI at it (dummy credentials; the Region only picks the default), and the URLs of the ARC cluster's five endpoints, which DescribeCluster also returns.
 
 Every Region and service is served on the one port, routed on the SigV4 credential scope of each request; the ARC control plane answers only for us-west-2, the ARC data plane only on its endpoint URLs. Faults switched on from another terminal apply within half a second. With --json, one JSON document is printed once the server listens.
+
+${SANDBOX_HOME_HELP}
 
 ${EXIT_CODES_HELP}`
   static override examples = [

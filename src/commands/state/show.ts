@@ -1,7 +1,7 @@
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
 import {renderStateView} from '../../lib/cli/render-state.js'
 import {requireTeamState} from '../../lib/cli/state-command.js'
-import {showState} from '../../lib/runbooks/state-table.js'
+import {showState} from '../../lib/runbooks/state-show.js'
 
 export default class StateShow extends BaseCommand<typeof StateShow> {
   static override summary = 'Show the team state table: its Regions, consistency, the lock holder and recent runs.'

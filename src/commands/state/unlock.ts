@@ -6,7 +6,7 @@ import {requireTeamState} from '../../lib/cli/state-command.js'
 import {symbols} from '../../lib/cli/style.js'
 import {DrctlError} from '../../lib/core/errors.js'
 import {describeHolder} from '../../lib/runbook/lock.js'
-import {unlockRun} from '../../lib/runbooks/state-table.js'
+import {unlockRun} from '../../lib/runbooks/state-unlock.js'
 
 export default class StateUnlock extends BaseCommand<typeof StateUnlock> {
   static override summary = 'Break the team lock a run holds (break-glass), when its holder cannot let go.'

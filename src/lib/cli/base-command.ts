@@ -32,6 +32,11 @@ export const EXIT_CODES_HELP = [
   '  130  interrupted (Ctrl-C); resumable',
 ].join('\n')
 
+/** In the description of every `drctl sandbox` command: which world it acts on (core/paths.ts, sandboxHome). */
+export const SANDBOX_HOME_HELP =
+  'The sandbox world is the one under $DRCTL_SANDBOX_HOME/sandbox/ when that is set (homes that name one sandbox ' +
+  'home share its world), else under $DRCTL_HOME/sandbox/.'
+
 /**
  * The CLI contract of design.md §3 in one place: global flags, the JSON envelope, exit codes in both modes,
  * one-line errors with hints, and the resources (config, AWS session, sandbox, prompter, progress) commands use.

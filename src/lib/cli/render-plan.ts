@@ -1,5 +1,5 @@
 import type {Check} from '../checks/check.js'
-import type {RunResult} from '../runbook/engine.js'
+import type {RunResult} from '../runbook/engine-context.js'
 import {plannedSteps} from '../runbook/engine.js'
 import {isGroup, type RunPlan} from '../runbook/types.js'
 import type {Style} from './style.js'

@@ -1,5 +1,5 @@
 import {describeHolder} from '../runbook/lock.js'
-import type {StateView} from '../runbooks/state-table.js'
+import type {StateView} from '../runbooks/state-show.js'
 import {type Style, symbols} from './style.js'
 import {renderTable} from './table.js'
 

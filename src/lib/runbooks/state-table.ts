@@ -5,29 +5,18 @@ import type {TeamState} from '../config/schema.js'
 import type {Clock} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
 import type {ProgressListener} from '../core/events.js'
-import {dynamoLockStore} from '../runbook/dynamodb-lock.js'
-import type {LockHolder} from '../runbook/lock.js'
-import {type IndexedRun, indexedRuns} from '../runbook/team-journal.js'
-import {keySchemaProblem, STATE_KEYS, stateRegion} from '../runbook/team-state.js'
-import {isGroup, type PlannedCall, type RunPlan, type Step, type StepCheck, type StepContext} from '../runbook/types.js'
-import {CheckedStep} from './checked-step.js'
+import {keySchemaProblem} from '../runbook/team-state.js'
+import {isGroup, type RunPlan, type Step, type StepContext} from '../runbook/types.js'
+import {AddStateReplicas, type Consistency, CreateStateTable, isActive, KEY_SCHEMA} from './state-table-steps.js'
 
-// `drctl state init|show|unlock`: the team state table's set-up and upkeep. Set-up is not a journaled run (the
-// table it would journal to may not exist yet); every step reads before it writes, so running it again carries on
-// where it stopped.
-
-export type Consistency = 'EVENTUAL' | 'STRONG'
-
-/** How long DynamoDB may take to create a table, and to add replicas to it (an empty one: minutes). */
-const CREATE_TIMEOUT_MS = 10 * 60_000
-const REPLICA_TIMEOUT_MS = 60 * 60_000
-
-const KEY_SCHEMA = `${STATE_KEYS.partition.name} (S, HASH), ${STATE_KEYS.sort.name} (S, RANGE)`
+// `drctl state init|show|unlock`: the team state table's set-up (here; its steps in state-table-steps.ts) and upkeep
+// (state-show.ts, state-unlock.ts). Set-up is not a journaled run (the table it would journal to may not exist yet);
+// every step reads before it writes, so running it again carries on where it stopped.
 
 /** A table as one Region sees it: there, absent, or that Region did not answer. */
-type Seen = {region: string; table?: Table; error?: string}
+export type Seen = {region: string; table?: Table; error?: string}
 
-async function look(aws: AwsPorts, table: string, region: string): Promise<Seen> {
+export async function look(aws: AwsPorts, table: string, region: string): Promise<Seen> {
   try {
     return {region, table: await aws.dynamodb(region).describeTable(table)}
   } catch (error) {
@@ -41,103 +30,6 @@ const replicaIn = (table: Table, region: string) =>
   table.region === region ? table : table.replicas.find((replica) => replica.region === region)
 
 const witnessOf = (table: Table | undefined) => table?.witnesses?.[0]?.region
-
-const isActive = (status: string | undefined) => status === 'ACTIVE' || status === 'UPDATING'
-
-class CreateStateTable extends CheckedStep {
-  readonly id = 'state.create-table'
-  readonly title: string
-  protected override timeoutMs = CREATE_TIMEOUT_MS
-
-  constructor(
-    private readonly table: string,
-    private readonly region: string,
-  ) {
-    super()
-    this.title = `Create the table ${table} in ${region} (on demand)`
-  }
-
-  describe(): PlannedCall[] {
-    return [
-      {
-        service: 'DynamoDB',
-        operation: 'CreateTable',
-        region: this.region,
-        detail: `${this.table}: ${KEY_SCHEMA}, PAY_PER_REQUEST, streams on`,
-      },
-    ]
-  }
-
-  async check(ctx: StepContext): Promise<StepCheck> {
-    const found = await ctx.aws.dynamodb(this.region).describeTable(this.table)
-    if (!found) return {state: 'pending', note: 'no table yet'}
-    return isActive(found.status)
-      ? {state: 'done', note: `${this.table} is ${found.status}`}
-      : {state: 'in-progress', note: `${this.table} is ${found.status}`}
-  }
-
-  async run(ctx: StepContext): Promise<void> {
-    await ctx.aws.dynamodb(this.region).createTable(this.table, STATE_KEYS.partition, STATE_KEYS.sort)
-  }
-}
-
-/** Replicas added in one UpdateTable (one Region at a time for MREC; every Region and the witness at once for MRSC). */
-class AddStateReplicas extends CheckedStep {
-  readonly id: string
-  readonly title: string
-  protected override timeoutMs = REPLICA_TIMEOUT_MS
-
-  constructor(
-    private readonly table: string,
-    private readonly home: string,
-    private readonly regions: string[],
-    private readonly consistency: Consistency,
-    private readonly witness?: string,
-  ) {
-    super()
-    this.id = `state.replicas.${regions.join('.')}`
-    this.title =
-      consistency === 'STRONG'
-        ? `Make ${table} a strongly consistent (MRSC) global table: replicas in ${regions.join(', ')}${witness ? `, witness in ${witness}` : ''}`
-        : `Add a replica of ${table} in ${regions.join(', ')}`
-  }
-
-  describe(): PlannedCall[] {
-    const parts = [
-      ...this.regions.map((region) => `+ replica ${region}`),
-      ...(this.witness ? [`+ witness ${this.witness}`] : []),
-      ...(this.consistency === 'STRONG' ? ['MultiRegionConsistency STRONG'] : []),
-    ]
-    return [
-      {service: 'DynamoDB', operation: 'UpdateTable', region: this.home, detail: `${this.table} ${parts.join(', ')}`},
-    ]
-  }
-
-  async check(ctx: StepContext): Promise<StepCheck> {
-    const found = await ctx.aws.dynamodb(this.home).describeTable(this.table)
-    if (!found) throw new DrctlError('DRCTL_AWS_NOT_FOUND', `the table ${this.table} is gone from ${this.home}`)
-    const replicas = this.regions.map((region) => ({region, replica: found.replicas.find((r) => r.region === region)}))
-    const witness = this.witness ? found.witnesses?.find((w) => w.region === this.witness) : undefined
-    if (replicas.every(({replica}) => !replica) && !witness) return {state: 'pending', note: 'no replica yet'}
-    const progress = replicas
-      .map(({region, replica}) =>
-        replica ? `${region} ${replica.status}${replica.percentProgress ? ` ${replica.percentProgress}%` : ''}` : '',
-      )
-      .filter(Boolean)
-    if (this.witness) progress.push(`witness ${this.witness} ${witness?.status ?? 'absent'}`)
-    const done =
-      replicas.every(({replica}) => replica?.status === 'ACTIVE') &&
-      (!this.witness || witness?.status === 'ACTIVE') &&
-      found.status === 'ACTIVE'
-    return {state: done ? 'done' : 'in-progress', note: progress.join(', ')}
-  }
-
-  async run(ctx: StepContext): Promise<void> {
-    await ctx.aws
-      .dynamodb(this.home)
-      .addReplicas(this.table, this.regions, this.consistency === 'STRONG' ? 'STRONG' : undefined, this.witness)
-  }
-}
 
 export interface StateInitOptions {
   /** As asked (`--consistency`); undefined: an existing global table's mode, else EVENTUAL. */
@@ -317,88 +209,4 @@ export async function applyStatePlan(
       }
     }
   }
-}
-
-// ---- show ----------------------------------------------------------------------------------------------------------
-
-export interface StateRegionView {
-  region: string
-  /** The table's status there; `missing` when it has no replica there, `unreachable` when the Region did not answer. */
-  status: string
-  error?: string
-}
-
-export interface StateView {
-  table: string
-  /** The Region the lock and runs were read from: the first state Region that answered with the table. */
-  readFrom?: string
-  regions: StateRegionView[]
-  consistency?: 'eventual' | 'strong'
-  witness?: {region: string; status: string}
-  keySchemaProblem?: string
-  lock: {key: string; holder?: LockHolder}
-  runs: IndexedRun[]
-}
-
-/** What the team state table holds: where it is, its mode, who holds the topology's lock, the latest runs. */
-export async function showState(
-  state: TeamState,
-  aws: AwsPorts,
-  options: {topologyKey: string; clock: Clock; limit?: number},
-): Promise<StateView> {
-  const seen = await Promise.all(state.regions.map((region) => look(aws, state.table, region)))
-  const regions = seen.map(({region, table, error}): StateRegionView => {
-    if (error) return {region, status: 'unreachable', error}
-    return {region, status: table?.status ?? 'missing'}
-  })
-  const source = seen.find((candidate) => candidate.table && isActive(candidate.table.status))
-  const view: StateView = {table: state.table, regions, lock: {key: options.topologyKey}, runs: []}
-  if (!source?.table) return view
-  const table = source.table
-  const witness = table.witnesses?.[0]
-  Object.assign(view, {
-    readFrom: source.region,
-    consistency: table.consistency === 'STRONG' ? 'strong' : 'eventual',
-    ...(witness ? {witness} : {}),
-    ...(keySchemaProblem(table) ? {keySchemaProblem: keySchemaProblem(table)} : {}),
-  })
-  if (view.keySchemaProblem) return view
-  const port = aws.dynamodb(source.region)
-  const holder = await dynamoLockStore(port, state.table, {clock: options.clock}).inspect(options.topologyKey)
-  view.lock = {key: options.topologyKey, ...(holder ? {holder} : {})}
-  view.runs = (await indexedRuns(port, state.table)).slice(0, options.limit ?? 10)
-  return view
-}
-
-// ---- unlock --------------------------------------------------------------------------------------------------------
-
-/**
- * Breaks the lock `runId` holds (break-glass): its process, if alive, loses the lease at its next heartbeat and
- * stops. The lock key is the run's topology as the table's index has it, else `topologyKey`. Written in `region`
- * (default: the home Region).
- */
-export async function unlockRun(
-  state: TeamState,
-  aws: AwsPorts,
-  options: {runId: string; topologyKey: string; clock: Clock; region?: string},
-): Promise<{key: string; region: string; holder: LockHolder}> {
-  const region = options.region ?? stateRegion(state)
-  if (!state.regions.includes(region)) {
-    throw new DrctlError(
-      'DRCTL_USAGE',
-      `--region ${region} is not a Region of the state table (${state.regions.join(', ')})`,
-    )
-  }
-  const port = aws.dynamodb(region)
-  const indexed = (await indexedRuns(port, state.table)).find((run) => run.runId === options.runId)
-  const key = indexed?.topologyKey || options.topologyKey
-  const locks = dynamoLockStore(port, state.table, {clock: options.clock})
-  const holder = await locks.breakGlass(key, {runId: options.runId})
-  if (!holder) {
-    const current = await locks.inspect(key)
-    throw new DrctlError('DRCTL_USAGE', `run ${options.runId} holds no lock on ${key}; nothing was changed`, {
-      hints: [current?.runId ? `the lock is held by run ${current.runId}` : `the lock on ${key} is free`],
-    })
-  }
-  return {key, region, holder}
 }

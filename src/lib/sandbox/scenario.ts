@@ -1,19 +1,7 @@
 import {stringify} from 'yaml'
 
+import {clusterArn, derivedId, hexId, instanceArn, kmsKeyArn, upperId, uuidFrom} from './ids.js'
 import {
-  clusterArn,
-  derivedId,
-  fisId,
-  fisTemplateArn,
-  hexId,
-  instanceArn,
-  kmsKeyArn,
-  tableArn,
-  upperId,
-  uuidFrom,
-} from './ids.js'
-import {
-  ARC_ENDPOINT_REGIONS,
   type ClusterRecord,
   emptyLaterSlices,
   type GlobalClusterRecord,
@@ -22,23 +10,16 @@ import {
   WORLD_VERSION,
   type World,
 } from './world.js'
-import type {StackRecord} from './services/cloudformation-records.js'
-import type {TemplateRecord} from './services/fis-records.js'
 import {APP_SHAPES, appShapeSteps, isAppShape, seedAppShape} from './scenarios/app-shapes.js'
+import {addArc} from './scenarios/arc.js'
+import {fisTemplates} from './scenarios/fis-templates.js'
+import {regionSuffix, TOPOLOGY_NAME} from './scenarios/naming.js'
+import {appStack, stackName} from './scenarios/stacks.js'
 
+/** Every scenario a sandbox world is built from: the base topologies, then the shapes scenarios/ adds to them. */
 export const SCENARIOS = ['two-region', 'three-region', 'scale', ...APP_SHAPES] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 export const DEFAULT_SCENARIO: ScenarioName = 'two-region'
-export const TOPOLOGY_NAME = 'retail'
-
-const DIRECTION_LETTERS: Record<string, string> = {northeast: 'ne', southeast: 'se', northwest: 'nw', southwest: 'sw'}
-
-/** A Region's short form in resource names: us-east-1 → use1, ap-southeast-2 → apse2. */
-function regionSuffix(region: string): string {
-  const [area, ...rest] = region.split('-')
-  const number = rest.pop() ?? ''
-  return `${area}${rest.map((word) => DIRECTION_LETTERS[word] ?? word[0]).join('')}${number}`
-}
 
 /** The size of the `scale` scenario: many PostgreSQL global clusters across the Regions given. */
 export interface ScenarioSize {
@@ -65,17 +46,6 @@ function scaleAurora(count: number): AuroraSpec[] {
     return {...orders, globalId: `${prefix}-global`, prefix}
   })
 }
-
-/** The process-independent URL the world stores for ARC cluster endpoint `index` (1–5); `.invalid` never resolves. */
-export function canonicalArcUrl(index: number, region: string): string {
-  return `https://arc${index}.${region}.sandbox.drctl.invalid/v1`
-}
-
-export function parseCanonicalArcUrl(url: string): {index: number; region: string; path: string} | undefined {
-  const match = /^https:\/\/arc(\d)\.([a-z0-9-]+)\.sandbox\.drctl\.invalid(\/.*)?$/.exec(url)
-  return match ? {index: Number(match[1]), region: match[2] as string, path: match[3] ?? ''} : undefined
-}
-
 export function isScenario(name: string): name is ScenarioName {
   return (SCENARIOS as readonly string[]).includes(name)
 }
@@ -237,152 +207,10 @@ export function buildWorld(
   })
 
   addArc(world, regions, now)
-  world.fis.templates.push(...templates(account, primary, regions, createdAt))
-  for (const region of regions) world.cloudformation.stacks.push(stack(account, region, createdAt))
+  world.fis.templates.push(...fisTemplates(account, primary, regions, createdAt))
+  for (const region of regions) world.cloudformation.stacks.push(appStack(account, region, createdAt))
   if (isAppShape(scenario)) seedAppShape(world, scenario, createdAt)
   return world
-}
-
-function arcArn(account: string, resource: string): string {
-  return `arn:aws:route53-recovery-control::${account}:${resource}`
-}
-
-function addArc(world: World, regions: string[], now: number): void {
-  const account = world.account
-  const clusterArnValue = arcArn(account, `cluster/${hexId(`${account}:arc:cluster`, 32)}`)
-  world.arc.clusters.push({
-    arn: clusterArnValue,
-    name: `${TOPOLOGY_NAME}-arc`,
-    status: 'DEPLOYED',
-    endpoints: ARC_ENDPOINT_REGIONS.map((region, index) => ({region, url: canonicalArcUrl(index + 1, region)})),
-  })
-  const defaultPanel = arcArn(account, `controlpanel/${hexId(`${account}:arc:default-panel`, 32)}`)
-  const panel = arcArn(account, `controlpanel/${hexId(`${account}:arc:panel`, 32)}`)
-  world.arc.controlPanels.push(
-    {arn: defaultPanel, name: 'DefaultControlPanel', clusterArn: clusterArnValue, isDefault: true, status: 'DEPLOYED'},
-    {arn: panel, name: `${TOPOLOGY_NAME}-panel`, clusterArn: clusterArnValue, isDefault: false, status: 'DEPLOYED'},
-  )
-  const controls = regions.map((region) => ({
-    arn: `${panel}/routingcontrol/${hexId(`${account}:arc:control:${region}`, 16)}`,
-    name: `${TOPOLOGY_NAME}-${region}`,
-    controlPanelArn: panel,
-    state: region === regions[0] ? ('On' as const) : ('Off' as const),
-    status: 'DEPLOYED',
-    updatedAt: now,
-  }))
-  world.arc.routingControls.push(...controls)
-  world.arc.safetyRules.push({
-    arn: `${panel}/safetyrule/${hexId(`${account}:arc:rule:at-least-one-on`, 16)}`,
-    name: 'at-least-one-on',
-    controlPanelArn: panel,
-    type: 'ASSERTION',
-    assertedControls: controls.map((control) => control.arn),
-    gatingControls: [],
-    targetControls: [],
-    ruleConfig: {Type: 'ATLEAST', Threshold: 1, Inverted: false},
-    waitPeriodMs: 5000,
-    status: 'DEPLOYED',
-  })
-}
-
-function templates(account: string, region: string, regions: string[], createdAt: number): TemplateRecord[] {
-  const role = `arn:aws:iam::${account}:role/${TOPOLOGY_NAME}-fis-experiments`
-  const cartsArn = tableArn(region, account, 'carts')
-  const template = (
-    name: string,
-    body: Omit<TemplateRecord, 'id' | 'arn' | 'region' | 'createdAt' | 'updatedAt' | 'roleArn'>,
-  ) => {
-    const id = fisId('EXT', `${account}:template:${name}`)
-    return {
-      id,
-      arn: fisTemplateArn(region, account, id),
-      region,
-      roleArn: role,
-      createdAt,
-      updatedAt: createdAt,
-      ...body,
-    }
-  }
-  const cutOff = regions[1] as string
-  return [
-    template('cross-region-connectivity', {
-      description: `Cut cross-Region connectivity from ${region} to ${cutOff} and pause carts replication`,
-      targets: {
-        Subnets: {resourceType: 'aws:ec2:subnet', resourceTags: {ChaosAllowed: 'true'}, selectionMode: 'ALL'},
-        Tables: {resourceType: 'aws:dynamodb:global-table', resourceArns: [cartsArn], selectionMode: 'ALL'},
-      },
-      actions: {
-        DisruptSubnetConnectivity: {
-          actionId: 'aws:network:route-table-disrupt-cross-region-connectivity',
-          description: `Block traffic from tagged subnets to ${cutOff}`,
-          parameters: {duration: 'PT10M', region: cutOff},
-          targets: {Subnets: 'Subnets'},
-          startAfter: [],
-        },
-        PauseCartsReplication: {
-          actionId: 'aws:dynamodb:global-table-pause-replication',
-          description: 'Pause replication of the carts table',
-          parameters: {duration: 'PT10M'},
-          targets: {Tables: 'Tables'},
-          startAfter: [],
-        },
-      },
-      stopConditions: [
-        {
-          source: 'aws:cloudwatch:alarm',
-          value: `arn:aws:cloudwatch:${region}:${account}:alarm:${TOPOLOGY_NAME}-orders-error-rate`,
-        },
-      ],
-      tags: {Name: 'cross-region-connectivity', Env: 'sandbox'},
-    }),
-    template('pause-carts-replication', {
-      description: 'Pause replication of the carts table',
-      targets: {Tables: {resourceType: 'aws:dynamodb:global-table', resourceArns: [cartsArn], selectionMode: 'ALL'}},
-      actions: {
-        PauseCartsReplication: {
-          actionId: 'aws:dynamodb:global-table-pause-replication',
-          parameters: {duration: 'PT5M'},
-          targets: {Tables: 'Tables'},
-          startAfter: [],
-        },
-      },
-      stopConditions: [{source: 'none'}],
-      tags: {Name: 'pause-carts-replication', Env: 'sandbox'},
-    }),
-  ]
-}
-
-const stackName = (region: string) => `${TOPOLOGY_NAME}-app-${regionSuffix(region)}`
-
-function stack(account: string, region: string, createdAt: number): StackRecord {
-  const name = stackName(region)
-  const resource = (logicalId: string, type: string, physicalId: string) => ({
-    logicalId,
-    physicalId,
-    type,
-    status: 'CREATE_COMPLETE',
-    updatedAt: createdAt,
-  })
-  return {
-    name,
-    id: `arn:aws:cloudformation:${region}:${account}:stack/${name}/${uuidFrom(`${account}:${region}:stack:${name}`)}`,
-    region,
-    status: 'CREATE_COMPLETE',
-    description: `${TOPOLOGY_NAME} application in ${region}`,
-    createdAt,
-    resources: [
-      resource('AppVpc', 'AWS::EC2::VPC', `vpc-${hexId(`${account}:${region}:vpc`, 17)}`),
-      resource('AppSubnetA', 'AWS::EC2::Subnet', `subnet-${hexId(`${account}:${region}:subnet-a`, 17)}`),
-      resource(
-        'AppLoadBalancer',
-        'AWS::ElasticLoadBalancingV2::LoadBalancer',
-        `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/app/${name}/${hexId(`${account}:${region}:alb`, 16)}`,
-      ),
-      resource('AppBucket', 'AWS::S3::Bucket', `${name}-assets-${hexId(`${account}:${region}:bucket`, 8)}`),
-      resource('AppService', 'AWS::ECS::Service', `arn:aws:ecs:${region}:${account}:service/${name}/app`),
-    ],
-    tags: [{Key: 'Topology', Value: TOPOLOGY_NAME}],
-  }
 }
 
 /** The scenario's drctl.yaml: a complete topology file for this world (validated by drctl's own schema in tests). */

@@ -16,6 +16,16 @@ const arn = (name: string) => `arn:aws:ecs:us-west-2:111122223333:service/app/${
 
 describe('ECS adapter', () => {
   it('reads services with their deployments; a missing service is listed, not thrown', async () => {
+    // A deployment with every field set reads back as it is.
+    const rolling = {
+      id: 'ecs-svc/2',
+      status: 'PRIMARY',
+      rolloutState: 'IN_PROGRESS',
+      rolloutStateReason: 'ECS deployment ecs-svc/2 in progress.',
+      desiredCount: 4,
+      runningCount: 1,
+      failedTasks: 0,
+    } as const
     ecsMock.on(DescribeServicesCommand).resolves({
       services: [
         {
@@ -25,15 +35,7 @@ describe('ECS adapter', () => {
           desiredCount: 4,
           runningCount: 3,
           deployments: [
-            {
-              id: 'ecs-svc/2',
-              status: 'PRIMARY',
-              rolloutState: 'IN_PROGRESS',
-              rolloutStateReason: 'ECS deployment ecs-svc/2 in progress.',
-              desiredCount: 4,
-              runningCount: 1,
-              failedTasks: 0,
-            },
+            rolling,
             {id: 'ecs-svc/1', status: 'ACTIVE', rolloutState: 'COMPLETED', desiredCount: 4, runningCount: 2},
           ],
         },
@@ -49,15 +51,7 @@ describe('ECS adapter', () => {
           desiredCount: 4,
           runningCount: 3,
           deployments: [
-            {
-              id: 'ecs-svc/2',
-              status: 'PRIMARY',
-              rolloutState: 'IN_PROGRESS',
-              rolloutStateReason: 'ECS deployment ecs-svc/2 in progress.',
-              desiredCount: 4,
-              runningCount: 1,
-              failedTasks: 0,
-            },
+            rolling,
             {
               id: 'ecs-svc/1',
               status: 'ACTIVE',

@@ -2,13 +2,11 @@ import {describe, expect, it} from 'vitest'
 
 import type {Distribution} from '../../../src/lib/aws/ports.js'
 import type {StepConfig} from '../../../src/lib/config/steps.js'
-import type {Step} from '../../../src/lib/runbook/types.js'
 import {appStep} from '../../../src/lib/runbooks/app-steps/kinds.js'
-import type {StepMove} from '../../../src/lib/runbooks/app-steps/move.js'
 import {FakeAws} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
 import {testConfig} from '../../fakes/topology.js'
-import {stepContext} from './step-context.js'
+import {driveStep, stepContext, stepMove} from './step-context.js'
 
 const REGIONS = ['us-east-1', 'us-west-2']
 const EAST = 'a1b2c3.execute-api.us-east-1.amazonaws.com'
@@ -30,14 +28,6 @@ const stepOf = (target: string): StepConfig => {
 const byOrigin = stepOf('originId: origin1')
 const byGroup = stepOf('originGroupId: api-group')
 
-const move = (overrides: Partial<StepMove> = {}): StepMove => ({
-  to: 'us-west-2',
-  from: ['us-east-1'],
-  failedRegions: [],
-  globalClusters: ['orders-global'],
-  ...overrides,
-})
-
 function distribution(domain = EAST): Distribution {
   return {
     id: 'E2QWRUHAPOMQZL',
@@ -58,20 +48,12 @@ function fakeWith(...distributions: Distribution[]): FakeAws {
 
 const origin = (aws: FakeAws, id = 'origin1') => aws.state.distributions?.[0]?.origins.find((o) => o.id === id)
 
-async function drive(step: Step, ctx: ReturnType<typeof stepContext>) {
-  const check = await step.check(ctx)
-  if (check.state === 'pending') await step.run(ctx)
-  if (check.state !== 'done') await step.wait?.(ctx)
-  await step.verify(ctx)
-  return check
-}
-
 describe('cloudfront-origin step', () => {
   it('repoints the origin, waits until Deployed, reads it back; a second run changes nothing', async () => {
     const aws = fakeWith(distribution())
     aws.settlesAfterReads = 2
-    const step = appStep({step: byOrigin, move: move()}, REGIONS)
-    expect(await drive(step, stepContext(aws))).toMatchObject({
+    const step = appStep({step: byOrigin, move: stepMove()}, REGIONS)
+    expect(await driveStep(step, stepContext(aws))).toMatchObject({
       state: 'pending',
       note: `origin origin1 → ${EAST}/prod now`,
     })
@@ -87,7 +69,7 @@ describe('cloudfront-origin step', () => {
       'GetDistribution us-east-1',
     ])
     const writes = aws.mutatingCalls().length
-    expect(await appStep({step: byOrigin, move: move()}, REGIONS).check(stepContext(aws))).toMatchObject({
+    expect(await appStep({step: byOrigin, move: stepMove()}, REGIONS).check(stepContext(aws))).toMatchObject({
       state: 'done',
     })
     expect(aws.mutatingCalls()).toHaveLength(writes)
@@ -96,7 +78,7 @@ describe('cloudfront-origin step', () => {
   it('with an origin group, repoints the group’s primary (first) member', async () => {
     const aws = fakeWith(distribution())
     aws.state.distributions![0]!.originGroups = [{id: 'api-group', members: ['fallback', 'origin1']}]
-    await drive(appStep({step: byGroup, move: move()}, REGIONS), stepContext(aws))
+    await driveStep(appStep({step: byGroup, move: stepMove()}, REGIONS), stepContext(aws))
     expect(origin(aws, 'fallback')).toMatchObject({domainName: WEST, originPath: '/prod'})
     expect(origin(aws, 'origin1')).toMatchObject({domainName: EAST})
   })
@@ -104,15 +86,15 @@ describe('cloudfront-origin step', () => {
   it('keeps the origin path when drctl.yaml gives none', async () => {
     const aws = fakeWith(distribution(WEST))
     aws.state.distributions![0]!.origins[0]!.originPath = '/v1'
-    await drive(
-      appStep({step: byOrigin, move: move({to: 'us-east-1', from: ['us-west-2']})}, REGIONS),
+    await driveStep(
+      appStep({step: byOrigin, move: stepMove({to: 'us-east-1', from: ['us-west-2']})}, REGIONS),
       stepContext(aws),
     )
     expect(origin(aws)).toEqual({id: 'origin1', domainName: EAST, originPath: '/v1'})
   })
 
   it('lists UpdateDistribution in us-east-1 for --dry-run', () => {
-    expect(appStep({step: byGroup, move: move()}, REGIONS).describe()).toEqual([
+    expect(appStep({step: byGroup, move: stepMove()}, REGIONS).describe()).toEqual([
       {
         service: 'CloudFront',
         operation: 'UpdateDistribution',
@@ -125,8 +107,8 @@ describe('cloudfront-origin step', () => {
   it('resumed after the update (still InProgress) only waits; once Deployed it is done', async () => {
     const aws = fakeWith(distribution())
     aws.settlesAfterReads = 1
-    await appStep({step: byOrigin, move: move()}, REGIONS).run(stepContext(aws))
-    const resumed = appStep({step: byOrigin, move: move()}, REGIONS)
+    await appStep({step: byOrigin, move: stepMove()}, REGIONS).run(stepContext(aws))
+    const resumed = appStep({step: byOrigin, move: stepMove()}, REGIONS)
     const ctx = stepContext(aws)
     expect(await resumed.check(ctx)).toMatchObject({state: 'in-progress'})
     await resumed.wait!(ctx)
@@ -135,19 +117,23 @@ describe('cloudfront-origin step', () => {
   })
 
   it('a distribution that does not exist, or an origin it lacks, fails the check naming the step', async () => {
-    await expect(appStep({step: byOrigin, move: move()}, REGIONS).check(stepContext(fakeWith()))).rejects.toMatchObject(
+    await expect(
+      appStep({step: byOrigin, move: stepMove()}, REGIONS).check(stepContext(fakeWith())),
+    ).rejects.toMatchObject({
+      code: 'DRCTL_AWS_NOT_FOUND',
+      message: 'step api-origin: CloudFront distribution E2QWRUHAPOMQZL does not exist',
+    })
+    const noGroup = fakeWith({...distribution(), originGroups: []})
+    await expect(appStep({step: byGroup, move: stepMove()}, REGIONS).check(stepContext(noGroup))).rejects.toMatchObject(
       {
         code: 'DRCTL_AWS_NOT_FOUND',
-        message: 'step api-origin: CloudFront distribution E2QWRUHAPOMQZL does not exist',
+        message: 'step api-origin: distribution E2QWRUHAPOMQZL has no origin group api-group',
       },
     )
-    const noGroup = fakeWith({...distribution(), originGroups: []})
-    await expect(appStep({step: byGroup, move: move()}, REGIONS).check(stepContext(noGroup))).rejects.toMatchObject({
-      code: 'DRCTL_AWS_NOT_FOUND',
-      message: 'step api-origin: distribution E2QWRUHAPOMQZL has no origin group api-group',
-    })
     const noOrigin = fakeWith({...distribution(), origins: []})
-    await expect(appStep({step: byOrigin, move: move()}, REGIONS).check(stepContext(noOrigin))).rejects.toMatchObject({
+    await expect(
+      appStep({step: byOrigin, move: stepMove()}, REGIONS).check(stepContext(noOrigin)),
+    ).rejects.toMatchObject({
       message: 'step api-origin: distribution E2QWRUHAPOMQZL has no origin origin1',
     })
     expect(noOrigin.mutatingCalls()).toEqual([])
@@ -156,7 +142,7 @@ describe('cloudfront-origin step', () => {
   it('a distribution that stays InProgress times out (resumable)', async () => {
     const aws = fakeWith(distribution())
     aws.settlesAfterReads = Number.POSITIVE_INFINITY
-    const step = appStep({step: {...byOrigin, timeoutMs: 120_000}, move: move()}, REGIONS)
+    const step = appStep({step: {...byOrigin, timeoutMs: 120_000}, move: stepMove()}, REGIONS)
     await step.run(stepContext(aws))
     await expect(step.wait!(stepContext(aws))).rejects.toMatchObject({
       code: 'DRCTL_TIMEOUT',
@@ -166,7 +152,7 @@ describe('cloudfront-origin step', () => {
 
   it('throttled reads while waiting are retried at the next poll', async () => {
     const aws = fakeWith(distribution())
-    const step = appStep({step: byOrigin, move: move()}, REGIONS)
+    const step = appStep({step: byOrigin, move: stepMove()}, REGIONS)
     await step.run(stepContext(aws))
     const before = aws.calls.length
     aws.fail('CloudFront', 'us-east-1', {kind: 'throttling', operation: 'GetDistribution', times: 2})
@@ -177,7 +163,7 @@ describe('cloudfront-origin step', () => {
 
   it('fails verification when the origin reads back elsewhere', async () => {
     const aws = fakeWith(distribution())
-    const step = appStep({step: byOrigin, move: move()}, REGIONS)
+    const step = appStep({step: byOrigin, move: stepMove()}, REGIONS)
     await step.run(stepContext(aws))
     origin(aws)!.domainName = 'elsewhere.example.com'
     await expect(step.verify(stepContext(aws))).rejects.toMatchObject({

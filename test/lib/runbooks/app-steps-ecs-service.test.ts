@@ -2,10 +2,9 @@ import {describe, expect, it} from 'vitest'
 
 import type {StepOfKind} from '../../../src/lib/config/steps.js'
 import {appStep} from '../../../src/lib/runbooks/app-steps/kinds.js'
-import type {StepMove} from '../../../src/lib/runbooks/app-steps/move.js'
 import {FakeAws, type FakeEcsService} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
-import {driveStep, stepContext, tickingClock} from './step-context.js'
+import {driveStep, stepContext, stepMove, tickingClock} from './step-context.js'
 
 const regions = ['us-east-1', 'us-west-2']
 const both = {cluster: 'app', services: ['api', 'worker']}
@@ -17,14 +16,7 @@ const redeploy: StepOfKind<'ecs-service'> = {
   regions: {'us-east-1': both, 'us-west-2': both},
 }
 const scale: StepOfKind<'ecs-service'> = {...redeploy, id: 'capacity', action: 'scale'}
-const move = (overrides: Partial<StepMove> = {}): StepMove => ({
-  to: 'us-west-2',
-  from: ['us-east-1'],
-  failedRegions: [],
-  globalClusters: ['orders-global'],
-  ...overrides,
-})
-const unplanned = move({failedRegions: ['us-east-1'], runbook: 'failover-unplanned'})
+const unplanned = stepMove({failedRegions: ['us-east-1'], runbook: 'failover-unplanned'})
 
 function service(desiredCount: number, extra: Partial<FakeEcsService> = {}): FakeEcsService {
   return {
@@ -61,7 +53,7 @@ const recordKey = (name: string) => `ecs.restart.us-west-2.${name}`
 describe('ecs-service step: redeploy', () => {
   it('forces a new deployment of each service in the target Region and waits until it has COMPLETED', async () => {
     const aws = world([4, 2], [4, 2])
-    const step = appStep({step: redeploy, move: move()}, regions)
+    const step = appStep({step: redeploy, move: stepMove()}, regions)
     const ctx = stepContext(aws)
     expect(await driveStep(step, ctx)).toEqual({state: 'pending', note: 'to redeploy: api, worker'})
     expect(updates(aws)).toEqual([
@@ -79,7 +71,7 @@ describe('ecs-service step: redeploy', () => {
 
   it('resumed after UpdateService went through but before its answer was journaled, only waits', async () => {
     const aws = world([4, 2], [4, 2])
-    const step = appStep({step: redeploy, move: move()}, regions)
+    const step = appStep({step: redeploy, move: stepMove()}, regions)
     const first = stepContext(aws)
     await step.run(first)
     // The run stopped after the calls: only what was journaled before each call survives for `api`.
@@ -94,7 +86,7 @@ describe('ecs-service step: redeploy', () => {
 
   it('resumed after journaling its intent but before the call, forces the deployment', async () => {
     const aws = world([4, 2], [4, 2])
-    const step = appStep({step: redeploy, move: move()}, regions)
+    const step = appStep({step: redeploy, move: stepMove()}, regions)
     const journaled = {[recordKey('api')]: {before: 'ecs-svc/1'}}
     expect(await driveStep(step, stepContext(aws, journaled))).toEqual({
       state: 'pending',
@@ -105,7 +97,7 @@ describe('ecs-service step: redeploy', () => {
 
   it('a run of its own redeploys again: a deployment another run forced does not count', async () => {
     const aws = world([4, 2], [4, 2])
-    const step = appStep({step: redeploy, move: move()}, regions)
+    const step = appStep({step: redeploy, move: stepMove()}, regions)
     await driveStep(step, stepContext(aws))
     expect(await step.check(stepContext(aws))).toMatchObject({state: 'pending'})
   })
@@ -113,7 +105,7 @@ describe('ecs-service step: redeploy', () => {
   it('fails with ECS’s reason when the deployment FAILED (circuit breaker)', async () => {
     const aws = world([4, 2], [4, 2])
     west(aws, 'worker').failRollout = 'tasks failed to start'
-    const step = appStep({step: redeploy, move: move()}, regions)
+    const step = appStep({step: redeploy, move: stepMove()}, regions)
     const ctx = stepContext(aws)
     await step.run(ctx)
     await expect(step.wait!(ctx)).rejects.toMatchObject({
@@ -126,7 +118,7 @@ describe('ecs-service step: redeploy', () => {
   it('times out (resumable) on a deployment that never settles, saying where it stands', async () => {
     const aws = world([4, 2], [4, 2])
     west(aws, 'api').stuck = true
-    const step = appStep({step: {...redeploy, timeoutMs: 60_000}, move: move()}, regions)
+    const step = appStep({step: {...redeploy, timeoutMs: 60_000}, move: stepMove()}, regions)
     const ctx = stepContext(aws, {}, tickingClock())
     await step.run(ctx)
     await expect(step.wait!(ctx)).rejects.toMatchObject({
@@ -139,7 +131,7 @@ describe('ecs-service step: redeploy', () => {
     const aws = world([4, 2], [4, 2])
     delete aws.state.ecsServices?.['us-west-2']?.['app/worker']
     west(aws, 'api').status = 'INACTIVE'
-    const step = appStep({step: redeploy, move: move()}, regions)
+    const step = appStep({step: redeploy, move: stepMove()}, regions)
     await expect(step.check(stepContext(aws))).rejects.toMatchObject({
       code: 'DRCTL_AWS_NOT_FOUND',
       message: 'step restart: ECS service api, worker does not exist (or is not ACTIVE) in app in us-west-2',
@@ -151,7 +143,7 @@ describe('ecs-service step: redeploy', () => {
 describe('ecs-service step: scale', () => {
   it('copies the source Region’s desired counts, waits until the tasks run, and is idempotent', async () => {
     const aws = world([4, 2], [0, 0])
-    const step = appStep({step: scale, move: move()}, regions)
+    const step = appStep({step: scale, move: stepMove()}, regions)
     expect(await driveStep(step, stepContext(aws))).toMatchObject({state: 'pending'})
     expect(updates(aws)).toEqual([
       {region: 'us-west-2', args: ['app', 'api', {desiredCount: 4}]},
@@ -169,7 +161,7 @@ describe('ecs-service step: scale', () => {
       ...scale,
       regions: {...scale.regions, 'us-west-2': {...both, desiredCount: 3}},
     }
-    const step = appStep({step: fixed, move: move()}, regions)
+    const step = appStep({step: fixed, move: stepMove()}, regions)
     await driveStep(step, stepContext(aws))
     expect(updates(aws).map(({args}) => args[2])).toEqual([{desiredCount: 3}, {desiredCount: 3}])
     expect(aws.calls.filter((call) => call.region === 'us-east-1')).toEqual([])
@@ -222,7 +214,7 @@ describe('ecs-service step: scale', () => {
   })
 
   it('lists its calls with the count it will set for --dry-run', () => {
-    expect(appStep({step: scale, move: move()}, regions).describe()).toEqual([
+    expect(appStep({step: scale, move: stepMove()}, regions).describe()).toEqual([
       {
         service: 'ECS',
         operation: 'UpdateService',
@@ -236,6 +228,8 @@ describe('ecs-service step: scale', () => {
         detail: 'app/worker desiredCount = that of app/worker in us-east-1',
       },
     ])
-    expect(appStep({step: redeploy, move: move()}, regions).describe()[0]?.detail).toBe('app/api forceNewDeployment')
+    expect(appStep({step: redeploy, move: stepMove()}, regions).describe()[0]?.detail).toBe(
+      'app/api forceNewDeployment',
+    )
   })
 })

@@ -2,13 +2,11 @@ import {describe, expect, it} from 'vitest'
 
 import type {EndpointGroup} from '../../../src/lib/aws/ports.js'
 import type {StepConfig} from '../../../src/lib/config/steps.js'
-import type {Step} from '../../../src/lib/runbook/types.js'
 import {appStep} from '../../../src/lib/runbooks/app-steps/kinds.js'
-import type {StepMove} from '../../../src/lib/runbooks/app-steps/move.js'
 import {FakeAws} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
 import {ACCOUNT, testConfig} from '../../fakes/topology.js'
-import {stepContext} from './step-context.js'
+import {driveStep, stepContext, stepMove} from './step-context.js'
 
 const REGIONS = ['us-east-1', 'us-west-2']
 const ACCELERATOR = `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh`
@@ -24,14 +22,6 @@ const [dial] = testConfig(`steps:
       us-east-1: {endpointGroupArn: ${EAST}}
       us-west-2: {endpointGroupArn: ${WEST}}
 `).steps as [StepConfig]
-
-const move = (overrides: Partial<StepMove> = {}): StepMove => ({
-  to: 'us-west-2',
-  from: ['us-east-1'],
-  failedRegions: [],
-  globalClusters: ['orders-global'],
-  ...overrides,
-})
 
 const endpointGroup = (arn: string, region: string, trafficDialPercentage: number): EndpointGroup => ({
   arn,
@@ -50,18 +40,10 @@ function fakeWith(east: number, west: number): FakeAws {
 const dials = (aws: FakeAws) =>
   Object.fromEntries((aws.state.endpointGroups ?? []).map((g) => [g.region, g.trafficDialPercentage]))
 
-async function drive(step: Step, ctx: ReturnType<typeof stepContext>) {
-  const check = await step.check(ctx)
-  if (check.state === 'pending') await step.run(ctx)
-  if (check.state !== 'done') await step.wait?.(ctx)
-  await step.verify(ctx)
-  return check
-}
-
 describe('global-accelerator-dial step', () => {
   it('raises the target’s dial before lowering the others, waits for DEPLOYED, reads back; a second run changes nothing', async () => {
     const aws = fakeWith(100, 0)
-    expect(await drive(appStep({step: dial, move: move()}, REGIONS), stepContext(aws))).toMatchObject({
+    expect(await driveStep(appStep({step: dial, move: stepMove()}, REGIONS), stepContext(aws))).toMatchObject({
       state: 'pending',
       note: 'to set: us-west-2 100%, us-east-1 0%',
     })
@@ -76,12 +58,14 @@ describe('global-accelerator-dial step', () => {
     ])
     expect(aws.calls.filter((call) => call.operation === 'DescribeAccelerator')).toHaveLength(2)
     const writes = aws.mutatingCalls().length
-    expect(await appStep({step: dial, move: move()}, REGIONS).check(stepContext(aws))).toMatchObject({state: 'done'})
+    expect(await appStep({step: dial, move: stepMove()}, REGIONS).check(stepContext(aws))).toMatchObject({
+      state: 'done',
+    })
     expect(aws.mutatingCalls()).toHaveLength(writes)
   })
 
   it('lists both calls in us-west-2, target first, for --dry-run', () => {
-    expect(appStep({step: dial, move: move({to: 'us-east-1', from: ['us-west-2']})}, REGIONS).describe()).toEqual([
+    expect(appStep({step: dial, move: stepMove({to: 'us-east-1', from: ['us-west-2']})}, REGIONS).describe()).toEqual([
       {
         service: 'Global Accelerator',
         operation: 'UpdateEndpointGroup',
@@ -99,7 +83,7 @@ describe('global-accelerator-dial step', () => {
 
   it('resumed after the target was raised, only lowers the others', async () => {
     const aws = fakeWith(100, 100)
-    const step = appStep({step: dial, move: move()}, REGIONS)
+    const step = appStep({step: dial, move: stepMove()}, REGIONS)
     expect(await step.check(stepContext(aws))).toMatchObject({state: 'pending', note: 'to set: us-east-1 0%'})
     await step.run(stepContext(aws))
     expect(aws.mutatingCalls().map((call) => call.args)).toEqual([[EAST, 0]])
@@ -110,7 +94,7 @@ describe('global-accelerator-dial step', () => {
     // The interrupted attempt's last update: the accelerator deploys it for one more read.
     await aws.globalAccelerator().setTrafficDial(WEST, 100)
     const writes = aws.mutatingCalls().length
-    const resumed = appStep({step: dial, move: move()}, REGIONS)
+    const resumed = appStep({step: dial, move: stepMove()}, REGIONS)
     const ctx = stepContext(aws)
     expect(await resumed.check(ctx)).toMatchObject({state: 'in-progress', note: 'dials set, accelerator IN_PROGRESS'})
     await resumed.wait!(ctx)
@@ -121,13 +105,15 @@ describe('global-accelerator-dial step', () => {
   it('an endpoint group or accelerator that does not exist fails the check, naming the step', async () => {
     const aws = fakeWith(100, 0)
     aws.state.endpointGroups = aws.state.endpointGroups?.filter((g) => g.arn !== EAST)
-    await expect(appStep({step: dial, move: move()}, REGIONS).check(stepContext(aws))).rejects.toMatchObject({
+    await expect(appStep({step: dial, move: stepMove()}, REGIONS).check(stepContext(aws))).rejects.toMatchObject({
       code: 'DRCTL_AWS_NOT_FOUND',
       message: `step api-dial: the endpoint group of us-east-1 (${EAST}) does not exist`,
     })
     const noAccelerator = fakeWith(0, 100)
     noAccelerator.state.accelerators = []
-    await expect(appStep({step: dial, move: move()}, REGIONS).check(stepContext(noAccelerator))).rejects.toMatchObject({
+    await expect(
+      appStep({step: dial, move: stepMove()}, REGIONS).check(stepContext(noAccelerator)),
+    ).rejects.toMatchObject({
       code: 'DRCTL_AWS_NOT_FOUND',
       message: expect.stringContaining(ACCELERATOR),
     })
@@ -142,7 +128,7 @@ describe('global-accelerator-dial step', () => {
       operation: 'UpdateEndpointGroup',
       times: 1,
     })
-    await appStep({step: dial, move: move()}, REGIONS).run(stepContext(aws))
+    await appStep({step: dial, move: stepMove()}, REGIONS).run(stepContext(aws))
     expect(aws.mutatingCalls().map((call) => call.args)).toEqual([
       [WEST, 100],
       [WEST, 100],
@@ -154,7 +140,7 @@ describe('global-accelerator-dial step', () => {
   it('an accelerator that stays IN_PROGRESS times out (resumable)', async () => {
     const aws = fakeWith(100, 0)
     aws.settlesAfterReads = Number.POSITIVE_INFINITY
-    const step = appStep({step: {...dial, timeoutMs: 60_000}, move: move()}, REGIONS)
+    const step = appStep({step: {...dial, timeoutMs: 60_000}, move: stepMove()}, REGIONS)
     await step.run(stepContext(aws))
     await expect(step.wait!(stepContext(aws))).rejects.toMatchObject({
       code: 'DRCTL_TIMEOUT',
@@ -164,7 +150,7 @@ describe('global-accelerator-dial step', () => {
 
   it('fails verification when a dial reads back otherwise', async () => {
     const aws = fakeWith(100, 0)
-    const step = appStep({step: dial, move: move()}, REGIONS)
+    const step = appStep({step: dial, move: stepMove()}, REGIONS)
     await step.run(stepContext(aws))
     aws.state.endpointGroups![0]!.trafficDialPercentage = 50
     await expect(step.verify(stepContext(aws))).rejects.toMatchObject({
@@ -174,8 +160,8 @@ describe('global-accelerator-dial step', () => {
   })
 
   it('gets the short deadline only when its control plane (us-west-2) is the failed Region', () => {
-    const awayFromWest = move({to: 'us-east-1', from: ['us-west-2'], failedRegions: ['us-west-2']})
+    const awayFromWest = stepMove({to: 'us-east-1', from: ['us-west-2'], failedRegions: ['us-west-2']})
     expect(appStep({step: dial, move: awayFromWest}, REGIONS).deadline).toMatchObject({onMiss: 'defer'})
-    expect(appStep({step: dial, move: move({failedRegions: ['us-east-1']})}, REGIONS).deadline).toBeUndefined()
+    expect(appStep({step: dial, move: stepMove({failedRegions: ['us-east-1']})}, REGIONS).deadline).toBeUndefined()
   })
 })

@@ -5,7 +5,7 @@ import {appStep} from '../../../src/lib/runbooks/app-steps/kinds.js'
 import type {StepMove} from '../../../src/lib/runbooks/app-steps/move.js'
 import {FakeAws, type FakeFunction} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
-import {driveStep, stepContext} from './step-context.js'
+import {driveStep, stepContext, stepMove} from './step-context.js'
 
 const regions = ['us-east-1', 'us-west-2']
 const config: StepOfKind<'lambda'> = {
@@ -15,14 +15,7 @@ const config: StepOfKind<'lambda'> = {
   payload: {cache: 'sessions', runId: 'spoofed'},
   regions: {'us-east-1': {function: 'warm-caches-use1'}, 'us-west-2': {function: 'warm-caches-usw2'}},
 }
-const move = (overrides: Partial<StepMove> = {}): StepMove => ({
-  to: 'us-west-2',
-  from: ['us-east-1'],
-  failedRegions: [],
-  globalClusters: ['orders-global'],
-  runbook: 'failover-planned',
-  ...overrides,
-})
+const move = (overrides: Partial<StepMove> = {}) => stepMove({runbook: 'failover-planned', ...overrides})
 
 function world(fn: Partial<FakeFunction> = {}): FakeAws {
   const aws = new FakeAws(twoRegionState())

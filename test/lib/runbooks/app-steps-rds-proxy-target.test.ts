@@ -2,11 +2,10 @@ import {describe, expect, it} from 'vitest'
 
 import type {StepOfKind} from '../../../src/lib/config/steps.js'
 import {appStep} from '../../../src/lib/runbooks/app-steps/kinds.js'
-import type {StepMove} from '../../../src/lib/runbooks/app-steps/move.js'
 import {DETACHED_FROM_TAG} from '../../../src/lib/topology/views.js'
 import {FakeAws, type FakeProxy} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
-import {driveStep, stepContext} from './step-context.js'
+import {driveStep, stepContext, stepMove} from './step-context.js'
 
 const regions = ['us-east-1', 'us-west-2']
 const config: StepOfKind<'rds-proxy-target'> = {
@@ -17,13 +16,6 @@ const config: StepOfKind<'rds-proxy-target'> = {
   required: false,
   regions: {'us-east-1': {proxy: 'orders-proxy-use1'}, 'us-west-2': {proxy: 'orders-proxy-usw2'}},
 }
-const move = (overrides: Partial<StepMove> = {}): StepMove => ({
-  to: 'us-west-2',
-  from: ['us-east-1'],
-  failedRegions: [],
-  globalClusters: ['orders-global'],
-  ...overrides,
-})
 
 /** The world after the databases moved: orders-usw2 writes; its proxy still targets `targets` (healthy). */
 function world(targets: string[] = ['orders-restored'], proxy: Partial<FakeProxy> = {}): FakeAws {
@@ -53,7 +45,7 @@ const mutations = (aws: FakeAws) => aws.mutatingCalls().map(({region, operation,
 describe('rds-proxy-target step', () => {
   it('retargets the proxy from the cluster it holds to the target Region’s member, and waits until it can write', async () => {
     const aws = world()
-    const step = appStep({step: config, move: move()}, regions)
+    const step = appStep({step: config, move: stepMove()}, regions)
     const ctx = stepContext(aws)
     expect(await step.check(ctx)).toEqual({
       state: 'pending',
@@ -78,7 +70,7 @@ describe('rds-proxy-target step', () => {
 
   it('is done without a call when the proxy already follows its own cluster (one proxy per Region)', async () => {
     const aws = world(['orders-usw2'])
-    const step = appStep({step: config, move: move()}, regions)
+    const step = appStep({step: config, move: stepMove()}, regions)
     expect(await driveStep(step, stepContext(aws))).toEqual({
       state: 'done',
       note: 'orders-proxy-usw2 already targets orders-usw2 (AVAILABLE)',
@@ -88,7 +80,7 @@ describe('rds-proxy-target step', () => {
 
   it('resumed after the deregistration, only registers', async () => {
     const aws = world([])
-    const step = appStep({step: config, move: move()}, regions)
+    const step = appStep({step: config, move: stepMove()}, regions)
     expect(await driveStep(step, stepContext(aws))).toMatchObject({state: 'pending'})
     expect(mutations(aws).map((call) => call.operation)).toEqual(['RegisterDBProxyTargets'])
   })
@@ -97,7 +89,7 @@ describe('rds-proxy-target step', () => {
     const aws = world([])
     await aws.rdsProxy('us-west-2').registerCluster('orders-proxy-usw2', 'default', 'orders-usw2')
     const before = aws.mutatingCalls().length
-    const step = appStep({step: config, move: move()}, regions)
+    const step = appStep({step: config, move: stepMove()}, regions)
     expect(await driveStep(step, stepContext(aws))).toEqual({
       state: 'in-progress',
       note: 'orders-proxy-usw2 targets orders-usw2: orders-usw2-a REGISTERING',
@@ -109,7 +101,7 @@ describe('rds-proxy-target step', () => {
     const aws = world(['orders-restored'], {
       settlesAs: {state: 'UNAVAILABLE', reason: 'AUTH_FAILURE', description: 'Proxy failed to authenticate'},
     })
-    const step = appStep({step: {...config, timeoutMs: 120_000}, move: move()}, regions)
+    const step = appStep({step: {...config, timeoutMs: 120_000}, move: stepMove()}, regions)
     const ctx = stepContext(aws)
     await step.run(ctx)
     await expect(step.wait!(ctx)).rejects.toMatchObject({
@@ -125,7 +117,7 @@ describe('rds-proxy-target step', () => {
   it('waits for a READ_WRITE instance: a proxy on a cluster that is not the writer cannot take writes', async () => {
     const aws = world(['orders-usw2'])
     aws.state.clusters.find((cluster) => cluster.id === 'orders-usw2')!.members[0]!.isWriter = false
-    const step = appStep({step: {...config, timeoutMs: 60_000}, move: move()}, regions)
+    const step = appStep({step: {...config, timeoutMs: 60_000}, move: stepMove()}, regions)
     expect(await step.check(stepContext(aws))).toMatchObject({
       state: 'in-progress',
       note: expect.stringContaining('no READ_WRITE instance'),
@@ -140,7 +132,7 @@ describe('rds-proxy-target step', () => {
     const survivor = aws.state.clusters.find((cluster) => cluster.id === 'orders-usw2')!
     survivor.globalClusterId = undefined
     survivor.tags = {[DETACHED_FROM_TAG]: 'orders-global'}
-    const step = appStep({step: config, move: move({failedRegions: ['us-east-1']})}, regions)
+    const step = appStep({step: config, move: stepMove({failedRegions: ['us-east-1']})}, regions)
     await driveStep(step, stepContext(aws))
     expect(aws.state.proxies?.['us-west-2']?.['orders-proxy-usw2']?.targetGroups.default).toEqual([
       expect.objectContaining({type: 'TRACKED_CLUSTER', clusterId: 'orders-usw2'}),
@@ -153,12 +145,12 @@ describe('rds-proxy-target step', () => {
   it('fails before any change, naming the step, when the proxy, its target group or the cluster is missing', async () => {
     const noProxy = world()
     delete noProxy.state.proxies?.['us-west-2']?.['orders-proxy-usw2']
-    const step = appStep({step: config, move: move()}, regions)
+    const step = appStep({step: config, move: stepMove()}, regions)
     await expect(step.check(stepContext(noProxy))).rejects.toMatchObject({
       code: 'DRCTL_AWS_NOT_FOUND',
       message: 'step orders-proxy: RDS Proxy orders-proxy-usw2 does not exist in us-west-2',
     })
-    const otherGroup = appStep({step: {...config, targetGroup: 'blue'}, move: move()}, regions)
+    const otherGroup = appStep({step: {...config, targetGroup: 'blue'}, move: stepMove()}, regions)
     await expect(otherGroup.check(stepContext(world()))).rejects.toMatchObject({
       message: 'step orders-proxy: RDS Proxy orders-proxy-usw2 has no target group blue in us-west-2',
     })
@@ -172,7 +164,7 @@ describe('rds-proxy-target step', () => {
   })
 
   it('lists its calls in the target Region for --dry-run', () => {
-    const step = appStep({step: config, move: move()}, regions)
+    const step = appStep({step: config, move: stepMove()}, regions)
     expect(step.describe()).toEqual([
       expect.objectContaining({service: 'RDS', operation: 'DeregisterDBProxyTargets', region: 'us-west-2'}),
       {

@@ -1,15 +1,15 @@
 import {afterAll, describe, expect, it} from 'vitest'
 
 import type {StepConfig} from '../../../src/lib/config/steps.js'
-import {type EngineContext, resumeRun, startRun} from '../../../src/lib/runbook/engine.js'
+import type {EngineContext} from '../../../src/lib/runbook/engine-context.js'
+import {resumeRun, startRun} from '../../../src/lib/runbook/engine.js'
 import type {RunPlan} from '../../../src/lib/runbook/types.js'
 import {appStep} from '../../../src/lib/runbooks/app-steps/kinds.js'
-import type {StepMove} from '../../../src/lib/runbooks/app-steps/move.js'
 import {FakeAws, type FakeEcsService} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
 import {healthyTopology} from '../../fakes/topology.js'
 import {tempHome} from '../../helpers/cli.js'
-import {tickingClock} from './step-context.js'
+import {stepMove, tickingClock} from './step-context.js'
 
 // Through the real engine and journal: what a step records survives the process, and a resume trusts nothing else.
 
@@ -17,7 +17,7 @@ const {home, cleanup} = tempHome('drctl-app-steps-resume-')
 afterAll(cleanup)
 
 const regions = ['us-east-1', 'us-west-2']
-const move: StepMove = {to: 'us-west-2', from: ['us-east-1'], failedRegions: [], globalClusters: ['orders-global']}
+const move = stepMove()
 const lambda: StepConfig = {
   id: 'warm-caches',
   kind: 'lambda',

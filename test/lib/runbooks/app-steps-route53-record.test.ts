@@ -6,12 +6,11 @@ import type {StepConfig} from '../../../src/lib/config/steps.js'
 import {startRun} from '../../../src/lib/runbook/engine.js'
 import type {RunPlan, Step} from '../../../src/lib/runbook/types.js'
 import {appStep, FAILED_CONTROL_PLANE_DEADLINE_MS} from '../../../src/lib/runbooks/app-steps/kinds.js'
-import type {StepMove} from '../../../src/lib/runbooks/app-steps/move.js'
 import {FakeAws} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
 import {healthyTopology, testConfig} from '../../fakes/topology.js'
 import {tempHome} from '../../helpers/cli.js'
-import {stepContext} from './step-context.js'
+import {driveStep, stepContext, stepMove} from './step-context.js'
 
 const ZONE = 'Z0123456789ABC'
 const REGIONS = ['us-east-1', 'us-west-2']
@@ -43,14 +42,6 @@ const weighted = stepOf(`  - id: api-weights
       us-west-2: {setIdentifier: usw2}
 `)
 
-const move = (overrides: Partial<StepMove> = {}): StepMove => ({
-  to: 'us-west-2',
-  from: ['us-east-1'],
-  failedRegions: [],
-  globalClusters: ['orders-global'],
-  ...overrides,
-})
-
 const weightedRecord = (setIdentifier: string, weight: number, value: string): RecordSet => ({
   name: 'api.example.com.',
   type: 'CNAME',
@@ -71,15 +62,6 @@ function fakeWith(records: RecordSet[]): FakeAws {
 
 const zone = (aws: FakeAws) => aws.state.hostedZones?.[ZONE] ?? []
 
-/** check → run → wait → verify, as the engine drives a step. */
-async function drive(step: Step, ctx: ReturnType<typeof stepContext>) {
-  const check = await step.check(ctx)
-  if (check.state === 'pending') await step.run(ctx)
-  if (check.state !== 'done') await step.wait?.(ctx)
-  await step.verify(ctx)
-  return check
-}
-
 describe('route53-record step (simple)', () => {
   it('UPSERTs the target Region’s value, waits until INSYNC, reads it back; a second run changes nothing', async () => {
     const aws = fakeWith([
@@ -91,9 +73,9 @@ describe('route53-record step (simple)', () => {
         healthCheckId: 'hc-db',
       },
     ])
-    const step = appStep({step: simple, move: move()}, REGIONS)
+    const step = appStep({step: simple, move: stepMove()}, REGIONS)
     const ctx = stepContext(aws)
-    expect(await drive(step, ctx)).toMatchObject({state: 'pending'})
+    expect(await driveStep(step, ctx)).toMatchObject({state: 'pending'})
     expect(zone(aws).find((record) => record.name === 'db.example.com')).toEqual({
       name: 'db.example.com',
       type: 'CNAME',
@@ -110,7 +92,7 @@ describe('route53-record step (simple)', () => {
       'ListResourceRecordSets us-east-1',
     ])
     const writes = aws.mutatingCalls().length
-    const again = appStep({step: simple, move: move()}, REGIONS)
+    const again = appStep({step: simple, move: stepMove()}, REGIONS)
     expect(await again.check(stepContext(aws))).toMatchObject({state: 'done'})
     expect(aws.mutatingCalls()).toHaveLength(writes)
   })
@@ -126,7 +108,7 @@ describe('route53-record step (simple)', () => {
       us-west-2: {alias: {dnsName: api-usw2.elb.amazonaws.com, hostedZoneId: Z1H1FL5HABSF5, evaluateTargetHealth: true}}
 `)
     const aws = fakeWith([])
-    await drive(appStep({step: alias, move: move()}, REGIONS), stepContext(aws))
+    await driveStep(appStep({step: alias, move: stepMove()}, REGIONS), stepContext(aws))
     expect(zone(aws).find((record) => record.name === 'www.example.com')).toEqual({
       name: 'www.example.com',
       type: 'A',
@@ -144,25 +126,27 @@ describe('route53-record step (simple)', () => {
         values: ['Orders-USW2.cluster-def.us-west-2.rds.amazonaws.com.'],
       },
     ])
-    expect(await appStep({step: simple, move: move()}, REGIONS).check(stepContext(aws))).toMatchObject({
+    expect(await appStep({step: simple, move: stepMove()}, REGIONS).check(stepContext(aws))).toMatchObject({
       state: 'done',
     })
   })
 
   it('lists its one call, in us-east-1 whatever the move, for --dry-run', () => {
-    expect(appStep({step: simple, move: move({to: 'us-east-1', from: ['us-west-2']})}, REGIONS).describe()).toEqual([
-      {
-        service: 'Route 53',
-        operation: 'ChangeResourceRecordSets',
-        region: 'us-east-1',
-        detail: `UPSERT db.example.com CNAME → orders-use1.cluster-abc.us-east-1.rds.amazonaws.com, zone ${ZONE}`,
-      },
-    ])
+    expect(appStep({step: simple, move: stepMove({to: 'us-east-1', from: ['us-west-2']})}, REGIONS).describe()).toEqual(
+      [
+        {
+          service: 'Route 53',
+          operation: 'ChangeResourceRecordSets',
+          region: 'us-east-1',
+          detail: `UPSERT db.example.com CNAME → orders-use1.cluster-abc.us-east-1.rds.amazonaws.com, zone ${ZONE}`,
+        },
+      ],
+    )
   })
 
   it('a hosted zone that does not exist fails the check, naming the step, before any change', async () => {
     const aws = new FakeAws(twoRegionState())
-    await expect(appStep({step: simple, move: move()}, REGIONS).check(stepContext(aws))).rejects.toMatchObject({
+    await expect(appStep({step: simple, move: stepMove()}, REGIONS).check(stepContext(aws))).rejects.toMatchObject({
       code: 'DRCTL_AWS_NOT_FOUND',
       message: `step writer-dns: Route 53 hosted zone ${ZONE} does not exist`,
     })
@@ -171,7 +155,7 @@ describe('route53-record step (simple)', () => {
 
   it('fails verification when the record reads back otherwise (changed by someone else meanwhile)', async () => {
     const aws = fakeWith([])
-    const step = appStep({step: simple, move: move()}, REGIONS)
+    const step = appStep({step: simple, move: stepMove()}, REGIONS)
     const ctx = stepContext(aws)
     await step.run(ctx)
     const record = zone(aws).find((candidate) => candidate.name === 'db.example.com')
@@ -189,9 +173,9 @@ describe('route53-record step (weighted)', () => {
       weightedRecord('use1', 100, 'api-use1.example.com'),
       weightedRecord('usw2', 0, 'api-usw2.example.com'),
     ])
-    const step = appStep({step: weighted, move: move()}, REGIONS)
+    const step = appStep({step: weighted, move: stepMove()}, REGIONS)
     const ctx = stepContext(aws)
-    expect(await drive(step, ctx)).toMatchObject({
+    expect(await driveStep(step, ctx)).toMatchObject({
       state: 'pending',
       note: 'to set: use1 weight 0 api-use1.example.com; usw2 weight 100 api-usw2.example.com',
     })
@@ -200,14 +184,14 @@ describe('route53-record step (weighted)', () => {
       {...weightedRecord('use1', 0, 'api-use1.example.com'), name: 'api.example.com'},
       {...weightedRecord('usw2', 100, 'api-usw2.example.com'), name: 'api.example.com'},
     ])
-    expect(await appStep({step: weighted, move: move()}, REGIONS).check(stepContext(aws))).toMatchObject({
+    expect(await appStep({step: weighted, move: stepMove()}, REGIONS).check(stepContext(aws))).toMatchObject({
       state: 'done',
     })
     expect(aws.mutatingCalls()).toHaveLength(1)
   })
 
   it('describes the whole batch with each record’s Region', () => {
-    expect(appStep({step: weighted, move: move()}, REGIONS).describe()).toEqual([
+    expect(appStep({step: weighted, move: stepMove()}, REGIONS).describe()).toEqual([
       expect.objectContaining({
         region: 'us-east-1',
         detail: `UPSERT api.example.com CNAME weights use1 (us-east-1) 0, usw2 (us-west-2) 100 in one batch, zone ${ZONE}`,
@@ -217,7 +201,7 @@ describe('route53-record step (weighted)', () => {
 
   it('a Region’s record that does not exist, with no value in drctl.yaml, fails naming its set identifier', async () => {
     const aws = fakeWith([weightedRecord('use1', 100, 'api-use1.example.com')])
-    await expect(appStep({step: weighted, move: move()}, REGIONS).check(stepContext(aws))).rejects.toMatchObject({
+    await expect(appStep({step: weighted, move: stepMove()}, REGIONS).check(stepContext(aws))).rejects.toMatchObject({
       code: 'DRCTL_AWS_NOT_FOUND',
       message: expect.stringContaining('no record with set identifier usw2 (the record of us-west-2)'),
     })
@@ -232,9 +216,9 @@ describe('route53-record step (weighted)', () => {
     const records: Record<string, unknown> = {}
     const first = stepContext(aws, records)
     const recording = {...first, record: (key: string, value: unknown) => (records[key] = value)}
-    await appStep({step: weighted, move: move()}, REGIONS).run(recording)
+    await appStep({step: weighted, move: stepMove()}, REGIONS).run(recording)
     // The process died here. The resumed run rebuilds the step and reads the journaled change id.
-    const resumed = appStep({step: weighted, move: move()}, REGIONS)
+    const resumed = appStep({step: weighted, move: stepMove()}, REGIONS)
     const ctx = stepContext(aws, records)
     expect(await resumed.check(ctx)).toMatchObject({state: 'in-progress'})
     await resumed.wait!(ctx)
@@ -254,7 +238,7 @@ describe('route53-record step: failures', () => {
     })
     const progress: string[] = []
     const ctx = {...stepContext(aws), progress: (message: string) => progress.push(message)}
-    await appStep({step: simple, move: move()}, REGIONS).run(ctx)
+    await appStep({step: simple, move: stepMove()}, REGIONS).run(ctx)
     expect(aws.mutatingCalls()).toHaveLength(3)
     expect(progress.slice(0, 2)).toEqual([
       expect.stringContaining('PriorRequestNotComplete: trying again'),
@@ -269,7 +253,7 @@ describe('route53-record step: failures', () => {
       code: 'PriorRequestNotComplete',
       operation: 'ChangeResourceRecordSets',
     })
-    await expect(appStep({step: simple, move: move()}, REGIONS).run(stepContext(aws))).rejects.toMatchObject({
+    await expect(appStep({step: simple, move: stepMove()}, REGIONS).run(stepContext(aws))).rejects.toMatchObject({
       code: 'DRCTL_AWS_THROTTLED',
       awsCode: 'PriorRequestNotComplete',
     })
@@ -279,7 +263,7 @@ describe('route53-record step: failures', () => {
   it('does not retry a refusal', async () => {
     const aws = fakeWith([])
     aws.fail('Route 53', 'us-east-1', {kind: 'access', operation: 'ChangeResourceRecordSets'})
-    await expect(appStep({step: simple, move: move()}, REGIONS).run(stepContext(aws))).rejects.toMatchObject({
+    await expect(appStep({step: simple, move: stepMove()}, REGIONS).run(stepContext(aws))).rejects.toMatchObject({
       code: 'DRCTL_AWS_ACCESS_DENIED',
     })
     expect(aws.mutatingCalls()).toHaveLength(1)
@@ -288,7 +272,7 @@ describe('route53-record step: failures', () => {
   it('a change that never gets INSYNC times out (resumable)', async () => {
     const aws = fakeWith([])
     aws.settlesAfterReads = Number.POSITIVE_INFINITY
-    const step = appStep({step: {...simple, timeoutMs: 60_000}, move: move()}, REGIONS)
+    const step = appStep({step: {...simple, timeoutMs: 60_000}, move: stepMove()}, REGIONS)
     const records: Record<string, unknown> = {}
     const ctx = {...stepContext(aws, records), record: (key: string, value: unknown) => (records[key] = value)}
     await step.run(ctx)
@@ -343,7 +327,7 @@ function runPlan(aws: FakeAws, items: Step[]) {
 }
 
 describe('route53-record step in an unplanned failover away from us-east-1 (its control plane)', () => {
-  const unplanned = move({failedRegions: ['us-east-1']})
+  const unplanned = stepMove({failedRegions: ['us-east-1']})
   const parameter = stepOf(`  - id: writer-flag
     kind: ssm-parameter
     name: /retail/writer
@@ -374,10 +358,12 @@ describe('route53-record step in an unplanned failover away from us-east-1 (its 
   })
 
   it('has no deadline in a planned move, nor when the failed Region is not its control plane', () => {
-    expect(appStep({step: simple, move: move()}, REGIONS).deadline).toBeUndefined()
+    expect(appStep({step: simple, move: stepMove()}, REGIONS).deadline).toBeUndefined()
     expect(
-      appStep({step: simple, move: move({to: 'us-east-1', from: ['us-west-2'], failedRegions: ['us-west-2']})}, REGIONS)
-        .deadline,
+      appStep(
+        {step: simple, move: stepMove({to: 'us-east-1', from: ['us-west-2'], failedRegions: ['us-west-2']})},
+        REGIONS,
+      ).deadline,
     ).toBeUndefined()
   })
 })

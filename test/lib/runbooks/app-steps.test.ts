@@ -2,13 +2,12 @@ import {describe, expect, it} from 'vitest'
 
 import type {StepConfig} from '../../../src/lib/config/steps.js'
 import {appStep} from '../../../src/lib/runbooks/app-steps/kinds.js'
-import type {StepMove} from '../../../src/lib/runbooks/app-steps/move.js'
 import {planFailover} from '../../../src/lib/runbooks/failover.js'
 import {FakeAws} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
 import {healthyTopology, testConfig} from '../../fakes/topology.js'
 import {stepsOf} from '../../helpers/plan.js'
-import {stepContext} from './step-context.js'
+import {stepContext, stepMove} from './step-context.js'
 
 const request = {maxLagMs: 5000, allowChaos: false, endpoints: [{region: 'eu-west-1', url: 'https://e3/v1'}]}
 const steps = `steps:
@@ -25,13 +24,6 @@ const steps = `steps:
     phase: after-traffic
     runbooks: [failover-planned]
 `
-const move = (overrides: Partial<StepMove> = {}): StepMove => ({
-  to: 'us-west-2',
-  from: ['us-east-1'],
-  failedRegions: [],
-  globalClusters: ['orders-global'],
-  ...overrides,
-})
 const parameter: StepConfig = {
   id: 'writer-region',
   kind: 'ssm-parameter',
@@ -110,7 +102,7 @@ describe('ssm-parameter step', () => {
     aws.state.parameters = {
       'us-east-1': {'/retail/writer': {name: '/retail/writer', value: 'old', type: 'String', version: 3}},
     }
-    const step = appStep({step: parameter, move: move()}, ['us-east-1', 'us-west-2'])
+    const step = appStep({step: parameter, move: stepMove()}, ['us-east-1', 'us-west-2'])
     const ctx = stepContext(aws)
     expect(await step.check(ctx)).toMatchObject({state: 'pending', note: 'to set in us-east-1, us-west-2'})
     await step.run(ctx)
@@ -126,7 +118,7 @@ describe('ssm-parameter step', () => {
 
   it('in an unplanned failover never calls the failed Region and leaves its write as a follow-up', async () => {
     const aws = new FakeAws(twoRegionState())
-    const step = appStep({step: parameter, move: move({failedRegions: ['us-east-1']})}, ['us-east-1', 'us-west-2'])
+    const step = appStep({step: parameter, move: stepMove({failedRegions: ['us-east-1']})}, ['us-east-1', 'us-west-2'])
     const followUps: string[] = []
     const ctx = stepContext(aws, {}, undefined, {followUps})
     await step.run(ctx)
@@ -145,7 +137,7 @@ describe('approval step', () => {
 
   it('is pending until approved, then done; the approval is what verify reads', async () => {
     const aws = new FakeAws(twoRegionState())
-    const step = appStep({step: approval, move: move()}, ['us-east-1', 'us-west-2'])
+    const step = appStep({step: approval, move: stepMove()}, ['us-east-1', 'us-west-2'])
     expect(await step.check(stepContext(aws))).toMatchObject({state: 'pending'})
     const approved = stepContext(aws, {}, undefined, {approvals: [{step: 'change-board', by: 'ops', at: 'now'}]})
     expect(await step.check(approved)).toMatchObject({state: 'done', note: expect.stringContaining('ops')})
@@ -155,7 +147,7 @@ describe('approval step', () => {
   })
 
   it('a wait that runs out pauses the run (timed out, resumable) and says how to approve', async () => {
-    const step = appStep({step: {...approval, timeoutMs: 60_000}, move: move()}, ['us-east-1', 'us-west-2'])
+    const step = appStep({step: {...approval, timeoutMs: 60_000}, move: stepMove()}, ['us-east-1', 'us-west-2'])
     const ctx = stepContext(new FakeAws(twoRegionState()))
     await expect(step.wait!(ctx)).rejects.toMatchObject({
       code: 'DRCTL_TIMEOUT',

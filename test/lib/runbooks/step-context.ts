@@ -1,6 +1,7 @@
 import type {Clock} from '../../../src/lib/core/clock.js'
 import type {Approval, Step, StepCheck, StepContext} from '../../../src/lib/runbook/types.js'
 import type {AwsPorts} from '../../../src/lib/aws/ports.js'
+import type {StepMove} from '../../../src/lib/runbooks/app-steps/move.js'
 
 /** A clock that moves on by `tickMs` at every reading and never sleeps: waits run out without real delays. */
 export function tickingClock(tickMs = 1000): Clock {
@@ -39,4 +40,9 @@ export async function driveStep(step: Step, ctx: StepContext): Promise<StepCheck
   if (check.state !== 'done') await step.wait?.(ctx)
   await step.verify(ctx)
   return check
+}
+
+/** What an application step is told of the run: orders-global moves from us-east-1 to us-west-2, unless overridden. */
+export function stepMove(overrides: Partial<StepMove> = {}): StepMove {
+  return {to: 'us-west-2', from: ['us-east-1'], failedRegions: [], globalClusters: ['orders-global'], ...overrides}
 }

@@ -1,12 +1,14 @@
 import {Args} from '@oclif/core'
 
-import {EXIT_CODES_HELP} from '../../../lib/cli/base-command.js'
+import {EXIT_CODES_HELP, SANDBOX_HOME_HELP} from '../../../lib/cli/base-command.js'
 import {clearFaults, FAULT_KINDS} from '../../../lib/sandbox/index.js'
 import {FaultCommand} from './index.js'
 
 export default class SandboxFaultClear extends FaultCommand<typeof SandboxFaultClear> {
   static override summary = 'Clear every fault, or those of one KIND.'
   static override description = `Kinds: ${FAULT_KINDS.join(', ')}. Clearing a region-outage brings the Region back: an old primary left out of its global cluster by a managed failover rejoins it as a secondary (after Aurora's system snapshot), first pending-resync, then connected.
+
+${SANDBOX_HOME_HELP}
 
 ${EXIT_CODES_HELP}`
   static override examples = [

@@ -1,8 +1,8 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
-import {EXIT_CODES_HELP} from '../../../lib/cli/base-command.js'
+import {EXIT_CODES_HELP, SANDBOX_HOME_HELP} from '../../../lib/cli/base-command.js'
 import {CONTROL_PLANE_SERVICES, setFault} from '../../../lib/sandbox/index.js'
-import {FaultCommand} from './index.js'
+import {FaultCommand, outageModeFlag} from './index.js'
 
 export default class SandboxFaultControlPlaneOutage extends FaultCommand<typeof SandboxFaultControlPlaneOutage> {
   static override summary = "Take one global service's control plane down: Route 53, CloudFront or Global Accelerator."
@@ -11,6 +11,8 @@ export default class SandboxFaultControlPlaneOutage extends FaultCommand<typeof 
 Use it to rehearse an application step (route53-record, cloudfront-origin, global-accelerator-dial) whose control plane does not answer: an unplanned failover defers the step as a follow-up, unless it is required.
 
 SERVICE is the service's signing name: ${CONTROL_PLANE_SERVICES.join(', ')}.
+
+${SANDBOX_HOME_HELP}
 
 ${EXIT_CODES_HELP}`
   static override examples = [
@@ -26,11 +28,7 @@ ${EXIT_CODES_HELP}`
     }),
   }
   static override flags = {
-    mode: Flags.string({
-      summary: 'refuse: drop connections at once; hang: never answer.',
-      options: ['refuse', 'hang'],
-      default: 'refuse',
-    }),
+    mode: outageModeFlag(),
   }
 
   async run() {
@@ -38,8 +36,8 @@ ${EXIT_CODES_HELP}`
       one: 'a global service',
       all: 'global services',
     })
-    const mode = this.flags.mode === 'hang' ? 'hang' : 'refuse'
-    const {fault, faults} = await setFault(this.home(), {kind: 'control-plane-outage', service, mode})
+    const mode = this.outageMode(this.flags.mode)
+    const {fault, faults} = await setFault(this.sandboxHome(), {kind: 'control-plane-outage', service, mode})
     return {fault, ...this.report(`the ${service} control plane is now down (${mode})`, faults)}
   }
 }

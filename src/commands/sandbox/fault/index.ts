@@ -1,6 +1,6 @@
-import type {Command} from '@oclif/core'
+import {type Command, Flags} from '@oclif/core'
 
-import {BaseCommand, EXIT_CODES_HELP} from '../../../lib/cli/base-command.js'
+import {BaseCommand, EXIT_CODES_HELP, SANDBOX_HOME_HELP} from '../../../lib/cli/base-command.js'
 import {closest} from '../../../lib/config/suggest.js'
 import {DrctlError} from '../../../lib/core/errors.js'
 import {quote} from '../../../lib/core/quote.js'
@@ -8,8 +8,18 @@ import {symbols} from '../../../lib/cli/style.js'
 import {activeFaultsText} from '../../../lib/cli/render-sandbox.js'
 import {describeWorld, type DescribedFault, FAULT_KINDS} from '../../../lib/sandbox/index.js'
 
+/** --mode of the faults that cut something off: `summary` says what refusing does there. */
+export function outageModeFlag(summary = 'refuse: drop connections at once; hang: never answer.') {
+  return Flags.string({summary, options: ['refuse', 'hang'], default: 'refuse'})
+}
+
 /** Base of `drctl sandbox fault …`: prints what changed and what is active now. */
 export abstract class FaultCommand<T extends typeof Command> extends BaseCommand<T> {
+  /** The outage mode given with --mode (outageModeFlag). */
+  protected outageMode(mode: string | undefined): 'refuse' | 'hang' {
+    return mode === 'hang' ? 'hang' : 'refuse'
+  }
+
   protected report(change: string, faults: DescribedFault[]): {faults: DescribedFault[]} {
     this.out(`${this.style.green(symbols.ok)} ${change}`)
     this.out(activeFaultsText(faults))
@@ -36,6 +46,8 @@ export default class SandboxFault extends BaseCommand<typeof SandboxFault> {
   static override description = `Faults make the sandbox misbehave the way AWS does on a bad day, so that failover, routing and chaos runbooks can be rehearsed. They persist in the world until cleared, and every process using the sandbox (including \`drctl sandbox serve\`) applies them.
 
 Kinds: ${FAULT_KINDS.join(', ')}. Switch one on with \`drctl sandbox fault KIND …\`, clear with \`drctl sandbox fault clear [KIND]\`.
+
+${SANDBOX_HOME_HELP}
 
 ${EXIT_CODES_HELP}`
   static override examples = [

@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 
-import {EXIT_CODES_HELP} from '../../../lib/cli/base-command.js'
+import {EXIT_CODES_HELP, SANDBOX_HOME_HELP} from '../../../lib/cli/base-command.js'
 import {regionArg} from '../../../lib/cli/flags.js'
 import {setFault} from '../../../lib/sandbox/index.js'
 import {FaultCommand} from './index.js'
@@ -8,6 +8,8 @@ import {FaultCommand} from './index.js'
 export default class SandboxFaultLag extends FaultCommand<typeof SandboxFaultLag> {
   static override summary = 'Make a global cluster’s member in REGION lag its primary by about MS.'
   static override description = `The replication lag metrics of the member cluster in REGION (AuroraGlobalDBReplicationLag, and AuroraGlobalDBRPOLag where the engine publishes it) read about MS while it is a secondary, and a switchover to it takes that much longer. A managed failover to it loses about that much data. Use it to rehearse drctl's lag gates (gates.maxReplicationLagMs).
+
+${SANDBOX_HOME_HELP}
 
 ${EXIT_CODES_HELP}`
   static override examples = [

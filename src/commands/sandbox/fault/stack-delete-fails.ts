@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 
-import {EXIT_CODES_HELP} from '../../../lib/cli/base-command.js'
+import {EXIT_CODES_HELP, SANDBOX_HOME_HELP} from '../../../lib/cli/base-command.js'
 import {regionFlag} from '../../../lib/cli/flags.js'
 import {setFault} from '../../../lib/sandbox/index.js'
 import {FaultCommand} from './index.js'
@@ -8,6 +8,8 @@ import {FaultCommand} from './index.js'
 export default class SandboxFaultStackDeleteFails extends FaultCommand<typeof SandboxFaultStackDeleteFails> {
   static override summary = 'Make the deletion of a CloudFormation stack end in DELETE_FAILED.'
   static override description = `The next DeleteStack of STACK runs for the usual time and then ends in DELETE_FAILED, with one resource (its S3 bucket, "not empty") in DELETE_FAILED, as happens for real. Deleting again with RetainResources naming that resource succeeds. Use it to rehearse drctl teardown's handling of failed stack deletions.
+
+${SANDBOX_HOME_HELP}
 
 ${EXIT_CODES_HELP}`
   static override examples = [

@@ -1,6 +1,6 @@
 import type {AwsPorts, Experiment} from '../../aws/ports.js'
 import {DrctlError, isDrctlError} from '../../core/errors.js'
-import type {RunResult} from '../../runbook/engine.js'
+import type {RunResult} from '../../runbook/engine-context.js'
 import type {ExperimentRecord} from './evidence.js'
 import {isActive} from './experiments.js'
 

@@ -5,7 +5,7 @@ import {itemOperations} from './items.js'
 import {replicationDueEvents} from './storage.js'
 import {tableDueEvents, tableOperations} from './tables.js'
 
-export {tableStatus} from './tables.js'
+export {tableStatus} from './table-state.js'
 
 /** DynamoDB (awsJson1_0): tables and global tables (tables.ts), their items and replication (items.ts, storage.ts). */
 export const dynamodbService: JsonService = {

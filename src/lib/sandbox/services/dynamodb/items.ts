@@ -17,7 +17,7 @@ import {
   validation,
   writeItem,
 } from './storage.js'
-import {findReplica} from './tables.js'
+import {findReplica} from './table-state.js'
 
 /**
  * DynamoDB item operations (awsJson1_0): PutItem, UpdateItem, DeleteItem with ConditionExpression, GetItem, Query
@@ -83,17 +83,23 @@ function project(item: ItemRecord, paths: string[] | undefined): ItemRecord {
   return Object.fromEntries(Object.entries(item).filter(([name]) => paths.includes(name))) as ItemRecord
 }
 
+/** The item at `key` before a PutItem or DeleteItem writes it, once the call's ConditionExpression (if any) holds. */
+function conditionalOld(input: JsonInput, replica: ReplicaRecord, key: string): ItemRecord | undefined {
+  const expressions = expressionsOf(input, ['ConditionExpression'])
+  const condition = conditionOf(input, expressions)
+  expressions.assertAllUsed()
+  const old = readItem(replica, key)
+  if (!condition(old as StoredItem | undefined)) throw conditionFailed(input, old)
+  return old
+}
+
 const putItem: JsonOperation = (context, input) => {
   const {table, replica} = activeReplica(context, input)
   const item = checkItem(input.Item, 'item')
   const key = encodeKey(table, item, 'item')
   checkItemSize(item)
   const returnValues = oneOf(input, 'ReturnValues', ['NONE', 'ALL_OLD'])
-  const expressions = expressionsOf(input, ['ConditionExpression'])
-  const condition = conditionOf(input, expressions)
-  expressions.assertAllUsed()
-  const old = readItem(replica, key)
-  if (!condition(old as StoredItem | undefined)) throw conditionFailed(input, old)
+  const old = conditionalOld(input, replica, key)
   writeItem(context.world, table, replica, key, item, context.now)
   return returnValues === 'ALL_OLD' && old ? {Attributes: old} : {}
 }
@@ -140,11 +146,7 @@ const deleteItem: JsonOperation = (context, input) => {
   const {table, replica} = activeReplica(context, input)
   const key = encodeKey(table, checkItem(input.Key, 'key'), 'key')
   const returnValues = oneOf(input, 'ReturnValues', ['NONE', 'ALL_OLD'])
-  const expressions = expressionsOf(input, ['ConditionExpression'])
-  const condition = conditionOf(input, expressions)
-  expressions.assertAllUsed()
-  const old = readItem(replica, key)
-  if (!condition(old as StoredItem | undefined)) throw conditionFailed(input, old)
+  const old = conditionalOld(input, replica, key)
   if (old) writeItem(context.world, table, replica, key, undefined, context.now)
   return returnValues === 'ALL_OLD' && old ? {Attributes: old} : {}
 }

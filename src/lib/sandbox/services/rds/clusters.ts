@@ -8,7 +8,7 @@ import {RDS_SNAPSHOT_IDENTIFIER} from '../context.js'
 import {
   checkedIdentifier,
   clusterMatches,
-  clusterNotFound,
+  clusterOfArn,
   defaultParameterGroup,
   ENGINES,
   filters,
@@ -24,7 +24,7 @@ import {
   requireGlobalAvailable,
   requireNewSnapshotId,
 } from './lookup.js'
-import {clusterByArn, findGlobal, instancesOf, membershipOf, newSnapshot} from './records.js'
+import {findGlobal, instancesOf, membershipOf, newSnapshot} from './records.js'
 import {renderCluster} from './render.js'
 
 /** Aurora DB clusters: create (alone, in a global cluster, or as a read replica), modify, delete, promote, fail over. */
@@ -100,8 +100,7 @@ export const createDbCluster: QueryOperation = (context, params) => {
     joins = global
   }
   if (sourceArn !== undefined) {
-    const source = clusterByArn(world, sourceArn)
-    if (!source) throw clusterNotFound(sourceArn)
+    const source = clusterOfArn(world, sourceArn)
     if (source.engine !== engine) {
       throw invalidCombination(`The replica's engine (${engine}) must match the source cluster's (${source.engine})`)
     }

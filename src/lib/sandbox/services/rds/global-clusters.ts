@@ -10,7 +10,7 @@ import type {CallContext} from '../context.js'
 import {
   checkedIdentifier,
   clusterMatches,
-  clusterNotFound,
+  clusterOfArn,
   ENGINES,
   filters,
   identifier,
@@ -70,7 +70,7 @@ function targetMember(context: CallContext, global: GlobalClusterRecord, target:
   if (!isArn(target)) {
     throw invalidValue(`The parameter TargetDbClusterIdentifier must be a DB cluster ARN, not ${target}`)
   }
-  if (!clusterByArn(context.world, target)) throw clusterNotFound(target)
+  clusterOfArn(context.world, target)
   const member = global.members.find((candidate) => candidate.clusterArn === target)
   if (!member) throw invalidValue(`The cluster ${target} is not found in global cluster ${global.id}`)
   if (member.isWriter) {
@@ -286,8 +286,7 @@ export const createGlobalCluster: QueryOperation = (context, params) => {
     if (!parseClusterArn(source)) {
       throw invalidValue(`The parameter SourceDBClusterIdentifier must be a DB cluster ARN; ${source} is malformed`)
     }
-    const cluster = clusterByArn(world, source)
-    if (!cluster) throw clusterNotFound(source)
+    const cluster = clusterOfArn(world, source)
     if (cluster.region !== context.region) {
       throw invalidValue(
         `The source cluster ${source} is in ${cluster.region}; create the global cluster in that Region, not ${context.region}`,

@@ -69,6 +69,13 @@ export function findCluster(context: CallContext, idOrArn: string): ClusterRecor
   return found
 }
 
+/** A cluster by ARN in any Region (a replication source, a global cluster's member), or "not found". */
+export function clusterOfArn(world: World, arn: string): ClusterRecord {
+  const found = clusterByArn(world, arn)
+  if (!found) throw clusterNotFound(arn)
+  return found
+}
+
 export function findInstance(context: CallContext, idOrArn: string): InstanceRecord {
   const id = (isArn(idOrArn) ? (idOrArn.split(':').pop() ?? '') : idOrArn).toLowerCase()
   const regionMatches = !isArn(idOrArn) || regionOfArn(idOrArn) === context.region

@@ -171,6 +171,7 @@ export const configSchema = strict({
       globalaccelerator: z.url().optional(),
       ecs: z.url().optional(),
       lambda: z.url().optional(),
+      s3: z.url().optional(),
     }).default({}),
   }).default({
     callTimeoutMs: 10_000,

@@ -45,10 +45,6 @@ export class FakeBuckets {
         record('GetObject', false, [name, key])
         return bucketHere('GetObject', name).objects.get(key)?.body
       },
-      listKeys: async (name, prefix) => {
-        record('ListObjectsV2', false, [name, prefix])
-        return [...bucketHere('ListObjectsV2', name).objects.keys()].filter((key) => key.startsWith(prefix)).sort()
-      },
     }
   }
 }

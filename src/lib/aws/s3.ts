@@ -69,20 +69,4 @@ export class S3Adapter implements S3Port {
       throw error
     }
   }
-
-  async listKeys(bucket: string, prefix: string): Promise<string[]> {
-    const {sdk, client} = await this.load()
-    const keys: string[] = []
-    let token: string | undefined
-    do {
-      const page: S3Sdk.ListObjectsV2CommandOutput = await this.call('ListObjectsV2', false, (abortSignal) =>
-        client.send(new sdk.ListObjectsV2Command({Bucket: bucket, Prefix: prefix, ContinuationToken: token}), {
-          abortSignal,
-        }),
-      )
-      keys.push(...(page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : [])))
-      token = page.IsTruncated ? page.NextContinuationToken : undefined
-    } while (token)
-    return keys
-  }
 }

@@ -9,6 +9,4 @@ export interface S3Port {
   putObject(bucket: string, key: string, body: string, contentType: string): Promise<void>
   /** The object's content as text; `undefined` when there is no such key. */
   getObject(bucket: string, key: string): Promise<string | undefined>
-  /** Every key that begins with `prefix`, in key order. */
-  listKeys(bucket: string, prefix: string): Promise<string[]>
 }

@@ -37,6 +37,7 @@ import type {
   Table,
 } from '../../src/lib/aws/ports.js'
 import {FakeItemTables} from './dynamodb-items.js'
+import {FakeBuckets} from './s3-buckets.js'
 import {ACCOUNT} from './topology.js'
 
 export interface FakeCall {
@@ -142,6 +143,8 @@ export class FakeAws implements AwsPorts {
   readonly observers: AwsCallObserver[] = []
   /** Items of DynamoDB tables (the team state table), per Region. */
   readonly items = new FakeItemTables()
+  /** S3 buckets (the team's reports bucket). */
+  readonly buckets = new FakeBuckets()
   /** Simulates an endpoint that accepts an update and then reads back the old states. */
   routingUpdatesLost = false
   /** How many status reads a change stays in progress for (Route 53 PENDING, CloudFront InProgress, GA IN_PROGRESS). */
@@ -206,6 +209,12 @@ export class FakeAws implements AwsPorts {
     const requestId = `req-${++this.requestCounter}`
     for (const observer of this.observers) observer({service, operation, region, mutating, requestId, durationMs: 0})
     return {requestId}
+  }
+
+  s3(region: string) {
+    return this.buckets.port(region, (operation, mutating, args) =>
+      this.record('S3', region, operation, mutating, args),
+    )
   }
 
   sts(region: string) {

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {refusal} from '../../src/lib/sandbox/iam/enforce.js'
+import {s3Errors} from '../../src/lib/sandbox/protocol/s3.js'
 import {evaluate, type PolicyDocument, policyDocuments} from '../../src/lib/sandbox/iam/policy.js'
 import {queryErrors} from '../../src/lib/sandbox/protocol/query.js'
 import {jsonErrors} from '../../src/lib/sandbox/protocol/aws-json.js'
@@ -143,5 +144,18 @@ describe('refusing a call as AWS does', () => {
         '1',
       )?.message,
     ).toContain('cloudwatch:GetMetricData on resource: *')
+  })
+
+  it('answers an S3 call AccessDenied on its object, a HEAD needing what its GET needs', () => {
+    const wire = {url: new URL('http://s/team-reports/drctl/retail/run%201/report.md'), body: Buffer.from('# x')}
+    const error = refusal(nothing, routed('s3', 'PutObject', s3Errors('PUT')), wire, '1')
+    expect(error).toMatchObject({code: 'AccessDenied', status: 403})
+    expect(error?.message).toContain('s3:PutObject on resource: arn:aws:s3:::team-reports/drctl/retail/run 1/report.md')
+    const reads = policy({Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::team-reports/drctl/*'})
+    expect(refusal(reads, routed('s3', 'HeadObject', s3Errors('HEAD')), wire, '1')).toBeUndefined()
+    const bucket = {url: new URL('http://s/team-reports/'), body: Buffer.from('')}
+    expect(refusal(reads, routed('s3', 'HeadBucket', s3Errors('HEAD')), bucket, '1')?.message).toContain(
+      's3:ListBucket on resource: arn:aws:s3:::team-reports ',
+    )
   })
 })

@@ -45,12 +45,14 @@ import type {
   Route53Port,
   LambdaPort,
   RdsProxyPort,
+  S3Port,
   SsmPort,
   StsPort,
 } from './ports.js'
 import {RdsAdapter} from './rds.js'
 import {Route53Adapter} from './route53.js'
 import {RdsProxyAdapter} from './rds-proxy.js'
+import {S3Adapter} from './s3.js'
 import {SsmAdapter} from './ssm.js'
 import {StsAdapter} from './sts.js'
 
@@ -76,6 +78,7 @@ export type ServiceId =
   | 'globalaccelerator'
   | 'ecs'
   | 'lambda'
+  | 's3'
 
 export interface AwsSessionOptions {
   credentials: CredentialSource
@@ -110,6 +113,7 @@ const serviceLabels: Record<ServiceId | 'arc-cluster', string> = {
   globalaccelerator: 'Global Accelerator',
   ecs: 'ECS',
   lambda: 'Lambda',
+  s3: 'S3',
 }
 
 // Every client shares these settings; typed loosely because two clients come from older SDK generations.
@@ -181,6 +185,14 @@ export class AwsSession implements AwsPorts {
           this.caller('lambda', region),
           (timeoutMs) => this.caller('lambda', region, undefined, timeoutMs),
         ),
+    )
+  }
+
+  s3(region: string): S3Port {
+    return this.memo(
+      `s3:${region}`,
+      () =>
+        new S3Adapter(region, (sdk) => new sdk.S3Client(this.clientConfig('s3', region)), this.caller('s3', region)),
     )
   }
 

@@ -13,6 +13,7 @@ import {refusingBlankValues} from './flags.js'
 import {createProgressRenderer, progressMode, type ProgressRenderer, type SpinnerFactory} from './progress.js'
 import {createPrompter, interactiveTerminal, type Prompter} from './prompter.js'
 import {colorEnabled, createStyle, type Style, symbols} from './style.js'
+import {type ReportsContext, reportsContext} from './team-reports.js'
 import type {TeamContext} from './team-runs.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<T['baseFlags'] & T['flags']>
@@ -63,6 +64,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected readonly warnings: string[] = []
   protected style!: Style
   private sandbox?: InProcessSandbox
+  private optionalConfig?: Promise<LoadedConfig | undefined>
   private renderer?: ProgressRenderer
   private spinnerFactory?: SpinnerFactory
 
@@ -149,11 +151,23 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * it; undefined when it names none, or there is no readable drctl.yaml (runs are then this machine's only).
    */
   protected async teamContext(): Promise<TeamContext | undefined> {
-    const loaded = await this.loadConfig().catch(() => undefined)
+    const loaded = await this.readableConfig()
     const state = loaded && teamState(loaded.config)
     if (!loaded || !state) return undefined
     const aws = await this.awsSession(loaded.config, {readOnly: false})
     return {state, config: loaded.config, aws, home: this.home()}
+  }
+
+  /** The reports bucket drctl.yaml names (`state.reports`), with an AWS session to reach it; undefined when none. */
+  protected async teamReports(): Promise<ReportsContext | undefined> {
+    const loaded = await this.readableConfig()
+    return loaded && reportsContext(loaded.config, () => this.awsSession(loaded.config, {readOnly: false}))
+  }
+
+  /** drctl.yaml, loaded once, for commands that also work without one (those that read runs). */
+  private readableConfig(): Promise<LoadedConfig | undefined> {
+    this.optionalConfig ??= this.loadConfig().catch(() => undefined)
+    return this.optionalConfig
   }
 
   /** The clock waits run on: real time, or the sandbox's scaled time. */

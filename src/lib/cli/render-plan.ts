@@ -42,7 +42,7 @@ export function planResult(plan: RunPlan) {
   }
 }
 
-export function renderRunResult(result: RunResult, style: Style): string {
+export function renderRunResult(result: RunResult & {reportUrl?: string}, style: Style): string {
   const lines = [
     `${result.outcome === 'completed' ? style.green(symbols.ok) : style.red(symbols.fail)} run ${result.runId} ${result.outcome}`,
   ]
@@ -50,5 +50,6 @@ export function renderRunResult(result: RunResult, style: Style): string {
   const rpo = result.evidence.rpo as {summary?: string} | undefined
   if (rpo?.summary) lines.push(`  RPO ${rpo.summary}`)
   lines.push(`  report: ${result.reportPath}`)
+  if (result.reportUrl) lines.push(`  stored: ${result.reportUrl}`)
   return lines.join('\n')
 }

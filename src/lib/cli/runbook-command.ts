@@ -1,3 +1,5 @@
+import {dirname} from 'node:path'
+
 import {type Command, Flags} from '@oclif/core'
 
 import type {AwsSession} from '../aws/session.js'
@@ -17,6 +19,7 @@ import {MutatingCommand} from './base-command.js'
 import {durationFlag} from './flags.js'
 import {planResult, renderPlan, renderRunResult} from './render-plan.js'
 import {symbols} from './style.js'
+import {keepReport, reportsContext} from './team-reports.js'
 import {teamStoresForRun} from './team-runs.js'
 
 export interface ExecuteOptions {
@@ -141,21 +144,64 @@ export abstract class RunbookCommand<T extends typeof Command> extends MutatingC
       caller: options.before?.identity,
       before: options.before,
     }
-    const result = await this.withInterrupts((context) => startRun(plan, identity, context), {
+    const drive = {
       ...options,
       avoidRegions: plan.excludedRegions,
       target: typeof plan.params.target === 'string' ? plan.params.target : undefined,
       owner: options.before?.identity?.arn,
-    })
+    }
+    const result = await this.keepingReport(drive, () =>
+      this.withInterrupts((context) => startRun(plan, identity, context), drive),
+    )
     this.out(renderRunResult(result, this.style))
     return result
   }
 
   protected async resume(runId: string, plan: RunPlan, options: DriveOptions): Promise<RunResult> {
     if (!this.jsonEnabled()) this.out(renderPlan(plan, this.style))
-    const result = await this.withInterrupts((context) => resumeRun(runId, plan, context), options)
+    const result = await this.keepingReport(options, () =>
+      this.withInterrupts((context) => resumeRun(runId, plan, context), options),
+    )
     this.out(renderRunResult(result, this.style))
     return result
+  }
+
+  /**
+   * Drives a run, then stores its report in the reports bucket (`state.reports`), whether the run succeeded or
+   * failed: where it is stored joins the result. A report that cannot be stored is a warning, never a failure.
+   */
+  private async keepingReport(
+    options: DriveOptions,
+    drive: () => Promise<RunResult>,
+  ): Promise<RunResult & {reportUrl?: string}> {
+    let result: RunResult
+    try {
+      result = await drive()
+    } catch (error) {
+      const failed = error instanceof DrctlError ? (error.result as Partial<RunResult> | undefined) : undefined
+      if (failed?.runId && failed.reportPath)
+        Object.assign(failed, await this.storeRunReport(options, failed as RunResult))
+      throw error
+    }
+    return {...result, ...(await this.storeRunReport(options, result))}
+  }
+
+  private async storeRunReport(options: DriveOptions, result: RunResult): Promise<{reportUrl?: string}> {
+    const {config} = options
+    const context = await reportsContext(config, () => this.awsSession(config, {readOnly: false}))
+    if (!context) return {}
+    const run = {
+      runId: result.runId,
+      topology: config.name,
+      dir: dirname(result.reportPath),
+      reportPath: result.reportPath,
+    }
+    const kept = await keepReport(context, run, {avoid: options.avoidRegions, target: options.target})
+    if ('warning' in kept) {
+      this.note(kept.warning)
+      return {}
+    }
+    return {reportUrl: kept.url}
   }
 
   /**

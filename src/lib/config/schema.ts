@@ -24,6 +24,7 @@ export const RDS_IDENTIFIER = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}(?<!-)$/
 const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/
 const STACK_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/
 const TOPOLOGY_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/
+const S3_URL = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/\S*)?$/
 
 const shaped = (pattern: RegExp, what: string) =>
   z.string().regex(pattern, {error: (issue) => `${quote(issue.input)} is not ${what}`})
@@ -151,6 +152,8 @@ export const configSchema = strict({
     table: shaped(TABLE_NAME, 'a DynamoDB table name').default(DEFAULT_STATE_TABLE),
     /** The table's replica Regions, the first its home (where locks are taken); the topology's Regions if absent. */
     regions: z.array(region).min(1, {error: 'list at least one Region for the state table'}).optional(),
+    /** Where finished runs' reports are also stored, for colleagues on other machines (runbook/report-store.ts). */
+    reports: shaped(S3_URL, 'an S3 URL of a bucket and an optional prefix (s3://bucket/prefix)').optional(),
   }).default({backend: 'local', table: DEFAULT_STATE_TABLE}),
   aws: strict({
     callTimeoutMs: milliseconds(10_000, LIMITS.callTimeoutMs),
@@ -171,6 +174,7 @@ export const configSchema = strict({
       globalaccelerator: z.url().optional(),
       ecs: z.url().optional(),
       lambda: z.url().optional(),
+      s3: z.url().optional(),
     }).default({}),
   }).default({
     callTimeoutMs: 10_000,

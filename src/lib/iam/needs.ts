@@ -15,6 +15,8 @@ export type ResourceKind =
   | 'cluster-snapshots'
   | 'tables'
   | 'state-table'
+  | 'reports-bucket'
+  | 'reports'
   | 'routing-controls'
   | 'fis-templates'
   | 'fis-experiments'
@@ -161,6 +163,11 @@ export const COMMAND_IDS = Object.keys(COMMAND_NEEDS)
 /** The team state table (runbook/dynamodb-lock.ts): lock, journal and approvals. */
 export const STATE_TABLE_READS = on('DynamoDB', ['state-table'], 'GetItem', 'Query')
 export const STATE_TABLE_WRITES = on('DynamoDB', ['state-table'], 'PutItem', 'UpdateItem', 'DeleteItem')
+/** The reports bucket (runbook/report-store.ts): HeadBucket (s3:ListBucket) finds its Region; reports are put, read. */
+export const REPORT_CALLS = [
+  ...on('S3', ['reports-bucket'], 'ListBucket'),
+  ...on('S3', ['reports'], 'PutObject', 'GetObject'),
+]
 
 /** What each application step kind reads to check and verify itself (its writes come from the step's describe()). */
 export const APP_STEP_READS: Readonly<Record<string, CallNeed[]>> = {

@@ -2,12 +2,14 @@ import {iamActionOf} from '../aws/errors.js'
 import {ARC_CONTROL_PLANE_REGION, CONTROL_PLANE_REGIONS} from '../aws/control-planes.js'
 import {type DrctlConfig, routingControlsByRegion, teamState} from '../config/schema.js'
 import {RUNBOOKS_WITH_STEPS} from '../config/steps.js'
+import {reportsLocation} from '../runbook/report-store.js'
 import {appStep} from '../runbooks/app-steps/kinds.js'
 import {
   APP_STEP_READS,
   type CallNeed,
   COMMAND_NEEDS,
   type IamRole,
+  REPORT_CALLS,
   type ResourceKind,
   STATE_TABLE_READS,
   STATE_TABLE_WRITES,
@@ -37,7 +39,14 @@ export function callsOf(config: DrctlConfig, command: string): CallNeed[] {
   const needs = COMMAND_NEEDS[command]
   if (!needs) return []
   const state = teamState(config) && needs.run ? [...STATE_TABLE_READS, ...STATE_TABLE_WRITES] : []
-  return [...needs.reads, ...needs.writes, ...state, ...(needs.appSteps ? appStepCalls(config, needs.appSteps) : [])]
+  const reports = config.state.reports && needs.run ? REPORT_CALLS : []
+  return [
+    ...needs.reads,
+    ...needs.writes,
+    ...state,
+    ...reports,
+    ...(needs.appSteps ? appStepCalls(config, needs.appSteps) : []),
+  ]
 }
 
 /**
@@ -137,6 +146,13 @@ export function arnsOf(config: DrctlConfig, account: string, kind: ResourceKind)
       const state = teamState(config)
       return state ? state.regions.map((region) => `arn:aws:dynamodb:${region}:${account}:table/${state.table}`) : []
     }
+    case 'reports-bucket':
+    case 'reports': {
+      const location = reportsLocation(config)
+      if (!location) return []
+      const objects = [location.bucket, location.prefix, '*'].filter(Boolean).join('/')
+      return [`arn:aws:s3:::${kind === 'reports' ? objects : location.bucket}`]
+    }
     case 'routing-controls':
       return Object.values(routingControlsByRegion(config)).flat()
     case 'fis-templates':
@@ -168,6 +184,8 @@ function requestedRegions(config: DrctlConfig, service: string): string[] {
       return [CONTROL_PLANE_REGIONS.cloudfront]
     case 'Global Accelerator':
       return [CONTROL_PLANE_REGIONS.globalaccelerator]
+    case 'S3': // the bucket's Region, wherever it is
+      return []
     default:
       return [
         ...new Set([

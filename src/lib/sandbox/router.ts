@@ -7,6 +7,7 @@ import {routeCbor} from './protocol/cbor.js'
 import {QueryParams, queryErrors, routeQuery} from './protocol/query.js'
 import {routeRestJson} from './protocol/rest-json.js'
 import {routeRestXml} from './protocol/rest-xml.js'
+import {routeS3} from './protocol/s3.js'
 import {arcDataService} from './services/arc.js'
 import {rdsService} from './services/rds/index.js'
 import {type Service, SERVICES} from './services/simulated-services.js'
@@ -116,6 +117,9 @@ export function route(
       break
     case 'restXml':
       routed = routeRestXml(model, base, http, body)
+      break
+    case 's3RestXml':
+      routed = routeS3(model, base, http, body)
       break
   }
   // Elsewhere there is no such endpoint to talk to.

@@ -1,6 +1,7 @@
 import type {CloudFrontState} from './services/cloudfront/records.js'
 import type {GlobalAcceleratorState} from './services/globalaccelerator/records.js'
 import type {Route53State} from './services/route53/records.js'
+import type {S3State} from './services/s3/records.js'
 import type {EcsClusterRecord} from './services/ecs-records.js'
 import type {ExperimentRecord, TemplateRecord} from './services/fis-records.js'
 import type {StackRecord} from './services/cloudformation-records.js'
@@ -357,6 +358,7 @@ export interface World {
   route53: Route53State
   cloudfront: CloudFrontState
   globalaccelerator: GlobalAcceleratorState
+  s3: S3State
   faults: FaultRecord[]
   history: HistoryEntry[]
 }
@@ -372,6 +374,7 @@ export const LATER_SLICES = {
   route53: (): Route53State => ({hostedZones: [], changes: []}),
   cloudfront: (): CloudFrontState => ({distributions: []}),
   globalaccelerator: (): GlobalAcceleratorState => ({accelerators: []}),
+  s3: (): S3State => ({buckets: []}),
 } satisfies {
   [K in keyof World]?: () => World[K]
 }
@@ -385,5 +388,6 @@ export function emptyLaterSlices(): {[K in keyof typeof LATER_SLICES]: ReturnTyp
     route53: LATER_SLICES.route53(),
     cloudfront: LATER_SLICES.cloudfront(),
     globalaccelerator: LATER_SLICES.globalaccelerator(),
+    s3: LATER_SLICES.s3(),
   }
 }

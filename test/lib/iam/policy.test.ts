@@ -124,4 +124,29 @@ describe('drctl iam policy', () => {
       expect.objectContaining({code: 'DRCTL_USAGE', message: 'unknown command "failovr" (did you mean "failover"?)'}),
     )
   })
+
+  it('grants run-keeping commands the reports bucket of state.reports: its objects under the prefix, any Region', () => {
+    const config = parseConfig(`
+version: 1
+name: retail
+regions: [us-east-1, us-west-2]
+aurora:
+  globalClusters: [orders-global]
+state:
+  reports: s3://team-reports/drctl/
+`)
+    const [operator] = rolePolicies(config, ['runs abandon'])
+    expect(operator?.document.Statement).toEqual([
+      {Sid: 'S3ReportsBucket', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::team-reports']},
+      {
+        Sid: 'S3Reports',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject'],
+        Resource: ['arn:aws:s3:::team-reports/drctl/*'],
+      },
+    ])
+    expect(rolePolicies(config, ['routing set'])[0]?.document.Statement.flatMap((entry) => entry.Action)).not.toContain(
+      's3:PutObject',
+    )
+  })
 })

@@ -33,7 +33,10 @@ export function refusal(
   const decision = evaluate(policy, request)
   if (decision.allowed) return undefined
   const protocol = SERVICES[routed.service]?.protocol
-  const code = protocol === 'query' || protocol === 'restXml' ? 'AccessDenied' : 'AccessDeniedException'
+  const code =
+    protocol === 'query' || protocol === 'restXml' || protocol === 's3RestXml'
+      ? 'AccessDenied'
+      : 'AccessDeniedException'
   const why = decision.explicitDeny
     ? 'with an explicit deny in an identity-based policy'
     : `because no identity-based policy allows the ${request.action} action`

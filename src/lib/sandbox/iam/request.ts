@@ -3,6 +3,13 @@ import type {Routed} from '../protocol/answers.js'
 /** IAM's service prefix where it differs from the SigV4 signing name. */
 const iamPrefixBySigningName: Record<string, string> = {monitoring: 'cloudwatch'}
 
+/** S3's IAM actions where they differ from the operation: a HEAD needs what its GET needs, a listing ListBucket. */
+const s3Actions: Record<string, string> = {
+  HeadObject: 'GetObject',
+  HeadBucket: 'ListBucket',
+  ListObjectsV2: 'ListBucket',
+}
+
 /** What a call looked like on the wire: enough to find the resources it names. */
 export interface WireRequest {
   url: URL
@@ -12,6 +19,14 @@ export interface WireRequest {
 /** The IAM action (`rds:SwitchoverGlobalCluster`), resources and condition keys of a routed call. */
 export function iamRequestOf(routed: Routed, wire: WireRequest, account: string) {
   const prefix = iamPrefixBySigningName[routed.service] ?? routed.service
+  if (prefix === 's3') {
+    // Path-style, as the SDK addresses the sandbox: `/bucket/key`. S3 ARNs name no Region and no account.
+    return {
+      action: `s3:${s3Actions[routed.operation] ?? routed.operation}`,
+      resources: [`arn:aws:s3:::${decodeURIComponent(wire.url.pathname.replace(/^\/|\/$/g, ''))}`],
+      context: {'aws:RequestedRegion': routed.region},
+    }
+  }
   return {
     action: `${prefix}:${routed.operation}`,
     resources: resourcesOf(prefix, routed.operation, routed.region, account, paramsOf(wire)),

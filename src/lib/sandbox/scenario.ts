@@ -25,8 +25,9 @@ import {
 import type {StackRecord} from './services/cloudformation-records.js'
 import type {TemplateRecord} from './services/fis-records.js'
 import {APP_SHAPES, appShapeSteps, isAppShape, seedAppShape} from './scenarios/app-shapes.js'
+import {isStatusWorld, seedStatusWorld, STATUS_WORLDS} from './scenarios/status-worlds.js'
 
-export const SCENARIOS = ['two-region', 'three-region', 'scale', ...APP_SHAPES] as const
+export const SCENARIOS = ['two-region', 'three-region', 'scale', ...APP_SHAPES, ...STATUS_WORLDS] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 export const DEFAULT_SCENARIO: ScenarioName = 'two-region'
 export const TOPOLOGY_NAME = 'retail'
@@ -240,6 +241,7 @@ export function buildWorld(
   world.fis.templates.push(...templates(account, primary, regions, createdAt))
   for (const region of regions) world.cloudformation.stacks.push(stack(account, region, createdAt))
   if (isAppShape(scenario)) seedAppShape(world, scenario, createdAt)
+  if (isStatusWorld(scenario)) seedStatusWorld(world, scenario)
   return world
 }
 

@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 
 import {parseConfig} from '../../src/lib/config/load.js'
 import type {DrctlConfig} from '../../src/lib/config/schema.js'
-import {readWorld, sandboxPaths, SCENARIOS} from '../../src/lib/sandbox/index.js'
+import {mutateWorld, readWorld, sandboxPaths, SCENARIOS} from '../../src/lib/sandbox/index.js'
 import {callCount, drctl, json, mutatingCalls, useSandbox} from '../helpers/e2e.js'
 
 /**
@@ -68,7 +68,12 @@ describe('config init --discover: files, output and bad input', () => {
       regions: ['us-east-1', 'us-west-2'],
       summary: {globalClusters: 2, tables: 1, routingControls: 2, stacks: 2},
       missing: [],
+      validation: {valid: true, warnings: []},
+      status: expect.objectContaining({fail: 0, warn: 0, problems: []}),
     })
+    expect(envelope.result.status.readiness).toContainEqual(
+      expect.objectContaining({region: 'us-west-2', kind: 'planned', ready: true}),
+    )
     expect(envelope.result.found).toContainEqual(
       expect.objectContaining({kind: 'DynamoDB global table', name: 'carts'}),
     )
@@ -87,6 +92,25 @@ describe('config init --discover: files, output and bad input', () => {
     expect(forced.status, forced.stderr).toBe(0)
     expect(forced.stdout).toContain(`replaced ${path}`)
     expect(readFileSync(path, 'utf8')).toContain('globalClusters: [orders-global, catalog-global]')
+  })
+
+  it('checks the file as config validate and status do, and says what is missing', async () => {
+    await mutateWorld(sandbox.home, (world) => {
+      world.arc.routingControls = []
+      world.cloudformation.stacks.find((stack) => stack.region === 'us-west-2')!.status = 'UPDATE_ROLLBACK_FAILED'
+    })
+    const before = await callCount(sandbox.home)
+    const result = drctl(sandbox.home, ['config', 'init', '--discover', ...regions, '--print', '--json'])
+    expect(result.status, result.stderr).toBe(0)
+    const {missing, status} = json(result).result
+    expect(missing).toContainEqual(expect.stringMatching(/^no routing controls found: add traffic steps/))
+    expect(status.problems).toContainEqual(
+      expect.objectContaining({status: 'fail', message: expect.stringContaining('UPDATE_ROLLBACK_FAILED')}),
+    )
+    expect(await mutatingCalls(sandbox.home, before)).toEqual([])
+    const human = drctl(sandbox.home, ['config', 'init', '--discover', ...regions, '--print'])
+    expect(human.stderr).toMatch(/Checked\n  config validate: valid\n  status: \d+ ok, \d+ warn, [1-9]\d* fail\n/)
+    expect(human.stderr).toMatch(/Missing\n  ⚠ no routing controls found: add traffic steps/)
   })
 
   it('a Region in which nothing is found: said, exit 3, no file written', () => {

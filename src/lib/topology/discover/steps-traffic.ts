@@ -84,7 +84,7 @@ export async function discoverDnsSteps(context: DiscoverContext, members: Global
         continue
       }
       found.steps.push({
-        name: `dns-${name.slice(0, -(bare(zone.name).length + 1)) || name}`,
+        name: `dns-${name.split('.')[0]}`,
         step: {
           kind: 'route53-record',
           hostedZoneId: zone.id,
@@ -115,7 +115,7 @@ export async function discoverDnsSteps(context: DiscoverContext, members: Global
         }
         continue
       }
-      if (records.some((record) => record.weight === undefined) || covered.length < 2) continue
+      if (records.some((record) => record.weight === undefined) || covered.length === 0) continue
       if (covered.length < regions.length) {
         const missing = regions.filter((target) => !covered.includes(target))
         found.skipped.push(

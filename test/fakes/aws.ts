@@ -230,6 +230,10 @@ export class FakeAws implements AwsPorts {
     const parameters = () => ((this.state.parameters ??= {})[region] ??= {})
     return {
       region,
+      listParameters: async (path: string) => {
+        this.record('SSM', region, 'GetParametersByPath', false, [path])
+        return structuredClone(Object.values(parameters()).filter((parameter) => parameter.name.startsWith(path)))
+      },
       getParameter: async (name: string) => {
         this.record('SSM', region, 'GetParameter', false, [name])
         return structuredClone(parameters()[name])
@@ -261,6 +265,10 @@ export class FakeAws implements AwsPorts {
     }
     return {
       region,
+      listProxies: async () => {
+        this.record('RDS', region, 'DescribeDBProxies', false, [])
+        return Object.keys(this.state.proxies?.[region] ?? {})
+      },
       describeTargets: async (name: string, group: string) => {
         this.record('RDS', region, 'DescribeDBProxyTargets', false, [name, group])
         const found = proxy(name)
@@ -335,6 +343,13 @@ export class FakeAws implements AwsPorts {
     }
     return {
       region,
+      listServices: async () => {
+        this.record('ECS', region, 'ListServices', false, [])
+        return Object.keys(services()).map((key) => {
+          const [cluster = '', service = ''] = key.split('/')
+          return {cluster, service}
+        })
+      },
       describeServices: async (cluster: string, names: string[]) => {
         this.record('ECS', region, 'DescribeServices', false, [cluster, names])
         if (!Object.keys(services()).some((key) => key.startsWith(`${cluster}/`))) {
@@ -620,6 +635,14 @@ export class FakeAws implements AwsPorts {
     const region = CONTROL_PLANE_REGIONS.route53
     const zones = () => (this.state.hostedZones ??= {})
     return {
+      listHostedZones: async () => {
+        this.record('Route 53', region, 'ListHostedZones', false, [])
+        return Object.keys(zones()).map((id) => ({id, name: id.toLowerCase(), private: false}))
+      },
+      listZoneRecordSets: async (hostedZoneId: string) => {
+        this.record('Route 53', region, 'ListResourceRecordSets', false, [hostedZoneId])
+        return structuredClone(zones()[bareId(hostedZoneId)] ?? [])
+      },
       listRecordSets: async (hostedZoneId: string, name: string, type: string) => {
         this.record('Route 53', region, 'ListResourceRecordSets', false, [hostedZoneId, name, type])
         const zone = zones()[bareId(hostedZoneId)]
@@ -667,6 +690,16 @@ export class FakeAws implements AwsPorts {
     const region = CONTROL_PLANE_REGIONS.cloudfront
     const find = (id: string) => (this.state.distributions ?? []).find((distribution) => distribution.id === id)
     return {
+      listDistributions: async () => {
+        this.record('CloudFront', region, 'ListDistributions', false, [])
+        return structuredClone(
+          (this.state.distributions ?? []).map((distribution) => ({
+            ...distribution,
+            comment: '',
+            defaultOriginId: distribution.origins[0]?.id ?? '',
+          })),
+        )
+      },
       getDistribution: async (id: string) => {
         this.record('CloudFront', region, 'GetDistribution', false, [id])
         const distribution = find(id)
@@ -696,6 +729,19 @@ export class FakeAws implements AwsPorts {
     const region = CONTROL_PLANE_REGIONS.globalaccelerator
     const group = (arn: string) => (this.state.endpointGroups ?? []).find((candidate) => candidate.arn === arn)
     return {
+      listAccelerators: async () => {
+        this.record('Global Accelerator', region, 'ListAccelerators', false, [])
+        return structuredClone(this.state.accelerators ?? [])
+      },
+      listEndpointGroups: async (acceleratorArn: string) => {
+        this.record('Global Accelerator', region, 'ListEndpointGroups', false, [acceleratorArn])
+        const groups = (this.state.endpointGroups ?? []).filter((candidate) => candidate.arn.startsWith(acceleratorArn))
+        const listeners = [...new Set(groups.map((candidate) => candidate.arn.replace(/\/endpoint-group\/.*$/, '')))]
+        return listeners.map((listenerArn) => ({
+          listenerArn,
+          groups: structuredClone(groups.filter((candidate) => candidate.arn.startsWith(`${listenerArn}/`))),
+        }))
+      },
       describeAccelerator: async (arn: string) => {
         this.record('Global Accelerator', region, 'DescribeAccelerator', false, [arn])
         const accelerator = (this.state.accelerators ?? []).find((candidate) => candidate.arn === arn)

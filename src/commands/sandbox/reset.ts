@@ -25,6 +25,8 @@ Scenarios:
   dns-ecs       two-region plus a Route 53 writer CNAME, the global cluster's name in an SSM parameter
                 and ECS services redeployed after the DNS change
   accelerator   two-region plus Global Accelerator traffic dials and a Lambda custom action
+  mrsc          two-region with carts strongly consistent across Regions (MRSC), witness in eu-west-1
+  capacity-gap  two-region with 1 orders instance in us-west-2 behind 4 in us-east-1, carts provisioned in us-east-1 only
 
 --time-scale sets how fast operations that take time in AWS complete: 1 is realistic (a switchover takes about a minute), ${DEFAULT_TIME_SCALE} is the default, 0.01 suits tests.
 
@@ -74,10 +76,9 @@ ${EXIT_CODES_HELP}`
     this.out(
       `${this.style.green(symbols.ok)} Sandbox reset: scenario ${result.scenario} (${result.regions.join(', ')}), time scale ${result.timeScale} (a switchover takes about ${switchover < 10 ? switchover.toFixed(1) : Math.round(switchover)}s)`,
     )
-    this.out(`  world    ${result.worldPath}`)
-    this.out(`  config   ${result.configPath}`)
-    this.out(`  calls    ${result.callLogPath}`)
-    this.out(`  try      ${this.config.bin} status --sandbox`)
+    this.out(
+      `  world    ${result.worldPath}\n  config   ${result.configPath}\n  calls    ${result.callLogPath}\n  try      ${this.config.bin} status --sandbox`,
+    )
     const {world} = result
     return {
       scenario: result.scenario,

@@ -2,7 +2,7 @@ import type * as CloudFrontSdk from '@aws-sdk/client-cloudfront'
 
 import {DrctlError} from '../core/errors.js'
 import {AwsCallError} from './errors.js'
-import type {CloudFrontOrigin, CloudFrontPort, Distribution} from './ports.js'
+import type {CloudFrontOrigin, CloudFrontPort, Distribution, DistributionSummary} from './ports.js'
 import type {Caller} from './session.js'
 
 type Sdk = typeof CloudFrontSdk
@@ -46,6 +46,27 @@ export class CloudFrontAdapter implements CloudFrontPort {
     return this.loaded
   }
 
+  async listDistributions(): Promise<DistributionSummary[]> {
+    const {sdk, client} = await this.load()
+    const distributions: DistributionSummary[] = []
+    let marker: string | undefined
+    do {
+      const page = await this.call('ListDistributions', false, (abortSignal) =>
+        client.send(new sdk.ListDistributionsCommand({Marker: marker}), {abortSignal}),
+      )
+      const list = page.DistributionList
+      for (const summary of list?.Items ?? []) {
+        distributions.push({
+          ...distributionOf(summary.Id ?? '', summary.Status, summary),
+          comment: summary.Comment ?? '',
+          defaultOriginId: summary.DefaultCacheBehavior?.TargetOriginId ?? '',
+        })
+      }
+      marker = list?.IsTruncated ? list.NextMarker : undefined
+    } while (marker)
+    return distributions
+  }
+
   async getDistribution(id: string): Promise<Distribution | undefined> {
     const {sdk, client} = await this.load()
     try {
@@ -54,20 +75,7 @@ export class CloudFrontAdapter implements CloudFrontPort {
       )
       const distribution = output.Distribution
       if (!distribution) return undefined
-      const config = distribution.DistributionConfig
-      return {
-        id: distribution.Id ?? id,
-        status: distribution.Status ?? '',
-        origins: (config?.Origins?.Items ?? []).map((origin) => ({
-          id: origin.Id ?? '',
-          domainName: origin.DomainName ?? '',
-          originPath: origin.OriginPath ?? '',
-        })),
-        originGroups: (config?.OriginGroups?.Items ?? []).map((group) => ({
-          id: group.Id ?? '',
-          members: (group.Members?.Items ?? []).map((member) => member.OriginId ?? ''),
-        })),
-      }
+      return distributionOf(distribution.Id ?? id, distribution.Status, distribution.DistributionConfig)
     } catch (error) {
       if (error instanceof AwsCallError && error.kind === 'not-found') return undefined
       throw error
@@ -109,5 +117,26 @@ export class CloudFrontAdapter implements CloudFrontPort {
         if (!raced || attempt >= UPDATE_ATTEMPTS) throw error
       }
     }
+  }
+}
+
+/** The origins and origin groups of a distribution's configuration, or of its summary (which carries the same). */
+function distributionOf(
+  id: string,
+  status: string | undefined,
+  config: Pick<CloudFrontSdk.DistributionConfig, 'Origins' | 'OriginGroups'> | undefined,
+): Distribution {
+  return {
+    id,
+    status: status ?? '',
+    origins: (config?.Origins?.Items ?? []).map((origin) => ({
+      id: origin.Id ?? '',
+      domainName: origin.DomainName ?? '',
+      originPath: origin.OriginPath ?? '',
+    })),
+    originGroups: (config?.OriginGroups?.Items ?? []).map((group) => ({
+      id: group.Id ?? '',
+      members: (group.Members?.Items ?? []).map((member) => member.OriginId ?? ''),
+    })),
   }
 }

@@ -25,6 +25,32 @@ export class EcsAdapter implements EcsPort {
     return this.connection
   }
 
+  async listServices(): Promise<{cluster: string; service: string}[]> {
+    const {sdk, client} = await this.connect()
+    const clusters: string[] = []
+    let token: string | undefined
+    do {
+      const page = await this.call('ListClusters', false, (abortSignal) =>
+        client.send(new sdk.ListClustersCommand({nextToken: token}), {abortSignal}),
+      )
+      clusters.push(...(page.clusterArns ?? []))
+      token = page.nextToken
+    } while (token)
+    const result: {cluster: string; service: string}[] = []
+    for (const clusterArn of clusters) {
+      const cluster = lastPart(clusterArn)
+      let serviceToken: string | undefined
+      do {
+        const page = await this.call('ListServices', false, (abortSignal) =>
+          client.send(new sdk.ListServicesCommand({cluster: clusterArn, nextToken: serviceToken}), {abortSignal}),
+        )
+        result.push(...(page.serviceArns ?? []).map((arn) => ({cluster, service: lastPart(arn)})))
+        serviceToken = page.nextToken
+      } while (serviceToken)
+    }
+    return result
+  }
+
   async describeServices(cluster: string, services: string[]): Promise<EcsServices> {
     const {sdk, client} = await this.connect()
     const result: EcsServices = {services: [], missing: []}
@@ -82,4 +108,9 @@ function toDeployment(deployment: Deployment): EcsDeployment {
     runningCount: deployment.runningCount ?? 0,
     failedTasks: deployment.failedTasks ?? 0,
   }
+}
+
+/** A cluster's or service's name: the last part of its ARN (`…:service/cluster/name` or `…:service/name`). */
+function lastPart(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1)
 }

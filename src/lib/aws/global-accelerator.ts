@@ -26,6 +26,49 @@ export class GlobalAcceleratorAdapter implements GlobalAcceleratorPort {
     return this.loaded
   }
 
+  async listAccelerators(): Promise<Accelerator[]> {
+    const {sdk, client} = await this.load()
+    const accelerators: Accelerator[] = []
+    let token: string | undefined
+    do {
+      const page = await this.call('ListAccelerators', false, (abortSignal) =>
+        client.send(new sdk.ListAcceleratorsCommand({NextToken: token}), {abortSignal}),
+      )
+      for (const accelerator of page.Accelerators ?? []) accelerators.push(acceleratorOf(accelerator, ''))
+      token = page.NextToken
+    } while (token)
+    return accelerators
+  }
+
+  async listEndpointGroups(acceleratorArn: string): Promise<{listenerArn: string; groups: EndpointGroup[]}[]> {
+    const {sdk, client} = await this.load()
+    const listeners: string[] = []
+    let token: string | undefined
+    do {
+      const page = await this.call('ListListeners', false, (abortSignal) =>
+        client.send(new sdk.ListListenersCommand({AcceleratorArn: acceleratorArn, NextToken: token}), {abortSignal}),
+      )
+      listeners.push(...(page.Listeners ?? []).flatMap((listener) => listener.ListenerArn ?? []))
+      token = page.NextToken
+    } while (token)
+    const result: {listenerArn: string; groups: EndpointGroup[]}[] = []
+    for (const listenerArn of listeners) {
+      const groups: EndpointGroup[] = []
+      let groupToken: string | undefined
+      do {
+        const page = await this.call('ListEndpointGroups', false, (abortSignal) =>
+          client.send(new sdk.ListEndpointGroupsCommand({ListenerArn: listenerArn, NextToken: groupToken}), {
+            abortSignal,
+          }),
+        )
+        groups.push(...(page.EndpointGroups ?? []).map((group) => endpointGroupOf(group, '')))
+        groupToken = page.NextToken
+      } while (groupToken)
+      result.push({listenerArn, groups})
+    }
+    return result
+  }
+
   async describeAccelerator(arn: string): Promise<Accelerator | undefined> {
     const {sdk, client} = await this.load()
     const output = await absentIfNotFound(
@@ -33,14 +76,7 @@ export class GlobalAcceleratorAdapter implements GlobalAcceleratorPort {
         client.send(new sdk.DescribeAcceleratorCommand({AcceleratorArn: arn}), {abortSignal}),
       ),
     )
-    const accelerator = output?.Accelerator
-    if (!accelerator) return undefined
-    return {
-      arn: accelerator.AcceleratorArn ?? arn,
-      name: accelerator.Name ?? '',
-      enabled: accelerator.Enabled ?? false,
-      status: accelerator.Status ?? '',
-    }
+    return output?.Accelerator ? acceleratorOf(output.Accelerator, arn) : undefined
   }
 
   async describeEndpointGroup(arn: string): Promise<EndpointGroup | undefined> {
@@ -89,5 +125,14 @@ function endpointGroupOf(group: GlobalAcceleratorSdk.EndpointGroup, arn: string)
       ...(endpoint.Weight === undefined ? {} : {weight: endpoint.Weight}),
       ...(endpoint.HealthState === undefined ? {} : {healthState: endpoint.HealthState}),
     })),
+  }
+}
+
+function acceleratorOf(accelerator: GlobalAcceleratorSdk.Accelerator, arn: string): Accelerator {
+  return {
+    arn: accelerator.AcceleratorArn ?? arn,
+    name: accelerator.Name ?? '',
+    enabled: accelerator.Enabled ?? false,
+    status: accelerator.Status ?? '',
   }
 }

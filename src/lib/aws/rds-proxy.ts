@@ -1,6 +1,7 @@
 import {
   type DBProxyTarget,
   DeregisterDBProxyTargetsCommand,
+  DescribeDBProxiesCommand,
   DescribeDBProxyTargetsCommand,
   type RDSClient,
   RegisterDBProxyTargetsCommand,
@@ -17,6 +18,19 @@ export class RdsProxyAdapter implements RdsProxyPort {
     private readonly client: RDSClient,
     private readonly call: Caller,
   ) {}
+
+  async listProxies(): Promise<string[]> {
+    const names: string[] = []
+    let marker: string | undefined
+    do {
+      const page = await this.call('DescribeDBProxies', false, (abortSignal) =>
+        this.client.send(new DescribeDBProxiesCommand({Marker: marker, MaxRecords: 100}), {abortSignal}),
+      )
+      names.push(...(page.DBProxies ?? []).flatMap((proxy) => proxy.DBProxyName ?? []))
+      marker = page.Marker
+    } while (marker)
+    return names
+  }
 
   async describeTargets(proxy: string, targetGroup: string): Promise<ProxyTargets> {
     const targets: ProxyTarget[] = []

@@ -1,7 +1,7 @@
 import type * as Route53Sdk from '@aws-sdk/client-route-53'
 
 import {AwsCallError} from './errors.js'
-import type {ChangeStatus, RecordSet, Route53Port} from './ports.js'
+import type {ChangeStatus, HostedZone, RecordSet, Route53Port} from './ports.js'
 import type {Caller} from './session.js'
 
 type Sdk = typeof Route53Sdk
@@ -31,6 +31,54 @@ export class Route53Adapter implements Route53Port {
   private load() {
     this.loaded ??= import('@aws-sdk/client-route-53').then((sdk) => ({sdk, client: this.createClient(sdk)}))
     return this.loaded
+  }
+
+  async listHostedZones(): Promise<HostedZone[]> {
+    const {sdk, client} = await this.load()
+    const zones: HostedZone[] = []
+    let marker: string | undefined
+    do {
+      const page: Route53Sdk.ListHostedZonesCommandOutput = await this.call('ListHostedZones', false, (abortSignal) =>
+        client.send(new sdk.ListHostedZonesCommand({Marker: marker}), {abortSignal}),
+      )
+      for (const zone of page.HostedZones ?? []) {
+        zones.push({
+          id: bareId(zone.Id ?? ''),
+          name: dnsName(zone.Name ?? ''),
+          private: zone.Config?.PrivateZone ?? false,
+        })
+      }
+      marker = page.IsTruncated ? page.NextMarker : undefined
+    } while (marker)
+    return zones
+  }
+
+  async listZoneRecordSets(hostedZoneId: string): Promise<RecordSet[]> {
+    const {sdk, client} = await this.load()
+    const records: RecordSet[] = []
+    let start: {name?: string; type?: string; identifier?: string} | undefined = {}
+    while (start) {
+      const from = start
+      const page: Route53Sdk.ListResourceRecordSetsCommandOutput = await this.call(
+        'ListResourceRecordSets',
+        false,
+        (abortSignal) =>
+          client.send(
+            new sdk.ListResourceRecordSetsCommand({
+              HostedZoneId: bareId(hostedZoneId),
+              StartRecordName: from.name,
+              StartRecordType: from.type as Route53Sdk.RRType | undefined,
+              StartRecordIdentifier: from.identifier,
+            }),
+            {abortSignal},
+          ),
+      )
+      records.push(...(page.ResourceRecordSets ?? []).map(recordSetOf))
+      start = page.IsTruncated
+        ? {name: page.NextRecordName, type: page.NextRecordType, identifier: page.NextRecordIdentifier}
+        : undefined
+    }
+    return records
   }
 
   async listRecordSets(hostedZoneId: string, name: string, type: string): Promise<RecordSet[] | undefined> {
@@ -127,6 +175,7 @@ function recordSetOf(set: Route53Sdk.ResourceRecordSet): RecordSet {
         }
       : {}),
     ...(set.HealthCheckId === undefined ? {} : {healthCheckId: set.HealthCheckId}),
+    ...(set.Failover === undefined ? {} : {failover: set.Failover}),
   }
 }
 

@@ -1,4 +1,10 @@
-import {GetParameterCommand, PutParameterCommand, type SSMClient} from '@aws-sdk/client-ssm'
+import {
+  GetParameterCommand,
+  GetParametersByPathCommand,
+  PutParameterCommand,
+  type Parameter,
+  type SSMClient,
+} from '@aws-sdk/client-ssm'
 
 import {AwsCallError} from './errors.js'
 import type {Mutation, SsmParameter, SsmPort} from './ports.js'
@@ -11,19 +17,27 @@ export class SsmAdapter implements SsmPort {
     private readonly call: Caller,
   ) {}
 
+  async listParameters(path: string): Promise<SsmParameter[]> {
+    const parameters: SsmParameter[] = []
+    let token: string | undefined
+    do {
+      const page = await this.call('GetParametersByPath', false, (abortSignal) =>
+        this.client.send(new GetParametersByPathCommand({Path: path, Recursive: true, NextToken: token}), {
+          abortSignal,
+        }),
+      )
+      parameters.push(...(page.Parameters ?? []).map((parameter) => parameterOf(parameter, '')))
+      token = page.NextToken
+    } while (token)
+    return parameters
+  }
+
   async getParameter(name: string): Promise<SsmParameter | undefined> {
     try {
       const output = await this.call('GetParameter', false, (abortSignal) =>
         this.client.send(new GetParameterCommand({Name: name}), {abortSignal}),
       )
-      const parameter = output.Parameter
-      if (!parameter) return undefined
-      return {
-        name: parameter.Name ?? name,
-        value: parameter.Value ?? '',
-        type: parameter.Type ?? 'String',
-        version: parameter.Version ?? 0,
-      }
+      return output.Parameter ? parameterOf(output.Parameter, name) : undefined
     } catch (error) {
       if (error instanceof AwsCallError && error.kind === 'not-found') return undefined
       throw error
@@ -43,5 +57,14 @@ export class SsmAdapter implements SsmPort {
       ),
     )
     return {requestId: output.$metadata.requestId, version: output.Version ?? 0}
+  }
+}
+
+function parameterOf(parameter: Parameter, name: string): SsmParameter {
+  return {
+    name: parameter.Name ?? name,
+    value: parameter.Value ?? '',
+    type: parameter.Type ?? 'String',
+    version: parameter.Version ?? 0,
   }
 }

@@ -256,6 +256,8 @@ export interface Readiness {
   ready: boolean
   reasons: string[]
   dataLossEstimateMs?: number
+  /** Tables with multi-Region strong consistency: for them a failover is routing only, and loses no write. */
+  routingOnly: string[]
 }
 
 /** "Planned/unplanned failover to R: ready / not ready, because …" for every Region that is not the writer. */
@@ -263,6 +265,7 @@ export function readiness(topology: Topology, config: DrctlConfig): Readiness[] 
   const writers = new Set(topology.aurora.map((view) => view.writerRegion).filter(Boolean))
   const home = writers.size === 1 ? [...writers][0] : undefined
   const targets = config.regions.filter((region) => region !== home)
+  const routingOnly = topology.dynamodb.filter((table) => table.consistency === 'strong').map((table) => table.name)
   return targets.flatMap((target) => {
     const planned = plannedFailoverGates(topology, target, {
       maxLagMs: config.gates.maxReplicationLagMs,
@@ -275,6 +278,7 @@ export function readiness(topology: Topology, config: DrctlConfig): Readiness[] 
       ready: gate.ready,
       reasons: gate.checks.filter((check) => check.status === 'fail').map((check) => check.message),
       ...(gate.kind === 'unplanned' ? {dataLossEstimateMs: gate.dataLossEstimateMs} : {}),
+      routingOnly,
     }))
   })
 }

@@ -1,13 +1,14 @@
 import {summarizeConfig} from '../config/summary.js'
 import {suggestRegion} from '../config/regions.js'
 import {DrctlError} from '../core/errors.js'
+import type {CheckedDiscovery} from '../runbooks/discover.js'
 import type {DiscoveredConfig} from '../topology/discover/discover.js'
 import type {Finding} from '../topology/discover/findings.js'
 import {type Style, symbols} from './style.js'
 import {renderTable} from './table.js'
 
 /** The JSON result of `drctl config init --discover`. */
-export function discoveryResult(discovered: DiscoveredConfig, written: {path?: string; overwritten?: boolean}) {
+export function discoveryResult(discovered: CheckedDiscovery, written: {path?: string; overwritten?: boolean}) {
   return {
     ...written,
     written: written.path !== undefined,
@@ -17,6 +18,7 @@ export function discoveryResult(discovered: DiscoveredConfig, written: {path?: s
     found: discovered.discovery.found,
     skipped: discovered.discovery.skipped,
     missing: discovered.missing,
+    ...(discovered.checks ?? {}),
     yaml: discovered.file.text,
   }
 }
@@ -38,9 +40,24 @@ export function renderDiscovery(discovered: {found: Finding[]; skipped: Finding[
   return renderTable(['', 'FOUND / SKIPPED', 'NAME', 'REGIONS', 'WHY'], rows)
 }
 
-/** What the file still lacks, then what to do next. */
-export function renderNextSteps(discovered: DiscoveredConfig, style: Style): string {
+/** What `config validate` and `status` said of the file, what it still lacks, then what to do next. */
+export function renderNextSteps(discovered: CheckedDiscovery, style: Style): string {
   const lines = [`  ${summarizeConfig(discovered.file.config).text}`]
+  const {checks} = discovered
+  if (checks) {
+    const {status, validation} = checks
+    lines.push(
+      '',
+      style.bold('Checked'),
+      `  config validate: valid${validation.warnings.length ? `, ${validation.warnings.length} warning(s)` : ''}`,
+      `  status: ${status.ok} ok, ${status.warn} warn, ${status.fail} fail`,
+      ...validation.warnings.map((warning) => `  ${style.yellow(symbols.warn)} ${warning}`),
+      ...status.problems.map(
+        (check) =>
+          `  ${check.status === 'fail' ? style.red(symbols.fail) : style.yellow(symbols.warn)} ${check.message}`,
+      ),
+    )
+  }
   if (discovered.missing.length > 0) {
     lines.push('', style.bold('Missing'), ...discovered.missing.map((gap) => `  ${style.yellow(symbols.warn)} ${gap}`))
   }
@@ -48,10 +65,17 @@ export function renderNextSteps(discovered: DiscoveredConfig, style: Style): str
     '',
     style.bold('Next'),
     '  1. review the file: each section says what was found and how',
-    '  2. drctl config validate   (every problem listed by path)',
-    '  3. drctl status            (the live posture)',
+    '  2. drctl status   (the live posture, any time)',
   )
   return lines.join('\n')
+}
+
+/** Written by `drctl config init` without --discover: the example file, and how to make it yours. */
+export function renderExampleWritten(written: {path: string; overwritten: boolean; next: string[]}, style: Style) {
+  return [
+    `${style.green(symbols.ok)} ${written.overwritten ? 'replaced' : 'wrote'} ${written.path}: an annotated example topology`,
+    ...written.next.map((step, index) => `  ${index + 1}. ${step}`),
+  ].join('\n')
 }
 
 /** Exit 3 when a Region holds nothing of what was asked for: a DR topology needs something in each. */

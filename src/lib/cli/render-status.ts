@@ -258,10 +258,14 @@ export function renderStatus(report: StatusReport, style: Style, options: {verbo
             ? ', data loss unknown'
             : `, data loss up to ~${formatDuration(entry.dataLossEstimateMs)}`
           : ''
+      const routingOnly =
+        entry.ready && entry.routingOnly.length > 0
+          ? `; ${entry.routingOnly.join(', ')}: routing only (strongly consistent, no write lost)`
+          : ''
       const head = `${entry.kind} failover to ${entry.region}: `
       lines.push(
         entry.ready
-          ? `  ${style.green(symbols.ok)} ${head}ready${loss}`
+          ? `  ${style.green(symbols.ok)} ${head}ready${loss}${routingOnly}`
           : `  ${style.red(symbols.fail)} ${head}not ready, because ${entry.reasons.slice(0, 2).join('; ')}${entry.reasons.length > 2 ? ` (+${entry.reasons.length - 2} more)` : ''}`,
       )
     }

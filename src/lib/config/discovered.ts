@@ -4,7 +4,7 @@ import {parseConfig} from './load.js'
 import {type DrctlConfig, routingControlsByRegion} from './schema.js'
 import {type ArcCache, arcSettingsOf, isFlowFriendly} from './update.js'
 
-export const DISCOVERED_SECTIONS = ['aurora', 'dynamodb', 'arc', 'fis', 'stacks'] as const
+export const DISCOVERED_SECTIONS = ['aurora', 'dynamodb', 'arc', 'fis', 'stacks', 'steps'] as const
 export type DiscoveredSection = (typeof DISCOVERED_SECTIONS)[number]
 
 /** What `drctl config init --discover` read from an account, in drctl.yaml's terms. */
@@ -20,6 +20,8 @@ export interface DiscoveredSettings {
   arc?: {clusterArn: string} & ArcCache
   fis?: {region: string; templateTags: Record<string, string>}
   stacks: Record<string, string[]>
+  /** Application steps recognised in the account, as drctl.yaml writes them. */
+  steps: Record<string, unknown>[]
   /** Per section, what was found and how it was recognised: written as comments above it. */
   notes: Partial<Record<DiscoveredSection, string[]>>
 }
@@ -36,6 +38,8 @@ const SECTION_HELP: Record<DiscoveredSection, string> = {
   arc: 'Route 53 ARC: endpoints, panel, routing controls and safety rules cached from the control plane (us-west-2), as `drctl routing endpoints --save` does, so that DR never depends on that Region.',
   fis: 'The Region of the game-day experiment templates, and the tags that select this topology’s templates.',
   stacks: 'CloudFormation stacks per Region (status is reported; teardown deletes them, secondary Regions first).',
+  steps:
+    'Application steps recognised in the account: what moves with the writes besides ARC (check each; Lambda and approval steps are added by hand).',
 }
 
 /**
@@ -87,7 +91,14 @@ export function discoveredConfigFile(settings: DiscoveredSettings, header: strin
 
 function sectionValues(settings: DiscoveredSettings): Record<DiscoveredSection, unknown> {
   const arc = settings.arc && {clusterArn: settings.arc.clusterArn, ...arcSettingsOf(settings.arc)}
-  return {aurora: settings.aurora, dynamodb: settings.dynamodb, arc, fis: settings.fis, stacks: settings.stacks}
+  return {
+    aurora: settings.aurora,
+    dynamodb: settings.dynamodb,
+    arc,
+    fis: settings.fis,
+    stacks: settings.stacks,
+    steps: settings.steps.length > 0 ? settings.steps : undefined,
+  }
 }
 
 /** Maps stay block maps down to the values that read best on one line (flow-friendly), as drctl.yaml is written. */
@@ -99,6 +110,8 @@ function nodeOf(document: Document, value: unknown): Node {
   }
   return document.createNode(value, {flow: isFlowFriendly(value)})
 }
+
+const TRAFFIC_STEP_KINDS = ['route53-record', 'cloudfront-origin', 'global-accelerator-dial']
 
 /**
  * What a discovered topology still lacks for drctl to do its job, each with what to do about it, for the sections
@@ -116,7 +129,9 @@ export function missingFromConfig(config: DrctlConfig, sections: readonly Discov
   ) {
     missing.push('no Aurora global clusters or DynamoDB global tables found: failover moves no data')
   }
-  if (read('arc')) {
+  // Traffic may move by DNS, CloudFront or Global Accelerator steps instead of routing controls.
+  const trafficSteps = config.steps.some((step) => TRAFFIC_STEP_KINDS.includes(step.kind))
+  if (read('arc') && !trafficSteps) {
     const controls = routingControlsByRegion(config)
     if (!config.arc || Object.keys(controls).length === 0) {
       missing.push(

@@ -100,9 +100,25 @@ aws:
   endpoints: {}
 `
 
+/** What to do with the example once written. */
+const EXAMPLE_NEXT = [
+  'replace the placeholder account, ARNs, names and Regions with your own',
+  'drctl routing endpoints --save   (ARC endpoints, routing controls and safety rules from the control plane)',
+  'drctl config validate            (every problem listed by path)',
+  'drctl status                     (the live posture)',
+]
+
 /** Writes the example to `path`; an existing file is kept unless `force`. */
-export function writeExampleConfig(path: string, options: {force: boolean}): Promise<{overwritten: boolean}> {
-  return writeNewConfig(path, EXAMPLE_CONFIG, options)
+export async function writeExampleConfig(path: string, options: {force: boolean}) {
+  const {overwritten} = await writeNewConfig(path, EXAMPLE_CONFIG, options)
+  return {path, written: true, overwritten, next: EXAMPLE_NEXT}
+}
+
+/** The sandbox writes its own drctl.yaml at every reset: an example written for it would be lost. */
+export function sandboxExampleError(): DrctlError {
+  return new DrctlError('DRCTL_USAGE', 'the sandbox keeps its own drctl.yaml; config init writes yours', {
+    hints: ['drctl config show --sandbox prints the sandbox topology; --discover --sandbox reads its world'],
+  })
 }
 
 /**

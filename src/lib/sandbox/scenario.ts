@@ -15,9 +15,10 @@ import {addArc} from './scenarios/arc.js'
 import {fisTemplates} from './scenarios/fis-templates.js'
 import {regionSuffix, TOPOLOGY_NAME} from './scenarios/naming.js'
 import {appStack, stackName} from './scenarios/stacks.js'
+import {isStatusWorld, seedStatusWorld, STATUS_WORLDS} from './scenarios/status-worlds.js'
 
 /** Every scenario a sandbox world is built from: the base topologies, then the shapes scenarios/ adds to them. */
-export const SCENARIOS = ['two-region', 'three-region', 'scale', ...APP_SHAPES] as const
+export const SCENARIOS = ['two-region', 'three-region', 'scale', ...APP_SHAPES, ...STATUS_WORLDS] as const
 export type ScenarioName = (typeof SCENARIOS)[number]
 export const DEFAULT_SCENARIO: ScenarioName = 'two-region'
 
@@ -210,6 +211,7 @@ export function buildWorld(
   world.fis.templates.push(...fisTemplates(account, primary, regions, createdAt))
   for (const region of regions) world.cloudformation.stacks.push(appStack(account, region, createdAt))
   if (isAppShape(scenario)) seedAppShape(world, scenario, createdAt)
+  if (isStatusWorld(scenario)) seedStatusWorld(world, scenario)
   return world
 }
 

@@ -216,6 +216,8 @@ export interface ReplicaRecord {
   createdAt: number
   /** This replica's items by encoded primary key; absent in worlds saved before items were simulated (none). */
   items?: Record<string, ItemVersion>
+  /** Provisioned capacity of this replica when it differs from the table's (`TableRecord.provisioned`). */
+  provisioned?: {readUnits: number; writeUnits: number}
 }
 
 export type KeyAttributeType = 'S' | 'N' | 'B'

@@ -27,6 +27,7 @@ function settings(overrides: Partial<DiscoveredSettings> = {}): DiscoveredSettin
     },
     fis: {region: 'us-east-1', templateTags: {Env: 'prod'}},
     stacks: {'us-east-1': ['app-use1'], 'us-west-2': ['app-usw2']},
+    steps: [],
     notes: {aurora: ['orders-global: writer in us-east-1']},
     ...overrides,
   }

@@ -21,8 +21,17 @@ export interface Distribution {
   originGroups: CloudFrontOriginGroup[]
 }
 
+/** A distribution as ListDistributions summarises it. */
+export interface DistributionSummary extends Distribution {
+  comment: string
+  /** The origin (or origin group) the default cache behaviour sends requests to. */
+  defaultOriginId: string
+}
+
 /** CloudFront, a global service: every call goes to its control plane in us-east-1. */
 export interface CloudFrontPort {
+  /** Every distribution of the account, all pages. */
+  listDistributions(): Promise<DistributionSummary[]>
   /** `undefined` when the distribution does not exist. */
   getDistribution(id: string): Promise<Distribution | undefined>
   /**

@@ -31,6 +31,8 @@ export interface EcsServices {
 /** Amazon ECS, in one Region (clusters and services are Regional). */
 export interface EcsPort {
   readonly region: string
+  /** Every service of every cluster in the Region, by cluster and service name, all pages. */
+  listServices(): Promise<{cluster: string; service: string}[]>
   /** ClusterNotFoundException is thrown (kind not-found). */
   describeServices(cluster: string, services: string[]): Promise<EcsServices>
   /** The new deployment's id comes back: it is the one to wait for. */

@@ -19,6 +19,10 @@ export interface EndpointGroup {
 
 /** Global Accelerator: every call goes to its control plane in us-west-2. */
 export interface GlobalAcceleratorPort {
+  /** Every accelerator of the account, all pages. */
+  listAccelerators(): Promise<Accelerator[]>
+  /** The endpoint groups of each of an accelerator's listeners, by listener ARN, all pages. */
+  listEndpointGroups(acceleratorArn: string): Promise<{listenerArn: string; groups: EndpointGroup[]}[]>
   /** `undefined` when the accelerator does not exist. */
   describeAccelerator(arn: string): Promise<Accelerator | undefined>
   /** `undefined` when the endpoint group does not exist. */

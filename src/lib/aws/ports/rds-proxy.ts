@@ -26,6 +26,8 @@ export type ProxyTargets = {found: true; targets: ProxyTarget[]} | {found: false
 /** RDS Proxy, in one Region: which cluster a proxy's target group points at, and moving it to another. */
 export interface RdsProxyPort {
   readonly region: string
+  /** The names of every proxy in the Region, all pages. */
+  listProxies(): Promise<string[]>
   describeTargets(proxy: string, targetGroup: string): Promise<ProxyTargets>
   /** Already registered counts as done: a resumed run may have registered it before it stopped. */
   registerCluster(proxy: string, targetGroup: string, clusterId: string): Promise<Mutation>

@@ -1,4 +1,4 @@
-import {hexId} from '../ids.js'
+import {hexId, rdsEndpointLabel} from '../ids.js'
 import {seedDistribution} from '../services/cloudfront/index.js'
 import {seedEcsServices} from '../services/ecs.js'
 import {seedAccelerator} from '../services/globalaccelerator/index.js'
@@ -30,7 +30,7 @@ const apiDomain = (world: World, region: string) =>
 function writerEndpoint(world: World, clusterId: string): string {
   const cluster = world.rds.clusters.find((candidate) => candidate.id === clusterId)
   if (!cluster) throw new Error(`no cluster ${clusterId} in the world`)
-  return `${cluster.id}.cluster-${cluster.endpointHash}.${cluster.region}.rds.amazonaws.com`
+  return `${cluster.id}.cluster-${rdsEndpointLabel(world.account, cluster.region)}.${cluster.region}.rds.amazonaws.com`
 }
 
 const loadBalancer = (world: World, region: string) =>
@@ -45,7 +45,12 @@ export function seedAppShape(world: World, shape: AppShape, at: number): void {
         world,
         {
           comment: DISTRIBUTION_COMMENT,
-          origins: [{id: 'api', domainName: apiDomain(world, home), originPath: '/prod'}],
+          // The standby Region's API is an origin too (unused until a move repoints 'api'): its domain is on record.
+          origins: [
+            {id: 'api', domainName: apiDomain(world, home), originPath: '/prod'},
+            {id: `api-${standby}`, domainName: apiDomain(world, standby), originPath: '/prod'},
+          ],
+          defaultTargetId: 'api',
         },
         at,
       )

@@ -2,6 +2,7 @@ import {ApiError, SandboxError} from '../errors.js'
 import {derivedId, nextSeed, uuidFrom} from '../ids.js'
 import type {World} from '../world.js'
 import type {EcsClusterRecord, EcsDeploymentRecord, EcsServiceRecord} from './ecs-records.js'
+import {listClusters, listServices} from './ecs-lists.js'
 import type {JsonOperation, JsonService} from '../protocol/aws-json.js'
 import {DURATIONS, scaled} from '../time.js'
 import {
@@ -257,6 +258,8 @@ export const ecsService: JsonService = {
   operations: {
     DescribeServices: describeServices,
     UpdateService: updateService,
+    ListClusters: listClusters,
+    ListServices: listServices,
   },
 }
 

@@ -8,10 +8,20 @@ import {
   unreadableFinding,
 } from './findings.js'
 
+/** A member, in one of the Regions, of a global cluster discovery found: what application steps point at. */
+export interface GlobalMember {
+  globalCluster: string
+  region: string
+  clusterId: string
+  /** Its cluster (writer) endpoint, when DescribeDBClusters could be read there. */
+  endpoint?: string
+}
+
 export interface AuroraDiscovery extends SectionResult {
   globalClusters: string[]
   replicas: {cluster: string; region: string}[]
   resources: DiscoveredResource[]
+  members: GlobalMember[]
 }
 
 /** The FIS resource type of Aurora clusters, which templates select by ARN or by tag. */
@@ -33,7 +43,15 @@ export async function discoverAurora({aws, reader, regions}: DiscoverContext): P
       })),
     ),
   ])
-  const result: AuroraDiscovery = {found: [], skipped: [], notes: [], globalClusters: [], replicas: [], resources: []}
+  const result: AuroraDiscovery = {
+    found: [],
+    skipped: [],
+    notes: [],
+    globalClusters: [],
+    replicas: [],
+    resources: [],
+    members: [],
+  }
   const clusters = new Map<string, DbCluster>()
   for (const {region, read} of clusterReads) {
     if (read.ok) for (const cluster of read.value) clusters.set(cluster.arn, cluster)
@@ -75,7 +93,14 @@ export async function discoverAurora({aws, reader, regions}: DiscoverContext): P
       result.notes.push(`${global.id}: ${detail}`)
       for (const member of global.members) {
         const cluster = clusters.get(member.clusterArn)
-        if (cluster && regions.includes(member.region)) result.resources.push(clusterResource(cluster))
+        if (!regions.includes(member.region)) continue
+        result.members.push({
+          globalCluster: global.id,
+          region: member.region,
+          clusterId: cluster?.id ?? resourceIdOfArn(member.clusterArn),
+          endpoint: cluster?.endpoint,
+        })
+        if (cluster) result.resources.push(clusterResource(cluster))
       }
     }
     if (elsewhere > 0) {

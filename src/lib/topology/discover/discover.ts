@@ -15,6 +15,7 @@ import {discoverAurora, discoverDynamoDb} from './databases.js'
 import {discoverFis} from './fis.js'
 import type {DiscoverContext, Finding, SectionResult} from './findings.js'
 import {discoverStacks} from './stacks.js'
+import {discoverSteps} from './steps.js'
 
 export interface DiscoverOptions {
   regions: string[]
@@ -63,6 +64,7 @@ const LABELS: Record<DiscoveredSection, string> = {
   arc: 'ARC clusters, control panels and routing controls',
   fis: 'FIS experiment templates',
   stacks: 'CloudFormation stacks',
+  steps: 'application steps (Route 53, CloudFront, Global Accelerator, RDS Proxy, ECS, SSM)',
 }
 
 /**
@@ -93,7 +95,7 @@ export async function discoverAccount(aws: AwsPorts, options: DiscoverOptions): 
     return result
   }
   // FIS templates and stacks are recognised by the databases they target and hold.
-  const byDatabases = asked('fis') || asked('stacks')
+  const byDatabases = asked('fis') || asked('stacks') || asked('steps')
   const [identity, aurora, dynamodb, arc] = await Promise.all([
     reader.first('sts', regions, (region) => aws.sts(region).getCallerIdentity()),
     asked('aurora') || byDatabases ? task('aurora', () => discoverAurora(context)) : undefined,
@@ -101,13 +103,14 @@ export async function discoverAccount(aws: AwsPorts, options: DiscoverOptions): 
     asked('arc') ? task('arc', () => discoverArcSection(context)) : undefined,
   ])
   const resources = [...(aurora?.resources ?? []), ...(dynamodb?.resources ?? [])]
-  const [fis, stacks] = await Promise.all([
+  const [fis, stacks, steps] = await Promise.all([
     asked('fis') ? task('fis', () => discoverFis(context, resources)) : undefined,
     asked('stacks') ? task('stacks', () => discoverStacks(context, resources)) : undefined,
+    asked('steps') ? task('steps', () => discoverSteps(context, aurora?.members ?? [])) : undefined,
   ])
   await reader.settled()
 
-  const results: Partial<Record<DiscoveredSection, SectionResult>> = {aurora, dynamodb, arc, fis, stacks}
+  const results: Partial<Record<DiscoveredSection, SectionResult>> = {aurora, dynamodb, arc, fis, stacks, steps}
   const found = sections.flatMap((section) => results[section]?.found ?? [])
   const skipped = [
     ...(identity.ok
@@ -134,6 +137,7 @@ export async function discoverAccount(aws: AwsPorts, options: DiscoverOptions): 
       arc: arc?.arc,
       fis: fis?.fis,
       stacks: stacks?.stacks ?? {},
+      steps: steps?.steps ?? [],
       notes: Object.fromEntries(sections.map((section) => [section, results[section]?.notes ?? []])),
     },
     found,

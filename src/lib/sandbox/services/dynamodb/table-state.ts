@@ -52,6 +52,7 @@ export function describe(context: CallContext, table: TableRecord, replica: Repl
   const keys = keyAttributes(table)
   const items = liveItems(replica)
   const stream = new Date(replica.createdAt).toISOString().replace(/Z$/, '')
+  const provisioned = replica.provisioned ?? table.provisioned
   return {
     AttributeDefinitions: keys.map(({name, type}) => ({AttributeName: name, AttributeType: type})),
     TableName: table.name,
@@ -60,14 +61,14 @@ export function describe(context: CallContext, table: TableRecord, replica: Repl
     CreationDateTime: created,
     ProvisionedThroughput: {
       NumberOfDecreasesToday: 0,
-      ReadCapacityUnits: table.provisioned?.readUnits ?? 0,
-      WriteCapacityUnits: table.provisioned?.writeUnits ?? 0,
+      ReadCapacityUnits: provisioned?.readUnits ?? 0,
+      WriteCapacityUnits: provisioned?.writeUnits ?? 0,
     },
     TableSizeBytes: items.reduce((sum, item) => sum + itemSize(item), 0),
     ItemCount: items.length,
     TableArn: arn,
     TableId: table.tableId,
-    ...(table.provisioned
+    ...(provisioned
       ? {}
       : {BillingModeSummary: {BillingMode: 'PAY_PER_REQUEST', LastUpdateToPayPerRequestDateTime: created}}),
     StreamSpecification: {StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES'},

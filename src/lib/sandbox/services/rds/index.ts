@@ -17,7 +17,7 @@ import {
   switchoverGlobalCluster,
 } from './global-clusters.js'
 import {createDbInstance, deleteDbInstance, describeDbInstances} from './instances.js'
-import {deregisterDbProxyTargets, describeDbProxyTargets, registerDbProxyTargets} from './proxies.js'
+import {deregisterDbProxyTargets, describeDbProxies, describeDbProxyTargets, registerDbProxyTargets} from './proxies.js'
 import {copyDbClusterSnapshot, createDbClusterSnapshot, describeDbClusterSnapshots} from './snapshots.js'
 import {addTagsToResource, listTagsForResource} from './tags.js'
 import {rdsDueEvents} from './transitions.js'
@@ -52,6 +52,7 @@ export const rdsService: QueryService = {
     CopyDBClusterSnapshot: copyDbClusterSnapshot,
     AddTagsToResource: addTagsToResource,
     ListTagsForResource: listTagsForResource,
+    DescribeDBProxies: describeDbProxies,
     DescribeDBProxyTargets: describeDbProxyTargets,
     RegisterDBProxyTargets: registerDbProxyTargets,
     DeregisterDBProxyTargets: deregisterDbProxyTargets,

@@ -100,6 +100,31 @@ function renderTargets(context: CallContext, clusterId: string, availableAt: num
   ]
 }
 
+export const describeDbProxies: QueryOperation = (context, params) => {
+  const {world, region} = context
+  const name = params.string('DBProxyName')
+  const proxies = world.rds.proxies.filter(
+    (proxy) => proxy.region === region && (name === undefined || proxy.name === name),
+  )
+  if (name !== undefined && proxies.length === 0) throw proxyNotFound(name)
+  const {items, marker} = paged(params, proxies)
+  return {
+    DBProxies: xmlList(
+      'member',
+      items.map((proxy) => ({
+        DBProxyName: proxy.name,
+        DBProxyArn: proxy.arn,
+        Status: 'available',
+        EngineFamily: proxy.engineFamily,
+        Endpoint: `${proxy.name}.proxy-${rdsEndpointLabel(world.account, region)}.${region}.rds.amazonaws.com`,
+        RequireTLS: true,
+        CreatedDate: new Date(proxy.createdAt),
+      })),
+    ),
+    Marker: marker,
+  }
+}
+
 export const describeDbProxyTargets: QueryOperation = (context, params) => {
   const {group} = findTargetGroup(context, params)
   const all = group.targets.flatMap((target) => renderTargets(context, target.clusterId, target.availableAt))

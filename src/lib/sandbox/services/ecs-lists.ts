@@ -1,0 +1,38 @@
+import {ApiError} from '../errors.js'
+import type {JsonOperation} from '../protocol/aws-json.js'
+import {optionalNumber, optionalString, page} from './context.js'
+
+// ListClusters and ListServices: what `drctl config init --discover` reads to find the services of every Region.
+
+/** ECS answers at most 100 ARNs a page (the default too). */
+const MAX_RESULTS = 100
+
+const invalid = (message: string) => new ApiError('InvalidParameterException', message)
+
+function pageOf(input: Record<string, unknown>, arns: string[]): {arns: string[]; nextToken?: string} {
+  const size = optionalNumber(input, 'maxResults', invalid) ?? MAX_RESULTS
+  if (!Number.isInteger(size) || size < 1 || size > MAX_RESULTS) throw invalid('maxResults must be between 1 and 100.')
+  const result = page(arns, optionalString(input, 'nextToken', invalid), size, () => invalid('Invalid nextToken.'))
+  return {arns: result.items, nextToken: result.next}
+}
+
+export const listClusters: JsonOperation = ({world, region}, input) => {
+  const {arns, nextToken} = pageOf(
+    input,
+    world.ecs.clusters.filter((cluster) => cluster.region === region).map((cluster) => cluster.arn),
+  )
+  return {clusterArns: arns, nextToken}
+}
+
+export const listServices: JsonOperation = ({world, region}, input) => {
+  const given = optionalString(input, 'cluster', invalid) ?? 'default'
+  const cluster = world.ecs.clusters.find(
+    (candidate) => candidate.region === region && (candidate.name === given || candidate.arn === given),
+  )
+  if (!cluster) throw new ApiError('ClusterNotFoundException', 'Cluster not found.')
+  const {arns, nextToken} = pageOf(
+    input,
+    cluster.services.map((service) => service.arn),
+  )
+  return {serviceArns: arns, nextToken}
+}

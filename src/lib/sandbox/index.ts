@@ -29,6 +29,7 @@ import {
 import {loadPolicy} from './iam/enforce.js'
 import {refreshLocalServers, startSandboxServer} from './listener.js'
 import {readWorld, replaceWorld, sandboxPaths, writeAtomically} from './store.js'
+import {removeLogs} from './data/log.js'
 import {DEFAULT_TIME_SCALE, DURATIONS} from './time.js'
 
 export {isSandboxError, SandboxError, type SandboxErrorCode} from './errors.js'
@@ -150,6 +151,7 @@ export async function resetSandbox(options: ResetOptions): Promise<ResetResult> 
   await replaceWorld(options.home, world, async () => {
     await writeAtomically(paths.config, scenarioConfig(world))
     await writeFile(paths.calls, '')
+    await removeLogs(options.home)
   })
   await refreshLocalServers(options.home)
   return {

@@ -6,6 +6,7 @@ import type {ExperimentRecord, TemplateRecord} from './services/fis-records.js'
 import type {StackRecord} from './services/cloudformation-records.js'
 import type {InvocationRecord, LambdaFunctionRecord} from './services/lambda-records.js'
 import type {SsmState} from './services/ssm/records.js'
+import type {DataCut, DataLineage} from './data/records.js'
 
 /**
  * The world: everything the simulated AWS account holds, as plain JSON (it is persisted as world.json). Timestamps
@@ -37,6 +38,8 @@ export interface GlobalOperation {
   completesAt: number
   /** Managed failover: the target's replication lag when the call was made (the writes that are lost). */
   dataLossMs?: number
+  /** Managed failover: when replication stopped (the call, or the primary Region's outage if earlier). */
+  dataCutOff?: number
 }
 
 export interface GlobalMemberRecord {
@@ -69,8 +72,10 @@ export interface GlobalClusterRecord {
   emptySince?: number
   operation?: GlobalOperation
   /** Old primaries of a managed failover, waiting for their Region to come back before they rejoin. */
-  pendingRejoins: {clusterArn: string; since: number}[]
+  pendingRejoins: {clusterArn: string; since: number; oldVolume?: DataCut}[]
   tags: Tag[]
+  /** The data its members share (data/lineage.ts); absent: an empty log of its own. */
+  data?: DataLineage
 }
 
 export type ClusterTransition =
@@ -104,6 +109,10 @@ export interface ClusterRecord {
   masterUsername?: string
   createdAt: number
   tags: Tag[]
+  /** The RDS Data API answers for it (EnableHttpEndpoint). */
+  httpEndpointEnabled?: boolean
+  /** Its own data, once detached or restored (data/lineage.ts); absent: its global cluster's, or an empty log. */
+  data?: DataLineage
 }
 
 export interface InstanceRecord {
@@ -141,6 +150,8 @@ export interface SnapshotRecord {
   kmsKeyId?: string
   sourceArn?: string
   tags: Tag[]
+  /** The data it holds (data/lineage.ts). */
+  data?: DataCut
 }
 
 export interface RdsState {

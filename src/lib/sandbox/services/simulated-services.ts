@@ -12,6 +12,7 @@ import {fisService} from './fis.js'
 import {globalAcceleratorService} from './globalaccelerator/index.js'
 import {lambdaService} from './lambda.js'
 import {rdsService} from './rds/index.js'
+import {rdsDataService} from './rds-data.js'
 import {route53Service} from './route53/index.js'
 import {ssmService} from './ssm/index.js'
 import {stsService} from './sts.js'
@@ -38,4 +39,5 @@ export const SERVICES: Readonly<Record<string, Service>> = {
   route53: route53Service,
   cloudfront: cloudfrontService,
   globalaccelerator: globalAcceleratorService,
+  'rds-data': rdsDataService,
 }

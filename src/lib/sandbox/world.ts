@@ -16,6 +16,11 @@ import type {DataCut, DataLineage} from './data/records.js'
 
 export const WORLD_VERSION = 1
 export const SANDBOX_ACCOUNT = '111122223333'
+/** Dummy credentials the sandbox accepts (it never checks signatures, only their scope). */
+export const SANDBOX_CREDENTIALS = {
+  accessKeyId: 'AKIASANDBOXDRCTL0000',
+  secretAccessKey: 'sandbox-secret-not-a-real-key',
+} as const
 export const ARC_CONTROL_PLANE_REGION = 'us-west-2'
 /** The Regions of the ARC cluster's five endpoints, in endpoint order (arc1 … arc5). */
 export const ARC_ENDPOINT_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1', 'ap-southeast-2'] as const

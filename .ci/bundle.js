@@ -28,7 +28,8 @@ await build({
   target: 'node20',
   // The SDK's ES module builds, so that only the commands drctl sends are kept.
   mainFields: ['module', 'main'],
-  external: ['@oclif/core'],
+  // PGlite finds its WebAssembly and data files next to its own module: it must stay where npm put it.
+  external: ['@oclif/core', '@electric-sql/pglite'],
   chunkNames: 'chunks/[name]-[hash]',
   // CommonJS packages inside an ES module bundle still call require() for Node's built-ins.
   banner: {

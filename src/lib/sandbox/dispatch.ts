@@ -1,7 +1,7 @@
 import {readWorldAt, withWorldAt} from './advance.js'
 import {addedLatencyMs, arcEndpointMode, controlPlaneOutage, regionOutage, throttleRate} from './faults.js'
 import type {ApiError} from './errors.js'
-import type {Answer, Routed} from './protocol/answers.js'
+import type {Answer, PendingAnswer, Routed} from './protocol/answers.js'
 import {isMutatingOperation} from './store.js'
 import type {FaultMode, World} from './world.js'
 
@@ -28,7 +28,7 @@ export async function dispatch(options: DispatchOptions, routed: Routed): Promis
   // An endpoint that does not exist fails at once, whatever the faults: no outage can make it hang.
   if (action.kind === 'drop') return {kind: 'fault', mode: 'refuse', fault: 'no-such-endpoint'}
   const mutating = isMutatingOperation(routed.operation)
-  const decide = (world: World): {outcome: Outcome; latencyMs: number} => {
+  const decide = (world: World): {outcome: Outcome | PendingAnswer; latencyMs: number} => {
     const outage = arcIndex !== undefined ? arcEndpointMode(world, arcIndex) : regionOutage(world, routed.region)
     if (outage) {
       const fault = arcIndex !== undefined ? 'arc-endpoint-down' : 'region-outage'
@@ -50,18 +50,20 @@ export async function dispatch(options: DispatchOptions, routed: Routed): Promis
     const draft = mutating ? structuredClone(world) : world
     const answer = action.run({
       world: draft,
+      home: options.home,
       region: routed.region,
       now,
       requestId,
       arcEndpointUrl: options.arcEndpointUrl,
     })
-    if (answer.status < 300 && draft !== world) Object.assign(world, draft)
+    if (answer.kind === 'answer' && answer.status < 300 && draft !== world) Object.assign(world, draft)
     return {outcome: answer, latencyMs}
   }
   // A read takes a snapshot and leaves the lock to writers; the first call of a home without a world makes one.
-  const {outcome, latencyMs} =
+  const decided =
     (mutating ? undefined : await readWorldAt(options.home, now, decide)) ??
     (await withWorldAt(options.home, now, decide))
-  if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs))
+  const outcome = decided.outcome.kind === 'pending' ? await decided.outcome.settle() : decided.outcome
+  if (decided.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decided.latencyMs))
   return outcome
 }

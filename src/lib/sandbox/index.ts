@@ -29,25 +29,30 @@ import {
 import {loadPolicy} from './iam/enforce.js'
 import {refreshLocalServers, startSandboxServer} from './listener.js'
 import {readWorld, replaceWorld, sandboxPaths, writeAtomically} from './store.js'
+import {removeLogs} from './data/log.js'
+import {removeWorkloadRecord} from './workload/control.js'
 import {DEFAULT_TIME_SCALE, DURATIONS} from './time.js'
 
 export {isSandboxError, SandboxError, type SandboxErrorCode} from './errors.js'
 export {CONTROL_PLANE_SERVICES, type DescribedFault, type FaultInput} from './faults.js'
 export type {FaultKind, FaultMode, FaultRecord, World} from './world.js'
-export {ARC_CONTROL_PLANE_REGION, ARC_ENDPOINT_REGIONS, FAULT_KINDS, SANDBOX_ACCOUNT} from './world.js'
+export {
+  ARC_CONTROL_PLANE_REGION,
+  ARC_ENDPOINT_REGIONS,
+  FAULT_KINDS,
+  SANDBOX_ACCOUNT,
+  SANDBOX_CREDENTIALS,
+} from './world.js'
 export {DEFAULT_SCENARIO, SCALE_LIMITS, SCENARIOS, type ScenarioName} from './scenario.js'
 export {loadPolicy} from './iam/enforce.js'
 export {type ArcEndpointInfo, type SandboxServer, type SandboxServerOptions, startSandboxServer} from './listener.js'
 export type {Service} from './services/simulated-services.js'
 export {type CallLogEntry, readCallLog, readWorld, sandboxPaths} from './store.js'
 export {DEFAULT_TIME_SCALE} from './time.js'
+export {type AcknowledgedWrite, acknowledgedWrites} from './workload/files.js'
+export {startWorkload, stopWorkload, type WorkloadStatus, workloadStatus, workloadSummary} from './workload/control.js'
+export {runWorkload, workloadSecretArn} from './workload/loop.js'
 export type {WorldView} from './world-view.js'
-
-/** Dummy credentials the sandbox accepts (it never checks signatures, only their scope). */
-export const SANDBOX_CREDENTIALS = {
-  accessKeyId: 'AKIASANDBOXDRCTL0000',
-  secretAccessKey: 'sandbox-secret-not-a-real-key',
-} as const
 
 export interface InProcessSandbox {
   /** Base URL of the loopback server that serves every service and Region (routing on the SigV4 scope). */
@@ -150,6 +155,8 @@ export async function resetSandbox(options: ResetOptions): Promise<ResetResult> 
   await replaceWorld(options.home, world, async () => {
     await writeAtomically(paths.config, scenarioConfig(world))
     await writeFile(paths.calls, '')
+    await removeLogs(options.home)
+    await removeWorkloadRecord(options.home)
   })
   await refreshLocalServers(options.home)
   return {

@@ -154,7 +154,7 @@ async function holdingLock<T>(home: string, fn: (paths: SandboxPaths) => Promise
   }
 }
 
-async function acquireLock(lock: string): Promise<() => Promise<void>> {
+export async function acquireLock(lock: string): Promise<() => Promise<void>> {
   const owner = `${process.pid} ${randomUUID()}`
   const deadline = Date.now() + LOCK_TIMEOUT_MS
   for (;;) {

@@ -7,6 +7,7 @@ import type {ExperimentRecord, TemplateRecord} from './services/fis-records.js'
 import type {StackRecord} from './services/cloudformation-records.js'
 import type {InvocationRecord, LambdaFunctionRecord} from './services/lambda-records.js'
 import type {SsmState} from './services/ssm/records.js'
+import type {DataCut, DataLineage} from './data/records.js'
 
 /**
  * The world: everything the simulated AWS account holds, as plain JSON (it is persisted as world.json). Timestamps
@@ -16,6 +17,11 @@ import type {SsmState} from './services/ssm/records.js'
 
 export const WORLD_VERSION = 1
 export const SANDBOX_ACCOUNT = '111122223333'
+/** Dummy credentials the sandbox accepts (it never checks signatures, only their scope). */
+export const SANDBOX_CREDENTIALS = {
+  accessKeyId: 'AKIASANDBOXDRCTL0000',
+  secretAccessKey: 'sandbox-secret-not-a-real-key',
+} as const
 export const ARC_CONTROL_PLANE_REGION = 'us-west-2'
 /** The Regions of the ARC cluster's five endpoints, in endpoint order (arc1 … arc5). */
 export const ARC_ENDPOINT_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1', 'ap-southeast-2'] as const
@@ -38,6 +44,8 @@ export interface GlobalOperation {
   completesAt: number
   /** Managed failover: the target's replication lag when the call was made (the writes that are lost). */
   dataLossMs?: number
+  /** Managed failover: when replication stopped (the call, or the primary Region's outage if earlier). */
+  dataCutOff?: number
 }
 
 export interface GlobalMemberRecord {
@@ -70,8 +78,10 @@ export interface GlobalClusterRecord {
   emptySince?: number
   operation?: GlobalOperation
   /** Old primaries of a managed failover, waiting for their Region to come back before they rejoin. */
-  pendingRejoins: {clusterArn: string; since: number}[]
+  pendingRejoins: {clusterArn: string; since: number; oldVolume?: DataCut}[]
   tags: Tag[]
+  /** The data its members share (data/lineage.ts); absent: an empty log of its own. */
+  data?: DataLineage
 }
 
 export type ClusterTransition =
@@ -105,6 +115,10 @@ export interface ClusterRecord {
   masterUsername?: string
   createdAt: number
   tags: Tag[]
+  /** The RDS Data API answers for it (EnableHttpEndpoint). */
+  httpEndpointEnabled?: boolean
+  /** Its own data, once detached or restored (data/lineage.ts); absent: its global cluster's, or an empty log. */
+  data?: DataLineage
 }
 
 export interface InstanceRecord {
@@ -142,6 +156,8 @@ export interface SnapshotRecord {
   kmsKeyId?: string
   sourceArn?: string
   tags: Tag[]
+  /** The data it holds (data/lineage.ts). */
+  data?: DataCut
 }
 
 export interface RdsState {

@@ -78,6 +78,8 @@ function resourcesOf(prefix: string, operation: string, region: string, account:
         ].flatMap((key) => named(text(params, key), (id) => arn('rds', region, `cluster-snapshot:${id}`))),
         ...named(text(params, 'ResourceName'), (id) => id),
       ]
+    case 'rds-data':
+      return named(text(params, 'resourceArn'), (id) => id)
     case 'dynamodb':
       return operation.startsWith('Describe') || operation.startsWith('List')
         ? []

@@ -4,6 +4,11 @@ import type {CallContext} from '../services/context.js'
 /** An HTTP answer before the listener adds the request id, length and date. */
 export type AnswerBody = {status: number; headers: Record<string, string>; body: string | Buffer}
 export type Answer = AnswerBody & {kind: 'answer'; errorCode?: string}
+/** An answer that needs more than the world (the Data API's databases): settled after the world is let go. */
+export interface PendingAnswer {
+  kind: 'pending'
+  settle(): Promise<Answer>
+}
 
 /**
  * How a service's protocol writes errors, and which errors the service answers when the sandbox throttles a call
@@ -27,7 +32,7 @@ export interface Routed {
     | {kind: 'reject'; error: ApiError}
     /** No such endpoint: the connection closes without an answer, as with a host that does not exist. */
     | {kind: 'drop'}
-    | {kind: 'dispatch'; run: (context: CallContext) => Answer}
+    | {kind: 'dispatch'; run: (context: CallContext) => Answer | PendingAnswer}
 }
 
 export type RoutedBase = Pick<Routed, 'service' | 'region' | 'operation' | 'requestId'>
@@ -36,8 +41,11 @@ export function rejected(base: RoutedBase, style: ErrorStyle, error: ApiError): 
   return {...base, style, action: {kind: 'reject', error}}
 }
 
+/** What an operation produces: its answer, or (to finish without the world) a function that makes it. */
+export type Produced = AnswerBody | (() => Promise<AnswerBody>)
+
 /** A request routed to an operation: `produce` runs it; the ApiErrors it throws are answered in `style`. */
-export function dispatched(base: RoutedBase, style: ErrorStyle, produce: (context: CallContext) => AnswerBody): Routed {
+export function dispatched(base: RoutedBase, style: ErrorStyle, produce: (context: CallContext) => Produced): Routed {
   return {
     ...base,
     style,
@@ -45,12 +53,20 @@ export function dispatched(base: RoutedBase, style: ErrorStyle, produce: (contex
   }
 }
 
-function answerOf(style: ErrorStyle, requestId: string, produce: () => AnswerBody): Answer {
-  try {
-    return {kind: 'answer', ...produce()}
-  } catch (error) {
+function answerOf(style: ErrorStyle, requestId: string, produce: () => Produced): Answer | PendingAnswer {
+  const answerError = (error: unknown): Answer => {
     if (error instanceof ApiError) return style.answer(error, requestId)
     throw error
+  }
+  try {
+    const produced = produce()
+    if (typeof produced !== 'function') return {kind: 'answer', ...produced}
+    return {
+      kind: 'pending',
+      settle: () => produced().then((body): Answer => ({kind: 'answer', ...body}), answerError),
+    }
+  } catch (error) {
+    return answerError(error)
   }
 }
 

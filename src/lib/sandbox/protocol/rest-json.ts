@@ -2,15 +2,35 @@ import type {IncomingHttpHeaders} from 'node:http'
 
 import {ApiError} from '../errors.js'
 import type {ServiceBase} from '../services/context.js'
-import {dispatched, type ErrorStyle, jsonFaultErrors, rejected, type Routed, type RoutedBase} from './answers.js'
+import {
+  type AnswerBody,
+  dispatched,
+  type ErrorStyle,
+  jsonFaultErrors,
+  rejected,
+  type Routed,
+  type RoutedBase,
+} from './answers.js'
 import type {JsonInput} from './aws-json.js'
 import {matchRoute, noRoute, type RestRoute} from './rest.js'
 
 /** A route's answer: a JSON document, or (a blob payload such as Lambda's Invoke answer) text sent as it is. */
-export type RestJsonRoute = RestRoute<
-  JsonInput,
-  {status?: number; headers?: Record<string, string>; body: Record<string, unknown> | string}
->
+export interface RestJsonResult {
+  status?: number
+  headers?: Record<string, string>
+  body: Record<string, unknown> | string
+}
+
+/** A route answers at once, or (the Data API) with a function that finishes without the world. */
+export type RestJsonRoute = RestRoute<JsonInput, RestJsonResult | (() => Promise<RestJsonResult>)>
+
+function restJsonAnswer(result: RestJsonResult): AnswerBody {
+  return {
+    status: result.status ?? 200,
+    headers: {'content-type': 'application/json', ...result.headers},
+    body: typeof result.body === 'string' ? result.body : JSON.stringify(result.body),
+  }
+}
 
 /** A restJson1 service (FIS, the ARC control plane, Lambda): a JSON body in, a JSON body out. */
 export interface RestJsonService extends ServiceBase {
@@ -52,10 +72,6 @@ export function routeRestJson(
   }
   return dispatched(named, style, (context) => {
     const result = route.handle(context, {method, params, query: url.searchParams, headers, body: input})
-    return {
-      status: result.status ?? 200,
-      headers: {'content-type': 'application/json', ...result.headers},
-      body: typeof result.body === 'string' ? result.body : JSON.stringify(result.body),
-    }
+    return typeof result === 'function' ? async () => restJsonAnswer(await result()) : restJsonAnswer(result)
   })
 }

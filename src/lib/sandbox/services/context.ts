@@ -6,6 +6,8 @@ import type {World} from '../world.js'
 /** What an operation sees: the world (already advanced to `now`), the Region the call was signed for, the clock. */
 export interface CallContext {
   world: World
+  /** $DRCTL_HOME of the world (where the sandbox keeps what is not in world.json, such as the data logs). */
+  home: string
   region: string
   now: number
   /** The request id the answer carries (`x-amzn-RequestId`). */

@@ -13,6 +13,7 @@ import {fisService} from './fis.js'
 import {globalAcceleratorService} from './globalaccelerator/index.js'
 import {lambdaService} from './lambda.js'
 import {rdsService} from './rds/index.js'
+import {rdsDataService} from './rds-data.js'
 import {route53Service} from './route53/index.js'
 import {s3Service} from './s3/index.js'
 import {ssmService} from './ssm/index.js'
@@ -41,4 +42,5 @@ export const SERVICES: Readonly<Record<string, Service>> = {
   cloudfront: cloudfrontService,
   globalaccelerator: globalAcceleratorService,
   s3: s3Service,
+  'rds-data': rdsDataService,
 }

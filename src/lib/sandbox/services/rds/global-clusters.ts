@@ -3,6 +3,7 @@ import {outageSince, regionDown} from '../../faults.js'
 import {derivedId, globalClusterArn, nextSeed, regionOfArn, upperId} from '../../ids.js'
 import type {QueryOperation} from '../../protocol/query.js'
 import {xmlList} from '../../protocol/xml.js'
+import {detachData, globalFromClusterData} from '../../data/lineage.js'
 import {auroraLagMs} from '../../replication-lag.js'
 import {DURATIONS, scaled} from '../../time.js'
 import type {ClusterRecord, GlobalClusterRecord, GlobalMemberRecord} from '../../world.js'
@@ -164,6 +165,7 @@ function startGlobalOperation(
     phaseAt: now + Math.round(duration * DURATIONS.pendingFraction),
     completesAt: now + duration,
     dataLossMs: auroraLagMs(world, global, targetArn, cutOff),
+    dataCutOff: cutOff,
   }
 }
 
@@ -210,6 +212,7 @@ export const removeFromGlobalCluster: QueryOperation = (context, params) => {
   }
   const cluster = clusterByArn(world, arn) as ClusterRecord
   requireAvailable(cluster)
+  detachData(world, cluster, now)
   member.leavingAt = now + scaled(world, DURATIONS.detachMembership)
   if (!member.isWriter) {
     cluster.status = 'promoting'
@@ -305,6 +308,7 @@ export const createGlobalCluster: QueryOperation = (context, params) => {
     record.storageEncrypted = cluster.storageEncrypted
     record.databaseName = cluster.databaseName
     record.members.push({clusterArn: cluster.arn, isWriter: true, roleSince: now, writeForwarding: 'disabled'})
+    globalFromClusterData(world, record, cluster, now)
   } else {
     const engine = params.string('Engine')
     if (engine === undefined) {

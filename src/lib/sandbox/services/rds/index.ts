@@ -18,6 +18,7 @@ import {
 } from './global-clusters.js'
 import {createDbInstance, deleteDbInstance, describeDbInstances} from './instances.js'
 import {deregisterDbProxyTargets, describeDbProxies, describeDbProxyTargets, registerDbProxyTargets} from './proxies.js'
+import {disableHttpEndpoint, enableHttpEndpoint, restoreDbClusterFromSnapshot} from './restore.js'
 import {copyDbClusterSnapshot, createDbClusterSnapshot, describeDbClusterSnapshots} from './snapshots.js'
 import {addTagsToResource, listTagsForResource} from './tags.js'
 import {rdsDueEvents} from './transitions.js'
@@ -50,6 +51,9 @@ export const rdsService: QueryService = {
     DescribeDBClusterSnapshots: describeDbClusterSnapshots,
     CreateDBClusterSnapshot: createDbClusterSnapshot,
     CopyDBClusterSnapshot: copyDbClusterSnapshot,
+    RestoreDBClusterFromSnapshot: restoreDbClusterFromSnapshot,
+    EnableHttpEndpoint: enableHttpEndpoint,
+    DisableHttpEndpoint: disableHttpEndpoint,
     AddTagsToResource: addTagsToResource,
     ListTagsForResource: listTagsForResource,
     DescribeDBProxies: describeDbProxies,

@@ -1,3 +1,4 @@
+import {clusterCut} from '../../data/lineage.js'
 import {ApiError} from '../../errors.js'
 import {clusterSnapshotArn} from '../../ids.js'
 import {auroraLagMs, writerRegion} from '../../replication-lag.js'
@@ -120,6 +121,7 @@ export function newSnapshot(
     storageEncrypted: cluster.storageEncrypted,
     kmsKeyId: cluster.kmsKeyId,
     tags: [],
+    data: clusterCut(world, cluster, now),
   }
 }
 

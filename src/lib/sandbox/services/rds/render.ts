@@ -102,7 +102,7 @@ export function renderCluster(context: CallContext, cluster: ClusterRecord): Xml
     ClusterCreateTime: new Date(cluster.createdAt),
     EngineMode: 'provisioned',
     DeletionProtection: cluster.deletionProtection,
-    HttpEndpointEnabled: false,
+    HttpEndpointEnabled: cluster.httpEndpointEnabled ?? false,
     CopyTagsToSnapshot: true,
     CrossAccountClone: false,
     TagList: tags(cluster.tags),

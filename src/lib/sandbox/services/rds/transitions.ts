@@ -1,3 +1,4 @@
+import {recordFailoverLoss} from '../../data/lineage.js'
 import {regionDown} from '../../faults.js'
 import {regionOfArn} from '../../ids.js'
 import {DURATIONS, scaled} from '../../time.js'
@@ -19,12 +20,15 @@ function unplannedFailoverSnapshotId(clusterId: string, at: number): string {
 
 /** The old primary of a managed failover comes back as a secondary, after Aurora snapshots its old volume. */
 function rejoin(world: World, global: GlobalClusterRecord, arn: string, at: number): void {
+  const oldVolume = global.pendingRejoins.find((pending) => pending.clusterArn === arn)?.oldVolume
   global.pendingRejoins = global.pendingRejoins.filter((pending) => pending.clusterArn !== arn)
   const cluster = clusterByArn(world, arn)
   if (!cluster) return
   const snapshotId = unplannedFailoverSnapshotId(cluster.id, at)
   if (!world.rds.snapshots.some((snapshot) => snapshot.region === cluster.region && snapshot.id === snapshotId)) {
-    world.rds.snapshots.push(newSnapshot(world, cluster, snapshotId, 'automated', at, at))
+    const snapshot = newSnapshot(world, cluster, snapshotId, 'automated', at, at)
+    snapshot.data = oldVolume ?? snapshot.data
+    world.rds.snapshots.push(snapshot)
   }
   for (const instance of instancesOf(world, cluster)) instance.isWriter = false
   global.members.push({
@@ -81,7 +85,8 @@ function completeOperation(world: World, global: GlobalClusterRecord, at: number
     }
   }
   global.members = global.members.filter((member) => member !== from)
-  global.pendingRejoins.push({clusterArn: operation.fromArn, since: at})
+  const oldVolume = recordFailoverLoss(global, operation, at)
+  global.pendingRejoins.push({clusterArn: operation.fromArn, since: at, oldVolume})
   if (fromCluster && !regionDown(world, fromCluster.region)) rejoin(world, global, operation.fromArn, at)
 }
 

@@ -1,0 +1,166 @@
+import type {PGlite} from '@electric-sql/pglite'
+
+import {ApiError} from '../errors.js'
+import {hexId} from '../ids.js'
+import {appendLog, entriesOf, isLost, readLog, withLogLock} from './log.js'
+import {positional} from './parameters.js'
+import type {DataCut, DataLineage, LogEntry} from './records.js'
+import {type QueryResult, TEXT_TYPES} from './results.js'
+
+/**
+ * The databases themselves: one in-memory PGlite (PostgreSQL in WebAssembly) per process, loaded on the first data
+ * call only, with a schema per cluster. The logs are the truth: a schema is rebuilt from its cluster's lineage and
+ * then kept up to date incrementally, so any number of processes serve the same data.
+ */
+
+export interface Statement {
+  sql: string
+  parameters?: unknown[]
+}
+
+/** A cluster's writer, about to run statements. */
+export interface WriterTarget {
+  home: string
+  clusterArn: string
+  lineage: DataLineage
+  /** Tells one world from the next after a reset (the same cluster gets the same lineage key). */
+  worldCreatedAt: number
+  now: number
+}
+
+const PARSERS = Object.fromEntries(TEXT_TYPES.map((type) => [type, (text: string) => text]))
+
+let loading: Promise<PGlite> | undefined
+
+function database(): Promise<PGlite> {
+  loading ??= (async () => {
+    const {PGlite: Engine} = await import('@electric-sql/pglite')
+    const db = await Engine.create()
+    await db.exec("SET TIME ZONE 'UTC'")
+    return db
+  })()
+  return loading
+}
+
+// PGlite has one connection: this process's data calls take turns.
+let turn: Promise<unknown> = Promise.resolve()
+function inTurn<T>(fn: () => Promise<T>): Promise<T> {
+  const run = turn.catch(() => undefined).then(fn)
+  turn = run
+  return run
+}
+
+interface SchemaState {
+  signature: string
+  lossCount: number
+  /** The last log entry applied (or skipped as lost). */
+  appliedSeq: number
+}
+
+const schemas = new Map<string, SchemaState>()
+
+const schemaName = (what: string) => `db_${hexId(what, 20)}`
+
+/** A database error as the Data API reports it. */
+function sqlError(error: unknown): unknown {
+  if (error instanceof ApiError) return error
+  const {message, code} = error as {message?: string; code?: string}
+  if (typeof code !== 'string') return error
+  return new ApiError('BadRequestException', `ERROR: ${message}; SQLState: ${code}`, 400)
+}
+
+async function inTransaction<T>(db: PGlite, schema: string, fn: () => Promise<T>): Promise<T> {
+  await db.query('BEGIN')
+  try {
+    await db.query(`SET LOCAL search_path TO ${schema}`)
+    const result = await fn()
+    await db.query('COMMIT')
+    return result
+  } catch (error) {
+    await db.query('ROLLBACK')
+    throw sqlError(error)
+  }
+}
+
+function run(db: PGlite, statement: Statement): Promise<QueryResult> {
+  const {text, values} = positional(statement.sql, statement.parameters)
+  return db.query(text, values, {rowMode: 'array', parsers: PARSERS}) as Promise<QueryResult>
+}
+
+async function replay(db: PGlite, schema: string, entries: LogEntry[]): Promise<void> {
+  if (entries.length === 0) return
+  await inTransaction(db, schema, async () => {
+    for (const entry of entries) await run(db, entry)
+  })
+}
+
+async function freshSchema(db: PGlite, schema: string): Promise<void> {
+  await db.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`)
+}
+
+/** The writer's schema, holding every statement of its lineage committed so far. */
+async function caughtUp(db: PGlite, target: WriterTarget): Promise<{schema: string; state: SchemaState}> {
+  const {home, lineage} = target
+  const schema = schemaName(target.clusterArn)
+  const signature = `${target.worldCreatedAt}|${lineage.key}|${JSON.stringify(lineage.base ?? null)}`
+  let state = schemas.get(target.clusterArn)
+  try {
+    if (!state || state.signature !== signature || state.lossCount !== lineage.losses.length) {
+      state = {signature, lossCount: lineage.losses.length, appliedSeq: 0}
+      schemas.set(target.clusterArn, state)
+      await freshSchema(db, schema)
+      if (lineage.base) await replay(db, schema, await entriesOf(home, lineage.base))
+    }
+    const applied = state.appliedSeq
+    const log = (await readLog(home, lineage.key)).filter((entry) => entry.seq > applied)
+    await replay(
+      db,
+      schema,
+      log.filter((entry) => !isLost(entry, lineage.losses)),
+    )
+    state.appliedSeq = log.at(-1)?.seq ?? applied
+    return {schema, state}
+  } catch (error) {
+    schemas.delete(target.clusterArn)
+    throw error
+  }
+}
+
+/**
+ * Runs `statements` on a cluster's writer in one transaction (all or none); if they changed anything, they are
+ * appended to its log, in commit order across processes.
+ */
+export function executeOnWriter(target: WriterTarget, statements: Statement[]): Promise<QueryResult[]> {
+  return withLogLock(target.home, target.lineage.key, () =>
+    inTurn(async () => {
+      const db = await database()
+      const {schema, state} = await caughtUp(db, target)
+      const {results, wrote} = await inTransaction(db, schema, async () => {
+        const done: QueryResult[] = []
+        for (const statement of statements) done.push(await run(db, statement))
+        const check = await db.query<{wrote: boolean}>('SELECT pg_current_xact_id_if_assigned() IS NOT NULL AS wrote')
+        return {results: done, wrote: check.rows[0]?.wrote === true}
+      })
+      if (wrote) {
+        const entries = await appendLog(target.home, target.lineage.key, target.clusterArn, target.now, statements)
+        state.appliedSeq = entries.at(-1)?.seq ?? state.appliedSeq
+      }
+      return results
+    }),
+  )
+}
+
+/** Runs a read on the data of a cut (a secondary as it trails its writer, a snapshot), in a scratch schema. */
+export function queryCut(home: string, cut: DataCut, statement: Statement): Promise<QueryResult> {
+  return inTurn(async () => {
+    const db = await database()
+    const schema = schemaName(`cut:${JSON.stringify(cut)}`)
+    await freshSchema(db, schema)
+    try {
+      await replay(db, schema, await entriesOf(home, cut))
+      return await inTransaction(db, schema, () => run(db, statement))
+    } finally {
+      await db.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+    }
+  })
+}

@@ -144,9 +144,9 @@ describe('wire protocol errors', () => {
     expect(badRegion.status).toBe(403)
     expect(badRegion.text).toContain('<Code>SignatureDoesNotMatch</Code>')
 
-    const s3 = await call('/bucket', {method: 'GET', auth: signed('us-east-1', 's3')})
-    expect(s3.status).toBe(400)
-    expect(s3.text).not.toMatch(/<html/i)
+    const unknown = await call('/stream', {method: 'GET', auth: signed('us-east-1', 'kinesis')})
+    expect(unknown.status).toBe(400)
+    expect(unknown.text).not.toMatch(/<html/i)
   })
 
   it('serves the ARC data plane only on its endpoints, under their own Region', async () => {

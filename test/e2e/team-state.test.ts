@@ -14,6 +14,7 @@ import {callCount, callsSince, drctl, drctlAsync, json, mutatingCalls, runIds, s
 const shared = {home: '', cleanup: () => {}}
 const ana = tempHome('drctl-ana-')
 const bo = tempHome('drctl-bo-')
+const cy = tempHome('drctl-cy-')
 let team = ''
 let teamWithApproval = ''
 
@@ -33,6 +34,7 @@ afterAll(() => {
   shared.cleanup()
   ana.cleanup()
   bo.cleanup()
+  cy.cleanup()
 })
 
 /** `drctl` as one operator: their own home, the shared sandbox. */
@@ -91,29 +93,47 @@ describe('team state on one DynamoDB table, two homes', () => {
     })
   })
 
-  it('two failovers started at once from two homes: exactly one proceeds, the other exits 6 naming the holder', async () => {
+  it('three failovers started at once from three homes: exactly one proceeds, the others exit 6 naming it', async () => {
+    startFrom('us-east-1')
     const before = await callCount(shared.home)
     const start = ['failover', '-c', teamWithApproval, '--planned', '--to', 'us-west-2', '--yes', '--json']
-    const runs = [asAsync(ana, start), asAsync(bo, start)]
-    // Whichever takes the lock waits at its approval step; the other is refused at the lock.
-    const loser = await Promise.race(runs.map((run, index) => run.done.then((result) => ({result, index}))))
-    expect(loser.result.status, loser.result.stderr).toBe(6)
-    const refusal = json(loser.result).error
-    expect(refusal).toMatchObject({code: 'DRCTL_RUN_IN_PROGRESS', message: expect.stringContaining('sandbox:retail')})
-    const winnerRun: string = refusal.details.holder.runId
-    expect(refusal.message).toContain(`run ${winnerRun}`)
-    const [winnerHome, loserHome] = loser.index === 0 ? [bo, ana] : [ana, bo]
-    expect(runIds(loserHome.home).filter((id) => journalOf(loserHome.home, id).includes('"run-start"'))).toEqual(
-      runIds(loserHome.home).filter((id) => id === winnerRun),
+    const homes = [ana, bo, cy]
+    const runs = homes.map((home) => asAsync(home, start))
+    // Whichever takes the lock waits at its approval step; the others are refused at the lock.
+    const finished: number[] = []
+    runs.forEach((run, index) => void run.done.then(() => finished.push(index)))
+    await waitUntil('two of the three to be refused', () => finished.length >= 2)
+    const losers = finished.slice(0, 2)
+    const refusals = await Promise.all(
+      losers.map(async (index) => {
+        const result = await runs[index]!.done
+        expect(result.status, result.stderr).toBe(6)
+        return json(result).error
+      }),
     )
+    const winnerRun: string = refusals[0].details.holder.runId
+    for (const refusal of refusals) {
+      expect(refusal).toMatchObject({
+        code: 'DRCTL_RUN_IN_PROGRESS',
+        message: expect.stringContaining(`run ${winnerRun}`),
+      })
+    }
+    const winnerIndex = [0, 1, 2].find((index) => !losers.includes(index))!
+    const [winnerHome, loserHome] = [homes[winnerIndex]!, homes[losers[0]!]!]
+    for (const index of losers) {
+      const home = homes[index]!.home
+      expect(runIds(home).filter((id) => journalOf(home, id).includes('"run-start"'))).toEqual(
+        runIds(home).filter((id) => id === winnerRun),
+      )
+    }
 
-    // The loser's operator approves the winner's run through the table; it goes on and completes.
+    // A loser's operator approves the winner's run through the table; it goes on and completes.
     await waitUntil('the winning run to wait for its approval', () =>
       journalOf(winnerHome.home, winnerRun).includes('approval.change-board.requested'),
     )
     const approved = as(loserHome, ['runs', 'approve', winnerRun, '-c', teamWithApproval, '--confirm', 'change-board'])
     expect(approved.status, approved.stderr).toBe(0)
-    const winner = await runs[1 - loser.index]!.done
+    const winner = await runs[winnerIndex]!.done
     expect(winner.status, winner.stderr).toBe(0)
     expect(json(winner).result).toMatchObject({runId: winnerRun, outcome: 'completed'})
     expect(journalOf(winnerHome.home, winnerRun)).toMatch(/"type":"approval"[^\n]*"step":"change-board"/)
@@ -125,6 +145,7 @@ describe('team state on one DynamoDB table, two homes', () => {
   })
 
   it('state unlock breaks the lock of the run named (typed), and the run is abandoned from the other home', async () => {
+    startFrom('us-west-2')
     const known = runIds(ana.home)
     const run = asAsync(ana, ['failover', '-c', teamWithApproval, '--planned', '--to', 'us-east-1', '--yes'])
     const runId = await waitUntil('the run to wait for its approval', () =>

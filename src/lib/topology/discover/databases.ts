@@ -4,6 +4,7 @@ import {
   type DiscoverContext,
   type DiscoveredResource,
   inRegionOrder,
+  readEveryRegion,
   type SectionResult,
   unreadableFinding,
 } from './findings.js'
@@ -34,15 +35,6 @@ export const DYNAMODB_TABLE_TYPE = 'aws:dynamodb:global-table'
  * Regions (one paged DescribeDBClusters per Region, which also gives every cluster's tags).
  */
 export async function discoverAurora({aws, reader, regions}: DiscoverContext): Promise<AuroraDiscovery> {
-  const [globals, clusterReads] = await Promise.all([
-    reader.first('rds', regions, (region) => aws.rds(region).describeGlobalClusters()),
-    Promise.all(
-      regions.map(async (region) => ({
-        region,
-        read: await reader.read('rds', region, () => aws.rds(region).describeDbClusters()),
-      })),
-    ),
-  ])
   const result: AuroraDiscovery = {
     found: [],
     skipped: [],
@@ -52,11 +44,15 @@ export async function discoverAurora({aws, reader, regions}: DiscoverContext): P
     resources: [],
     members: [],
   }
-  const clusters = new Map<string, DbCluster>()
-  for (const {region, read} of clusterReads) {
-    if (read.ok) for (const cluster of read.value) clusters.set(cluster.arn, cluster)
-    else result.skipped.push(unreadableFinding('aurora', 'Aurora clusters', [region], read.error))
-  }
+  const [globals, clusterLists] = await Promise.all([
+    reader.first('rds', regions, (region) => aws.rds(region).describeGlobalClusters()),
+    readEveryRegion({reader, regions}, 'rds', (region) => aws.rds(region).describeDbClusters(), {
+      section: 'aurora',
+      kind: 'Aurora clusters',
+      skipped: result.skipped,
+    }),
+  ])
+  const clusters = new Map(clusterLists.flatMap(({value}) => value.map((cluster) => [cluster.arn, cluster] as const)))
   const clusterResource = (cluster: DbCluster): DiscoveredResource => ({
     arn: cluster.arn,
     region: cluster.region,
@@ -156,17 +152,13 @@ export interface DynamoDbDiscovery extends SectionResult {
  */
 export async function discoverDynamoDb({aws, reader, regions, readTags}: DiscoverContext): Promise<DynamoDbDiscovery> {
   const result: DynamoDbDiscovery = {found: [], skipped: [], notes: [], tables: [], resources: []}
-  const lists = await Promise.all(
-    regions.map(async (region) => ({
-      region,
-      read: await reader.read('dynamodb', region, () => aws.dynamodb(region).listTables()),
-    })),
-  )
+  const lists = await readEveryRegion({reader, regions}, 'dynamodb', (region) => aws.dynamodb(region).listTables(), {
+    section: 'dynamodb',
+    kind: 'DynamoDB tables',
+    skipped: result.skipped,
+  })
   const listedIn = new Map<string, string>()
-  for (const {region, read} of lists) {
-    if (!read.ok) result.skipped.push(unreadableFinding('dynamodb', 'DynamoDB tables', [region], read.error))
-    else for (const name of read.value) if (!listedIn.has(name)) listedIn.set(name, region)
-  }
+  for (const {region, value} of lists) for (const name of value) if (!listedIn.has(name)) listedIn.set(name, region)
   const described = await Promise.all(
     [...listedIn].map(async ([name, region]) => ({
       name,

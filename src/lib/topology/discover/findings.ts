@@ -76,3 +76,24 @@ export function inRegionOrder(regions: string[], listed: Iterable<string>): stri
 export function chosenTags(tags: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(tags).filter(([key]) => !key.startsWith('aws:') && key !== 'Name'))
 }
+
+/**
+ * `task` in every Region of the discovery at once: the answers of the Regions that gave one; each Region that did
+ * not is a skipped row (`kind` in `section`) pushed onto `skipped`.
+ */
+export async function readEveryRegion<T>(
+  {reader, regions}: Pick<DiscoverContext, 'reader' | 'regions'>,
+  service: string,
+  task: (region: string) => Promise<T>,
+  unreadable: {section: DiscoveredSection; kind: string; skipped: Finding[]},
+): Promise<{region: string; value: T}[]> {
+  const reads = await Promise.all(
+    regions.map(async (region) => ({region, read: await reader.read(service, region, () => task(region))})),
+  )
+  const answers: {region: string; value: T}[] = []
+  for (const {region, read} of reads) {
+    if (read.ok) answers.push({region, value: read.value})
+    else unreadable.skipped.push(unreadableFinding(unreadable.section, unreadable.kind, [region], read.error))
+  }
+  return answers
+}

@@ -3,6 +3,7 @@ import {
   chosenTags,
   type DiscoverContext,
   type DiscoveredResource,
+  readEveryRegion,
   type SectionResult,
   unreadableFinding,
 } from './findings.js'
@@ -35,24 +36,24 @@ export async function discoverFis(
   resources: DiscoveredResource[],
 ): Promise<FisDiscovery> {
   const result: FisDiscovery = {found: [], skipped: [], notes: []}
-  const listed = await Promise.all(
-    regions.map(async (region) => ({
-      region,
-      read: await reader.read('fis', region, () => aws.fis(region).listExperimentTemplates()),
-    })),
+  const listed = await readEveryRegion(
+    {reader, regions},
+    'fis',
+    (region) => aws.fis(region).listExperimentTemplates(),
+    {
+      section: 'fis',
+      kind: 'FIS templates',
+      skipped: result.skipped,
+    },
   )
   const templates = await Promise.all(
-    listed.flatMap(({region, read}) => {
-      if (!read.ok) {
-        result.skipped.push(unreadableFinding('fis', 'FIS templates', [region], read.error))
-        return []
-      }
-      return read.value.map(async (summary) => ({
+    listed.flatMap(({region, value}) =>
+      value.map(async (summary) => ({
         region,
         summary,
         read: await reader.read('fis', region, () => aws.fis(region).getExperimentTemplate(summary.id)),
-      }))
-    }),
+      })),
+    ),
   )
   const shared = sharedTags(resources)
   const recognised: Recognised[] = []

@@ -19,7 +19,8 @@ export interface StepsFound {
   skipped: Finding[]
 }
 
-const row = (kind: string, name: string, regions: string[], detail: string): Finding => ({
+/** A row of the findings table in the steps section. */
+export const row = (kind: string, name: string, regions: string[], detail: string): Finding => ({
   section: 'steps',
   kind,
   name,

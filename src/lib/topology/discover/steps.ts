@@ -1,11 +1,12 @@
 import type {SsmParameter} from '../../aws/ports.js'
 import type {GlobalMember} from './databases.js'
-import {type DiscoverContext, type Finding, type SectionResult, unreadableFinding} from './findings.js'
+import {type DiscoverContext, type Finding, readEveryRegion, type SectionResult} from './findings.js'
 import {
   discoverAcceleratorSteps,
   discoverCloudFrontSteps,
   discoverDnsSteps,
   type DiscoveredStep,
+  row,
   type StepsFound,
 } from './steps-traffic.js'
 
@@ -15,14 +16,6 @@ import {
 export interface StepsDiscovery extends SectionResult {
   steps: Record<string, unknown>[]
 }
-
-const row = (kind: string, name: string, regions: string[], detail: string): Finding => ({
-  section: 'steps',
-  kind,
-  name,
-  regions,
-  detail,
-})
 
 /** What discovery never recognises, said once in the table so that nobody waits for it. */
 const NOT_RECOGNISED: Finding[] = [
@@ -76,22 +69,15 @@ function uniqueId(name: string, used: Set<string>): string {
  * RDS proxies whose default target group holds a member of a discovered global cluster, with their counterparts in
  * the other Regions: the proxy of the same name, or of the name with the Region's name in place of the first's.
  */
-async function discoverProxySteps(
-  {aws, reader, regions}: DiscoverContext,
-  members: GlobalMember[],
-): Promise<StepsFound> {
+async function discoverProxySteps(context: DiscoverContext, members: GlobalMember[]): Promise<StepsFound> {
+  const {aws, reader, regions} = context
   const found: StepsFound = {steps: [], skipped: []}
-  const lists = await Promise.all(
-    regions.map(async (region) => ({
-      region,
-      read: await reader.read('rds', region, () => aws.rdsProxy(region).listProxies()),
-    })),
-  )
-  const proxies = new Map<string, string[]>()
-  for (const {region, read} of lists) {
-    if (read.ok) proxies.set(region, read.value)
-    else found.skipped.push(unreadableFinding('steps', 'RDS proxies', [region], read.error))
-  }
+  const lists = await readEveryRegion(context, 'rds', (region) => aws.rdsProxy(region).listProxies(), {
+    section: 'steps',
+    kind: 'RDS proxies',
+    skipped: found.skipped,
+  })
+  const proxies = new Map(lists.map(({region, value}) => [region, value]))
   const targeting = await Promise.all(
     [...proxies].flatMap(([region, names]) =>
       names.map(async (proxy) => {
@@ -147,21 +133,17 @@ async function discoverProxySteps(
 }
 
 /** ECS services of the same cluster and name in every Region: redeployed once traffic has moved (no cached writer IP). */
-async function discoverEcsSteps({aws, reader, regions}: DiscoverContext): Promise<StepsFound> {
+async function discoverEcsSteps(context: DiscoverContext): Promise<StepsFound> {
+  const {aws, regions} = context
   const found: StepsFound = {steps: [], skipped: []}
-  const lists = await Promise.all(
-    regions.map(async (region) => ({
-      region,
-      read: await reader.read('ecs', region, () => aws.ecs(region).listServices()),
-    })),
-  )
+  const lists = await readEveryRegion(context, 'ecs', (region) => aws.ecs(region).listServices(), {
+    section: 'steps',
+    kind: 'ECS services',
+    skipped: found.skipped,
+  })
   const regionsOf = new Map<string, string[]>()
-  for (const {region, read} of lists) {
-    if (!read.ok) {
-      found.skipped.push(unreadableFinding('steps', 'ECS services', [region], read.error))
-      continue
-    }
-    for (const {cluster, service} of read.value) {
+  for (const {region, value} of lists) {
+    for (const {cluster, service} of value) {
       const key = `${cluster}/${service}`
       regionsOf.set(key, [...(regionsOf.get(key) ?? []), region])
     }
@@ -198,24 +180,17 @@ async function discoverEcsSteps({aws, reader, regions}: DiscoverContext): Promis
  * SSM parameters (hierarchical names) with the same value in every Region, that value a discovered global cluster's
  * name (kept in step by `aurora rename-global`) or one of the Regions (the one writes go to).
  */
-async function discoverParameterSteps(
-  {aws, reader, regions}: DiscoverContext,
-  members: GlobalMember[],
-): Promise<StepsFound> {
+async function discoverParameterSteps(context: DiscoverContext, members: GlobalMember[]): Promise<StepsFound> {
+  const {aws, regions} = context
   const found: StepsFound = {steps: [], skipped: []}
-  const lists = await Promise.all(
-    regions.map(async (region) => ({
-      region,
-      read: await reader.read('ssm', region, () => aws.ssm(region).listParameters('/')),
-    })),
-  )
+  const lists = await readEveryRegion(context, 'ssm', (region) => aws.ssm(region).listParameters('/'), {
+    section: 'steps',
+    kind: 'SSM parameters',
+    skipped: found.skipped,
+  })
   const byName = new Map<string, SsmParameter[]>()
-  for (const {region, read} of lists) {
-    if (!read.ok) {
-      found.skipped.push(unreadableFinding('steps', 'SSM parameters', [region], read.error))
-      continue
-    }
-    for (const parameter of read.value) byName.set(parameter.name, [...(byName.get(parameter.name) ?? []), parameter])
+  for (const {value} of lists) {
+    for (const parameter of value) byName.set(parameter.name, [...(byName.get(parameter.name) ?? []), parameter])
   }
   const globals = new Set(members.map((member) => member.globalCluster))
   for (const [name, copies] of byName) {

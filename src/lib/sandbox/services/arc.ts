@@ -1,14 +1,8 @@
 import {ApiError} from '../errors.js'
 import type {JsonOperation, JsonService} from '../protocol/aws-json.js'
 import type {RestJsonRoute, RestJsonService} from '../protocol/rest-json.js'
-import {
-  ARC_CONTROL_PLANE_REGION,
-  type ArcClusterRecord,
-  type ControlPanelRecord,
-  type RoutingControlRecord,
-  type SafetyRuleRecord,
-  type World,
-} from '../world.js'
+import {ARC_CONTROL_PLANE_REGION, type World} from '../world.js'
+import type {ArcClusterRecord, ControlPanelRecord, RoutingControlRecord, SafetyRuleRecord} from './arc-records.js'
 import {
   asObject,
   type CallContext,

@@ -1,6 +1,6 @@
 import {ApiError} from '../../errors.js'
 import type {JsonInput, JsonOperation} from '../../protocol/aws-json.js'
-import type {ItemRecord, ReplicaRecord, TableRecord} from '../../world.js'
+import type {ItemRecord, ReplicaRecord, TableRecord} from './records.js'
 import {type CallContext, optionalBoolean, optionalNumber, optionalString, requiredString} from '../context.js'
 import {type AttributeValue, Expressions, type StoredItem} from './expressions.js'
 import {

@@ -1,5 +1,6 @@
 import {ApiError} from '../../errors.js'
 import {DURATIONS, scaled} from '../../time.js'
+import type {World} from '../../world.js'
 import type {
   AttributeValueRecord,
   ItemRecord,
@@ -7,8 +8,7 @@ import type {
   KeyAttributeType,
   ReplicaRecord,
   TableRecord,
-  World,
-} from '../../world.js'
+} from './records.js'
 import {addDue, type DueEvent} from '../context.js'
 
 /**

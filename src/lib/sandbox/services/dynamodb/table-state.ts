@@ -1,6 +1,7 @@
 import {ApiError} from '../../errors.js'
 import {tableArn} from '../../ids.js'
-import type {ReplicaRecord, TableRecord, World} from '../../world.js'
+import type {World} from '../../world.js'
+import type {ReplicaRecord, TableRecord} from './records.js'
 import {type CallContext, epochSeconds} from '../context.js'
 import {itemSize, keyAttributes, liveItems} from './storage.js'
 

@@ -1,6 +1,7 @@
 import type {JsonInput, JsonOperation} from '../../protocol/aws-json.js'
 import {DURATIONS, scaled} from '../../time.js'
-import {REGION_PATTERN, type ReplicaRecord, type TableRecord} from '../../world.js'
+import {REGION_PATTERN} from '../../world.js'
+import type {ReplicaRecord, TableRecord} from './records.js'
 import {asObject, optionalArray, optionalBoolean, optionalString, requiredString} from '../context.js'
 import {copyItems, liveItems, validation} from './storage.js'
 import {describe, findReplica, inUse, isGlobal, localReplica, tableUpdating} from './table-state.js'

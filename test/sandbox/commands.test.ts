@@ -93,7 +93,7 @@ describe('drctl sandbox (compiled CLI)', () => {
       [['sandbox', 'fault', 'clear', 'gremlins'], /unknown fault kind "gremlins"/],
       [['sandbox', 'fault', 'alarm', 'nope'], /no experiment template has a stop condition on an alarm named "nope"/],
       [['sandbox', 'fault', 'arc-endpoints-down'], /give either COUNT or --regions/],
-      [['sandbox', 'reset', '--time-scale', 'fast'], /--time-scale fast is not a number/],
+      [['sandbox', 'reset', '--time-scale', 'fast'], /--time-scale "fast" is not a number/],
       [['sandbox', 'reset', '--scenario', 'four-region'], /four-region/],
     ]
     for (const [args, message] of cases) {

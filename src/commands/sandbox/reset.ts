@@ -1,9 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP, SANDBOX_HOME_HELP} from '../../lib/cli/base-command.js'
-import {regionListFlag} from '../../lib/cli/flags.js'
+import {regionListFlag, timeScaleFlag} from '../../lib/cli/flags.js'
 import {symbols} from '../../lib/cli/style.js'
-import {DrctlError} from '../../lib/core/errors.js'
 import {DEFAULT_SCENARIO, DEFAULT_TIME_SCALE, resetSandbox, SCALE_LIMITS, SCENARIOS} from '../../lib/sandbox/index.js'
 
 export default class SandboxReset extends BaseCommand<typeof SandboxReset> {
@@ -54,22 +53,16 @@ ${EXIT_CODES_HELP}`
     regions: regionListFlag({
       summary: `Regions of the scale scenario, comma-separated (${SCALE_LIMITS.regions.min} to ${SCALE_LIMITS.regions.max}).`,
     }),
-    'time-scale': Flags.string({
+    'time-scale': timeScaleFlag({
       summary: `How fast time-taking operations complete: 1 = realistic, 0.01 = tests (default ${DEFAULT_TIME_SCALE}).`,
-      helpValue: 'X',
     }),
   }
 
   async run() {
-    const raw = this.flags['time-scale']
-    const timeScale = raw === undefined ? DEFAULT_TIME_SCALE : Number(raw)
-    if (raw !== undefined && (raw.trim() === '' || !Number.isFinite(timeScale))) {
-      throw new DrctlError('DRCTL_USAGE', `--time-scale ${raw} is not a number`, {hints: ['e.g. --time-scale 0.1']})
-    }
     const result = await resetSandbox({
       home: this.sandboxHome(),
       scenario: this.flags.scenario,
-      timeScale,
+      timeScale: this.flags['time-scale'],
       size: {globalClusters: this.flags['global-clusters'], regions: this.flags.regions?.split(',')},
     })
     const switchover = result.switchoverSeconds
@@ -79,23 +72,7 @@ ${EXIT_CODES_HELP}`
     this.out(
       `  world    ${result.worldPath}\n  config   ${result.configPath}\n  calls    ${result.callLogPath}\n  try      ${this.config.bin} status --sandbox`,
     )
-    const {world} = result
-    return {
-      scenario: result.scenario,
-      timeScale: result.timeScale,
-      regions: result.regions,
-      worldPath: result.worldPath,
-      configPath: result.configPath,
-      callLogPath: result.callLogPath,
-      resources: {
-        globalClusters: world.rds.globalClusters.length,
-        clusters: world.rds.clusters.length,
-        instances: world.rds.instances.length,
-        tables: world.dynamodb.tables.length,
-        routingControls: world.arc.routingControls.length,
-        experimentTemplates: world.fis.templates.length,
-        stacks: world.cloudformation.stacks.length,
-      },
-    }
+    const {scenario, timeScale, regions, worldPath, configPath, callLogPath, resources} = result
+    return {scenario, timeScale, regions, worldPath, configPath, callLogPath, resources}
   }
 }

@@ -1,11 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP, SANDBOX_HOME_HELP} from '../../lib/cli/base-command.js'
+import {serveBanner} from '../../lib/cli/render-sandbox.js'
 import {
   ARC_CONTROL_PLANE_REGION,
   ensureWorld,
   loadPolicy,
-  SANDBOX_CREDENTIALS,
+  sandboxClientEnv,
   sandboxPaths,
   startSandboxServer,
 } from '../../lib/sandbox/index.js'
@@ -43,15 +44,7 @@ ${EXIT_CODES_HELP}`
     const policyPath = this.flags['enforce-iam']
     const policy = policyPath === undefined ? undefined : loadPolicy(policyPath)
     const server = await startSandboxServer({home, port: this.flags.port, externalArcUrls: true, policy})
-    const env = {
-      AWS_ENDPOINT_URL: server.endpoint,
-      AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
-      AWS_REGION: world.regions[0] ?? 'us-east-1',
-      // The AWS CLI and boto3 read the default Region from here rather than AWS_REGION.
-      AWS_DEFAULT_REGION: world.regions[0] ?? 'us-east-1',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    }
+    const env = sandboxClientEnv(server.endpoint, world.regions)
     const result = {
       endpoint: server.endpoint,
       port: server.port,
@@ -67,18 +60,7 @@ ${EXIT_CODES_HELP}`
       this.logJson(this.toSuccessJson(result))
       this.announced = true
     } else {
-      this.out(`# drctl sandbox: scenario ${world.scenario}, time scale ${world.timeScale}, world ${result.world}`)
-      for (const [name, value] of Object.entries(env)) this.out(`export ${name}=${value}`)
-      this.out('# ARC cluster endpoints (route53-recovery-cluster; sign each call for its Region):')
-      for (const endpoint of result.arcEndpoints) this.out(`#   ${endpoint.region.padEnd(15)} ${endpoint.url}`)
-      this.out(
-        `# The ARC control-plane client ignores AWS_ENDPOINT_URL: pass endpoint ${server.endpoint} and Region ${ARC_CONTROL_PLANE_REGION}.`,
-      )
-      this.out('# AWS CLI v1 overrides AWS_ENDPOINT_URL for rds in us-east-1: pass --endpoint-url there.')
-      this.out(
-        '# Route 53 and CloudFront answer a call signed for any Region (their control plane is us-east-1); Global Accelerator only us-west-2.',
-      )
-      if (policyPath) this.out(`# Every call is judged against the IAM policy in ${policyPath}.`)
+      this.out(serveBanner(result, world, policyPath))
       this.out('# Serving until Ctrl-C.')
     }
     await new Promise<void>((resolve) => {

@@ -42,6 +42,20 @@ export function parseRegion(label: string, text: string): string {
   )
 }
 
+/** A time scale (`0.01`, `1`): a number, or a usage error; the sandbox judges its range. */
+export const timeScaleFlag = Flags.custom<number>({
+  helpValue: 'X',
+  parse: async (input, _command, flag) => {
+    const scale = Number(input)
+    if (input.trim() === '' || !Number.isFinite(scale)) {
+      throw new DrctlError('DRCTL_USAGE', `--${flag.name} ${quote(input)} is not a number`, {
+        hints: ['e.g. --time-scale 0.1'],
+      })
+    }
+    return scale
+  },
+})
+
 /** Every flag that takes a Region: a mistyped one is a usage error before anything runs. */
 export const regionFlag = Flags.custom<string>({
   helpValue: 'REGION',

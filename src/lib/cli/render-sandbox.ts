@@ -1,6 +1,6 @@
 import {regionOfArn, resourceIdOfArn} from '../core/arn.js'
 import {formatDuration} from '../core/clock.js'
-import type {DescribedFault, WorldView} from '../sandbox/index.js'
+import {ARC_CONTROL_PLANE_REGION, type DescribedFault, type WorldView} from '../sandbox/index.js'
 import {trafficSections} from './render-sandbox-traffic.js'
 import {type Style, symbols} from './style.js'
 import {renderTable} from './table.js'
@@ -208,4 +208,22 @@ function applicationText(view: WorldView, style: Style): string[] {
     ),
   )
   return lines
+}
+
+/** What `drctl sandbox serve` prints once it listens: shell exports, the ARC endpoints and what clients must know. */
+export function serveBanner(
+  served: {endpoint: string; env: Record<string, string>; world: string; arcEndpoints: {region: string; url: string}[]},
+  world: {scenario: string; timeScale: number},
+  policyPath: string | undefined,
+): string {
+  return [
+    `# drctl sandbox: scenario ${world.scenario}, time scale ${world.timeScale}, world ${served.world}`,
+    ...Object.entries(served.env).map(([name, value]) => `export ${name}=${value}`),
+    '# ARC cluster endpoints (route53-recovery-cluster; sign each call for its Region):',
+    ...served.arcEndpoints.map((endpoint) => `#   ${endpoint.region.padEnd(15)} ${endpoint.url}`),
+    `# The ARC control-plane client ignores AWS_ENDPOINT_URL: pass endpoint ${served.endpoint} and Region ${ARC_CONTROL_PLANE_REGION}.`,
+    '# AWS CLI v1 overrides AWS_ENDPOINT_URL for rds in us-east-1: pass --endpoint-url there.',
+    '# Route 53 and CloudFront answer a call signed for any Region (their control plane is us-east-1); Global Accelerator only us-west-2.',
+    ...(policyPath ? [`# Every call is judged against the IAM policy in ${policyPath}.`] : []),
+  ].join('\n')
 }

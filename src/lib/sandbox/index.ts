@@ -15,7 +15,7 @@ import {
   parseFaultKind,
   removeFaults,
 } from './faults.js'
-import type {World} from './world.js'
+import {SANDBOX_CREDENTIALS, type World} from './world.js'
 import {
   buildWorld,
   DEFAULT_SCENARIO,
@@ -129,6 +129,11 @@ export interface ResetResult {
   worldPath: string
   configPath: string
   callLogPath: string
+  /** How many of each resource the fresh world holds. */
+  resources: Record<
+    'globalClusters' | 'clusters' | 'instances' | 'tables' | 'routingControls' | 'experimentTemplates' | 'stacks',
+    number
+  >
   world: World
 }
 
@@ -167,6 +172,15 @@ export async function resetSandbox(options: ResetOptions): Promise<ResetResult> 
     worldPath: paths.world,
     configPath: paths.config,
     callLogPath: paths.calls,
+    resources: {
+      globalClusters: world.rds.globalClusters.length,
+      clusters: world.rds.clusters.length,
+      instances: world.rds.instances.length,
+      tables: world.dynamodb.tables.length,
+      routingControls: world.arc.routingControls.length,
+      experimentTemplates: world.fis.templates.length,
+      stacks: world.cloudformation.stacks.length,
+    },
     world,
   }
 }
@@ -239,4 +253,18 @@ export async function mutateWorld<T>(home: string, fn: (world: World) => T, opti
   const result = await lockedWorld(home, options, (world) => fn(world))
   await refreshLocalServers(home)
   return result
+}
+
+/** The environment that points an AWS SDK or the AWS CLI at a sandbox server (dummy credentials). */
+export function sandboxClientEnv(endpoint: string, regions: string[]): Record<string, string> {
+  const region = regions[0] ?? 'us-east-1'
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: SANDBOX_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: SANDBOX_CREDENTIALS.secretAccessKey,
+    AWS_REGION: region,
+    // The AWS CLI and boto3 read the default Region from here rather than AWS_REGION.
+    AWS_DEFAULT_REGION: region,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  }
 }

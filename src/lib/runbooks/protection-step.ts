@@ -1,5 +1,12 @@
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
+import {type CallDeclaration, declared, planned} from '../iam/calls.js'
 import {CheckedStep, SHORT_TIMEOUT_MS} from './checked-step.js'
+
+const UNPROTECT = {
+  'global-cluster': declared('RDS', 'ModifyGlobalCluster', 'global-clusters'),
+  cluster: declared('RDS', 'ModifyDBCluster', 'clusters'),
+  table: declared('DynamoDB', 'UpdateTable', 'tables'),
+} as const
 
 export type ProtectedResource =
   | {kind: 'global-cluster'; id: string; region: string}
@@ -8,6 +15,14 @@ export type ProtectedResource =
 
 /** Turns deletion protection off (only with --disable-deletion-protection). */
 export class DisableProtectionStep extends CheckedStep {
+  static readonly calls: CallDeclaration = {
+    reads: [
+      declared('RDS', 'DescribeGlobalClusters'),
+      declared('RDS', 'DescribeDBClusters'),
+      declared('DynamoDB', 'DescribeTable'),
+    ],
+    writes: Object.values(UNPROTECT),
+  }
   readonly id: string
   readonly title: string
 
@@ -19,11 +34,7 @@ export class DisableProtectionStep extends CheckedStep {
 
   describe(): PlannedCall[] {
     const {kind, id, region} = this.resource
-    const operation =
-      kind === 'global-cluster' ? 'ModifyGlobalCluster' : kind === 'cluster' ? 'ModifyDBCluster' : 'UpdateTable'
-    return [
-      {service: kind === 'table' ? 'DynamoDB' : 'RDS', operation, region, detail: `${id}: DeletionProtection false`},
-    ]
+    return [planned(UNPROTECT[kind], region, `${id}: DeletionProtection false`)]
   }
 
   async check(ctx: StepContext): Promise<StepCheck> {

@@ -5,6 +5,10 @@ import {evaluate, type PolicyDocument, policyDocuments} from '../../src/lib/sand
 import {queryErrors} from '../../src/lib/sandbox/protocol/query.js'
 import {jsonErrors} from '../../src/lib/sandbox/protocol/aws-json.js'
 import type {Routed} from '../../src/lib/sandbox/protocol/answers.js'
+import {iamRequestOf} from '../../src/lib/sandbox/iam/request.js'
+import {buildWorld} from '../../src/lib/sandbox/scenario.js'
+
+const WORLD = buildWorld('api-cloudfront', 1, Date.now())
 
 const GLOBAL = 'arn:aws:rds::111122223333:global-cluster:orders-global'
 const policy = (...Statement: PolicyDocument['Statement'][]): PolicyDocument[] => [
@@ -96,7 +100,7 @@ describe('refusing a call as AWS does', () => {
       nothing,
       routed('rds', 'SwitchoverGlobalCluster', queryErrors('ns')),
       {url: new URL('http://sandbox/'), body},
-      '111122223333',
+      WORLD,
     )
     expect(error).toMatchObject({code: 'AccessDenied', status: 403})
     expect(error?.message).toBe(
@@ -111,7 +115,7 @@ describe('refusing a call as AWS does', () => {
         }),
         routed('rds', 'SwitchoverGlobalCluster', queryErrors('ns')),
         {url: new URL('http://sandbox/'), body},
-        '111122223333',
+        WORLD,
       ),
     ).toBeUndefined()
   })
@@ -121,7 +125,7 @@ describe('refusing a call as AWS does', () => {
       nothing,
       routed('dynamodb', 'DeleteTable', jsonErrors({})),
       {url: new URL('http://sandbox/'), body: Buffer.from('{"TableName":"carts"}')},
-      '111122223333',
+      WORLD,
     )
     expect(error).toMatchObject({code: 'AccessDeniedException', status: 403})
     expect(error?.message).toContain(
@@ -132,7 +136,7 @@ describe('refusing a call as AWS does', () => {
         nothing,
         routed('sts', 'GetCallerIdentity', queryErrors('ns')),
         {url: new URL('http://s/'), body: Buffer.from('')},
-        '1',
+        WORLD,
       ),
     ).toBeUndefined()
     expect(
@@ -140,8 +144,51 @@ describe('refusing a call as AWS does', () => {
         nothing,
         routed('monitoring', 'GetMetricData', jsonErrors({})),
         {url: new URL('http://s/'), body: Buffer.from('{}')},
-        '1',
+        WORLD,
       )?.message,
     ).toContain('cloudwatch:GetMetricData on resource: *')
+  })
+})
+
+describe('the resource a call is judged on', () => {
+  const judged = (service: string, operation: string, path: string, body = '', region = 'us-east-1') =>
+    iamRequestOf(
+      {service, operation, region, requestId: 'r', style: jsonErrors({}), action: {kind: 'drop'}},
+      {url: new URL(`http://sandbox${path}`), body: Buffer.from(body)},
+      WORLD,
+    )
+
+  it('names the ARN of the resource in the path or the parameters, as AWS does', () => {
+    const account = WORLD.account
+    expect(judged('route53', 'ChangeResourceRecordSets', '/2013-04-01/hostedzone/Z123/rrset/').resources).toEqual([
+      'arn:aws:route53:::hostedzone/Z123',
+    ])
+    expect(judged('route53', 'GetChange', '/2013-04-01/change/C9').resources).toEqual(['arn:aws:route53:::change/C9'])
+    expect(judged('cloudfront', 'UpdateDistribution', '/2020-05-31/distribution/E1/config').resources).toEqual([
+      `arn:aws:cloudfront::${account}:distribution/E1`,
+    ])
+    expect(judged('ssm', 'PutParameter', '/', '{"Name":"/app/flag"}').resources).toEqual([
+      `arn:aws:ssm:us-east-1:${account}:parameter/app/flag`,
+    ])
+    expect(judged('ecs', 'UpdateService', '/', '{"cluster":"app","service":"api"}').resources).toEqual([
+      `arn:aws:ecs:us-east-1:${account}:service/app/api`,
+    ])
+    expect(judged('fis', 'StopExperiment', '/experiments/EXP1').resources).toEqual([
+      `arn:aws:fis:us-east-1:${account}:experiment/EXP1`,
+    ])
+    const invoke = judged('lambda', 'Invoke', '/2015-03-31/functions/dr-hook/invocations', '{"runId":"x"}', 'us-west-2')
+    expect(invoke).toMatchObject({
+      action: 'lambda:InvokeFunction',
+      resources: [`arn:aws:lambda:us-west-2:${account}:function:dr-hook`],
+    })
+    // A proxy is named by its name; IAM judges its ARN (with its resource id) and its target group's.
+    const proxy = WORLD.rds.proxies.find((candidate) => candidate.region === 'us-west-2')
+    const body = `Action=RegisterDBProxyTargets&DBProxyName=${proxy?.name}&DBClusterIdentifiers.member.1=orders-usw2`
+    expect(judged('rds', 'RegisterDBProxyTargets', '/', body, 'us-west-2').resources).toEqual([
+      `arn:aws:rds:us-west-2:${account}:cluster:orders-usw2`,
+      proxy?.arn,
+      proxy?.targetGroups[0]?.arn,
+    ])
+    expect(judged('rds', 'DescribeDBClusters', '/', 'Action=DescribeDBClusters').resources).toEqual([])
   })
 })

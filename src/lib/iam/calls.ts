@@ -39,8 +39,6 @@ export interface DeclaredCall {
   service: string
   operation: string
   resources: ResourceKind[]
-  /** The IAM action, where it is not the operation's name (`lambda:InvokeFunction` for `Invoke`). */
-  action?: string
   /**
    * AWS checks it with the caller's permissions while serving another call (RDS asks KMS for an encrypted cluster's
    * key; a replica removal deletes that replica's table): granted, but the sandbox does not call it.

@@ -75,7 +75,7 @@ function documentOf(config: DrctlConfig, account: string, calls: DeclaredCall[])
       regions,
       name: call.resources.includes('any') ? 'Read' : call.resources.join(' '),
     }
-    group.actions.add(call.action ?? iamActionOf(call))
+    group.actions.add(iamActionOf(call))
     groups.set(key, group)
   }
   const sids = new Set<string>()
@@ -106,7 +106,11 @@ export function arnsOf(config: DrctlConfig, account: string, kind: ResourceKind)
     case 'any':
       return ['*']
     case 'global-clusters':
-      return config.aurora.globalClusters.map((id) => `arn:aws:rds::${account}:global-cluster:${id}`)
+      // Fallback renames an orphaned global cluster out of the way (fallback-rebuild.ts) before it removes its members.
+      return config.aurora.globalClusters.flatMap((id) => [
+        `arn:aws:rds::${account}:global-cluster:${id}`,
+        `arn:aws:rds::${account}:global-cluster:${id}-orphan-*`,
+      ])
     case 'clusters':
       return regional('rds', () => ['cluster:*'])
     case 'instances':

@@ -82,6 +82,7 @@ describe('drctl iam policy', () => {
     expect(statementWith('operator', 'rds:SwitchoverGlobalCluster')).toMatchObject({
       Resource: [
         'arn:aws:rds::111122223333:global-cluster:orders-global',
+        'arn:aws:rds::111122223333:global-cluster:orders-global-orphan-*',
         'arn:aws:rds:us-east-1:111122223333:cluster:*',
         'arn:aws:rds:us-west-2:111122223333:cluster:*',
       ],

@@ -4,7 +4,7 @@ import {DrctlError, oneLine} from '../../core/errors.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/types.js'
 import {type CallDeclaration, declared, planned} from '../../iam/calls.js'
 
-const INVOKE = {...declared('Lambda', 'Invoke', 'lambda-functions'), action: 'lambda:InvokeFunction'}
+const INVOKE = declared('Lambda', 'Invoke', 'lambda-functions')
 import type {StepMove} from './move.js'
 
 /** Lambda's own limit on a function's run time: a synchronous invocation never lasts longer. */

@@ -91,6 +91,17 @@ describe('every runbook of the two-region scenario under its own generated polic
 
   it('an unplanned failover, then fallback', () => failsAwayAndBack(sandbox.home, false))
 
+  it('a run a missing permission stopped resumes under the runs resume policy', async () => {
+    const cut = commandPolicy(sandbox.home, 'failover')
+    cut.Statement = cut.Statement.filter((statement) => !statement.Action.includes('rds:SwitchoverGlobalCluster'))
+    const stopped = await drctlAsync(sandbox.home, ['failover', '--planned', '--to', 'us-west-2', '--yes', '--json'], {
+      DRCTL_SANDBOX_POLICY: policyFile(sandbox.home, 'cut', cut),
+    }).done
+    expect(json(stopped).error.message).toMatch(/^missing permission rds:SwitchoverGlobalCluster on /)
+    await asCommand(sandbox.home, 'runs resume', ['runs', 'resume', json(stopped).result.runId, '--yes'])
+    await runbook(sandbox.home, 'failover', ['failover', '--planned', '--to', 'us-east-1'])
+  })
+
   it('detach-and-promote, then fallback rebuilds', () => failsAwayAndBack(sandbox.home, true))
 
   it('aurora rename-global, then teardown', async () => {

@@ -141,11 +141,12 @@ function explainStartRefusal(error: unknown, params: ChaosParams): unknown {
       : error.kind === 'access-denied'
         ? `the caller needs fis:StartExperiment on the template and iam:PassRole on its role (drctl chaos list shows it)`
         : `FIS rejected template ${params.templateId}: check its targets and role (drctl chaos list)`
-  return new DrctlError(
-    error.code,
-    `FIS refused to start ${params.templateName} in ${params.region}: ${error.awsCode}: ${error.awsMessage}; no experiment was started`,
-    {hints: [hint], cause: error},
-  )
+  // A refusal by IAM keeps its one line naming the missing permission.
+  const why =
+    error.kind === 'access-denied'
+      ? error.message
+      : `FIS refused to start ${params.templateName} in ${params.region}: ${error.awsCode}: ${error.awsMessage}`
+  return new DrctlError(error.code, `${why}; no experiment was started`, {hints: [hint], cause: error})
 }
 
 function experimentFailed(experiment: Experiment): DrctlError {

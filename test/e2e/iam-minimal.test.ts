@@ -1,0 +1,185 @@
+import {cpSync} from 'node:fs'
+
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import type {PolicyStatement} from '../../src/lib/iam/policy.js'
+import {clearFaults, type ScenarioName, setFault} from '../../src/lib/sandbox/index.js'
+import {wildcardMatch} from '../../src/lib/sandbox/iam/policy.js'
+import {tempHome} from '../helpers/cli.js'
+import {drctlAsync, json, sandboxHome} from '../helpers/e2e.js'
+import {commandPolicy, policyFile} from '../helpers/iam.js'
+
+// Minimality of `drctl iam policy`: without any one statement of a command's generated policy, a run of that command
+// (in one of the worlds it acts on) stops with `missing permission ACTION on ARN`, naming an action and resource of
+// that statement, refused by the sandbox's enforcement.
+
+const TIME_SCALE = 0.002
+
+/** A run of a command: in a copy of a prepared world, after `before` (a Region outage) when given. */
+interface Variant {
+  world: string
+  /** The command line, or how to make it from the world (an experiment's id). */
+  args: string[] | ((home: string) => Promise<string[]>)
+  before?: (home: string) => Promise<unknown>
+}
+
+const outage = (home: string) => setFault(home, {kind: 'region-outage', region: 'us-east-1'})
+
+async function drctlOk(home: string, args: string[]) {
+  const result = await drctlAsync(home, args).done
+  expect(result.status, `${args.join(' ')}: ${result.stderr}`).toBe(0)
+}
+
+/** Worlds made once, copied for every attempt: each as the runbooks that act on it find it. */
+const WORLDS: Record<string, {scenario: ScenarioName; timeScale?: number; prepare?: (home: string) => Promise<void>}> =
+  {
+    fresh: {scenario: 'two-region'},
+    'after a managed failover': {
+      scenario: 'two-region',
+      prepare: async (home) => {
+        await outage(home)
+        await drctlOk(home, ['failover', '--unplanned', '--to', 'us-west-2', '--allow-data-loss', '--yes'])
+        await clearFaults(home)
+      },
+    },
+    'after a detach': {
+      scenario: 'two-region',
+      prepare: async (home) => {
+        await outage(home)
+        await drctlOk(home, ['failover', '--unplanned', '--to', 'us-west-2', '--detach', '--allow-data-loss', '--yes'])
+        await clearFaults(home)
+      },
+    },
+    // Slow enough that the experiment still runs when the last attempt copies the world.
+    'with an experiment running': {
+      scenario: 'two-region',
+      timeScale: 0.2,
+      prepare: (home) => drctlOk(home, ['chaos', 'start', 'cross-region-connectivity', '--no-wait', '--yes']),
+    },
+    'dns-ecs': {scenario: 'dns-ecs'},
+    accelerator: {scenario: 'accelerator'},
+  }
+
+const FAILOVER_TO_WEST = ['failover', '--planned', '--to', 'us-west-2', '--yes']
+const UNPLANNED = ['failover', '--unplanned', '--to', 'us-west-2', '--allow-data-loss', '--yes']
+
+const COMMANDS: Record<string, Variant[]> = {
+  status: [{world: 'fresh', args: ['status']}],
+  'routing list': [{world: 'fresh', args: ['routing', 'list']}],
+  'routing shift': [{world: 'fresh', args: ['routing', 'shift', '--to', 'us-west-2', '--yes']}],
+  'routing set': [{world: 'fresh', args: ['routing', 'set', 'us-west-2', 'on', '--yes']}],
+  failover: [
+    {world: 'fresh', args: FAILOVER_TO_WEST},
+    {world: 'fresh', args: UNPLANNED, before: outage},
+    {world: 'fresh', args: [...UNPLANNED, '--detach'], before: outage},
+  ],
+  fallback: [
+    {world: 'after a managed failover', args: ['fallback', '--switch-back', '--yes']},
+    {world: 'after a detach', args: ['fallback', '--switch-back', '--yes']},
+  ],
+  'aurora rename-global': [
+    {world: 'fresh', args: ['aurora', 'rename-global', 'orders-global', 'orders-main', '--yes']},
+  ],
+  'chaos list': [{world: 'fresh', args: ['chaos', 'list']}],
+  'chaos status': [
+    {world: 'with an experiment running', args: ['chaos', 'status']},
+    {world: 'with an experiment running', args: async (home) => ['chaos', 'status', await experimentId(home)]},
+  ],
+  'chaos start': [{world: 'fresh', args: ['chaos', 'start', 'cross-region-connectivity', '--no-wait', '--yes']}],
+  'chaos stop': [{world: 'with an experiment running', args: ['chaos', 'stop', '--yes']}],
+  teardown: [{world: 'fresh', args: ['teardown', '--yes']}],
+}
+
+/** Application steps' statements, in the worlds of the scenarios that have them. */
+const APPLICATION_WORLDS = ['dns-ecs', 'accelerator']
+
+/** The experiment `with an experiment running` started. */
+async function experimentId(home: string): Promise<string> {
+  const listed = await drctlAsync(home, ['chaos', 'status', '--json']).done
+  return json(listed).result.active[0].id as string
+}
+
+const MISSING = /missing permission (\S+) on (\S+)/
+
+/** Whether `output` names a permission of `statement` as missing. */
+function namesStatement(output: string, statement: PolicyStatement): boolean {
+  const [, action, arn] = MISSING.exec(output) ?? []
+  return Boolean(
+    action &&
+    arn &&
+    statement.Action.includes(action) &&
+    statement.Resource.some((pattern) => wildcardMatch(pattern, arn, false)),
+  )
+}
+
+describe('without any one statement of its generated policy, each command stops at the call it grants', () => {
+  const homes: Record<string, {home: string; cleanup: () => void}> = {}
+  beforeAll(async () => {
+    for (const [name, {scenario, timeScale, prepare}] of Object.entries(WORLDS)) {
+      homes[name] = await sandboxHome({scenario, timeScale: timeScale ?? TIME_SCALE})
+      await prepare?.(homes[name].home)
+    }
+  }, 120_000)
+  afterAll(() => {
+    for (const home of Object.values(homes)) home.cleanup()
+  })
+
+  /** Runs `variant` in a copy of its world under `statements`; the output of a run that failed, else undefined. */
+  async function failure(variant: Variant, statements: PolicyStatement[], command: string) {
+    const prepared = homes[variant.world]?.home as string
+    const copy = tempHome('drctl-iam-cut-')
+    try {
+      cpSync(prepared, copy.home, {recursive: true})
+      await variant.before?.(copy.home)
+      const document = {...commandPolicy(prepared, command), Statement: statements}
+      const args = typeof variant.args === 'function' ? await variant.args(copy.home) : variant.args
+      const result = await drctlAsync(copy.home, [...args, '--json'], {
+        DRCTL_SANDBOX_POLICY: policyFile(copy.home, command, document),
+      }).done
+      // A listing that could not read a Region says so in a warning, and lists the rest.
+      const warnings: string[] = result.status === 0 ? (json(result).warnings ?? []) : []
+      if (result.status === 0) return warnings.length > 0 ? warnings.join('\n') : undefined
+      return `${result.stdout}\n${result.stderr}`
+    } finally {
+      copy.cleanup()
+    }
+  }
+
+  /** The statements of `command`'s policy in `world` whose removal no variant notices. */
+  async function unnoticed(command: string, variants: Variant[], only?: (statement: PolicyStatement) => boolean) {
+    const world = homes[variants[0]?.world as string]?.home as string
+    const {Statement: statements} = commandPolicy(world, command)
+    const missed: string[] = []
+    for (const statement of statements.filter(only ?? (() => true))) {
+      const rest = statements.filter((other) => other !== statement)
+      let noticed = false
+      for (const variant of variants) {
+        const output = await failure(variant, rest, command)
+        if (output !== undefined && namesStatement(output, statement)) {
+          noticed = true
+          break
+        }
+      }
+      if (!noticed) missed.push(`${command}: ${statement.Sid} (${statement.Action.join(', ')})`)
+    }
+    return missed
+  }
+
+  for (const [command, variants] of Object.entries(COMMANDS)) {
+    it(
+      command,
+      async () => {
+        expect(await unnoticed(command, variants)).toEqual([])
+      },
+      300_000,
+    )
+  }
+
+  for (const world of APPLICATION_WORLDS) {
+    it(`failover's application-step statements (${world})`, async () => {
+      const appActions = /^(route53|cloudfront|globalaccelerator|ecs|lambda|ssm):|ProxyTargets$/
+      const applicationStep = (statement: PolicyStatement) => statement.Action.some((action) => appActions.test(action))
+      expect(await unnoticed('failover', [{world, args: FAILOVER_TO_WEST}], applicationStep)).toEqual([])
+    }, 300_000)
+  }
+})

@@ -21,6 +21,8 @@ import {CreateGlobalStep, RenameGlobalStep} from '../runbooks/global-cluster-ste
 import {DisableProtectionStep} from '../runbooks/protection-step.js'
 import {RENAME_READS} from '../runbooks/rename.js'
 import {RetireStep} from '../runbooks/retire-step.js'
+import {MOVE_PARTS} from '../runbooks/failover.js'
+import {TEARDOWN_OBSERVED} from '../runbooks/teardown.js'
 import {TrafficChangeStep} from '../runbooks/routing-control-step.js'
 import {CreateSecondaryStep, WaitForSecondaryStep} from '../runbooks/secondary-steps.js'
 import {ClusterSnapshotStep, CopySnapshotStep} from '../runbooks/snapshot-steps.js'
@@ -44,13 +46,16 @@ export interface CommandNeeds {
   run?: boolean
 }
 
-/** `status`, and the observation every change plans and gates on. */
+/** `status`, and the observation chaos plans and gates on. */
 const STATUS = {calls: observeCalls()}
+/** What a failover or fallback observes, and a teardown. */
+const MOVE_OBSERVATION = {calls: observeCalls(MOVE_PARTS)}
+const TEARDOWN_OBSERVATION = {calls: observeCalls(TEARDOWN_OBSERVED)}
 const ROUTING = {calls: observeCalls(['routing'])}
 
 const FAILOVER: CommandNeeds = {
   role: 'operator',
-  runs: [STATUS, SwitchoverStep, ManagedFailoverStep, DetachStep, TrafficChangeStep, VerifyTopologyStep],
+  runs: [MOVE_OBSERVATION, SwitchoverStep, ManagedFailoverStep, DetachStep, TrafficChangeStep, VerifyTopologyStep],
   appSteps: {calls: 'moves'},
   run: true,
 }
@@ -59,7 +64,7 @@ const FAILOVER: CommandNeeds = {
 const FALLBACK: CommandNeeds = {
   role: 'operator',
   runs: [
-    STATUS,
+    MOVE_OBSERVATION,
     FALLBACK_FACT_READS,
     CopySnapshotStep,
     WaitForSecondaryStep,
@@ -67,7 +72,7 @@ const FALLBACK: CommandNeeds = {
     SwitchoverStep,
     TrafficChangeStep,
     VerifyTopologyStep,
-    DisableProtectionStep,
+    {calls: DisableProtectionStep.callsFor(['global-cluster', 'cluster'])},
     RenameGlobalStep,
     CreateGlobalStep,
     ClusterSnapshotStep,
@@ -101,7 +106,7 @@ const CHAOS_START: CommandNeeds = {
 const TEARDOWN: CommandNeeds = {
   role: 'destructive',
   runs: [
-    STATUS,
+    TEARDOWN_OBSERVATION,
     StopExperimentStep,
     DisableProtectionStep,
     RemoveMemberStep,

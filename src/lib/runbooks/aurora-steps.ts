@@ -301,6 +301,9 @@ export class DetachStep implements Step {
       ctx.progress(
         `could not tag ${this.move.targetClusterId} (${error.message}): drctl elsewhere will not know it left ${this.move.globalClusterId}`,
       )
+      ctx.followUp(
+        `tag ${this.move.targetClusterId} ${DETACHED_FROM_TAG}=${this.move.globalClusterId} by hand, so that drctl anywhere finds it (${error.message})`,
+      )
     }
   }
 }

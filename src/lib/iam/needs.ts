@@ -1,5 +1,5 @@
 /**
- * Which steps and readers each command runs: its calls are their declarations (iam/calls.ts), the same ones their
+ * Which steps and readers each command runs: its calls are their declarations (aws/iam-calls.ts), the same ones their
  * plans are described from. `drctl iam policy` and the README's IAM table are made from this.
  */
 import type {StepKind} from '../config/steps.js'
@@ -31,7 +31,7 @@ import {StopExperimentStep} from '../runbooks/stop-experiment-step.js'
 import {SwitchBackGatesStep} from '../runbooks/switch-back-gates-step.js'
 import {DeleteTableStep, RemoveTableReplicaStep} from '../runbooks/table-delete-steps.js'
 import {VerifyTopologyStep} from '../runbooks/verify-step.js'
-import {type DeclaredCall, type DeclaresCalls, declaredEach} from './calls.js'
+import {type DeclaredCall, type DeclaresCalls, declaredEach} from '../aws/iam-calls.js'
 
 export type IamRole = 'read-only' | 'operator' | 'destructive'
 export const IAM_ROLES: readonly IamRole[] = ['read-only', 'operator', 'destructive']

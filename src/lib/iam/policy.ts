@@ -5,7 +5,7 @@ import {type DrctlConfig, routingControlsByRegion, teamState} from '../config/sc
 import {type StepKind, type StepOfKind} from '../config/steps.js'
 import {appStepCallsOf} from '../runbooks/app-steps/kinds.js'
 import {STEP_READS} from '../topology/readers/app-steps.js'
-import type {DeclaredCall, ResourceKind} from './calls.js'
+import type {DeclaredCall, ResourceKind} from '../aws/iam-calls.js'
 import {COMMAND_NEEDS, type CommandNeeds, type IamRole, STATE_TABLE_CALLS} from './needs.js'
 
 export interface PolicyStatement {

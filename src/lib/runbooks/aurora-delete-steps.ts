@@ -2,7 +2,7 @@ import {AwsCallError} from '../aws/errors.js'
 import {resourceIdOfArn} from '../core/arn.js'
 import {waitFor} from '../runbook/wait.js'
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
-import {type CallDeclaration, declared, planned} from '../iam/calls.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 import {removeFromGlobalCluster} from './aurora-steps.js'
 import {
   CheckedStep,

@@ -5,7 +5,7 @@ import {waitFor} from '../runbook/wait.js'
 import {pollGlobalCluster} from './global-cluster-poll.js'
 import {DETACHED_BY_RUN_TAG, DETACHED_FROM_TAG} from '../topology/views.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
-import {type CallDeclaration, declared, planned} from '../iam/calls.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 
 /** One global cluster's move: which cluster takes over, and where to call from. */
 export interface GlobalMove {

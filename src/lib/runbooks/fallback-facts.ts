@@ -2,7 +2,7 @@ import type {ArcEndpoint, AwsPorts, DbCluster, DbClusterSnapshot, DbInstance} fr
 import type {DrctlConfig} from '../config/schema.js'
 import {arcEndpoints} from '../topology/readers/routing.js'
 import type {Topology} from '../topology/views.js'
-import {declared, readsOnly} from '../iam/calls.js'
+import {declared, readsOnly} from '../aws/iam-calls.js'
 
 /** What gatherFallbackFacts calls. */
 export const FALLBACK_FACT_READS = {

@@ -1,7 +1,7 @@
 import {resourceIdOfArn} from '../core/arn.js'
 import {DrctlError} from '../core/errors.js'
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
-import {type CallDeclaration, declared, planned} from '../iam/calls.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 import {CheckedStep} from './checked-step.js'
 
 const DESCRIBE_GLOBAL = declared('RDS', 'DescribeGlobalClusters')

@@ -1,5 +1,5 @@
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
-import {type CallDeclaration, type DeclaredCall, declared, planned} from '../iam/calls.js'
+import {type CallDeclaration, type DeclaredCall, declared, planned} from '../aws/iam-calls.js'
 import {CheckedStep, SHORT_TIMEOUT_MS} from './checked-step.js'
 
 export type ProtectedResource =

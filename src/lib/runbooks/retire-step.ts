@@ -1,5 +1,5 @@
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
-import {type CallDeclaration, declared, readsOnly} from '../iam/calls.js'
+import {type CallDeclaration, declared, readsOnly} from '../aws/iam-calls.js'
 
 /**
  * A step retiring an old primary whose replacement (the new secondary) reuses its identifiers: once the cluster

@@ -8,7 +8,7 @@ import {DrctlError} from '../core/errors.js'
 import type {RoutingView} from '../topology/views.js'
 import {waitFor} from '../runbook/wait.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
-import {type CallDeclaration, declared, planned} from '../iam/calls.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 
 const UPDATE_STATES = declared('ARC cluster', 'UpdateRoutingControlStates', 'routing-controls')
 

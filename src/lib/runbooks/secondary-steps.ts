@@ -4,7 +4,7 @@ import {formatDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
 import {lagQueries} from '../topology/readers/aurora-lag.js'
-import {type CallDeclaration, declared, planned} from '../iam/calls.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 import {CheckedStep} from './checked-step.js'
 
 const DESCRIBE_CLUSTERS = declared('RDS', 'DescribeDBClusters')

@@ -1,5 +1,5 @@
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
-import {type CallDeclaration, declared, planned} from '../iam/calls.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 import {CheckedStep, recordInList} from './checked-step.js'
 
 const DESCRIBE_SNAPSHOTS = declared('RDS', 'DescribeDBClusterSnapshots')

@@ -1,7 +1,7 @@
 import {DrctlError} from '../core/errors.js'
 import {waitFor} from '../runbook/wait.js'
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
-import {type CallDeclaration, declared, planned} from '../iam/calls.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 import {CheckedStep, DELETE_TIMEOUT_MS, recordDeleted} from './checked-step.js'
 
 const DELETE_STACK = declared('CloudFormation', 'DeleteStack', 'stacks')

@@ -1,6 +1,6 @@
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
 import {isTerminal, requestStop} from './chaos/experiments.js'
-import {type CallDeclaration, declared, planned} from '../iam/calls.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 import {CheckedStep} from './checked-step.js'
 
 const STOP = declared('FIS', 'StopExperiment', 'fis-experiments')

@@ -1,7 +1,7 @@
 import {AwsCallError} from '../aws/errors.js'
 import {waitFor} from '../runbook/wait.js'
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
-import {type CallDeclaration, declared, planned} from '../iam/calls.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 import {CheckedStep, DELETE_TIMEOUT_MS, isNotFound, recordDeleted, SHORT_TIMEOUT_MS} from './checked-step.js'
 
 const DESCRIBE_TABLE = declared('DynamoDB', 'DescribeTable', 'tables')

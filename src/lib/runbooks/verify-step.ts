@@ -1,7 +1,7 @@
 import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
-import type {CallDeclaration} from '../iam/calls.js'
+import type {CallDeclaration} from '../aws/iam-calls.js'
 import {observe, observeCalls, type TopologyPart} from '../topology/observe.js'
 import type {DesiredControl} from './routing-control-step.js'
 

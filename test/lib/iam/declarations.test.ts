@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {parseConfig} from '../../../src/lib/config/load.js'
-import type {DeclaresCalls} from '../../../src/lib/iam/calls.js'
+import type {DeclaresCalls} from '../../../src/lib/aws/iam-calls.js'
 import {rolePolicies} from '../../../src/lib/iam/policy.js'
 import {type GlobalMove, SwitchoverStep} from '../../../src/lib/runbooks/aurora-steps.js'
 import {chaosItems, type ChaosParams} from '../../../src/lib/runbooks/chaos/steps.js'

@@ -2,7 +2,7 @@ import type {StepOfKind} from '../../config/steps.js'
 import {DrctlError} from '../../core/errors.js'
 import {waitFor} from '../../runbook/wait.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/types.js'
-import type {CallDeclaration} from '../../iam/calls.js'
+import type {CallDeclaration} from '../../aws/iam-calls.js'
 import type {StepMove} from './move.js'
 
 const DEFAULT_APPROVAL_TIMEOUT_MS = 60 * 60_000

@@ -1,6 +1,6 @@
 import {CONTROL_PLANE_REGIONS} from '../../aws/control-planes.js'
 import type {StepKind, StepOfKind} from '../../config/steps.js'
-import type {CallDeclaration} from '../../iam/calls.js'
+import type {CallDeclaration} from '../../aws/iam-calls.js'
 import type {Step} from '../../runbook/types.js'
 import {ApprovalStep} from './approval.js'
 import {CloudFrontOriginStep} from './cloudfront-origin.js'

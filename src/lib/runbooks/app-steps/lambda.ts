@@ -2,7 +2,7 @@ import type {LambdaInvocation} from '../../aws/ports.js'
 import type {StepOfKind, StepRunbook} from '../../config/steps.js'
 import {DrctlError, oneLine} from '../../core/errors.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/types.js'
-import {type CallDeclaration, declared, planned} from '../../iam/calls.js'
+import {type CallDeclaration, declared, planned} from '../../aws/iam-calls.js'
 
 const INVOKE = declared('Lambda', 'Invoke', 'lambda-functions')
 import type {StepMove} from './move.js'

@@ -2,7 +2,7 @@ import type {ProxyTarget} from '../../aws/ports.js'
 import type {StepOfKind} from '../../config/steps.js'
 import {DrctlError} from '../../core/errors.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/types.js'
-import {type CallDeclaration, declared, planned} from '../../iam/calls.js'
+import {type CallDeclaration, declared, planned} from '../../aws/iam-calls.js'
 import {waitFor} from '../../runbook/wait.js'
 import {
   detachedFrom,

@@ -5,7 +5,7 @@ import type {StepOfKind} from '../../config/steps.js'
 import {DrctlError} from '../../core/errors.js'
 import {waitFor} from '../../runbook/wait.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/types.js'
-import {type CallDeclaration, declared, planned} from '../../iam/calls.js'
+import {type CallDeclaration, declared, planned} from '../../aws/iam-calls.js'
 import {retryWhileBusy} from './busy.js'
 import type {StepMove} from './move.js'
 

@@ -1,7 +1,7 @@
 import {renderTemplate, type StepOfKind} from '../../config/steps.js'
 import {DrctlError} from '../../core/errors.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/types.js'
-import {type CallDeclaration, declared, planned} from '../../iam/calls.js'
+import {type CallDeclaration, declared, planned} from '../../aws/iam-calls.js'
 
 const PUT = declared('SSM', 'PutParameter', 'ssm-parameters')
 import type {StepMove} from './move.js'

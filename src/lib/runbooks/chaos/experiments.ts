@@ -6,7 +6,7 @@ import type {ProgressListener} from '../../core/events.js'
 import {waitFor} from '../../runbook/wait.js'
 import {ACTIVE_EXPERIMENT as ACTIVE} from '../../topology/readers/chaos.js'
 import type {ExperimentView} from '../../topology/views.js'
-import {declared, readsOnly} from '../../iam/calls.js'
+import {declared, readsOnly} from '../../aws/iam-calls.js'
 import {templateName} from './templates.js'
 
 /** What listing, finding and reading experiments calls (`chaos status`, and `chaos stop` before it stops one). */

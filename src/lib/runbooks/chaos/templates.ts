@@ -5,7 +5,7 @@ import type {DrctlConfig} from '../../config/schema.js'
 import {closest} from '../../config/suggest.js'
 import {DrctlError} from '../../core/errors.js'
 import {quote} from '../../core/quote.js'
-import {declared, readsOnly} from '../../iam/calls.js'
+import {declared, readsOnly} from '../../aws/iam-calls.js'
 
 // FIS experiment templates as `drctl chaos` shows and selects them: only in fis.region, only with the topology's
 // tags.

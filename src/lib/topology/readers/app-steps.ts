@@ -1,5 +1,5 @@
 import {RUNBOOKS_WITH_STEPS, type StepConfig, type StepKind, type StepOfKind} from '../../config/steps.js'
-import {type DeclaredCall, declared} from '../../iam/calls.js'
+import {type DeclaredCall, declared} from '../../aws/iam-calls.js'
 import type {AppStepView} from '../views.js'
 import type {ReadContext, ServiceReader} from './service-reader.js'
 import {readCloudFrontOrigin} from './steps/cloudfront-origin.js'

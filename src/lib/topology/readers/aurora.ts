@@ -5,7 +5,7 @@ import {instanceViews, readBinlogReplicas, readClustersIn} from './aurora-cluste
 import {readAuroraLag} from './aurora-lag.js'
 import {detachedSurvivorReader} from './aurora-survivors.js'
 import type {ReadContext, ServiceReader} from './service-reader.js'
-import {declared, readsOnly} from '../../iam/calls.js'
+import {declared, readsOnly} from '../../aws/iam-calls.js'
 
 /**
  * Aurora: the global clusters drctl.yaml names (members, their instances, secondaries' lag, a survivor a run

@@ -1,5 +1,5 @@
 import type {ServiceReader} from './service-reader.js'
-import {declared, readsOnly} from '../../iam/calls.js'
+import {declared, readsOnly} from '../../aws/iam-calls.js'
 
 /** The FIS experiment states in which an experiment acts or may still act. */
 export const ACTIVE_EXPERIMENT = new Set(['pending', 'initiating', 'running', 'stopping'])

@@ -5,7 +5,7 @@ import {isDrctlError} from '../../core/errors.js'
 import {unreadableOf} from '../region-reader.js'
 import type {RoutingView} from '../views.js'
 import type {ServiceReader} from './service-reader.js'
-import {declared, readsOnly} from '../../iam/calls.js'
+import {declared, readsOnly} from '../../aws/iam-calls.js'
 
 /** ARC routing control states, read through the cluster endpoints (never the control plane, when they are cached). */
 export const routingReader: ServiceReader<'routing', 'routing'> = {

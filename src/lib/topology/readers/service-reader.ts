@@ -1,5 +1,5 @@
 import type {AwsPorts} from '../../aws/ports.js'
-import type {CallDeclaration} from '../../iam/calls.js'
+import type {CallDeclaration} from '../../aws/iam-calls.js'
 import type {DrctlConfig} from '../../config/schema.js'
 import type {RegionReader} from '../region-reader.js'
 import type {KnownSurvivor, ServiceViews} from '../views.js'

@@ -1,6 +1,6 @@
 import type {StackView} from '../views.js'
 import type {ServiceReader} from './service-reader.js'
-import {declared, readsOnly} from '../../iam/calls.js'
+import {declared, readsOnly} from '../../aws/iam-calls.js'
 
 export const stacksReader: ServiceReader<'stacks', 'stacks'> = {
   part: 'stacks',

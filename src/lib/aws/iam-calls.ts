@@ -1,5 +1,3 @@
-import type {PlannedCall} from '../runbook/types.js'
-
 /**
  * The calls a step or reader can make, declared once beside it: its describe() names its changes from this
  * declaration, and `drctl iam policy` grants each command the declared calls of the steps and readers it runs.
@@ -67,8 +65,12 @@ export function declaredEach(service: string, operations: string[], ...resources
   return operations.map((operation) => declared(service, operation, ...resources))
 }
 
-/** A call of a plan, from its declaration: describe() names only what its class declares. */
-export function planned(call: DeclaredCall, region: string, detail: string): PlannedCall {
+/** A call of a plan (runbook/types.ts PlannedCall), from its declaration: describe() names what its class declares. */
+export function planned(
+  call: DeclaredCall,
+  region: string,
+  detail: string,
+): {service: string; operation: string; region: string; detail: string} {
   return {service: call.service, operation: call.operation, region, detail}
 }
 

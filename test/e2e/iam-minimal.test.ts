@@ -5,8 +5,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {PolicyStatement} from '../../src/lib/iam/policy.js'
 import {clearFaults, type ScenarioName, setFault} from '../../src/lib/sandbox/index.js'
 import {wildcardMatch} from '../../src/lib/sandbox/iam/policy.js'
-import {tempHome} from '../helpers/cli.js'
-import {drctlAsync, json, sandboxHome} from '../helpers/e2e.js'
+import {tempHome, waitUntil} from '../helpers/cli.js'
+import {drctlAsync, journal, json, runIds, sandboxHome} from '../helpers/e2e.js'
 import {commandPolicy, onBehalfActions, policyFile} from '../helpers/iam.js'
 
 // Minimality of `drctl iam policy`: without any one statement of a command's generated policy, a run of that command
@@ -25,6 +25,8 @@ interface Variant {
   before?: (home: string) => Promise<unknown>
   /** Tried only for statements with an action like this (a slow world, for what only it exercises). */
   onlyFor?: RegExp
+  /** The approval step the run waits at: given from another process (without a policy) once it waits. */
+  approval?: string
 }
 
 const outage = (home: string) => setFault(home, {kind: 'region-outage', region: 'us-east-1'})
@@ -61,6 +63,7 @@ const WORLDS: Record<string, {scenario: ScenarioName; timeScale?: number; prepar
       prepare: (home) => drctlOk(home, ['chaos', 'start', 'cross-region-connectivity', '--no-wait', '--yes']),
     },
     'dns-ecs': {scenario: 'dns-ecs'},
+    'api-cloudfront': {scenario: 'api-cloudfront'},
     accelerator: {scenario: 'accelerator'},
   }
 
@@ -98,7 +101,23 @@ const COMMANDS: Record<string, Variant[]> = {
 }
 
 /** Application steps' statements, in the worlds of the scenarios that have them. */
-const APPLICATION_WORLDS = ['dns-ecs', 'accelerator']
+const APPLICATION_WORLDS: {world: string; approval?: string}[] = [
+  {world: 'dns-ecs'},
+  {world: 'accelerator'},
+  {world: 'api-cloudfront', approval: 'change-approval'},
+]
+
+/** Gives `approval` once the run waits for it; a run that stopped before asking needs none. */
+async function approveWhenAsked(home: string, run: ReturnType<typeof drctlAsync>, approval: string) {
+  const asked = (id: string) =>
+    journal(home, id).some((event) => event.type === 'record' && event.key === `approval.${approval}.requested`)
+  const runId = await waitUntil('the run to ask for approval or stop', () => {
+    const waiting = runIds(home).find(asked)
+    if (waiting) return waiting
+    return run.child.exitCode !== null || run.child.signalCode !== null ? 'stopped' : undefined
+  })
+  if (runId !== 'stopped') await drctlOk(home, ['runs', 'approve', runId, '--confirm', approval])
+}
 
 /** The experiment `with an experiment running` started. */
 async function experimentId(home: string): Promise<string> {
@@ -140,9 +159,11 @@ describe('without any one statement of its generated policy, each command stops 
       await variant.before?.(copy.home)
       const document = {...commandPolicy(prepared, command), Statement: statements}
       const args = typeof variant.args === 'function' ? await variant.args(copy.home) : variant.args
-      const result = await drctlAsync(copy.home, [...args, '--json'], {
+      const run = drctlAsync(copy.home, [...args, '--json'], {
         DRCTL_SANDBOX_POLICY: policyFile(copy.home, command, document),
-      }).done
+      })
+      if (variant.approval) await approveWhenAsked(copy.home, run, variant.approval)
+      const result = await run.done
       // A refusal that does not stop the run (a tag after writes moved) is a follow-up of its report.
       const reportPath = result.status === 0 ? json(result).result?.reportPath : undefined
       const report = reportPath && existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : ''
@@ -161,6 +182,7 @@ describe('without any one statement of its generated policy, each command stops 
     const removable = statements.filter(
       (statement) => !statement.Action.every((action) => checkedOnBehalf.has(action)) && (only?.(statement) ?? true),
     )
+    expect(removable.length, `${command}: statements to take away`).toBeGreaterThan(0)
     const missed: string[] = []
     for (const statement of removable) {
       const rest = statements.filter((other) => other !== statement)
@@ -189,11 +211,11 @@ describe('without any one statement of its generated policy, each command stops 
     )
   }
 
-  for (const world of APPLICATION_WORLDS) {
+  for (const {world, approval} of APPLICATION_WORLDS) {
     it(`failover's application-step statements (${world})`, async () => {
       const appActions = /^(route53|cloudfront|globalaccelerator|ecs|lambda|ssm):|ProxyTargets$/
       const applicationStep = (statement: PolicyStatement) => statement.Action.some((action) => appActions.test(action))
-      expect(await unnoticed('failover', [{world, args: FAILOVER_TO_WEST}], applicationStep)).toEqual([])
+      expect(await unnoticed('failover', [{world, args: FAILOVER_TO_WEST, approval}], applicationStep)).toEqual([])
     }, 300_000)
   }
 })

@@ -7,6 +7,7 @@ import {LIMITS} from '../lib/config/limits.js'
 import {formatDuration} from '../lib/core/clock.js'
 import {fallbackHome, planFallback} from '../lib/runbooks/fallback.js'
 import {gatherFallbackFacts} from '../lib/runbooks/fallback-facts.js'
+import {MOVE_PARTS} from '../lib/runbooks/failover.js'
 import {observe} from '../lib/topology/observe.js'
 
 export default class Fallback extends RunbookCommand<typeof Fallback> {
@@ -56,7 +57,7 @@ ${EXIT_CODES_HELP}`
     const maxLagMs = this.maxLagMs(config, this.flags['max-lag'])
     this.refuseIfUnfinished(config)
     const aws = await this.awsSession(config, {readOnly: this.flags['dry-run']})
-    const topology = await this.observeForPlan(config, aws, {survivors: this.survivors(config)})
+    const topology = await this.observeForPlan(config, aws, {survivors: this.survivors(config), parts: MOVE_PARTS})
     const plan = planFallback(config, topology, await gatherFallbackFacts(config, aws, topology, home), {
       home,
       switchBack: this.flags['switch-back'],
@@ -70,7 +71,7 @@ ${EXIT_CODES_HELP}`
       configPath,
       aws,
       before: topology,
-      observe: () => observe(config, aws, {survivors: this.survivors(config)}),
+      observe: () => observe(config, aws, {survivors: this.survivors(config), parts: MOVE_PARTS}),
       flags: {
         to: home,
         'switch-back': this.flags['switch-back'],

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
 import {RunbookCommand} from '../lib/cli/runbook-command.js'
-import {parseParts, planTeardown, TEARDOWN_PARTS} from '../lib/runbooks/teardown.js'
+import {parseParts, planTeardown, TEARDOWN_OBSERVED, TEARDOWN_PARTS} from '../lib/runbooks/teardown.js'
 import {observe} from '../lib/topology/observe.js'
 
 export default class Teardown extends RunbookCommand<typeof Teardown> {
@@ -39,7 +39,7 @@ ${EXIT_CODES_HELP}`
     this.refuseIfUnfinished(config)
     const aws = await this.awsSession(config, {readOnly: this.flags['dry-run']})
     const survivors = this.survivors(config)
-    const topology = await this.observeForPlan(config, aws, {survivors})
+    const topology = await this.observeForPlan(config, aws, {survivors, parts: TEARDOWN_OBSERVED})
     const plan = planTeardown(config, topology, {
       finalSnapshot: !this.flags['skip-final-snapshot'],
       disableDeletionProtection: this.flags['disable-deletion-protection'],
@@ -51,7 +51,7 @@ ${EXIT_CODES_HELP}`
       configPath,
       aws,
       before: topology,
-      observe: () => observe(config, aws, {survivors}),
+      observe: () => observe(config, aws, {survivors, parts: TEARDOWN_OBSERVED}),
       flags: {
         'skip-final-snapshot': this.flags['skip-final-snapshot'],
         'disable-deletion-protection': this.flags['disable-deletion-protection'],

@@ -6,6 +6,10 @@ import {evaluate, type PolicyDocument, policyDocuments} from '../../src/lib/sand
 import {queryErrors} from '../../src/lib/sandbox/protocol/query.js'
 import {jsonErrors} from '../../src/lib/sandbox/protocol/aws-json.js'
 import type {Routed} from '../../src/lib/sandbox/protocol/answers.js'
+import {iamRequestOf} from '../../src/lib/sandbox/iam/request.js'
+import {buildWorld} from '../../src/lib/sandbox/scenario.js'
+
+const WORLD = buildWorld('api-cloudfront', 1, Date.now())
 
 const GLOBAL = 'arn:aws:rds::111122223333:global-cluster:orders-global'
 const policy = (...Statement: PolicyDocument['Statement'][]): PolicyDocument[] => [
@@ -97,7 +101,7 @@ describe('refusing a call as AWS does', () => {
       nothing,
       routed('rds', 'SwitchoverGlobalCluster', queryErrors('ns')),
       {url: new URL('http://sandbox/'), body},
-      '111122223333',
+      WORLD,
     )
     expect(error).toMatchObject({code: 'AccessDenied', status: 403})
     expect(error?.message).toBe(
@@ -112,7 +116,7 @@ describe('refusing a call as AWS does', () => {
         }),
         routed('rds', 'SwitchoverGlobalCluster', queryErrors('ns')),
         {url: new URL('http://sandbox/'), body},
-        '111122223333',
+        WORLD,
       ),
     ).toBeUndefined()
   })
@@ -122,7 +126,7 @@ describe('refusing a call as AWS does', () => {
       nothing,
       routed('dynamodb', 'DeleteTable', jsonErrors({})),
       {url: new URL('http://sandbox/'), body: Buffer.from('{"TableName":"carts"}')},
-      '111122223333',
+      WORLD,
     )
     expect(error).toMatchObject({code: 'AccessDeniedException', status: 403})
     expect(error?.message).toContain(
@@ -133,7 +137,7 @@ describe('refusing a call as AWS does', () => {
         nothing,
         routed('sts', 'GetCallerIdentity', queryErrors('ns')),
         {url: new URL('http://s/'), body: Buffer.from('')},
-        '1',
+        WORLD,
       ),
     ).toBeUndefined()
     expect(
@@ -141,21 +145,64 @@ describe('refusing a call as AWS does', () => {
         nothing,
         routed('monitoring', 'GetMetricData', jsonErrors({})),
         {url: new URL('http://s/'), body: Buffer.from('{}')},
-        '1',
+        WORLD,
       )?.message,
     ).toContain('cloudwatch:GetMetricData on resource: *')
   })
 
   it('answers an S3 call AccessDenied on its object, a HEAD needing what its GET needs', () => {
     const wire = {url: new URL('http://s/team-reports/drctl/retail/run%201/report.md'), body: Buffer.from('# x')}
-    const error = refusal(nothing, routed('s3', 'PutObject', s3Errors('PUT')), wire, '1')
+    const error = refusal(nothing, routed('s3', 'PutObject', s3Errors('PUT')), wire, WORLD)
     expect(error).toMatchObject({code: 'AccessDenied', status: 403})
     expect(error?.message).toContain('s3:PutObject on resource: arn:aws:s3:::team-reports/drctl/retail/run 1/report.md')
     const reads = policy({Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::team-reports/drctl/*'})
-    expect(refusal(reads, routed('s3', 'HeadObject', s3Errors('HEAD')), wire, '1')).toBeUndefined()
+    expect(refusal(reads, routed('s3', 'HeadObject', s3Errors('HEAD')), wire, WORLD)).toBeUndefined()
     const bucket = {url: new URL('http://s/team-reports/'), body: Buffer.from('')}
-    expect(refusal(reads, routed('s3', 'HeadBucket', s3Errors('HEAD')), bucket, '1')?.message).toContain(
+    expect(refusal(reads, routed('s3', 'HeadBucket', s3Errors('HEAD')), bucket, WORLD)?.message).toContain(
       's3:ListBucket on resource: arn:aws:s3:::team-reports ',
     )
+  })
+})
+
+describe('the resource a call is judged on', () => {
+  const judged = (service: string, operation: string, path: string, body = '', region = 'us-east-1') =>
+    iamRequestOf(
+      {service, operation, region, requestId: 'r', style: jsonErrors({}), action: {kind: 'drop'}},
+      {url: new URL(`http://sandbox${path}`), body: Buffer.from(body)},
+      WORLD,
+    )
+
+  it('names the ARN of the resource in the path or the parameters, as AWS does', () => {
+    const account = WORLD.account
+    expect(judged('route53', 'ChangeResourceRecordSets', '/2013-04-01/hostedzone/Z123/rrset/').resources).toEqual([
+      'arn:aws:route53:::hostedzone/Z123',
+    ])
+    expect(judged('route53', 'GetChange', '/2013-04-01/change/C9').resources).toEqual(['arn:aws:route53:::change/C9'])
+    expect(judged('cloudfront', 'UpdateDistribution', '/2020-05-31/distribution/E1/config').resources).toEqual([
+      `arn:aws:cloudfront::${account}:distribution/E1`,
+    ])
+    expect(judged('ssm', 'PutParameter', '/', '{"Name":"/app/flag"}').resources).toEqual([
+      `arn:aws:ssm:us-east-1:${account}:parameter/app/flag`,
+    ])
+    expect(judged('ecs', 'UpdateService', '/', '{"cluster":"app","service":"api"}').resources).toEqual([
+      `arn:aws:ecs:us-east-1:${account}:service/app/api`,
+    ])
+    expect(judged('fis', 'StopExperiment', '/experiments/EXP1').resources).toEqual([
+      `arn:aws:fis:us-east-1:${account}:experiment/EXP1`,
+    ])
+    const invoke = judged('lambda', 'Invoke', '/2015-03-31/functions/dr-hook/invocations', '{"runId":"x"}', 'us-west-2')
+    expect(invoke).toMatchObject({
+      action: 'lambda:InvokeFunction',
+      resources: [`arn:aws:lambda:us-west-2:${account}:function:dr-hook`],
+    })
+    // A proxy is named by its name; IAM judges its ARN (with its resource id) and its target group's.
+    const proxy = WORLD.rds.proxies.find((candidate) => candidate.region === 'us-west-2')
+    const body = `Action=RegisterDBProxyTargets&DBProxyName=${proxy?.name}&DBClusterIdentifiers.member.1=orders-usw2`
+    expect(judged('rds', 'RegisterDBProxyTargets', '/', body, 'us-west-2').resources).toEqual([
+      `arn:aws:rds:us-west-2:${account}:cluster:orders-usw2`,
+      proxy?.arn,
+      proxy?.targetGroups[0]?.arn,
+    ])
+    expect(judged('rds', 'DescribeDBClusters', '/', 'Action=DescribeDBClusters').resources).toEqual([])
   })
 })

@@ -180,5 +180,9 @@ const iamPrefixes: Record<string, string> = {
 
 /** The IAM action a call needs (`rds:DescribeDBClusters`): what an access-denied answer says is missing. */
 export function iamActionOf(target: Pick<AwsCallTarget, 'service' | 'operation'>): string {
-  return `${iamPrefixes[target.service] ?? target.service.toLowerCase()}:${target.operation}`
+  const action = `${iamPrefixes[target.service] ?? target.service.toLowerCase()}:${target.operation}`
+  return actionsNamedOtherwise[action] ?? action
 }
+
+/** IAM actions named otherwise than their operation. */
+const actionsNamedOtherwise: Record<string, string> = {'lambda:Invoke': 'lambda:InvokeFunction'}

@@ -1,6 +1,6 @@
 import type {DrctlConfig} from '../config/schema.js'
 import {formatDuration} from '../core/clock.js'
-import type {AuroraGlobalView, Topology} from '../topology/views.js'
+import type {AuroraGlobalView, TableView, Topology} from '../topology/views.js'
 import {type Check, fail, ok, warn} from './check.js'
 import {appStepGates} from './app-steps.js'
 import {capacityGates} from './capacity.js'
@@ -27,6 +27,14 @@ export interface GateResult {
   dataLossUnknown?: boolean
 }
 
+/** Why a table's replica in `target` is not ACTIVE: its status, or why it could not be read (a missing permission). */
+function tableNotReady(table: TableView, target: string, status: string): string {
+  const replica = table.replicas.find((candidate) => candidate.region === target)
+  return !replica && table.unreadable
+    ? `${table.name} could not be read: ${table.unreadable.message}`
+    : `${table.name} replica in ${target} is ${status}`
+}
+
 /**
  * Preflight gates of a planned failover (switchover, RPO 0) to `target`: the checks that must pass before anything
  * changes (runbook-spec R2 step 1). The same function answers `drctl status`'s readiness question.
@@ -42,7 +50,7 @@ export function plannedFailoverGates(topology: Topology, target: string, options
     checks.push(
       replica?.status === 'ACTIVE'
         ? ok(id, `${table.name} replica in ${target} ACTIVE`)
-        : fail(id, `${table.name} replica in ${target} is ${replica?.status ?? 'missing'}`),
+        : fail(id, tableNotReady(table, target, replica?.status ?? 'missing')),
     )
   }
   checks.push(...capacityGates(topology, target))
@@ -205,7 +213,7 @@ export function unplannedFailoverGates(topology: Topology, target: string): Gate
     checks.push(
       replica?.status === 'ACTIVE'
         ? ok(`gate.dynamodb.${table.name}`, `${table.name} replica in ${target} ACTIVE${loss}`)
-        : warn(`gate.dynamodb.${table.name}`, `${table.name} replica in ${target} is ${replica?.status ?? 'unknown'}`),
+        : warn(`gate.dynamodb.${table.name}`, tableNotReady(table, target, replica?.status ?? 'unknown')),
     )
   }
   checks.push(...capacityGates(topology, target))

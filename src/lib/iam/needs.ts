@@ -1,182 +1,165 @@
 /**
- * What each command calls, as the plan describes calls (`RDS SwitchoverGlobalCluster`): the source of `drctl iam
- * policy` and of the README's IAM table. The resources a call acts on are named by kind; policy.ts turns kinds into
- * ARNs from drctl.yaml.
+ * Which steps and readers each command runs: its calls are their declarations (aws/iam-calls.ts), the same ones their
+ * plans are described from. `drctl iam policy` and the README's IAM table are made from this.
  */
+import type {StepKind} from '../config/steps.js'
+import {ARC_DISCOVERY_READS} from '../topology/arc-discovery.js'
+import {observeCalls} from '../topology/observe.js'
+import {
+  DeleteClusterStep,
+  DeleteGlobalClusterStep,
+  DeleteInstancesStep,
+  PromoteReplicaStep,
+  RemoveMemberStep,
+} from '../runbooks/aurora-delete-steps.js'
+import {DetachStep, ManagedFailoverStep, SwitchoverStep} from '../runbooks/aurora-steps.js'
+import {EXPERIMENT_READS, EXPERIMENT_STOP} from '../runbooks/chaos/experiments.js'
+import {FollowExperimentStep, StartExperimentStep} from '../runbooks/chaos/steps.js'
+import {STOP_ALARM_READS, TEMPLATE_READS} from '../runbooks/chaos/templates.js'
+import {FALLBACK_FACT_READS} from '../runbooks/fallback-facts.js'
+import {CreateGlobalStep, RenameGlobalStep} from '../runbooks/global-cluster-steps.js'
+import {DisableProtectionStep} from '../runbooks/protection-step.js'
+import {RENAME_READS} from '../runbooks/rename.js'
+import {RetireStep} from '../runbooks/retire-step.js'
+import {MOVE_PARTS} from '../runbooks/failover.js'
+import {TEARDOWN_OBSERVED} from '../runbooks/teardown.js'
+import {TrafficChangeStep} from '../runbooks/routing-control-step.js'
+import {CreateSecondaryStep, WaitForSecondaryStep} from '../runbooks/secondary-steps.js'
+import {ClusterSnapshotStep, CopySnapshotStep} from '../runbooks/snapshot-steps.js'
+import {DeleteStackStep} from '../runbooks/stack-delete-step.js'
+import {StopExperimentStep} from '../runbooks/stop-experiment-step.js'
+import {SwitchBackGatesStep} from '../runbooks/switch-back-gates-step.js'
+import {DeleteTableStep, RemoveTableReplicaStep} from '../runbooks/table-delete-steps.js'
+import {VerifyTopologyStep} from '../runbooks/verify-step.js'
+import {declared, type DeclaredCall, type DeclaresCalls, declaredEach} from '../aws/iam-calls.js'
+
 export type IamRole = 'read-only' | 'operator' | 'destructive'
 export const IAM_ROLES: readonly IamRole[] = ['read-only', 'operator', 'destructive']
 
-/** The resources a call acts on: every kind listed must be granted (a switchover names the global and member clusters). */
-export type ResourceKind =
-  | 'any'
-  | 'global-clusters'
-  | 'clusters'
-  | 'instances'
-  | 'cluster-snapshots'
-  | 'tables'
-  | 'state-table'
-  | 'reports-bucket'
-  | 'reports'
-  | 'routing-controls'
-  | 'fis-templates'
-  | 'fis-experiments'
-  | 'stacks'
-  | 'kms-keys'
-
-export interface CallNeed {
-  /** As a PlannedCall names it: `RDS`, `ARC cluster`, `DynamoDB` … */
-  service: string
-  operation: string
-  resources: ResourceKind[]
-}
-
 export interface CommandNeeds {
   role: IamRole
-  /** Reads (status, gates, read-back): never change anything. */
-  reads: CallNeed[]
-  writes: CallNeed[]
-  /** Application steps' calls join this command's (`steps:` with these runbooks). */
-  appSteps?: 'reads' | 'moves'
+  /** The step classes its runbook can build and the readers it reads with (status, gates, planning). */
+  runs: DeclaresCalls[]
+  /** Application steps' calls join this command's: their readers' (`reads`), or their steps' too (`moves`). */
+  appSteps?: {calls: 'reads' | 'moves'; kinds?: StepKind[]}
   /** Runs keep their lock and journal in the state table when `state.backend: dynamodb`. */
   run?: boolean
 }
 
-const any = (service: string, ...operations: string[]): CallNeed[] =>
-  operations.map((operation) => ({service, operation, resources: ['any']}))
-const on = (service: string, resources: ResourceKind[], ...operations: string[]): CallNeed[] =>
-  operations.map((operation) => ({service, operation, resources}))
-
-/** What `status` reads, and with it the gates of every change. */
-const STATUS_READS: CallNeed[] = [
-  ...any('RDS', 'DescribeGlobalClusters', 'DescribeDBClusters', 'DescribeDBInstances'),
-  ...any('DynamoDB', 'DescribeTable'),
-  ...any('CloudWatch', 'GetMetricData'),
-  ...any('ARC cluster', 'ListRoutingControls'),
-  ...any('FIS', 'ListExperiments'),
-  ...any('CloudFormation', 'DescribeStacks'),
-]
-const ROUTING_WRITES = on('ARC cluster', ['routing-controls'], 'UpdateRoutingControlStates')
-const CHAOS_LIST_READS = any('FIS', 'ListExperimentTemplates', 'GetExperimentTemplate')
-const CHAOS_STATUS_READS = any('FIS', 'ListExperimentTemplates', 'ListExperiments', 'GetExperiment')
-const MEMBER_CHANGE: ResourceKind[] = ['global-clusters', 'clusters']
+/** `status`, and the observation chaos plans and gates on. */
+const STATUS = {calls: observeCalls()}
+/** What a failover or fallback observes, and a teardown. */
+const MOVE_OBSERVATION = {calls: observeCalls(MOVE_PARTS)}
+const TEARDOWN_OBSERVATION = {calls: observeCalls(TEARDOWN_OBSERVED)}
+const ROUTING = {calls: observeCalls(['routing'])}
 
 const FAILOVER: CommandNeeds = {
   role: 'operator',
-  reads: STATUS_READS,
-  writes: [
-    ...on('RDS', MEMBER_CHANGE, 'SwitchoverGlobalCluster', 'FailoverGlobalCluster', 'RemoveFromGlobalCluster'),
-    ...on('RDS', ['clusters'], 'AddTagsToResource'),
-    ...ROUTING_WRITES,
-  ],
-  appSteps: 'moves',
+  runs: [MOVE_OBSERVATION, SwitchoverStep, ManagedFailoverStep, DetachStep, TrafficChangeStep, VerifyTopologyStep],
+  appSteps: {calls: 'moves'},
   run: true,
 }
 
+/** After a managed failover: switch back; after a detach, the rebuild first (fallback-rebuild.ts). */
 const FALLBACK: CommandNeeds = {
   role: 'operator',
-  reads: [...STATUS_READS, ...any('RDS', 'DescribeDBClusterSnapshots'), ...any('KMS', 'DescribeKey')],
-  writes: [
-    ...on('RDS', MEMBER_CHANGE, 'SwitchoverGlobalCluster', 'RemoveFromGlobalCluster'),
-    ...on('RDS', ['global-clusters'], 'ModifyGlobalCluster', 'CreateGlobalCluster', 'DeleteGlobalCluster'),
-    ...on('RDS', ['clusters', 'cluster-snapshots'], 'CreateDBClusterSnapshot', 'CopyDBClusterSnapshot'),
-    ...on('RDS', ['clusters'], 'DeleteDBCluster', 'CreateDBCluster', 'ModifyDBCluster'),
-    ...on('RDS', ['instances', 'clusters'], 'DeleteDBInstance', 'CreateDBInstance'),
-    ...on('KMS', ['kms-keys'], 'CreateGrant'),
-    ...ROUTING_WRITES,
+  runs: [
+    MOVE_OBSERVATION,
+    FALLBACK_FACT_READS,
+    CopySnapshotStep,
+    WaitForSecondaryStep,
+    SwitchBackGatesStep,
+    SwitchoverStep,
+    TrafficChangeStep,
+    VerifyTopologyStep,
+    {calls: DisableProtectionStep.callsFor(['global-cluster', 'cluster'])},
+    RenameGlobalStep,
+    CreateGlobalStep,
+    ClusterSnapshotStep,
+    CreateSecondaryStep,
+    RetireStep,
+    RemoveMemberStep,
+    DeleteInstancesStep,
+    DeleteClusterStep,
+    DeleteGlobalClusterStep,
   ],
-  appSteps: 'moves',
+  appSteps: {calls: 'moves'},
+  run: true,
+}
+
+const ROUTING_CHANGE: CommandNeeds = {role: 'operator', runs: [ROUTING, TrafficChangeStep], run: true}
+
+const RENAME: CommandNeeds = {
+  role: 'operator',
+  runs: [{calls: observeCalls(['aurora'])}, RENAME_READS, RenameGlobalStep],
+  // The SSM parameters that hold the global cluster's name are put again.
+  appSteps: {calls: 'moves', kinds: ['ssm-parameter']},
+  run: true,
+}
+
+const CHAOS_START: CommandNeeds = {
+  role: 'operator',
+  runs: [STATUS, TEMPLATE_READS, STOP_ALARM_READS, EXPERIMENT_READS, StartExperimentStep, FollowExperimentStep],
   run: true,
 }
 
 const TEARDOWN: CommandNeeds = {
   role: 'destructive',
-  reads: [
-    ...STATUS_READS,
-    ...any('RDS', 'DescribeDBClusterSnapshots'),
-    ...any('CloudFormation', 'DescribeStackResources'),
-  ],
-  writes: [
-    ...on('FIS', ['fis-experiments'], 'StopExperiment'),
-    ...on('RDS', MEMBER_CHANGE, 'RemoveFromGlobalCluster'),
-    ...on('RDS', ['global-clusters'], 'DeleteGlobalCluster', 'ModifyGlobalCluster'),
-    ...on('RDS', ['clusters'], 'PromoteReadReplicaDBCluster', 'DeleteDBCluster', 'ModifyDBCluster'),
-    ...on('RDS', ['clusters', 'cluster-snapshots'], 'CreateDBClusterSnapshot'),
-    ...on('RDS', ['instances', 'clusters'], 'DeleteDBInstance'),
-    ...on('DynamoDB', ['tables'], 'UpdateTable', 'DeleteTableReplica', 'DeleteTable'),
-    ...on('CloudFormation', ['stacks'], 'DeleteStack'),
+  runs: [
+    TEARDOWN_OBSERVATION,
+    StopExperimentStep,
+    DisableProtectionStep,
+    RemoveMemberStep,
+    PromoteReplicaStep,
+    DeleteInstancesStep,
+    DeleteClusterStep,
+    DeleteGlobalClusterStep,
+    RemoveTableReplicaStep,
+    DeleteTableStep,
+    DeleteStackStep,
   ],
   run: true,
 }
 
 /** Every command that calls AWS (or keeps runs), by its id as typed (`routing set`). */
 export const COMMAND_NEEDS: Readonly<Record<string, CommandNeeds>> = {
-  status: {role: 'read-only', reads: STATUS_READS, writes: [], appSteps: 'reads'},
-  'routing list': {role: 'read-only', reads: any('ARC cluster', 'ListRoutingControls'), writes: []},
-  'routing endpoints': {
-    role: 'read-only',
-    reads: any('ARC control', 'DescribeCluster', 'ListControlPanels', 'ListRoutingControls', 'ListSafetyRules'),
-    writes: [],
-  },
-  'chaos list': {role: 'read-only', reads: CHAOS_LIST_READS, writes: []},
-  'chaos status': {role: 'read-only', reads: CHAOS_STATUS_READS, writes: []},
-  'runs list': {role: 'read-only', reads: [], writes: [], run: true},
-  'runs show': {role: 'read-only', reads: [], writes: [], run: true},
-  'routing set': {role: 'operator', reads: any('ARC cluster', 'ListRoutingControls'), writes: ROUTING_WRITES},
-  'routing shift': {role: 'operator', reads: any('ARC cluster', 'ListRoutingControls'), writes: ROUTING_WRITES},
+  status: {role: 'read-only', runs: [STATUS], appSteps: {calls: 'reads'}},
+  'routing list': {role: 'read-only', runs: [ROUTING]},
+  'routing endpoints': {role: 'read-only', runs: [ARC_DISCOVERY_READS]},
+  'chaos list': {role: 'read-only', runs: [TEMPLATE_READS]},
+  'chaos status': {role: 'read-only', runs: [EXPERIMENT_READS]},
+  'runs list': {role: 'read-only', runs: [], run: true},
+  'runs show': {role: 'read-only', runs: [], run: true},
+  'routing set': ROUTING_CHANGE,
+  'routing shift': ROUTING_CHANGE,
   failover: FAILOVER,
   fallback: FALLBACK,
-  'aurora rename-global': {
-    role: 'operator',
-    reads: any('RDS', 'DescribeGlobalClusters'),
-    writes: on('RDS', ['global-clusters'], 'ModifyGlobalCluster'),
-  },
-  'chaos start': {
-    role: 'operator',
-    reads: [
-      ...STATUS_READS,
-      ...CHAOS_LIST_READS,
-      ...any('CloudWatch', 'DescribeAlarms'),
-      ...any('FIS', 'GetExperiment'),
-    ],
-    writes: [
-      ...on('FIS', ['fis-templates', 'fis-experiments'], 'StartExperiment'),
-      ...on('FIS', ['fis-experiments'], 'TagResource'),
-    ],
-    run: true,
-  },
-  'chaos stop': {role: 'operator', reads: CHAOS_STATUS_READS, writes: on('FIS', ['fis-experiments'], 'StopExperiment')},
-  // A resumed run makes the calls of the runbook it resumes; an approval or abandonment touches only the run's state.
+  'aurora rename-global': RENAME,
+  'chaos start': CHAOS_START,
+  'chaos stop': {role: 'operator', runs: [EXPERIMENT_READS, EXPERIMENT_STOP]},
+  // A resumed run makes the calls of the runbook it resumes (a teardown's need the destructive role's); an approval
+  // or abandonment touches only the run's state.
   'runs resume': {
     role: 'operator',
-    reads: [...FAILOVER.reads, ...FALLBACK.reads],
-    writes: [...FAILOVER.writes, ...FALLBACK.writes],
-    appSteps: 'moves',
+    runs: [...FAILOVER.runs, ...FALLBACK.runs, ...ROUTING_CHANGE.runs, ...RENAME.runs, ...CHAOS_START.runs],
+    appSteps: {calls: 'moves'},
     run: true,
   },
-  'runs approve': {role: 'operator', reads: [], writes: [], run: true},
-  'runs abandon': {role: 'operator', reads: [], writes: [], run: true},
+  'runs approve': {role: 'operator', runs: [], run: true},
+  'runs abandon': {role: 'operator', runs: [], run: true},
   teardown: TEARDOWN,
 }
 
 export const COMMAND_IDS = Object.keys(COMMAND_NEEDS)
 
 /** The team state table (runbook/dynamodb-lock.ts): lock, journal and approvals. */
-export const STATE_TABLE_READS = on('DynamoDB', ['state-table'], 'GetItem', 'Query')
-export const STATE_TABLE_WRITES = on('DynamoDB', ['state-table'], 'PutItem', 'UpdateItem', 'DeleteItem')
+export const STATE_TABLE_CALLS: DeclaredCall[] = declaredEach(
+  'DynamoDB',
+  ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+  'state-table',
+)
 /** The reports bucket (runbook/report-store.ts): HeadBucket (s3:ListBucket) finds its Region; reports are put, read. */
-export const REPORT_CALLS = [
-  ...on('S3', ['reports-bucket'], 'ListBucket'),
-  ...on('S3', ['reports'], 'PutObject', 'GetObject'),
+export const REPORT_CALLS: DeclaredCall[] = [
+  declared('S3', 'ListBucket', 'reports-bucket'),
+  ...declaredEach('S3', ['PutObject', 'GetObject'], 'reports'),
 ]
-
-/** What each application step kind reads to check and verify itself (its writes come from the step's describe()). */
-export const APP_STEP_READS: Readonly<Record<string, CallNeed[]>> = {
-  'route53-record': any('Route 53', 'ListResourceRecordSets', 'GetChange'),
-  'cloudfront-origin': any('CloudFront', 'GetDistribution', 'GetDistributionConfig'),
-  'global-accelerator-dial': any('Global Accelerator', 'DescribeAccelerator', 'DescribeEndpointGroup'),
-  'rds-proxy-target': any('RDS', 'DescribeDBProxyTargets'),
-  'ecs-service': any('ECS', 'DescribeServices'),
-  lambda: any('Lambda', 'GetFunction'),
-  'ssm-parameter': any('SSM', 'GetParameter'),
-  approval: [],
-}

@@ -1,19 +1,13 @@
 import {iamActionOf} from '../aws/errors.js'
 import {ARC_CONTROL_PLANE_REGION, CONTROL_PLANE_REGIONS} from '../aws/control-planes.js'
+import {bareId} from '../aws/route53.js'
 import {type DrctlConfig, routingControlsByRegion, teamState} from '../config/schema.js'
-import {RUNBOOKS_WITH_STEPS} from '../config/steps.js'
+import {type StepKind, type StepOfKind} from '../config/steps.js'
 import {reportsLocation} from '../runbook/report-store.js'
-import {appStep} from '../runbooks/app-steps/kinds.js'
-import {
-  APP_STEP_READS,
-  type CallNeed,
-  COMMAND_NEEDS,
-  type IamRole,
-  REPORT_CALLS,
-  type ResourceKind,
-  STATE_TABLE_READS,
-  STATE_TABLE_WRITES,
-} from './needs.js'
+import {appStepCallsOf} from '../runbooks/app-steps/kinds.js'
+import {STEP_READS} from '../topology/readers/app-steps.js'
+import type {DeclaredCall, ResourceKind} from '../aws/iam-calls.js'
+import {COMMAND_NEEDS, type CommandNeeds, type IamRole, REPORT_CALLS, STATE_TABLE_CALLS} from './needs.js'
 
 export interface PolicyStatement {
   Sid: string
@@ -34,46 +28,28 @@ export interface RolePolicy {
   document: PolicyDocument
 }
 
-/** The calls `commands` make with this config: their reads, writes, application steps and run state. */
-export function callsOf(config: DrctlConfig, command: string): CallNeed[] {
+/** The calls `command` makes with this config: its steps' and readers', application steps' and run state's. */
+export function callsOf(config: DrctlConfig, command: string): DeclaredCall[] {
   const needs = COMMAND_NEEDS[command]
   if (!needs) return []
-  const state = teamState(config) && needs.run ? [...STATE_TABLE_READS, ...STATE_TABLE_WRITES] : []
+  const state = teamState(config) && needs.run ? STATE_TABLE_CALLS : []
   const reports = config.state.reports && needs.run ? REPORT_CALLS : []
   return [
-    ...needs.reads,
-    ...needs.writes,
+    ...needs.runs.flatMap((declaring) => [...declaring.calls.reads, ...declaring.calls.writes]),
     ...state,
     ...reports,
-    ...(needs.appSteps ? appStepCalls(config, needs.appSteps) : []),
+    ...appStepCalls(config, needs.appSteps),
   ]
 }
 
-/**
- * The application steps' calls, from the steps themselves: each step is built for a move to every Region and its
- * describe() lists what it calls (the plan shows the same); its check and verify reads come from its kind.
- */
-function appStepCalls(config: DrctlConfig, scope: 'reads' | 'moves'): CallNeed[] {
-  const reads = config.steps.flatMap((step) => APP_STEP_READS[step.kind] ?? [])
-  if (scope === 'reads') return reads
-  const moves = config.regions.flatMap((to) =>
-    RUNBOOKS_WITH_STEPS.map((runbook) => ({
-      to,
-      from: config.regions.filter((region) => region !== to),
-      failedRegions: [],
-      globalClusters: config.aurora.globalClusters,
-      runbook,
-    })),
-  )
-  const writes = config.steps.flatMap((step) =>
-    moves.flatMap((move) =>
-      appStep({step, move}, config.regions)
-        .describe()
-        .filter((call) => call.service !== 'drctl')
-        .map((call): CallNeed => ({service: call.service, operation: call.operation, resources: ['any']})),
-    ),
-  )
-  return [...reads, ...writes]
+/** The application steps' calls: for each kind drctl.yaml configures, its reader's, and its step's for a move. */
+function appStepCalls(config: DrctlConfig, scope: CommandNeeds['appSteps']): DeclaredCall[] {
+  if (!scope) return []
+  const kinds = new Set(config.steps.map((step) => step.kind).filter((kind) => scope.kinds?.includes(kind) ?? true))
+  return [...kinds].flatMap((kind) => {
+    const step = appStepCallsOf(kind)
+    return [...STEP_READS[kind], ...(scope.calls === 'moves' ? [...step.reads, ...step.writes] : [])]
+  })
 }
 
 /** One policy document per role that the chosen commands span. */
@@ -88,7 +64,7 @@ export function rolePolicies(config: DrctlConfig, commands: string[]): RolePolic
 }
 
 /** Statements grouped by what they grant on: the same resources and Regions share one statement. */
-function documentOf(config: DrctlConfig, account: string, calls: CallNeed[]): PolicyDocument {
+function documentOf(config: DrctlConfig, account: string, calls: DeclaredCall[]): PolicyDocument {
   const groups = new Map<string, {actions: Set<string>; resources: string[]; regions: string[]; name: string}>()
   for (const call of calls) {
     const resources = [...new Set(call.resources.flatMap((kind) => arnsOf(config, account, kind)))]
@@ -133,7 +109,11 @@ export function arnsOf(config: DrctlConfig, account: string, kind: ResourceKind)
     case 'any':
       return ['*']
     case 'global-clusters':
-      return config.aurora.globalClusters.map((id) => `arn:aws:rds::${account}:global-cluster:${id}`)
+      // Fallback renames an orphaned global cluster out of the way (fallback-rebuild.ts) before it removes its members.
+      return config.aurora.globalClusters.flatMap((id) => [
+        `arn:aws:rds::${account}:global-cluster:${id}`,
+        `arn:aws:rds::${account}:global-cluster:${id}-orphan-*`,
+      ])
     case 'clusters':
       return regional('rds', () => ['cluster:*'])
     case 'instances':
@@ -165,6 +145,72 @@ export function arnsOf(config: DrctlConfig, account: string, kind: ResourceKind)
       )
     case 'kms-keys':
       return regional('kms', () => ['key/*'])
+    case 'arc-cluster-uncached':
+      return config.arc && (config.arc.endpoints ?? []).length === 0 ? [config.arc.clusterArn] : []
+    default:
+      return appStepArns(config, account, kind)
+  }
+}
+
+/** The ARNs of application steps' resources, from their drctl.yaml entries. */
+function appStepArns(config: DrctlConfig, account: string, kind: ResourceKind): string[] {
+  const stepsOf = <K extends StepKind>(stepKind: K) =>
+    config.steps.filter((step): step is StepOfKind<K> => step.kind === stepKind)
+  const perRegion = <K extends StepKind>(stepKind: K, arns: (step: StepOfKind<K>, region: string) => string[]) =>
+    stepsOf(stepKind).flatMap((step) =>
+      Object.keys((step as {regions?: Record<string, unknown>}).regions ?? {}).flatMap((region) => arns(step, region)),
+    )
+  const unique = (arns: string[]) => [...new Set(arns)]
+  switch (kind) {
+    case 'hosted-zones':
+      return unique(
+        stepsOf('route53-record').map((step) => `arn:aws:route53:::hostedzone/${bareId(step.hostedZoneId)}`),
+      )
+    case 'route53-changes':
+      return stepsOf('route53-record').length > 0 ? ['arn:aws:route53:::change/*'] : []
+    case 'distributions':
+      return unique(
+        stepsOf('cloudfront-origin').map(
+          (step) => `arn:aws:cloudfront::${account}:distribution/${step.distributionId}`,
+        ),
+      )
+    case 'accelerators':
+      return unique(stepsOf('global-accelerator-dial').map((step) => step.acceleratorArn))
+    case 'endpoint-groups':
+      return unique(
+        perRegion('global-accelerator-dial', (step, region) => [step.regions[region]?.endpointGroupArn ?? '']),
+      )
+    // A proxy's ARN carries its resource id, found live: the proxies and target groups of the step's Regions.
+    case 'db-proxies':
+      return unique(perRegion('rds-proxy-target', (_, region) => [`arn:aws:rds:${region}:${account}:db-proxy:*`]))
+    case 'proxy-target-groups':
+      return unique(perRegion('rds-proxy-target', (_, region) => [`arn:aws:rds:${region}:${account}:target-group:*`]))
+    case 'ecs-services':
+      return unique(
+        perRegion('ecs-service', (step, region) => {
+          const entry = step.regions[region]
+          return (entry?.services ?? []).map(
+            (service) => `arn:aws:ecs:${region}:${account}:service/${entry?.cluster}/${service}`,
+          )
+        }),
+      )
+    case 'lambda-functions':
+      return unique(
+        perRegion('lambda', (step, region) => {
+          const name = step.regions[region]?.function ?? ''
+          return [name.startsWith('arn:') ? name : `arn:aws:lambda:${region}:${account}:function:${name}`]
+        }),
+      )
+    case 'ssm-parameters':
+      return unique(
+        stepsOf('ssm-parameter').flatMap((step) =>
+          (step.writeIn ?? config.regions).map(
+            (region) => `arn:aws:ssm:${region}:${account}:parameter/${step.name.replace(/^\//, '')}`,
+          ),
+        ),
+      )
+    default:
+      return []
   }
 }
 

@@ -2,6 +2,7 @@ import {AwsCallError} from '../aws/errors.js'
 import {resourceIdOfArn} from '../core/arn.js'
 import {waitFor} from '../runbook/wait.js'
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 import {removeFromGlobalCluster} from './aurora-steps.js'
 import {
   CheckedStep,
@@ -12,8 +13,19 @@ import {
   SHORT_TIMEOUT_MS,
 } from './checked-step.js'
 
+const DESCRIBE_GLOBAL = declared('RDS', 'DescribeGlobalClusters')
+const DESCRIBE_CLUSTERS = declared('RDS', 'DescribeDBClusters')
+const REMOVE_MEMBER = declared('RDS', 'RemoveFromGlobalCluster', 'global-clusters', 'clusters')
+const DELETE_INSTANCE = declared('RDS', 'DeleteDBInstance', 'instances', 'clusters')
+const DELETE_CLUSTER = declared('RDS', 'DeleteDBCluster', 'clusters')
+// A final snapshot is created with the caller's rds:CreateDBClusterSnapshot.
+const FINAL_SNAPSHOT = {...declared('RDS', 'CreateDBClusterSnapshot', 'clusters', 'cluster-snapshots'), onBehalf: true}
+const DELETE_GLOBAL = declared('RDS', 'DeleteGlobalCluster', 'global-clusters')
+const PROMOTE = declared('RDS', 'PromoteReadReplicaDBCluster', 'clusters')
+
 /** RemoveFromGlobalCluster for a secondary, in its own Region; done when it left the membership and is available. */
 export class RemoveMemberStep extends CheckedStep {
+  static readonly calls: CallDeclaration = {reads: [DESCRIBE_CLUSTERS, DESCRIBE_GLOBAL], writes: [REMOVE_MEMBER]}
   readonly id: string
   readonly title: string
 
@@ -29,14 +41,7 @@ export class RemoveMemberStep extends CheckedStep {
   }
 
   describe(): PlannedCall[] {
-    return [
-      {
-        service: 'RDS',
-        operation: 'RemoveFromGlobalCluster',
-        region: this.region,
-        detail: `${this.clusterArn} from ${this.globalClusterId}`,
-      },
-    ]
+    return [planned(REMOVE_MEMBER, this.region, `${this.clusterArn} from ${this.globalClusterId}`)]
   }
 
   async check(ctx: StepContext): Promise<StepCheck> {
@@ -65,6 +70,7 @@ export class RemoveMemberStep extends CheckedStep {
 
 /** Deletes every instance of a cluster (Aurora instances never take a final snapshot) and waits until they are gone. */
 export class DeleteInstancesStep extends CheckedStep {
+  static readonly calls: CallDeclaration = {reads: [declared('RDS', 'DescribeDBInstances')], writes: [DELETE_INSTANCE]}
   readonly id: string
   readonly title: string
 
@@ -79,12 +85,7 @@ export class DeleteInstancesStep extends CheckedStep {
   }
 
   describe(): PlannedCall[] {
-    return this.instanceIds.map((id) => ({
-      service: 'RDS',
-      operation: 'DeleteDBInstance',
-      region: this.region,
-      detail: id,
-    }))
+    return this.instanceIds.map((id) => planned(DELETE_INSTANCE, this.region, id))
   }
 
   async check(ctx: StepContext): Promise<StepCheck> {
@@ -115,6 +116,10 @@ export class DeleteInstancesStep extends CheckedStep {
 
 /** DeleteDBCluster, with a final snapshot (a predictable name) or skipping it; waits until the cluster is gone. */
 export class DeleteClusterStep extends CheckedStep {
+  static readonly calls: CallDeclaration = {
+    reads: [DESCRIBE_CLUSTERS, declared('RDS', 'DescribeDBClusterSnapshots')],
+    writes: [DELETE_CLUSTER, FINAL_SNAPSHOT],
+  }
   readonly id: string
   readonly title: string
 
@@ -130,9 +135,7 @@ export class DeleteClusterStep extends CheckedStep {
 
   describe(): PlannedCall[] {
     const snapshot = this.finalSnapshotId ? `FinalDBSnapshotIdentifier ${this.finalSnapshotId}` : 'SkipFinalSnapshot'
-    return [
-      {service: 'RDS', operation: 'DeleteDBCluster', region: this.region, detail: `${this.clusterId}, ${snapshot}`},
-    ]
+    return [planned(DELETE_CLUSTER, this.region, `${this.clusterId}, ${snapshot}`)]
   }
 
   async check(ctx: StepContext): Promise<StepCheck> {
@@ -164,6 +167,7 @@ export class DeleteClusterStep extends CheckedStep {
 
 /** DeleteGlobalCluster; RDS may still say "not empty" for a while after the last member left: retried, bounded. */
 export class DeleteGlobalClusterStep extends CheckedStep {
+  static readonly calls: CallDeclaration = {reads: [DESCRIBE_GLOBAL], writes: [DELETE_GLOBAL]}
   readonly id: string
   readonly title: string
 
@@ -177,7 +181,7 @@ export class DeleteGlobalClusterStep extends CheckedStep {
   }
 
   describe(): PlannedCall[] {
-    return [{service: 'RDS', operation: 'DeleteGlobalCluster', region: this.region, detail: this.globalClusterId}]
+    return [planned(DELETE_GLOBAL, this.region, this.globalClusterId)]
   }
 
   async check(ctx: StepContext): Promise<StepCheck> {
@@ -217,6 +221,7 @@ export class DeleteGlobalClusterStep extends CheckedStep {
 
 /** PromoteReadReplicaDBCluster: a replicating binlog replica cannot lose its last instance (aws-reference §2.9). */
 export class PromoteReplicaStep extends CheckedStep {
+  static readonly calls: CallDeclaration = {reads: [DESCRIBE_CLUSTERS], writes: [PROMOTE]}
   readonly id: string
   readonly title: string
 
@@ -230,7 +235,7 @@ export class PromoteReplicaStep extends CheckedStep {
   }
 
   describe(): PlannedCall[] {
-    return [{service: 'RDS', operation: 'PromoteReadReplicaDBCluster', region: this.region, detail: this.clusterId}]
+    return [planned(PROMOTE, this.region, this.clusterId)]
   }
 
   async check(ctx: StepContext): Promise<StepCheck> {

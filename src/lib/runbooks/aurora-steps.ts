@@ -5,6 +5,7 @@ import {waitFor} from '../runbook/wait.js'
 import {pollGlobalCluster} from './global-cluster-poll.js'
 import {DETACHED_BY_RUN_TAG, DETACHED_FROM_TAG} from '../topology/views.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 
 /** One global cluster's move: which cluster takes over, and where to call from. */
 export interface GlobalMove {
@@ -24,6 +25,13 @@ const DETACH_TIMEOUT_MS = 30 * 60_000
  * polls of every global cluster shared, that is one DescribeGlobalClusters per Region every 5 s (0.2 calls/s).
  */
 const MAX_WRITER_POLL_MS = 5000
+
+/** What a writer move reads: the global cluster (check, wait) and the new writer (verify). */
+const WRITER_MOVE_READS = [declared('RDS', 'DescribeGlobalClusters'), declared('RDS', 'DescribeDBClusters')]
+const SWITCHOVER = declared('RDS', 'SwitchoverGlobalCluster', 'global-clusters', 'clusters')
+const FAILOVER = declared('RDS', 'FailoverGlobalCluster', 'global-clusters', 'clusters')
+const REMOVE_MEMBER = declared('RDS', 'RemoveFromGlobalCluster', 'global-clusters', 'clusters')
+const TAG_CLUSTER = declared('RDS', 'AddTagsToResource', 'clusters')
 
 const writerOf = (global: GlobalCluster) => global.members.find((member) => member.isWriter)
 
@@ -138,6 +146,7 @@ abstract class WriterMoveStep implements Step {
 
 /** SwitchoverGlobalCluster (planned, RPO 0): sent to the current primary's Region, with the target's ARN. */
 export class SwitchoverStep extends WriterMoveStep {
+  static readonly calls: CallDeclaration = {reads: WRITER_MOVE_READS, writes: [SWITCHOVER]}
   readonly id: string
   readonly title: string
   protected readonly timeoutMs = SWITCHOVER_TIMEOUT_MS
@@ -150,14 +159,7 @@ export class SwitchoverStep extends WriterMoveStep {
   }
 
   describe(): PlannedCall[] {
-    return [
-      {
-        service: 'RDS',
-        operation: 'SwitchoverGlobalCluster',
-        region: this.move.fromRegion,
-        detail: `${this.move.globalClusterId} → ${this.move.targetClusterArn}`,
-      },
-    ]
+    return [planned(SWITCHOVER, this.move.fromRegion, `${this.move.globalClusterId} → ${this.move.targetClusterArn}`)]
   }
 
   async run(ctx: StepContext): Promise<void> {
@@ -170,6 +172,7 @@ export class SwitchoverStep extends WriterMoveStep {
 
 /** FailoverGlobalCluster with AllowDataLoss: sent to the target's Region; the old primary's Region is never called. */
 export class ManagedFailoverStep extends WriterMoveStep {
+  static readonly calls: CallDeclaration = {reads: WRITER_MOVE_READS, writes: [FAILOVER]}
   readonly id: string
   readonly title: string
   protected readonly timeoutMs = FAILOVER_TIMEOUT_MS
@@ -183,12 +186,11 @@ export class ManagedFailoverStep extends WriterMoveStep {
 
   describe(): PlannedCall[] {
     return [
-      {
-        service: 'RDS',
-        operation: 'FailoverGlobalCluster',
-        region: this.move.targetRegion,
-        detail: `${this.move.globalClusterId} → ${this.move.targetClusterArn}, AllowDataLoss`,
-      },
+      planned(
+        FAILOVER,
+        this.move.targetRegion,
+        `${this.move.globalClusterId} → ${this.move.targetClusterArn}, AllowDataLoss`,
+      ),
     ]
   }
 
@@ -205,6 +207,10 @@ export class ManagedFailoverStep extends WriterMoveStep {
  * cluster is left orphaned around the old primary (fallback deals with it).
  */
 export class DetachStep implements Step {
+  static readonly calls: CallDeclaration = {
+    reads: [declared('RDS', 'DescribeDBClusters')],
+    writes: [REMOVE_MEMBER, TAG_CLUSTER],
+  }
   readonly id: string
   readonly title: string
   readonly milestone = 'writes' as const
@@ -216,18 +222,12 @@ export class DetachStep implements Step {
 
   describe(): PlannedCall[] {
     return [
-      {
-        service: 'RDS',
-        operation: 'RemoveFromGlobalCluster',
-        region: this.move.targetRegion,
-        detail: `${this.move.targetClusterArn} from ${this.move.globalClusterId}`,
-      },
-      {
-        service: 'RDS',
-        operation: 'AddTagsToResource',
-        region: this.move.targetRegion,
-        detail: `${this.move.targetClusterId} ${DETACHED_FROM_TAG}=${this.move.globalClusterId} (so drctl anywhere finds it)`,
-      },
+      planned(REMOVE_MEMBER, this.move.targetRegion, `${this.move.targetClusterArn} from ${this.move.globalClusterId}`),
+      planned(
+        TAG_CLUSTER,
+        this.move.targetRegion,
+        `${this.move.targetClusterId} ${DETACHED_FROM_TAG}=${this.move.globalClusterId} (so drctl anywhere finds it)`,
+      ),
     ]
   }
 
@@ -300,6 +300,9 @@ export class DetachStep implements Step {
       if (!(error instanceof AwsCallError)) throw error
       ctx.progress(
         `could not tag ${this.move.targetClusterId} (${error.message}): drctl elsewhere will not know it left ${this.move.globalClusterId}`,
+      )
+      ctx.followUp(
+        `tag ${this.move.targetClusterId} ${DETACHED_FROM_TAG}=${this.move.globalClusterId} by hand, so that drctl anywhere finds it (${error.message})`,
       )
     }
   }

@@ -6,7 +6,7 @@ import type {DrctlConfig} from '../config/schema.js'
 import {phaseOf, type StepPhase} from '../config/steps.js'
 import {formatDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
-import type {ObserveOptions} from '../topology/observe.js'
+import type {ObserveOptions, TopologyPart} from '../topology/observe.js'
 import type {Topology} from '../topology/views.js'
 import type {PlanItem, RunPlan} from '../runbook/types.js'
 import {DetachStep, type GlobalMove, ManagedFailoverStep, SwitchoverStep} from './aurora-steps.js'
@@ -84,8 +84,11 @@ export function checkRequestedTarget(config: DrctlConfig, mode: FailoverMode, to
  * What a failover observes: everything for a planned one; for an unplanned one only the target Region, with ARC
  * endpoints elsewhere tried first, so that nothing in the run calls the failing Region.
  */
+/** What a move (failover, fallback) observes: all it gates on; not the stacks, which it neither gates on nor changes. */
+export const MOVE_PARTS: TopologyPart[] = ['identity', 'aurora', 'dynamodb', 'routing', 'chaos', 'steps']
+
 export function failoverObservation(config: DrctlConfig, mode: FailoverMode, to: string | undefined): ObserveOptions {
-  if (mode === 'planned' || to === undefined) return {}
+  if (mode === 'planned' || to === undefined) return {parts: MOVE_PARTS}
   return {
     regions: [to],
     parts: ['identity', 'aurora', 'dynamodb', 'routing', 'steps'],

@@ -2,6 +2,17 @@ import type {ArcEndpoint, AwsPorts, DbCluster, DbClusterSnapshot, DbInstance} fr
 import type {DrctlConfig} from '../config/schema.js'
 import {arcEndpoints} from '../topology/readers/routing.js'
 import type {Topology} from '../topology/views.js'
+import {declared, readsOnly} from '../aws/iam-calls.js'
+
+/** What gatherFallbackFacts calls. */
+export const FALLBACK_FACT_READS = {
+  calls: readsOnly(
+    ['DescribeDBClusters', 'DescribeDBInstances', 'DescribeDBClusterSnapshots'].map((operation) =>
+      declared('RDS', operation),
+    ),
+    [declared('ARC control', 'DescribeCluster', 'arc-cluster-uncached')],
+  ),
+}
 
 /** Live facts beyond the observation that a fallback needs: the old primary's full settings, system snapshots. */
 export interface FallbackFacts {

@@ -1,10 +1,16 @@
 import {resourceIdOfArn} from '../core/arn.js'
 import {DrctlError} from '../core/errors.js'
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 import {CheckedStep} from './checked-step.js'
+
+const DESCRIBE_GLOBAL = declared('RDS', 'DescribeGlobalClusters')
+const RENAME = declared('RDS', 'ModifyGlobalCluster', 'global-clusters')
+const CREATE_GLOBAL = declared('RDS', 'CreateGlobalCluster', 'global-clusters', 'clusters')
 
 /** ModifyGlobalCluster NewGlobalClusterIdentifier: done when the new id answers and the old one does not. */
 export class RenameGlobalStep extends CheckedStep {
+  static readonly calls: CallDeclaration = {reads: [DESCRIBE_GLOBAL], writes: [RENAME]}
   readonly id: string
   readonly title: string
 
@@ -19,14 +25,7 @@ export class RenameGlobalStep extends CheckedStep {
   }
 
   describe(): PlannedCall[] {
-    return [
-      {
-        service: 'RDS',
-        operation: 'ModifyGlobalCluster',
-        region: this.region,
-        detail: `${this.currentId} → NewGlobalClusterIdentifier ${this.newId}`,
-      },
-    ]
+    return [planned(RENAME, this.region, `${this.currentId} → NewGlobalClusterIdentifier ${this.newId}`)]
   }
 
   async check(ctx: StepContext): Promise<StepCheck> {
@@ -61,6 +60,7 @@ export class RenameGlobalStep extends CheckedStep {
 
 /** CreateGlobalCluster from an existing cluster, which becomes its writer. */
 export class CreateGlobalStep extends CheckedStep {
+  static readonly calls: CallDeclaration = {reads: [DESCRIBE_GLOBAL], writes: [CREATE_GLOBAL]}
   readonly id: string
   readonly title: string
 
@@ -78,12 +78,11 @@ export class CreateGlobalStep extends CheckedStep {
 
   describe(): PlannedCall[] {
     return [
-      {
-        service: 'RDS',
-        operation: 'CreateGlobalCluster',
-        region: this.region,
-        detail: `${this.globalClusterId}, SourceDBClusterIdentifier ${this.sourceClusterArn}${this.deletionProtection ? ', DeletionProtection' : ''}`,
-      },
+      planned(
+        CREATE_GLOBAL,
+        this.region,
+        `${this.globalClusterId}, SourceDBClusterIdentifier ${this.sourceClusterArn}${this.deletionProtection ? ', DeletionProtection' : ''}`,
+      ),
     ]
   }
 

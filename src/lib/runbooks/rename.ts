@@ -5,7 +5,11 @@ import {RDS_IDENTIFIER, type DrctlConfig} from '../config/schema.js'
 import {renameInTemplate, templatedGlobalClusters} from '../config/steps.js'
 import {DrctlError} from '../core/errors.js'
 import type {RunPlan} from '../runbook/types.js'
+import {declared, readsOnly} from '../aws/iam-calls.js'
 import {type ItemSpec, itemsFromSpecs} from './step-specs.js'
+
+/** What planRename reads. */
+export const RENAME_READS = {calls: readsOnly([declared('RDS', 'DescribeGlobalClusters')])}
 
 export const RENAME_GLOBAL = 'rename-global'
 

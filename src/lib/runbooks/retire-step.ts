@@ -1,4 +1,5 @@
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
+import {type CallDeclaration, declared, readsOnly} from '../aws/iam-calls.js'
 
 /**
  * A step retiring an old primary whose replacement (the new secondary) reuses its identifiers: once the cluster
@@ -6,6 +7,8 @@ import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.j
  * this, a resumed fallback would take the new secondary for the old primary, and remove or delete it.
  */
 export class RetireStep implements Step {
+  // It reads the cluster; the calls of the step it wraps are that step class's own.
+  static readonly calls: CallDeclaration = readsOnly([declared('RDS', 'DescribeDBClusters')])
   readonly id: string
   readonly title: string
 

@@ -8,6 +8,9 @@ import {DrctlError} from '../core/errors.js'
 import type {RoutingView} from '../topology/views.js'
 import {waitFor} from '../runbook/wait.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
+
+const UPDATE_STATES = declared('ARC cluster', 'UpdateRoutingControlStates', 'routing-controls')
 
 export interface DesiredControl {
   arn: string
@@ -103,6 +106,10 @@ export function trafficGates(
  * through the rotating cluster endpoints, then reads them back, possibly through another endpoint.
  */
 export class TrafficChangeStep implements Step {
+  static readonly calls: CallDeclaration = {
+    reads: [declared('ARC cluster', 'ListRoutingControls')],
+    writes: [UPDATE_STATES],
+  }
   readonly id = 'traffic'
   readonly title: string
   readonly milestone = 'traffic' as const
@@ -113,12 +120,11 @@ export class TrafficChangeStep implements Step {
 
   describe(): PlannedCall[] {
     return [
-      {
-        service: 'ARC cluster',
-        operation: 'UpdateRoutingControlStates',
-        region: 'a cluster endpoint (rotating)',
-        detail: `${describeDesired(this.change.desired)} in one batch${this.change.safetyRulesToOverride.length > 0 ? `, overriding ${this.change.safetyRulesToOverride.join(', ')}` : ''}`,
-      },
+      planned(
+        UPDATE_STATES,
+        'a cluster endpoint (rotating)',
+        `${describeDesired(this.change.desired)} in one batch${this.change.safetyRulesToOverride.length > 0 ? `, overriding ${this.change.safetyRulesToOverride.join(', ')}` : ''}`,
+      ),
     ]
   }
 

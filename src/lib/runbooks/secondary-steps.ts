@@ -4,7 +4,12 @@ import {formatDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
 import {lagQueries} from '../topology/readers/aurora-lag.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 import {CheckedStep} from './checked-step.js'
+
+const DESCRIBE_CLUSTERS = declared('RDS', 'DescribeDBClusters')
+const CREATE_CLUSTER = declared('RDS', 'CreateDBCluster', 'clusters', 'global-clusters')
+const CREATE_INSTANCE = declared('RDS', 'CreateDBInstance', 'instances', 'clusters')
 
 const CREATE_TIMEOUT_MS = 90 * 60_000
 const LAG_WINDOW_MS = 5 * 60_000
@@ -27,6 +32,16 @@ export interface SecondarySpec {
 
 /** CreateDBCluster in the old Region, joined to the global cluster as a secondary, then its instances. */
 export class CreateSecondaryStep extends CheckedStep {
+  static readonly calls: CallDeclaration = {
+    reads: [DESCRIBE_CLUSTERS, declared('RDS', 'DescribeDBInstances')],
+    writes: [
+      CREATE_CLUSTER,
+      CREATE_INSTANCE,
+      // RDS asks KMS with the caller's permissions for an encrypted cluster's key in its Region.
+      {...declared('KMS', 'DescribeKey', 'kms-keys'), onBehalf: true},
+      {...declared('KMS', 'CreateGrant', 'kms-keys'), onBehalf: true},
+    ],
+  }
   readonly id: string
   readonly title: string
   protected override timeoutMs = CREATE_TIMEOUT_MS
@@ -40,18 +55,14 @@ export class CreateSecondaryStep extends CheckedStep {
   describe(): PlannedCall[] {
     const {spec} = this
     return [
-      {
-        service: 'RDS',
-        operation: 'CreateDBCluster',
-        region: spec.region,
-        detail: `${spec.clusterId}, GlobalClusterIdentifier ${spec.globalClusterId}, ${spec.engine} ${spec.engineVersion ?? ''}, subnet group ${spec.subnetGroup ?? 'default'}, security groups ${spec.securityGroupIds.join(',') || 'default'}, KMS ${spec.kmsKeyId ?? 'default'}, parameter group ${spec.parameterGroup ?? 'default'}${spec.deletionProtection ? ', DeletionProtection' : ''}`,
-      },
-      ...spec.instances.map((instance) => ({
-        service: 'RDS',
-        operation: 'CreateDBInstance',
-        region: spec.region,
-        detail: `${instance.id} (${instance.instanceClass}) in ${spec.clusterId}`,
-      })),
+      planned(
+        CREATE_CLUSTER,
+        spec.region,
+        `${spec.clusterId}, GlobalClusterIdentifier ${spec.globalClusterId}, ${spec.engine} ${spec.engineVersion ?? ''}, subnet group ${spec.subnetGroup ?? 'default'}, security groups ${spec.securityGroupIds.join(',') || 'default'}, KMS ${spec.kmsKeyId ?? 'default'}, parameter group ${spec.parameterGroup ?? 'default'}${spec.deletionProtection ? ', DeletionProtection' : ''}`,
+      ),
+      ...spec.instances.map((instance) =>
+        planned(CREATE_INSTANCE, spec.region, `${instance.id} (${instance.instanceClass}) in ${spec.clusterId}`),
+      ),
     ]
   }
 
@@ -115,6 +126,10 @@ export type SecondaryTarget = {clusterArn: string} | {region: string}
 
 /** Waits until a secondary is available, connected, and its replication lag is under the gate. */
 export class WaitForSecondaryStep extends CheckedStep {
+  static readonly calls: CallDeclaration = {
+    reads: [declared('RDS', 'DescribeGlobalClusters'), DESCRIBE_CLUSTERS, declared('CloudWatch', 'GetMetricData')],
+    writes: [],
+  }
   readonly id: string
   readonly title: string
   protected override timeoutMs = CREATE_TIMEOUT_MS

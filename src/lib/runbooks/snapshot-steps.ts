@@ -1,5 +1,10 @@
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 import {CheckedStep, recordInList} from './checked-step.js'
+
+const DESCRIBE_SNAPSHOTS = declared('RDS', 'DescribeDBClusterSnapshots')
+const CREATE_SNAPSHOT = declared('RDS', 'CreateDBClusterSnapshot', 'clusters', 'cluster-snapshots')
+const COPY_SNAPSHOT = declared('RDS', 'CopyDBClusterSnapshot', 'cluster-snapshots')
 
 const recordSnapshot = (ctx: StepContext, snapshot: string) => recordInList(ctx, 'snapshots', snapshot)
 
@@ -14,6 +19,7 @@ async function snapshotState(ctx: StepContext, region: string, snapshotId: strin
 
 /** CreateDBClusterSnapshot with a predictable name (a snapshot for reconciliation). */
 export class ClusterSnapshotStep extends CheckedStep {
+  static readonly calls: CallDeclaration = {reads: [DESCRIBE_SNAPSHOTS], writes: [CREATE_SNAPSHOT]}
   readonly id: string
   readonly title: string
 
@@ -28,14 +34,7 @@ export class ClusterSnapshotStep extends CheckedStep {
   }
 
   describe(): PlannedCall[] {
-    return [
-      {
-        service: 'RDS',
-        operation: 'CreateDBClusterSnapshot',
-        region: this.region,
-        detail: `${this.clusterId} → ${this.snapshotId}`,
-      },
-    ]
+    return [planned(CREATE_SNAPSHOT, this.region, `${this.clusterId} → ${this.snapshotId}`)]
   }
 
   check(ctx: StepContext): Promise<StepCheck> {
@@ -50,6 +49,7 @@ export class ClusterSnapshotStep extends CheckedStep {
 
 /** Copies a system snapshot (which expires with its cluster's retention) to a manual one that stays. */
 export class CopySnapshotStep extends CheckedStep {
+  static readonly calls: CallDeclaration = {reads: [DESCRIBE_SNAPSHOTS], writes: [COPY_SNAPSHOT]}
   readonly id: string
   readonly title: string
 
@@ -64,14 +64,7 @@ export class CopySnapshotStep extends CheckedStep {
   }
 
   describe(): PlannedCall[] {
-    return [
-      {
-        service: 'RDS',
-        operation: 'CopyDBClusterSnapshot',
-        region: this.region,
-        detail: `${this.source} → ${this.targetId}`,
-      },
-    ]
+    return [planned(COPY_SNAPSHOT, this.region, `${this.source} → ${this.targetId}`)]
   }
 
   check(ctx: StepContext): Promise<StepCheck> {

@@ -1,13 +1,23 @@
 import {DrctlError} from '../core/errors.js'
 import {waitFor} from '../runbook/wait.js'
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 import {CheckedStep, DELETE_TIMEOUT_MS, recordDeleted} from './checked-step.js'
+
+const DELETE_STACK = declared('CloudFormation', 'DeleteStack', 'stacks')
 
 /**
  * DeleteStack, waited; a stack that ends DELETE_FAILED is reported with its failed resources. A stack found
  * DELETE_FAILED before the call (an earlier attempt, fixed since) is deleted again: that is how a resume retries.
  */
 export class DeleteStackStep extends CheckedStep {
+  static readonly calls: CallDeclaration = {
+    reads: [
+      declared('CloudFormation', 'DescribeStacks', 'stacks'),
+      declared('CloudFormation', 'DescribeStackResources', 'stacks'),
+    ],
+    writes: [DELETE_STACK],
+  }
   readonly id: string
   readonly title: string
 
@@ -21,7 +31,7 @@ export class DeleteStackStep extends CheckedStep {
   }
 
   describe(): PlannedCall[] {
-    return [{service: 'CloudFormation', operation: 'DeleteStack', region: this.region, detail: this.stack}]
+    return [planned(DELETE_STACK, this.region, this.stack)]
   }
 
   async check(ctx: StepContext): Promise<StepCheck> {

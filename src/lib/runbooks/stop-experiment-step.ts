@@ -1,9 +1,16 @@
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
 import {isTerminal, requestStop} from './chaos/experiments.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 import {CheckedStep} from './checked-step.js'
+
+const STOP = declared('FIS', 'StopExperiment', 'fis-experiments')
 
 /** StopExperiment and wait until stopped; an experiment that will not stop blocks the teardown. */
 export class StopExperimentStep extends CheckedStep {
+  static readonly calls: CallDeclaration = {
+    reads: [declared('FIS', 'GetExperiment', 'fis-experiments')],
+    writes: [STOP],
+  }
   readonly id: string
   readonly title: string
 
@@ -17,7 +24,7 @@ export class StopExperimentStep extends CheckedStep {
   }
 
   describe(): PlannedCall[] {
-    return [{service: 'FIS', operation: 'StopExperiment', region: this.region, detail: this.experimentId}]
+    return [planned(STOP, this.region, this.experimentId)]
   }
 
   async check(ctx: StepContext): Promise<StepCheck> {

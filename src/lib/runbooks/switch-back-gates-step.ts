@@ -2,9 +2,12 @@ import type {DrctlConfig} from '../config/schema.js'
 import {formatDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
-import {observe} from '../topology/observe.js'
+import {type CallDeclaration, callsOfAll, declared, readsOnly} from '../aws/iam-calls.js'
+import {observe, observeCalls, type TopologyPart} from '../topology/observe.js'
 import type {GlobalMove} from './aurora-steps.js'
 import {plannedFailoverChecks} from './failover.js'
+
+const GATE_PARTS: TopologyPart[] = ['identity', 'aurora', 'dynamodb', 'routing', 'chaos', 'steps']
 
 export interface SwitchBackGates {
   home: string
@@ -19,6 +22,10 @@ export interface SwitchBackGates {
  * Any failing gate stops the run before the switchover (resumable once fixed).
  */
 export class SwitchBackGatesStep implements Step {
+  static readonly calls: CallDeclaration = callsOfAll(
+    {calls: observeCalls(GATE_PARTS)},
+    {calls: readsOnly([declared('RDS', 'DescribeGlobalClusters')])},
+  )
   readonly id = 'switch-back-gates'
   readonly title: string
 
@@ -46,7 +53,7 @@ export class SwitchBackGatesStep implements Step {
 
   async run(ctx: StepContext): Promise<void> {
     const topology = await observe(this.config, ctx.aws, {
-      parts: ['identity', 'aurora', 'dynamodb', 'routing', 'chaos', 'steps'],
+      parts: GATE_PARTS,
     })
     const checks = plannedFailoverChecks(this.config, topology, this.gates.home, {
       maxLagMs: this.gates.maxLagMs,

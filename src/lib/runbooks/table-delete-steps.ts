@@ -1,10 +1,18 @@
 import {AwsCallError} from '../aws/errors.js'
 import {waitFor} from '../runbook/wait.js'
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 import {CheckedStep, DELETE_TIMEOUT_MS, isNotFound, recordDeleted, SHORT_TIMEOUT_MS} from './checked-step.js'
+
+const DESCRIBE_TABLE = declared('DynamoDB', 'DescribeTable', 'tables')
+// Removing a replica is an UpdateTable that deletes the replica's table in its Region.
+const REMOVE_REPLICA = declared('DynamoDB', 'UpdateTable', 'tables')
+const DELETE_REPLICA = {...declared('DynamoDB', 'DeleteTableReplica', 'tables'), onBehalf: true}
+const DELETE_TABLE = declared('DynamoDB', 'DeleteTable', 'tables')
 
 /** Removes one replica of a global table (UpdateTable ReplicaUpdates Delete, called in another replica's Region). */
 export class RemoveTableReplicaStep extends CheckedStep {
+  static readonly calls: CallDeclaration = {reads: [DESCRIBE_TABLE], writes: [REMOVE_REPLICA, DELETE_REPLICA]}
   readonly id: string
   readonly title: string
 
@@ -19,14 +27,7 @@ export class RemoveTableReplicaStep extends CheckedStep {
   }
 
   describe(): PlannedCall[] {
-    return [
-      {
-        service: 'DynamoDB',
-        operation: 'UpdateTable',
-        region: this.viaRegion,
-        detail: `${this.table}: ReplicaUpdates Delete ${this.replicaRegion}`,
-      },
-    ]
+    return [planned(REMOVE_REPLICA, this.viaRegion, `${this.table}: ReplicaUpdates Delete ${this.replicaRegion}`)]
   }
 
   async check(ctx: StepContext): Promise<StepCheck> {
@@ -65,6 +66,7 @@ export class RemoveTableReplicaStep extends CheckedStep {
 }
 
 export class DeleteTableStep extends CheckedStep {
+  static readonly calls: CallDeclaration = {reads: [DESCRIBE_TABLE], writes: [DELETE_TABLE]}
   readonly id: string
   readonly title: string
 
@@ -78,7 +80,7 @@ export class DeleteTableStep extends CheckedStep {
   }
 
   describe(): PlannedCall[] {
-    return [{service: 'DynamoDB', operation: 'DeleteTable', region: this.region, detail: this.table}]
+    return [planned(DELETE_TABLE, this.region, this.table)]
   }
 
   async check(ctx: StepContext): Promise<StepCheck> {

@@ -4,11 +4,15 @@ import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import {quote} from '../core/quote.js'
 import type {RunPlan} from '../runbook/types.js'
+import type {TopologyPart} from '../topology/observe.js'
 import type {Topology} from '../topology/views.js'
 import type {ProtectedResource} from './protection-step.js'
 import {type ItemSpec, itemsFromSpecs, type StepSpec} from './step-specs.js'
 
 export const TEARDOWN = 'teardown'
+
+/** What a teardown observes: what it deletes and the experiments it stops (not traffic, which it leaves). */
+export const TEARDOWN_OBSERVED: TopologyPart[] = ['identity', 'aurora', 'dynamodb', 'chaos', 'stacks']
 export const TEARDOWN_PARTS = ['fis', 'aurora', 'dynamodb', 'stacks'] as const
 export type TeardownPart = (typeof TEARDOWN_PARTS)[number]
 

@@ -1,7 +1,8 @@
 import type {DrctlConfig} from '../config/schema.js'
 import {DrctlError} from '../core/errors.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
-import {observe} from '../topology/observe.js'
+import type {CallDeclaration} from '../aws/iam-calls.js'
+import {observe, observeCalls, type TopologyPart} from '../topology/observe.js'
 import type {DesiredControl} from './routing-control-step.js'
 
 export interface ExpectedTopology {
@@ -14,8 +15,11 @@ export interface ExpectedTopology {
   arcAvoidRegions: string[]
 }
 
+const VERIFY_PARTS: TopologyPart[] = ['aurora', 'routing']
+
 /** The last step of a failover or fallback: a fresh observation must show writers and traffic where the run put them. */
 export class VerifyTopologyStep implements Step {
+  static readonly calls: CallDeclaration = observeCalls(VERIFY_PARTS)
   readonly id = 'verify'
   readonly title: string
 
@@ -37,7 +41,7 @@ export class VerifyTopologyStep implements Step {
   async run(ctx: StepContext): Promise<void> {
     const topology = await observe(this.config, ctx.aws, {
       regions: this.expected.regions,
-      parts: ['aurora', 'routing'],
+      parts: VERIFY_PARTS,
       arcAvoidRegions: this.expected.arcAvoidRegions,
     })
     const problems: string[] = []

@@ -238,7 +238,7 @@ class SandboxServerImpl implements SandboxServer {
           random: this.random,
           arcIndex: listener.arcIndex,
           arcEndpointUrl: (url) => (this.options.externalArcUrls ? this.arcEndpointUrl(url) : url),
-          authorize: policy && ((call, world) => refusal(policy, call, wire, world.account)),
+          authorize: policy && ((call, world) => refusal(policy, call, wire, world)),
         },
         routed,
       )

@@ -1,6 +1,14 @@
 import type {ArcCluster, ArcControlPort, AwsPorts, ControlPanel, RoutingControl, SafetyRule} from '../aws/ports.js'
 import {type DrctlConfig, routingControlsByRegion} from '../config/schema.js'
 import type {ArcCache} from '../config/update.js'
+import {declaredEach, readsOnly} from '../aws/iam-calls.js'
+
+/** What reading the ARC control plane calls (`routing endpoints`, `config init --discover`). */
+export const ARC_DISCOVERY_READS = {
+  calls: readsOnly(
+    declaredEach('ARC control', ['DescribeCluster', 'ListControlPanels', 'ListRoutingControls', 'ListSafetyRules']),
+  ),
+}
 
 export type DiscoveredPanel = ControlPanel & {routingControls: RoutingControl[]; safetyRules: SafetyRule[]}
 

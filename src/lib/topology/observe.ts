@@ -2,6 +2,7 @@ import type {AwsPorts} from '../aws/ports.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {type Clock, systemClock} from '../core/clock.js'
 import type {ProgressListener} from '../core/events.js'
+import {type CallDeclaration, callsOfAll} from '../aws/iam-calls.js'
 import {KeyedLimiter} from './limiter.js'
 import {auroraReader} from './readers/aurora.js'
 import {chaosReader} from './readers/chaos.js'
@@ -31,6 +32,11 @@ type FieldsOf<Reader> = Reader extends ServiceReader<string, infer Field> ? Fiel
 type ReadViews = Pick<ServiceViews, FieldsOf<RegisteredReader>>
 
 export type TopologyPart = RegisteredReader['part']
+
+/** What an observation of these parts (default: all) can call; application steps' reads are their kinds' own. */
+export function observeCalls(parts?: TopologyPart[]): CallDeclaration {
+  return callsOfAll(...READERS.filter((reader) => !parts || parts.includes(reader.part)))
+}
 
 export interface ObserveOptions {
   /** Only these Regions are called (an unplanned failover observes from the target alone). Default: all. */

@@ -75,6 +75,20 @@ describe('planned failover gates', () => {
     )
   })
 
+  it('say why a table could not be read (a missing permission) rather than call its replica missing', () => {
+    const topology = healthyTopology()
+    const table = topology.dynamodb[0]!
+    table.replicas = []
+    table.unreadable = {kind: 'access-denied', message: 'missing permission dynamodb:DescribeTable on arn:t'}
+    const gate = plannedFailoverGates(topology, 'us-west-2', options).checks.find(
+      (check) => check.id === 'gate.dynamodb.carts',
+    )
+    expect(gate).toMatchObject({
+      status: 'fail',
+      message: 'carts could not be read: missing permission dynamodb:DescribeTable on arn:t',
+    })
+  })
+
   it('refuse when a Region is unreachable', () => {
     const topology = healthyTopology()
     topology.regions[0] = {region: 'us-east-1', reachable: false, error: 'timeout'}

@@ -82,6 +82,7 @@ describe('drctl iam policy', () => {
     expect(statementWith('operator', 'rds:SwitchoverGlobalCluster')).toMatchObject({
       Resource: [
         'arn:aws:rds::111122223333:global-cluster:orders-global',
+        'arn:aws:rds::111122223333:global-cluster:orders-global-orphan-*',
         'arn:aws:rds:us-east-1:111122223333:cluster:*',
         'arn:aws:rds:us-west-2:111122223333:cluster:*',
       ],
@@ -145,7 +146,7 @@ state:
         Resource: ['arn:aws:s3:::team-reports/drctl/*'],
       },
     ])
-    expect(rolePolicies(config, ['routing set'])[0]?.document.Statement.flatMap((entry) => entry.Action)).not.toContain(
+    expect(rolePolicies(config, ['status'])[0]?.document.Statement.flatMap((entry) => entry.Action)).not.toContain(
       's3:PutObject',
     )
   })

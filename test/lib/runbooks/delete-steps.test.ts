@@ -51,10 +51,21 @@ describe('a detached survivor is tagged, so drctl without the run journal finds 
     const aws = new FakeAws(detached())
     aws.fail('RDS', 'us-west-2', {kind: 'access', operation: 'AddTagsToResource', message: 'not allowed'})
     const progress: string[] = []
-    await new DetachStep(move).verify({...stepContext(aws), progress: (message) => progress.push(message)})
+    const followUps: string[] = []
+    await new DetachStep(move).verify({
+      ...stepContext(aws),
+      progress: (message) => progress.push(message),
+      followUp: (message) => followUps.push(message),
+    })
     expect(progress.join(' ')).toMatch(
       /could not tag orders-usw2 \(missing permission rds:AddTagsToResource.*will not know it left orders-global/,
     )
+    // The report lists it, with the permission that was missing.
+    expect(followUps).toEqual([
+      expect.stringMatching(
+        /^tag orders-usw2 drctl:detached-from=orders-global by hand.*missing permission rds:AddTagsToResource/,
+      ),
+    ])
   })
 })
 

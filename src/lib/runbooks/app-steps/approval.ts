@@ -2,6 +2,7 @@ import type {StepOfKind} from '../../config/steps.js'
 import {DrctlError} from '../../core/errors.js'
 import {waitFor} from '../../runbook/wait.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/types.js'
+import type {CallDeclaration} from '../../aws/iam-calls.js'
 import type {StepMove} from './move.js'
 
 const DEFAULT_APPROVAL_TIMEOUT_MS = 60 * 60_000
@@ -12,6 +13,8 @@ const DEFAULT_APPROVAL_TIMEOUT_MS = 60 * 60_000
  * out; it is resumed once approved.
  */
 export class ApprovalStep implements Step {
+  // It waits on the run's journal, and calls no AWS API.
+  static readonly calls: CallDeclaration = {reads: [], writes: []}
   readonly id: string
   readonly title: string
 

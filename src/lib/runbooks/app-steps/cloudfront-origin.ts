@@ -6,9 +6,11 @@ import type {StepOfKind} from '../../config/steps.js'
 import {DrctlError} from '../../core/errors.js'
 import {waitFor} from '../../runbook/wait.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/types.js'
+import {type CallDeclaration, declared, planned} from '../../aws/iam-calls.js'
 import type {StepMove} from './move.js'
 
 const REGION = CONTROL_PLANE_REGIONS.cloudfront
+const UPDATE = declared('CloudFront', 'UpdateDistribution', 'distributions')
 /** The DistributionDeployed waiter's own ceiling (35 polls a minute apart). */
 const DEFAULT_DEPLOY_TIMEOUT_MS = 35 * 60_000
 
@@ -17,6 +19,10 @@ const DEFAULT_DEPLOY_TIMEOUT_MS = 35 * 60_000
  * until the distribution is Deployed to every edge location. CloudFront's control plane is in us-east-1.
  */
 export class CloudFrontOriginStep implements Step {
+  static readonly calls: CallDeclaration = {
+    reads: [declared('CloudFront', 'GetDistribution', 'distributions')],
+    writes: [declared('CloudFront', 'GetDistributionConfig', 'distributions'), UPDATE],
+  }
   readonly id: string
   readonly title: string
 
@@ -43,12 +49,11 @@ export class CloudFrontOriginStep implements Step {
   describe(): PlannedCall[] {
     const {domain, originPath} = this.target()
     return [
-      {
-        service: 'CloudFront',
-        operation: 'UpdateDistribution',
-        region: REGION,
-        detail: `${this.step.distributionId}: ${this.originLabel()} → ${domain}${originPath ?? ''} (the configuration read with GetDistributionConfig, If-Match its ETag)`,
-      },
+      planned(
+        UPDATE,
+        REGION,
+        `${this.step.distributionId}: ${this.originLabel()} → ${domain}${originPath ?? ''} (the configuration read with GetDistributionConfig, If-Match its ETag)`,
+      ),
     ]
   }
 

@@ -2,10 +2,12 @@ import type {EcsService} from '../../aws/ports.js'
 import type {StepOfKind} from '../../config/steps.js'
 import {DrctlError} from '../../core/errors.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/types.js'
+import {type CallDeclaration, declared, planned} from '../../aws/iam-calls.js'
 import {waitFor} from '../../runbook/wait.js'
 import type {StepMove} from './move.js'
 
 const DEFAULT_TIMEOUT_MS = 20 * 60_000
+const UPDATE = declared('ECS', 'UpdateService', 'ecs-services')
 
 /** What a run journals about a forced deployment: the PRIMARY deployment before it, and the one it started. */
 interface ForcedDeployment {
@@ -23,6 +25,10 @@ type Rollout = {settled: true} | {settled: false; progress: string} | {failed: s
  * when it has not failed.
  */
 export class EcsServiceStep implements Step {
+  static readonly calls: CallDeclaration = {
+    reads: [declared('ECS', 'DescribeServices', 'ecs-services')],
+    writes: [UPDATE],
+  }
   readonly id: string
   readonly title: string
   private readonly cluster: string
@@ -53,12 +59,13 @@ export class EcsServiceStep implements Step {
   }
 
   describe(): PlannedCall[] {
-    return this.services.map((service, index) => ({
-      service: 'ECS',
-      operation: 'UpdateService',
-      region: this.move.to,
-      detail: `${this.cluster}/${service} ${this.step.action === 'redeploy' ? 'forceNewDeployment' : this.countDetail(index)}`,
-    }))
+    return this.services.map((service, index) =>
+      planned(
+        UPDATE,
+        this.move.to,
+        `${this.cluster}/${service} ${this.step.action === 'redeploy' ? 'forceNewDeployment' : this.countDetail(index)}`,
+      ),
+    )
   }
 
   private countDetail(index: number): string {

@@ -4,10 +4,12 @@ import type {StepOfKind} from '../../config/steps.js'
 import {DrctlError} from '../../core/errors.js'
 import {waitFor} from '../../runbook/wait.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/types.js'
+import {type CallDeclaration, declared, planned} from '../../aws/iam-calls.js'
 import {retryWhileBusy} from './busy.js'
 import type {StepMove} from './move.js'
 
 const REGION = CONTROL_PLANE_REGIONS.globalaccelerator
+const UPDATE = declared('Global Accelerator', 'UpdateEndpointGroup', 'endpoint-groups')
 const DEFAULT_DEPLOY_TIMEOUT_MS = 15 * 60_000
 
 interface Dial {
@@ -23,6 +25,13 @@ interface Dial {
  * control plane is in us-west-2.
  */
 export class GlobalAcceleratorDialStep implements Step {
+  static readonly calls: CallDeclaration = {
+    reads: [
+      declared('Global Accelerator', 'DescribeAccelerator', 'accelerators'),
+      declared('Global Accelerator', 'DescribeEndpointGroup', 'endpoint-groups'),
+    ],
+    writes: [UPDATE],
+  }
   readonly id: string
   readonly title: string
 
@@ -45,12 +54,13 @@ export class GlobalAcceleratorDialStep implements Step {
   }
 
   describe(): PlannedCall[] {
-    return this.dials().map((dial) => ({
-      service: 'Global Accelerator',
-      operation: 'UpdateEndpointGroup',
-      region: REGION,
-      detail: `traffic dial of ${dial.region}'s endpoint group → ${dial.percentage}% (${dial.endpointGroupArn})`,
-    }))
+    return this.dials().map((dial) =>
+      planned(
+        UPDATE,
+        REGION,
+        `traffic dial of ${dial.region}'s endpoint group → ${dial.percentage}% (${dial.endpointGroupArn})`,
+      ),
+    )
   }
 
   private async read(ctx: StepContext): Promise<{dial: Dial; group: EndpointGroup}[]> {

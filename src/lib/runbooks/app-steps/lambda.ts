@@ -2,6 +2,9 @@ import type {LambdaInvocation} from '../../aws/ports.js'
 import type {StepOfKind, StepRunbook} from '../../config/steps.js'
 import {DrctlError, oneLine} from '../../core/errors.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/types.js'
+import {type CallDeclaration, declared, planned} from '../../aws/iam-calls.js'
+
+const INVOKE = declared('Lambda', 'Invoke', 'lambda-functions')
 import type {StepMove} from './move.js'
 
 /** Lambda's own limit on a function's run time: a synchronous invocation never lasts longer. */
@@ -31,6 +34,8 @@ interface Completed {
  * them as an idempotency key.
  */
 export class LambdaStep implements Step {
+  // It reads nothing from AWS: whether it ran is in the run's journal.
+  static readonly calls: CallDeclaration = {reads: [], writes: [INVOKE]}
   readonly id: string
   readonly title: string
   private readonly functionName: string
@@ -60,14 +65,7 @@ export class LambdaStep implements Step {
   }
 
   describe(): PlannedCall[] {
-    return [
-      {
-        service: 'Lambda',
-        operation: 'Invoke',
-        region: this.move.to,
-        detail: `${this.functionName} (RequestResponse) with ${this.payload('<run id>')}`,
-      },
-    ]
+    return [planned(INVOKE, this.move.to, `${this.functionName} (RequestResponse) with ${this.payload('<run id>')}`)]
   }
 
   async check(ctx: StepContext): Promise<StepCheck> {

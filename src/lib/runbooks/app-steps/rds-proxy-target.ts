@@ -2,6 +2,7 @@ import type {ProxyTarget} from '../../aws/ports.js'
 import type {StepOfKind} from '../../config/steps.js'
 import {DrctlError} from '../../core/errors.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/types.js'
+import {type CallDeclaration, declared, planned} from '../../aws/iam-calls.js'
 import {waitFor} from '../../runbook/wait.js'
 import {
   detachedFrom,
@@ -13,6 +14,8 @@ import {
 import type {StepMove} from './move.js'
 
 const DEFAULT_TIMEOUT_MS = 15 * 60_000
+const DEREGISTER = declared('RDS', 'DeregisterDBProxyTargets', 'db-proxies', 'proxy-target-groups', 'clusters')
+const REGISTER = declared('RDS', 'RegisterDBProxyTargets', 'db-proxies', 'proxy-target-groups', 'clusters')
 
 /** What the target Region's proxy should point at, and what it points at now. */
 interface ProxyState {
@@ -37,6 +40,14 @@ const REASON_HINTS: Record<string, string> = {
  * Only the target Region is called.
  */
 export class RdsProxyTargetStep implements Step {
+  static readonly calls: CallDeclaration = {
+    reads: [
+      declared('RDS', 'DescribeGlobalClusters'),
+      declared('RDS', 'DescribeDBClusters'),
+      declared('RDS', 'DescribeDBProxyTargets', 'db-proxies', 'proxy-target-groups'),
+    ],
+    writes: [DEREGISTER, REGISTER],
+  }
   readonly id: string
   readonly title: string
   private readonly proxy: string
@@ -53,18 +64,12 @@ export class RdsProxyTargetStep implements Step {
   describe(): PlannedCall[] {
     const where = `${this.proxy} (target group ${this.step.targetGroup})`
     return [
-      {
-        service: 'RDS',
-        operation: 'DeregisterDBProxyTargets',
-        region: this.move.to,
-        detail: `${where}: the cluster it targets, unless it is already ${this.step.globalCluster}'s cluster in ${this.move.to}`,
-      },
-      {
-        service: 'RDS',
-        operation: 'RegisterDBProxyTargets',
-        region: this.move.to,
-        detail: `${where} → ${this.step.globalCluster}'s cluster in ${this.move.to}`,
-      },
+      planned(
+        DEREGISTER,
+        this.move.to,
+        `${where}: the cluster it targets, unless it is already ${this.step.globalCluster}'s cluster in ${this.move.to}`,
+      ),
+      planned(REGISTER, this.move.to, `${where} → ${this.step.globalCluster}'s cluster in ${this.move.to}`),
     ]
   }
 

@@ -5,10 +5,12 @@ import type {StepOfKind} from '../../config/steps.js'
 import {DrctlError} from '../../core/errors.js'
 import {waitFor} from '../../runbook/wait.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/types.js'
+import {type CallDeclaration, declared, planned} from '../../aws/iam-calls.js'
 import {retryWhileBusy} from './busy.js'
 import type {StepMove} from './move.js'
 
 const REGION = CONTROL_PLANE_REGIONS.route53
+const CHANGE = declared('Route 53', 'ChangeResourceRecordSets', 'hosted-zones')
 /** Route 53 says a change reaches every name server within 60 s; ten times that is worth stopping for. */
 const DEFAULT_INSYNC_TIMEOUT_MS = 10 * 60_000
 
@@ -41,6 +43,13 @@ function answersAs(current: RecordSet | undefined, wanted: RecordSet): boolean {
  * is in us-east-1 whatever the Regions of the topology; the change is waited for until INSYNC.
  */
 export class Route53RecordStep implements Step {
+  static readonly calls: CallDeclaration = {
+    reads: [
+      declared('Route 53', 'ListResourceRecordSets', 'hosted-zones'),
+      declared('Route 53', 'GetChange', 'route53-changes'),
+    ],
+    writes: [CHANGE],
+  }
   readonly id: string
   readonly title: string
 
@@ -74,7 +83,7 @@ export class Route53RecordStep implements Step {
             .map(([region, entry]) => `${entry.setIdentifier} (${region}) ${region === this.move.to ? 100 : 0}`)
             .join(', ')} in one batch, zone ${bareId(hostedZoneId)}`
         : `UPSERT ${name} ${type} → ${targetOf(this.entry(this.move.to))}, zone ${bareId(hostedZoneId)}`
-    return [{service: 'Route 53', operation: 'ChangeResourceRecordSets', region: REGION, detail}]
+    return [planned(CHANGE, REGION, detail)]
   }
 
   private async read(ctx: StepContext): Promise<RecordSet[]> {

@@ -1,6 +1,9 @@
 import {renderTemplate, type StepOfKind} from '../../config/steps.js'
 import {DrctlError} from '../../core/errors.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/types.js'
+import {type CallDeclaration, declared, planned} from '../../aws/iam-calls.js'
+
+const PUT = declared('SSM', 'PutParameter', 'ssm-parameters')
 import type {StepMove} from './move.js'
 
 /**
@@ -9,6 +12,7 @@ import type {StepMove} from './move.js'
  * follow-up.
  */
 export class SsmParameterStep implements Step {
+  static readonly calls: CallDeclaration = {reads: [declared('SSM', 'GetParameter', 'ssm-parameters')], writes: [PUT]}
   readonly id: string
   readonly title: string
 
@@ -32,12 +36,9 @@ export class SsmParameterStep implements Step {
   }
 
   describe(): PlannedCall[] {
-    return this.reachable().map((region) => ({
-      service: 'SSM',
-      operation: 'PutParameter',
-      region,
-      detail: `${this.step.name} = ${this.valueIn(region, '<run id>')} (Overwrite)`,
-    }))
+    return this.reachable().map((region) =>
+      planned(PUT, region, `${this.step.name} = ${this.valueIn(region, '<run id>')} (Overwrite)`),
+    )
   }
 
   private async pending(ctx: StepContext): Promise<string[]> {

@@ -6,7 +6,21 @@ import type {ProgressListener} from '../../core/events.js'
 import {waitFor} from '../../runbook/wait.js'
 import {ACTIVE_EXPERIMENT as ACTIVE} from '../../topology/readers/chaos.js'
 import type {ExperimentView} from '../../topology/views.js'
+import {declared, readsOnly} from '../../aws/iam-calls.js'
 import {templateName} from './templates.js'
+
+/** What listing, finding and reading experiments calls (`chaos status`, and `chaos stop` before it stops one). */
+export const EXPERIMENT_READS = {
+  calls: readsOnly([
+    declared('FIS', 'ListExperiments'),
+    declared('FIS', 'ListExperimentTemplates'),
+    declared('FIS', 'GetExperiment', 'fis-experiments'),
+  ]),
+}
+/** `chaos stop`'s change (requestStop, stopExperiment). */
+export const EXPERIMENT_STOP = {
+  calls: {reads: [], writes: [declared('FIS', 'StopExperiment', 'fis-experiments')]},
+}
 
 // Experiments for `drctl chaos status` and `stop`, and for dealing with one after Ctrl-C: found in the topology's
 // Regions, stopped, and waited for.

@@ -5,7 +5,8 @@ import {formatDuration} from '../../core/clock.js'
 import {DrctlError} from '../../core/errors.js'
 import {waitFor} from '../../runbook/wait.js'
 import type {PlanItem, PlannedCall, Step, StepCheck, StepContext} from '../../runbook/types.js'
-import {observe} from '../../topology/observe.js'
+import {type CallDeclaration, callsOfAll, declared, planned, readsOnly} from '../../aws/iam-calls.js'
+import {observe, observeCalls, type TopologyPart} from '../../topology/observe.js'
 import type {ExperimentRecord, Recovery} from './evidence.js'
 import {isTerminal, readExperiment} from './experiments.js'
 import {describeLag, describeProgress} from './progress.js'
@@ -23,6 +24,10 @@ export const TOPOLOGY_TAG = 'drctl:topology'
 const RECOVERY_WINDOW_MS = 5 * 60_000
 const POLL_FIRST_MS = 5000
 const POLL_MAX_MS = 10_000
+
+const GET_EXPERIMENT = declared('FIS', 'GetExperiment', 'fis-experiments')
+const START = declared('FIS', 'StartExperiment', 'fis-templates', 'fis-experiments')
+const SAMPLED_PARTS: TopologyPart[] = ['aurora', 'dynamodb', 'routing']
 
 /** Journaled parameters: enough to rebuild the steps on `drctl runs resume`. */
 export interface ChaosParams {
@@ -74,6 +79,11 @@ async function readRecordedExperiment(ctx: StepContext, params: ChaosParams): Pr
 
 /** StartExperiment with the run's clientToken and tags; the tags find the experiment again on resume. */
 export class StartExperimentStep implements Step {
+  static readonly calls: CallDeclaration = {
+    reads: [declared('FIS', 'ListExperiments'), GET_EXPERIMENT],
+    // Tagging the experiment it starts needs fis:TagResource on it.
+    writes: [START, {...declared('FIS', 'TagResource', 'fis-experiments'), onBehalf: true}],
+  }
   readonly id = 'start'
   readonly title: string
 
@@ -83,12 +93,11 @@ export class StartExperimentStep implements Step {
 
   describe(): PlannedCall[] {
     return [
-      {
-        service: 'FIS',
-        operation: 'StartExperiment',
-        region: this.params.region,
-        detail: `template ${this.params.templateId}, clientToken ${this.params.clientToken}, tags ${describeTags(this.params.tags)}`,
-      },
+      planned(
+        START,
+        this.params.region,
+        `template ${this.params.templateId}, clientToken ${this.params.clientToken}, tags ${describeTags(this.params.tags)}`,
+      ),
     ]
   }
 
@@ -132,11 +141,12 @@ function explainStartRefusal(error: unknown, params: ChaosParams): unknown {
       : error.kind === 'access-denied'
         ? `the caller needs fis:StartExperiment on the template and iam:PassRole on its role (drctl chaos list shows it)`
         : `FIS rejected template ${params.templateId}: check its targets and role (drctl chaos list)`
-  return new DrctlError(
-    error.code,
-    `FIS refused to start ${params.templateName} in ${params.region}: ${error.awsCode}: ${error.awsMessage}; no experiment was started`,
-    {hints: [hint], cause: error},
-  )
+  // A refusal by IAM keeps its one line naming the missing permission.
+  const why =
+    error.kind === 'access-denied'
+      ? error.message
+      : `FIS refused to start ${params.templateName} in ${params.region}: ${error.awsCode}: ${error.awsMessage}`
+  return new DrctlError(error.code, `${why}; no experiment was started`, {hints: [hint], cause: error})
 }
 
 function experimentFailed(experiment: Experiment): DrctlError {
@@ -153,6 +163,10 @@ function experimentFailed(experiment: Experiment): DrctlError {
  * the experiment's and actions' states and the DR signals into the report's timeline.
  */
 export class FollowExperimentStep implements Step {
+  static readonly calls: CallDeclaration = callsOfAll(
+    {calls: readsOnly([GET_EXPERIMENT])},
+    {calls: observeCalls(SAMPLED_PARTS)},
+  )
   readonly id = 'follow'
   readonly title = 'Follow the experiment'
 
@@ -163,13 +177,11 @@ export class FollowExperimentStep implements Step {
 
   describe(): PlannedCall[] {
     return [
-      {
-        service: 'FIS',
-        operation: 'GetExperiment',
-        region: this.params.region,
-        detail:
-          'until completed, stopped, failed or cancelled, then until replication lag recovers; lag and routing states sampled meanwhile',
-      },
+      planned(
+        GET_EXPERIMENT,
+        this.params.region,
+        'until completed, stopped, failed or cancelled, then until replication lag recovers; lag and routing states sampled meanwhile',
+      ),
     ]
   }
 
@@ -190,7 +202,7 @@ export class FollowExperimentStep implements Step {
     const sample = async () => {
       const [experiment, topology] = await Promise.all([
         readExperiment(ctx.aws, this.params.region, id),
-        observe(this.config, ctx.aws, {parts: ['aurora', 'dynamodb', 'routing']}),
+        observe(this.config, ctx.aws, {parts: SAMPLED_PARTS}),
       ])
       const entry = sampleOf(
         topology,

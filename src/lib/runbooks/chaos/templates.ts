@@ -5,9 +5,20 @@ import type {DrctlConfig} from '../../config/schema.js'
 import {closest} from '../../config/suggest.js'
 import {DrctlError} from '../../core/errors.js'
 import {quote} from '../../core/quote.js'
+import {declared, readsOnly} from '../../aws/iam-calls.js'
 
 // FIS experiment templates as `drctl chaos` shows and selects them: only in fis.region, only with the topology's
 // tags.
+
+/** What listing and resolving templates calls (`chaos list`, `chaos start`). */
+export const TEMPLATE_READS = {
+  calls: readsOnly([
+    declared('FIS', 'ListExperimentTemplates'),
+    declared('FIS', 'GetExperimentTemplate', 'fis-templates'),
+  ]),
+}
+/** A template's stop conditions, read before `chaos start`. */
+export const STOP_ALARM_READS = {calls: readsOnly([declared('CloudWatch', 'DescribeAlarms')])}
 
 export interface FisSettings {
   region: string

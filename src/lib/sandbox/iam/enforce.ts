@@ -6,6 +6,7 @@ import {SERVICES} from '../services/simulated-services.js'
 import {SANDBOX_ROLE, SANDBOX_SESSION} from '../services/sts.js'
 import {evaluate, type PolicyDocument, policyDocuments} from './policy.js'
 import {iamRequestOf, type WireRequest} from './request.js'
+import type {World} from '../world.js'
 
 /** The policy every call of a sandbox is judged against (`--enforce-iam FILE`, or $DRCTL_SANDBOX_POLICY). */
 export function loadPolicy(path: string): PolicyDocument[] {
@@ -25,9 +26,10 @@ export function refusal(
   policy: PolicyDocument[],
   routed: Routed,
   wire: WireRequest,
-  account: string,
+  world: World,
 ): ApiError | undefined {
-  const request = iamRequestOf(routed, wire, account)
+  const {account} = world
+  const request = iamRequestOf(routed, wire, world)
   // AWS answers GetCallerIdentity whatever the policy says.
   if (request.action === 'sts:GetCallerIdentity') return undefined
   const decision = evaluate(policy, request)

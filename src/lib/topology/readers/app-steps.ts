@@ -1,4 +1,5 @@
 import {RUNBOOKS_WITH_STEPS, type StepConfig, type StepKind, type StepOfKind} from '../../config/steps.js'
+import {type DeclaredCall, declared} from '../../aws/iam-calls.js'
 import type {AppStepView} from '../views.js'
 import type {ReadContext, ServiceReader} from './service-reader.js'
 import {readCloudFrontOrigin} from './steps/cloudfront-origin.js'
@@ -26,6 +27,25 @@ const STEP_READERS: {[K in StepKind]: StepReader<K>} = {
   lambda: readLambda,
 }
 
+/** What each kind's reader calls (`status`, and every gate and verification that observes). */
+export const STEP_READS: {[K in StepKind]: DeclaredCall[]} = {
+  approval: [],
+  'ssm-parameter': [declared('SSM', 'GetParameter', 'ssm-parameters')],
+  'route53-record': [declared('Route 53', 'ListResourceRecordSets', 'hosted-zones')],
+  'cloudfront-origin': [declared('CloudFront', 'GetDistribution', 'distributions')],
+  'global-accelerator-dial': [
+    declared('Global Accelerator', 'DescribeAccelerator', 'accelerators'),
+    declared('Global Accelerator', 'DescribeEndpointGroup', 'endpoint-groups'),
+  ],
+  'rds-proxy-target': [
+    declared('RDS', 'DescribeGlobalClusters'),
+    declared('RDS', 'DescribeDBClusters'),
+    declared('RDS', 'DescribeDBProxyTargets', 'db-proxies', 'proxy-target-groups'),
+  ],
+  'ecs-service': [declared('ECS', 'DescribeServices', 'ecs-services')],
+  lambda: [declared('Lambda', 'GetFunction', 'lambda-functions')],
+}
+
 async function readStep(step: StepConfig, context: ReadContext): Promise<AppStepView> {
   const reader = STEP_READERS[step.kind] as StepReader<StepKind>
   const reading = await reader(step, context)
@@ -41,6 +61,8 @@ async function readStep(step: StepConfig, context: ReadContext): Promise<AppStep
 /** Where each application step of drctl.yaml points now, read as concurrently as the rest of the observation. */
 export const appStepsReader: ServiceReader<'steps', 'steps'> = {
   part: 'steps',
+  // Each kind's reads (STEP_READS) are granted for the kinds drctl.yaml configures.
+  calls: {reads: [], writes: []},
   unread: {steps: []},
   async read(context) {
     return {steps: await Promise.all(context.config.steps.map((step) => readStep(step, context)))}

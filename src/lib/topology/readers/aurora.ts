@@ -5,6 +5,7 @@ import {instanceViews, readBinlogReplicas, readClustersIn} from './aurora-cluste
 import {readAuroraLag} from './aurora-lag.js'
 import {detachedSurvivorReader} from './aurora-survivors.js'
 import type {ReadContext, ServiceReader} from './service-reader.js'
+import {declared, readsOnly} from '../../aws/iam-calls.js'
 
 /**
  * Aurora: the global clusters drctl.yaml names (members, their instances, secondaries' lag, a survivor a run
@@ -12,6 +13,12 @@ import type {ReadContext, ServiceReader} from './service-reader.js'
  */
 export const auroraReader: ServiceReader<'aurora', 'aurora' | 'replicas'> = {
   part: 'aurora',
+  calls: readsOnly(
+    ['DescribeGlobalClusters', 'DescribeDBClusters', 'DescribeDBInstances'].map((operation) =>
+      declared('RDS', operation),
+    ),
+    [declared('CloudWatch', 'GetMetricData')],
+  ),
   unread: {aurora: [], replicas: []},
   async read(context) {
     const [aurora, replicas] = await Promise.all([

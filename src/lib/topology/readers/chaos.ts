@@ -1,10 +1,12 @@
 import type {ServiceReader} from './service-reader.js'
+import {declared, readsOnly} from '../../aws/iam-calls.js'
 
 /** The FIS experiment states in which an experiment acts or may still act. */
 export const ACTIVE_EXPERIMENT = new Set(['pending', 'initiating', 'running', 'stopping'])
 
 export const chaosReader: ServiceReader<'chaos', 'chaos'> = {
   part: 'chaos',
+  calls: readsOnly([declared('FIS', 'ListExperiments')]),
   unread: {chaos: undefined},
   async read({aws, reader, regions}) {
     const reads = await Promise.all(

@@ -2,6 +2,7 @@ import type {MetricQuery, TableCapacity} from '../../aws/ports.js'
 import type {DrctlConfig} from '../../config/schema.js'
 import type {LagReading, TableView, Unreadable} from '../views.js'
 import type {ServiceReader} from './service-reader.js'
+import {declared, readsOnly} from '../../aws/iam-calls.js'
 
 /**
  * DynamoDB global tables: each table described in every Region (the local status is authoritative for its Region),
@@ -9,6 +10,7 @@ import type {ServiceReader} from './service-reader.js'
  */
 export const dynamodbReader: ServiceReader<'dynamodb', 'dynamodb'> = {
   part: 'dynamodb',
+  calls: readsOnly([declared('DynamoDB', 'DescribeTable', 'tables'), declared('CloudWatch', 'GetMetricData')]),
   unread: {dynamodb: []},
   async read({config, aws, reader, regions, metricWindowMs}) {
     const tables = config.dynamodb.tables

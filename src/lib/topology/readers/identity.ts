@@ -4,6 +4,8 @@ import type {ServiceReader} from './service-reader.js'
 
 export const identityReader: ServiceReader<'identity', 'identity' | 'identityError'> = {
   part: 'identity',
+  // GetCallerIdentity needs no permission.
+  calls: {reads: [], writes: []},
   unread: {identity: undefined, identityError: undefined},
   async read({aws, reader, regions}) {
     let last: Read<CallerIdentity> = {ok: false, error: {kind: 'excluded', message: 'no Region to ask'}}

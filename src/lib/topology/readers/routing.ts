@@ -5,10 +5,15 @@ import {isDrctlError} from '../../core/errors.js'
 import {unreadableOf} from '../region-reader.js'
 import type {RoutingView} from '../views.js'
 import type {ServiceReader} from './service-reader.js'
+import {declared, readsOnly} from '../../aws/iam-calls.js'
 
 /** ARC routing control states, read through the cluster endpoints (never the control plane, when they are cached). */
 export const routingReader: ServiceReader<'routing', 'routing'> = {
   part: 'routing',
+  calls: readsOnly([
+    declared('ARC cluster', 'ListRoutingControls'),
+    declared('ARC control', 'DescribeCluster', 'arc-cluster-uncached'),
+  ]),
   unread: {routing: undefined},
   async read({config, aws, arcAvoidRegions, warnings}) {
     const arc = config.arc

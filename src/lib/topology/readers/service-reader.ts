@@ -1,4 +1,5 @@
 import type {AwsPorts} from '../../aws/ports.js'
+import type {CallDeclaration} from '../../aws/iam-calls.js'
 import type {DrctlConfig} from '../../config/schema.js'
 import type {RegionReader} from '../region-reader.js'
 import type {KnownSurvivor, ServiceViews} from '../views.js'
@@ -26,6 +27,8 @@ export interface ReadContext {
  */
 export interface ServiceReader<Part extends string, Field extends keyof ServiceViews> {
   part: Part
+  /** The calls `read` can make (every status and every gate makes them). */
+  calls: CallDeclaration
   /** Its fields when the part is not read. */
   unread: Pick<ServiceViews, Field>
   read(context: ReadContext): Promise<Pick<ServiceViews, Field>>

@@ -1,8 +1,10 @@
 import type {StackView} from '../views.js'
 import type {ServiceReader} from './service-reader.js'
+import {declared, readsOnly} from '../../aws/iam-calls.js'
 
 export const stacksReader: ServiceReader<'stacks', 'stacks'> = {
   part: 'stacks',
+  calls: readsOnly([declared('CloudFormation', 'DescribeStacks', 'stacks')]),
   unread: {stacks: []},
   async read({config, aws, reader}) {
     const wanted = Object.entries(config.stacks).flatMap(([region, names]) => names.map((name) => ({region, name})))

@@ -1,3 +1,6 @@
+import {appendFileSync} from 'node:fs'
+import {join} from 'node:path'
+
 import {describe, expect, it} from 'vitest'
 
 import {clearFaults, type ScenarioName, setFault} from '../../src/lib/sandbox/index.js'
@@ -107,6 +110,29 @@ describe('every runbook of the two-region scenario under its own generated polic
   it('aurora rename-global, then teardown', async () => {
     await runbook(sandbox.home, 'aurora rename-global', ['aurora', 'rename-global', 'catalog-global', 'catalog-main'])
     await runbook(sandbox.home, 'teardown', ['teardown'])
+  })
+})
+
+describe('team state and discovery under their own generated policies', () => {
+  const sandbox = useSandbox({scenario: 'two-region', timeScale: TIME_SCALE})
+
+  it('state init, state show, and a run that keeps its lock and journal in the table', async () => {
+    appendFileSync(join(sandbox.home, 'sandbox', 'drctl.yaml'), 'state:\n  backend: dynamodb\n  table: drctl-state\n')
+    await runbook(sandbox.home, 'state init', ['state', 'init'])
+    expect(await asCommand(sandbox.home, 'state show', ['state', 'show'])).toMatchObject({table: 'drctl-state'})
+    await runbook(sandbox.home, 'routing shift', ['routing', 'shift', '--to', 'us-west-2'])
+  })
+
+  it('config init --discover reads the account', async () => {
+    const discovered = await asCommand(sandbox.home, 'config init', [
+      'config',
+      'init',
+      '--discover',
+      '--regions',
+      'us-east-1,us-west-2',
+      '--print',
+    ])
+    expect(discovered.skipped.filter((row: {missingAction?: string}) => row.missingAction)).toEqual([])
   })
 })
 

@@ -31,7 +31,11 @@ import {StopExperimentStep} from '../runbooks/stop-experiment-step.js'
 import {SwitchBackGatesStep} from '../runbooks/switch-back-gates-step.js'
 import {DeleteTableStep, RemoveTableReplicaStep} from '../runbooks/table-delete-steps.js'
 import {VerifyTopologyStep} from '../runbooks/verify-step.js'
-import {declared, type DeclaredCall, type DeclaresCalls, declaredEach} from '../aws/iam-calls.js'
+import {declared, type DeclaredCall, type DeclaresCalls, declaredEach, readsOnly} from '../aws/iam-calls.js'
+import {AddStateReplicas, CreateStateTable} from '../runbooks/state-table-steps.js'
+import {STATE_SHOW_READS} from '../runbooks/state-show.js'
+import {STATE_UNLOCK_CALLS} from '../runbooks/state-unlock.js'
+import {DISCOVERY_READS} from '../topology/discover/discover.js'
 
 export type IamRole = 'read-only' | 'operator' | 'destructive'
 export const IAM_ROLES: readonly IamRole[] = ['read-only', 'operator', 'destructive']
@@ -121,6 +125,9 @@ const TEARDOWN: CommandNeeds = {
   run: true,
 }
 
+/** Where the reports bucket is (HeadBucket, judged as s3:ListBucket): `state init` checks it, runs store reports there. */
+const REPORTS_BUCKET: DeclaredCall[] = [declared('S3', 'ListBucket', 'reports-bucket')]
+
 /** Every command that calls AWS (or keeps runs), by its id as typed (`routing set`). */
 export const COMMAND_NEEDS: Readonly<Record<string, CommandNeeds>> = {
   status: {role: 'read-only', runs: [STATUS], appSteps: {calls: 'reads'}},
@@ -148,6 +155,10 @@ export const COMMAND_NEEDS: Readonly<Record<string, CommandNeeds>> = {
   'runs approve': {role: 'operator', runs: [], run: true},
   'runs abandon': {role: 'operator', runs: [], run: true},
   teardown: TEARDOWN,
+  'config init': {role: 'read-only', runs: [DISCOVERY_READS, ARC_DISCOVERY_READS, STATUS]},
+  'state init': {role: 'operator', runs: [CreateStateTable, AddStateReplicas, {calls: readsOnly(REPORTS_BUCKET)}]},
+  'state show': {role: 'read-only', runs: [STATE_SHOW_READS]},
+  'state unlock': {role: 'operator', runs: [STATE_UNLOCK_CALLS]},
 }
 
 export const COMMAND_IDS = Object.keys(COMMAND_NEEDS)
@@ -155,11 +166,11 @@ export const COMMAND_IDS = Object.keys(COMMAND_NEEDS)
 /** The team state table (runbook/dynamodb-lock.ts): lock, journal and approvals. */
 export const STATE_TABLE_CALLS: DeclaredCall[] = declaredEach(
   'DynamoDB',
-  ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+  ['DescribeTable', 'GetItem', 'Query', 'PutItem', 'UpdateItem'],
   'state-table',
 )
 /** The reports bucket (runbook/report-store.ts): HeadBucket (s3:ListBucket) finds its Region; reports are put, read. */
 export const REPORT_CALLS: DeclaredCall[] = [
-  declared('S3', 'ListBucket', 'reports-bucket'),
+  ...REPORTS_BUCKET,
   ...declaredEach('S3', ['PutObject', 'GetObject'], 'reports'),
 ]

@@ -7,8 +7,14 @@ import {type IndexedRun, indexedRuns} from '../runbook/team-journal.js'
 import {keySchemaProblem} from '../runbook/team-state.js'
 import {look} from './state-table.js'
 import {isActive} from './state-table-steps.js'
+import {declaredEach, readsOnly} from '../aws/iam-calls.js'
 
 // `drctl state show`: the team state table as each of its Regions sees it, its lock and its latest runs.
+
+/** What `state show` reads: the table in each of its Regions, the lock and the runs' index. */
+export const STATE_SHOW_READS = {
+  calls: readsOnly(declaredEach('DynamoDB', ['DescribeTable', 'GetItem', 'Query'], 'state-table')),
+}
 
 export interface StateRegionView {
   region: string

@@ -1,6 +1,7 @@
 import {DrctlError} from '../core/errors.js'
 import {STATE_KEYS} from '../runbook/team-state.js'
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
+import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 import {CheckedStep} from './checked-step.js'
 
 // The steps that set up the team state table: create it in its home Region, then add its replicas (and witness).
@@ -15,7 +16,14 @@ export const KEY_SCHEMA = `${STATE_KEYS.partition.name} (S, HASH), ${STATE_KEYS.
 
 export const isActive = (status: string | undefined) => status === 'ACTIVE' || status === 'UPDATING'
 
+const DESCRIBE = declared('DynamoDB', 'DescribeTable', 'state-table')
+const CREATE = declared('DynamoDB', 'CreateTable', 'state-table')
+const UPDATE = declared('DynamoDB', 'UpdateTable', 'state-table')
+/** IAM also judges each replica an UpdateTable adds as CreateTableReplica on the table, on drctl's behalf. */
+const CREATE_REPLICA = {...declared('DynamoDB', 'CreateTableReplica', 'state-table'), onBehalf: true}
+
 export class CreateStateTable extends CheckedStep {
+  static readonly calls: CallDeclaration = {reads: [DESCRIBE], writes: [CREATE]}
   readonly id = 'state.create-table'
   readonly title: string
   protected override timeoutMs = CREATE_TIMEOUT_MS
@@ -29,14 +37,7 @@ export class CreateStateTable extends CheckedStep {
   }
 
   describe(): PlannedCall[] {
-    return [
-      {
-        service: 'DynamoDB',
-        operation: 'CreateTable',
-        region: this.region,
-        detail: `${this.table}: ${KEY_SCHEMA}, PAY_PER_REQUEST, streams on`,
-      },
-    ]
+    return [planned(CREATE, this.region, `${this.table}: ${KEY_SCHEMA}, PAY_PER_REQUEST, streams on`)]
   }
 
   async check(ctx: StepContext): Promise<StepCheck> {
@@ -54,6 +55,7 @@ export class CreateStateTable extends CheckedStep {
 
 /** Replicas added in one UpdateTable (one Region at a time for MREC; every Region and the witness at once for MRSC). */
 export class AddStateReplicas extends CheckedStep {
+  static readonly calls: CallDeclaration = {reads: [DESCRIBE], writes: [UPDATE, CREATE_REPLICA]}
   readonly id: string
   readonly title: string
   protected override timeoutMs = REPLICA_TIMEOUT_MS
@@ -79,9 +81,7 @@ export class AddStateReplicas extends CheckedStep {
       ...(this.witness ? [`+ witness ${this.witness}`] : []),
       ...(this.consistency === 'STRONG' ? ['MultiRegionConsistency STRONG'] : []),
     ]
-    return [
-      {service: 'DynamoDB', operation: 'UpdateTable', region: this.home, detail: `${this.table} ${parts.join(', ')}`},
-    ]
+    return [planned(UPDATE, this.home, `${this.table} ${parts.join(', ')}`)]
   }
 
   async check(ctx: StepContext): Promise<StepCheck> {

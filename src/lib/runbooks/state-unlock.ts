@@ -6,6 +6,7 @@ import {dynamoLockStore} from '../runbook/dynamodb-lock.js'
 import type {LockHolder} from '../runbook/lock.js'
 import {indexedRuns} from '../runbook/team-journal.js'
 import {stateRegion} from '../runbook/team-state.js'
+import {declared, declaredEach} from '../aws/iam-calls.js'
 
 // `drctl state unlock`: break-glass release of a run's lock in the team state table.
 
@@ -14,6 +15,14 @@ import {stateRegion} from '../runbook/team-state.js'
  * stops. The lock key is the run's topology as the table's index has it, else `topologyKey`. Written in `region`
  * (default: the home Region).
  */
+/** What `state unlock` calls: the runs' index and the lock, broken with one conditional write. */
+export const STATE_UNLOCK_CALLS = {
+  calls: {
+    reads: declaredEach('DynamoDB', ['GetItem', 'Query'], 'state-table'),
+    writes: [declared('DynamoDB', 'UpdateItem', 'state-table')],
+  },
+}
+
 export async function unlockRun(
   state: TeamState,
   aws: AwsPorts,

@@ -1,3 +1,4 @@
+import {declaredEach, readsOnly} from '../../aws/iam-calls.js'
 import type {AwsPorts} from '../../aws/ports.js'
 import {
   type DiscoveredFile,
@@ -16,6 +17,27 @@ import {discoverFis} from './fis.js'
 import type {DiscoverContext, Finding, SectionResult} from './findings.js'
 import {discoverStacks} from './stacks.js'
 import {discoverSteps} from './steps.js'
+
+/** What discovery lists and describes (it then checks the file as `status` does: config init needs that too). */
+export const DISCOVERY_READS = {
+  calls: readsOnly(
+    declaredEach('RDS', [
+      'DescribeGlobalClusters',
+      'DescribeDBClusters',
+      'DescribeDBProxies',
+      'DescribeDBProxyTargets',
+    ]),
+    declaredEach('DynamoDB', ['ListTables', 'DescribeTable', 'ListTagsOfResource']),
+    declaredEach('ARC control', ['ListClusters']),
+    declaredEach('FIS', ['ListExperimentTemplates', 'GetExperimentTemplate']),
+    declaredEach('CloudFormation', ['DescribeStacks']),
+    declaredEach('Route 53', ['ListHostedZones', 'ListResourceRecordSets']),
+    declaredEach('CloudFront', ['ListDistributions']),
+    declaredEach('Global Accelerator', ['ListAccelerators', 'ListListeners', 'ListEndpointGroups']),
+    declaredEach('ECS', ['ListClusters', 'ListServices']),
+    declaredEach('SSM', ['GetParametersByPath']),
+  ),
+}
 
 export interface DiscoverOptions {
   regions: string[]

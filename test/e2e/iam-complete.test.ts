@@ -154,3 +154,29 @@ for (const {scenario, approval} of APPLICATION_SCENARIOS) {
     })
   })
 }
+
+// The worlds that trigger status's checks of today's AWS (strong consistency, a capacity gap), and many clusters.
+for (const scenario of ['mrsc', 'capacity-gap'] as const) {
+  describe(`the runbooks of the ${scenario} scenario under their generated policies`, () => {
+    const sandbox = useSandbox({scenario, timeScale: TIME_SCALE})
+
+    it('status, a planned failover and back, an unplanned one and fallback', async () => {
+      await asCommand(sandbox.home, 'status', ['status'])
+      await movesThereAndBack(sandbox.home)
+      await failsAwayAndBack(sandbox.home, false)
+    })
+  })
+}
+
+describe('the runbooks of the scale scenario under their generated policies', () => {
+  const sandbox = useSandbox({
+    scenario: 'scale',
+    timeScale: TIME_SCALE,
+    size: {globalClusters: 3, regions: ['us-east-1', 'us-west-2', 'eu-west-1']},
+  })
+
+  it('status, and a planned failover and back', async () => {
+    await asCommand(sandbox.home, 'status', ['status'])
+    await movesThereAndBack(sandbox.home)
+  })
+})

@@ -3,19 +3,32 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll} from 'vitest'
 
-import {type CallLogEntry, readCallLog, resetSandbox, type ScenarioName} from '../../src/lib/sandbox/index.js'
+import {
+  type CallLogEntry,
+  readCallLog,
+  resetSandbox,
+  type ScenarioName,
+  type ScenarioSize,
+} from '../../src/lib/sandbox/index.js'
 import {type CliResult, parseEnvelope, runCli, startCli, tempHome} from './cli.js'
 
 export interface SandboxOptions {
   scenario?: ScenarioName
   timeScale?: number
+  /** The `scale` scenario's size. */
+  size?: Partial<ScenarioSize>
 }
 
 /** A private $DRCTL_HOME with a fresh sandbox world at a test time scale (made in-process: no drctl process). */
 export async function sandboxHome(options: SandboxOptions = {}): Promise<{home: string; cleanup: () => void}> {
   const {home, cleanup} = tempHome('drctl-e2e-')
   try {
-    await resetSandbox({home, scenario: options.scenario ?? 'two-region', timeScale: options.timeScale ?? 0.005})
+    await resetSandbox({
+      home,
+      scenario: options.scenario ?? 'two-region',
+      timeScale: options.timeScale ?? 0.005,
+      size: options.size,
+    })
   } catch (error) {
     cleanup()
     throw error

@@ -43,7 +43,7 @@ export {
   SANDBOX_ACCOUNT,
   SANDBOX_CREDENTIALS,
 } from './world.js'
-export {DEFAULT_SCENARIO, SCALE_LIMITS, SCENARIOS, type ScenarioName} from './scenario.js'
+export {DEFAULT_SCENARIO, SCALE_LIMITS, SCENARIOS, type ScenarioName, type ScenarioSize} from './scenario.js'
 export {loadPolicy} from './iam/enforce.js'
 export {type ArcEndpointInfo, type SandboxServer, type SandboxServerOptions, startSandboxServer} from './listener.js'
 export type {Service} from './services/simulated-services.js'

@@ -55,6 +55,16 @@ const journalOf = (home: string, runId: string) => {
   return existsSync(path) ? readFileSync(path, 'utf8') : ''
 }
 
+/**
+ * The run the process `pid` started in `home`, once its journal matches `progress`. Not "a run that is new here": a
+ * colleague's run pulled from the table (as a refused start pulls the holder's) is new here too, and may match.
+ */
+const runStartedBy = (home: string, pid: number | undefined, progress: RegExp) =>
+  runIds(home).find((id) => {
+    const journal = journalOf(home, id)
+    return new RegExp(`"type":"run-start"[^\\n]*"pid":${pid}[,}]`).test(journal) && progress.test(journal)
+  })
+
 /** The table exists and writes start in `region`, whatever the tests before left (each test can run alone). */
 const startFrom = (region: string) => {
   expect(as(ana, ['state', 'init', '-c', team, '--yes']).status).toBe(0)
@@ -146,17 +156,18 @@ describe('team state on one DynamoDB table, two homes', () => {
 
   it('state unlock breaks the lock of the run named (typed), and the run is abandoned from the other home', async () => {
     startFrom('us-west-2')
-    const known = runIds(ana.home)
     const run = asAsync(ana, ['failover', '-c', teamWithApproval, '--planned', '--to', 'us-east-1', '--yes'])
     const runId = await waitUntil('the run to wait for its approval', () =>
-      runIds(ana.home)
-        .filter((id) => !known.includes(id))
-        .find((id) => journalOf(ana.home, id).includes('approval.change-board.requested')),
+      runStartedBy(ana.home, run.child.pid, /approval\.change-board\.requested/),
     )
     const unlock = (...flags: string[]) => as(bo, ['state', 'unlock', runId, '-c', team, '--json', ...flags])
     expect(unlock().status).toBe(4)
     expect(unlock('--confirm', 'not-the-run').status).toBe(4)
-    expect(json(as(bo, ['state', 'show', '-c', team, '--json'])).result.lock.holder).toMatchObject({runId})
+    const holder = json(as(bo, ['state', 'show', '-c', team, '--json'])).result.lock.holder
+    expect(
+      holder,
+      `runs: ${JSON.stringify({ana: runIds(ana.home), bo: runIds(bo.home), cy: runIds(cy.home)})}`,
+    ).toMatchObject({runId})
     const broken = unlock('--confirm', runId)
     expect(broken.status, broken.stderr).toBe(0)
     expect(json(broken).result).toMatchObject({key: 'sandbox:retail', region: 'us-east-1', holder: {runId}})
@@ -176,12 +187,9 @@ describe('team state on one DynamoDB table, two homes', () => {
     startFrom('us-west-2')
     // A switchover that waits for 20 minutes of replication lag: the run is killed in the middle of its wait.
     as(ana, ['sandbox', 'fault', 'lag', 'orders-global', 'us-east-1', '1200000'])
-    const known = runIds(ana.home)
     const run = asAsync(ana, ['failover', '-c', team, '--planned', '--to', 'us-east-1', '--max-lag', '1h', '--yes'])
     const runId = await waitUntil('the run to wait for its switchover', () =>
-      runIds(ana.home)
-        .filter((id) => !known.includes(id))
-        .find((id) => /"step-progress"[^\n]*switchover/.test(journalOf(ana.home, id))),
+      runStartedBy(ana.home, run.child.pid, /"step-progress"[^\n]*switchover/),
     )
     // The table gets each event just after the local journal; the kill comes once it has the wait too.
     await waitUntil('the table to have the run up to its wait', async () =>

@@ -93,5 +93,7 @@ export function toDbClusterSnapshot(sdk: SdkDbClusterSnapshot): DbClusterSnapsho
     type: sdk.SnapshotType ?? 'manual',
     createdAt: sdk.SnapshotCreateTime?.toISOString(),
     kmsKeyId: sdk.KmsKeyId,
+    engine: sdk.Engine,
+    engineVersion: sdk.EngineVersion,
   }
 }

@@ -75,6 +75,8 @@ export interface DbClusterSnapshot {
   type: string
   createdAt?: string
   kmsKeyId?: string
+  engine?: string
+  engineVersion?: string
 }
 
 export interface CreateDbClusterInput {
@@ -88,6 +90,17 @@ export interface CreateDbClusterInput {
   storageEncrypted?: boolean
   parameterGroup?: string
   deletionProtection?: boolean
+}
+
+export interface RestoreDbClusterInput {
+  id: string
+  snapshotId: string
+  engine: string
+  engineVersion?: string
+  subnetGroup?: string
+  securityGroupIds?: string[]
+  kmsKeyId?: string
+  tags?: Record<string, string>
 }
 
 export interface CreateDbInstanceInput {
@@ -129,4 +142,8 @@ export interface RdsPort {
   promoteReadReplicaDbCluster(id: string): Promise<Mutation>
   createDbClusterSnapshot(clusterId: string, snapshotId: string): Promise<Mutation>
   copyDbClusterSnapshot(sourceSnapshot: string, targetSnapshotId: string): Promise<Mutation>
+  /** A new cluster, without instances, from a snapshot (never with deletion protection). */
+  restoreDbClusterFromSnapshot(input: RestoreDbClusterInput): Promise<Mutation>
+  /** Lets the RDS Data API reach the cluster (restores have no such member: aws-reference-steps §8). */
+  enableHttpEndpoint(clusterArn: string): Promise<Mutation>
 }

@@ -53,6 +53,8 @@ export interface DbCluster {
   kmsKeyId?: string
   storageEncrypted: boolean
   parameterGroup?: string
+  /** Whether the RDS Data API reaches the cluster (EnableHttpEndpoint). */
+  httpEndpointEnabled?: boolean
   /** The cluster's tags (DescribeDBClusters returns them); drctl marks a detached survivor with one. */
   tags?: Record<string, string>
 }

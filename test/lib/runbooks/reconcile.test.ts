@@ -1,0 +1,159 @@
+import {existsSync, mkdtempSync, readFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import type {DbClusterSnapshot} from '../../../src/lib/aws/ports.js'
+import {isGroup} from '../../../src/lib/runbook/types.js'
+import {planReconcile, temporaryClusterId} from '../../../src/lib/runbooks/reconcile.js'
+import {
+  COMPARE_FAILED,
+  type CompareSpec,
+  CompareStep,
+  secretIn,
+} from '../../../src/lib/runbooks/reconcile-compare-step.js'
+import type {ReconcileFacts} from '../../../src/lib/runbooks/reconcile-facts.js'
+import {ReconcileReportStep} from '../../../src/lib/runbooks/reconcile-report.js'
+import {FakeAws} from '../../fakes/aws.js'
+import {twoRegionState} from '../../fakes/state.js'
+import {ACCOUNT, testConfig} from '../../fakes/topology.js'
+import {stepContext} from './step-context.js'
+
+const RUN = '20261206-080000-failover-unplanned-retail-ab12'
+const secret = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:orders-db-AbCdEf`
+const config = testConfig(
+  `reconcile: {secretArn: "${secret}", tables: [{name: orders, key: [id], updatedAt: updated_at}, {name: lines, key: [order_id, line]}]}`,
+)
+const snapshot: DbClusterSnapshot = {
+  id: 'rds:unplanned-global-failover-orders-use1-2026-12-06-08-05',
+  arn: 'arn',
+  clusterId: 'orders-use1',
+  status: 'available',
+  type: 'automated',
+  engine: 'aurora-postgresql',
+  engineVersion: '16.4',
+}
+
+function facts(overrides: Partial<ReconcileFacts> = {}, mode: 'unplanned' | 'detach' = 'unplanned'): ReconcileFacts {
+  return {
+    run: {
+      id: RUN,
+      dir: '/home/runs/x',
+      mode,
+      move: {
+        globalClusterId: 'orders-global',
+        targetRegion: 'us-west-2',
+        targetClusterArn: `arn:aws:rds:us-west-2:${ACCOUNT}:cluster:orders-usw2`,
+        targetClusterId: 'orders-usw2',
+        fromRegion: 'us-east-1',
+      },
+      oldPrimary: {clusterId: 'orders-use1', region: 'us-east-1'},
+      failoverAt: '2026-12-06T08:00:00.000Z',
+      lossMs: 4000,
+    },
+    snapshot,
+    oldInstances: [],
+    ...overrides,
+  }
+}
+
+const request = {marginMs: 60_000, wholeTables: false, stamp: '202612060900'}
+const stepIds = (plan: ReturnType<typeof planReconcile>) => plan.items.map((item) => item.id)
+
+describe('reconcile plan', () => {
+  it('restores the snapshot, compares, deletes the temporary cluster, then reports; the window ends at the failover less lag and margin', () => {
+    const plan = planReconcile(config, facts(), request)
+    const id = temporaryClusterId(RUN)
+    expect(id).toBe('drctl-reconcile-20261206-080000-ab12')
+    expect(plan.gates.map((gate) => gate.status)).toEqual(['ok'])
+    expect(stepIds(plan)).toEqual([
+      `restore.${id}`,
+      `instance.${id}-1`,
+      `data-api.${id}`,
+      'reconcile.compare',
+      `instances.${id}`,
+      `cluster.${id}`,
+      'reconcile.report',
+    ])
+    const compare = (plan.params.specs as {kind: string; compare?: CompareSpec}[]).find(
+      (spec) => spec.kind === 'reconcile-compare',
+    )?.compare
+    expect(compare).toMatchObject({
+      since: '2026-12-06T07:58:56.000Z',
+      old: {clusterArn: `arn:aws:rds:us-east-1:${ACCOUNT}:cluster:${id}`, region: 'us-east-1'},
+      current: {clusterId: 'orders-usw2', region: 'us-west-2'},
+      dir: join('/home/runs/x', 'reconcile'),
+    })
+    expect(plan.items.flatMap((item) => (isGroup(item) ? [] : item.describe())).map((call) => call.operation)).toEqual([
+      'RestoreDBClusterFromSnapshot',
+      'CreateDBInstance',
+      'EnableHttpEndpoint',
+      'ExecuteStatement',
+      'ExecuteStatement',
+      'DeleteDBInstance',
+      'DeleteDBCluster',
+    ])
+  })
+
+  it('compares whole tables on request or without a lag estimate', () => {
+    const whole = (plan: ReturnType<typeof planReconcile>) =>
+      (plan.params.specs as {kind: string; compare?: CompareSpec}[]).find((spec) => spec.compare)?.compare?.since
+    expect(whole(planReconcile(config, facts(), {...request, wholeTables: true}))).toBeUndefined()
+    const unknownLoss = facts()
+    unknownLoss.run.lossMs = null
+    expect(whole(planReconcile(config, unknownLoss, request))).toBeUndefined()
+  })
+
+  it('stops at a gate saying what to wait for when Aurora has not taken the snapshot yet', () => {
+    const plan = planReconcile(config, facts({snapshot: undefined}), request)
+    expect(plan.gates).toMatchObject([
+      {
+        status: 'fail',
+        message: expect.stringMatching(
+          /no rds:unplanned-global-failover-orders-use1-\* snapshot in us-east-1 yet.*rejoins/,
+        ),
+      },
+    ])
+  })
+
+  it('after detach-and-promote, snapshots the orphaned old primary first (unless a reconcile snapshot exists)', () => {
+    const cluster = {id: 'orders-use1', engine: 'aurora-postgresql', engineVersion: '16.4'} as never
+    const plan = planReconcile(config, facts({snapshot: undefined, oldCluster: cluster}, 'detach'), request)
+    expect(stepIds(plan)[0]).toBe('snapshot.drctl-reconcile-orders-use1-202612060900')
+    expect(planReconcile(config, facts({snapshot: undefined}, 'detach'), request).gates[0]?.status).toBe('fail')
+  })
+
+  it('needs a reconcile section in drctl.yaml', () => {
+    expect(() => planReconcile(testConfig(), facts(), request)).toThrow(/no reconcile section/)
+  })
+})
+
+describe('reconcile compare and report steps', () => {
+  it('a failed comparison is recorded, not thrown, so that cleanup runs; the report then fails the run', async () => {
+    const aws = new FakeAws(twoRegionState())
+    aws.dataApi = () => {
+      throw new Error('relation "orders" does not exist')
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'drctl-reconcile-'))
+    const compare = planReconcile(config, {...facts(), run: {...facts().run, dir}}, request).params.specs as {
+      kind: string
+      compare?: CompareSpec
+    }[]
+    const spec = compare.find((entry) => entry.compare)?.compare as CompareSpec
+    const ctx = stepContext(aws)
+    const step = new CompareStep(spec)
+    expect(await step.check(ctx)).toEqual({state: 'pending'})
+    await step.run(ctx)
+    expect(ctx.recorded(COMPARE_FAILED)).toMatchObject({message: 'relation "orders" does not exist'})
+    expect((await step.check(ctx)).state).toBe('done')
+    const report = new ReconcileReportStep({compare: spec, reconciledRun: RUN, failoverAt: '', snapshotId: snapshot.id})
+    await expect(report.run(ctx)).rejects.toThrow(/the comparison failed: relation "orders" does not exist/)
+    expect(readFileSync(join(spec.dir, 'reconcile.md'), 'utf8')).toContain('**The comparison failed**')
+    expect(existsSync(join(spec.dir, 'missing.jsonl'))).toBe(false)
+  })
+
+  it('reads a cluster in another Region with the replica of the secret there', () => {
+    expect(secretIn(secret, 'us-west-2')).toBe(`arn:aws:secretsmanager:us-west-2:${ACCOUNT}:secret:orders-db-AbCdEf`)
+  })
+})

@@ -4,9 +4,9 @@ import {DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient} from '
 import {ExecuteStatementCommand, RDSDataClient} from '@aws-sdk/client-rds-data'
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {acknowledgedWrites, readWorld, workloadSecretArn} from '../../src/lib/sandbox/index.js'
+import {acknowledgedWrites, readCallLog, readWorld, workloadSecretArn} from '../../src/lib/sandbox/index.js'
 import {waitUntil} from '../helpers/cli.js'
-import {drctl, json, useSandbox} from '../helpers/e2e.js'
+import {callsSince, drctl, json, useSandbox} from '../helpers/e2e.js'
 import {scenarioClusterArn, startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
 const ordersOf = async (home: string) =>
@@ -53,6 +53,11 @@ describe('drctl reconcile on the sandbox', () => {
       )
     })
 
+    const before = (await readCallLog(sandbox.home)).length
+    const dryRun = drctl(sandbox.home, ['reconcile', '--dry-run', '--json'])
+    expect(dryRun.status, dryRun.stderr).toBe(0)
+    expect((await callsSince(sandbox.home, before)).filter((call) => call.mutating)).toEqual([])
+
     const result = drctl(sandbox.home, ['reconcile', '--yes', '--json'])
     expect(result.status, result.stderr).toBe(0)
     const run = json(result).result
@@ -85,6 +90,10 @@ describe('drctl reconcile on the sandbox', () => {
       differing: 0,
       tables: [{name: 'orders', missing: lost.length}],
     })
+    // The measured RPO is the workload's own record of the writes it lost.
+    const utc = (text: string) => new Date(`${text.replace(' ', 'T')}Z`).toISOString()
+    const times = lost.map((order) => utc(order.updatedAt)).sort()
+    expect(summary.measuredRpo).toMatchObject({from: times[0], to: times.at(-1), rows: lost.length})
     expect(readFileSync(summary.report, 'utf8')).toContain(`| orders |`)
 
     // Asked through the API: the world file keeps a deleted record until time next moves on.

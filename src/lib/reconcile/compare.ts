@@ -1,5 +1,5 @@
 import type {SqlValue} from '../aws/ports.js'
-import {differingColumns, keyOf, keyText, type Row} from './values.js'
+import {canonical, differingColumns, keyOf, keyText, type Row} from './values.js'
 
 /** One table as drctl.yaml lists it under `reconcile.tables`. */
 export interface ReconcileTable {
@@ -38,6 +38,9 @@ export interface TableProgress {
   missing: number
   differing: number
   done: boolean
+  /** The earliest and latest `updatedAt` of the missing rows (ISO): the measured window of lost writes. */
+  lostFrom?: string
+  lostTo?: string
 }
 
 export const NOT_STARTED: TableProgress = {pages: 0, scanned: 0, missing: 0, differing: 0, done: false}
@@ -74,6 +77,19 @@ function pageFindings(table: ReconcileTable, oldRows: Row[], currentRows: Row[])
   return findings
 }
 
+/** Widens the window of lost writes by the times of this page's missing rows. */
+function lostWindow(table: ReconcileTable, findings: Finding[], progress: TableProgress) {
+  const column = table.updatedAt
+  if (!column) return {}
+  const times = findings
+    .filter((finding) => finding.kind === 'missing')
+    .map((finding) => canonical(finding.old[column] ?? null))
+    .filter((time): time is string => time !== null && !Number.isNaN(Date.parse(time)))
+    .concat([progress.lostFrom, progress.lostTo].filter((time): time is string => time !== undefined))
+    .sort()
+  return times.length > 0 ? {lostFrom: times[0], lostTo: times.at(-1)} : {}
+}
+
 /**
  * Keyed comparison of one table in bounded pages (keyset pagination: `ORDER BY key LIMIT n`, the next page after
  * the last key), so that memory holds one page whatever the table's size. Rows only the new primary has are written
@@ -102,6 +118,7 @@ export async function compareTable(options: CompareOptions): Promise<TableProgre
       missing: progress.missing + findings.filter((finding) => finding.kind === 'missing').length,
       differing: progress.differing + findings.filter((finding) => finding.kind === 'differs').length,
       done: oldRows.length < pageSize,
+      ...lostWindow(table, findings, progress),
     }
     await options.onPage(findings, progress)
   }

@@ -2,7 +2,7 @@ import {closeSync, existsSync, openSync, readSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {DrctlError, type ErrorCode} from '../core/errors.js'
-import {NOT_STARTED} from '../reconcile/compare.js'
+import {NOT_STARTED, type TableProgress} from '../reconcile/compare.js'
 import {csvFileOf, MISSING_FILE} from '../reconcile/findings-files.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
 import {COMPARE_FAILED, type CompareSpec, tableKey, type TableRecord} from './reconcile-compare-step.js'
@@ -17,6 +17,8 @@ export interface ReportSpec {
   failoverAt: string
   /** Where the old primary's data came from. */
   snapshotId: string
+  /** The replication lag seen at failover (the estimate the failover reported); null when none was seen. */
+  estimatedLossMs: number | null
 }
 
 /** What --json gives: counts per table and where the files are. */
@@ -25,6 +27,8 @@ export interface ReconcileSummary {
   missing: number
   differing: number
   window: {since?: string; failoverAt: string}
+  /** Measured from the lost rows' updatedAt: the first and last lost write, and the seconds between them. */
+  measuredRpo?: {from: string; to: string; seconds: number; rows: number}
   report: string
   findings: string
   failed?: {code: string; message: string}
@@ -43,6 +47,31 @@ function firstLines(path: string, count: number): string[] {
   }
 }
 
+function rpoLine(spec: ReportSpec, summary: ReconcileSummary): string {
+  const estimate =
+    spec.estimatedLossMs === null
+      ? 'no estimate at failover'
+      : `estimated at failover: up to ${spec.estimatedLossMs / 1000}s`
+  const measured = summary.measuredRpo
+  if (!measured) return `${summary.missing} row(s) lost, no updatedAt times to measure them by (${estimate})`
+  return `${measured.rows} row(s) lost, written from ${measured.from} to ${measured.to}: ${measured.seconds}s of writes (${estimate})`
+}
+
+/** The measured window of lost writes over every table with updatedAt. */
+function measuredRpo(progress: TableProgress[], rows: number): ReconcileSummary['measuredRpo'] {
+  const from = progress
+    .map((entry) => entry.lostFrom)
+    .filter((time) => time !== undefined)
+    .sort()[0]
+  const to = progress
+    .map((entry) => entry.lostTo)
+    .filter((time) => time !== undefined)
+    .sort()
+    .at(-1)
+  if (!from || !to) return undefined
+  return {from, to, seconds: (Date.parse(to) - Date.parse(from)) / 1000, rows}
+}
+
 function markdown(spec: ReportSpec, summary: ReconcileSummary): string {
   const {compare} = spec
   const window = summary.window.since
@@ -55,6 +84,7 @@ function markdown(spec: ReportSpec, summary: ReconcileSummary): string {
     `- New primary: ${compare.current.clusterId} (${compare.current.region}); nothing was written to it`,
     `- Window: ${window}`,
     `- Findings: ${summary.missing} row(s) missing in the new primary, ${summary.differing} differing`,
+    `- Measured RPO: ${rpoLine(spec, summary)}`,
     ...(summary.failed
       ? ['', `**The comparison failed**: ${summary.failed.message}. The counts below are partial.`]
       : []),
@@ -102,18 +132,23 @@ export class ReconcileReportStep implements Step {
   async run(ctx: StepContext): Promise<void> {
     const {compare} = this.spec
     const failed = ctx.recorded<{code: ErrorCode; message: string}>(COMPARE_FAILED)
-    const tables = compare.tables.map((table) => {
-      const progress = ctx.recorded<TableRecord>(tableKey(table.name))?.progress ?? NOT_STARTED
-      const {scanned, missing, differing} = progress
+    const progress = compare.tables.map(
+      (table) => ctx.recorded<TableRecord>(tableKey(table.name))?.progress ?? NOT_STARTED,
+    )
+    const tables = compare.tables.map((table, index) => {
+      const {scanned, missing, differing} = progress[index] ?? NOT_STARTED
       return {name: table.name, scanned, missing, differing, csv: join(compare.dir, csvFileOf(table.name))}
     })
+    const missing = tables.reduce((sum, table) => sum + table.missing, 0)
+    const rpo = measuredRpo(progress, missing)
     const summary: ReconcileSummary = {
       tables,
-      missing: tables.reduce((sum, table) => sum + table.missing, 0),
+      missing,
       differing: tables.reduce((sum, table) => sum + table.differing, 0),
       window: {since: compare.since, failoverAt: this.spec.failoverAt},
       report: join(compare.dir, REPORT_FILE),
       findings: join(compare.dir, MISSING_FILE),
+      ...(rpo ? {measuredRpo: rpo} : {}),
       ...(failed ? {failed} : {}),
     }
     writeFileSync(summary.report, markdown(this.spec, summary))

@@ -127,7 +127,13 @@ export function planReconcile(config: DrctlConfig, facts: ReconcileFacts, reques
     {kind: 'delete-cluster', clusterId, region},
     {
       kind: 'reconcile-report',
-      report: {compare, reconciledRun: run.id, failoverAt: run.failoverAt, snapshotId: snapshotId ?? ''},
+      report: {
+        compare,
+        reconciledRun: run.id,
+        failoverAt: run.failoverAt,
+        snapshotId: snapshotId ?? '',
+        estimatedLossMs: run.lossMs,
+      },
     },
   ]
   items.push(...steps)

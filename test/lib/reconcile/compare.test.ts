@@ -91,7 +91,16 @@ describe('reconcile comparison', () => {
     // Three pages of at most two rows; each next page starts after the last key of the one before.
     expect(old.pages.map((page) => page.after)).toEqual([undefined, [2], [4]])
     expect(progress.map((step) => step.scanned)).toEqual([2, 4, 5])
-    expect(result).toEqual({after: [5], pages: 3, scanned: 5, missing: 2, differing: 1, done: true})
+    expect(result).toEqual({
+      after: [5],
+      pages: 3,
+      scanned: 5,
+      missing: 2,
+      differing: 1,
+      done: true,
+      lostFrom: '2026-12-06T08:00:00.000Z',
+      lostTo: '2026-12-06T08:00:00.000Z',
+    })
   })
 
   it('stops after an empty page when the last page was full, and looks nothing up for it', async () => {
@@ -109,6 +118,9 @@ describe('reconcile comparison', () => {
     const since = '2026-12-06T07:30:00.000Z'
     const windowed = await run(orders, new MemoryRows(rows), new MemoryRows([]), 10, since)
     expect(windowed.findings.map((finding) => finding.key.id)).toEqual([2, 3])
+    // The measured window of lost writes: the times of the missing rows (a NULL time tells nothing).
+    const spread = await run(orders, new MemoryRows(rows), new MemoryRows([]), 1)
+    expect(spread.result).toMatchObject({lostFrom: early, lostTo: late})
     const whole = await run({name: 'orders', key: ['id']}, new MemoryRows(rows), new MemoryRows([]), 10, since)
     expect(whole.findings.map((finding) => finding.key.id)).toEqual([1, 2, 3])
   })

@@ -147,7 +147,13 @@ describe('reconcile compare and report steps', () => {
     await step.run(ctx)
     expect(ctx.recorded(COMPARE_FAILED)).toMatchObject({message: 'relation "orders" does not exist'})
     expect((await step.check(ctx)).state).toBe('done')
-    const report = new ReconcileReportStep({compare: spec, reconciledRun: RUN, failoverAt: '', snapshotId: snapshot.id})
+    const report = new ReconcileReportStep({
+      compare: spec,
+      reconciledRun: RUN,
+      failoverAt: '',
+      snapshotId: snapshot.id,
+      estimatedLossMs: 4000,
+    })
     await expect(report.run(ctx)).rejects.toThrow(/the comparison failed: relation "orders" does not exist/)
     expect(readFileSync(join(spec.dir, 'reconcile.md'), 'utf8')).toContain('**The comparison failed**')
     expect(existsSync(join(spec.dir, 'missing.jsonl'))).toBe(false)

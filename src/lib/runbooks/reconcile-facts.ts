@@ -100,3 +100,32 @@ export async function gatherReconcileFacts(aws: AwsPorts, run: ReconciledRun): P
     .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''))[0]
   return {run, snapshot, oldCluster, oldInstances}
 }
+
+/** A temporary cluster an interrupted or failed reconcile left behind. */
+export interface ReconcileLeftover {
+  clusterId: string
+  region: string
+  instanceIds: string[]
+}
+
+export const TEMPORARY_CLUSTER_PREFIX = 'drctl-reconcile-'
+
+/** The temporary reconcile clusters in these Regions, with their instances (what `teardown` deletes too). */
+export async function reconcileLeftovers(aws: AwsPorts, regions: string[]): Promise<ReconcileLeftover[]> {
+  const perRegion = await Promise.all(
+    regions.map(async (region) => {
+      const rds = aws.rds(region)
+      const clusters = (await rds.describeDbClusters()).filter((cluster) =>
+        cluster.id.startsWith(TEMPORARY_CLUSTER_PREFIX),
+      )
+      if (clusters.length === 0) return []
+      const instances = await rds.describeDbInstances(clusters.map((cluster) => cluster.id))
+      return clusters.map((cluster) => ({
+        clusterId: cluster.id,
+        region,
+        instanceIds: instances.filter((instance) => instance.clusterId === cluster.id).map((instance) => instance.id),
+      }))
+    }),
+  )
+  return perRegion.flat()
+}

@@ -7,7 +7,7 @@ import {DrctlError} from '../core/errors.js'
 import type {RunPlan} from '../runbook/types.js'
 import {boundedIdentifier} from './fallback-facts.js'
 import type {CompareSpec} from './reconcile-compare-step.js'
-import type {ReconcileFacts} from './reconcile-facts.js'
+import {type ReconcileFacts, TEMPORARY_CLUSTER_PREFIX} from './reconcile-facts.js'
 import {type ItemSpec, itemsFromSpecs, type StepSpec} from './step-specs.js'
 
 export const RECONCILE = 'reconcile'
@@ -28,7 +28,7 @@ export interface ReconcileRequest {
 export function temporaryClusterId(runId: string): string {
   const suffix = /-([0-9a-f]{4})$/.exec(runId)?.[1] ?? 'run'
   const stamp = /^(\d{8}-\d{6})/.exec(runId)?.[1] ?? ''
-  return boundedIdentifier('drctl-reconcile', `${stamp}-${suffix}`.replace(/^-/, ''))
+  return boundedIdentifier(TEMPORARY_CLUSTER_PREFIX.slice(0, -1), `${stamp}-${suffix}`.replace(/^-/, ''))
 }
 
 /** Lower bound of the window: the failover, less the lag then and a margin; none without a lag estimate. */

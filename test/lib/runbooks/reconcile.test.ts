@@ -13,7 +13,7 @@ import {
   CompareStep,
   secretIn,
 } from '../../../src/lib/runbooks/reconcile-compare-step.js'
-import type {ReconcileFacts} from '../../../src/lib/runbooks/reconcile-facts.js'
+import {type ReconcileFacts, reconcileLeftovers} from '../../../src/lib/runbooks/reconcile-facts.js'
 import {ReconcileReportStep} from '../../../src/lib/runbooks/reconcile-report.js'
 import {FakeAws} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
@@ -161,5 +161,20 @@ describe('reconcile compare and report steps', () => {
 
   it('reads a cluster in another Region with the replica of the secret there', () => {
     expect(secretIn(secret, 'us-west-2')).toBe(`arn:aws:secretsmanager:us-west-2:${ACCOUNT}:secret:orders-db-AbCdEf`)
+  })
+})
+
+describe('reconcile leftovers', () => {
+  it('finds the temporary clusters in the Regions asked, with their instances, and nothing else', async () => {
+    const state = twoRegionState()
+    const base = state.clusters.find((cluster) => cluster.id === 'orders-use1')!
+    const temporary = {...structuredClone(base), id: 'drctl-reconcile-20261206-080000-ab12', globalClusterId: undefined}
+    state.clusters.push(temporary)
+    state.instances.push({...structuredClone(state.instances[0]!), id: `${temporary.id}-1`, clusterId: temporary.id})
+    const aws = new FakeAws(state)
+    expect(await reconcileLeftovers(aws, ['us-east-1', 'us-west-2'])).toEqual([
+      {clusterId: temporary.id, region: 'us-east-1', instanceIds: [`${temporary.id}-1`]},
+    ])
+    expect(await reconcileLeftovers(aws, ['us-west-2'])).toEqual([])
   })
 })

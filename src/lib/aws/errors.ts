@@ -168,6 +168,7 @@ function hintsFor(kind: AwsErrorKind, target: AwsCallTarget): string[] {
 const iamPrefixes: Record<string, string> = {
   RDS: 'rds',
   'RDS Data': 'rds-data',
+  'Secrets Manager': 'secretsmanager',
   DynamoDB: 'dynamodb',
   'ARC cluster': 'route53-recovery-cluster',
   'ARC control': 'route53-recovery-control-config',

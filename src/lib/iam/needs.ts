@@ -108,6 +108,22 @@ const TEARDOWN: CommandNeeds = {
   run: true,
 }
 
+/** Restore, compare through the Data API (which reads the secret as the caller), delete the temporary cluster. */
+const RECONCILE: CommandNeeds = {
+  role: 'operator',
+  reads: [
+    ...any('RDS', 'DescribeDBClusters', 'DescribeDBInstances', 'DescribeDBClusterSnapshots'),
+    ...on('RDS Data', ['clusters'], 'ExecuteStatement'),
+    ...any('Secrets Manager', 'GetSecretValue'),
+  ],
+  writes: [
+    ...on('RDS', ['clusters', 'cluster-snapshots'], 'RestoreDBClusterFromSnapshot', 'CreateDBClusterSnapshot'),
+    ...on('RDS', ['clusters'], 'AddTagsToResource', 'EnableHttpEndpoint', 'DeleteDBCluster'),
+    ...on('RDS', ['instances', 'clusters'], 'CreateDBInstance', 'DeleteDBInstance'),
+  ],
+  run: true,
+}
+
 /** Every command that calls AWS (or keeps runs), by its id as typed (`routing set`). */
 export const COMMAND_NEEDS: Readonly<Record<string, CommandNeeds>> = {
   status: {role: 'read-only', reads: STATUS_READS, writes: [], appSteps: 'reads'},
@@ -125,6 +141,7 @@ export const COMMAND_NEEDS: Readonly<Record<string, CommandNeeds>> = {
   'routing shift': {role: 'operator', reads: any('ARC cluster', 'ListRoutingControls'), writes: ROUTING_WRITES},
   failover: FAILOVER,
   fallback: FALLBACK,
+  reconcile: RECONCILE,
   'aurora rename-global': {
     role: 'operator',
     reads: any('RDS', 'DescribeGlobalClusters'),
@@ -148,8 +165,8 @@ export const COMMAND_NEEDS: Readonly<Record<string, CommandNeeds>> = {
   // A resumed run makes the calls of the runbook it resumes; an approval or abandonment touches only the run's state.
   'runs resume': {
     role: 'operator',
-    reads: [...FAILOVER.reads, ...FALLBACK.reads],
-    writes: [...FAILOVER.writes, ...FALLBACK.writes],
+    reads: [...FAILOVER.reads, ...FALLBACK.reads, ...RECONCILE.reads],
+    writes: [...FAILOVER.writes, ...FALLBACK.writes, ...RECONCILE.writes],
     appSteps: 'moves',
     run: true,
   },

@@ -12,6 +12,7 @@ import {
   type CompareSpec,
   CompareStep,
   secretIn,
+  tableKey,
 } from '../../../src/lib/runbooks/reconcile-compare-step.js'
 import {type ReconcileFacts, reconcileLeftovers} from '../../../src/lib/runbooks/reconcile-facts.js'
 import {ReconcileReportStep} from '../../../src/lib/runbooks/reconcile-report.js'
@@ -130,6 +131,13 @@ describe('reconcile plan', () => {
 })
 
 describe('reconcile compare and report steps', () => {
+  const compareSpec = (dir: string) =>
+    (
+      planReconcile(config, {...facts(), run: {...facts().run, dir}}, request).params.specs as {
+        compare?: CompareSpec
+      }[]
+    ).find((entry) => entry.compare)?.compare as CompareSpec
+
   it('a failed comparison is recorded, not thrown, so that cleanup runs; the report then fails the run', async () => {
     const aws = new FakeAws(twoRegionState())
     aws.dataApi = () => {
@@ -157,6 +165,39 @@ describe('reconcile compare and report steps', () => {
     await expect(report.run(ctx)).rejects.toThrow(/the comparison failed: relation "orders" does not exist/)
     expect(readFileSync(join(spec.dir, 'reconcile.md'), 'utf8')).toContain('**The comparison failed**')
     expect(existsSync(join(spec.dir, 'missing.jsonl'))).toBe(false)
+  })
+
+  it('a comparison stopped by Ctrl-C resumes after its last completed page, without repeating findings', async () => {
+    const aws = new FakeAws(twoRegionState())
+    const oldRows = [1, 2, 3, 4, 5].map((id) => [id, `${id}.00`])
+    const controller = new AbortController()
+    const pages: number[] = []
+    aws.dataApi = (_target, sql, parameters) => {
+      const value = (name: string) => parameters.find((parameter) => parameter.name === name)?.value
+      if (sql.includes(' IN (')) return {columns: ['id', 'amount'], rows: []} // the new primary lost them all
+      const after = Number(value('after0') ?? 0)
+      pages.push(after)
+      // Ctrl-C while the second page is read: it completes, then the comparison stops.
+      if (pages.length === 2) controller.abort(new Error('interrupted'))
+      const limit = Number(/LIMIT (\d+)/.exec(sql)?.[1])
+      return {columns: ['id', 'amount'], rows: oldRows.filter(([id]) => Number(id) > after).slice(0, limit)}
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'drctl-reconcile-'))
+    const spec: CompareSpec = {...compareSpec(dir), tables: [{name: 'orders', key: ['id']}], pageSize: 2}
+    const first = {...stepContext(aws), signal: controller.signal}
+    await expect(new CompareStep(spec).run(first)).rejects.toThrow('interrupted')
+    const journaled = first.recorded(tableKey('orders'))
+    expect(journaled).toMatchObject({progress: {after: [4], scanned: 4, done: false}})
+
+    const second = stepContext(aws, {[tableKey('orders')]: journaled})
+    await new CompareStep(spec).run(second)
+    expect(pages).toEqual([0, 2, 4])
+    const ids = readFileSync(join(spec.dir, 'missing.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).key.id)
+    expect(ids).toEqual([1, 2, 3, 4, 5])
+    expect((await new CompareStep(spec).check(second)).state).toBe('done')
   })
 
   it('reads a cluster in another Region with the replica of the secret there', () => {

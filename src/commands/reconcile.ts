@@ -11,7 +11,7 @@ export default class Reconcile extends RunbookCommand<typeof Reconcile> {
   static override summary = 'Find the writes an unplanned failover lost, row by row (nothing is written back).'
   static override description = `For a finished unplanned failover (default: the latest), finds the old primary's last data — the rds:unplanned-global-failover-<cluster>-* snapshot Aurora takes when the old primary rejoins, or after detach-and-promote the drctl-reconcile-<cluster>-* snapshot (taken now if the orphaned old primary is still there) — restores it to a temporary cluster drctl-reconcile-<run> (tagged, one instance, Data API enabled), and compares each table of the reconcile section of drctl.yaml with the new primary through the RDS Data API (no network path into the VPC): rows missing in the new primary and rows that differ, by key, in pages; with updatedAt, only rows changed since the failover less the lag seen then and --margin. The temporary cluster is deleted at the end, also when the comparison fails.
 
-Writes reconcile.md (a summary per table, the window, the first rows), missing.jsonl and a CSV per table into the reconcile folder of the reconciled run's directory. No snapshot yet: says what to wait for (exit 3). A planned failover: nothing to reconcile (exit 0). Journaled and resumable: a resumed comparison continues after its last completed page.
+Writes reconcile.md (a summary per table, the window, the first rows), missing.jsonl and a CSV per table into a reconcile-<stamp> folder of the reconciled run's directory. No snapshot yet: says what to wait for (exit 3). A planned failover: nothing to reconcile (exit 0). Journaled and resumable: a resumed comparison continues after its last completed page.
 
 ${EXIT_CODES_HELP}`
   static override examples = [
@@ -52,7 +52,7 @@ ${EXIT_CODES_HELP}`
     const plan = planReconcile(config, facts, {
       marginMs,
       wholeTables: this.flags['whole-tables'],
-      stamp: this.nameStamp(),
+      stamp: new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14), // to the second: a folder per reconcile
     })
     return this.execute(plan, {
       config,

@@ -1,10 +1,17 @@
-import {readFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient} from '@aws-sdk/client-rds'
 import {ExecuteStatementCommand, RDSDataClient} from '@aws-sdk/client-rds-data'
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {acknowledgedWrites, readCallLog, readWorld, workloadSecretArn} from '../../src/lib/sandbox/index.js'
+import {
+  acknowledgedWrites,
+  readCallLog,
+  readWorld,
+  sandboxPaths,
+  workloadSecretArn,
+} from '../../src/lib/sandbox/index.js'
 import {waitUntil} from '../helpers/cli.js'
 import {callsSince, drctl, json, useSandbox} from '../helpers/e2e.js'
 import {scenarioClusterArn, startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
@@ -104,5 +111,16 @@ describe('drctl reconcile on the sandbox', () => {
     expect(ids?.filter((id) => id?.startsWith('drctl-'))).toEqual([])
     const instances = await rds.send(new DescribeDBInstancesCommand({}))
     expect(instances.DBInstances?.filter((instance) => instance.DBInstanceIdentifier?.startsWith('drctl-'))).toEqual([])
+  })
+  it('a table that does not exist fails the run naming it (exit 5), and the temporary cluster is still deleted', async () => {
+    const config = join(sandbox.home, 'broken.yaml')
+    const yaml = readFileSync(sandboxPaths(sandbox.home).config, 'utf8').replace('name: orders', 'name: no_such_table')
+    writeFileSync(config, yaml)
+    const result = drctl(sandbox.home, ['reconcile', '--yes', '--json', '--config', config])
+    expect(result.status).toBe(5)
+    expect(json(result).error.message).toMatch(/table no_such_table: .*no_such_table/)
+    const rds = reader!.client((clientConfig) => new RDSClient(clientConfig), 'us-east-1')
+    const clusters = await rds.send(new DescribeDBClustersCommand({}))
+    expect(clusters.DBClusters?.filter((cluster) => cluster.DBClusterIdentifier?.startsWith('drctl-'))).toEqual([])
   })
 })

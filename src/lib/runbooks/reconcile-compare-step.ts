@@ -93,8 +93,10 @@ export class CompareStep implements Step {
         secretArn: secretIn(spec.secretArn, cluster.region),
         database: spec.database,
       })
+    let current = ''
     try {
       for (const table of spec.tables) {
+        current = table.name
         await compareTable({
           table,
           old: source(spec.old),
@@ -115,7 +117,7 @@ export class CompareStep implements Step {
     } catch (error) {
       if (ctx.signal.aborted) throw error
       const code: ErrorCode = error instanceof DrctlError ? error.code : 'DRCTL_AWS_ERROR'
-      ctx.record(COMPARE_FAILED, {code, message: (error as Error).message})
+      ctx.record(COMPARE_FAILED, {code, message: `table ${current}: ${(error as Error).message}`})
     }
   }
 

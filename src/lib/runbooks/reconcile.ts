@@ -20,6 +20,7 @@ export interface ReconcileRequest {
   /** Added to the replication lag when the window is computed. */
   marginMs: number
   wholeTables: boolean
+  /** `YYYYMMDDhhmmss`: names the findings folder (and, after a detach, the snapshot taken). */
   stamp: string
   pageSize?: number
 }
@@ -92,7 +93,8 @@ export function planReconcile(config: DrctlConfig, facts: ReconcileFacts, reques
       region: run.move.targetRegion,
     },
     since: windowStart(facts, request),
-    dir: join(run.dir, 'reconcile'),
+    // One folder per reconcile: running it again never overwrites the findings of an earlier one.
+    dir: join(run.dir, `reconcile-${request.stamp}`),
     pageSize: request.pageSize ?? RECONCILE_PAGE_SIZE,
   }
   const instanceId = boundedIdentifier(clusterId, '1')

@@ -84,7 +84,7 @@ describe('reconcile plan', () => {
       since: '2026-12-06T07:58:56.000Z',
       old: {clusterArn: `arn:aws:rds:us-east-1:${ACCOUNT}:cluster:${id}`, region: 'us-east-1'},
       current: {clusterId: 'orders-usw2', region: 'us-west-2'},
-      dir: join('/home/runs/x', 'reconcile'),
+      dir: join('/home/runs/x', 'reconcile-202612060900'),
     })
     expect(plan.items.flatMap((item) => (isGroup(item) ? [] : item.describe())).map((call) => call.operation)).toEqual([
       'RestoreDBClusterFromSnapshot',
@@ -153,7 +153,7 @@ describe('reconcile compare and report steps', () => {
     const step = new CompareStep(spec)
     expect(await step.check(ctx)).toEqual({state: 'pending'})
     await step.run(ctx)
-    expect(ctx.recorded(COMPARE_FAILED)).toMatchObject({message: 'relation "orders" does not exist'})
+    expect(ctx.recorded(COMPARE_FAILED)).toMatchObject({message: 'table orders: relation "orders" does not exist'})
     expect((await step.check(ctx)).state).toBe('done')
     const report = new ReconcileReportStep({
       compare: spec,
@@ -162,7 +162,9 @@ describe('reconcile compare and report steps', () => {
       snapshotId: snapshot.id,
       estimatedLossMs: 4000,
     })
-    await expect(report.run(ctx)).rejects.toThrow(/the comparison failed: relation "orders" does not exist/)
+    await expect(report.run(ctx)).rejects.toThrow(
+      /the comparison failed: table orders: relation "orders" does not exist/,
+    )
     expect(readFileSync(join(spec.dir, 'reconcile.md'), 'utf8')).toContain('**The comparison failed**')
     expect(existsSync(join(spec.dir, 'missing.jsonl'))).toBe(false)
   })

@@ -7,6 +7,7 @@ import {describe, expect, it} from 'vitest'
 import type {DbClusterSnapshot} from '../../../src/lib/aws/ports.js'
 import {isGroup} from '../../../src/lib/runbook/types.js'
 import {planReconcile, temporaryClusterId} from '../../../src/lib/runbooks/reconcile.js'
+import {rebuildPlan} from '../../../src/lib/runbooks/rebuild-plan.js'
 import {
   COMPARE_FAILED,
   type CompareSpec,
@@ -95,6 +96,13 @@ describe('reconcile plan', () => {
       'DeleteDBInstance',
       'DeleteDBCluster',
     ])
+  })
+
+  it('is rebuilt step for step from its journal by drctl runs resume', () => {
+    const plan = planReconcile(config, facts(), request)
+    const start = {kind: plan.kind, title: plan.title, params: plan.params, gates: [], notes: [], followUps: []}
+    const rebuilt = rebuildPlan({...start, evidence: {}, excludedRegions: []} as never, config)
+    expect(rebuilt.items.map((item) => item.id)).toEqual(stepIds(plan))
   })
 
   it('compares whole tables on request or without a lag estimate', () => {

@@ -1,5 +1,8 @@
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
-import {CheckedStep} from './checked-step.js'
+import {CheckedStep, DELETE_TIMEOUT_MS} from './checked-step.js'
+
+/** A restore, and an instance's creation, can take most of an hour on a large volume. */
+const CREATE_TIMEOUT_MS = DELETE_TIMEOUT_MS
 
 /** The temporary cluster a reconcile restores the old primary's snapshot to. */
 export interface RestoreSpec {
@@ -26,6 +29,7 @@ export interface InstanceSpec {
 export class RestoreClusterStep extends CheckedStep {
   readonly id: string
   readonly title: string
+  protected override timeoutMs = CREATE_TIMEOUT_MS
 
   constructor(private readonly spec: RestoreSpec) {
     super()
@@ -72,6 +76,7 @@ export class RestoreClusterStep extends CheckedStep {
 export class CreateInstanceStep extends CheckedStep {
   readonly id: string
   readonly title: string
+  protected override timeoutMs = CREATE_TIMEOUT_MS
 
   constructor(private readonly spec: InstanceSpec) {
     super()

@@ -4,6 +4,7 @@ import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
 import {durationFlag} from '../lib/cli/flags.js'
 import {RunbookCommand} from '../lib/cli/runbook-command.js'
 import {planReconcile} from '../lib/runbooks/reconcile.js'
+import {reconcileFailure} from '../lib/runbooks/reconcile-report.js'
 import {gatherReconcileFacts, reconciledRun} from '../lib/runbooks/reconcile-facts.js'
 import {observe} from '../lib/topology/observe.js'
 
@@ -54,12 +55,15 @@ ${EXIT_CODES_HELP}`
       wholeTables: this.flags['whole-tables'],
       stamp: new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14), // to the second: a folder per reconcile
     })
-    return this.execute(plan, {
+    const result = await this.execute(plan, {
       config,
       configPath,
       aws,
       observe: () => observe(config, aws),
       flags: {margin: this.flags.margin, 'whole-tables': this.flags['whole-tables'], run: run.id},
     })
+    const failure = reconcileFailure(result)
+    if (failure) throw failure
+    return result
   }
 }

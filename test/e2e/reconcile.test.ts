@@ -112,13 +112,15 @@ describe('drctl reconcile on the sandbox', () => {
     const instances = await rds.send(new DescribeDBInstancesCommand({}))
     expect(instances.DBInstances?.filter((instance) => instance.DBInstanceIdentifier?.startsWith('drctl-'))).toEqual([])
   })
-  it('a table that does not exist fails the run naming it (exit 5), and the temporary cluster is still deleted', async () => {
+  it('a table that does not exist fails naming it (exit 5), the temporary cluster still deleted, nothing left blocking', async () => {
     const config = join(sandbox.home, 'broken.yaml')
     const yaml = readFileSync(sandboxPaths(sandbox.home).config, 'utf8').replace('name: orders', 'name: no_such_table')
     writeFileSync(config, yaml)
     const result = drctl(sandbox.home, ['reconcile', '--yes', '--json', '--config', config])
     expect(result.status).toBe(5)
     expect(json(result).error.message).toMatch(/table no_such_table: .*no_such_table/)
+    // Its run completed (the temporary cluster is gone): it does not stand in the way of the next change.
+    expect(drctl(sandbox.home, ['reconcile', '--dry-run', '--json']).status).toBe(0)
     const rds = reader!.client((clientConfig) => new RDSClient(clientConfig), 'us-east-1')
     const clusters = await rds.send(new DescribeDBClustersCommand({}))
     expect(clusters.DBClusters?.filter((cluster) => cluster.DBClusterIdentifier?.startsWith('drctl-'))).toEqual([])

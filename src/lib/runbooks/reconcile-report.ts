@@ -112,7 +112,11 @@ function markdown(spec: ReportSpec, summary: ReconcileSummary): string {
   return lines.join('\n')
 }
 
-/** Writes reconcile.md from what the comparison journaled; fails the run (after cleanup) if the comparison did. */
+/**
+ * Writes reconcile.md from what the comparison journaled, a failed comparison included: the run itself completes
+ * (its temporary cluster is gone, so it must not block the next failover), and the command fails after it
+ * (reconcileFailure).
+ */
 export class ReconcileReportStep implements Step {
   readonly id = 'reconcile.report'
   readonly title: string
@@ -153,14 +157,18 @@ export class ReconcileReportStep implements Step {
     }
     writeFileSync(summary.report, markdown(this.spec, summary))
     ctx.record('reconcile', summary)
-    if (failed) {
-      throw new DrctlError(failed.code, `the comparison failed: ${failed.message}`, {
-        hints: [
-          `the temporary cluster was deleted; fix the cause (drctl.yaml reconcile section), then run drctl reconcile again`,
-        ],
-      })
-    }
   }
 
   async verify(): Promise<void> {}
+}
+
+/** The error a reconcile whose comparison failed ends with, once its run has completed and cleaned up. */
+export function reconcileFailure(result: {evidence?: Record<string, unknown>}): DrctlError | undefined {
+  const failed = (result.evidence?.reconcile as ReconcileSummary | undefined)?.failed
+  if (!failed) return undefined
+  return new DrctlError(failed.code as ErrorCode, `the comparison failed: ${failed.message}`, {
+    hints: [
+      'the temporary cluster was deleted; fix the cause (drctl.yaml reconcile section), then run drctl reconcile again',
+    ],
+  })
 }

@@ -16,7 +16,7 @@ import {
   tableKey,
 } from '../../../src/lib/runbooks/reconcile-compare-step.js'
 import {type ReconcileFacts, reconcileLeftovers} from '../../../src/lib/runbooks/reconcile-facts.js'
-import {ReconcileReportStep} from '../../../src/lib/runbooks/reconcile-report.js'
+import {reconcileFailure, ReconcileReportStep} from '../../../src/lib/runbooks/reconcile-report.js'
 import {FakeAws} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
 import {ACCOUNT, testConfig} from '../../fakes/topology.js'
@@ -146,7 +146,7 @@ describe('reconcile compare and report steps', () => {
       }[]
     ).find((entry) => entry.compare)?.compare as CompareSpec
 
-  it('a failed comparison is recorded, not thrown, so that cleanup runs; the report then fails the run', async () => {
+  it('a failed comparison is recorded, not thrown, so that cleanup runs; the command then fails', async () => {
     const aws = new FakeAws(twoRegionState())
     aws.dataApi = () => {
       throw new Error('relation "orders" does not exist')
@@ -170,9 +170,13 @@ describe('reconcile compare and report steps', () => {
       snapshotId: snapshot.id,
       estimatedLossMs: 4000,
     })
-    await expect(report.run(ctx)).rejects.toThrow(
-      /the comparison failed: table orders: relation "orders" does not exist/,
-    )
+    await report.run(ctx)
+    // The run completes (it must not block the next failover); the command fails after it.
+    expect(reconcileFailure({evidence: {reconcile: ctx.recorded('reconcile')}})).toMatchObject({
+      message: 'the comparison failed: table orders: relation "orders" does not exist',
+      exit: 5,
+    })
+    expect(reconcileFailure({evidence: {}})).toBeUndefined()
     expect(readFileSync(join(spec.dir, 'reconcile.md'), 'utf8')).toContain('**The comparison failed**')
     expect(existsSync(join(spec.dir, 'missing.jsonl'))).toBe(false)
   })

@@ -75,8 +75,9 @@ function resourcesOf(prefix: string, operation: string, region: string, account:
           'DBClusterSnapshotIdentifier',
           'SourceDBClusterSnapshotIdentifier',
           'TargetDBClusterSnapshotIdentifier',
+          'SnapshotIdentifier',
         ].flatMap((key) => named(text(params, key), (id) => arn('rds', region, `cluster-snapshot:${id}`))),
-        ...named(text(params, 'ResourceName'), (id) => id),
+        ...['ResourceName', 'ResourceArn'].flatMap((key) => named(text(params, key), (id) => id)),
       ]
     case 'rds-data':
       return named(text(params, 'resourceArn'), (id) => id)

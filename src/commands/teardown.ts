@@ -2,12 +2,13 @@ import {Flags} from '@oclif/core'
 
 import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
 import {RunbookCommand} from '../lib/cli/runbook-command.js'
+import {reconcileLeftovers} from '../lib/runbooks/reconcile-facts.js'
 import {parseParts, planTeardown, TEARDOWN_OBSERVED, TEARDOWN_PARTS} from '../lib/runbooks/teardown.js'
 import {observe} from '../lib/topology/observe.js'
 
 export default class Teardown extends RunbookCommand<typeof Teardown> {
   static override summary = 'Delete the whole multi-Region topology, in the only order AWS accepts.'
-  static override description = `Computes the order from live roles, never from stack names or the config's Region order: running FIS experiments are stopped; for each global cluster the secondaries (wherever they are now) are removed from it, their instances and clusters deleted; binlog replicas are promoted, then deleted; then the writers' instances and clusters (a final cluster snapshot each, named drctl-final-<cluster>-<stamp>, unless --skip-final-snapshot) and the global clusters; DynamoDB replicas one at a time, then the last table; CloudFormation stacks, secondary Regions first. Clusters that drctl detached in an unplanned failover are included.
+  static override description = `Computes the order from live roles, never from stack names or the config's Region order: running FIS experiments are stopped; for each global cluster the secondaries (wherever they are now) are removed from it, their instances and clusters deleted; binlog replicas are promoted, then deleted; then the writers' instances and clusters (a final cluster snapshot each, named drctl-final-<cluster>-<stamp>, unless --skip-final-snapshot) and the global clusters; DynamoDB replicas one at a time, then the last table; CloudFormation stacks, secondary Regions first. Clusters that drctl detached in an unplanned failover are included, and so are temporary drctl-reconcile-* clusters an interrupted reconcile left.
 
 Deletion protection stops the plan at the gate (exit 3), naming every protected resource, unless --disable-deletion-protection. The plan is printed first; you type the topology name (or pass --yes). Resumable after any interruption: resources already gone are steps already done.
 
@@ -40,7 +41,9 @@ ${EXIT_CODES_HELP}`
     const aws = await this.awsSession(config, {readOnly: this.flags['dry-run']})
     const survivors = this.survivors(config)
     const topology = await this.observeForPlan(config, aws, {survivors, parts: TEARDOWN_OBSERVED})
+    const reachable = topology.regions.filter((region) => region.reachable).map((region) => region.region)
     const plan = planTeardown(config, topology, {
+      reconcileLeftovers: only.length === 0 || only.includes('aurora') ? await reconcileLeftovers(aws, reachable) : [],
       finalSnapshot: !this.flags['skip-final-snapshot'],
       disableDeletionProtection: this.flags['disable-deletion-protection'],
       only,

@@ -11,6 +11,7 @@ import type {
   ArcEndpoint,
   AwsPorts,
   CallerIdentity,
+  DataApiTarget,
   ControlPanel,
   DbCluster,
   DbClusterSnapshot,
@@ -32,8 +33,10 @@ import type {
   ProxyTargetHealth,
   RoutingControlState,
   SafetyRule,
+  SqlParameter,
   SsmParameter,
   Stack,
+  StatementResult,
   Table,
 } from '../../src/lib/aws/ports.js'
 import {FakeItemTables} from './dynamodb-items.js'
@@ -154,8 +157,23 @@ export class FakeAws implements AwsPorts {
   private changeCounter = 0
   private readonly failures = new Map<string, Failure>()
   private requestCounter = 0
+  /** What the RDS Data API answers a statement (no rows unless a test says otherwise). */
+  dataApi: (target: DataApiTarget, sql: string, parameters: SqlParameter[]) => StatementResult = () => ({
+    columns: [],
+    rows: [],
+  })
 
   constructor(readonly state: FakeState) {}
+
+  rdsData(region: string) {
+    return {
+      region,
+      query: async (target: DataApiTarget, sql: string, parameters: SqlParameter[] = []) => {
+        this.record('RDS Data', region, 'ExecuteStatement', false, [target.clusterArn, sql])
+        return this.dataApi(target, sql, parameters)
+      },
+    }
+  }
 
   /** Fail every call to `service` (or `*`) in `region` (or `*`). */
   fail(service: string, region: string, failure: Failure): void {
@@ -511,6 +529,8 @@ export class FakeAws implements AwsPorts {
       createDbClusterSnapshot: (clusterId: string, snapshotId: string) =>
         mutate('CreateDBClusterSnapshot', [clusterId, snapshotId]),
       copyDbClusterSnapshot: (source: string, target: string) => mutate('CopyDBClusterSnapshot', [source, target]),
+      restoreDbClusterFromSnapshot: (input: unknown) => mutate('RestoreDBClusterFromSnapshot', [input]),
+      enableHttpEndpoint: (arn: string) => mutate('EnableHttpEndpoint', [arn]),
     }
   }
 

@@ -7,6 +7,7 @@ import {DrctlError} from '../../lib/core/errors.js'
 import {resumableRun, resumeWarnings} from '../../lib/runbook/runs.js'
 import {runsLocally} from '../../lib/runbook/team-state.js'
 import {rebuildPlan, resumedObservation} from '../../lib/runbooks/rebuild-plan.js'
+import {reconcileFailure} from '../../lib/runbooks/reconcile-report.js'
 import {observe} from '../../lib/topology/observe.js'
 
 export default class RunsResume extends RunbookCommand<typeof RunsResume> {
@@ -38,7 +39,7 @@ ${EXIT_CODES_HELP}`
       throw new DrctlError('DRCTL_CONFIRMATION_DECLINED', 'not confirmed; nothing was changed')
     }
     const aws = await this.awsSession(config, {readOnly: false})
-    return this.resume(summary.id, plan, {
+    const result = await this.resume(summary.id, plan, {
       aws,
       config,
       observe: () => observe(config, aws, resumedObservation(config, plan)),
@@ -46,5 +47,9 @@ ${EXIT_CODES_HELP}`
       target: typeof start.params.target === 'string' ? start.params.target : undefined,
       localState: runsLocally(start),
     })
+    // A reconcile completes after a failed comparison (its temporary cluster deleted): the command fails after it.
+    const failure = reconcileFailure(result)
+    if (failure) throw failure
+    return result
   }
 }

@@ -167,6 +167,8 @@ function hintsFor(kind: AwsErrorKind, target: AwsCallTarget): string[] {
 
 const iamPrefixes: Record<string, string> = {
   RDS: 'rds',
+  'RDS Data': 'rds-data',
+  'Secrets Manager': 'secretsmanager',
   DynamoDB: 'dynamodb',
   'ARC cluster': 'route53-recovery-cluster',
   'ARC control': 'route53-recovery-control-config',

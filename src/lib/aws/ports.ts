@@ -11,6 +11,7 @@ import type {FisPort} from './ports/fis.js'
 import type {LambdaPort} from './ports/lambda.js'
 import type {RdsPort} from './ports/rds.js'
 import type {RdsProxyPort} from './ports/rds-proxy.js'
+import type {RdsDataPort} from './ports/rds-data.js'
 import type {S3Port} from './ports/s3.js'
 import type {SsmPort} from './ports/ssm.js'
 import type {StsPort} from './ports/sts.js'
@@ -28,6 +29,7 @@ export type * from './ports/lambda.js'
 export type * from './ports/mutation.js'
 export type * from './ports/rds.js'
 export type * from './ports/rds-proxy.js'
+export type * from './ports/rds-data.js'
 export type * from './ports/s3.js'
 export type * from './ports/ssm.js'
 export type * from './ports/sts.js'
@@ -53,4 +55,5 @@ export interface AwsPorts {
   ecs(region: string): EcsPort
   lambda(region: string): LambdaPort
   s3(region: string): S3Port
+  rdsData(region: string): RdsDataPort
 }

@@ -56,6 +56,7 @@ export function toDbCluster(sdk: SdkDbCluster, region: string): DbCluster {
     globalClusterId: sdk.GlobalClusterIdentifier || undefined,
     replicationSourceArn: sdk.ReplicationSourceIdentifier || undefined,
     deletionProtection: sdk.DeletionProtection ?? false,
+    httpEndpointEnabled: sdk.HttpEndpointEnabled,
     endpoint: sdk.Endpoint,
     readerEndpoint: sdk.ReaderEndpoint,
     writeForwarding: sdk.GlobalWriteForwardingStatus,
@@ -93,5 +94,7 @@ export function toDbClusterSnapshot(sdk: SdkDbClusterSnapshot): DbClusterSnapsho
     type: sdk.SnapshotType ?? 'manual',
     createdAt: sdk.SnapshotCreateTime?.toISOString(),
     kmsKeyId: sdk.KmsKeyId,
+    engine: sdk.Engine,
+    engineVersion: sdk.EngineVersion,
   }
 }

@@ -12,6 +12,7 @@ import {
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
   DescribeGlobalClustersCommand,
+  EnableHttpEndpointCommand,
   FailoverGlobalClusterCommand,
   type Filter,
   ModifyDBClusterCommand,
@@ -19,6 +20,7 @@ import {
   PromoteReadReplicaDBClusterCommand,
   type RDSClient,
   RemoveFromGlobalClusterCommand,
+  RestoreDBClusterFromSnapshotCommand,
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds'
 
@@ -33,6 +35,7 @@ import {
   type GlobalCluster,
   type Mutation,
   type RdsPort,
+  type RestoreDbClusterInput,
 } from './ports.js'
 import {toDbCluster, toDbClusterSnapshot, toDbInstance, toGlobalCluster} from './rds-shapes.js'
 
@@ -326,6 +329,31 @@ export class RdsAdapter implements RdsPort {
         }),
         {abortSignal},
       ),
+    )
+  }
+
+  restoreDbClusterFromSnapshot(input: RestoreDbClusterInput): Promise<Mutation> {
+    return this.mutate('RestoreDBClusterFromSnapshot', (abortSignal) =>
+      this.client.send(
+        new RestoreDBClusterFromSnapshotCommand({
+          DBClusterIdentifier: input.id,
+          SnapshotIdentifier: input.snapshotId,
+          Engine: input.engine,
+          EngineVersion: input.engineVersion,
+          DBSubnetGroupName: input.subnetGroup,
+          VpcSecurityGroupIds: input.securityGroupIds,
+          KmsKeyId: input.kmsKeyId,
+          DeletionProtection: false,
+          Tags: Object.entries(input.tags ?? {}).map(([Key, Value]) => ({Key, Value})),
+        }),
+        {abortSignal},
+      ),
+    )
+  }
+
+  enableHttpEndpoint(clusterArn: string): Promise<Mutation> {
+    return this.mutate('EnableHttpEndpoint', (abortSignal) =>
+      this.client.send(new EnableHttpEndpointCommand({ResourceArn: clusterArn}), {abortSignal}),
     )
   }
 

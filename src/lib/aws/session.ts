@@ -45,16 +45,21 @@ import type {
   Route53Port,
   LambdaPort,
   RdsProxyPort,
+  RdsDataPort,
   S3Port,
   SsmPort,
   StsPort,
 } from './ports.js'
 import {RdsAdapter} from './rds.js'
+import {RdsDataAdapter} from './rds-data.js'
 import {Route53Adapter} from './route53.js'
 import {RdsProxyAdapter} from './rds-proxy.js'
 import {S3Adapter} from './s3.js'
 import {SsmAdapter} from './ssm.js'
 import {StsAdapter} from './sts.js'
+
+/** The deadline of one RDS Data API call (see rdsData). */
+const DATA_API_TIMEOUT_MS = 60_000
 
 /** A call bound to one service client in one Region: the adapters' only way to reach AWS; `signal` abandons it. */
 export type Caller = <T extends {$metadata?: {requestId?: string}}>(
@@ -79,6 +84,7 @@ export type ServiceId =
   | 'ecs'
   | 'lambda'
   | 's3'
+  | 'rds-data'
 
 export interface AwsSessionOptions {
   credentials: CredentialSource
@@ -114,6 +120,7 @@ const serviceLabels: Record<ServiceId | 'arc-cluster', string> = {
   ecs: 'ECS',
   lambda: 'Lambda',
   s3: 'S3',
+  'rds-data': 'RDS Data',
 }
 
 // Every client shares these settings; typed loosely because two clients come from older SDK generations.
@@ -194,6 +201,22 @@ export class AwsSession implements AwsPorts {
       () =>
         new S3Adapter(region, (sdk) => new sdk.S3Client(this.clientConfig('s3', region)), this.caller('s3', region)),
     )
+  }
+
+  /**
+   * A Data API statement may wait for a paused or cold database to start (seconds; the sandbox's engine takes up to
+   * ~13 s on a loaded machine), and a page of rows is larger than a control-plane answer: it gets its own deadline.
+   */
+  rdsData(region: string): RdsDataPort {
+    const timeoutMs = Math.max(this.options.callTimeoutMs, DATA_API_TIMEOUT_MS)
+    return this.memo(`rds-data:${region}`, () => {
+      const config = {...this.clientConfig('rds-data', region), requestHandler: this.handler(timeoutMs)}
+      return new RdsDataAdapter(
+        region,
+        (sdk) => new sdk.RDSDataClient(config),
+        this.caller('rds-data', region, undefined, timeoutMs),
+      )
+    })
   }
 
   dynamodb(region: string): DynamoDbPort {

@@ -24,6 +24,10 @@ export const RDS_IDENTIFIER = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}(?<!-)$/
 const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/
 const STACK_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/
 const TOPOLOGY_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/
+/** A table or column as reconcile puts it into SQL unquoted: a plain identifier, a table optionally schema-qualified. */
+const SQL_COLUMN = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
+const SQL_TABLE = /^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/
+const SECRET_ARN = new RegExp(`^arn:${PARTITION}:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$`)
 const S3_URL = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/\S*)?$/
 
 const shaped = (pattern: RegExp, what: string) =>
@@ -78,6 +82,23 @@ const safetyRule = strict({
     inverted: z.boolean().default(false),
   }),
   waitPeriodMs: z.number().int().min(0).optional(),
+})
+
+const sqlColumn = shaped(SQL_COLUMN, 'a plain SQL column name (letters, digits, underscores)')
+
+/** What `drctl reconcile` compares, through the RDS Data API, between the old primary's copy and the new primary. */
+const reconcileSection = strict({
+  secretArn: shaped(SECRET_ARN, 'a Secrets Manager secret ARN (the database credentials the Data API uses)'),
+  database: z.string().min(1, {error: 'must not be empty'}).optional(),
+  tables: z
+    .array(
+      strict({
+        name: shaped(SQL_TABLE, 'a plain SQL table name (optionally schema.table)'),
+        key: z.array(sqlColumn).min(1, {error: 'name the key column(s) rows are matched on'}),
+        updatedAt: sqlColumn.optional(),
+      }),
+    )
+    .min(1, {error: 'list at least one table to compare'}),
 })
 
 export const DEFAULT_STATE_TABLE = 'drctl-state'
@@ -146,6 +167,7 @@ export const configSchema = strict({
     order: z.enum(['db-first', 'traffic-first']).default('db-first'),
   }).default({order: 'db-first'}),
   steps: z.array(stepSchema).default([]),
+  reconcile: reconcileSection.optional(),
   // Where runs keep their lock and journal: this machine's $DRCTL_HOME, or a DynamoDB global table the team shares.
   state: strict({
     backend: z.enum(['local', 'dynamodb']).default('local'),
@@ -175,6 +197,7 @@ export const configSchema = strict({
       ecs: z.url().optional(),
       lambda: z.url().optional(),
       s3: z.url().optional(),
+      'rds-data': z.url().optional(),
     }).default({}),
   }).default({
     callTimeoutMs: 10_000,

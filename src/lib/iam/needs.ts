@@ -20,6 +20,9 @@ import {FALLBACK_FACT_READS} from '../runbooks/fallback-facts.js'
 import {CreateGlobalStep, RenameGlobalStep} from '../runbooks/global-cluster-steps.js'
 import {DisableProtectionStep} from '../runbooks/protection-step.js'
 import {RENAME_READS} from '../runbooks/rename.js'
+import {CompareStep} from '../runbooks/reconcile-compare-step.js'
+import {RECONCILE_FACT_READS} from '../runbooks/reconcile-facts.js'
+import {CreateInstanceStep, EnableDataApiStep, RestoreClusterStep} from '../runbooks/reconcile-steps.js'
 import {RetireStep} from '../runbooks/retire-step.js'
 import {MOVE_PARTS} from '../runbooks/failover.js'
 import {TEARDOWN_OBSERVED} from '../runbooks/teardown.js'
@@ -111,6 +114,7 @@ const TEARDOWN: CommandNeeds = {
   role: 'destructive',
   runs: [
     TEARDOWN_OBSERVATION,
+    RECONCILE_FACT_READS,
     StopExperimentStep,
     DisableProtectionStep,
     RemoveMemberStep,
@@ -128,6 +132,23 @@ const TEARDOWN: CommandNeeds = {
 /** Where the reports bucket is (HeadBucket, judged as s3:ListBucket): `state init` checks it, runs store reports there. */
 const REPORTS_BUCKET: DeclaredCall[] = [declared('S3', 'ListBucket', 'reports-bucket')]
 
+/** Restore the old primary's snapshot (after a detach: take it), compare through the Data API, delete the copy. */
+const RECONCILE: CommandNeeds = {
+  role: 'operator',
+  runs: [
+    STATUS,
+    RECONCILE_FACT_READS,
+    ClusterSnapshotStep,
+    RestoreClusterStep,
+    CreateInstanceStep,
+    EnableDataApiStep,
+    CompareStep,
+    DeleteInstancesStep,
+    DeleteClusterStep,
+  ],
+  run: true,
+}
+
 /** Every command that calls AWS (or keeps runs), by its id as typed (`routing set`). */
 export const COMMAND_NEEDS: Readonly<Record<string, CommandNeeds>> = {
   status: {role: 'read-only', runs: [STATUS], appSteps: {calls: 'reads'}},
@@ -141,6 +162,7 @@ export const COMMAND_NEEDS: Readonly<Record<string, CommandNeeds>> = {
   'routing shift': ROUTING_CHANGE,
   failover: FAILOVER,
   fallback: FALLBACK,
+  reconcile: RECONCILE,
   'aurora rename-global': RENAME,
   'chaos start': CHAOS_START,
   'chaos stop': {role: 'operator', runs: [EXPERIMENT_READS, EXPERIMENT_STOP]},
@@ -148,7 +170,14 @@ export const COMMAND_NEEDS: Readonly<Record<string, CommandNeeds>> = {
   // or abandonment touches only the run's state.
   'runs resume': {
     role: 'operator',
-    runs: [...FAILOVER.runs, ...FALLBACK.runs, ...ROUTING_CHANGE.runs, ...RENAME.runs, ...CHAOS_START.runs],
+    runs: [
+      ...FAILOVER.runs,
+      ...FALLBACK.runs,
+      ...ROUTING_CHANGE.runs,
+      ...RENAME.runs,
+      ...CHAOS_START.runs,
+      ...RECONCILE.runs,
+    ],
     appSteps: {calls: 'moves'},
     run: true,
   },

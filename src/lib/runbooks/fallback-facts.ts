@@ -27,7 +27,7 @@ export function boundedIdentifier(base: string, suffix: string): string {
   return `${base.slice(0, 63 - suffix.length - 1).replace(/-+$/, '')}-${suffix}`
 }
 
-const SYSTEM_SNAPSHOT_PREFIX = 'rds:unplanned-global-failover-'
+export const SYSTEM_SNAPSHOT_PREFIX = 'rds:unplanned-global-failover-'
 
 /**
  * The manual copy of a managed failover's system snapshot, named after it (`drctl-preserved-<cluster>-<its date>`)

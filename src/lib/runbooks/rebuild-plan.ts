@@ -11,6 +11,7 @@ import {type ItemSpec, itemsFromSpecs} from './step-specs.js'
 import {TEARDOWN} from './teardown.js'
 import {FALLBACK} from './fallback.js'
 import {RENAME_GLOBAL} from './rename.js'
+import {RECONCILE} from './reconcile.js'
 import {type TrafficChange, TrafficChangeStep} from './routing-control-step.js'
 
 type Rebuild = (config: DrctlConfig, params: Record<string, unknown>) => PlanItem[]
@@ -27,6 +28,7 @@ const rebuilders: Record<string, Rebuild> = {
   [TEARDOWN]: fromSpecs,
   [FALLBACK]: fromSpecs,
   [RENAME_GLOBAL]: fromSpecs,
+  [RECONCILE]: fromSpecs,
 }
 
 /** The plan of an unfinished run, as journaled: same parameters, gates already passed, steps rebuilt. */

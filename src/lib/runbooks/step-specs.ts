@@ -15,6 +15,15 @@ import {DisableProtectionStep, type ProtectedResource} from './protection-step.j
 import {RetireStep} from './retire-step.js'
 import {type TrafficChange, TrafficChangeStep} from './routing-control-step.js'
 import {CreateSecondaryStep, type SecondarySpec, type SecondaryTarget, WaitForSecondaryStep} from './secondary-steps.js'
+import {type CompareSpec, CompareStep} from './reconcile-compare-step.js'
+import {ReconcileReportStep, type ReportSpec} from './reconcile-report.js'
+import {
+  CreateInstanceStep,
+  EnableDataApiStep,
+  type InstanceSpec,
+  type RestoreSpec,
+  RestoreClusterStep,
+} from './reconcile-steps.js'
 import {ClusterSnapshotStep, CopySnapshotStep} from './snapshot-steps.js'
 import {DeleteStackStep} from './stack-delete-step.js'
 import {StopExperimentStep} from './stop-experiment-step.js'
@@ -53,6 +62,11 @@ export type StepSpec =
   /** Retires an old primary whose replacement reuses its identifiers (done once that cluster joined the global). */
   | {kind: 'retire'; clusterId: string; region: string; replacedIn: string; step: StepSpec}
   | {kind: 'verify'; expected: ExpectedTopology}
+  | {kind: 'reconcile-restore'; restore: RestoreSpec}
+  | {kind: 'reconcile-instance'; instance: InstanceSpec}
+  | {kind: 'reconcile-data-api'; clusterArn: string; clusterId: string; region: string}
+  | {kind: 'reconcile-compare'; compare: CompareSpec}
+  | {kind: 'reconcile-report'; report: ReportSpec}
 
 export type ItemSpec = StepSpec | {kind: 'group'; id: string; title: string; steps: StepSpec[]}
 
@@ -102,6 +116,16 @@ function stepFromSpec(spec: StepSpec, config: DrctlConfig): Step {
       return new VerifyTopologyStep(config, spec.expected)
     case 'app-step':
       return appStep(spec.spec, config.regions)
+    case 'reconcile-restore':
+      return new RestoreClusterStep(spec.restore)
+    case 'reconcile-instance':
+      return new CreateInstanceStep(spec.instance)
+    case 'reconcile-data-api':
+      return new EnableDataApiStep(spec.clusterArn, spec.clusterId, spec.region)
+    case 'reconcile-compare':
+      return new CompareStep(spec.compare)
+    case 'reconcile-report':
+      return new ReconcileReportStep(spec.report)
   }
 }
 

@@ -7,6 +7,7 @@ import type {RunPlan} from '../runbook/types.js'
 import type {TopologyPart} from '../topology/observe.js'
 import type {Topology} from '../topology/views.js'
 import type {ProtectedResource} from './protection-step.js'
+import type {ReconcileLeftover} from './reconcile-facts.js'
 import {type ItemSpec, itemsFromSpecs, type StepSpec} from './step-specs.js'
 
 export const TEARDOWN = 'teardown'
@@ -22,6 +23,8 @@ export interface TeardownRequest {
   only: TeardownPart[]
   /** Stamp for predictable final snapshot names, fixed at planning so a resume uses the same names. */
   stamp: string
+  /** Temporary clusters an interrupted `drctl reconcile` left (no final snapshot: they hold a copy of a snapshot). */
+  reconcileLeftovers?: ReconcileLeftover[]
 }
 
 /** Predictable, unique per teardown: `drctl-final-<cluster>-<stamp>`. */
@@ -171,6 +174,11 @@ export function planTeardown(config: DrctlConfig, topology: Topology, request: T
         globalClusterId: view.id,
         region: view.writerRegion ?? view.members[0]?.region ?? primary,
       })
+    }
+    for (const leftover of request.reconcileLeftovers ?? []) {
+      notes.push(`${leftover.clusterId} (${leftover.region}) is a temporary cluster drctl reconcile left: deleted too`)
+      aurora.secondaryInstances.push({kind: 'delete-instances', ...leftover})
+      aurora.secondaryClusters.push({kind: 'delete-cluster', clusterId: leftover.clusterId, region: leftover.region})
     }
     for (const replica of topology.replicas) {
       if (replica.unreadable) {

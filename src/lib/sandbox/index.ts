@@ -51,7 +51,8 @@ export {type CallLogEntry, readCallLog, readWorld, sandboxPaths} from './store.j
 export {DEFAULT_TIME_SCALE} from './time.js'
 export {type AcknowledgedWrite, acknowledgedWrites} from './workload/files.js'
 export {startWorkload, stopWorkload, type WorkloadStatus, workloadStatus, workloadSummary} from './workload/control.js'
-export {runWorkload, workloadSecretArn} from './workload/loop.js'
+export {workloadSecretArn} from './workload/data-api-call.js'
+export {runWorkload} from './workload/loop.js'
 export type {WorldView} from './world-view.js'
 
 export interface InProcessSandbox {

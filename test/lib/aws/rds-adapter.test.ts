@@ -7,9 +7,11 @@ import {
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
   DescribeGlobalClustersCommand,
+  EnableHttpEndpointCommand,
   FailoverGlobalClusterCommand,
   InvalidGlobalClusterStateFault,
   RDSClient,
+  RestoreDBClusterFromSnapshotCommand,
   RemoveFromGlobalClusterCommand,
   SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds'
@@ -310,5 +312,27 @@ describe('RDS adapter', () => {
     await expect(readOnly.failoverGlobalCluster('orders-global', secondaryArn, true)).rejects.toThrow(/read-only/)
     await expect(readOnly.deleteDbCluster('orders-use1')).rejects.toThrow(/read-only/)
     expect(rdsMock).not.toHaveReceivedAnyCommand()
+  })
+
+  it('restores a snapshot without deletion protection, tagged, then enables its Data API endpoint', async () => {
+    rdsMock.on(RestoreDBClusterFromSnapshotCommand).resolves({})
+    rdsMock.on(EnableHttpEndpointCommand).resolves({HttpEndpointEnabled: true})
+    await rds().restoreDbClusterFromSnapshot({
+      id: 'drctl-reconcile-run1',
+      snapshotId: 'rds:unplanned-global-failover-orders-use1-2026-12-06-08-00',
+      engine: 'aurora-postgresql',
+      engineVersion: '16.4',
+      tags: {'drctl:purpose': 'reconcile'},
+    })
+    await rds().enableHttpEndpoint(primaryArn)
+    expect(rdsMock).toHaveReceivedCommandWith(RestoreDBClusterFromSnapshotCommand, {
+      DBClusterIdentifier: 'drctl-reconcile-run1',
+      SnapshotIdentifier: 'rds:unplanned-global-failover-orders-use1-2026-12-06-08-00',
+      Engine: 'aurora-postgresql',
+      EngineVersion: '16.4',
+      DeletionProtection: false,
+      Tags: [{Key: 'drctl:purpose', Value: 'reconcile'}],
+    })
+    expect(rdsMock).toHaveReceivedCommandWith(EnableHttpEndpointCommand, {ResourceArn: primaryArn})
   })
 })

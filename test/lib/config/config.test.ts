@@ -72,6 +72,32 @@ describe('drctl.yaml validation', () => {
     )
   })
 
+  it('reads the reconcile section and names each problem in it by its path', () => {
+    const secret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-db'
+    const config = parseConfig(
+      `${minimal}reconcile:\n  secretArn: ${secret}\n  tables:\n    - {name: public.orders, key: [id], updatedAt: updated_at}\n`,
+    )
+    expect(config.reconcile).toEqual({
+      secretArn: secret,
+      tables: [{name: 'public.orders', key: ['id'], updatedAt: 'updated_at'}],
+    })
+    const problems = problemsOf(
+      `${minimal}reconcile:\n  secretArn: orders-db\n  tables:\n    - {name: "orders; drop", key: []}\n    - {name: lines, key: [order id], updatedAt: 5}\n`,
+    )
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        {path: 'reconcile.secretArn', message: expect.stringContaining('is not a Secrets Manager secret ARN')},
+        {path: 'reconcile.tables[0].name', message: expect.stringContaining('is not a plain SQL table name')},
+        {path: 'reconcile.tables[0].key', message: 'name the key column(s) rows are matched on'},
+        {path: 'reconcile.tables[1].key[0]', message: expect.stringContaining('is not a plain SQL column name')},
+        {path: 'reconcile.tables[1].updatedAt', message: 'expected a string, got number 5'},
+      ]),
+    )
+    expect(problemsOf(`${minimal}reconcile:\n  secretArn: ${secret}\n  tables: []\n`)).toEqual([
+      {path: 'reconcile.tables', message: 'list at least one table to compare'},
+    ])
+  })
+
   it('lowercases RDS identifiers, as RDS stores them', () => {
     expect(parseConfig(`${minimal}aurora: {globalClusters: [Orders-Global]}`).aurora.globalClusters).toEqual([
       'orders-global',

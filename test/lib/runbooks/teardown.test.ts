@@ -43,6 +43,19 @@ describe('teardown order', () => {
     expect(plan.confirmation).toMatchObject({kind: 'typed', expected: 'retail'})
   })
 
+  it('deletes the temporary clusters an interrupted reconcile left, with the secondaries and without a final snapshot', () => {
+    const leftover = {clusterId: 'drctl-reconcile-20261206-080000-ab12', region: 'us-east-1', instanceIds: ['x-1']}
+    const {plan, calls: planned} = calls(healthyTopology(), {reconcileLeftovers: [leftover]})
+    expect(planned.slice(0, 5)).toEqual([
+      'RemoveFromGlobalCluster us-west-2 arn:aws:rds:us-west-2:111122223333:cluster:orders-usw2 from orders-global',
+      'DeleteDBInstance us-west-2 orders-usw2-a',
+      'DeleteDBInstance us-east-1 x-1',
+      'DeleteDBCluster us-west-2 orders-usw2, SkipFinalSnapshot',
+      'DeleteDBCluster us-east-1 drctl-reconcile-20261206-080000-ab12, SkipFinalSnapshot',
+    ])
+    expect(plan.notes.join('\n')).toContain('drctl-reconcile-20261206-080000-ab12 (us-east-1) is a temporary cluster')
+  })
+
   it('after a planned failover the "standby" Region holds the writer: it is deleted last', () => {
     const topology = healthyTopology()
     topology.aurora[0] = globalView({

@@ -53,6 +53,8 @@ export interface DbCluster {
   kmsKeyId?: string
   storageEncrypted: boolean
   parameterGroup?: string
+  /** Whether the RDS Data API reaches the cluster (EnableHttpEndpoint). */
+  httpEndpointEnabled?: boolean
   /** The cluster's tags (DescribeDBClusters returns them); drctl marks a detached survivor with one. */
   tags?: Record<string, string>
 }
@@ -75,6 +77,8 @@ export interface DbClusterSnapshot {
   type: string
   createdAt?: string
   kmsKeyId?: string
+  engine?: string
+  engineVersion?: string
 }
 
 export interface CreateDbClusterInput {
@@ -88,6 +92,17 @@ export interface CreateDbClusterInput {
   storageEncrypted?: boolean
   parameterGroup?: string
   deletionProtection?: boolean
+}
+
+export interface RestoreDbClusterInput {
+  id: string
+  snapshotId: string
+  engine: string
+  engineVersion?: string
+  subnetGroup?: string
+  securityGroupIds?: string[]
+  kmsKeyId?: string
+  tags?: Record<string, string>
 }
 
 export interface CreateDbInstanceInput {
@@ -129,4 +144,8 @@ export interface RdsPort {
   promoteReadReplicaDbCluster(id: string): Promise<Mutation>
   createDbClusterSnapshot(clusterId: string, snapshotId: string): Promise<Mutation>
   copyDbClusterSnapshot(sourceSnapshot: string, targetSnapshotId: string): Promise<Mutation>
+  /** A new cluster, without instances, from a snapshot (never with deletion protection). */
+  restoreDbClusterFromSnapshot(input: RestoreDbClusterInput): Promise<Mutation>
+  /** Lets the RDS Data API reach the cluster (restores have no such member: aws-reference-steps §8). */
+  enableHttpEndpoint(clusterArn: string): Promise<Mutation>
 }

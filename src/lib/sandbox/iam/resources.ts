@@ -43,6 +43,8 @@ export function resourcesOf(query: ResourceQuery): string[] {
   switch (prefix) {
     case 'rds':
       return rdsResources(query, arn)
+    case 'rds-data':
+      return named(text(params, 'resourceArn'), (id) => id)
     case 'dynamodb':
       return named(text(params, 'TableName'), (name) => arn('dynamodb', region, `table/${name}`))
     case 's3':
@@ -121,8 +123,9 @@ function rdsResources({operation, region, params, world}: ResourceQuery, arn: Ar
       'DBClusterSnapshotIdentifier',
       'SourceDBClusterSnapshotIdentifier',
       'TargetDBClusterSnapshotIdentifier',
+      'SnapshotIdentifier',
     ].flatMap((key) => named(text(params, key), (id) => arn('rds', region, `cluster-snapshot:${id}`))),
-    ...named(text(params, 'ResourceName'), (id) => id),
+    ...['ResourceName', 'ResourceArn'].flatMap((key) => named(text(params, key), (id) => id)),
     ...(proxy ? [proxy.arn] : []),
     ...(group ? [group.arn] : []),
   ]

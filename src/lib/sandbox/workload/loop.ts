@@ -2,8 +2,8 @@ import {withWorldAt, readWorldAt} from '../advance.js'
 import {SandboxError} from '../errors.js'
 import {regionOfArn} from '../ids.js'
 import {startSandboxServer} from '../listener.js'
-import {SANDBOX_ACCOUNT, type World} from '../world.js'
-import {DataApiError, executeStatement} from './data-api-call.js'
+import type {World} from '../world.js'
+import {DataApiError, executeStatement, workloadSecretArn} from './data-api-call.js'
 import {acknowledgedWrites, recordAck, writeState, type WorkloadState} from './files.js'
 
 /**
@@ -18,11 +18,6 @@ const SCHEMA = [
   'CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, customer text, amount numeric, updated_at timestamptz)',
   'CREATE TABLE IF NOT EXISTS heartbeat (id int PRIMARY KEY, ts timestamptz)',
 ]
-
-/** The secret the workload names: the Data API of the sandbox accepts any Secrets Manager ARN of its account. */
-export function workloadSecretArn(region: string): string {
-  return `arn:aws:secretsmanager:${region}:${SANDBOX_ACCOUNT}:secret:drctl-sandbox-workload`
-}
 
 /** Lets the Data API reach every member of the world's first global cluster; returns that global cluster's id. */
 function prepareWorld(world: World): string {

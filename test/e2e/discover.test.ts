@@ -12,11 +12,12 @@ import {callCount, drctl, json, mutatingCalls, useSandbox} from '../helpers/e2e.
 const ADDED_BY_HAND = ['approval', 'lambda']
 
 /**
- * What a topology file means for drctl: everything but the timeouts and retries of `aws:`, and the application steps
- * whatever their ids and order, but those added by hand.
+ * What a topology file means for drctl: everything but the timeouts and retries of `aws:` and the `reconcile:` tables
+ * (which rows matter and the secret to read them with are the application's, not the account's), and the application
+ * steps whatever their ids and order, but those added by hand.
  */
 function meaning(config: DrctlConfig) {
-  const {aws: _aws, steps, ...rest} = config
+  const {aws: _aws, reconcile: _reconcile, steps, ...rest} = config
   return {
     ...rest,
     // The scenario lists every Region under stacks:, also one with none.

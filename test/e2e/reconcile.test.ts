@@ -14,6 +14,7 @@ import {
 } from '../../src/lib/sandbox/index.js'
 import {waitUntil} from '../helpers/cli.js'
 import {callsSince, drctl, json, useSandbox} from '../helpers/e2e.js'
+import {commandPolicy, policyFile, ungrantedCalls} from '../helpers/iam.js'
 import {scenarioClusterArn, startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
 const ordersOf = async (home: string) =>
@@ -60,12 +61,19 @@ describe('drctl reconcile on the sandbox', () => {
       )
     })
 
+    // Under the policy `drctl iam policy --command reconcile` generates, enforced by the sandbox: it is complete.
+    const policy = commandPolicy(sandbox.home, 'reconcile')
+    const underPolicy = {DRCTL_SANDBOX_POLICY: policyFile(sandbox.home, 'reconcile', policy)}
     const before = (await readCallLog(sandbox.home)).length
-    const dryRun = drctl(sandbox.home, ['reconcile', '--dry-run', '--json'])
+    const dryRun = drctl(sandbox.home, ['reconcile', '--dry-run', '--json'], underPolicy)
     expect(dryRun.status, dryRun.stderr).toBe(0)
     expect((await callsSince(sandbox.home, before)).filter((call) => call.mutating)).toEqual([])
+    const described = (json(dryRun).result.steps as {calls: {service: string; operation: string}[]}[]).flatMap(
+      (step) => step.calls,
+    )
+    expect(ungrantedCalls(policy, described)).toEqual([])
 
-    const result = drctl(sandbox.home, ['reconcile', '--yes', '--json'])
+    const result = drctl(sandbox.home, ['reconcile', '--yes', '--json'], underPolicy)
     expect(result.status, result.stderr).toBe(0)
     const run = json(result).result
     const summary = run.evidence.reconcile

@@ -6,7 +6,19 @@ import tseslint from 'typescript-eslint'
 
 // design.md §2, from the top: each layer may use only the layers below it. The sandbox stands beside them: it uses
 // none of them, and only cli/ and the sandbox commands (src/commands/sandbox) know it exists.
-const layers = ['commands', 'cli', 'iam', 'runbooks', 'runbook', 'reconcile', 'checks', 'topology', 'aws', 'config', 'core']
+const layers = [
+  'commands',
+  'cli',
+  'iam',
+  'runbooks',
+  'runbook',
+  'reconcile',
+  'checks',
+  'topology',
+  'aws',
+  'config',
+  'core',
+]
 
 const below = (layer) => layers.slice(layers.indexOf(layer) + 1)
 

@@ -1,3 +1,4 @@
+import type {RestoreDbClusterInput} from '../aws/ports.js'
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
 import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 import {CheckedStep, DELETE_TIMEOUT_MS} from './checked-step.js'
@@ -11,16 +12,10 @@ const ENABLE_DATA_API = declared('RDS', 'EnableHttpEndpoint', 'clusters')
 /** A restore with tags needs rds:AddTagsToResource on the new cluster too. */
 const TAG_ON_RESTORE = {...declared('RDS', 'AddTagsToResource', 'clusters'), onBehalf: true}
 
-/** The temporary cluster a reconcile restores the old primary's snapshot to. */
-export interface RestoreSpec {
+/** The temporary cluster a reconcile restores the old primary's snapshot to: the restore's input, in a Region. */
+export interface RestoreSpec extends Omit<RestoreDbClusterInput, 'id' | 'tags'> {
   clusterId: string
   region: string
-  snapshotId: string
-  engine: string
-  engineVersion?: string
-  subnetGroup?: string
-  securityGroupIds?: string[]
-  kmsKeyId?: string
   tags: Record<string, string>
 }
 
@@ -69,16 +64,8 @@ export class RestoreClusterStep extends CheckedStep {
 
   async run(ctx: StepContext): Promise<void> {
     const {spec} = this
-    await ctx.aws.rds(spec.region).restoreDbClusterFromSnapshot({
-      id: spec.clusterId,
-      snapshotId: spec.snapshotId,
-      engine: spec.engine,
-      engineVersion: spec.engineVersion,
-      subnetGroup: spec.subnetGroup,
-      securityGroupIds: spec.securityGroupIds,
-      kmsKeyId: spec.kmsKeyId,
-      tags: spec.tags,
-    })
+    const {clusterId, region, ...input} = spec
+    await ctx.aws.rds(region).restoreDbClusterFromSnapshot({id: clusterId, ...input})
   }
 }
 

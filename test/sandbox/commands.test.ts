@@ -26,7 +26,12 @@ describe('drctl sandbox (compiled CLI)', () => {
     const envelope = parseEnvelope(result.stdout)
     expect(envelope).toMatchObject({
       status: 'ok',
-      result: {scenario: 'three-region', timeScale: 0.01, regions: ['us-east-1', 'us-west-2', 'eu-west-1']},
+      result: {
+        scenario: 'three-region',
+        timeScale: 0.01,
+        regions: ['us-east-1', 'us-west-2', 'eu-west-1'],
+        resources: {globalClusters: 2, tables: 1, routingControls: 3, stacks: 3},
+      },
     })
     expect(existsSync(envelope.result.configPath)).toBe(true)
     expect(readFileSync(envelope.result.callLogPath, 'utf8')).toBe('')

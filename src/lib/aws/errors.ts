@@ -187,4 +187,9 @@ export function iamActionOf(target: Pick<AwsCallTarget, 'service' | 'operation'>
 }
 
 /** IAM actions named otherwise than their operation. */
-const actionsNamedOtherwise: Record<string, string> = {'lambda:Invoke': 'lambda:InvokeFunction'}
+const actionsNamedOtherwise: Record<string, string> = {
+  'lambda:Invoke': 'lambda:InvokeFunction',
+  // S3 has no HEAD actions: a HEAD needs what its GET needs, a bucket's HEAD what listing it needs.
+  's3:HeadBucket': 's3:ListBucket',
+  's3:HeadObject': 's3:GetObject',
+}

@@ -130,7 +130,7 @@ const TEARDOWN: CommandNeeds = {
 }
 
 /** Where the reports bucket is (HeadBucket, judged as s3:ListBucket): `state init` checks it, runs store reports there. */
-const REPORTS_BUCKET: DeclaredCall[] = [declared('S3', 'ListBucket', 'reports-bucket')]
+const REPORTS_BUCKET: DeclaredCall[] = [declared('S3', 'HeadBucket', 'reports-bucket')]
 
 /** Restore the old primary's snapshot (after a detach: take it), compare through the Data API, delete the copy. */
 const RECONCILE: CommandNeeds = {

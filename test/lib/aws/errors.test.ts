@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {AwsCallError, classifyAwsError, isTransient} from '../../../src/lib/aws/errors.js'
+import {AwsCallError, classifyAwsError, iamActionOf, isTransient} from '../../../src/lib/aws/errors.js'
 
 describe('AWS error classification', () => {
   it.each([
@@ -74,6 +74,18 @@ describe('AWS error classification', () => {
       {name: 'AccessDeniedException', message: 'no'},
     )
     expect(error.hints[0]).toContain('route53-recovery-cluster:UpdateRoutingControlStates')
+  })
+
+  it('names the IAM action of an S3 HEAD, which is refused without a body: what its GET or listing needs', () => {
+    const refused = (operation: string) =>
+      new AwsCallError(
+        {service: 'S3', operation, region: 'us-east-1'},
+        {name: 'Forbidden', message: '', $metadata: {httpStatusCode: 403}},
+      )
+    expect(refused('HeadBucket')).toMatchObject({kind: 'access-denied'})
+    expect(refused('HeadBucket').hints[0]).toContain('may call s3:ListBucket in us-east-1')
+    expect(refused('HeadObject').hints[0]).toContain('may call s3:GetObject in us-east-1')
+    expect(iamActionOf({service: 'S3', operation: 'PutObject'})).toBe('s3:PutObject')
   })
 
   it('names the missing permission and its resource in one line', () => {

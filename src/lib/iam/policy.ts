@@ -99,7 +99,7 @@ function documentOf(config: DrctlConfig, account: string, calls: DeclaredCall[])
 }
 
 /** The ARNs of a kind of resource, from drctl.yaml; member ids are discovered live, so they are Region wildcards. */
-export function arnsOf(config: DrctlConfig, account: string, kind: ResourceKind): string[] {
+function arnsOf(config: DrctlConfig, account: string, kind: ResourceKind): string[] {
   const regional = (service: string, resource: (region: string) => string[]) =>
     config.regions.flatMap((region) =>
       resource(region).map((name) => `arn:aws:${service}:${region}:${account}:${name}`),

@@ -35,7 +35,7 @@ export function canonical(value: SqlValue): string | null {
   return value
 }
 
-export const sameValue = (a: SqlValue, b: SqlValue): boolean => canonical(a) === canonical(b)
+const sameValue = (a: SqlValue, b: SqlValue): boolean => canonical(a) === canonical(b)
 
 /** The key of a row, in the order of the key columns. */
 export const keyOf = (row: Row, key: string[]): SqlValue[] => key.map((column) => row[column] ?? null)

@@ -42,7 +42,7 @@ export function reportUrl(location: ReportsLocation, topology: string, runId: st
  * The Regions to ask where the bucket is, in order: `first` (an unplanned failover's target), then the others; never
  * a Region the run avoids.
  */
-export function askingRegions(regions: string[], avoid: string[], first?: string): string[] {
+function askingRegions(regions: string[], avoid: string[], first?: string): string[] {
   return [...new Set([...(first ? [first] : []), ...regions])].filter((region) => !avoid.includes(region))
 }
 

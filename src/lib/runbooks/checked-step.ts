@@ -45,6 +45,14 @@ export abstract class CheckedStep implements Step {
   }
 }
 
+/** A resource the run creates: pending until it exists, done once available (its status is the progress). */
+export function availableCheck(resource: {status: string} | undefined, noun: string): StepCheck {
+  if (!resource) return {state: 'pending'}
+  return resource.status === 'available'
+    ? {state: 'done', note: `${noun} available`}
+    : {state: 'in-progress', note: `${noun} ${resource.status}`}
+}
+
 /** Adds an entry, once, to a list in the run's evidence (`deleted`, `snapshots`: the report lists them). */
 export function recordInList(ctx: StepContext, key: string, entry: string): void {
   const list = ctx.recorded<string[]>(key) ?? []

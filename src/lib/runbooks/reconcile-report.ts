@@ -7,7 +7,7 @@ import {csvFileOf, MISSING_FILE} from '../reconcile/findings-files.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
 import {COMPARE_FAILED, type CompareSpec, tableKey, type TableRecord} from './reconcile-compare-step.js'
 
-export const REPORT_FILE = 'reconcile.md'
+const REPORT_FILE = 'reconcile.md'
 const FIRST_ROWS = 10
 
 export interface ReportSpec {

@@ -1,7 +1,7 @@
 import type {RestoreDbClusterInput} from '../aws/ports.js'
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
 import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
-import {CheckedStep, DELETE_TIMEOUT_MS} from './checked-step.js'
+import {availableCheck, CheckedStep, DELETE_TIMEOUT_MS} from './checked-step.js'
 
 /** A restore, and an instance's creation, can take most of an hour on a large volume. */
 const CREATE_TIMEOUT_MS = DELETE_TIMEOUT_MS
@@ -56,10 +56,7 @@ export class RestoreClusterStep extends CheckedStep {
 
   async check(ctx: StepContext): Promise<StepCheck> {
     const cluster = await ctx.aws.rds(this.spec.region).describeDbCluster(this.spec.clusterId)
-    if (!cluster) return {state: 'pending'}
-    return cluster.status === 'available'
-      ? {state: 'done', note: 'cluster available'}
-      : {state: 'in-progress', note: `cluster ${cluster.status}`}
+    return availableCheck(cluster, 'cluster')
   }
 
   async run(ctx: StepContext): Promise<void> {
@@ -90,10 +87,7 @@ export class CreateInstanceStep extends CheckedStep {
   async check(ctx: StepContext): Promise<StepCheck> {
     const instances = await ctx.aws.rds(this.spec.region).describeDbInstances([this.spec.clusterId])
     const instance = instances.find((candidate) => candidate.id === this.spec.instanceId)
-    if (!instance) return {state: 'pending'}
-    return instance.status === 'available'
-      ? {state: 'done', note: 'instance available'}
-      : {state: 'in-progress', note: `instance ${instance.status}`}
+    return availableCheck(instance, 'instance')
   }
 
   async run(ctx: StepContext): Promise<void> {

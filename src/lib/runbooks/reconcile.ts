@@ -12,7 +12,7 @@ import {type ItemSpec, itemsFromSpecs, type StepSpec} from './step-specs.js'
 
 export const RECONCILE = 'reconcile'
 /** Rows per Data API page: far below its 1 MiB answer limit for ordinary rows, few calls for large tables. */
-export const RECONCILE_PAGE_SIZE = 500
+const RECONCILE_PAGE_SIZE = 500
 /** Instances drctl.yaml cannot tell: the temporary cluster's one instance when the old primary has none to copy. */
 const DEFAULT_INSTANCE_CLASS = 'db.r6g.large'
 

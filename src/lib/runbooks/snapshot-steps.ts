@@ -1,6 +1,6 @@
 import type {PlannedCall, StepCheck, StepContext} from '../runbook/types.js'
 import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
-import {CheckedStep, recordInList} from './checked-step.js'
+import {availableCheck, CheckedStep, recordInList} from './checked-step.js'
 
 const DESCRIBE_SNAPSHOTS = declared('RDS', 'DescribeDBClusterSnapshots')
 const CREATE_SNAPSHOT = declared('RDS', 'CreateDBClusterSnapshot', 'clusters', 'cluster-snapshots')
@@ -11,10 +11,7 @@ const recordSnapshot = (ctx: StepContext, snapshot: string) => recordInList(ctx,
 /** A snapshot the run creates: pending until it exists, done once available. */
 async function snapshotState(ctx: StepContext, region: string, snapshotId: string, noun: string): Promise<StepCheck> {
   const [snapshot] = await ctx.aws.rds(region).describeDbClusterSnapshots({snapshotId})
-  if (!snapshot) return {state: 'pending'}
-  return snapshot.status === 'available'
-    ? {state: 'done', note: `${noun} available`}
-    : {state: 'in-progress', note: `${noun} ${snapshot.status}`}
+  return availableCheck(snapshot, noun)
 }
 
 /** CreateDBClusterSnapshot with a predictable name (a snapshot for reconciliation). */

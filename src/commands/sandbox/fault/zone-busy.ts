@@ -1,5 +1,6 @@
 import {Args} from '@oclif/core'
 
+import {bareId} from '../../../lib/sandbox/services/route53/records.js'
 import {EXIT_CODES_HELP, SANDBOX_HOME_HELP} from '../../../lib/cli/base-command.js'
 import {describeWorld, setFault} from '../../../lib/sandbox/index.js'
 import {FaultCommand} from './index.js'
@@ -22,8 +23,10 @@ ${EXIT_CODES_HELP}`
   async run() {
     const home = this.sandboxHome()
     const known = (await describeWorld(home)).route53.hostedZones.map((zone) => zone.id)
-    const bare = this.args.zone.replace(/^\/?hostedzone\//, '')
-    const id = this.oneOf('ZONE', bare, known, {one: 'a Route 53 hosted zone', all: 'Route 53 hosted zones'})
+    const id = this.oneOf('ZONE', bareId(this.args.zone), known, {
+      one: 'a Route 53 hosted zone',
+      all: 'Route 53 hosted zones',
+    })
     const {fault, faults} = await setFault(home, {kind: 'zone-busy', hostedZoneId: id})
     return {fault, ...this.report(`hosted zone ${id} refuses changes while one is PENDING`, faults)}
   }

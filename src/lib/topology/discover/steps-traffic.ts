@@ -29,7 +29,7 @@ export const row = (kind: string, name: string, regions: string[], detail: strin
 })
 
 /** The topology Region a DNS name is in, by the Region name AWS puts in its endpoints (`….us-east-1.…`). */
-export function regionOfDomain(domain: string, regions: string[]): string | undefined {
+function regionOfDomain(domain: string, regions: string[]): string | undefined {
   const dotted = `.${domain.toLowerCase().replace(/\.$/, '')}.`
   return regions.find((region) => dotted.includes(`.${region}.`))
 }

@@ -33,6 +33,25 @@ export class Route53Adapter implements Route53Port {
     return this.loaded
   }
 
+  /** One page of a zone's record sets, from `start` on (the whole zone when `start` is empty). */
+  private async recordSetPage(
+    hostedZoneId: string,
+    start: {name?: string; type?: string; identifier?: string},
+  ): Promise<Route53Sdk.ListResourceRecordSetsCommandOutput> {
+    const {sdk, client} = await this.load()
+    return this.call('ListResourceRecordSets', false, (abortSignal) =>
+      client.send(
+        new sdk.ListResourceRecordSetsCommand({
+          HostedZoneId: bareId(hostedZoneId),
+          StartRecordName: start.name,
+          StartRecordType: start.type as Route53Sdk.RRType | undefined,
+          StartRecordIdentifier: start.identifier,
+        }),
+        {abortSignal},
+      ),
+    )
+  }
+
   async listHostedZones(): Promise<HostedZone[]> {
     const {sdk, client} = await this.load()
     const zones: HostedZone[] = []
@@ -54,25 +73,10 @@ export class Route53Adapter implements Route53Port {
   }
 
   async listZoneRecordSets(hostedZoneId: string): Promise<RecordSet[]> {
-    const {sdk, client} = await this.load()
     const records: RecordSet[] = []
     let start: {name?: string; type?: string; identifier?: string} | undefined = {}
     while (start) {
-      const from = start
-      const page: Route53Sdk.ListResourceRecordSetsCommandOutput = await this.call(
-        'ListResourceRecordSets',
-        false,
-        (abortSignal) =>
-          client.send(
-            new sdk.ListResourceRecordSetsCommand({
-              HostedZoneId: bareId(hostedZoneId),
-              StartRecordName: from.name,
-              StartRecordType: from.type as Route53Sdk.RRType | undefined,
-              StartRecordIdentifier: from.identifier,
-            }),
-            {abortSignal},
-          ),
-      )
+      const page = await this.recordSetPage(hostedZoneId, start)
       records.push(...(page.ResourceRecordSets ?? []).map(recordSetOf))
       start = page.IsTruncated
         ? {name: page.NextRecordName, type: page.NextRecordType, identifier: page.NextRecordIdentifier}
@@ -82,26 +86,12 @@ export class Route53Adapter implements Route53Port {
   }
 
   async listRecordSets(hostedZoneId: string, name: string, type: string): Promise<RecordSet[] | undefined> {
-    const {sdk, client} = await this.load()
     const wanted = dnsName(name)
     const records: RecordSet[] = []
     let start: {name: string; type: string; identifier?: string} | undefined = {name, type}
     try {
       while (start) {
-        const page: Route53Sdk.ListResourceRecordSetsCommandOutput = await this.call(
-          'ListResourceRecordSets',
-          false,
-          (abortSignal) =>
-            client.send(
-              new sdk.ListResourceRecordSetsCommand({
-                HostedZoneId: bareId(hostedZoneId),
-                StartRecordName: start?.name,
-                StartRecordType: start?.type as Route53Sdk.RRType,
-                StartRecordIdentifier: start?.identifier,
-              }),
-              {abortSignal},
-            ),
-        )
+        const page = await this.recordSetPage(hostedZoneId, start)
         // The listing starts at (name, type) and goes on through the zone: stop at the first other record.
         const sets = page.ResourceRecordSets ?? []
         const matching = sets.filter((set) => dnsName(set.Name ?? '') === wanted && set.Type === type)

@@ -26,8 +26,8 @@ export interface AuroraDiscovery extends SectionResult {
 }
 
 /** The FIS resource type of Aurora clusters, which templates select by ARN or by tag. */
-export const RDS_CLUSTER_TYPE = 'aws:rds:cluster'
-export const DYNAMODB_TABLE_TYPE = 'aws:dynamodb:global-table'
+const RDS_CLUSTER_TYPE = 'aws:rds:cluster'
+const DYNAMODB_TABLE_TYPE = 'aws:dynamodb:global-table'
 
 /**
  * Aurora global clusters with a member in the Regions (one DescribeGlobalClusters, answered by the first Region

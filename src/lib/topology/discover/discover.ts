@@ -94,7 +94,7 @@ const LABELS: Record<DiscoveredSection, string> = {
  * Region, each section's progress reported as a task. Nothing here throws for an AWS failure: what could not be
  * read is a skipped row naming why (the missing IAM action when access was denied).
  */
-export async function discoverAccount(aws: AwsPorts, options: DiscoverOptions): Promise<Discovery> {
+async function discoverAccount(aws: AwsPorts, options: DiscoverOptions): Promise<Discovery> {
   const {regions, sections} = options
   const reader = new RegionReader(regions, new KeyedLimiter(options.concurrency ?? 4), options.clock ?? systemClock)
   const asked = (section: DiscoveredSection) => sections.includes(section)

@@ -5,7 +5,7 @@ export interface StacksDiscovery extends SectionResult {
 }
 
 /** CloudFormation writes it on every resource it creates that takes tags. */
-export const STACK_NAME_TAG = 'aws:cloudformation:stack-name'
+const STACK_NAME_TAG = 'aws:cloudformation:stack-name'
 
 /**
  * The CloudFormation stacks holding the discovered resources, from their `aws:cloudformation:stack-name` tags, each

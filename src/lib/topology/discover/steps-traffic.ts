@@ -29,7 +29,7 @@ export const row = (kind: string, name: string, regions: string[], detail: strin
 })
 
 /** The topology Region a DNS name is in, by the Region name AWS puts in its endpoints (`….us-east-1.…`). */
-export function regionOfDomain(domain: string, regions: string[]): string | undefined {
+function regionOfDomain(domain: string, regions: string[]): string | undefined {
   const dotted = `.${domain.toLowerCase().replace(/\.$/, '')}.`
   return regions.find((region) => dotted.includes(`.${region}.`))
 }
@@ -84,25 +84,21 @@ export async function discoverDnsSteps(context: DiscoverContext, members: Global
         )
         continue
       }
-      found.steps.push({
-        name: `dns-${name.split('.')[0]}`,
-        step: {
-          kind: 'route53-record',
-          hostedZoneId: zone.id,
+      found.steps.push(
+        recordStep(
+          zone.id,
           name,
-          type: 'CNAME',
-          ttl: record.ttl ?? 60,
-          regions: Object.fromEntries(
-            regions.map((target) => [target, {value: ofGlobal.find((other) => other.region === target)!.endpoint}]),
-          ),
-        },
-        finding: row(
-          'Route 53 record',
-          name,
+          {
+            type: 'CNAME',
+            ttl: record.ttl ?? 60,
+            regions: Object.fromEntries(
+              regions.map((target) => [target, {value: ofGlobal.find((other) => other.region === target)!.endpoint}]),
+            ),
+          },
           [member.region],
           `CNAME to the ${member.globalCluster} writer endpoint: follows the writer`,
         ),
-      })
+      )
     }
     for (const records of routed.values()) {
       const name = bare(records[0]!.name)
@@ -124,33 +120,49 @@ export async function discoverDnsSteps(context: DiscoverContext, members: Global
         )
         continue
       }
-      found.steps.push({
-        name: `dns-${name.split('.')[0]}`,
-        step: {
-          kind: 'route53-record',
-          hostedZoneId: zone.id,
+      found.steps.push(
+        recordStep(
+          zone.id,
           name,
-          type: records[0]!.type,
-          routing: 'weighted',
-          ...(records[0]!.ttl === undefined ? {} : {ttl: records[0]!.ttl}),
-          regions: Object.fromEntries(
-            regions.map((target) => {
-              const {record} = inRegion.find((entry) => entry.region === target)!
-              return [
-                target,
-                {
-                  ...(record.alias ? {alias: record.alias} : {value: record.values[0]}),
-                  setIdentifier: record.setIdentifier,
-                },
-              ]
-            }),
-          ),
-        },
-        finding: row('Route 53 record', name, regions, 'weighted, one record per Region: the target gets weight 100'),
-      })
+          {
+            type: records[0]!.type,
+            routing: 'weighted',
+            ...(records[0]!.ttl === undefined ? {} : {ttl: records[0]!.ttl}),
+            regions: Object.fromEntries(
+              regions.map((target) => {
+                const {record} = inRegion.find((entry) => entry.region === target)!
+                return [
+                  target,
+                  {
+                    ...(record.alias ? {alias: record.alias} : {value: record.values[0]}),
+                    setIdentifier: record.setIdentifier,
+                  },
+                ]
+              }),
+            ),
+          },
+          regions,
+          'weighted, one record per Region: the target gets weight 100',
+        ),
+      )
     }
   }
   return found
+}
+
+/** A route53-record step for `name` in the zone, with its findings row over `regions`. */
+function recordStep(
+  hostedZoneId: string,
+  name: string,
+  record: Record<string, unknown>,
+  regions: string[],
+  detail: string,
+): DiscoveredStep {
+  return {
+    name: `dns-${name.split('.')[0]}`,
+    step: {kind: 'route53-record', hostedZoneId, name, ...record},
+    finding: row('Route 53 record', name, regions, detail),
+  }
 }
 
 /**

@@ -71,6 +71,11 @@ export function rdsEndpointLabel(account: string, region: string): string {
   return `c${derivedId(`${account}:${region}:endpoints`, 11)}`
 }
 
+/** A cluster's writer (cluster) endpoint host name. */
+export function clusterEndpoint(account: string, region: string, clusterId: string): string {
+  return `${clusterId}.cluster-${rdsEndpointLabel(account, region)}.${region}.rds.amazonaws.com`
+}
+
 export function kmsKeyArn(region: string, account: string): string {
   return `arn:aws:kms:${region}:${account}:key/${uuidFrom(`${account}:${region}:kms`)}`
 }

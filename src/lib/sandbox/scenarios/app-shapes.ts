@@ -1,4 +1,4 @@
-import {clusterEndpoint, hexId} from '../ids.js'
+import {clusterEndpoint, hexId, loadBalancerArn} from '../ids.js'
 import {seedDistribution} from '../services/cloudfront/index.js'
 import {seedEcsServices} from '../services/ecs.js'
 import {seedAccelerator} from '../services/globalaccelerator/index.js'
@@ -33,8 +33,7 @@ function writerEndpoint(world: World, clusterId: string): string {
   return clusterEndpoint(world.account, cluster.region, cluster.id)
 }
 
-const loadBalancer = (world: World, region: string) =>
-  `arn:aws:elasticloadbalancing:${region}:${world.account}:loadbalancer/app/retail/${hexId(`${world.account}:${region}:alb`, 16)}`
+const loadBalancer = (world: World, region: string) => loadBalancerArn(region, world.account, 'retail')
 
 /** Adds the resources of `shape` to a two-Region world (us-east-1 writing, us-west-2 standing by). */
 export function seedAppShape(world: World, shape: AppShape, at: number): void {

@@ -1,13 +1,12 @@
 import {ApiError} from '../errors.js'
 import type {JsonOperation} from '../protocol/aws-json.js'
 import {optionalNumber, optionalString, page} from './context.js'
+import {invalid} from './ecs-records.js'
 
 // ListClusters and ListServices: what `drctl config init --discover` reads to find the services of every Region.
 
 /** ECS answers at most 100 ARNs a page (the default too). */
 const MAX_RESULTS = 100
-
-const invalid = (message: string) => new ApiError('InvalidParameterException', message)
 
 function pageOf(input: Record<string, unknown>, arns: string[]): {arns: string[]; nextToken?: string} {
   const size = optionalNumber(input, 'maxResults', invalid) ?? MAX_RESULTS

@@ -1,4 +1,8 @@
+import {ApiError} from '../errors.js'
+
 // The ECS slice of the sandbox world: clusters, services and their deployments.
+
+export const invalid = (message: string) => new ApiError('InvalidParameterException', message)
 
 export interface EcsDeploymentRecord {
   id: string

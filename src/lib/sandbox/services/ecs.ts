@@ -1,7 +1,7 @@
 import {ApiError, SandboxError} from '../errors.js'
 import {derivedId, nextSeed, uuidFrom} from '../ids.js'
 import type {World} from '../world.js'
-import type {EcsClusterRecord, EcsDeploymentRecord, EcsServiceRecord} from './ecs-records.js'
+import {type EcsClusterRecord, type EcsDeploymentRecord, type EcsServiceRecord, invalid} from './ecs-records.js'
 import {listClusters, listServices} from './ecs-lists.js'
 import type {JsonOperation, JsonService} from '../protocol/aws-json.js'
 import {DURATIONS, scaled} from '../time.js'
@@ -30,7 +30,6 @@ const DESCRIBE_LIMIT = 10
 /** ECS keeps the latest 100 events of a service. */
 const EVENTS_KEPT = 100
 
-const invalid = (message: string) => new ApiError('InvalidParameterException', message)
 const clusterNotFound = () => new ApiError('ClusterNotFoundException', 'Cluster not found.')
 const serviceNotFound = () => new ApiError('ServiceNotFoundException', 'Service not found.')
 

@@ -1,7 +1,6 @@
-import {ApiError} from '../errors.js'
 import type {JsonOperation} from '../protocol/aws-json.js'
 import {optionalNumber, optionalString, page} from './context.js'
-import {invalid} from './ecs-records.js'
+import {findCluster, invalid} from './ecs-records.js'
 
 // ListClusters and ListServices: what `drctl config init --discover` reads to find the services of every Region.
 
@@ -23,12 +22,8 @@ export const listClusters: JsonOperation = ({world, region}, input) => {
   return {clusterArns: arns, nextToken}
 }
 
-export const listServices: JsonOperation = ({world, region}, input) => {
-  const given = optionalString(input, 'cluster', invalid) ?? 'default'
-  const cluster = world.ecs.clusters.find(
-    (candidate) => candidate.region === region && (candidate.name === given || candidate.arn === given),
-  )
-  if (!cluster) throw new ApiError('ClusterNotFoundException', 'Cluster not found.')
+export const listServices: JsonOperation = (context, input) => {
+  const cluster = findCluster(context, input)
   const {arns, nextToken} = pageOf(
     input,
     cluster.services.map((service) => service.arn),

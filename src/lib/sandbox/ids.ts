@@ -71,6 +71,16 @@ export function rdsEndpointLabel(account: string, region: string): string {
   return `c${derivedId(`${account}:${region}:endpoints`, 11)}`
 }
 
+/** A cluster's writer (cluster) endpoint host name. */
+export function clusterEndpoint(account: string, region: string, clusterId: string): string {
+  return `${clusterId}.cluster-${rdsEndpointLabel(account, region)}.${region}.rds.amazonaws.com`
+}
+
+/** An application load balancer's ARN; its id is the account's and Region's, whatever the balancer's name. */
+export function loadBalancerArn(region: string, account: string, name: string): string {
+  return `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/app/${name}/${hexId(`${account}:${region}:alb`, 16)}`
+}
+
 export function kmsKeyArn(region: string, account: string): string {
   return `arn:aws:kms:${region}:${account}:key/${uuidFrom(`${account}:${region}:kms`)}`
 }

@@ -4,7 +4,7 @@ import {ApiError} from '../errors.js'
 import {hexId} from '../ids.js'
 import {appendLog, entriesOf, isLost, readLog, withLogLock} from './log.js'
 import {positional} from './parameters.js'
-import type {DataCut, DataLineage, LogEntry} from './records.js'
+import type {DataLineage, LogEntry} from './records.js'
 import {type QueryResult, TEXT_TYPES} from './results.js'
 
 /**
@@ -148,19 +148,4 @@ export function executeOnWriter(target: WriterTarget, statements: Statement[]): 
       return results
     }),
   )
-}
-
-/** Runs a read on the data of a cut (a secondary as it trails its writer, a snapshot), in a scratch schema. */
-export function queryCut(home: string, cut: DataCut, statement: Statement): Promise<QueryResult> {
-  return inTurn(async () => {
-    const db = await database()
-    const schema = schemaName(`cut:${JSON.stringify(cut)}`)
-    await freshSchema(db, schema)
-    try {
-      await replay(db, schema, await entriesOf(home, cut))
-      return await inTransaction(db, schema, () => run(db, statement))
-    } finally {
-      await db.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-    }
-  })
 }

@@ -46,7 +46,7 @@ export function noRoute(base: RoutedBase, style: ErrorStyle, method: string, url
   )
 }
 
-function safeDecode(segment: string): string {
+export function safeDecode(segment: string): string {
   try {
     return decodeURIComponent(segment)
   } catch {

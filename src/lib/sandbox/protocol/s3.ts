@@ -3,6 +3,7 @@ import type {IncomingHttpHeaders} from 'node:http'
 import {ApiError} from '../errors.js'
 import type {CallContext, ServiceBase} from '../services/context.js'
 import {dispatched, type ErrorStyle, rejected, type Routed, type RoutedBase} from './answers.js'
+import {safeDecode} from './rest.js'
 import {xmlElement} from './xml.js'
 
 /**
@@ -94,19 +95,11 @@ function addressed(host: string, url: URL): {bucket: string; key: string} {
   const name = host.replace(/:\d+$/, '')
   const virtual = /^(.+)\.(localhost|s3[.-].*)$/.exec(name)
   const path = url.pathname.replace(/^\//, '')
-  if (virtual) return {bucket: virtual[1] as string, key: decode(path)}
+  if (virtual) return {bucket: virtual[1] as string, key: safeDecode(path)}
   const slash = path.indexOf('/')
   return slash < 0
-    ? {bucket: decode(path), key: ''}
-    : {bucket: decode(path.slice(0, slash)), key: decode(path.slice(slash + 1))}
-}
-
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
-  }
+    ? {bucket: safeDecode(path), key: ''}
+    : {bucket: safeDecode(path.slice(0, slash)), key: safeDecode(path.slice(slash + 1))}
 }
 
 export function routeS3(

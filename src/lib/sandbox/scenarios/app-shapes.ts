@@ -1,4 +1,4 @@
-import {hexId, rdsEndpointLabel} from '../ids.js'
+import {clusterEndpoint, hexId, loadBalancerArn} from '../ids.js'
 import {seedDistribution} from '../services/cloudfront/index.js'
 import {seedEcsServices} from '../services/ecs.js'
 import {seedAccelerator} from '../services/globalaccelerator/index.js'
@@ -30,11 +30,10 @@ const apiDomain = (world: World, region: string) =>
 function writerEndpoint(world: World, clusterId: string): string {
   const cluster = world.rds.clusters.find((candidate) => candidate.id === clusterId)
   if (!cluster) throw new Error(`no cluster ${clusterId} in the world`)
-  return `${cluster.id}.cluster-${rdsEndpointLabel(world.account, cluster.region)}.${cluster.region}.rds.amazonaws.com`
+  return clusterEndpoint(world.account, cluster.region, cluster.id)
 }
 
-const loadBalancer = (world: World, region: string) =>
-  `arn:aws:elasticloadbalancing:${region}:${world.account}:loadbalancer/app/retail/${hexId(`${world.account}:${region}:alb`, 16)}`
+const loadBalancer = (world: World, region: string) => loadBalancerArn(region, world.account, 'retail')
 
 /** Adds the resources of `shape` to a two-Region world (us-east-1 writing, us-west-2 standing by). */
 export function seedAppShape(world: World, shape: AppShape, at: number): void {

@@ -1,4 +1,4 @@
-import {hexId, uuidFrom} from '../ids.js'
+import {hexId, loadBalancerArn, uuidFrom} from '../ids.js'
 import type {StackRecord} from '../services/cloudformation-records.js'
 import {regionSuffix, TOPOLOGY_NAME} from './naming.js'
 
@@ -26,11 +26,7 @@ export function appStack(account: string, region: string, createdAt: number): St
     resources: [
       resource('AppVpc', 'AWS::EC2::VPC', `vpc-${hexId(`${account}:${region}:vpc`, 17)}`),
       resource('AppSubnetA', 'AWS::EC2::Subnet', `subnet-${hexId(`${account}:${region}:subnet-a`, 17)}`),
-      resource(
-        'AppLoadBalancer',
-        'AWS::ElasticLoadBalancingV2::LoadBalancer',
-        `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/app/${name}/${hexId(`${account}:${region}:alb`, 16)}`,
-      ),
+      resource('AppLoadBalancer', 'AWS::ElasticLoadBalancingV2::LoadBalancer', loadBalancerArn(region, account, name)),
       resource('AppBucket', 'AWS::S3::Bucket', `${name}-assets-${hexId(`${account}:${region}:bucket`, 8)}`),
       resource('AppService', 'AWS::ECS::Service', `arn:aws:ecs:${region}:${account}:service/${name}/app`),
     ],

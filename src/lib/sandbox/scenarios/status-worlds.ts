@@ -13,7 +13,7 @@ export function isStatusWorld(scenario: string): scenario is StatusWorld {
 }
 
 /** The third Region an MRSC table needs: a witness holds its change data and is neither read nor written. */
-export const MRSC_WITNESS_REGION = 'eu-west-1'
+const MRSC_WITNESS_REGION = 'eu-west-1'
 
 /** The writer's instance count in the capacity-gap world, against one instance in the secondary. */
 const WRITER_INSTANCES = 4

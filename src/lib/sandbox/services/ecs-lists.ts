@@ -1,13 +1,11 @@
-import {ApiError} from '../errors.js'
 import type {JsonOperation} from '../protocol/aws-json.js'
 import {optionalNumber, optionalString, page} from './context.js'
+import {findCluster, invalid} from './ecs-records.js'
 
 // ListClusters and ListServices: what `drctl config init --discover` reads to find the services of every Region.
 
 /** ECS answers at most 100 ARNs a page (the default too). */
 const MAX_RESULTS = 100
-
-const invalid = (message: string) => new ApiError('InvalidParameterException', message)
 
 function pageOf(input: Record<string, unknown>, arns: string[]): {arns: string[]; nextToken?: string} {
   const size = optionalNumber(input, 'maxResults', invalid) ?? MAX_RESULTS
@@ -24,12 +22,8 @@ export const listClusters: JsonOperation = ({world, region}, input) => {
   return {clusterArns: arns, nextToken}
 }
 
-export const listServices: JsonOperation = ({world, region}, input) => {
-  const given = optionalString(input, 'cluster', invalid) ?? 'default'
-  const cluster = world.ecs.clusters.find(
-    (candidate) => candidate.region === region && (candidate.name === given || candidate.arn === given),
-  )
-  if (!cluster) throw new ApiError('ClusterNotFoundException', 'Cluster not found.')
+export const listServices: JsonOperation = (context, input) => {
+  const cluster = findCluster(context, input)
   const {arns, nextToken} = pageOf(
     input,
     cluster.services.map((service) => service.arn),

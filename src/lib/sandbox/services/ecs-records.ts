@@ -1,4 +1,22 @@
+import {ApiError} from '../errors.js'
+import {type CallContext, optionalString} from './context.js'
+
 // The ECS slice of the sandbox world: clusters, services and their deployments.
+
+const DEFAULT_CLUSTER = 'default'
+
+export const invalid = (message: string) => new ApiError('InvalidParameterException', message)
+const clusterNotFound = () => new ApiError('ClusterNotFoundException', 'Cluster not found.')
+
+/** The cluster a call names (name or ARN; `default` when omitted), in the caller's Region. */
+export function findCluster(context: CallContext, input: Record<string, unknown>): EcsClusterRecord {
+  const given = optionalString(input, 'cluster', invalid) ?? DEFAULT_CLUSTER
+  const found = context.world.ecs.clusters.find(
+    (cluster) => cluster.region === context.region && (cluster.name === given || cluster.arn === given),
+  )
+  if (!found) throw clusterNotFound()
+  return found
+}
 
 export interface EcsDeploymentRecord {
   id: string

@@ -1,13 +1,18 @@
 import {ApiError, SandboxError} from '../errors.js'
 import {derivedId, nextSeed, uuidFrom} from '../ids.js'
 import type {World} from '../world.js'
-import type {EcsClusterRecord, EcsDeploymentRecord, EcsServiceRecord} from './ecs-records.js'
+import {
+  type EcsClusterRecord,
+  type EcsDeploymentRecord,
+  type EcsServiceRecord,
+  findCluster,
+  invalid,
+} from './ecs-records.js'
 import {listClusters, listServices} from './ecs-lists.js'
 import type {JsonOperation, JsonService} from '../protocol/aws-json.js'
 import {DURATIONS, scaled} from '../time.js'
 import {
   addDue,
-  type CallContext,
   type DueEvent,
   epochSeconds,
   optionalArray,
@@ -24,14 +29,11 @@ import {
  * PRIMARY deployment without a new deployment.
  */
 
-const DEFAULT_CLUSTER = 'default'
 /** DescribeServices takes at most this many services. */
 const DESCRIBE_LIMIT = 10
 /** ECS keeps the latest 100 events of a service. */
 const EVENTS_KEPT = 100
 
-const invalid = (message: string) => new ApiError('InvalidParameterException', message)
-const clusterNotFound = () => new ApiError('ClusterNotFoundException', 'Cluster not found.')
 const serviceNotFound = () => new ApiError('ServiceNotFoundException', 'Service not found.')
 
 export function ecsClusterArn(region: string, account: string, name: string): string {
@@ -40,16 +42,6 @@ export function ecsClusterArn(region: string, account: string, name: string): st
 
 function serviceArn(region: string, account: string, cluster: string, name: string): string {
   return `arn:aws:ecs:${region}:${account}:service/${cluster}/${name}`
-}
-
-/** The cluster a call names (name or ARN; `default` when omitted), in the caller's Region. */
-function findCluster(context: CallContext, input: Record<string, unknown>): EcsClusterRecord {
-  const given = optionalString(input, 'cluster', invalid) ?? DEFAULT_CLUSTER
-  const found = context.world.ecs.clusters.find(
-    (cluster) => cluster.region === context.region && (cluster.name === given || cluster.arn === given),
-  )
-  if (!found) throw clusterNotFound()
-  return found
 }
 
 function findService(cluster: EcsClusterRecord, nameOrArn: string): EcsServiceRecord | undefined {

@@ -27,8 +27,7 @@ export interface DistributionRecord {
 
 export const CLOUDFRONT_NAMESPACE = 'http://cloudfront.amazonaws.com/doc/2020-05-31/'
 
-export const noSuchDistribution = () =>
-  new ApiError('NoSuchDistribution', 'The specified distribution does not exist.', 404)
+const noSuchDistribution = () => new ApiError('NoSuchDistribution', 'The specified distribution does not exist.', 404)
 
 export function distributionArn(world: World, id: string): string {
   return `arn:aws:cloudfront::${world.account}:distribution/${id}`

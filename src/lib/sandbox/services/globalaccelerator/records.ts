@@ -52,11 +52,11 @@ export interface EndpointRecord {
 
 export const GA_CONTROL_PLANE_REGION = 'us-west-2'
 
-export const acceleratorNotFound = (arn: string) =>
+const acceleratorNotFound = (arn: string) =>
   new ApiError('AcceleratorNotFoundException', `The accelerator ${arn} was not found.`)
-export const listenerNotFound = (arn: string) =>
+const listenerNotFound = (arn: string) =>
   new ApiError('ListenerNotFoundException', `The listener ${arn} was not found.`)
-export const endpointGroupNotFound = (arn: string) =>
+const endpointGroupNotFound = (arn: string) =>
   new ApiError('EndpointGroupNotFoundException', `The endpoint group ${arn} was not found.`)
 export const invalidArgument = (message: string) => new ApiError('InvalidArgumentException', message)
 

@@ -1,5 +1,5 @@
 import {ApiError, SandboxError} from '../../errors.js'
-import {clusterArn, hexId, nextSeed, rdsEndpointLabel} from '../../ids.js'
+import {clusterArn, clusterEndpoint, hexId, nextSeed, rdsEndpointLabel} from '../../ids.js'
 import type {ClusterRecord, InstanceRecord, ProxyRecord, ProxyTargetGroupRecord, World} from '../../world.js'
 import {type XmlValue, xmlList} from '../../protocol/xml.js'
 import type {QueryOperation, QueryParams} from '../../protocol/query.js'
@@ -80,7 +80,7 @@ function renderTargets(context: CallContext, clusterId: string, availableAt: num
   return [
     {
       TargetArn: cluster.arn,
-      Endpoint: `${cluster.id}.cluster-${label}.${region}.rds.amazonaws.com`,
+      Endpoint: clusterEndpoint(world.account, region, cluster.id),
       TrackedClusterId: cluster.id,
       RdsResourceId: cluster.id,
       Port: cluster.port,

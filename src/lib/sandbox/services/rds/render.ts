@@ -1,4 +1,4 @@
-import {globalClusterArn, hexId, rdsEndpointLabel} from '../../ids.js'
+import {clusterEndpoint, globalClusterArn, hexId, rdsEndpointLabel} from '../../ids.js'
 import {type XmlValue, xmlList} from '../../protocol/xml.js'
 import type {ClusterRecord, GlobalClusterRecord, InstanceRecord, SnapshotRecord, Tag} from '../../world.js'
 import type {CallContext} from '../context.js'
@@ -64,7 +64,7 @@ export function renderCluster(context: CallContext, cluster: ClusterRecord): Xml
     DBSubnetGroup: cluster.subnetGroup,
     Status: cluster.status,
     EarliestRestorableTime: cluster.status === 'creating' ? undefined : new Date(cluster.createdAt),
-    Endpoint: `${cluster.id}.cluster-${label}.${cluster.region}.rds.amazonaws.com`,
+    Endpoint: clusterEndpoint(world.account, cluster.region, cluster.id),
     ReaderEndpoint: `${cluster.id}.cluster-ro-${label}.${cluster.region}.rds.amazonaws.com`,
     MultiAZ: instancesOf(world, cluster).length > 1,
     Engine: cluster.engine,

@@ -78,8 +78,7 @@ export const RECORD_TYPES = [
 
 export const invalidInput = (message: string) => new ApiError('InvalidInput', message)
 
-export const noSuchHostedZone = (id: string) =>
-  new ApiError('NoSuchHostedZone', `No hosted zone found with ID: ${id}`, 404)
+const noSuchHostedZone = (id: string) => new ApiError('NoSuchHostedZone', `No hosted zone found with ID: ${id}`, 404)
 
 /** Ids arrive bare, or as `/hostedzone/Z…` and `/change/C…` from clients that do not strip the prefix. */
 export function bareId(id: string): string {

@@ -27,7 +27,7 @@ export const DEFAULT_BUCKET_REGION = 'us-east-1'
 /** Bucket names: 3–63 lowercase letters, digits, dots and hyphens, a letter or digit at each end. */
 export const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/
 
-export function noSuchBucket(bucket: string): ApiError {
+function noSuchBucket(bucket: string): ApiError {
   return new ApiError('NoSuchBucket', 'The specified bucket does not exist', 404, {fields: {BucketName: bucket}})
 }
 

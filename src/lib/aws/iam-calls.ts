@@ -20,6 +20,11 @@ export type ResourceKind =
   | 'fis-experiments'
   | 'stacks'
   | 'kms-keys'
+  /** The clusters and secret the Data API reads drctl.yaml's heartbeat table with (`rpo`): none without one. */
+  | 'heartbeat-clusters'
+  | 'heartbeat-secrets'
+  /** The secret of drctl.yaml `reconcile`, in each Region (a multi-Region secret's replicas keep its name). */
+  | 'reconcile-secrets'
   /** The ARC cluster, read only when drctl.yaml has no cached endpoints (`routing endpoints --save`). */
   | 'arc-cluster-uncached'
   // Application steps' resources, from their drctl.yaml entries.

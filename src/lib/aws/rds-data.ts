@@ -45,20 +45,29 @@ export class RdsDataAdapter implements RdsDataPort {
     return this.loaded
   }
 
-  async query(target: DataApiTarget, sql: string, parameters: SqlParameter[] = []): Promise<StatementResult> {
+  async query(
+    target: DataApiTarget,
+    sql: string,
+    parameters: SqlParameter[] = [],
+    signal?: AbortSignal,
+  ): Promise<StatementResult> {
     const {sdk, client} = await this.load()
-    const output = await this.call('ExecuteStatement', false, (abortSignal) =>
-      client.send(
-        new sdk.ExecuteStatementCommand({
-          resourceArn: target.clusterArn,
-          secretArn: target.secretArn,
-          database: target.database,
-          sql,
-          parameters: parameters.length > 0 ? parameters.map(toParameter) : undefined,
-          includeResultMetadata: true,
-        }),
-        {abortSignal},
-      ),
+    const output = await this.call(
+      'ExecuteStatement',
+      false,
+      (abortSignal) =>
+        client.send(
+          new sdk.ExecuteStatementCommand({
+            resourceArn: target.clusterArn,
+            secretArn: target.secretArn,
+            database: target.database,
+            sql,
+            parameters: parameters.length > 0 ? parameters.map(toParameter) : undefined,
+            includeResultMetadata: true,
+          }),
+          {abortSignal},
+        ),
+      signal,
     )
     return {
       columns: (output.columnMetadata ?? []).map((column) => column.name ?? ''),

@@ -8,6 +8,7 @@ import type {RoutingView} from '../topology/views.js'
 import type {Style} from './style.js'
 import {statusMark, symbols} from './style.js'
 import {renderTable} from './table.js'
+import {heartbeatLines, measuredLagOf, measuredLagText, measuredOf, rpoOf} from './render-rpo.js'
 
 /** The JSON result of `drctl status`: a stable shape (see README), independent of the internal model. */
 export function statusResult(report: StatusReport) {
@@ -50,9 +51,13 @@ export function statusResult(report: StatusReport) {
         instances: member.instances,
         replicationLagMs: member.lag?.ms ?? null,
         lagMetric: member.lag?.metric,
+        ...(report.rpo && member.role === 'secondary'
+          ? {measuredRpoLagMs: measuredLagOf(report, view.id, member.region) ?? null}
+          : {}),
         unreadable: member.unreadable?.message,
       })),
       unreadable: view.unreadable?.message,
+      ...measuredOf(report, view.id),
     })),
     replicas: topology.replicas.map((replica) => ({
       cluster: replica.clusterId,
@@ -148,6 +153,7 @@ export function renderStatus(report: StatusReport, style: Style, options: {verbo
       lines.push(
         `  ${style.bold(view.id)}  ${view.status}${failover}  writer ${view.writerRegion ?? style.red('none')}  ${style.dim(`${view.engine} ${view.engineVersion}`)}`,
       )
+      const measured = report.rpo !== undefined
       const rows = view.members.map((member) => [
         member.region,
         member.clusterId,
@@ -160,10 +166,11 @@ export function renderStatus(report: StatusReport, style: Style, options: {verbo
           .join(', ') || '-',
         member.role === 'secondary' ? (member.synchronizationStatus ?? '?') : '',
         member.role === 'secondary' ? (member.lag ? formatDuration(member.lag.ms) : 'unknown') : '',
+        ...(measured ? [member.role === 'secondary' ? measuredLagText(report, view.id, member.region) : ''] : []),
       ])
-      lines.push(
-        renderTable(['REGION', 'CLUSTER', 'ROLE', 'STATUS', 'INSTANCES (* writer)', 'SYNC', 'LAG'], rows, {indent: 4}),
-      )
+      const headings = ['REGION', 'CLUSTER', 'ROLE', 'STATUS', 'INSTANCES (* writer)', 'SYNC', 'LAG']
+      lines.push(renderTable(measured ? [...headings, 'MEASURED'] : headings, rows, {indent: 4}))
+      lines.push(...heartbeatLines(rpoOf(report, view.id), style))
       if (view.endpoint)
         lines.push(style.dim(`    global writer endpoint ${view.endpoint} → ${view.writerRegion ?? 'none'}`))
     }

@@ -101,6 +101,18 @@ const reconcileSection = strict({
     .min(1, {error: 'list at least one table to compare'}),
 })
 
+/**
+ * The application's heartbeat table, whose newest row tells how far a cluster's data reaches (measured RPO). Rows
+ * are appended, never updated: the newest heartbeat written before a failover must survive the writes after it.
+ */
+const rpoSection = strict({
+  heartbeatTable: shaped(SQL_TABLE, 'a plain SQL table name (optionally schema.table)'),
+  heartbeatColumn: sqlColumn.default('ts'),
+  /** The Data API's credentials; reconcile.secretArn when absent. */
+  secretArn: shaped(SECRET_ARN, 'a Secrets Manager secret ARN (the database credentials the Data API uses)').optional(),
+  database: z.string().min(1, {error: 'must not be empty'}).optional(),
+})
+
 export const DEFAULT_STATE_TABLE = 'drctl-state'
 
 const atMost = (ms: number) => ({error: `must be at most ${ms} (${formatDuration(ms)})`})
@@ -168,6 +180,7 @@ export const configSchema = strict({
   }).default({order: 'db-first'}),
   steps: z.array(stepSchema).default([]),
   reconcile: reconcileSection.optional(),
+  rpo: rpoSection.optional(),
   // Where runs keep their lock and journal: this machine's $DRCTL_HOME, or a DynamoDB global table the team shares.
   state: strict({
     backend: z.enum(['local', 'dynamodb']).default('local'),
@@ -296,6 +309,14 @@ export function crossCheck(raw: unknown): CrossCheckProblem[] {
     ['arc', 'endpoints'],
     'endpoint URL',
   )
+  const rpo = asRecord(root.rpo)
+  if (rpo && !('secretArn' in rpo) && !asRecord(root.reconcile)?.secretArn) {
+    problems.push({
+      path: ['rpo', 'secretArn'],
+      message:
+        'name the Secrets Manager secret the Data API reads the heartbeat table with (or set reconcile.secretArn)',
+    })
+  }
   const globalClusters = asArray(aurora?.globalClusters).filter((value): value is string => typeof value === 'string')
   problems.push(
     ...crossCheckSteps(

@@ -24,6 +24,8 @@ import {CompareStep} from '../runbooks/reconcile-compare-step.js'
 import {RECONCILE_FACT_READS} from '../runbooks/reconcile-facts.js'
 import {CreateInstanceStep, EnableDataApiStep, RestoreClusterStep} from '../runbooks/reconcile-steps.js'
 import {RetireStep} from '../runbooks/retire-step.js'
+import {HeartbeatStep, ReconcileHeartbeatStep} from '../runbooks/heartbeat-step.js'
+import {HEARTBEAT_READS} from '../reconcile/heartbeat.js'
 import {MOVE_PARTS} from '../runbooks/failover.js'
 import {TEARDOWN_OBSERVED} from '../runbooks/teardown.js'
 import {TrafficChangeStep} from '../runbooks/routing-control-step.js'
@@ -62,7 +64,15 @@ const ROUTING = {calls: observeCalls(['routing'])}
 
 const FAILOVER: CommandNeeds = {
   role: 'operator',
-  runs: [MOVE_OBSERVATION, SwitchoverStep, ManagedFailoverStep, DetachStep, TrafficChangeStep, VerifyTopologyStep],
+  runs: [
+    MOVE_OBSERVATION,
+    SwitchoverStep,
+    ManagedFailoverStep,
+    DetachStep,
+    HeartbeatStep,
+    TrafficChangeStep,
+    VerifyTopologyStep,
+  ],
   appSteps: {calls: 'moves'},
   run: true,
 }
@@ -143,6 +153,7 @@ const RECONCILE: CommandNeeds = {
     CreateInstanceStep,
     EnableDataApiStep,
     CompareStep,
+    ReconcileHeartbeatStep,
     DeleteInstancesStep,
     DeleteClusterStep,
   ],
@@ -151,7 +162,7 @@ const RECONCILE: CommandNeeds = {
 
 /** Every command that calls AWS (or keeps runs), by its id as typed (`routing set`). */
 export const COMMAND_NEEDS: Readonly<Record<string, CommandNeeds>> = {
-  status: {role: 'read-only', runs: [STATUS], appSteps: {calls: 'reads'}},
+  status: {role: 'read-only', runs: [STATUS, {calls: HEARTBEAT_READS}], appSteps: {calls: 'reads'}},
   'routing list': {role: 'read-only', runs: [ROUTING]},
   'routing endpoints': {role: 'read-only', runs: [ARC_DISCOVERY_READS]},
   'chaos list': {role: 'read-only', runs: [TEMPLATE_READS]},
@@ -163,6 +174,7 @@ export const COMMAND_NEEDS: Readonly<Record<string, CommandNeeds>> = {
   failover: FAILOVER,
   fallback: FALLBACK,
   reconcile: RECONCILE,
+  'rpo probe': {role: 'read-only', runs: [{calls: observeCalls(['aurora'])}, {calls: HEARTBEAT_READS}]},
   'aurora rename-global': RENAME,
   'chaos start': CHAOS_START,
   'chaos stop': {role: 'operator', runs: [EXPERIMENT_READS, EXPERIMENT_STOP]},

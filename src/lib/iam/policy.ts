@@ -3,6 +3,8 @@ import {ARC_CONTROL_PLANE_REGION, CONTROL_PLANE_REGIONS} from '../aws/control-pl
 import {bareId} from '../aws/route53.js'
 import {type DrctlConfig, routingControlsByRegion, teamState} from '../config/schema.js'
 import {type StepKind, type StepOfKind} from '../config/steps.js'
+import {heartbeatTable} from '../reconcile/heartbeat.js'
+import {secretIn} from '../reconcile/data-api-source.js'
 import {reportsLocation} from '../runbook/report-store.js'
 import {appStepCallsOf} from '../runbooks/app-steps/kinds.js'
 import {STEP_READS} from '../topology/readers/app-steps.js'
@@ -143,6 +145,13 @@ function arnsOf(config: DrctlConfig, account: string, kind: ResourceKind): strin
       return Object.entries(config.stacks).flatMap(([region, stacks]) =>
         stacks.map((stack) => `arn:aws:cloudformation:${region}:${account}:stack/${stack}/*`),
       )
+    case 'heartbeat-clusters':
+      return config.rpo ? regional('rds', () => ['cluster:*']) : []
+    case 'heartbeat-secrets':
+    case 'reconcile-secrets': {
+      const secretArn = kind === 'heartbeat-secrets' ? heartbeatTable(config)?.secretArn : config.reconcile?.secretArn
+      return secretArn ? [...new Set(config.regions.map((region) => secretIn(secretArn, region)))] : []
+    }
     case 'kms-keys':
       return regional('kms', () => ['key/*'])
     case 'arc-cluster-uncached':

@@ -2,6 +2,18 @@ import type {DataApiTarget, RdsDataPort, SqlParameter, SqlValue} from '../aws/po
 import type {ReconcileTable, RowSource} from './compare.js'
 import type {Row} from './values.js'
 
+/** A cluster read through the RDS Data API. */
+export interface DataApiCluster {
+  clusterArn: string
+  clusterId: string
+  region: string
+}
+
+/** A secret ARN in another Region: a multi-Region secret's replica keeps its name and suffix. */
+export function secretIn(secretArn: string, region: string): string {
+  return secretArn.replace(/^(arn:[^:]+:secretsmanager:)[^:]+:/, `$1${region}:`)
+}
+
 /** A time as the Data API takes a TIMESTAMP parameter: `YYYY-MM-DD HH:MM:SS.FFF`, UTC. */
 export function dataApiTimestamp(iso: string): string {
   return new Date(iso).toISOString().replace('T', ' ').replace('Z', '')

@@ -1,6 +1,6 @@
 import {formatDuration} from '../core/clock.js'
 import type {TopologySummary} from '../topology/summary.js'
-import type {RunReport} from './report.js'
+import {MEASURED_RPO_PREFIX, type RunReport} from './report.js'
 import {renderTimelineChart} from './report-timeline-chart.js'
 
 export function renderReportMarkdown(report: RunReport): string {
@@ -30,6 +30,9 @@ export function renderReportMarkdown(report: RunReport): string {
   )
   const rpo = report.evidence.rpo as {summary?: string} | undefined
   if (rpo?.summary) lines.push(`- RPO: ${rpo.summary}`)
+  for (const [key, value] of Object.entries(report.evidence).filter(([key]) => key.startsWith(MEASURED_RPO_PREFIX))) {
+    lines.push(`- RPO measured (${key.slice(MEASURED_RPO_PREFIX.length)}): ${(value as {summary?: string}).summary}`)
+  }
   lines.push('')
   if (report.journalProblems.length > 0) {
     lines.push(
@@ -52,7 +55,9 @@ export function renderReportMarkdown(report: RunReport): string {
     )
   }
   lines.push(...renderSignalTimeline(report.evidence.timeline))
-  const evidence = Object.entries(report.evidence).filter(([key]) => key !== 'rpo' && key !== 'timeline')
+  const evidence = Object.entries(report.evidence).filter(
+    ([key]) => key !== 'rpo' && key !== 'timeline' && !key.startsWith(MEASURED_RPO_PREFIX),
+  )
   if (evidence.length > 0) {
     lines.push('', '## Evidence', '')
     for (const [key, value] of evidence) {

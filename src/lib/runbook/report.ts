@@ -18,6 +18,9 @@ import {
   summarize,
 } from './runs.js'
 
+/** Evidence keys of RPO measured during the run (one per global cluster), shown beside the estimate. */
+export const MEASURED_RPO_PREFIX = 'measuredRpo.'
+
 export interface RunReport {
   runId: string
   kind: string

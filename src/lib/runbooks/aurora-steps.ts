@@ -251,6 +251,7 @@ export class DetachStep implements Step {
   }
 
   async run(ctx: StepContext): Promise<void> {
+    ctx.record(`failoverAt.${this.move.globalClusterId}`, new Date(ctx.clock.now()).toISOString())
     ctx.record(`orphaned.${this.move.globalClusterId}`, {
       globalClusterId: this.move.globalClusterId,
       survivor: this.move.targetClusterArn,

@@ -22,6 +22,8 @@ import {
 import {appStep, FAILED_CONTROL_PLANE_DEADLINE_MS} from './app-steps/kinds.js'
 import {type AppStepSpec, appStepSpecs} from './app-steps/move.js'
 import {VerifyTopologyStep} from './verify-step.js'
+import {HeartbeatStep} from './heartbeat-step.js'
+import {type HeartbeatTable, heartbeatTable} from '../reconcile/heartbeat.js'
 
 export type FailoverMode = 'planned' | 'unplanned' | 'detach'
 
@@ -48,6 +50,8 @@ export interface FailoverParams {
   observedRegions: string[]
   /** The application steps of drctl.yaml that join this failover (journaled: a resume runs the same ones). */
   appSteps?: AppStepSpec[]
+  /** Unplanned, with drctl.yaml `rpo`: where the new primaries' newest heartbeat is read after the failover. */
+  heartbeats?: HeartbeatTable
   [key: string]: unknown
 }
 
@@ -171,6 +175,7 @@ export function planFailover(config: DrctlConfig, topology: Topology, request: F
         }
       : undefined
   const movedFrom = movedFromRegions(config, topology, target, failedRegions)
+  const heartbeats = heartbeatTable(config)
   const params: FailoverParams = {
     mode,
     target,
@@ -187,6 +192,7 @@ export function planFailover(config: DrctlConfig, topology: Topology, request: F
         globalClusters: config.aurora.globalClusters,
       }),
     ).flat(),
+    ...(mode !== 'planned' && heartbeats ? {heartbeats} : {}),
   }
   const lossMs = unplanned?.dataLossEstimateMs
   const lagNote =
@@ -296,7 +302,10 @@ export function failoverItems(config: DrctlConfig, params: FailoverParams): Plan
           },
         ]
   const traffic: PlanItem[] = params.traffic ? [new TrafficChangeStep(params.traffic)] : []
-  const databaseThenSteps = [...database, ...appStepsOf(config, params.appSteps, 'after-database')]
+  const {heartbeats} = params
+  // Measured as soon as the new primaries take writes, before anything else can delay it.
+  const measured = heartbeats ? params.moves.map((move) => new HeartbeatStep(move, heartbeats)) : []
+  const databaseThenSteps = [...database, ...measured, ...appStepsOf(config, params.appSteps, 'after-database')]
   // An unplanned failover fences traffic first: the failing Region must stop taking writes before another does.
   const ordered = [
     ...appStepsOf(config, params.appSteps, 'before-database'),

@@ -1,16 +1,9 @@
 import {DrctlError, type ErrorCode} from '../core/errors.js'
 import {compareTable, type ReconcileTable, type TableProgress} from '../reconcile/compare.js'
-import {DataApiRowSource} from '../reconcile/data-api-source.js'
+import {type DataApiCluster, DataApiRowSource, secretIn} from '../reconcile/data-api-source.js'
 import {type FileSizes, FindingsFiles} from '../reconcile/findings-files.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
 import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
-
-/** A cluster the comparison reads through the RDS Data API. */
-export interface DataApiCluster {
-  clusterArn: string
-  clusterId: string
-  region: string
-}
 
 export interface CompareSpec {
   tables: ReconcileTable[]
@@ -35,11 +28,6 @@ export interface TableRecord {
 export const tableKey = (table: string) => `reconcile.table.${table}`
 export const COMPARE_FAILED = 'reconcile.failed'
 
-/** A secret ARN in another Region: a multi-Region secret's replica keeps its name and suffix. */
-export function secretIn(secretArn: string, region: string): string {
-  return secretArn.replace(/^(arn:[^:]+:secretsmanager:)[^:]+:/, `$1${region}:`)
-}
-
 /**
  * Compares each table of the old primary's restored copy with the new primary, page by page. A failure (a table or
  * column that does not exist, a secret that cannot be read) is recorded, not thrown: the temporary cluster must
@@ -51,7 +39,7 @@ const EXECUTE = declared('RDS Data', 'ExecuteStatement', 'clusters')
 export class CompareStep implements Step {
   /** Reads only; the Data API reads the secret with the caller's permissions. */
   static readonly calls: CallDeclaration = {
-    reads: [EXECUTE, {...declared('Secrets Manager', 'GetSecretValue'), onBehalf: true}],
+    reads: [EXECUTE, {...declared('Secrets Manager', 'GetSecretValue', 'reconcile-secrets'), onBehalf: true}],
     writes: [],
   }
   readonly id = 'reconcile.compare'

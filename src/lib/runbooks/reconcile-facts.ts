@@ -5,6 +5,7 @@ import {isFinished, listRuns, loadRun, type RunSummary} from '../runbook/runs.js
 import type {GlobalMove} from './aurora-steps.js'
 import type {FailoverParams} from './failover.js'
 import {SYSTEM_SNAPSHOT_PREFIX} from './fallback-facts.js'
+import {type FailoverHeartbeat, heartbeatKey} from './heartbeat-step.js'
 import {declaredEach, readsOnly} from '../aws/iam-calls.js'
 
 /** The unplanned failover a reconcile looks at, as its journal tells it. */
@@ -18,6 +19,8 @@ export interface ReconciledRun {
   failoverAt: string
   /** The replication lag seen at failover (the data-loss estimate); null when none was seen. */
   lossMs: number | null
+  /** The newest heartbeat the failover found in the new primary (drctl.yaml `rpo`), when it measured one. */
+  heartbeat?: FailoverHeartbeat
 }
 
 /** Live facts about the old primary: its snapshot after a managed failover, its settings for the restore. */
@@ -74,6 +77,7 @@ export function reconciledRun(
     (event) => event.type === 'record' && event.key === `failoverAt.${move.globalClusterId}`,
   )
   const rpo = start.evidence.rpo as {ms?: number | null} | undefined
+  const measured = events.find((event) => event.type === 'record' && event.key === heartbeatKey(move.globalClusterId))
   return {
     id,
     dir: summary.dir,
@@ -82,6 +86,7 @@ export function reconciledRun(
     oldPrimary: {clusterId: old.clusterId, region: move.fromRegion},
     failoverAt: failoverAt?.type === 'record' ? String(failoverAt.value) : start.at,
     lossMs: rpo?.ms ?? null,
+    ...(measured?.type === 'record' ? {heartbeat: measured.value as FailoverHeartbeat} : {}),
   }
 }
 

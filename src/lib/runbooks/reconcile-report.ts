@@ -5,6 +5,7 @@ import {DrctlError, type ErrorCode} from '../core/errors.js'
 import {NOT_STARTED, type TableProgress} from '../reconcile/compare.js'
 import {csvFileOf, MISSING_FILE} from '../reconcile/findings-files.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
+import {type FailoverHeartbeat, RECONCILE_HEARTBEATS, type ReconcileHeartbeats} from './heartbeat-step.js'
 import {COMPARE_FAILED, type CompareSpec, tableKey, type TableRecord} from './reconcile-compare-step.js'
 
 const REPORT_FILE = 'reconcile.md'
@@ -19,6 +20,8 @@ export interface ReportSpec {
   snapshotId: string
   /** The replication lag seen at failover (the estimate the failover reported); null when none was seen. */
   estimatedLossMs: number | null
+  /** With drctl.yaml `rpo`: the heartbeat reading the failover journaled, if any (reconcile reads both sides too). */
+  heartbeats?: {failover?: FailoverHeartbeat}
 }
 
 /** What --json gives: counts per table and where the files are. */
@@ -29,6 +32,8 @@ export interface ReconcileSummary {
   window: {since?: string; failoverAt: string}
   /** Measured from the lost rows' updatedAt: the first and last lost write, and the seconds between them. */
   measuredRpo?: {from: string; to: string; seconds: number; rows: number}
+  /** From the heartbeat table: the newest heartbeat of each side, and the seconds of writes between them. */
+  heartbeatRpo?: HeartbeatRpo
   report: string
   findings: string
   failed?: {code: string; message: string}
@@ -47,11 +52,48 @@ function firstLines(path: string, count: number): string[] {
   }
 }
 
+export interface HeartbeatRpo {
+  /** The newest heartbeat the old primary had acknowledged (its restored copy). */
+  old?: string | null
+  /** The newest that had reached the new primary before the failover. */
+  new?: string | null
+  seconds?: number
+  rowsMissing: number
+  rowsDiffering: number
+  /** Why the seconds are not known. */
+  problem?: string
+}
+
+const estimateOf = (spec: ReportSpec) =>
+  spec.estimatedLossMs === null
+    ? 'no estimate at failover'
+    : `estimated at failover: up to ${spec.estimatedLossMs / 1000}s`
+
+/** Measured RPO from the two newest heartbeats; the failover's own reading of the new primary is preferred. */
+function heartbeatRpo(
+  spec: ReportSpec,
+  read: ReconcileHeartbeats | undefined,
+  rows: {missing: number; differing: number},
+): HeartbeatRpo | undefined {
+  if (!spec.heartbeats) return undefined
+  const counts = {rowsMissing: rows.missing, rowsDiffering: rows.differing}
+  const current = spec.heartbeats.failover?.newest ?? read?.current
+  if (read?.error) return {...counts, problem: `the heartbeat table could not be read: ${read.error}`}
+  if (!read?.old) return {...counts, old: read?.old, problem: "the old primary's copy holds no heartbeat"}
+  if (!current)
+    return {...counts, old: read.old, problem: 'no heartbeat had reached the new primary before the failover'}
+  const seconds = Math.max(0, (Date.parse(read.old) - Date.parse(current)) / 1000)
+  return {...counts, old: read.old, new: current, seconds}
+}
+
+function heartbeatLine(spec: ReportSpec, rpo: HeartbeatRpo): string {
+  const rows = `${rpo.rowsMissing} row(s) missing, ${rpo.rowsDiffering} differing`
+  if (rpo.seconds === undefined) return `not measured: ${rpo.problem} (${rows}; ${estimateOf(spec)})`
+  return `${rpo.seconds}s of writes lost — the old primary's newest heartbeat ${rpo.old}, the newest that reached the new primary before the failover ${rpo.new} — and ${rows} (${estimateOf(spec)})`
+}
+
 function rpoLine(spec: ReportSpec, summary: ReconcileSummary): string {
-  const estimate =
-    spec.estimatedLossMs === null
-      ? 'no estimate at failover'
-      : `estimated at failover: up to ${spec.estimatedLossMs / 1000}s`
+  const estimate = estimateOf(spec)
   const measured = summary.measuredRpo
   if (!measured) return `${summary.missing} row(s) lost, no updatedAt times to measure them by (${estimate})`
   return `${measured.rows} row(s) lost, written from ${measured.from} to ${measured.to}: ${measured.seconds}s of writes (${estimate})`
@@ -85,6 +127,7 @@ function markdown(spec: ReportSpec, summary: ReconcileSummary): string {
     `- Window: ${window}`,
     `- Findings: ${summary.missing} row(s) missing in the new primary, ${summary.differing} differing`,
     `- Measured RPO: ${rpoLine(spec, summary)}`,
+    ...(summary.heartbeatRpo ? [`- Measured RPO (heartbeats): ${heartbeatLine(spec, summary.heartbeatRpo)}`] : []),
     ...(summary.failed
       ? ['', `**The comparison failed**: ${summary.failed.message}. The counts below are partial.`]
       : []),
@@ -145,14 +188,17 @@ export class ReconcileReportStep implements Step {
     })
     const missing = tables.reduce((sum, table) => sum + table.missing, 0)
     const rpo = measuredRpo(progress, missing)
+    const differing = tables.reduce((sum, table) => sum + table.differing, 0)
+    const beats = heartbeatRpo(this.spec, ctx.recorded<ReconcileHeartbeats>(RECONCILE_HEARTBEATS), {missing, differing})
     const summary: ReconcileSummary = {
       tables,
       missing,
-      differing: tables.reduce((sum, table) => sum + table.differing, 0),
+      differing,
       window: {since: compare.since, failoverAt: this.spec.failoverAt},
       report: join(compare.dir, REPORT_FILE),
       findings: join(compare.dir, MISSING_FILE),
       ...(rpo ? {measuredRpo: rpo} : {}),
+      ...(beats ? {heartbeatRpo: beats} : {}),
       ...(failed ? {failed} : {}),
     }
     writeFileSync(summary.report, markdown(this.spec, summary))

@@ -6,6 +6,7 @@ import {formatDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
 import type {RunPlan} from '../runbook/types.js'
 import {boundedIdentifier} from './fallback-facts.js'
+import {heartbeatTable} from '../reconcile/heartbeat.js'
 import type {CompareSpec} from './reconcile-compare-step.js'
 import {type ReconcileFacts, TEMPORARY_CLUSTER_PREFIX} from './reconcile-facts.js'
 import {type ItemSpec, itemsFromSpecs, type StepSpec} from './step-specs.js'
@@ -98,6 +99,7 @@ export function planReconcile(config: DrctlConfig, facts: ReconcileFacts, reques
     pageSize: request.pageSize ?? RECONCILE_PAGE_SIZE,
   }
   const instanceId = boundedIdentifier(clusterId, '1')
+  const heartbeats = heartbeatTable(config)
   const steps: StepSpec[] = [
     {
       kind: 'reconcile-restore',
@@ -125,6 +127,14 @@ export function planReconcile(config: DrctlConfig, facts: ReconcileFacts, reques
     },
     {kind: 'reconcile-data-api', clusterArn: compare.old.clusterArn, clusterId, region},
     {kind: 'reconcile-compare', compare},
+    ...(heartbeats
+      ? [
+          {
+            kind: 'reconcile-heartbeats',
+            spec: {heartbeats, old: compare.old, current: compare.current, failoverAt: run.failoverAt},
+          } satisfies StepSpec,
+        ]
+      : []),
     {kind: 'delete-instances', clusterId, region, instanceIds: [instanceId]},
     {kind: 'delete-cluster', clusterId, region},
     {
@@ -135,6 +145,7 @@ export function planReconcile(config: DrctlConfig, facts: ReconcileFacts, reques
         failoverAt: run.failoverAt,
         snapshotId: snapshotId ?? '',
         estimatedLossMs: run.lossMs,
+        ...(heartbeats ? {heartbeats: {failover: run.heartbeat}} : {}),
       },
     },
   ]

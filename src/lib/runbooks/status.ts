@@ -6,6 +6,8 @@ import type {DrctlConfig} from '../config/schema.js'
 import type {Clock} from '../core/clock.js'
 import type {ProgressListener} from '../core/events.js'
 import {detachedSurvivors} from '../runbook/runs.js'
+import {heartbeatTable} from '../reconcile/heartbeat.js'
+import {type GlobalClusterRpo, measureRpo} from '../reconcile/measure.js'
 import {observe} from '../topology/observe.js'
 import type {Topology} from '../topology/views.js'
 
@@ -15,6 +17,8 @@ export interface StatusReport {
   topology: Topology
   checks: Check[]
   readiness: Readiness[]
+  /** With drctl.yaml `rpo`: RPO measured through each global cluster's writer. */
+  rpo?: GlobalClusterRpo[]
 }
 
 export interface StatusOptions {
@@ -30,7 +34,14 @@ export async function statusReport(
 ): Promise<StatusReport> {
   const survivors = options.runs ? detachedSurvivors(options.runs.home, options.runs.topologyKey) : []
   const topology = await observe(config, aws, {emit: options.emit, survivors})
-  return {topology, checks: statusChecks(topology, config), readiness: readiness(topology, config)}
+  const heartbeats = heartbeatTable(config)
+  const rpo = heartbeats && (await measureRpo(aws, topology, heartbeats, {now: Date.now(), emit: options.emit}))
+  return {
+    topology,
+    checks: statusChecks(topology, config),
+    readiness: readiness(topology, config),
+    ...(rpo ? {rpo} : {}),
+  }
 }
 
 /** The checks that make `drctl status` fail (exit 3): those that fail, and with `strict` those that warn too. */

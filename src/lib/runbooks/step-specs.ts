@@ -17,6 +17,7 @@ import {type TrafficChange, TrafficChangeStep} from './routing-control-step.js'
 import {CreateSecondaryStep, type SecondarySpec, type SecondaryTarget, WaitForSecondaryStep} from './secondary-steps.js'
 import {type CompareSpec, CompareStep} from './reconcile-compare-step.js'
 import {ReconcileReportStep, type ReportSpec} from './reconcile-report.js'
+import {ReconcileHeartbeatStep, type ReconcileHeartbeatSpec} from './heartbeat-step.js'
 import {
   CreateInstanceStep,
   EnableDataApiStep,
@@ -66,6 +67,7 @@ export type StepSpec =
   | {kind: 'reconcile-instance'; instance: InstanceSpec}
   | {kind: 'reconcile-data-api'; clusterArn: string; clusterId: string; region: string}
   | {kind: 'reconcile-compare'; compare: CompareSpec}
+  | {kind: 'reconcile-heartbeats'; spec: ReconcileHeartbeatSpec}
   | {kind: 'reconcile-report'; report: ReportSpec}
 
 export type ItemSpec = StepSpec | {kind: 'group'; id: string; title: string; steps: StepSpec[]}
@@ -124,6 +126,8 @@ function stepFromSpec(spec: StepSpec, config: DrctlConfig): Step {
       return new EnableDataApiStep(spec.clusterArn, spec.clusterId, spec.region)
     case 'reconcile-compare':
       return new CompareStep(spec.compare)
+    case 'reconcile-heartbeats':
+      return new ReconcileHeartbeatStep(spec.spec)
     case 'reconcile-report':
       return new ReconcileReportStep(spec.report)
   }

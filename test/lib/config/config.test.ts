@@ -98,6 +98,27 @@ describe('drctl.yaml validation', () => {
     ])
   })
 
+  it('reads the rpo section, whose secret defaults to reconcile.secretArn, and refuses one without any secret', () => {
+    const secret = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-db'
+    expect(parseConfig(`${minimal}rpo: {heartbeatTable: app.heartbeat, secretArn: ${secret}}\n`).rpo).toEqual({
+      heartbeatTable: 'app.heartbeat',
+      heartbeatColumn: 'ts',
+      secretArn: secret,
+    })
+    const withReconcile = `${minimal}reconcile: {secretArn: ${secret}, tables: [{name: orders, key: [id]}]}\n`
+    expect(parseConfig(`${withReconcile}rpo: {heartbeatTable: beats, heartbeatColumn: at}\n`).rpo).toEqual({
+      heartbeatTable: 'beats',
+      heartbeatColumn: 'at',
+    })
+    expect(problemsOf(`${minimal}rpo: {heartbeatTable: "beats; drop", heartbeatColumn: "a b"}\n`)).toEqual(
+      expect.arrayContaining([
+        {path: 'rpo.heartbeatTable', message: expect.stringContaining('is not a plain SQL table name')},
+        {path: 'rpo.heartbeatColumn', message: expect.stringContaining('is not a plain SQL column name')},
+        {path: 'rpo.secretArn', message: expect.stringContaining('name the Secrets Manager secret')},
+      ]),
+    )
+  })
+
   it('lowercases RDS identifiers, as RDS stores them', () => {
     expect(parseConfig(`${minimal}aurora: {globalClusters: [Orders-Global]}`).aurora.globalClusters).toEqual([
       'orders-global',

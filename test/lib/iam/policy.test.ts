@@ -150,4 +150,33 @@ state:
       's3:PutObject',
     )
   })
+
+  it('grants the heartbeat reads of drctl.yaml rpo to status, failover and rpo probe, on the secret of each Region', () => {
+    const secret = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:orders-db-AbCdEf'
+    const withRpo = parseConfig(`
+version: 1
+name: retail
+account: "111122223333"
+regions: [us-east-1, us-west-2]
+aurora:
+  globalClusters: [orders-global]
+rpo: {heartbeatTable: heartbeat, secretArn: "${secret}"}
+`)
+    const statementsOf = (config: typeof withRpo, command: string) =>
+      rolePolicies(config, [command])[0]?.document.Statement ?? []
+    for (const command of ['status', 'failover', 'rpo probe', 'reconcile']) {
+      const statements = statementsOf(withRpo, command)
+      expect(statements.find((entry) => entry.Action.includes('rds-data:ExecuteStatement'))?.Resource).toEqual([
+        'arn:aws:rds:us-east-1:111122223333:cluster:*',
+        'arn:aws:rds:us-west-2:111122223333:cluster:*',
+      ])
+      expect(statements.find((entry) => entry.Action.includes('secretsmanager:GetSecretValue'))?.Resource).toEqual(
+        expect.arrayContaining([secret, secret.replace('us-east-1', 'us-west-2')]),
+      )
+    }
+    const without = parseConfig(withRpo.name ? `version: 1\nname: retail\nregions: [us-east-1, us-west-2]\n` : '')
+    for (const command of ['status', 'failover']) {
+      expect(statementsOf(without, command).flatMap((entry) => entry.Action)).not.toContain('rds-data:ExecuteStatement')
+    }
+  })
 })

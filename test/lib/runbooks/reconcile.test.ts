@@ -8,11 +8,11 @@ import type {DbClusterSnapshot} from '../../../src/lib/aws/ports.js'
 import {isGroup} from '../../../src/lib/runbook/types.js'
 import {planReconcile, temporaryClusterId} from '../../../src/lib/runbooks/reconcile.js'
 import {rebuildPlan} from '../../../src/lib/runbooks/rebuild-plan.js'
+import {secretIn} from '../../../src/lib/reconcile/data-api-source.js'
 import {
   COMPARE_FAILED,
   type CompareSpec,
   CompareStep,
-  secretIn,
   tableKey,
 } from '../../../src/lib/runbooks/reconcile-compare-step.js'
 import {type ReconcileFacts, reconcileLeftovers} from '../../../src/lib/runbooks/reconcile-facts.js'

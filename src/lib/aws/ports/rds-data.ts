@@ -23,6 +23,9 @@ export interface StatementResult {
 /** The RDS Data API in one Region: SQL over HTTPS, so no network path into the VPC is needed. */
 export interface RdsDataPort {
   readonly region: string
-  /** A read-only statement (a SELECT): never refused by --dry-run, never journaled as a change. */
-  query(target: DataApiTarget, sql: string, parameters?: SqlParameter[]): Promise<StatementResult>
+  /**
+   * A read-only statement (a SELECT): never refused by --dry-run, never journaled as a change. `signal` abandons it
+   * (a measurement that must not hold up a failover).
+   */
+  query(target: DataApiTarget, sql: string, parameters?: SqlParameter[], signal?: AbortSignal): Promise<StatementResult>
 }

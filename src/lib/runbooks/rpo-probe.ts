@@ -1,0 +1,66 @@
+import type {AwsPorts} from '../aws/ports.js'
+import type {DrctlConfig} from '../config/schema.js'
+import type {ProgressListener} from '../core/events.js'
+import {DrctlError} from '../core/errors.js'
+import {heartbeatTable} from '../reconcile/heartbeat.js'
+import {type GlobalClusterRpo, measureRpo} from '../reconcile/measure.js'
+import {observe} from '../topology/observe.js'
+import {type FailoverHeartbeat, readFailoverHeartbeat} from './heartbeat-step.js'
+import {reconciledRun} from './reconcile-facts.js'
+
+/** What `drctl rpo probe` measured. */
+export interface RpoProbe {
+  measuredAt: string
+  /** Now, through each global cluster's writer: its newest heartbeat, and each secondary's RPO lag. */
+  clusters: GlobalClusterRpo[]
+  /** The newest unplanned failover (or the one asked for): its new primary's newest heartbeat before it. */
+  failover?: {runId: string; failoverAt: string; now: FailoverHeartbeat; atFailover?: FailoverHeartbeat}
+  /** Why no failover was measured (none was unplanned, or it has not finished). */
+  noFailover?: string
+}
+
+export interface ProbeRequest {
+  home: string
+  topologyKey: string
+  runId?: string
+  emit?: ProgressListener
+  signal: AbortSignal
+}
+
+/**
+ * Measures RPO on request: now, through each writer; and for the newest unplanned failover, the newest heartbeat its
+ * new primary had before it (read again: the failover may not have been able to, and an append-only heartbeat
+ * table keeps the answer). Reads only.
+ */
+export async function probeRpo(config: DrctlConfig, aws: AwsPorts, request: ProbeRequest): Promise<RpoProbe> {
+  const heartbeats = heartbeatTable(config)
+  if (!heartbeats) {
+    throw new DrctlError('DRCTL_USAGE', 'drctl.yaml has no rpo section: nothing names the heartbeat table to read', {
+      hints: [
+        'add rpo: {heartbeatTable: heartbeat, heartbeatColumn: ts} (the secret is reconcile.secretArn or rpo.secretArn)',
+      ],
+    })
+  }
+  const run = reconciledRun(request.home, request.topologyKey, request.runId, undefined)
+  if ('why' in run && request.runId) throw new DrctlError('DRCTL_USAGE', run.why)
+  const topology = await observe(config, aws, {parts: ['aurora'], emit: request.emit})
+  const failover =
+    'why' in run
+      ? undefined
+      : readFailoverHeartbeat(aws, run.move, heartbeats, run.failoverAt, request.signal).then((now) => ({
+          runId: run.id,
+          failoverAt: run.failoverAt,
+          now,
+          ...(run.heartbeat ? {atFailover: run.heartbeat} : {}),
+        }))
+  const [clusters, measured] = await Promise.all([
+    measureRpo(aws, topology, heartbeats, {now: Date.now(), emit: request.emit}),
+    failover,
+  ])
+  return {
+    measuredAt: new Date().toISOString(),
+    clusters,
+    ...(measured ? {failover: measured} : {}),
+    ...('why' in run ? {noFailover: run.why} : {}),
+  }
+}

@@ -231,14 +231,12 @@ describe('RDS Data API', () => {
     ])
 
     // A detached cluster keeps what had reached it (its 2 statements) and has no global database to report on.
-    await sandbox
-      .rds('us-west-2')
-      .send(
-        new RemoveFromGlobalClusterCommand({
-          GlobalClusterIdentifier: 'orders-global',
-          DbClusterIdentifier: ORDERS_USW2,
-        }),
-      )
+    await sandbox.rds('us-west-2').send(
+      new RemoveFromGlobalClusterCommand({
+        GlobalClusterIdentifier: 'orders-global',
+        DbClusterIdentifier: ORDERS_USW2,
+      }),
+    )
     sandbox.clock.advanceWorldSeconds(31)
     await enableDataApi('us-west-2', ORDERS_USW2)
     expect(await postgres(ORDERS_USW2, 'us-west-2')).toEqual([])

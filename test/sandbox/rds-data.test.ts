@@ -10,6 +10,7 @@ import {
   DisableHttpEndpointCommand,
   EnableHttpEndpointCommand,
   FailoverGlobalClusterCommand,
+  RemoveFromGlobalClusterCommand,
   RestoreDBClusterFromSnapshotCommand,
 } from '@aws-sdk/client-rds'
 import {afterEach, describe, expect, it} from 'vitest'
@@ -184,5 +185,64 @@ describe('RDS Data API', () => {
     await execute('us-west-2', {resourceArn: ORDERS_USW2, sql: "INSERT INTO orders (id, customer) VALUES (6, 'new')"})
     expect(await orderIds('us-west-2', ORDERS_USW2)).toEqual([1, 2, 3, 6])
     expect(await orderIds('us-east-1', recon)).toEqual([1, 2, 3, 4, 5])
+  })
+  it('answers aurora_global_db_status in both engines’ forms from the world, and reading it logs no write', async () => {
+    sandbox = await startTestSandbox({requestTimeoutMs: 60_000})
+    await setFault(
+      sandbox.home,
+      {kind: 'lag', globalCluster: 'orders-global', region: 'us-west-2', ms: 5000},
+      {now: sandbox.now},
+    )
+    await enableDataApi('us-east-1', ORDERS_USE1)
+    await execute('us-east-1', {resourceArn: ORDERS_USE1, sql: 'CREATE TABLE orders (id bigint PRIMARY KEY)'})
+    await execute('us-east-1', {resourceArn: ORDERS_USE1, sql: 'INSERT INTO orders (id) VALUES (1)'})
+    sandbox.clock.advanceWorldSeconds(10)
+    await execute('us-east-1', {resourceArn: ORDERS_USE1, sql: 'INSERT INTO orders (id) VALUES (2)'})
+    sandbox.clock.advanceWorldSeconds(1)
+
+    const postgres = async (arn: string, region = 'us-east-1') =>
+      (await execute(region, {resourceArn: arn, sql: 'SELECT * FROM aurora_global_db_status() ORDER BY aws_region'}))
+        .records ?? []
+    const [primary, secondary] = await postgres(ORDERS_USE1)
+    // The writer's log holds 3 statements; the secondary, 5 s behind, has the first 2.
+    expect(primary).toEqual([
+      {stringValue: 'us-east-1'},
+      {longValue: 3},
+      {longValue: -1},
+      {longValue: -1},
+      {stringValue: '1970-01-01 00:00:00'},
+      {longValue: 0},
+      {longValue: 0},
+    ])
+    expect(secondary?.slice(0, 2)).toEqual([{stringValue: 'us-west-2'}, {longValue: 2}])
+    const lag = Number(secondary?.[3]?.longValue)
+    expect(lag).toBeGreaterThanOrEqual(4850)
+    expect(lag).toBeLessThanOrEqual(5150)
+    expect(secondary?.[2]).toEqual({longValue: lag})
+
+    const mysql = await execute('us-east-1', {
+      resourceArn: ORDERS_USE1,
+      sql: 'SELECT AWS_REGION, RPO_LAG_IN_MILLISECONDS, HIGHEST_LSN_WRITTEN FROM information_schema.aurora_global_db_status ORDER BY AWS_REGION',
+      formatRecordsAs: 'JSON',
+    })
+    expect(JSON.parse(mysql.formattedRecords ?? '')).toEqual([
+      {aws_region: 'us-east-1', rpo_lag_in_milliseconds: -1, highest_lsn_written: 3},
+      {aws_region: 'us-west-2', rpo_lag_in_milliseconds: lag, highest_lsn_written: 2},
+    ])
+
+    // A detached cluster keeps what had reached it (its 2 statements) and has no global database to report on.
+    await sandbox.rds('us-west-2').send(
+      new RemoveFromGlobalClusterCommand({
+        GlobalClusterIdentifier: 'orders-global',
+        DbClusterIdentifier: ORDERS_USW2,
+      }),
+    )
+    sandbox.clock.advanceWorldSeconds(31)
+    await enableDataApi('us-west-2', ORDERS_USW2)
+    expect(await postgres(ORDERS_USW2, 'us-west-2')).toEqual([])
+    expect(await orderIds('us-west-2', ORDERS_USW2)).toEqual([1])
+    expect((await postgres(ORDERS_USE1)).map((row) => row.slice(0, 3))).toEqual([
+      [{stringValue: 'us-east-1'}, {longValue: 3}, {longValue: -1}],
+    ])
   })
 })

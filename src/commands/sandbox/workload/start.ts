@@ -8,7 +8,7 @@ import {ensureWorld, startWorkload, workloadSummary} from '../../../lib/sandbox/
 
 export default class SandboxWorkloadStart extends BaseCommand<typeof SandboxWorkloadStart> {
   static override summary = 'Write orders and heartbeats to the sandbox’s Aurora writer, in the background.'
-  static override description = `Starts a detached process that writes to the current writer of the world's first Aurora global cluster through the RDS Data API (enabling the Data API on its members): N orders a second into orders(id, customer, amount, updated_at) and, every second, the heartbeat row of heartbeat(id, ts). Tables are created on the first start. The writer is looked up before every write, so the workload follows a switchover or failover; writes that fail are not retried.
+  static override description = `Starts a detached process that writes to the current writer of the world's first Aurora global cluster through the RDS Data API (enabling the Data API on its members): N orders a second into orders(id, customer, amount, updated_at) and, every second, a new heartbeat row into heartbeat(ts) (rows are only added, so the newest beat a failover kept shows what the new primary received). Tables are created on the first start. The writer is looked up before every write, so the workload follows a switchover or failover; writes that fail are not retried.
 
 Every acknowledged write is recorded in $DRCTL_SANDBOX_HOME/sandbox/workload.jsonl, so a rehearsal can tell exactly which rows an unplanned failover lost. Stop it with drctl sandbox workload stop.
 

@@ -2,6 +2,12 @@ import type {PGlite} from '@electric-sql/pglite'
 
 import {ApiError} from '../errors.js'
 import {hexId} from '../ids.js'
+import {
+  AURORA_CATALOG_SQL,
+  GLOBAL_STATUS_SETTING,
+  type GlobalStatusMember,
+  globalStatusSetting,
+} from './global-status.js'
 import {appendLog, entriesOf, isLost, readLog, withLogLock} from './log.js'
 import {positional} from './parameters.js'
 import type {DataLineage, LogEntry} from './records.js'
@@ -26,6 +32,8 @@ export interface WriterTarget {
   /** Tells one world from the next after a reset (the same cluster gets the same lineage key). */
   worldCreatedAt: number
   now: number
+  /** What aurora_global_db_status() answers on this writer now (global-status.ts). */
+  globalStatus: GlobalStatusMember[]
 }
 
 const PARSERS = Object.fromEntries(TEXT_TYPES.map((type) => [type, (text: string) => text]))
@@ -37,6 +45,7 @@ function database(): Promise<PGlite> {
     const {PGlite: Engine} = await import('@electric-sql/pglite')
     const db = await Engine.create()
     await db.exec("SET TIME ZONE 'UTC'")
+    await db.exec(AURORA_CATALOG_SQL)
     return db
   })()
   return loading
@@ -69,10 +78,14 @@ function sqlError(error: unknown): unknown {
   return new ApiError('BadRequestException', `ERROR: ${message}; SQLState: ${code}`, 400)
 }
 
-async function inTransaction<T>(db: PGlite, schema: string, fn: () => Promise<T>): Promise<T> {
+/** `globalStatus`: the rows aurora_global_db_status() reads in it (none when replaying a log). */
+async function inTransaction<T>(db: PGlite, schema: string, fn: () => Promise<T>, globalStatus = '[]'): Promise<T> {
   await db.query('BEGIN')
   try {
-    await db.query(`SET LOCAL search_path TO ${schema}`)
+    await db.query(`SELECT set_config('search_path', $1, true), set_config('${GLOBAL_STATUS_SETTING}', $2, true)`, [
+      `${schema}, aurora_sim`,
+      globalStatus,
+    ])
     const result = await fn()
     await db.query('COMMIT')
     return result
@@ -99,7 +112,10 @@ async function freshSchema(db: PGlite, schema: string): Promise<void> {
 }
 
 /** The writer's schema, holding every statement of its lineage committed so far. */
-async function caughtUp(db: PGlite, target: WriterTarget): Promise<{schema: string; state: SchemaState}> {
+async function caughtUp(
+  db: PGlite,
+  target: WriterTarget,
+): Promise<{schema: string; state: SchemaState; log: LogEntry[]}> {
   const {home, lineage} = target
   const schema = schemaName(target.clusterArn)
   const signature = `${target.worldCreatedAt}|${lineage.key}|${JSON.stringify(lineage.base ?? null)}`
@@ -112,14 +128,15 @@ async function caughtUp(db: PGlite, target: WriterTarget): Promise<{schema: stri
       if (lineage.base) await replay(db, schema, await entriesOf(home, lineage.base))
     }
     const applied = state.appliedSeq
-    const log = (await readLog(home, lineage.key)).filter((entry) => entry.seq > applied)
+    const log = await readLog(home, lineage.key)
+    const unapplied = log.filter((entry) => entry.seq > applied)
     await replay(
       db,
       schema,
-      log.filter((entry) => !isLost(entry, lineage.losses)),
+      unapplied.filter((entry) => !isLost(entry, lineage.losses)),
     )
-    state.appliedSeq = log.at(-1)?.seq ?? applied
-    return {schema, state}
+    state.appliedSeq = unapplied.at(-1)?.seq ?? applied
+    return {schema, state, log}
   } catch (error) {
     schemas.delete(target.clusterArn)
     throw error
@@ -134,13 +151,19 @@ export function executeOnWriter(target: WriterTarget, statements: Statement[]): 
   return withLogLock(target.home, target.lineage.key, () =>
     inTurn(async () => {
       const db = await database()
-      const {schema, state} = await caughtUp(db, target)
-      const {results, wrote} = await inTransaction(db, schema, async () => {
-        const done: QueryResult[] = []
-        for (const statement of statements) done.push(await run(db, statement))
-        const check = await db.query<{wrote: boolean}>('SELECT pg_current_xact_id_if_assigned() IS NOT NULL AS wrote')
-        return {results: done, wrote: check.rows[0]?.wrote === true}
-      })
+      const {schema, state, log} = await caughtUp(db, target)
+      const globalStatus = globalStatusSetting(target.globalStatus, log, target.lineage, target.now)
+      const {results, wrote} = await inTransaction(
+        db,
+        schema,
+        async () => {
+          const done: QueryResult[] = []
+          for (const statement of statements) done.push(await run(db, statement))
+          const check = await db.query<{wrote: boolean}>('SELECT pg_current_xact_id_if_assigned() IS NOT NULL AS wrote')
+          return {results: done, wrote: check.rows[0]?.wrote === true}
+        },
+        globalStatus,
+      )
       if (wrote) {
         const entries = await appendLog(target.home, target.lineage.key, target.clusterArn, target.now, statements)
         state.appliedSeq = entries.at(-1)?.seq ?? state.appliedSeq

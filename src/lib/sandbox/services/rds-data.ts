@@ -1,4 +1,5 @@
 import {executeOnWriter, type Statement} from '../data/databases.js'
+import {globalStatusMembers} from '../data/global-status.js'
 import {lineageOf} from '../data/lineage.js'
 import {executeStatementOutput, type ResultOptions} from '../data/results.js'
 import {ApiError} from '../errors.js'
@@ -69,6 +70,7 @@ function onWriter(
     lineage: lineageOf(context.world, cluster),
     worldCreatedAt: context.world.createdAt,
     now: context.now,
+    globalStatus: globalStatusMembers(context.world, cluster, context.now),
   }
   const list = statements(sql)
   return async () => ({body: answer(await executeOnWriter(target, list))})

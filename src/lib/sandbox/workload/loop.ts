@@ -7,8 +7,10 @@ import {DataApiError, executeStatement, workloadSecretArn} from './data-api-call
 import {acknowledgedWrites, recordAck, writeState, type WorkloadState} from './files.js'
 
 /**
- * The workload itself (run by the detached `drctl sandbox workload run`): orders and a heartbeat written to the
+ * The workload itself (run by the detached `drctl sandbox workload run`): orders and heartbeats written to the
  * current writer of the world's first global cluster through the RDS Data API, each acknowledged write recorded.
+ * Heartbeats are appended, one row a second, so the newest one written before a failover survives later writes and
+ * shows what the new primary received.
  */
 
 /** The first call loads the database engine (seconds on a busy machine); a write after that takes milliseconds. */
@@ -16,7 +18,7 @@ const FIRST_CALL_TIMEOUT_MS = 120_000
 const WRITE_TIMEOUT_MS = 5000
 const SCHEMA = [
   'CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, customer text, amount numeric, updated_at timestamptz)',
-  'CREATE TABLE IF NOT EXISTS heartbeat (id int PRIMARY KEY, ts timestamptz)',
+  'CREATE TABLE IF NOT EXISTS heartbeat (ts timestamptz PRIMARY KEY)',
 ]
 
 /** Lets the Data API reach every member of the world's first global cluster; returns that global cluster's id. */
@@ -74,10 +76,6 @@ export async function runWorkload(home: string, rate: number, signal: AbortSigna
     globalId = await withWorldAt(home, Date.now(), prepareWorld)
     state.globalCluster = globalId
     for (const sql of SCHEMA) await execute({sql}, FIRST_CALL_TIMEOUT_MS)
-    await execute({
-      sql: 'INSERT INTO heartbeat (id, ts) VALUES (1, :ts) ON CONFLICT (id) DO NOTHING',
-      parameters: [{name: 'ts', value: {stringValue: dataApiTimestamp(Date.now())}, typeHint: 'TIMESTAMP'}],
-    })
     await writeState(home, {...state, status: 'running'})
     const previous = (await acknowledgedWrites(home)).filter((write) => write.kind === 'order')
     let nextId = Math.max(0, ...previous.map((write) => write.id)) + 1
@@ -121,7 +119,7 @@ export async function runWorkload(home: string, rate: number, signal: AbortSigna
   async function writeHeartbeat() {
     const ts = dataApiTimestamp(Date.now())
     const cluster = await execute({
-      sql: 'UPDATE heartbeat SET ts = :ts WHERE id = 1',
+      sql: 'INSERT INTO heartbeat (ts) VALUES (:ts)',
       parameters: [{name: 'ts', value: {stringValue: ts}, typeHint: 'TIMESTAMP'}],
     })
     await recordAck(home, {kind: 'heartbeat', ts, cluster, ackAt: Date.now()})

@@ -19,6 +19,12 @@ import {scenarioClusterArn, startTestSandbox, type TestSandbox} from '../helpers
 
 const ordersOf = async (home: string) =>
   (await acknowledgedWrites(home)).flatMap((write) => (write.kind === 'order' ? [write] : []))
+const heartbeatsOf = async (home: string, cluster: string) =>
+  (await acknowledgedWrites(home)).flatMap((write) =>
+    write.kind === 'heartbeat' && write.cluster === cluster ? [write] : [],
+  )
+/** The Data API's `YYYY-MM-DD HH:MM:SS.fff` (UTC) as ISO. */
+const utc = (text: string) => new Date(`${text.replace(' ', 'T')}Z`).toISOString()
 
 describe('drctl reconcile on the sandbox', () => {
   const sandbox = useSandbox({timeScale: 0.005})
@@ -33,6 +39,9 @@ describe('drctl reconcile on the sandbox', () => {
       nothingToDo: true,
       why: expect.stringContaining('no unplanned failover'),
     })
+    // The workload's heartbeat table measures RPO (drctl.yaml `rpo`; its secret is reconcile.secretArn).
+    const config = sandboxPaths(sandbox.home).config
+    writeFileSync(config, `${readFileSync(config, 'utf8')}rpo: {heartbeatTable: heartbeat, globalClusters: [orders-global]}\n`)
     drctl(sandbox.home, ['sandbox', 'workload', 'start', '--rate', '20'])
     await waitUntil('40 acknowledged orders', async () => (await ordersOf(sandbox.home)).length >= 40, {
       timeoutMs: 120_000,
@@ -42,6 +51,12 @@ describe('drctl reconcile on the sandbox', () => {
     await waitUntil('20 more orders while the secondary lags', async () => {
       return (await ordersOf(sandbox.home)).length >= lagged + 20
     })
+    // status: Aurora's own lag of the secondary, read on the writer, beside CloudWatch's estimate.
+    const status = json(drctl(sandbox.home, ['status', '--json'])).result
+    expect(status.aurora[0].heartbeat.newest).toMatch(/^2\d{3}-/)
+    const secondary = status.aurora[0].members.find((member: {region: string}) => member.region === 'us-west-2')
+    expect(secondary.measuredRpoLagMs).toBeGreaterThan(2500)
+    expect(secondary.measuredRpoLagMs).toBeLessThan(3500)
     const failover = drctl(sandbox.home, [
       'failover',
       '--unplanned',
@@ -52,7 +67,15 @@ describe('drctl reconcile on the sandbox', () => {
       '--json',
     ])
     expect(failover.status).toBe(0)
+    // Right after the failover: the newest heartbeat the new primary had, at most the lag before the failover.
+    const atFailover = json(failover).result.evidence['measuredRpo.orders-global']
+    expect(atFailover).toMatchObject({clusterId: 'orders-usw2', newest: expect.stringMatching(/^2\d{3}-/)})
+    expect(atFailover.lostAtMostMs).toBeGreaterThan(0)
     drctl(sandbox.home, ['sandbox', 'workload', 'stop'])
+    // Later, on request: the same heartbeat (the table is append-only; later beats are after the failover).
+    const probe = json(drctl(sandbox.home, ['rpo', 'probe', '--json'])).result
+    expect(probe.failover).toMatchObject({now: {newest: atFailover.newest}, atFailover: {newest: atFailover.newest}})
+
     drctl(sandbox.home, ['sandbox', 'fault', 'clear'])
     await waitUntil('the old primary to rejoin, snapshotted', async () => {
       const world = await readWorld(sandbox.home)
@@ -106,9 +129,19 @@ describe('drctl reconcile on the sandbox', () => {
       tables: [{name: 'orders', missing: lost.length}],
     })
     // The measured RPO is the workload's own record of the writes it lost.
-    const utc = (text: string) => new Date(`${text.replace(' ', 'T')}Z`).toISOString()
     const times = lost.map((order) => utc(order.updatedAt)).sort()
     expect(summary.measuredRpo).toMatchObject({from: times[0], to: times.at(-1), rows: lost.length})
+    // And from the heartbeats: the last one the old primary acknowledged, less the newest the new primary had.
+    const lastBeat = utc((await heartbeatsOf(sandbox.home, oldPrimary)).at(-1)?.ts ?? '')
+    expect(summary.heartbeatRpo).toEqual({
+      old: lastBeat,
+      new: atFailover.newest,
+      seconds: (Date.parse(lastBeat) - Date.parse(atFailover.newest)) / 1000,
+      rowsMissing: lost.length,
+      rowsDiffering: 0,
+    })
+    expect(summary.heartbeatRpo.seconds).toBeGreaterThan(0)
+    expect(readFileSync(summary.report, 'utf8')).toContain('- Measured RPO (heartbeats): ')
     expect(readFileSync(summary.report, 'utf8')).toContain(`| orders |`)
 
     // Asked through the API: the world file keeps a deleted record until time next moves on.
@@ -119,7 +152,7 @@ describe('drctl reconcile on the sandbox', () => {
     expect(ids?.filter((id) => id?.startsWith('drctl-'))).toEqual([])
     const instances = await rds.send(new DescribeDBInstancesCommand({}))
     expect(instances.DBInstances?.filter((instance) => instance.DBInstanceIdentifier?.startsWith('drctl-'))).toEqual([])
-  })
+  }, 150_000)
   it('a table that does not exist fails naming it (exit 5), the temporary cluster still deleted, nothing left blocking', async () => {
     const config = join(sandbox.home, 'broken.yaml')
     const yaml = readFileSync(sandboxPaths(sandbox.home).config, 'utf8').replace('name: orders', 'name: no_such_table')

@@ -108,6 +108,8 @@ const reconcileSection = strict({
 const rpoSection = strict({
   heartbeatTable: shaped(SQL_TABLE, 'a plain SQL table name (optionally schema.table)'),
   heartbeatColumn: sqlColumn.default('ts'),
+  /** The global clusters whose database holds the table (default: every one of aurora.globalClusters). */
+  globalClusters: z.array(rdsIdentifier).optional(),
   /** The Data API's credentials; reconcile.secretArn when absent. */
   secretArn: shaped(SECRET_ARN, 'a Secrets Manager secret ARN (the database credentials the Data API uses)').optional(),
   database: z.string().min(1, {error: 'must not be empty'}).optional(),
@@ -309,7 +311,15 @@ export function crossCheck(raw: unknown): CrossCheckProblem[] {
     ['arc', 'endpoints'],
     'endpoint URL',
   )
+  const globalClusters = asArray(aurora?.globalClusters).filter((value): value is string => typeof value === 'string')
   const rpo = asRecord(root.rpo)
+  asArray(rpo?.globalClusters).forEach((id, index) => {
+    if (typeof id === 'string' && !globalClusters.some((listed) => listed.toLowerCase() === id.toLowerCase()))
+      problems.push({
+        path: ['rpo', 'globalClusters', index],
+        message: `${quote(id)} is not one of aurora.globalClusters`,
+      })
+  })
   if (rpo && !('secretArn' in rpo) && !asRecord(root.reconcile)?.secretArn) {
     problems.push({
       path: ['rpo', 'secretArn'],
@@ -317,7 +327,6 @@ export function crossCheck(raw: unknown): CrossCheckProblem[] {
         'name the Secrets Manager secret the Data API reads the heartbeat table with (or set reconcile.secretArn)',
     })
   }
-  const globalClusters = asArray(aurora?.globalClusters).filter((value): value is string => typeof value === 'string')
   problems.push(
     ...crossCheckSteps(
       asArray(root.steps),

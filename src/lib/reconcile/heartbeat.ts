@@ -13,6 +13,8 @@ export interface HeartbeatTable {
   column: string
   secretArn: string
   database?: string
+  /** The global clusters whose database holds it. */
+  globalClusters: string[]
 }
 
 /** drctl.yaml's heartbeat table, or undefined when it names none (the schema makes sure a secret is known). */
@@ -25,6 +27,7 @@ export function heartbeatTable(config: DrctlConfig): HeartbeatTable | undefined 
     column: rpo.heartbeatColumn,
     secretArn,
     database: rpo.database ?? config.reconcile?.database,
+    globalClusters: rpo.globalClusters ?? config.aurora.globalClusters,
   }
 }
 

@@ -34,7 +34,7 @@ export async function measureRpo(
   emit?.({type: 'task-start', id: 'rpo', title: `Reading ${heartbeats.table} and Aurora's lag on each writer`})
   const measured = await Promise.all(
     topology.aurora
-      .filter((view) => view.found)
+      .filter((view) => view.found && heartbeats.globalClusters.includes(view.id))
       .map(async (view): Promise<GlobalClusterRpo> => {
         const base = {globalClusterId: view.id, secondaries: []}
         const writer = view.members.find((member) => member.role === 'writer')
@@ -47,9 +47,15 @@ export async function measureRpo(
           newestHeartbeat(dataApi, cluster, heartbeats, {signal}),
           engineRpoLag(dataApi, cluster, heartbeats, view.engine ?? 'aurora-postgresql', signal),
         ])
-        const problems: string[] = []
-        if (newest.status === 'rejected') problems.push(`heartbeat in ${writer.clusterId}: ${messageOf(newest.reason)}`)
-        if (lags.status === 'rejected') problems.push(`Aurora's lag in ${writer.clusterId}: ${messageOf(lags.reason)}`)
+        const failed = [
+          ...(newest.status === 'rejected' ? [{what: 'heartbeat', reason: messageOf(newest.reason)}] : []),
+          ...(lags.status === 'rejected' ? [{what: "Aurora's lag", reason: messageOf(lags.reason)}] : []),
+        ]
+        // One cause (the Data API disabled, the secret unreadable) fails both reads: said once.
+        const problems =
+          failed.length === 2 && failed[0]?.reason === failed[1]?.reason
+            ? [`${writer.clusterId}: ${failed[0]?.reason}`]
+            : failed.map((failure) => `${failure.what} in ${writer.clusterId}: ${failure.reason}`)
         return {
           ...base,
           writer: {clusterId: writer.clusterId, region: writer.region},

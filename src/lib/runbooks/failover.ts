@@ -304,7 +304,11 @@ export function failoverItems(config: DrctlConfig, params: FailoverParams): Plan
   const traffic: PlanItem[] = params.traffic ? [new TrafficChangeStep(params.traffic)] : []
   const {heartbeats} = params
   // Measured as soon as the new primaries take writes, before anything else can delay it.
-  const measured = heartbeats ? params.moves.map((move) => new HeartbeatStep(move, heartbeats)) : []
+  const measured = heartbeats
+    ? params.moves
+        .filter((move) => heartbeats.globalClusters.includes(move.globalClusterId))
+        .map((move) => new HeartbeatStep(move, heartbeats))
+    : []
   const databaseThenSteps = [...database, ...measured, ...appStepsOf(config, params.appSteps, 'after-database')]
   // An unplanned failover fences traffic first: the failing Region must stop taking writes before another does.
   const ordered = [

@@ -99,7 +99,8 @@ export function planReconcile(config: DrctlConfig, facts: ReconcileFacts, reques
     pageSize: request.pageSize ?? RECONCILE_PAGE_SIZE,
   }
   const instanceId = boundedIdentifier(clusterId, '1')
-  const heartbeats = heartbeatTable(config)
+  const table = heartbeatTable(config)
+  const heartbeats = table?.globalClusters.includes(run.move.globalClusterId) ? table : undefined
   const steps: StepSpec[] = [
     {
       kind: 'reconcile-restore',

@@ -6,7 +6,7 @@ import {heartbeatTable} from '../reconcile/heartbeat.js'
 import {type GlobalClusterRpo, measureRpo} from '../reconcile/measure.js'
 import {observe} from '../topology/observe.js'
 import {type FailoverHeartbeat, readFailoverHeartbeat} from './heartbeat-step.js'
-import {reconciledRun} from './reconcile-facts.js'
+import {type ReconciledRun, reconciledRun} from './reconcile-facts.js'
 
 /** What `drctl rpo probe` measured. */
 export interface RpoProbe {
@@ -27,6 +27,18 @@ export interface ProbeRequest {
   signal: AbortSignal
 }
 
+/** The failover asked for (its problems are errors), else the newest unplanned one, if it moved a measured cluster. */
+function failoverToMeasure(request: ProbeRequest, globalClusterId: string | undefined): ReconciledRun | {why: string} {
+  try {
+    const run = reconciledRun(request.home, request.topologyKey, request.runId, globalClusterId)
+    if ('why' in run && request.runId) throw new DrctlError('DRCTL_USAGE', run.why)
+    return run
+  } catch (error) {
+    if (request.runId || !(error instanceof DrctlError)) throw error
+    return {why: error.message}
+  }
+}
+
 /**
  * Measures RPO on request: now, through each writer; and for the newest unplanned failover, the newest heartbeat its
  * new primary had before it (read again: the failover may not have been able to, and an append-only heartbeat
@@ -41,8 +53,10 @@ export async function probeRpo(config: DrctlConfig, aws: AwsPorts, request: Prob
       ],
     })
   }
-  const run = reconciledRun(request.home, request.topologyKey, request.runId, undefined)
-  if ('why' in run && request.runId) throw new DrctlError('DRCTL_USAGE', run.why)
+  const run = failoverToMeasure(
+    request,
+    heartbeats.globalClusters.length === 1 ? heartbeats.globalClusters[0] : undefined,
+  )
   const topology = await observe(config, aws, {parts: ['aurora'], emit: request.emit})
   const failover =
     'why' in run

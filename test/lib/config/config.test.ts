@@ -117,6 +117,11 @@ describe('drctl.yaml validation', () => {
         {path: 'rpo.secretArn', message: expect.stringContaining('name the Secrets Manager secret')},
       ]),
     )
+    expect(
+      problemsOf(
+        `${minimal}aurora: {globalClusters: [orders-global]}\nrpo: {heartbeatTable: beats, secretArn: ${secret}, globalClusters: [Orders-Global, billing]}\n`,
+      ),
+    ).toEqual([{path: 'rpo.globalClusters[1]', message: '"billing" is not one of aurora.globalClusters'}])
   })
 
   it('lowercases RDS identifiers, as RDS stores them', () => {

@@ -41,7 +41,10 @@ describe('drctl reconcile on the sandbox', () => {
     })
     // The workload's heartbeat table measures RPO (drctl.yaml `rpo`; its secret is reconcile.secretArn).
     const config = sandboxPaths(sandbox.home).config
-    writeFileSync(config, `${readFileSync(config, 'utf8')}rpo: {heartbeatTable: heartbeat, globalClusters: [orders-global]}\n`)
+    writeFileSync(
+      config,
+      `${readFileSync(config, 'utf8')}rpo: {heartbeatTable: heartbeat, globalClusters: [orders-global]}\n`,
+    )
     drctl(sandbox.home, ['sandbox', 'workload', 'start', '--rate', '20'])
     await waitUntil('40 acknowledged orders', async () => (await ordersOf(sandbox.home)).length >= 40, {
       timeoutMs: 120_000,

@@ -4,7 +4,8 @@ import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
 import {durationFlag} from '../lib/cli/flags.js'
 import {RunbookCommand} from '../lib/cli/runbook-command.js'
 import {planReconcile} from '../lib/runbooks/reconcile.js'
-import {reconcileFailure} from '../lib/runbooks/reconcile-report.js'
+import {reconcileFailure, reconcileSummaryOf} from '../lib/runbooks/reconcile-report.js'
+import {renderReconcileSummary} from '../lib/cli/render-rpo.js'
 import {gatherReconcileFacts, reconciledRun} from '../lib/runbooks/reconcile-facts.js'
 import {observe} from '../lib/topology/observe.js'
 
@@ -64,6 +65,8 @@ ${EXIT_CODES_HELP}`
     })
     const failure = reconcileFailure(result)
     if (failure) throw failure
+    const summary = reconcileSummaryOf(result)
+    if (summary) this.out(renderReconcileSummary(summary, this.style))
     return result
   }
 }

@@ -10,7 +10,7 @@ export default class RpoProbe extends BaseCommand<typeof RpoProbe> {
 
 Now: on each global cluster's writer, the newest heartbeat (are writes arriving?) and Aurora's own RPO lag of each secondary (aurora_global_db_status on Aurora PostgreSQL, information_schema.aurora_global_db_status on Aurora MySQL): the writes a secondary would lose if the writer failed now. A secondary's own heartbeats cannot be read: the Data API refuses a global database's secondaries.
 
-For the latest unplanned failover (or RUN): the newest heartbeat in its new primary written before the failover, beside what the failover itself measured. At most that much of the old primary's writes is lost; drctl reconcile measures it exactly from the old primary's copy. Reads only.
+For the latest unplanned failover (or RUN): the newest heartbeat in its new primary written before the failover, beside what the failover itself measured: the old primary's writes after that heartbeat are lost; drctl reconcile measures exactly what was lost from the old primary's copy. Reads only.
 
 ${EXIT_CODES_HELP}`
   static override examples = [

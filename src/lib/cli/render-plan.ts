@@ -1,6 +1,7 @@
 import type {Check} from '../checks/check.js'
 import type {RunResult} from '../runbook/engine-context.js'
 import {plannedSteps} from '../runbook/engine.js'
+import {measuredRpoOf} from '../runbook/report.js'
 import {isGroup, type RunPlan} from '../runbook/types.js'
 import type {Style} from './style.js'
 import {statusMark, symbols} from './style.js'
@@ -49,6 +50,9 @@ export function renderRunResult(result: RunResult & {reportUrl?: string}, style:
   if (result.rtoSeconds !== null) lines.push(`  RTO ${result.rtoSeconds}s (start to writes and traffic in the target)`)
   const rpo = result.evidence.rpo as {summary?: string} | undefined
   if (rpo?.summary) lines.push(`  RPO ${rpo.summary}`)
+  for (const measured of measuredRpoOf(result.evidence)) {
+    lines.push(`  RPO measured (${measured.globalClusterId}): ${measured.summary}`)
+  }
   lines.push(`  report: ${result.reportPath}`)
   if (result.reportUrl) lines.push(`  stored: ${result.reportUrl}`)
   return lines.join('\n')

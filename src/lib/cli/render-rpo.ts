@@ -1,5 +1,6 @@
 import {formatDuration} from '../core/clock.js'
 import type {GlobalClusterRpo} from '../reconcile/measure.js'
+import type {ReconcileSummary} from '../runbooks/reconcile-report.js'
 import type {RpoProbe} from '../runbooks/rpo-probe.js'
 import type {StatusReport} from '../runbooks/status.js'
 import {type Style, symbols} from './style.js'
@@ -60,5 +61,23 @@ export function renderRpoProbe(probe: RpoProbe, style: Style): string {
     lines.push(`  now: ${failover.now.summary}`)
     if (failover.atFailover) lines.push(`  at the failover: ${failover.atFailover.summary}`)
   }
+  return lines.join('\n')
+}
+
+/** After `drctl reconcile`: what was lost, measured both ways, and where every row is. */
+export function renderReconcileSummary(summary: ReconcileSummary, style: Style): string {
+  const lines = [
+    `  ${style.bold(`${summary.missing} row(s) missing`)} in the new primary, ${summary.differing} differing`,
+    ...summary.tables.map(
+      (table) => `    ${table.name}: ${table.scanned} compared, ${table.missing} missing, ${table.differing} differ`,
+    ),
+  ]
+  const beats = summary.heartbeatRpo
+  if (beats?.seconds !== undefined)
+    lines.push(`  measured RPO: ${beats.seconds}s of writes lost (heartbeats ${beats.new} → ${beats.old})`)
+  else if (beats) lines.push(style.yellow(`  ${symbols.warn} RPO not measured from heartbeats: ${beats.problem}`))
+  const span = summary.measuredRpo
+  if (span) lines.push(`  lost writes span ${span.seconds}s by updatedAt (${span.from} → ${span.to})`)
+  lines.push(`  read ${summary.report}; every row is in ${summary.findings}`)
   return lines.join('\n')
 }

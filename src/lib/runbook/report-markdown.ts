@@ -1,6 +1,6 @@
 import {formatDuration} from '../core/clock.js'
 import type {TopologySummary} from '../topology/summary.js'
-import {MEASURED_RPO_PREFIX, type RunReport} from './report.js'
+import {MEASURED_RPO_PREFIX, measuredRpoOf, type RunReport} from './report.js'
 import {renderTimelineChart} from './report-timeline-chart.js'
 
 export function renderReportMarkdown(report: RunReport): string {
@@ -30,8 +30,8 @@ export function renderReportMarkdown(report: RunReport): string {
   )
   const rpo = report.evidence.rpo as {summary?: string} | undefined
   if (rpo?.summary) lines.push(`- RPO: ${rpo.summary}`)
-  for (const [key, value] of Object.entries(report.evidence).filter(([key]) => key.startsWith(MEASURED_RPO_PREFIX))) {
-    lines.push(`- RPO measured (${key.slice(MEASURED_RPO_PREFIX.length)}): ${(value as {summary?: string}).summary}`)
+  for (const measured of measuredRpoOf(report.evidence)) {
+    lines.push(`- RPO measured (${measured.globalClusterId}): ${measured.summary}`)
   }
   lines.push('')
   if (report.journalProblems.length > 0) {

@@ -21,6 +21,16 @@ import {
 /** Evidence keys of RPO measured during the run (one per global cluster), shown beside the estimate. */
 export const MEASURED_RPO_PREFIX = 'measuredRpo.'
 
+/** The RPO measured during a run, per global cluster, as its steps journaled it. */
+export function measuredRpoOf(evidence: Record<string, unknown>): {globalClusterId: string; summary: string}[] {
+  return Object.entries(evidence)
+    .filter(([key]) => key.startsWith(MEASURED_RPO_PREFIX))
+    .map(([key, value]) => ({
+      globalClusterId: key.slice(MEASURED_RPO_PREFIX.length),
+      summary: String((value as {summary?: string}).summary),
+    }))
+}
+
 export interface RunReport {
   runId: string
   kind: string

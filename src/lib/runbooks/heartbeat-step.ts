@@ -22,8 +22,11 @@ export interface FailoverHeartbeat {
   before: string
   /** Null: the table had no heartbeat before the failover. Absent with `error`. */
   newest?: string | null
-  /** `before − newest`: at most this much of the old primary's writes is lost, if it stopped taking writes then. */
-  lostAtMostMs?: number
+  /**
+   * `before − newest`: the old primary's writes after `newest` are lost; this much of them if it stopped taking writes
+   * at the failover, more if it went on (until fenced), less if it had stopped before.
+   */
+  gapMs?: number
   error?: string
   summary: string
 }
@@ -34,7 +37,7 @@ export const heartbeatKey = (globalClusterId: string) => `${MEASURED_RPO_PREFIX}
 function summaryOf(reading: Omit<FailoverHeartbeat, 'summary'>): string {
   if (reading.error) return `not measured in ${reading.clusterId}: ${reading.error} (run drctl rpo probe later)`
   if (!reading.newest) return `no heartbeat in ${reading.clusterId} was written before the failover: not measurable`
-  return `the newest heartbeat that reached ${reading.clusterId} was written at ${reading.newest}, ${formatDuration(reading.lostAtMostMs ?? 0)} before the failover: at most that much of the old primary's writes is lost (drctl reconcile measures it exactly)`
+  return `the newest heartbeat that reached ${reading.clusterId} was written at ${reading.newest}, ${formatDuration(reading.gapMs ?? 0)} before the failover: the old primary's writes after it are lost, ${formatDuration(reading.gapMs ?? 0)} of them up to the failover (drctl reconcile measures exactly what was lost)`
 }
 
 /**
@@ -59,7 +62,7 @@ export async function readFailoverHeartbeat(
     reading = {
       ...base,
       newest,
-      ...(newest ? {lostAtMostMs: Math.max(0, Date.parse(before) - Date.parse(newest))} : {}),
+      ...(newest ? {gapMs: Math.max(0, Date.parse(before) - Date.parse(newest))} : {}),
     }
   } catch (error) {
     if (signal.aborted) throw error

@@ -1,6 +1,7 @@
 import {closeSync, existsSync, openSync, readSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {formatDuration} from '../core/clock.js'
 import {DrctlError, type ErrorCode} from '../core/errors.js'
 import {NOT_STARTED, type TableProgress} from '../reconcile/compare.js'
 import {csvFileOf, MISSING_FILE} from '../reconcile/findings-files.js'
@@ -67,7 +68,7 @@ export interface HeartbeatRpo {
 const estimateOf = (spec: ReportSpec) =>
   spec.estimatedLossMs === null
     ? 'no estimate at failover'
-    : `estimated at failover: up to ${spec.estimatedLossMs / 1000}s`
+    : `estimated at failover: up to ${formatDuration(spec.estimatedLossMs)}`
 
 /** Measured RPO from the two newest heartbeats; the failover's own reading of the new primary is preferred. */
 function heartbeatRpo(
@@ -208,9 +209,14 @@ export class ReconcileReportStep implements Step {
   async verify(): Promise<void> {}
 }
 
+/** What a reconcile run found (none for a dry run, or a run that stopped before its report). */
+export function reconcileSummaryOf(result: {evidence?: Record<string, unknown>}): ReconcileSummary | undefined {
+  return result.evidence?.reconcile as ReconcileSummary | undefined
+}
+
 /** The error a reconcile whose comparison failed ends with, once its run has completed and cleaned up. */
 export function reconcileFailure(result: {evidence?: Record<string, unknown>}): DrctlError | undefined {
-  const failed = (result.evidence?.reconcile as ReconcileSummary | undefined)?.failed
+  const failed = reconcileSummaryOf(result)?.failed
   if (!failed) return undefined
   return new DrctlError(failed.code as ErrorCode, `the comparison failed: ${failed.message}`, {
     hints: [

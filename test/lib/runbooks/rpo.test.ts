@@ -137,7 +137,7 @@ describe('measured RPO at failover', () => {
     expect(reading).toMatchObject({
       newest: '2026-12-06T08:00:01.000Z',
       before: '2026-12-06T08:00:04.000Z',
-      lostAtMostMs: 3000,
+      gapMs: 3000,
       summary: expect.stringMatching(/written at 2026-12-06T08:00:01.000Z, 3.0s before the failover/),
     })
     expect(sent[0]?.parameters[0]?.value).toBe('2026-12-06 08:00:04.000')
@@ -244,7 +244,7 @@ describe('measured RPO at reconcile', () => {
       rowsDiffering: 1,
     })
     expect(readFileSync(join(compare.dir, 'reconcile.md'), 'utf8')).toContain(
-      "- Measured RPO (heartbeats): 2.5s of writes lost — the old primary's newest heartbeat 2026-12-06T08:00:03.500Z, the newest that reached the new primary before the failover 2026-12-06T08:00:01.000Z — and 7 row(s) missing, 1 differing (estimated at failover: up to 5s)",
+      "- Measured RPO (heartbeats): 2.5s of writes lost — the old primary's newest heartbeat 2026-12-06T08:00:03.500Z, the newest that reached the new primary before the failover 2026-12-06T08:00:01.000Z — and 7 row(s) missing, 1 differing (estimated at failover: up to 5.0s)",
     )
   })
 

@@ -46,6 +46,18 @@ export function asRunError(error: unknown, signal: AbortSignal): DrctlError {
   )
 }
 
+/** The same failure with `hints` after its own (what a failed step left behind, once its retries are over). */
+export function withHints(failure: DrctlError, hints: string[]): DrctlError {
+  if (hints.length === 0) return failure
+  return new DrctlError(failure.code, failure.message, {
+    exit: failure.exit,
+    hints: [...failure.hints, ...hints],
+    details: failure.details,
+    result: failure.result,
+    cause: failure,
+  })
+}
+
 /** AWS refusals (5), timeouts (7) and Ctrl-C (130) keep their codes; anything else after a change is "partial" (6). */
 export function exitFor(failure: DrctlError, mutations: number): number {
   if ([ExitCode.aws, ExitCode.timeout, ExitCode.interrupted].includes(failure.exit as 5 | 7 | 130)) return failure.exit

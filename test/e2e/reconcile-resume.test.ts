@@ -1,4 +1,5 @@
-import {readFileSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {afterAll, describe, expect, it} from 'vitest'
 
@@ -92,6 +93,17 @@ describe('drctl reconcile killed (kill -9) in the middle of its comparison', () 
       const atKill = pageRecords(events())
       expect(atKill.at(-1)?.progress.done).toBe(false)
       expect(events().some((event) => event.type === 'step-end' && event.step === COMPARE)).toBe(false)
+      // What the killed process wrote: the findings of its completed pages, which the resume must not repeat.
+      const [failoverRun] = runIds(home, 'failover')
+      const runDir = join(home, 'runs', failoverRun as string)
+      const findingsAtKill = join(
+        runDir,
+        readdirSync(runDir).find((name) => name.startsWith('reconcile-')) ?? '',
+        'missing.jsonl',
+      )
+      expect(readFileSync(findingsAtKill, 'utf8').trim().split('\n')).toHaveLength(
+        atKill.at(-1)?.progress.missing ?? -1,
+      )
       await clearFaults(home, 'latency')
 
       const resumed = drctl(home, ['runs', 'resume', runId, '--yes', '--json'])
@@ -101,6 +113,7 @@ describe('drctl reconcile killed (kill -9) in the middle of its comparison', () 
       expect(pageRecords(afterResume)[0]?.progress.pages).toBe((atKill.at(-1)?.progress.pages ?? 0) + 1)
 
       const summary = json(resumed).result.evidence.reconcile
+      expect(summary.findings).toBe(findingsAtKill)
       const findings = readFileSync(summary.findings, 'utf8')
         .trim()
         .split('\n')

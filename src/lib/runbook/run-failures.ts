@@ -37,6 +37,8 @@ export function interrupted(): DrctlError {
 }
 
 export function asRunError(error: unknown, signal: AbortSignal): DrctlError {
+  // An interruption already made (by the step that stopped) keeps the hints it was given.
+  if (isDrctlError(error) && error.code === 'DRCTL_INTERRUPTED') return error
   if (signal.aborted && !(error instanceof AwsCallError)) return interrupted()
   if (isDrctlError(error)) return error
   return new DrctlError(

@@ -3,6 +3,7 @@ import {join} from 'node:path'
 
 import {afterAll, describe, expect, it} from 'vitest'
 
+import {temporaryClusterId} from '../../src/lib/runbooks/reconcile.js'
 import {clearFaults, setFault} from '../../src/lib/sandbox/index.js'
 import {waitUntil} from '../helpers/cli.js'
 import {drctl, drctlAsync, journal, json, runIds, useSandbox} from '../helpers/e2e.js'
@@ -14,6 +15,7 @@ import {
   ordersOf,
   survivingOrderIds,
 } from '../helpers/reconcile.js'
+import {commandPolicy, policyFile} from '../helpers/iam.js'
 import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
 /** Orders written straight to the old primary while us-west-2 lags: lost, and several pages of 500 rows. */
@@ -37,7 +39,7 @@ interface PageRecord {
 const pageRecords = (events: any[]): PageRecord[] =>
   events.flatMap((event) => (event.type === 'record' && event.key === TABLE_RECORD ? [event.value] : []))
 
-describe('drctl reconcile killed (kill -9) in the middle of its comparison', () => {
+describe('drctl reconcile stopped part-way, then resumed', () => {
   const sandbox = useSandbox({timeScale: 0.005})
   let reader: TestSandbox | undefined
   afterAll(async () => {
@@ -46,7 +48,7 @@ describe('drctl reconcile killed (kill -9) in the middle of its comparison', () 
   })
 
   it(
-    'resumes after the last completed page: each lost row found exactly once, the temporary cluster deleted',
+    'killed (kill -9) mid-comparison, it resumes after the last completed page: each lost row found once, the temporary cluster deleted',
     {timeout: 120_000},
     async () => {
       const {home} = sandbox
@@ -147,4 +149,33 @@ describe('drctl reconcile killed (kill -9) in the middle of its comparison', () 
       expect(instances).toEqual([])
     },
   )
+
+  it('a reconcile whose instance cannot be created names the temporary cluster it leaves; the resume deletes it', async () => {
+    const {home} = sandbox
+    const policy = commandPolicy(home, 'reconcile')
+    const statements = policy.Statement.map((statement) => ({
+      ...statement,
+      Action: statement.Action.filter((action) => action !== 'rds:CreateDBInstance'),
+    }))
+    const withoutCreateInstance = {...policy, Statement: statements.filter((statement) => statement.Action.length > 0)}
+    const failed = drctl(home, ['reconcile', '--yes', '--json'], {
+      DRCTL_SANDBOX_POLICY: policyFile(home, 'reconcile-no-instance', withoutCreateInstance),
+    })
+    expect(failed.status, failed.stderr).toBe(5)
+    const {error, result} = json(failed) as {error: {message: string; hints: string[]}; result: {runId: string}}
+    expect(error.message).toContain('CreateDBInstance')
+    const temporary = temporaryClusterId(runIds(home, 'failover')[0] as string)
+    expect(error.hints).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`${temporary} (us-east-1) may be left behind: fix the cause and resume the run`),
+        expect.stringContaining(`drctl runs abandon ${result.runId}, then`),
+        expect.stringContaining(`continue with drctl runs resume ${result.runId}`),
+      ]),
+    )
+    expect((await clustersAndDrctlInstances(reader!)).clusters).toContain(temporary)
+
+    const resumed = drctl(home, ['runs', 'resume', result.runId, '--yes', '--json'])
+    expect(resumed.status, resumed.stderr).toBe(0)
+    expect((await clustersAndDrctlInstances(reader!)).clusters.filter((id) => id.startsWith('drctl-'))).toEqual([])
+  })
 })

@@ -43,7 +43,8 @@ export interface LosingFailover {
 
 /**
  * The workload writes orders; us-west-2 lags and more are written; an unplanned failover to us-west-2 (which loses
- * them; us-east-1 down first, if asked); then the workload stops, the faults are cleared, and the old primary rejoins, snapshotted by Aurora.
+ * them; us-east-1 down first, if asked); then the workload stops, the faults are cleared, and the old primary
+ * rejoins, snapshotted by Aurora.
  */
 export async function failoverLosingOrders(home: string, options: LosingFailover): Promise<void> {
   drctl(home, ['sandbox', 'workload', 'start', '--rate', '20'])

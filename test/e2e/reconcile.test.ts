@@ -1,24 +1,20 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient} from '@aws-sdk/client-rds'
-import {ExecuteStatementCommand, RDSDataClient} from '@aws-sdk/client-rds-data'
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {
-  acknowledgedWrites,
-  readCallLog,
-  readWorld,
-  sandboxPaths,
-  workloadSecretArn,
-} from '../../src/lib/sandbox/index.js'
-import {waitUntil} from '../helpers/cli.js'
+import {acknowledgedWrites, readCallLog, sandboxPaths} from '../../src/lib/sandbox/index.js'
 import {callsSince, drctl, json, useSandbox} from '../helpers/e2e.js'
 import {commandPolicy, policyFile, ungrantedCalls} from '../helpers/iam.js'
-import {scenarioClusterArn, startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
+import {
+  clustersAndDrctlInstances,
+  failoverLosingOrders,
+  OLD_PRIMARY,
+  ordersOf,
+  survivingOrderIds,
+} from '../helpers/reconcile.js'
+import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
-const ordersOf = async (home: string) =>
-  (await acknowledgedWrites(home)).flatMap((write) => (write.kind === 'order' ? [write] : []))
 const heartbeatsOf = async (home: string, cluster: string) =>
   (await acknowledgedWrites(home)).flatMap((write) =>
     write.kind === 'heartbeat' && write.cluster === cluster ? [write] : [],
@@ -45,51 +41,36 @@ describe('drctl reconcile on the sandbox', () => {
       config,
       `${readFileSync(config, 'utf8')}rpo: {heartbeatTable: heartbeat, globalClusters: [orders-global]}\n`,
     )
-    drctl(sandbox.home, ['sandbox', 'workload', 'start', '--rate', '20'])
-    await waitUntil('40 acknowledged orders', async () => (await ordersOf(sandbox.home)).length >= 40, {
-      timeoutMs: 120_000,
-    })
-    drctl(sandbox.home, ['sandbox', 'fault', 'lag', 'orders-global', 'us-west-2', '3000'])
-    const lagged = (await ordersOf(sandbox.home)).length
-    await waitUntil('20 more orders while the secondary lags', async () => {
-      return (await ordersOf(sandbox.home)).length >= lagged + 20
-    })
     // Each command runs under the policy generated for it alone, enforced by the sandbox: the heartbeat reads are granted.
     const policyOf = (command: string) => ({
       DRCTL_SANDBOX_POLICY: policyFile(sandbox.home, command, commandPolicy(sandbox.home, command)),
     })
-    // status: Aurora's own lag of the secondary, read on the writer, beside CloudWatch's estimate.
-    const status = json(drctl(sandbox.home, ['status', '--json'], policyOf('status'))).result
-    expect(status.aurora[0].heartbeat.newest).toMatch(/^2\d{3}-/)
-    const secondary = status.aurora[0].members.find((member: {region: string}) => member.region === 'us-west-2')
-    expect(secondary.measuredRpoLagMs).toBeGreaterThan(2500)
-    expect(secondary.measuredRpoLagMs).toBeLessThan(3500)
-    const failover = drctl(
-      sandbox.home,
-      ['failover', '--unplanned', '--to', 'us-west-2', '--yes', '--allow-data-loss', '--json'],
-      policyOf('failover'),
-    )
-    expect(failover.status).toBe(0)
+    let status: {aurora: {heartbeat: {newest: string}; members: {region: string; measuredRpoLagMs?: number}[]}[]}
+    const failover = await failoverLosingOrders(sandbox.home, {
+      orders: 40,
+      lagMs: 3000,
+      lostOrders: 20,
+      whileLagging: async () => {
+        // status: Aurora's own lag of the secondary, read on the writer, beside CloudWatch's estimate.
+        status = json(drctl(sandbox.home, ['status', '--json'], policyOf('status'))).result
+      },
+      failoverEnv: policyOf('failover'),
+    })
+    expect(status!.aurora[0]?.heartbeat.newest).toMatch(/^2\d{3}-/)
+    const secondary = status!.aurora[0]?.members.find((member) => member.region === 'us-west-2')
+    expect(secondary?.measuredRpoLagMs).toBeGreaterThan(2500)
+    expect(secondary?.measuredRpoLagMs).toBeLessThan(3500)
     // Right after the failover: the newest heartbeat the new primary had before it; the old primary's later writes are lost.
-    const atFailover = json(failover).result.evidence['measuredRpo.orders-global']
+    const atFailover = failover.evidence['measuredRpo.orders-global'] as {newest: string; gapMs: number}
     expect(atFailover).toMatchObject({clusterId: 'orders-usw2', newest: expect.stringMatching(/^2\d{3}-/)})
     expect(atFailover.gapMs).toBeGreaterThan(0)
-    drctl(sandbox.home, ['sandbox', 'workload', 'stop'])
     // Later, on request: the same heartbeat (the table is append-only; later beats are after the failover).
     const probe = json(drctl(sandbox.home, ['rpo', 'probe', '--json'], policyOf('rpo probe'))).result
     expect(probe.failover).toMatchObject({now: {newest: atFailover.newest}, atFailover: {newest: atFailover.newest}})
 
-    drctl(sandbox.home, ['sandbox', 'fault', 'clear'])
-    await waitUntil('the old primary to rejoin, snapshotted', async () => {
-      const world = await readWorld(sandbox.home)
-      return world?.rds.snapshots.some((snapshot) =>
-        snapshot.id.startsWith('rds:unplanned-global-failover-orders-use1-'),
-      )
-    })
-
     // Under the policy `drctl iam policy --command reconcile` generates, enforced by the sandbox: it is complete.
     const policy = commandPolicy(sandbox.home, 'reconcile')
-    const underPolicy = {DRCTL_SANDBOX_POLICY: policyFile(sandbox.home, 'reconcile', policy)}
+    const underPolicy = policyOf('reconcile')
     const before = (await readCallLog(sandbox.home)).length
     const dryRun = drctl(sandbox.home, ['reconcile', '--dry-run', '--json'], underPolicy)
     expect(dryRun.status, dryRun.stderr).toBe(0)
@@ -109,18 +90,9 @@ describe('drctl reconcile on the sandbox', () => {
       .map((line) => JSON.parse(line))
 
     reader = await startTestSandbox({home: sandbox.home, clock: 'real', requestTimeoutMs: 60_000})
-    const client = reader.client((config) => new RDSDataClient(config), 'us-west-2')
-    const rows = await client.send(
-      new ExecuteStatementCommand({
-        resourceArn: scenarioClusterArn('us-west-2', 'orders-usw2'),
-        secretArn: workloadSecretArn('us-west-2'),
-        sql: 'SELECT id FROM orders',
-      }),
-    )
-    const survived = new Set(rows.records?.map((record) => record[0]?.longValue))
-    const oldPrimary = scenarioClusterArn('us-east-1', 'orders-use1')
+    const survived = await survivingOrderIds(reader)
     const lost = (await ordersOf(sandbox.home)).filter(
-      (order) => order.cluster === oldPrimary && !survived.has(order.id),
+      (order) => order.cluster === OLD_PRIMARY && !survived.has(order.id),
     )
     expect(lost.length).toBeGreaterThan(0)
     expect(findings.map((finding) => finding.key.id)).toEqual(lost.map((order) => order.id))
@@ -135,7 +107,7 @@ describe('drctl reconcile on the sandbox', () => {
     const times = lost.map((order) => utc(order.updatedAt)).sort()
     expect(summary.measuredRpo).toMatchObject({from: times[0], to: times.at(-1), rows: lost.length})
     // And from the heartbeats: the last one the old primary acknowledged, less the newest the new primary had.
-    const lastBeat = utc((await heartbeatsOf(sandbox.home, oldPrimary)).at(-1)?.ts ?? '')
+    const lastBeat = utc((await heartbeatsOf(sandbox.home, OLD_PRIMARY)).at(-1)?.ts ?? '')
     expect(summary.heartbeatRpo).toEqual({
       old: lastBeat,
       new: atFailover.newest,
@@ -147,14 +119,10 @@ describe('drctl reconcile on the sandbox', () => {
     expect(readFileSync(summary.report, 'utf8')).toContain('- Measured RPO (heartbeats): ')
     expect(readFileSync(summary.report, 'utf8')).toContain(`| orders |`)
 
-    // Asked through the API: the world file keeps a deleted record until time next moves on.
-    const rds = reader.client((config) => new RDSClient(config), 'us-east-1')
-    const clusters = await rds.send(new DescribeDBClustersCommand({}))
-    const ids = clusters.DBClusters?.map((cluster) => cluster.DBClusterIdentifier)
-    expect(ids).toContain('orders-use1')
-    expect(ids?.filter((id) => id?.startsWith('drctl-'))).toEqual([])
-    const instances = await rds.send(new DescribeDBInstancesCommand({}))
-    expect(instances.DBInstances?.filter((instance) => instance.DBInstanceIdentifier?.startsWith('drctl-'))).toEqual([])
+    const {clusters, instances} = await clustersAndDrctlInstances(reader)
+    expect(clusters).toContain('orders-use1')
+    expect(clusters.filter((id) => id.startsWith('drctl-'))).toEqual([])
+    expect(instances).toEqual([])
   }, 150_000)
   it('a table that does not exist fails naming it (exit 5), the temporary cluster still deleted, nothing left blocking', async () => {
     const config = join(sandbox.home, 'broken.yaml')
@@ -165,8 +133,7 @@ describe('drctl reconcile on the sandbox', () => {
     expect(json(result).error.message).toMatch(/table no_such_table: .*no_such_table/)
     // Its run completed (the temporary cluster is gone): it does not stand in the way of the next change.
     expect(drctl(sandbox.home, ['reconcile', '--dry-run', '--json']).status).toBe(0)
-    const rds = reader!.client((clientConfig) => new RDSClient(clientConfig), 'us-east-1')
-    const clusters = await rds.send(new DescribeDBClustersCommand({}))
-    expect(clusters.DBClusters?.filter((cluster) => cluster.DBClusterIdentifier?.startsWith('drctl-'))).toEqual([])
+    const {clusters} = await clustersAndDrctlInstances(reader!)
+    expect(clusters.filter((id) => id.startsWith('drctl-'))).toEqual([])
   })
 })

@@ -37,6 +37,8 @@ export function interrupted(): DrctlError {
 }
 
 export function asRunError(error: unknown, signal: AbortSignal): DrctlError {
+  // An interruption already made (by the step that stopped) keeps the hints it was given.
+  if (isDrctlError(error) && error.code === 'DRCTL_INTERRUPTED') return error
   if (signal.aborted && !(error instanceof AwsCallError)) return interrupted()
   if (isDrctlError(error)) return error
   return new DrctlError(
@@ -44,6 +46,18 @@ export function asRunError(error: unknown, signal: AbortSignal): DrctlError {
     `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
     {cause: error},
   )
+}
+
+/** The same failure with `hints` after its own (what a failed step left behind, once its retries are over). */
+export function withHints(failure: DrctlError, hints: string[]): DrctlError {
+  if (hints.length === 0) return failure
+  return new DrctlError(failure.code, failure.message, {
+    exit: failure.exit,
+    hints: [...failure.hints, ...hints],
+    details: failure.details,
+    result: failure.result,
+    cause: failure,
+  })
 }
 
 /** AWS refusals (5), timeouts (7) and Ctrl-C (130) keep their codes; anything else after a change is "partial" (6). */

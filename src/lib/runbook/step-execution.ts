@@ -5,7 +5,7 @@ import {DrctlError} from '../core/errors.js'
 import type {EngineContext} from './engine-context.js'
 import type {Journal} from './journal.js'
 import type {KeptAlive} from './lock.js'
-import {asRunError, interrupted, withTransientRetries} from './run-failures.js'
+import {asRunError, interrupted, withHints, withTransientRetries} from './run-failures.js'
 import {loadRun} from './runs.js'
 import type {Approval, Step, StepContext} from './types.js'
 
@@ -103,7 +103,7 @@ export function executeStep(scope: RunScope, step: Step): Promise<void> {
         message: check.state === 'done' ? (check.note ?? 'already done') : undefined,
       })
     } catch (error) {
-      const failure = asRunError(error, context.signal)
+      const failure = withHints(asRunError(error, context.signal), step.leftBehind?.(ctx) ?? [])
       if (step.deadline?.onMiss === 'defer' && failure.code !== 'DRCTL_INTERRUPTED') {
         journal.append({
           type: 'step-end',

@@ -56,6 +56,8 @@ export interface Step {
   wait?(ctx: StepContext): Promise<void>
   /** Reads back and throws if the state is not what the step promised. */
   verify(ctx: StepContext): Promise<void>
+  /** What a failure of this step may leave behind, and how to remove it: hints added to the run's error. */
+  leftBehind?(ctx: StepContext): string[]
   /** When this step is verified, writes (or traffic) are in the target Region: the RTO clock stops there. */
   milestone?: Milestone
   /**

@@ -27,6 +27,17 @@ export interface InstanceSpec {
   engine: string
 }
 
+/**
+ * A failure from the restore until the comparison can leave the temporary cluster behind: only the run's own delete
+ * steps, after the comparison, remove it.
+ */
+function temporaryClusterLeft(ctx: StepContext, clusterId: string, region: string): string[] {
+  return [
+    `the temporary cluster ${clusterId} (${region}) may be left behind: fix the cause and resume the run (below), which deletes it at its end`,
+    `or delete it yourself: drctl runs abandon ${ctx.runId}, then delete its instance and the cluster (aws rds delete-db-cluster --db-cluster-identifier ${clusterId} --skip-final-snapshot --region ${region}); drctl teardown deletes drctl-reconcile-* clusters too, with the whole topology`,
+  ]
+}
+
 /** RestoreDBClusterFromSnapshot to a temporary cluster; done once it is available. */
 export class RestoreClusterStep extends CheckedStep {
   static readonly calls: CallDeclaration = {
@@ -64,6 +75,10 @@ export class RestoreClusterStep extends CheckedStep {
     const {clusterId, region, ...input} = spec
     await ctx.aws.rds(region).restoreDbClusterFromSnapshot({id: clusterId, ...input})
   }
+
+  leftBehind(ctx: StepContext): string[] {
+    return temporaryClusterLeft(ctx, this.spec.clusterId, this.spec.region)
+  }
 }
 
 /** The one instance the Data API needs (a restore has none); done once it is available. */
@@ -99,6 +114,10 @@ export class CreateInstanceStep extends CheckedStep {
       engine: spec.engine,
     })
   }
+
+  leftBehind(ctx: StepContext): string[] {
+    return temporaryClusterLeft(ctx, this.spec.clusterId, this.spec.region)
+  }
 }
 
 /** EnableHttpEndpoint on the temporary cluster, so that the comparison reads it through the RDS Data API. */
@@ -128,5 +147,9 @@ export class EnableDataApiStep extends CheckedStep {
 
   async run(ctx: StepContext): Promise<void> {
     await ctx.aws.rds(this.region).enableHttpEndpoint(this.clusterArn)
+  }
+
+  leftBehind(ctx: StepContext): string[] {
+    return temporaryClusterLeft(ctx, this.clusterId, this.region)
   }
 }

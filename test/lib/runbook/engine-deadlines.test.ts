@@ -15,6 +15,7 @@ import {FakeAws} from '../../fakes/aws.js'
 import {FakeItemTables} from '../../fakes/dynamodb-items.js'
 import {twoRegionState} from '../../fakes/state.js'
 import {healthyTopology} from '../../fakes/topology.js'
+import {stepsPlan} from '../runbooks/step-context.js'
 import {tempHome} from '../../helpers/cli.js'
 
 const {home, cleanup} = tempHome('drctl-deadlines-')
@@ -66,18 +67,7 @@ class ControlPlaneStep implements Step {
 }
 
 function plan(items: Step[]): RunPlan {
-  return {
-    kind: 'test',
-    title: 'deadlines',
-    params: {},
-    items,
-    gates: [],
-    confirmation: {kind: 'confirm', message: 'go?'},
-    notes: [],
-    followUps: [],
-    evidence: {},
-    excludedRegions: ['us-east-1'],
-  }
+  return {...stepsPlan('deadlines', items), excludedRegions: ['us-east-1']}
 }
 
 let topologies = 0

@@ -260,6 +260,24 @@ describe('runbook engine', () => {
     expect(summary.steps.map((entry) => entry.status)).toEqual(['failed', 'pending'])
   })
 
+  it('a failed or interrupted step says what it leaves behind after the reason, before how to resume', async () => {
+    const leaving = (step: ScriptedStep) => Object.assign(step, {leftBehind: () => ['tmp-cluster may be left behind']})
+    const failed = (await startRun(
+      plan([leaving(new ScriptedStep('v', {fail: 'verify'}))]),
+      identity(),
+      context(),
+    ).catch((failure: unknown) => failure)) as DrctlError
+    expect(failed).toMatchObject({code: 'DRCTL_VERIFY_FAILED', exit: 6})
+    expect(failed.hints).toEqual(['tmp-cluster may be left behind', expect.stringContaining('drctl runs resume')])
+    const controller = new AbortController()
+    const waiting = leaving(new ScriptedStep('w', {polls: 1_000, onWait: () => controller.abort()}))
+    const interrupted = (await startRun(plan([waiting]), identity(), context({signal: controller.signal})).catch(
+      (failure: unknown) => failure,
+    )) as DrctlError
+    expect(interrupted).toMatchObject({code: 'DRCTL_INTERRUPTED', exit: 130})
+    expect(interrupted.hints[0]).toBe('tmp-cluster may be left behind')
+  })
+
   it('resumes an interrupted run: done steps are re-checked, the rest run', async () => {
     const controller = new AbortController()
     const id = identity()

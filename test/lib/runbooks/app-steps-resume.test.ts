@@ -1,15 +1,12 @@
 import {afterAll, describe, expect, it} from 'vitest'
 
 import type {StepConfig} from '../../../src/lib/config/steps.js'
-import type {EngineContext} from '../../../src/lib/runbook/engine-context.js'
 import {resumeRun, startRun} from '../../../src/lib/runbook/engine.js'
-import type {RunPlan} from '../../../src/lib/runbook/types.js'
 import {appStep} from '../../../src/lib/runbooks/app-steps/kinds.js'
 import {FakeAws, type FakeEcsService} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
-import {healthyTopology} from '../../fakes/topology.js'
 import {tempHome} from '../../helpers/cli.js'
-import {stepMove, tickingClock} from './step-context.js'
+import {engineContext, stepMove, stepsPlan} from './step-context.js'
 
 // Through the real engine and journal: what a step records survives the process, and a resume trusts nothing else.
 
@@ -49,32 +46,11 @@ function world(): FakeAws {
   return aws
 }
 
-function plan(): RunPlan {
-  return {
-    kind: 'test',
-    title: 'application steps',
-    params: {},
-    items: [appStep({step: lambda, move}, regions), appStep({step: restart, move}, regions)],
-    gates: [],
-    confirmation: {kind: 'confirm', message: 'go?'},
-    notes: [],
-    followUps: [],
-    evidence: {},
-    excludedRegions: [],
-  }
-}
+const plan = () =>
+  stepsPlan('application steps', [appStep({step: lambda, move}, regions), appStep({step: restart, move}, regions)])
 
 let topologies = 0
-function context(aws: FakeAws): EngineContext {
-  return {
-    home,
-    aws,
-    clock: tickingClock(),
-    emit: () => {},
-    signal: new AbortController().signal,
-    observe: async () => healthyTopology(),
-  }
-}
+const context = (aws: FakeAws) => engineContext(home, aws)
 const identity = () => ({
   topology: `s${++topologies}`,
   topologyKey: `test:s${topologies}`,

@@ -4,13 +4,13 @@ import type {RecordSet} from '../../../src/lib/aws/ports.js'
 import type {Clock} from '../../../src/lib/core/clock.js'
 import type {StepConfig} from '../../../src/lib/config/steps.js'
 import {startRun} from '../../../src/lib/runbook/engine.js'
-import type {RunPlan, Step} from '../../../src/lib/runbook/types.js'
+import type {Step} from '../../../src/lib/runbook/types.js'
 import {appStep, FAILED_CONTROL_PLANE_DEADLINE_MS} from '../../../src/lib/runbooks/app-steps/kinds.js'
 import {FakeAws} from '../../fakes/aws.js'
 import {twoRegionState} from '../../fakes/state.js'
-import {healthyTopology, testConfig} from '../../fakes/topology.js'
+import {testConfig} from '../../fakes/topology.js'
 import {tempHome} from '../../helpers/cli.js'
-import {driveStep, stepContext, stepMove} from './step-context.js'
+import {driveStep, engineContext, stepContext, stepMove, stepsPlan} from './step-context.js'
 
 const ZONE = 'Z0123456789ABC'
 const REGIONS = ['us-east-1', 'us-west-2']
@@ -297,18 +297,7 @@ const deadlinePasses: Clock = {
 }
 
 function runPlan(aws: FakeAws, items: Step[]) {
-  const plan: RunPlan = {
-    kind: 'test',
-    title: 'unplanned',
-    params: {},
-    items,
-    gates: [],
-    confirmation: {kind: 'confirm', message: 'go?'},
-    notes: [],
-    followUps: [],
-    evidence: {},
-    excludedRegions: ['us-east-1'],
-  }
+  const plan = {...stepsPlan('unplanned', items), excludedRegions: ['us-east-1']}
   const identity = {
     topology: 'r53',
     topologyKey: `test:r53:${Math.random()}`,
@@ -316,14 +305,7 @@ function runPlan(aws: FakeAws, items: Step[]) {
     sandbox: true,
     flags: {},
   }
-  return startRun(plan, identity, {
-    home,
-    aws,
-    clock: deadlinePasses,
-    emit: () => {},
-    signal: new AbortController().signal,
-    observe: async () => healthyTopology(),
-  })
+  return startRun(plan, identity, {...engineContext(home, aws), clock: deadlinePasses})
 }
 
 describe('route53-record step in an unplanned failover away from us-east-1 (its control plane)', () => {

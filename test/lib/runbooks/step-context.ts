@@ -1,7 +1,9 @@
 import type {Clock} from '../../../src/lib/core/clock.js'
-import type {Approval, Step, StepCheck, StepContext} from '../../../src/lib/runbook/types.js'
+import type {EngineContext} from '../../../src/lib/runbook/engine-context.js'
+import type {Approval, PlanItem, RunPlan, Step, StepCheck, StepContext} from '../../../src/lib/runbook/types.js'
 import type {AwsPorts} from '../../../src/lib/aws/ports.js'
 import type {StepMove} from '../../../src/lib/runbooks/app-steps/move.js'
+import {healthyTopology} from '../../fakes/topology.js'
 
 /** A clock that moves on by `tickMs` at every reading and never sleeps: waits run out without real delays. */
 export function tickingClock(tickMs = 1000): Clock {
@@ -45,4 +47,32 @@ export async function driveStep(step: Step, ctx: StepContext): Promise<StepCheck
 /** What an application step is told of the run: orders-global moves from us-east-1 to us-west-2, unless overridden. */
 export function stepMove(overrides: Partial<StepMove> = {}): StepMove {
   return {to: 'us-west-2', from: ['us-east-1'], failedRegions: [], globalClusters: ['orders-global'], ...overrides}
+}
+
+/** A plan of just `items`, with no gates, notes or evidence, for driving steps through the real engine. */
+export function stepsPlan(title: string, items: PlanItem[]): RunPlan {
+  return {
+    kind: 'test',
+    title,
+    params: {},
+    items,
+    gates: [],
+    confirmation: {kind: 'confirm', message: 'go?'},
+    notes: [],
+    followUps: [],
+    evidence: {},
+    excludedRegions: [],
+  }
+}
+
+/** The engine's context on AWS ports, journaling into `home`, with a ticking clock and a healthy topology. */
+export function engineContext(home: string, aws: EngineContext['aws']): EngineContext {
+  return {
+    home,
+    aws,
+    clock: tickingClock(),
+    emit: () => {},
+    signal: new AbortController().signal,
+    observe: async () => healthyTopology(),
+  }
 }

@@ -1,3 +1,6 @@
+import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+
 import type {PGlite} from '@electric-sql/pglite'
 
 import {ApiError} from '../errors.js'
@@ -39,11 +42,39 @@ export interface WriterTarget {
 const PARSERS = Object.fromEntries(TEXT_TYPES.map((type) => [type, (text: string) => text]))
 
 let loading: Promise<PGlite> | undefined
+const PRISTINE_DATA_DIR = 'pglite-initdb.tar'
 
-function database(): Promise<PGlite> {
+/**
+ * A fresh PGlite, from the initialized data directory kept under the sandbox home: creating one (initdb in
+ * WebAssembly) costs seconds of CPU in every process, loading a copy a fraction of that. A copy that does not load
+ * (another PGlite's) is made again.
+ */
+export async function freshEngine(home: string): Promise<PGlite> {
+  const {PGlite: Engine} = await import('@electric-sql/pglite')
+  const path = join(home, 'sandbox', PRISTINE_DATA_DIR)
+  if (existsSync(path)) {
+    try {
+      return await Engine.create({
+        loadDataDir: new Blob([readFileSync(path)]),
+        // A copied data directory starts with recovery, whose progress timer (10 s) would keep the process alive.
+        startParams: [...Engine.defaultStartParams, '-c', 'log_startup_progress_interval=0'],
+      })
+    } catch {
+      // Made by another PGlite: made again below.
+    }
+  }
+  const db = await Engine.create()
+  const dump = Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer())
+  mkdirSync(dirname(path), {recursive: true})
+  const partial = `${path}.${process.pid}.partial`
+  writeFileSync(partial, dump)
+  renameSync(partial, path)
+  return db
+}
+
+function database(home: string): Promise<PGlite> {
   loading ??= (async () => {
-    const {PGlite: Engine} = await import('@electric-sql/pglite')
-    const db = await Engine.create()
+    const db = await freshEngine(home)
     await db.exec("SET TIME ZONE 'UTC'")
     await db.exec(AURORA_CATALOG_SQL)
     return db
@@ -150,7 +181,7 @@ async function caughtUp(
 export function executeOnWriter(target: WriterTarget, statements: Statement[]): Promise<QueryResult[]> {
   return withLogLock(target.home, target.lineage.key, () =>
     inTurn(async () => {
-      const db = await database()
+      const db = await database(target.home)
       const {schema, state, log} = await caughtUp(db, target)
       const globalStatus = globalStatusSetting(target.globalStatus, log, target.lineage, target.now)
       const {results, wrote} = await inTransaction(

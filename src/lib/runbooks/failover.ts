@@ -19,10 +19,11 @@ import {
   TrafficChangeStep,
   trafficGates,
 } from './routing-control-step.js'
-import {appStep, FAILED_CONTROL_PLANE_DEADLINE_MS} from './app-steps/kinds.js'
+import {appStep} from './app-steps/kinds.js'
 import {type AppStepSpec, appStepSpecs} from './app-steps/move.js'
 import {VerifyTopologyStep} from './verify-step.js'
 import {HeartbeatStep} from './heartbeat-step.js'
+import {failedRegionNote, followUps} from './failover-notes.js'
 import {type HeartbeatTable, heartbeatTable} from '../reconcile/heartbeat.js'
 
 export type FailoverMode = 'planned' | 'unplanned' | 'detach'
@@ -84,13 +85,13 @@ export function checkRequestedTarget(config: DrctlConfig, mode: FailoverMode, to
   if (to !== undefined) resolveTarget(config, to)
 }
 
+/** What a move (failover, fallback) observes: all it gates on; not the stacks, which it neither gates on nor changes. */
+export const MOVE_PARTS: TopologyPart[] = ['identity', 'aurora', 'dynamodb', 'routing', 'chaos', 'steps']
+
 /**
  * What a failover observes: everything for a planned one; for an unplanned one only the target Region, with ARC
  * endpoints elsewhere tried first, so that nothing in the run calls the failing Region.
  */
-/** What a move (failover, fallback) observes: all it gates on; not the stacks, which it neither gates on nor changes. */
-export const MOVE_PARTS: TopologyPart[] = ['identity', 'aurora', 'dynamodb', 'routing', 'chaos', 'steps']
-
 export function failoverObservation(config: DrctlConfig, mode: FailoverMode, to: string | undefined): ObserveOptions {
   if (mode === 'planned' || to === undefined) return {parts: MOVE_PARTS}
   return {
@@ -268,17 +269,6 @@ function movedFromRegions(config: DrctlConfig, topology: Topology, target: strin
 }
 
 /** The application steps of one phase, in drctl.yaml order. */
-/**
- * What an unplanned run asks of the failed Region: nothing of its Regional endpoints; a step whose global control
- * plane is there (Route 53, CloudFront in us-east-1) is tried for its short deadline, then left as a follow-up.
- */
-function failedRegionNote(config: DrctlConfig, specs: AppStepSpec[] | undefined, failedRegions: string[]): string {
-  const failed = failedRegions.join(', ') || 'the old primary Region'
-  const tried = (specs ?? []).filter((spec) => appStep(spec, config.regions).deadline).map((spec) => spec.step.id)
-  if (tried.length === 0) return `nothing in this run calls ${failed}`
-  return `nothing in this run calls the Regional endpoints of ${failed}; steps ${tried.join(', ')} need a global control plane there: each is tried for ${FAILED_CONTROL_PLANE_DEADLINE_MS / 1000}s, then left as a follow-up`
-}
-
 export function appStepsOf(config: DrctlConfig, specs: AppStepSpec[] | undefined, phase: StepPhase): PlanItem[] {
   return (specs ?? []).filter((spec) => phaseOf(spec.step) === phase).map((spec) => appStep(spec, config.regions))
 }
@@ -332,28 +322,5 @@ export function failoverItems(config: DrctlConfig, params: FailoverParams): Plan
       regions: params.observedRegions,
       arcAvoidRegions: params.failedRegions,
     }),
-  ]
-}
-
-function followUps(mode: FailoverMode, moves: GlobalMove[], target: string): string[] {
-  if (mode === 'planned') {
-    return [
-      'replication-lag alarms must follow the new secondaries: the lag metrics now come from the old primary’s Region',
-      'to come back later: drctl failover --planned --to <original Region>',
-    ]
-  }
-  const snapshots = moves.map(
-    (move) =>
-      `preserve the system snapshot rds:unplanned-global-failover-<old primary>-* in ${move.fromRegion} when it recovers (it expires with the old cluster's retention); drctl fallback copies it`,
-  )
-  return [
-    ...(mode === 'unplanned' ? snapshots : []),
-    ...(mode === 'detach'
-      ? moves.map(
-          (move) =>
-            `${move.globalClusterId} is orphaned around the old primary in ${move.fromRegion}: drctl fallback renames it out of the way and rebuilds ${move.globalClusterId} from ${move.targetClusterId}`,
-        )
-      : []),
-    `once the old primary Region recovers: drctl fallback (brings writes and traffic home from ${target})`,
   ]
 }

@@ -2,7 +2,8 @@ import {Args} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
 import {renderRpoProbe} from '../../lib/cli/render-rpo.js'
-import {probeRpo} from '../../lib/runbooks/rpo-probe.js'
+import {DrctlError} from '../../lib/core/errors.js'
+import {nothingMeasured, probeRpo} from '../../lib/runbooks/rpo-probe.js'
 
 export default class RpoProbe extends BaseCommand<typeof RpoProbe> {
   static override summary = 'Measure RPO from the heartbeat table: now, and for the latest unplanned failover.'
@@ -11,6 +12,8 @@ export default class RpoProbe extends BaseCommand<typeof RpoProbe> {
 Now: on each global cluster's writer, the newest heartbeat (are writes arriving?) and Aurora's own RPO lag of each secondary (aurora_global_db_status on Aurora PostgreSQL, information_schema.aurora_global_db_status on Aurora MySQL): the writes a secondary would lose if the writer failed now. A secondary's own heartbeats cannot be read: the Data API refuses a global database's secondaries.
 
 For the latest unplanned failover (or RUN): the newest heartbeat in its new primary written before the failover, beside what the failover itself measured: the old primary's writes after that heartbeat are lost; drctl reconcile measures exactly what was lost from the old primary's copy. Reads only.
+
+Exits 5 when nothing at all could be measured (every read failed), 0 otherwise; what could not be read is a warning line (--json: problems).
 
 ${EXIT_CODES_HELP}`
   static override examples = [
@@ -34,6 +37,8 @@ ${EXIT_CODES_HELP}`
     })
     this.progress().stop()
     this.out(renderRpoProbe(probe, this.style))
+    const why = nothingMeasured(probe)
+    if (why) throw new DrctlError('DRCTL_AWS_ERROR', `nothing could be measured: ${why}`, {result: probe})
     return probe
   }
 }

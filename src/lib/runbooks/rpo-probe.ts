@@ -27,6 +27,19 @@ export interface ProbeRequest {
   signal: AbortSignal
 }
 
+/** Why nothing at all could be measured (every read failed), or undefined: a probe that measured nothing fails. */
+export function nothingMeasured(probe: RpoProbe): string | undefined {
+  const measured =
+    probe.clusters.some((cluster) => cluster.heartbeat !== undefined || cluster.secondaries.length > 0) ||
+    (probe.failover !== undefined && probe.failover.now.error === undefined)
+  if (measured) return undefined
+  return (
+    probe.clusters.flatMap((cluster) => cluster.problems)[0] ??
+    probe.failover?.now.error ??
+    'no global cluster of drctl.yaml was found'
+  )
+}
+
 /** The failover asked for (its problems are errors), else the newest unplanned one, if it moved a measured cluster. */
 function failoverToMeasure(request: ProbeRequest, globalClusterId: string | undefined): ReconciledRun | {why: string} {
   try {

@@ -6,7 +6,8 @@ import {describe, expect, it} from 'vitest'
 
 import type {DataApiTarget, SqlParameter} from '../../../src/lib/aws/ports.js'
 import {engineRpoLag, heartbeatTable, newestHeartbeat} from '../../../src/lib/reconcile/heartbeat.js'
-import {measureRpo} from '../../../src/lib/reconcile/measure.js'
+import {type GlobalClusterRpo, measureRpo} from '../../../src/lib/reconcile/measure.js'
+import {nothingMeasured, probeRpo, type RpoProbe} from '../../../src/lib/runbooks/rpo-probe.js'
 import {planFailover} from '../../../src/lib/runbooks/failover.js'
 import {
   type FailoverHeartbeat,
@@ -303,5 +304,36 @@ describe('measured RPO now (status, rpo probe)', () => {
     const [unread] = await measureRpo(aws, topology, heartbeats, {now: 0})
     expect(unread).toMatchObject({problems: ['writer orders-use1: us-east-1 was not called'], secondaries: []})
     expect(sent).toEqual([])
+  })
+})
+
+describe('rpo probe', () => {
+  const cluster = (overrides: Partial<GlobalClusterRpo>): GlobalClusterRpo => ({
+    globalClusterId: 'orders-global',
+    secondaries: [],
+    problems: [],
+    ...overrides,
+  })
+  const probe = (clusters: GlobalClusterRpo[], failover?: RpoProbe['failover']): RpoProbe => ({
+    measuredAt: '2026-12-06T08:00:00.000Z',
+    clusters,
+    ...(failover ? {failover} : {}),
+  })
+
+  it('fails only when nothing at all was measured, naming the first cause', () => {
+    const failing = cluster({problems: ['orders-use1: HttpEndpoint is not enabled']})
+    expect(nothingMeasured(probe([failing]))).toBe('orders-use1: HttpEndpoint is not enabled')
+    expect(nothingMeasured(probe([]))).toBe('no global cluster of drctl.yaml was found')
+    expect(nothingMeasured(probe([cluster({heartbeat: {newest: null}})]))).toBeUndefined()
+    const readAfterFailover = {runId: 'r', failoverAt: 'x', now: {newest: 'y'} as FailoverHeartbeat}
+    expect(nothingMeasured(probe([failing], readAfterFailover))).toBeUndefined()
+  })
+
+  it('needs drctl.yaml rpo', async () => {
+    const aws = new FakeAws(twoRegionState())
+    await expect(
+      probeRpo(testConfig(), aws, {home: '/nowhere', topologyKey: 'k', signal: new AbortController().signal}),
+    ).rejects.toMatchObject({code: 'DRCTL_USAGE', message: expect.stringContaining('no rpo section')})
+    expect(aws.calls).toEqual([])
   })
 })

@@ -293,13 +293,13 @@ export function failoverItems(config: DrctlConfig, params: FailoverParams): Plan
         ]
   const traffic: PlanItem[] = params.traffic ? [new TrafficChangeStep(params.traffic)] : []
   const {heartbeats} = params
-  // Measured as soon as the new primaries take writes, before anything else can delay it.
+  // Measured last, so that a slow read never delays recovery: bounded by the failover's start, the answer is the same.
   const measured = heartbeats
     ? params.moves
         .filter((move) => heartbeats.globalClusters.includes(move.globalClusterId))
         .map((move) => new HeartbeatStep(move, heartbeats))
     : []
-  const databaseThenSteps = [...database, ...measured, ...appStepsOf(config, params.appSteps, 'after-database')]
+  const databaseThenSteps = [...database, ...appStepsOf(config, params.appSteps, 'after-database')]
   // An unplanned failover fences traffic first: the failing Region must stop taking writes before another does.
   const ordered = [
     ...appStepsOf(config, params.appSteps, 'before-database'),
@@ -316,6 +316,7 @@ export function failoverItems(config: DrctlConfig, params: FailoverParams): Plan
       : Object.fromEntries(params.moves.map((move) => [move.globalClusterId, params.target]))
   return [
     ...ordered,
+    ...measured,
     new VerifyTopologyStep(config, {
       writers,
       routing: params.traffic?.desired ?? [],

@@ -109,7 +109,7 @@ describe('heartbeat table', () => {
 })
 
 describe('measured RPO at failover', () => {
-  it('an unplanned failover measures right after the databases move; a planned one, or no rpo section, does not', () => {
+  it('an unplanned failover measures after everything moved, before its verification; a planned one, or no rpo section, does not', () => {
     const ids = (plan: ReturnType<typeof planFailover>) => plan.items.map((item) => item.id)
     const unplanned = planFailover(config, healthyTopology(), {...request, mode: 'unplanned', target: 'us-west-2'})
     expect(ids(unplanned).slice(ids(unplanned).indexOf('databases'))).toEqual([

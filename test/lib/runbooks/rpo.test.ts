@@ -122,6 +122,12 @@ describe('measured RPO at failover', () => {
     expect(ids(planned)).not.toContain('heartbeat.orders-global')
     const without = planFailover(testConfig(), healthyTopology(), {...request, mode: 'unplanned', target: 'us-west-2'})
     expect(ids(without)).not.toContain('heartbeat.orders-global')
+    // After every application step too: a slow read never holds up what brings the application back.
+    const withSteps = testConfig(
+      `rpo: {heartbeatTable: app.heartbeat, secretArn: "${secret}"}\nsteps:\n  - {id: writer-region, kind: ssm-parameter, name: /retail/writer, value: "{{target}}"}\n  - {id: restart, kind: ssm-parameter, name: /retail/restarted, value: "{{runId}}", phase: after-traffic}`,
+    )
+    const stepped = planFailover(withSteps, healthyTopology(), {...request, mode: 'unplanned', target: 'us-west-2'})
+    expect(ids(stepped).slice(-3)).toEqual(['step.restart', 'heartbeat.orders-global', 'verify'])
     // A heartbeat table in another global cluster's database: this one is not measured.
     const elsewhere = {...config, rpo: {...config.rpo!, globalClusters: ['billing-global']}}
     const plan = planFailover(elsewhere, healthyTopology(), {...request, mode: 'unplanned', target: 'us-west-2'})

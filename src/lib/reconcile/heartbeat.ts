@@ -42,7 +42,13 @@ export const HEARTBEAT_READS: CallDeclaration = {
  * How long a measurement may take: enough for a paused Serverless v2 writer (or the sandbox's engine) to start, short
  * enough that a failover waiting on it is not held up for long. It is a measurement: failing it never fails a run.
  */
-export const MEASURE_DEADLINE_MS = 20_000
+const MEASURE_DEADLINE_MS = 20_000
+
+/** Every measurement read ends at MEASURE_DEADLINE_MS, or sooner when the caller's signal aborts (Ctrl-C). */
+function measureSignal(signal?: AbortSignal): AbortSignal {
+  const deadline = AbortSignal.timeout(MEASURE_DEADLINE_MS)
+  return signal ? AbortSignal.any([signal, deadline]) : deadline
+}
 
 const targetOf = (heartbeats: HeartbeatTable, cluster: DataApiCluster): DataApiTarget => ({
   clusterArn: cluster.clusterArn,
@@ -70,7 +76,7 @@ export async function newestHeartbeat(
     targetOf(heartbeats, cluster),
     `SELECT MAX(${column}) AS newest FROM ${table}${where}`,
     parameters,
-    options.signal,
+    measureSignal(options.signal),
   )
   const value = result.rows[0]?.[0] ?? null
   return value === null ? null : canonical(value)
@@ -98,7 +104,7 @@ export async function engineRpoLag(
 ): Promise<EngineLag[]> {
   const sql = ENGINE_LAG_SQL[engine]
   if (!sql) return []
-  const result = await dataApi.query(targetOf(heartbeats, writer), sql, [], signal)
+  const result = await dataApi.query(targetOf(heartbeats, writer), sql, [], measureSignal(signal))
   return result.rows.flatMap((row) => {
     const [region, lag] = row
     const rpoLagMs = Number(lag)

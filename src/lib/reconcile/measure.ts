@@ -1,7 +1,7 @@
 import type {AwsPorts} from '../aws/ports.js'
 import type {ProgressListener} from '../core/events.js'
 import type {Topology} from '../topology/views.js'
-import {engineRpoLag, type HeartbeatTable, MEASURE_DEADLINE_MS, newestHeartbeat} from './heartbeat.js'
+import {engineRpoLag, type HeartbeatTable, newestHeartbeat} from './heartbeat.js'
 
 /** RPO measured now for one global cluster: on its writer, the newest heartbeat and each secondary's lag. */
 export interface GlobalClusterRpo {
@@ -22,7 +22,7 @@ const messageOf = (reason: unknown) => (reason instanceof Error ? reason.message
 
 /**
  * Measures every global cluster the observation found through its writer's Data API, each read bounded by
- * MEASURE_DEADLINE_MS. Never throws: what cannot be read is a problem of that cluster's measurement.
+ * the measurement deadline (heartbeat.ts). Never throws: what cannot be read is a problem of that cluster's measurement.
  */
 export async function measureRpo(
   aws: AwsPorts,
@@ -42,10 +42,9 @@ export async function measureRpo(
         if (writer.unreadable) return {...base, problems: [`writer ${writer.clusterId}: ${writer.unreadable.message}`]}
         const cluster = {clusterArn: writer.clusterArn, clusterId: writer.clusterId, region: writer.region}
         const dataApi = aws.rdsData(writer.region)
-        const signal = AbortSignal.timeout(MEASURE_DEADLINE_MS)
         const [newest, lags] = await Promise.allSettled([
-          newestHeartbeat(dataApi, cluster, heartbeats, {signal}),
-          engineRpoLag(dataApi, cluster, heartbeats, view.engine ?? 'aurora-postgresql', signal),
+          newestHeartbeat(dataApi, cluster, heartbeats),
+          engineRpoLag(dataApi, cluster, heartbeats, view.engine ?? 'aurora-postgresql'),
         ])
         const failed = [
           ...(newest.status === 'rejected' ? [{what: 'heartbeat', reason: messageOf(newest.reason)}] : []),

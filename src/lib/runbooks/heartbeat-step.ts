@@ -6,7 +6,6 @@ import {
   HEARTBEAT_EXECUTE as EXECUTE,
   HEARTBEAT_READS,
   type HeartbeatTable,
-  MEASURE_DEADLINE_MS,
   newestHeartbeat,
 } from '../reconcile/heartbeat.js'
 import {MEASURED_RPO_PREFIX} from '../runbook/report.js'
@@ -57,7 +56,7 @@ export async function readFailoverHeartbeat(
   try {
     const newest = await newestHeartbeat(aws.rdsData(cluster.region), cluster, heartbeats, {
       before,
-      signal: AbortSignal.any([signal, AbortSignal.timeout(MEASURE_DEADLINE_MS)]),
+      signal,
     })
     reading = {
       ...base,
@@ -163,7 +162,7 @@ export class ReconcileHeartbeatStep implements Step {
     const read = (cluster: DataApiCluster, before?: string) =>
       newestHeartbeat(ctx.aws.rdsData(cluster.region), cluster, heartbeats, {
         before,
-        signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(MEASURE_DEADLINE_MS)]),
+        signal: ctx.signal,
       })
     let reading: ReconcileHeartbeats
     try {

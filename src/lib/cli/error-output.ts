@@ -1,4 +1,4 @@
-import {DrctlError, isDrctlError} from '../core/errors.js'
+import {DrctlError, errorMessage, isDrctlError} from '../core/errors.js'
 import {clipLine} from '../core/quote.js'
 // The sandbox's error module has no imports: the simulator itself stays lazily loaded.
 import {isSandboxError} from '../sandbox/errors.js'
@@ -32,7 +32,7 @@ function classify(error: unknown): DrctlError {
   }
   const oclifExit = (error as {oclif?: {exit?: number}})?.oclif?.exit
   if (typeof oclifExit === 'number' && error instanceof Error) return usageError(error)
-  const message = error instanceof Error ? error.message : String(error)
+  const message = errorMessage(error)
   return new DrctlError('DRCTL_INTERNAL', `unexpected error: ${clipLine(message)}`, {
     cause: error,
     hints: ['this is a bug in drctl: re-run with DRCTL_DEBUG=1 and report the output'],
@@ -45,10 +45,7 @@ function classify(error: unknown): DrctlError {
  */
 export function usageError(error: unknown): DrctlError {
   const message = clipLine(
-    withoutSuffix(
-      (error instanceof Error ? error.message : String(error)).replace(/^The following errors occurred:\s*/, ''),
-      'See more help with --help',
-    ),
+    withoutSuffix(errorMessage(error).replace(/^The following errors occurred:\s*/, ''), 'See more help with --help'),
   )
   if (isDrctlError(error)) {
     return new DrctlError(error.code, message.replace(/^Parsing --\S+\s+/, ''), {hints: error.hints, cause: error})

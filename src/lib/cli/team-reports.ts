@@ -9,6 +9,7 @@ import {
   storeReport,
 } from '../runbook/report-store.js'
 import type {RunReport} from '../runbook/report.js'
+import {errorMessage} from '../core/errors.js'
 
 // How commands use the reports bucket (`state.reports`): a run's report is stored there once written, and shown from
 // there on a machine that does not have it. A bucket that cannot be reached never fails a command: the run has
@@ -38,8 +39,6 @@ export async function reportsContext(
   }
 }
 
-const reason = (error: unknown) => (error instanceof Error ? error.message : String(error))
-
 /**
  * Stores the report of a run that ended (its files in `dir`) in the bucket: where it is, or the warning to show. An
  * unplanned failover's run (`avoid`, `target`) asks its target first and never sends anything to an avoided Region.
@@ -64,7 +63,7 @@ export async function keepReport(
   } catch (error) {
     return {
       warning:
-        `run ${run.runId}: its report was not stored in s3://${context.location.bucket} (${reason(error)}); ` +
+        `run ${run.runId}: its report was not stored in s3://${context.location.bucket} (${errorMessage(error)}); ` +
         `it is at ${run.reportPath}`,
     }
   }
@@ -83,7 +82,7 @@ export async function storedReport(
     const report = await fetchReport(context.aws, context.location, {runId, topology}, context.regions)
     return report && {report, url: reportUrl(context.location, topology, runId)}
   } catch (error) {
-    return {warning: `the reports bucket s3://${context.location.bucket} cannot be read (${reason(error)})`}
+    return {warning: `the reports bucket s3://${context.location.bucket} cannot be read (${errorMessage(error)})`}
   }
 }
 
@@ -95,6 +94,6 @@ export async function reportsBucket(
   try {
     return {url, region: await bucketRegion(context.aws, context.location, context.regions)}
   } catch (error) {
-    return {url, problem: reason(error)}
+    return {url, problem: errorMessage(error)}
   }
 }

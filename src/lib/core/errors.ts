@@ -80,6 +80,11 @@ export function isDrctlError(error: unknown): error is DrctlError {
   return error instanceof DrctlError
 }
 
+/** What went wrong, from anything thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
 /**
  * A message fit for one line: multi-line AWS messages are folded. Line by line rather than by a regular expression,
  * which would take quadratic time on a long run of blanks someone typed.

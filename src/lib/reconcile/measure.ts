@@ -2,6 +2,7 @@ import type {AwsPorts} from '../aws/ports.js'
 import type {ProgressListener} from '../core/events.js'
 import type {Topology} from '../topology/views.js'
 import {engineRpoLag, type HeartbeatTable, newestHeartbeat} from './heartbeat.js'
+import {errorMessage} from '../core/errors.js'
 
 /** RPO measured now for one global cluster: on its writer, the newest heartbeat and each secondary's lag. */
 export interface GlobalClusterRpo {
@@ -17,8 +18,6 @@ export interface GlobalClusterRpo {
   /** What could not be measured, and why. */
   problems: string[]
 }
-
-const messageOf = (reason: unknown) => (reason instanceof Error ? reason.message : String(reason))
 
 /**
  * Measures every global cluster the observation found through its writer's Data API, each read bounded by
@@ -47,8 +46,8 @@ export async function measureRpo(
           engineRpoLag(dataApi, cluster, heartbeats, view.engine ?? 'aurora-postgresql'),
         ])
         const failed = [
-          ...(newest.status === 'rejected' ? [{what: 'heartbeat', reason: messageOf(newest.reason)}] : []),
-          ...(lags.status === 'rejected' ? [{what: "Aurora's lag", reason: messageOf(lags.reason)}] : []),
+          ...(newest.status === 'rejected' ? [{what: 'heartbeat', reason: errorMessage(newest.reason)}] : []),
+          ...(lags.status === 'rejected' ? [{what: "Aurora's lag", reason: errorMessage(lags.reason)}] : []),
         ]
         // One cause (the Data API disabled, the secret unreadable) fails both reads: said once.
         const problems =

@@ -18,6 +18,7 @@ import {
   runDirectory,
 } from './runs.js'
 import {isGroup, type PlanItem, type RunPlan} from './types.js'
+import {errorMessage} from '../core/errors.js'
 
 /**
  * Starts a confirmed plan as a journaled run, holding the topology's lock until it ends; refuses if another process
@@ -76,7 +77,7 @@ async function mirrored<T>(context: EngineContext, task: () => Promise<T>): Prom
           type: 'warning',
           message:
             `run ${runId}: the team state table ${mirror.table} (${mirror.region}) lacks some of its journal ` +
-            `(${error instanceof Error ? error.message : String(error)}); the next resume sends it`,
+            `(${errorMessage(error)}); the next resume sends it`,
         })
       }
     }

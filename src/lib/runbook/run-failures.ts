@@ -1,6 +1,6 @@
 import {AwsCallError, isTransient} from '../aws/errors.js'
 import type {Clock} from '../core/clock.js'
-import {DrctlError, ExitCode, isDrctlError} from '../core/errors.js'
+import {DrctlError, errorMessage, ExitCode, isDrctlError} from '../core/errors.js'
 import type {ProgressListener} from '../core/events.js'
 
 // How the engine tells a failure to retry from one that stops the run, and which exit code a stopped run gets.
@@ -41,11 +41,7 @@ export function asRunError(error: unknown, signal: AbortSignal): DrctlError {
   if (isDrctlError(error) && error.code === 'DRCTL_INTERRUPTED') return error
   if (signal.aborted && !(error instanceof AwsCallError)) return interrupted()
   if (isDrctlError(error)) return error
-  return new DrctlError(
-    'DRCTL_INTERNAL',
-    `unexpected error: ${error instanceof Error ? error.message : String(error)}`,
-    {cause: error},
-  )
+  return new DrctlError('DRCTL_INTERNAL', `unexpected error: ${errorMessage(error)}`, {cause: error})
 }
 
 /** The same failure with `hints` after its own (what a failed step left behind, once its retries are over). */

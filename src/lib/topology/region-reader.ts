@@ -1,6 +1,6 @@
 import {AwsCallError, iamActionOf} from '../aws/errors.js'
 import type {Clock} from '../core/clock.js'
-import {isDrctlError} from '../core/errors.js'
+import {errorMessage, isDrctlError} from '../core/errors.js'
 import type {KeyedLimiter} from './limiter.js'
 import type {RegionReachability, Unreadable} from './views.js'
 
@@ -111,5 +111,5 @@ export function unreadableOf(error: unknown): Unreadable {
       : {kind: error.kind, message: error.message}
   }
   if (isDrctlError(error)) return {kind: error.code, message: error.message}
-  return {kind: 'other', message: error instanceof Error ? error.message : String(error)}
+  return {kind: 'other', message: errorMessage(error)}
 }

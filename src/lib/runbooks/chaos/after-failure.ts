@@ -1,5 +1,5 @@
 import type {AwsPorts, Experiment} from '../../aws/ports.js'
-import {DrctlError, isDrctlError} from '../../core/errors.js'
+import {DrctlError, errorMessage, isDrctlError} from '../../core/errors.js'
 import type {RunResult} from '../../runbook/engine-context.js'
 import type {ExperimentRecord} from './evidence.js'
 import {isActive} from './experiments.js'
@@ -68,7 +68,7 @@ export async function settleLeftExperiment(
     return {left, aftermath: {kind: 'stopped', status: final.status}}
   } catch (stopError) {
     if (isDrctlError(stopError) && stopError.code === 'DRCTL_INTERRUPTED') return {left, aftermath: {kind: 'stopping'}}
-    const message = stopError instanceof Error ? stopError.message : String(stopError)
+    const message = errorMessage(stopError)
     return {left, aftermath: {kind: 'not-stopped', message}}
   }
 }

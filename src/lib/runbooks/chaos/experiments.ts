@@ -1,7 +1,7 @@
 import type {AwsPorts, Experiment, ExperimentSummary} from '../../aws/ports.js'
 import type {DrctlConfig} from '../../config/schema.js'
 import type {Clock} from '../../core/clock.js'
-import {DrctlError} from '../../core/errors.js'
+import {DrctlError, errorMessage} from '../../core/errors.js'
 import type {ProgressListener} from '../../core/events.js'
 import {waitFor} from '../../runbook/wait.js'
 import {ACTIVE_EXPERIMENT as ACTIVE} from '../../topology/readers/chaos.js'
@@ -49,7 +49,7 @@ export async function listExperiments(config: DrctlConfig, aws: AwsPorts): Promi
         const [experiments, names] = await Promise.all([aws.fis(region).listExperiments(), templateNames(aws, region)])
         return {region, experiments: experiments.map((experiment) => withRegion(experiment, region, names))}
       } catch (error) {
-        return {region, error: error instanceof Error ? error.message : String(error)}
+        return {region, error: errorMessage(error)}
       }
     }),
   )

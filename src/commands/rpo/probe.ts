@@ -33,7 +33,6 @@ ${EXIT_CODES_HELP}`
       topologyKey: this.topologyKey(config),
       runId: this.args.run,
       emit: this.progress().listener,
-      signal: new AbortController().signal,
     })
     this.progress().stop()
     this.out(renderRpoProbe(probe, this.style))

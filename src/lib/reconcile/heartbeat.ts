@@ -100,11 +100,10 @@ export async function engineRpoLag(
   writer: DataApiCluster,
   heartbeats: HeartbeatTable,
   engine: string,
-  signal?: AbortSignal,
 ): Promise<EngineLag[]> {
   const sql = ENGINE_LAG_SQL[engine]
   if (!sql) return []
-  const result = await dataApi.query(targetOf(heartbeats, writer), sql, [], measureSignal(signal))
+  const result = await dataApi.query(targetOf(heartbeats, writer), sql, [], measureSignal())
   return result.rows.flatMap((row) => {
     const [region, lag] = row
     const rpoLagMs = Number(lag)

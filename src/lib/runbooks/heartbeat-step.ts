@@ -1,6 +1,7 @@
 import {type CallDeclaration, planned} from '../aws/iam-calls.js'
 import type {AwsPorts} from '../aws/ports.js'
 import {formatDuration} from '../core/clock.js'
+import {errorMessage} from '../core/errors.js'
 import type {DataApiCluster} from '../reconcile/data-api-source.js'
 import {
   HEARTBEAT_EXECUTE as EXECUTE,
@@ -48,7 +49,7 @@ export async function readFailoverHeartbeat(
   move: GlobalMove,
   heartbeats: HeartbeatTable,
   before: string,
-  signal: AbortSignal,
+  signal?: AbortSignal,
 ): Promise<FailoverHeartbeat> {
   const cluster = {clusterArn: move.targetClusterArn, clusterId: move.targetClusterId, region: move.targetRegion}
   const base = {globalClusterId: move.globalClusterId, clusterId: cluster.clusterId, region: cluster.region, before}
@@ -64,8 +65,8 @@ export async function readFailoverHeartbeat(
       ...(newest ? {gapMs: Math.max(0, Date.parse(before) - Date.parse(newest))} : {}),
     }
   } catch (error) {
-    if (signal.aborted) throw error
-    reading = {...base, error: (error as Error).message}
+    if (signal?.aborted) throw error
+    reading = {...base, error: errorMessage(error)}
   }
   return {...reading, summary: summaryOf(reading)}
 }
@@ -170,7 +171,7 @@ export class ReconcileHeartbeatStep implements Step {
       reading = {old: oldNewest, current: currentNewest}
     } catch (error) {
       if (ctx.signal.aborted) throw error
-      reading = {error: (error as Error).message}
+      reading = {error: errorMessage(error)}
     }
     ctx.record(RECONCILE_HEARTBEATS, reading)
   }

@@ -24,7 +24,6 @@ export interface ProbeRequest {
   topologyKey: string
   runId?: string
   emit?: ProgressListener
-  signal: AbortSignal
 }
 
 /** Why nothing at all could be measured (every read failed), or undefined: a probe that measured nothing fails. */
@@ -74,7 +73,7 @@ export async function probeRpo(config: DrctlConfig, aws: AwsPorts, request: Prob
   const failover =
     'why' in run
       ? undefined
-      : readFailoverHeartbeat(aws, run.move, heartbeats, run.failoverAt, request.signal).then((now) => ({
+      : readFailoverHeartbeat(aws, run.move, heartbeats, run.failoverAt).then((now) => ({
           runId: run.id,
           failoverAt: run.failoverAt,
           now,

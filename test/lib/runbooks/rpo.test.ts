@@ -337,9 +337,10 @@ describe('rpo probe', () => {
 
   it('needs drctl.yaml rpo', async () => {
     const aws = new FakeAws(twoRegionState())
-    await expect(
-      probeRpo(testConfig(), aws, {home: '/nowhere', topologyKey: 'k', signal: new AbortController().signal}),
-    ).rejects.toMatchObject({code: 'DRCTL_USAGE', message: expect.stringContaining('no rpo section')})
+    await expect(probeRpo(testConfig(), aws, {home: '/nowhere', topologyKey: 'k'})).rejects.toMatchObject({
+      code: 'DRCTL_USAGE',
+      message: expect.stringContaining('no rpo section'),
+    })
     expect(aws.calls).toEqual([])
   })
 })

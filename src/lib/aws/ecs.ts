@@ -2,6 +2,7 @@ import type {Deployment, ECSClient, Service} from '@aws-sdk/client-ecs'
 
 import type {EcsDeployment, EcsPort, EcsService, EcsServices, Mutation} from './ports.js'
 import type {Caller} from './session.js'
+import {resourceIdOfArn} from '../core/arn.js'
 
 type EcsSdk = typeof import('@aws-sdk/client-ecs')
 
@@ -38,13 +39,13 @@ export class EcsAdapter implements EcsPort {
     } while (token)
     const result: {cluster: string; service: string}[] = []
     for (const clusterArn of clusters) {
-      const cluster = lastPart(clusterArn)
+      const cluster = resourceIdOfArn(clusterArn)
       let serviceToken: string | undefined
       do {
         const page = await this.call('ListServices', false, (abortSignal) =>
           client.send(new sdk.ListServicesCommand({cluster: clusterArn, nextToken: serviceToken}), {abortSignal}),
         )
-        result.push(...(page.serviceArns ?? []).map((arn) => ({cluster, service: lastPart(arn)})))
+        result.push(...(page.serviceArns ?? []).map((arn) => ({cluster, service: resourceIdOfArn(arn)})))
         serviceToken = page.nextToken
       } while (serviceToken)
     }
@@ -108,9 +109,4 @@ function toDeployment(deployment: Deployment): EcsDeployment {
     runningCount: deployment.runningCount ?? 0,
     failedTasks: deployment.failedTasks ?? 0,
   }
-}
-
-/** A cluster's or service's name: the last part of its ARN (`…:service/cluster/name` or `…:service/name`). */
-function lastPart(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1)
 }

@@ -8,7 +8,7 @@ import {secretIn} from '../reconcile/data-api-source.js'
 import {reportsLocation} from '../runbook/report-store.js'
 import {appStepCallsOf} from '../runbooks/app-steps/kinds.js'
 import {STEP_READS} from '../topology/readers/app-steps.js'
-import type {DeclaredCall, ResourceKind} from '../aws/iam-calls.js'
+import {callsOfAll, type DeclaredCall, type ResourceKind} from '../aws/iam-calls.js'
 import {COMMAND_NEEDS, type CommandNeeds, type IamRole, REPORT_CALLS, STATE_TABLE_CALLS} from './needs.js'
 
 export interface PolicyStatement {
@@ -36,12 +36,8 @@ export function callsOf(config: DrctlConfig, command: string): DeclaredCall[] {
   if (!needs) return []
   const state = teamState(config) && needs.run ? STATE_TABLE_CALLS : []
   const reports = config.state.reports && needs.run ? REPORT_CALLS : []
-  return [
-    ...needs.runs.flatMap((declaring) => [...declaring.calls.reads, ...declaring.calls.writes]),
-    ...state,
-    ...reports,
-    ...appStepCalls(config, needs.appSteps),
-  ]
+  const {reads, writes} = callsOfAll(...needs.runs)
+  return [...reads, ...writes, ...state, ...reports, ...appStepCalls(config, needs.appSteps)]
 }
 
 /** The application steps' calls: for each kind drctl.yaml configures, its reader's, and its step's for a move. */

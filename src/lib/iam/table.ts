@@ -1,5 +1,5 @@
 import {iamActionOf} from '../aws/errors.js'
-import type {DeclaredCall} from '../aws/iam-calls.js'
+import {callsOfAll, type DeclaredCall} from '../aws/iam-calls.js'
 import {COMMAND_IDS, COMMAND_NEEDS, REPORT_CALLS, STATE_TABLE_CALLS} from './needs.js'
 
 // The README's table of IAM actions by command, from the same declarations `drctl iam policy` grants: `npm run
@@ -15,8 +15,7 @@ const actions = (calls: DeclaredCall[]) =>
 export function iamActionsTable(): string {
   const rows = COMMAND_IDS.map((command) => {
     const needs = COMMAND_NEEDS[command]!
-    const reads = needs.runs.flatMap((declaring) => declaring.calls.reads)
-    const writes = needs.runs.flatMap((declaring) => declaring.calls.writes)
+    const {reads, writes} = callsOfAll(...needs.runs)
     return `| \`${command}\` | ${needs.role} | ${actions(reads)} | ${actions(writes)} |`
   })
   return [

@@ -1,3 +1,4 @@
+import {dnsName} from '../../aws/route53.js'
 import {CONTROL_PLANE_REGIONS} from '../../aws/control-planes.js'
 import type {DistributionSummary, RecordSet} from '../../aws/ports.js'
 import type {GlobalMember} from './databases.js'
@@ -30,12 +31,11 @@ export const row = (kind: string, name: string, regions: string[], detail: strin
 
 /** The topology Region a DNS name is in, by the Region name AWS puts in its endpoints (`….us-east-1.…`). */
 function regionOfDomain(domain: string, regions: string[]): string | undefined {
-  const dotted = `.${domain.toLowerCase().replace(/\.$/, '')}.`
+  const dotted = `.${dnsName(domain)}.`
   return regions.find((region) => dotted.includes(`.${region}.`))
 }
 
 const targetOf = (record: RecordSet) => record.alias?.dnsName ?? record.values[0] ?? ''
-const bare = (name: string) => name.toLowerCase().replace(/\.$/, '')
 
 /**
  * Route 53 records: a simple CNAME whose value is the writer endpoint of a global cluster's member (the step points it
@@ -47,7 +47,7 @@ export async function discoverDnsSteps(context: DiscoverContext, members: Global
   const region = CONTROL_PLANE_REGIONS.route53
   const zones = await reader.readControlPlane('route53', region, () => aws.route53().listHostedZones())
   if (!zones.ok) return {steps: [], skipped: [unreadableFinding('steps', 'Route 53 records', [], zones.error)]}
-  const byEndpoint = new Map(members.flatMap((member) => (member.endpoint ? [[bare(member.endpoint), member]] : [])))
+  const byEndpoint = new Map(members.flatMap((member) => (member.endpoint ? [[dnsName(member.endpoint), member]] : [])))
   const reads = await Promise.all(
     zones.value.map(async (zone) => ({
       zone,
@@ -62,17 +62,17 @@ export async function discoverDnsSteps(context: DiscoverContext, members: Global
     const routed = new Map<string, RecordSet[]>()
     for (const record of read.value) {
       if (record.setIdentifier !== undefined) {
-        const key = `${bare(record.name)} ${record.type}`
+        const key = `${dnsName(record.name)} ${record.type}`
         routed.set(key, [...(routed.get(key) ?? []), record])
         continue
       }
-      const member = record.type === 'CNAME' ? byEndpoint.get(bare(record.values[0] ?? '')) : undefined
+      const member = record.type === 'CNAME' ? byEndpoint.get(dnsName(record.values[0] ?? '')) : undefined
       if (!member) continue
       const ofGlobal = members.filter((candidate) => candidate.globalCluster === member.globalCluster)
       const absent = regions.filter(
         (candidate) => !ofGlobal.some((other) => other.region === candidate && other.endpoint),
       )
-      const name = bare(record.name)
+      const name = dnsName(record.name)
       if (absent.length > 0) {
         found.skipped.push(
           row(
@@ -101,7 +101,7 @@ export async function discoverDnsSteps(context: DiscoverContext, members: Global
       )
     }
     for (const records of routed.values()) {
-      const name = bare(records[0]!.name)
+      const name = dnsName(records[0]!.name)
       const inRegion = records.map((record) => ({record, region: regionOfDomain(targetOf(record), regions)}))
       const covered = regions.filter((target) => inRegion.filter((entry) => entry.region === target).length === 1)
       if (records.some((record) => record.failover)) {

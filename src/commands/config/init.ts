@@ -43,7 +43,7 @@ ${EXIT_CODES_HELP}`
 
   async run() {
     if (this.flags.discover) return this.discover(this.flags.regions!.split(','))
-    if (this.flags.sandbox) throw example.sandboxExampleError()
+    if (this.flags.sandbox) throw render.sandboxExampleError()
     if (this.flags.print) {
       this.out(example.EXAMPLE_CONFIG.trimEnd())
       return {example: example.EXAMPLE_CONFIG}

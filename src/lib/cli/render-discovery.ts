@@ -94,3 +94,10 @@ export function nothingFoundError(discovered: DiscoveredConfig['discovery'], res
     ],
   })
 }
+
+/** The sandbox writes its own drctl.yaml at every reset: an example written for it would be lost. */
+export function sandboxExampleError(): DrctlError {
+  return new DrctlError('DRCTL_USAGE', 'the sandbox keeps its own drctl.yaml; config init writes yours', {
+    hints: ['drctl config show --sandbox prints the sandbox topology; --discover --sandbox reads its world'],
+  })
+}

@@ -114,13 +114,6 @@ export async function writeExampleConfig(path: string, options: {force: boolean}
   return {path, written: true, overwritten, next: EXAMPLE_NEXT}
 }
 
-/** The sandbox writes its own drctl.yaml at every reset: an example written for it would be lost. */
-export function sandboxExampleError(): DrctlError {
-  return new DrctlError('DRCTL_USAGE', 'the sandbox keeps its own drctl.yaml; config init writes yours', {
-    hints: ['drctl config show --sandbox prints the sandbox topology; --discover --sandbox reads its world'],
-  })
-}
-
 /**
  * Writes a new drctl.yaml to `path`. An existing file is kept unless `force` (the exclusive create makes "does it
  * exist?" and the write one step); a forced write replaces the file atomically.

@@ -204,8 +204,8 @@ export class AwsSession implements AwsPorts {
   }
 
   /**
-   * A Data API statement may wait for a paused or cold database to start (seconds; the sandbox's engine takes up to
-   * ~13 s on a loaded machine), and a page of rows is larger than a control-plane answer: it gets its own deadline.
+   * A Data API statement may wait for a paused or cold database to start (seconds, more on a loaded machine), and a
+   * page of rows is larger than a control-plane answer: it gets its own deadline.
    */
   rdsData(region: string): RdsDataPort {
     const timeoutMs = Math.max(this.options.callTimeoutMs, DATA_API_TIMEOUT_MS)

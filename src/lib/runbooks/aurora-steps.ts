@@ -7,6 +7,9 @@ import {DETACHED_BY_RUN_TAG, DETACHED_FROM_TAG} from '../topology/views.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
 import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
 
+/** The journal record of when a global cluster's unplanned failover (or detach) was started. */
+export const failoverAtKey = (globalClusterId: string) => `failoverAt.${globalClusterId}`
+
 /** One global cluster's move: which cluster takes over, and where to call from. */
 export interface GlobalMove {
   globalClusterId: string
@@ -195,7 +198,7 @@ export class ManagedFailoverStep extends WriterMoveStep {
   }
 
   async run(ctx: StepContext): Promise<void> {
-    ctx.record(`failoverAt.${this.move.globalClusterId}`, new Date(ctx.clock.now()).toISOString())
+    ctx.record(failoverAtKey(this.move.globalClusterId), new Date(ctx.clock.now()).toISOString())
     await ctx.aws
       .rds(this.move.targetRegion)
       .failoverGlobalCluster(this.move.globalClusterId, this.move.targetClusterArn, true)
@@ -251,7 +254,7 @@ export class DetachStep implements Step {
   }
 
   async run(ctx: StepContext): Promise<void> {
-    ctx.record(`failoverAt.${this.move.globalClusterId}`, new Date(ctx.clock.now()).toISOString())
+    ctx.record(failoverAtKey(this.move.globalClusterId), new Date(ctx.clock.now()).toISOString())
     ctx.record(`orphaned.${this.move.globalClusterId}`, {
       globalClusterId: this.move.globalClusterId,
       survivor: this.move.targetClusterArn,

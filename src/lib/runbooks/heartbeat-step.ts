@@ -11,7 +11,7 @@ import {
 } from '../reconcile/heartbeat.js'
 import {MEASURED_RPO_PREFIX} from '../runbook/report.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
-import type {GlobalMove} from './aurora-steps.js'
+import {failoverAtKey, type GlobalMove} from './aurora-steps.js'
 
 /** What an unplanned failover measured in the new primary: the newest heartbeat that had replicated before it. */
 export interface FailoverHeartbeat {
@@ -106,7 +106,7 @@ export class HeartbeatStep implements Step {
 
   async run(ctx: StepContext): Promise<void> {
     const {move} = this
-    const before = ctx.recorded<string>(`failoverAt.${move.globalClusterId}`) ?? new Date(ctx.clock.now()).toISOString()
+    const before = ctx.recorded<string>(failoverAtKey(move.globalClusterId)) ?? new Date(ctx.clock.now()).toISOString()
     const reading = await readFailoverHeartbeat(ctx.aws, move, this.heartbeats, before, ctx.signal)
     ctx.record(heartbeatKey(move.globalClusterId), reading)
     ctx.progress(reading.summary)

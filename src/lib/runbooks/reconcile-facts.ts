@@ -2,7 +2,7 @@ import type {AwsPorts, DbCluster, DbClusterSnapshot, DbInstance} from '../aws/po
 import {DrctlError} from '../core/errors.js'
 import type {RunStartEvent} from '../runbook/journal.js'
 import {isFinished, listRuns, loadRun, type RunSummary} from '../runbook/runs.js'
-import type {GlobalMove} from './aurora-steps.js'
+import {failoverAtKey, type GlobalMove} from './aurora-steps.js'
 import type {FailoverParams} from './failover.js'
 import {SYSTEM_SNAPSHOT_PREFIX} from './fallback-facts.js'
 import {type FailoverHeartbeat, heartbeatKey} from './heartbeat-step.js'
@@ -74,7 +74,7 @@ export function reconciledRun(
       `run ${id} does not say which cluster was the writer of ${move.globalClusterId}`,
     )
   const failoverAt = events.find(
-    (event) => event.type === 'record' && event.key === `failoverAt.${move.globalClusterId}`,
+    (event) => event.type === 'record' && event.key === failoverAtKey(move.globalClusterId),
   )
   const rpo = start.evidence.rpo as {ms?: number | null} | undefined
   const measured = events.find((event) => event.type === 'record' && event.key === heartbeatKey(move.globalClusterId))

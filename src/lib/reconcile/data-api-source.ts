@@ -14,6 +14,11 @@ export function secretIn(secretArn: string, region: string): string {
   return secretArn.replace(/^(arn:[^:]+:secretsmanager:)[^:]+:/, `$1${region}:`)
 }
 
+/** How the Data API reaches a cluster: its ARN and drctl.yaml's secret, the replica in the cluster's Region. */
+export function dataApiTarget(cluster: DataApiCluster, secretArn: string, database?: string): DataApiTarget {
+  return {clusterArn: cluster.clusterArn, secretArn: secretIn(secretArn, cluster.region), database}
+}
+
 /** A time as the Data API takes a TIMESTAMP parameter: `YYYY-MM-DD HH:MM:SS.FFF`, UTC. */
 export function dataApiTimestamp(iso: string): string {
   return new Date(iso).toISOString().replace('T', ' ').replace('Z', '')

@@ -1,7 +1,7 @@
 import {type CallDeclaration, declared} from '../aws/iam-calls.js'
-import type {DataApiTarget, RdsDataPort, SqlParameter} from '../aws/ports.js'
+import type {RdsDataPort, SqlParameter} from '../aws/ports.js'
 import type {DrctlConfig} from '../config/schema.js'
-import {type DataApiCluster, dataApiTimestamp, secretIn} from './data-api-source.js'
+import {type DataApiCluster, dataApiTarget, dataApiTimestamp} from './data-api-source.js'
 import {canonical} from './values.js'
 
 /**
@@ -50,12 +50,6 @@ function measureSignal(signal?: AbortSignal): AbortSignal {
   return signal ? AbortSignal.any([signal, deadline]) : deadline
 }
 
-const targetOf = (heartbeats: HeartbeatTable, cluster: DataApiCluster): DataApiTarget => ({
-  clusterArn: cluster.clusterArn,
-  secretArn: secretIn(heartbeats.secretArn, cluster.region),
-  database: heartbeats.database,
-})
-
 /**
  * The newest heartbeat in a cluster (ISO time; null when the table is empty), only among those written at or before
  * `before` when given: after a failover, the application's new heartbeats in the new primary are not evidence of
@@ -73,7 +67,7 @@ export async function newestHeartbeat(
     : []
   const where = options.before ? ` WHERE ${column} <= :before` : ''
   const result = await dataApi.query(
-    targetOf(heartbeats, cluster),
+    dataApiTarget(cluster, heartbeats.secretArn, heartbeats.database),
     `SELECT MAX(${column}) AS newest FROM ${table}${where}`,
     parameters,
     measureSignal(options.signal),
@@ -103,7 +97,12 @@ export async function engineRpoLag(
 ): Promise<EngineLag[]> {
   const sql = ENGINE_LAG_SQL[engine]
   if (!sql) return []
-  const result = await dataApi.query(targetOf(heartbeats, writer), sql, [], measureSignal())
+  const result = await dataApi.query(
+    dataApiTarget(writer, heartbeats.secretArn, heartbeats.database),
+    sql,
+    [],
+    measureSignal(),
+  )
   return result.rows.flatMap((row) => {
     const [region, lag] = row
     const rpoLagMs = Number(lag)

@@ -1,6 +1,6 @@
 import {DrctlError, type ErrorCode} from '../core/errors.js'
 import {compareTable, type ReconcileTable, type TableProgress} from '../reconcile/compare.js'
-import {type DataApiCluster, DataApiRowSource, secretIn} from '../reconcile/data-api-source.js'
+import {type DataApiCluster, DataApiRowSource, dataApiTarget} from '../reconcile/data-api-source.js'
 import {type FileSizes, FindingsFiles} from '../reconcile/findings-files.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../runbook/types.js'
 import {type CallDeclaration, declared, planned} from '../aws/iam-calls.js'
@@ -74,11 +74,7 @@ export class CompareStep implements Step {
       .at(-1)
     files.restore(last?.sizes, names)
     const source = (cluster: DataApiCluster) =>
-      new DataApiRowSource(ctx.aws.rdsData(cluster.region), {
-        clusterArn: cluster.clusterArn,
-        secretArn: secretIn(spec.secretArn, cluster.region),
-        database: spec.database,
-      })
+      new DataApiRowSource(ctx.aws.rdsData(cluster.region), dataApiTarget(cluster, spec.secretArn, spec.database))
     let current = ''
     try {
       for (const table of spec.tables) {

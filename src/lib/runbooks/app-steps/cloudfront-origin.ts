@@ -8,6 +8,7 @@ import {waitFor} from '../../runbook/wait.js'
 import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/types.js'
 import {type CallDeclaration, declared, planned} from '../../aws/iam-calls.js'
 import type {StepMove} from './move.js'
+import {STEP_READS} from '../../topology/readers/app-steps.js'
 
 const REGION = CONTROL_PLANE_REGIONS.cloudfront
 const UPDATE = declared('CloudFront', 'UpdateDistribution', 'distributions')
@@ -20,7 +21,7 @@ const DEFAULT_DEPLOY_TIMEOUT_MS = 35 * 60_000
  */
 export class CloudFrontOriginStep implements Step {
   static readonly calls: CallDeclaration = {
-    reads: [declared('CloudFront', 'GetDistribution', 'distributions')],
+    reads: STEP_READS['cloudfront-origin'],
     writes: [declared('CloudFront', 'GetDistributionConfig', 'distributions'), UPDATE],
   }
   readonly id: string

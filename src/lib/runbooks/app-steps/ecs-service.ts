@@ -5,6 +5,7 @@ import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/type
 import {type CallDeclaration, declared, planned} from '../../aws/iam-calls.js'
 import {waitFor} from '../../runbook/wait.js'
 import type {StepMove} from './move.js'
+import {STEP_READS} from '../../topology/readers/app-steps.js'
 
 const DEFAULT_TIMEOUT_MS = 20 * 60_000
 const UPDATE = declared('ECS', 'UpdateService', 'ecs-services')
@@ -26,7 +27,7 @@ type Rollout = {settled: true} | {settled: false; progress: string} | {failed: s
  */
 export class EcsServiceStep implements Step {
   static readonly calls: CallDeclaration = {
-    reads: [declared('ECS', 'DescribeServices', 'ecs-services')],
+    reads: STEP_READS['ecs-service'],
     writes: [UPDATE],
   }
   readonly id: string

@@ -7,6 +7,7 @@ import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/type
 import {type CallDeclaration, declared, planned} from '../../aws/iam-calls.js'
 import {retryWhileBusy} from './busy.js'
 import type {StepMove} from './move.js'
+import {STEP_READS} from '../../topology/readers/app-steps.js'
 
 const REGION = CONTROL_PLANE_REGIONS.globalaccelerator
 const UPDATE = declared('Global Accelerator', 'UpdateEndpointGroup', 'endpoint-groups')
@@ -26,10 +27,7 @@ interface Dial {
  */
 export class GlobalAcceleratorDialStep implements Step {
   static readonly calls: CallDeclaration = {
-    reads: [
-      declared('Global Accelerator', 'DescribeAccelerator', 'accelerators'),
-      declared('Global Accelerator', 'DescribeEndpointGroup', 'endpoint-groups'),
-    ],
+    reads: STEP_READS['global-accelerator-dial'],
     writes: [UPDATE],
   }
   readonly id: string

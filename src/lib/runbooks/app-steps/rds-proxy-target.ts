@@ -12,6 +12,7 @@ import {
   targetedClusters,
 } from '../../topology/readers/steps/rds-proxy-target.js'
 import type {StepMove} from './move.js'
+import {STEP_READS} from '../../topology/readers/app-steps.js'
 
 const DEFAULT_TIMEOUT_MS = 15 * 60_000
 const DEREGISTER = declared('RDS', 'DeregisterDBProxyTargets', 'db-proxies', 'proxy-target-groups', 'clusters')
@@ -41,11 +42,7 @@ const REASON_HINTS: Record<string, string> = {
  */
 export class RdsProxyTargetStep implements Step {
   static readonly calls: CallDeclaration = {
-    reads: [
-      declared('RDS', 'DescribeGlobalClusters'),
-      declared('RDS', 'DescribeDBClusters'),
-      declared('RDS', 'DescribeDBProxyTargets', 'db-proxies', 'proxy-target-groups'),
-    ],
+    reads: STEP_READS['rds-proxy-target'],
     writes: [DEREGISTER, REGISTER],
   }
   readonly id: string

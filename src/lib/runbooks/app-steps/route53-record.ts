@@ -8,6 +8,7 @@ import type {PlannedCall, Step, StepCheck, StepContext} from '../../runbook/type
 import {type CallDeclaration, declared, planned} from '../../aws/iam-calls.js'
 import {retryWhileBusy} from './busy.js'
 import type {StepMove} from './move.js'
+import {STEP_READS} from '../../topology/readers/app-steps.js'
 
 const REGION = CONTROL_PLANE_REGIONS.route53
 const CHANGE = declared('Route 53', 'ChangeResourceRecordSets', 'hosted-zones')
@@ -44,10 +45,7 @@ function answersAs(current: RecordSet | undefined, wanted: RecordSet): boolean {
  */
 export class Route53RecordStep implements Step {
   static readonly calls: CallDeclaration = {
-    reads: [
-      declared('Route 53', 'ListResourceRecordSets', 'hosted-zones'),
-      declared('Route 53', 'GetChange', 'route53-changes'),
-    ],
+    reads: [...STEP_READS['route53-record'], declared('Route 53', 'GetChange', 'route53-changes')],
     writes: [CHANGE],
   }
   readonly id: string

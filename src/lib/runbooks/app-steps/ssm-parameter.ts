@@ -5,6 +5,7 @@ import {type CallDeclaration, declared, planned} from '../../aws/iam-calls.js'
 
 const PUT = declared('SSM', 'PutParameter', 'ssm-parameters')
 import type {StepMove} from './move.js'
+import {STEP_READS} from '../../topology/readers/app-steps.js'
 
 /**
  * Puts a parameter in each listed Region (a DR flag, the writer Region, the global cluster's current name), checked
@@ -12,7 +13,7 @@ import type {StepMove} from './move.js'
  * follow-up.
  */
 export class SsmParameterStep implements Step {
-  static readonly calls: CallDeclaration = {reads: [declared('SSM', 'GetParameter', 'ssm-parameters')], writes: [PUT]}
+  static readonly calls: CallDeclaration = {reads: STEP_READS['ssm-parameter'], writes: [PUT]}
   readonly id: string
   readonly title: string
 

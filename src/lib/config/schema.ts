@@ -85,15 +85,17 @@ const safetyRule = strict({
 })
 
 const sqlColumn = shaped(SQL_COLUMN, 'a plain SQL column name (letters, digits, underscores)')
+const sqlTable = shaped(SQL_TABLE, 'a plain SQL table name (optionally schema.table)')
+const dataApiSecretArn = shaped(SECRET_ARN, 'a Secrets Manager secret ARN (the database credentials the Data API uses)')
 
 /** What `drctl reconcile` compares, through the RDS Data API, between the old primary's copy and the new primary. */
 const reconcileSection = strict({
-  secretArn: shaped(SECRET_ARN, 'a Secrets Manager secret ARN (the database credentials the Data API uses)'),
+  secretArn: dataApiSecretArn,
   database: z.string().min(1, {error: 'must not be empty'}).optional(),
   tables: z
     .array(
       strict({
-        name: shaped(SQL_TABLE, 'a plain SQL table name (optionally schema.table)'),
+        name: sqlTable,
         key: z.array(sqlColumn).min(1, {error: 'name the key column(s) rows are matched on'}),
         updatedAt: sqlColumn.optional(),
       }),
@@ -106,12 +108,12 @@ const reconcileSection = strict({
  * are appended, never updated: the newest heartbeat written before a failover must survive the writes after it.
  */
 const rpoSection = strict({
-  heartbeatTable: shaped(SQL_TABLE, 'a plain SQL table name (optionally schema.table)'),
+  heartbeatTable: sqlTable,
   heartbeatColumn: sqlColumn.default('ts'),
   /** The global clusters whose database holds the table (default: every one of aurora.globalClusters). */
   globalClusters: z.array(rdsIdentifier).optional(),
   /** The Data API's credentials; reconcile.secretArn when absent. */
-  secretArn: shaped(SECRET_ARN, 'a Secrets Manager secret ARN (the database credentials the Data API uses)').optional(),
+  secretArn: dataApiSecretArn.optional(),
   database: z.string().min(1, {error: 'must not be empty'}).optional(),
 })
 

@@ -210,7 +210,8 @@ function ownerPid(ownerText: string | undefined): number | undefined {
   return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process exists (one we may not signal still does). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true

@@ -15,6 +15,7 @@ import {appendLog, entriesOf, isLost, readLog, withLogLock} from './log.js'
 import {positional} from './parameters.js'
 import type {DataLineage, LogEntry} from './records.js'
 import {type QueryResult, TEXT_TYPES} from './results.js'
+import {sandboxPaths} from '../store.js'
 
 /**
  * The databases themselves: one in-memory PGlite (PostgreSQL in WebAssembly) per process, loaded on the first data
@@ -51,7 +52,7 @@ const PRISTINE_DATA_DIR = 'pglite-initdb.tar'
  */
 export async function freshEngine(home: string): Promise<PGlite> {
   const {PGlite: Engine} = await import('@electric-sql/pglite')
-  const path = join(home, 'sandbox', PRISTINE_DATA_DIR)
+  const path = join(sandboxPaths(home).dir, PRISTINE_DATA_DIR)
   if (existsSync(path)) {
     try {
       return await Engine.create({

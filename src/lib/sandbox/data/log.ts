@@ -9,7 +9,7 @@ import type {DataCut, DataLoss, LogEntry} from './records.js'
  * so a process reads each one once and then only what was appended since.
  */
 
-export function dataDir(home: string): string {
+function dataDir(home: string): string {
   return join(sandboxPaths(home).dir, 'data')
 }
 

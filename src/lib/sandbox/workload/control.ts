@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process'
 import {mkdir, open, rm} from 'node:fs/promises'
 
 import {SandboxError} from '../errors.js'
-import {sandboxPaths} from '../store.js'
+import {processAlive, sandboxPaths} from '../store.js'
 import {acknowledgedWrites, readState, workloadPaths, writeState, type WorkloadState} from './files.js'
 
 /** Starting and stopping the detached workload process, and what it has done so far. */
@@ -25,15 +25,6 @@ export interface WorkloadStatus {
   outputPath: string
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 const pause = () => new Promise((resolve) => setTimeout(resolve, POLL_MS))
 
 export async function workloadStatus(home: string): Promise<WorkloadStatus> {
@@ -41,7 +32,7 @@ export async function workloadStatus(home: string): Promise<WorkloadStatus> {
   const writes = await acknowledgedWrites(home)
   const orders = writes.filter((write) => write.kind === 'order')
   const heartbeats = writes.filter((write) => write.kind === 'heartbeat')
-  const running = state !== undefined && ['starting', 'running'].includes(state.status) && alive(state.pid)
+  const running = state !== undefined && ['starting', 'running'].includes(state.status) && processAlive(state.pid)
   const paths = workloadPaths(home)
   return {
     running,
@@ -92,7 +83,7 @@ export async function startWorkload(
   for (;;) {
     const state = await readState(home)
     if (state?.status === 'running') return workloadStatus(home)
-    if (state?.status === 'failed' || !alive(pid)) {
+    if (state?.status === 'failed' || !processAlive(pid)) {
       throw new SandboxError('bad-argument', `the workload did not start: ${state?.error ?? 'it exited'}`, {
         hint: `see ${workloadPaths(home).output}`,
       })
@@ -110,12 +101,12 @@ export async function startWorkload(
 /** Stops the workload (SIGTERM: it finishes the write under way) and waits until it has exited. */
 export async function stopWorkload(home: string): Promise<WorkloadStatus & {wasRunning: boolean}> {
   const state = await readState(home)
-  const wasRunning = state !== undefined && alive(state.pid) && state.status !== 'stopped'
+  const wasRunning = state !== undefined && processAlive(state.pid) && state.status !== 'stopped'
   if (state && wasRunning) {
     process.kill(state.pid, 'SIGTERM')
     const deadline = Date.now() + STOP_TIMEOUT_MS
-    while (alive(state.pid) && Date.now() < deadline) await pause()
-    if (alive(state.pid)) process.kill(state.pid, 'SIGKILL')
+    while (processAlive(state.pid) && Date.now() < deadline) await pause()
+    if (processAlive(state.pid)) process.kill(state.pid, 'SIGKILL')
     if ((await readState(home))?.status !== 'stopped') await writeState(home, {...state, status: 'stopped'})
   }
   return {...(await workloadStatus(home)), wasRunning}

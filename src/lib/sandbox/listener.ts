@@ -3,6 +3,7 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {AddressInfo} from 'node:net'
 import {resolve as resolvePath} from 'node:path'
 
+import {closeDatabase} from './data/databases.js'
 import {dispatch} from './dispatch.js'
 import {refusal} from './iam/enforce.js'
 import type {PolicyDocument} from './iam/policy.js'
@@ -185,6 +186,7 @@ class SandboxServerImpl implements SandboxServer {
           }),
       ),
     )
+    await closeDatabase()
   }
 
   private listen(info: Listener, port: number): Promise<Server> {

@@ -55,11 +55,7 @@ export async function freshEngine(home: string): Promise<PGlite> {
   const path = join(sandboxPaths(home).dir, PRISTINE_DATA_DIR)
   if (existsSync(path)) {
     try {
-      return await Engine.create({
-        loadDataDir: new Blob([readFileSync(path)]),
-        // A copied data directory starts with recovery, whose progress timer (10 s) would keep the process alive.
-        startParams: [...Engine.defaultStartParams, '-c', 'log_startup_progress_interval=0'],
-      })
+      return await Engine.create({loadDataDir: new Blob([readFileSync(path)])})
     } catch {
       // Made by another PGlite: made again below.
     }
@@ -99,6 +95,19 @@ interface SchemaState {
 }
 
 const schemas = new Map<string, SchemaState>()
+
+/**
+ * Closes this process's database, if it was loaded; a later data call loads it again. PGlite's idle timer (10 s)
+ * would otherwise keep every process that made a data call alive that long after its work is done.
+ */
+export function closeDatabase(): Promise<void> {
+  return inTurn(async () => {
+    const loaded = loading
+    loading = undefined
+    schemas.clear()
+    await (await loaded)?.close()
+  }).catch(() => undefined)
+}
 
 const schemaName = (what: string) => `db_${hexId(what, 20)}`
 

@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import {EXIT_CODES_HELP} from '../lib/cli/base-command.js'
 import {RunbookCommand} from '../lib/cli/runbook-command.js'
 import {reconcileLeftovers} from '../lib/runbooks/reconcile-facts.js'
-import {parseParts, planTeardown, TEARDOWN_OBSERVED, TEARDOWN_PARTS} from '../lib/runbooks/teardown.js'
+import {parseParts, partsTornDown, planTeardown, TEARDOWN_OBSERVED, TEARDOWN_PARTS} from '../lib/runbooks/teardown.js'
 import {observe} from '../lib/topology/observe.js'
 
 export default class Teardown extends RunbookCommand<typeof Teardown> {
@@ -43,7 +43,7 @@ ${EXIT_CODES_HELP}`
     const topology = await this.observeForPlan(config, aws, {survivors, parts: TEARDOWN_OBSERVED})
     const reachable = topology.regions.filter((region) => region.reachable).map((region) => region.region)
     const plan = planTeardown(config, topology, {
-      reconcileLeftovers: only.length === 0 || only.includes('aurora') ? await reconcileLeftovers(aws, reachable) : [],
+      reconcileLeftovers: partsTornDown(only).has('aurora') ? await reconcileLeftovers(aws, reachable) : [],
       finalSnapshot: !this.flags['skip-final-snapshot'],
       disableDeletionProtection: this.flags['disable-deletion-protection'],
       only,

@@ -10,6 +10,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {mutateWorld, readWorld} from '../../src/lib/sandbox/index.js'
 import {tempHome} from '../helpers/cli.js'
 import {drctl, json, sandboxHome} from '../helpers/e2e.js'
+import {commandPolicy, policyFile} from '../helpers/iam.js'
 
 const shared = {home: '', cleanup: () => {}}
 const ana = tempHome('drctl-ana-')
@@ -97,6 +98,33 @@ describe('reports in S3, two homes', () => {
       `run ${run.runId}: its report was not stored in s3://no-such-bucket (the reports bucket no-such-bucket does ` +
         `not exist); it is at ${join(ana.home, 'runs', run.runId, 'report.md')}`,
     )
+  })
+
+  it("runs abandon stores the abandoned run's report too", async () => {
+    // Without the permission to change routing controls: the run stops at its change, unfinished.
+    const update = 'route53-recovery-cluster:UpdateRoutingControlStates'
+    const cut = commandPolicy(shared.home, 'routing set')
+    for (const statement of cut.Statement) statement.Action = statement.Action.filter((action) => action !== update)
+    const stopped = drctl(
+      ana.home,
+      ['routing', 'set', 'retail-us-west-2', 'on', '-c', reportsOnly, '--yes', '--json'],
+      {
+        DRCTL_SANDBOX_HOME: shared.home,
+        DRCTL_SANDBOX_POLICY: policyFile(shared.home, 'cut', cut),
+      },
+    )
+    expect(json(stopped).error.message).toMatch(
+      /^missing permission route53-recovery-cluster:UpdateRoutingControlStates/,
+    )
+    const runId = json(stopped).result.runId as string
+    const abandoned = as(ana, ['runs', 'abandon', runId, '-c', reportsOnly, '--yes', '--json'])
+    expect(abandoned.status, abandoned.stderr).toBe(0)
+    expect(json(abandoned).result).toEqual({
+      runId,
+      status: 'abandoned',
+      reportUrl: `s3://team-reports/drctl/retail/${runId}/report.md`,
+    })
+    expect(await objectKeys()).toContain(`drctl/retail/${runId}/report.md`)
   })
 
   it('bad state.reports: a one-line error at its path, exit 2', () => {

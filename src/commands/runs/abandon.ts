@@ -8,7 +8,6 @@ import {DrctlError} from '../../lib/core/errors.js'
 import {abandonRun} from '../../lib/runbook/engine.js'
 import {runLocks} from '../../lib/runbook/run-lock.js'
 import {journalWarnings, runDirectory, unfinishedRun} from '../../lib/runbook/runs.js'
-import {keepReport} from '../../lib/cli/team-reports.js'
 import {teamStoresForRun} from '../../lib/cli/team-runs.js'
 
 export default class RunsAbandon extends MutatingCommand<typeof RunsAbandon> {
@@ -37,10 +36,8 @@ ${EXIT_CODES_HELP}`
     if (!confirmed) throw new DrctlError('DRCTL_CONFIRMATION_DECLINED', 'not confirmed; the run is unchanged')
     await abandonRun(this.home(), run.id, locks, team?.mirror)
     this.out(`${this.style.green(symbols.ok)} run ${run.id} abandoned`)
-    const reports = await this.teamReports()
-    const dir = runDirectory(this.home(), run.id)
-    const kept = reports && (await keepReport(reports, {runId: run.id, dir, reportPath: join(dir, 'report.md')}))
-    if (kept && 'warning' in kept) this.note(kept.warning)
-    return {runId: run.id, status: 'abandoned', ...(kept && 'url' in kept ? {reportUrl: kept.url} : {})}
+    const reportPath = join(runDirectory(this.home(), run.id), 'report.md')
+    const kept = await this.keepRunReport(await this.teamReports(), {runId: run.id, reportPath})
+    return {runId: run.id, status: 'abandoned', ...kept}
   }
 }

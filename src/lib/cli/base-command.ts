@@ -1,3 +1,5 @@
+import {dirname} from 'node:path'
+
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import type {AwsCallObserver} from '../aws/invoke.js'
@@ -13,7 +15,7 @@ import {refusingBlankValues} from './flags.js'
 import {createProgressRenderer, progressMode, type ProgressRenderer, type SpinnerFactory} from './progress.js'
 import {createPrompter, interactiveTerminal, type Prompter} from './prompter.js'
 import {colorEnabled, createStyle, type Style, symbols} from './style.js'
-import {type ReportsContext, reportsContext} from './team-reports.js'
+import {keepReport, type ReportsContext, reportsContext} from './team-reports.js'
 import type {TeamContext} from './team-runs.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<T['baseFlags'] & T['flags']>
@@ -162,6 +164,29 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected async teamReports(): Promise<ReportsContext | undefined> {
     const loaded = await this.readableConfig()
     return loaded && reportsContext(loaded.config, () => this.awsSession(loaded.config, {readOnly: false}))
+  }
+
+  /**
+   * Stores the report of a run that ended in the reports bucket, when there is one (`reports`): its address joins the
+   * command's result. A bucket that cannot be reached is a warning, never a failure. An unplanned failover's run
+   * (`where`) asks its target first and sends nothing to an avoided Region.
+   */
+  protected async keepRunReport(
+    reports: ReportsContext | undefined,
+    run: {runId: string; reportPath: string},
+    where: {avoid?: string[]; target?: string} = {},
+  ): Promise<{reportUrl?: string}> {
+    if (!reports) return {}
+    const kept = await keepReport(
+      reports,
+      {runId: run.runId, dir: dirname(run.reportPath), reportPath: run.reportPath},
+      where,
+    )
+    if ('warning' in kept) {
+      this.note(kept.warning)
+      return {}
+    }
+    return {reportUrl: kept.url}
   }
 
   /** drctl.yaml, loaded once, for commands that also work without one (those that read runs). */

@@ -1,5 +1,3 @@
-import {dirname} from 'node:path'
-
 import {type Command, Flags} from '@oclif/core'
 
 import type {AwsSession} from '../aws/session.js'
@@ -19,7 +17,7 @@ import {MutatingCommand} from './base-command.js'
 import {durationFlag} from './flags.js'
 import {planResult, renderPlan, renderRunResult} from './render-plan.js'
 import {symbols} from './style.js'
-import {keepReport, reportsContext} from './team-reports.js'
+import {reportsContext} from './team-reports.js'
 import {teamStoresForRun} from './team-runs.js'
 
 export interface ExecuteOptions {
@@ -188,20 +186,8 @@ export abstract class RunbookCommand<T extends typeof Command> extends MutatingC
 
   private async storeRunReport(options: DriveOptions, result: RunResult): Promise<{reportUrl?: string}> {
     const {config} = options
-    const context = await reportsContext(config, () => this.awsSession(config, {readOnly: false}))
-    if (!context) return {}
-    const run = {
-      runId: result.runId,
-      topology: config.name,
-      dir: dirname(result.reportPath),
-      reportPath: result.reportPath,
-    }
-    const kept = await keepReport(context, run, {avoid: options.avoidRegions, target: options.target})
-    if ('warning' in kept) {
-      this.note(kept.warning)
-      return {}
-    }
-    return {reportUrl: kept.url}
+    const reports = await reportsContext(config, () => this.awsSession(config, {readOnly: false}))
+    return this.keepRunReport(reports, result, {avoid: options.avoidRegions, target: options.target})
   }
 
   /**

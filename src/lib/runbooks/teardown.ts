@@ -39,7 +39,7 @@ const finalSnapshotName = (clusterId: string, stamp: string) => `drctl-final-${c
 export function planTeardown(config: DrctlConfig, topology: Topology, request: TeardownRequest): RunPlan {
   const gates: Check[] = []
   const notes: string[] = []
-  const only = new Set<TeardownPart>(request.only.length > 0 ? request.only : TEARDOWN_PARTS)
+  const only = partsTornDown(request.only)
   gates.push(accountGate(config.account, topology))
   for (const region of topology.regions.filter((candidate) => !candidate.reachable)) {
     gates.push(
@@ -311,6 +311,9 @@ export function planTeardown(config: DrctlConfig, topology: Topology, request: T
     excludedRegions: [],
   }
 }
+
+/** The parts a teardown deletes: those `--only` named, else all. */
+export const partsTornDown = (only: TeardownPart[]) => new Set<TeardownPart>(only.length > 0 ? only : TEARDOWN_PARTS)
 
 export function parseParts(values: string[] | undefined): TeardownPart[] {
   const parts = (values ?? [])

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {stepsOf} from '../../helpers/plan.js'
-import {parseParts, planTeardown, type TeardownRequest} from '../../../src/lib/runbooks/teardown.js'
+import {parseParts, partsTornDown, planTeardown, type TeardownRequest} from '../../../src/lib/runbooks/teardown.js'
 import type {Topology} from '../../../src/lib/topology/views.js'
 import {globalView, healthyTopology, member, testConfig} from '../../fakes/topology.js'
 
@@ -196,5 +196,7 @@ describe('teardown order', () => {
     expect(noSnapshot).toContain('DeleteDBCluster us-east-1 orders-use1, SkipFinalSnapshot')
     expect(() => parseParts(['aurora,lambda'])).toThrow(/--only "lambda"/)
     expect(parseParts(['aurora,dynamodb', 'stacks'])).toEqual(['aurora', 'dynamodb', 'stacks'])
+    expect(partsTornDown([])).toEqual(new Set(['fis', 'aurora', 'dynamodb', 'stacks']))
+    expect(partsTornDown(['dynamodb', 'stacks'])).toEqual(new Set(['dynamodb', 'stacks']))
   })
 })

@@ -111,7 +111,6 @@ export interface ClusterRecord {
   parameterGroup: string
   /** Set on a cross-Region binlog read replica: the source cluster's ARN. */
   replicationSourceArn?: string
-  endpointHash: string
   port: number
   databaseName?: string
   masterUsername?: string

@@ -1,5 +1,5 @@
 import {ApiError} from '../../errors.js'
-import {clusterArn, derivedId, nextSeed, regionOfArn, upperId} from '../../ids.js'
+import {clusterArn, nextSeed, regionOfArn, upperId} from '../../ids.js'
 import type {QueryOperation} from '../../protocol/query.js'
 import {xmlList} from '../../protocol/xml.js'
 import {DURATIONS, scaled} from '../../time.js'
@@ -127,7 +127,6 @@ export const createDbCluster: QueryOperation = (context, params) => {
     securityGroupIds: params.list('VpcSecurityGroupIds'),
     parameterGroup: params.string('DBClusterParameterGroupName') ?? defaultParameterGroup(engine, engineVersion),
     replicationSourceArn: sourceArn,
-    endpointHash: derivedId(seed, 12),
     port: params.integer('Port') ?? spec.port,
     databaseName: params.string('DatabaseName'),
     masterUsername: params.string('MasterUsername'),

@@ -1,6 +1,6 @@
 import {restoredData} from '../../data/lineage.js'
 import {ApiError} from '../../errors.js'
-import {clusterArn, derivedId, nextSeed, upperId} from '../../ids.js'
+import {clusterArn, nextSeed, upperId} from '../../ids.js'
 import type {QueryOperation} from '../../protocol/query.js'
 import {DURATIONS, scaled} from '../../time.js'
 import type {ClusterRecord} from '../../world.js'
@@ -60,7 +60,6 @@ export const restoreDbClusterFromSnapshot: QueryOperation = (context, params) =>
     subnetGroup: params.string('DBSubnetGroupName') ?? 'default',
     securityGroupIds: params.list('VpcSecurityGroupIds'),
     parameterGroup: params.string('DBClusterParameterGroupName') ?? defaultParameterGroup(engine, engineVersion),
-    endpointHash: derivedId(seed, 12),
     port: params.integer('Port') ?? spec.port,
     createdAt: now,
     tags: readTags(params),

@@ -169,6 +169,23 @@ export interface RdsState {
   proxies: ProxyRecord[]
 }
 
+/**
+ * The global cluster the cluster `arn` belongs to: as a member, or (without `member`) as an old primary waiting to
+ * rejoin. It lives with the model because both the RDS service and data/lineage.ts need it, and the RDS service's
+ * records.ts imports lineage.ts.
+ */
+export function membershipOf(
+  world: World,
+  arn: string,
+): {global: GlobalClusterRecord; member?: GlobalMemberRecord} | undefined {
+  for (const global of world.rds.globalClusters) {
+    const member = global.members.find((candidate) => candidate.clusterArn === arn)
+    if (member) return {global, member}
+    if (global.pendingRejoins.some((pending) => pending.clusterArn === arn)) return {global}
+  }
+  return undefined
+}
+
 // ---- RDS Proxy -------------------------------------------------------------------------------------------------
 
 /** A cluster registered with a proxy's target group; its instances are its targets, as the cluster has them now. */

@@ -3,7 +3,7 @@ import {clusterArn, nextSeed, regionOfArn, upperId} from '../../ids.js'
 import type {QueryOperation} from '../../protocol/query.js'
 import {xmlList} from '../../protocol/xml.js'
 import {DURATIONS, scaled} from '../../time.js'
-import type {ClusterRecord, GlobalClusterRecord} from '../../world.js'
+import {type ClusterRecord, type GlobalClusterRecord, membershipOf} from '../../world.js'
 import {RDS_SNAPSHOT_IDENTIFIER} from '../context.js'
 import {
   checkedIdentifier,
@@ -24,7 +24,7 @@ import {
   requireGlobalAvailable,
   requireNewSnapshotId,
 } from './lookup.js'
-import {findGlobal, instancesOf, membershipOf, newSnapshot} from './records.js'
+import {findGlobal, instancesOf, newSnapshot} from './records.js'
 import {renderCluster} from './render.js'
 
 /** Aurora DB clusters: create (alone, in a global cluster, or as a read replica), modify, delete, promote, fail over. */

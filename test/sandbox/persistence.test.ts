@@ -5,6 +5,7 @@ import {join} from 'node:path'
 
 import {
   CreateDBClusterSnapshotCommand,
+  DescribeDBClustersCommand,
   DescribeGlobalClustersCommand,
   RDSClient,
   SwitchoverGlobalClusterCommand,
@@ -226,6 +227,25 @@ describe('a corrupt world', () => {
     await resetSandbox({home})
     const sandbox = await startInProcessSandbox({home})
     await sandbox.close()
+  })
+})
+
+describe('a world saved by an older drctl', () => {
+  it('still loads when its records carry fields this drctl no longer writes (a cluster’s endpointHash)', async () => {
+    await resetSandbox({home})
+    const path = sandboxPaths(home).world
+    const world = JSON.parse(readFileSync(path, 'utf8')) as {rds: {clusters: Record<string, unknown>[]}}
+    for (const cluster of world.rds.clusters) cluster.endpointHash = 'abcdef012345'
+    writeFileSync(path, JSON.stringify(world))
+    const sandbox = await startInProcessSandbox({home})
+    const client = rds(sandbox.endpoint, 'us-east-1')
+    try {
+      const out = await client.send(new DescribeDBClustersCommand({DBClusterIdentifier: 'orders-use1'}))
+      expect(out.DBClusters?.[0]?.Endpoint).toMatch(/^orders-use1\.cluster-/)
+    } finally {
+      client.destroy()
+      await sandbox.close()
+    }
   })
 })
 

@@ -127,7 +127,6 @@ export function buildWorld(
     subnetGroup: `${TOPOLOGY_NAME}-db-subnets`,
     securityGroupIds: [`sg-${hexId(`${account}:${region}:${spec.prefix}:sg`, 17)}`],
     parameterGroup: `default.${spec.parameterFamily}`,
-    endpointHash: derivedId(`${account}:${region}:${id}`, 12),
     port: spec.port,
     databaseName: region === primary ? spec.databaseName : undefined,
     masterUsername: region === primary ? 'dbadmin' : undefined,

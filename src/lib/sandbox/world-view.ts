@@ -12,12 +12,11 @@ import {
   failoverStateOf,
   globalStatus,
   instancesOf,
-  membershipOf,
   secondaryLagMs,
   snapshotsIn,
   synchronizationStatus,
 } from './services/rds/records.js'
-import type {World} from './world.js'
+import {membershipOf, type World} from './world.js'
 import {route53View, type Route53View} from './services/route53/view.js'
 
 /** The whole world as `drctl sandbox show --json` prints it: every resource by service and Region. */

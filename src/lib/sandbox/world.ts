@@ -111,7 +111,6 @@ export interface ClusterRecord {
   parameterGroup: string
   /** Set on a cross-Region binlog read replica: the source cluster's ARN. */
   replicationSourceArn?: string
-  endpointHash: string
   port: number
   databaseName?: string
   masterUsername?: string
@@ -168,6 +167,23 @@ export interface RdsState {
   instances: InstanceRecord[]
   snapshots: SnapshotRecord[]
   proxies: ProxyRecord[]
+}
+
+/**
+ * The global cluster the cluster `arn` belongs to: as a member, or (without `member`) as an old primary waiting to
+ * rejoin. It lives with the model because both the RDS service and data/lineage.ts need it, and the RDS service's
+ * records.ts imports lineage.ts.
+ */
+export function membershipOf(
+  world: World,
+  arn: string,
+): {global: GlobalClusterRecord; member?: GlobalMemberRecord} | undefined {
+  for (const global of world.rds.globalClusters) {
+    const member = global.members.find((candidate) => candidate.clusterArn === arn)
+    if (member) return {global, member}
+    if (global.pendingRejoins.some((pending) => pending.clusterArn === arn)) return {global}
+  }
+  return undefined
 }
 
 // ---- RDS Proxy -------------------------------------------------------------------------------------------------

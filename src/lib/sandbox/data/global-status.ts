@@ -1,7 +1,6 @@
 import {regionOfArn} from '../ids.js'
 import {auroraLagMs} from '../replication-lag.js'
-import {membershipOf} from '../services/rds/records.js'
-import type {ClusterRecord, World} from '../world.js'
+import {type ClusterRecord, membershipOf, type World} from '../world.js'
 import {isLost} from './log.js'
 import type {DataLineage, LogEntry} from './records.js'
 

@@ -1,20 +1,12 @@
 import {derivedId, nextSeed} from '../ids.js'
 import {auroraLagMs} from '../replication-lag.js'
-import type {ClusterRecord, GlobalClusterRecord, GlobalOperation, World} from '../world.js'
+import {type ClusterRecord, type GlobalClusterRecord, type GlobalOperation, membershipOf, type World} from '../world.js'
 import type {DataCut, DataLineage} from './records.js'
 
 /**
  * Which data each cluster has, as the RDS operations change it (all synchronous, on the world): a global cluster's
  * members share its lineage; a detached or restored cluster gets a new one on top of a cut of the old data.
  */
-
-function globalOf(world: World, arn: string): GlobalClusterRecord | undefined {
-  return world.rds.globalClusters.find(
-    (global) =>
-      global.members.some((member) => member.clusterArn === arn) ||
-      global.pendingRejoins.some((pending) => pending.clusterArn === arn),
-  )
-}
 
 function globalLineage(global: GlobalClusterRecord): DataLineage {
   return global.data ?? {key: `global-${global.resourceId}`, losses: []}
@@ -23,8 +15,8 @@ function globalLineage(global: GlobalClusterRecord): DataLineage {
 /** The lineage a cluster's data follows now. */
 export function lineageOf(world: World, cluster: ClusterRecord): DataLineage {
   if (cluster.data) return cluster.data
-  const global = globalOf(world, cluster.arn)
-  return global ? globalLineage(global) : {key: `cluster-${cluster.resourceId}`, losses: []}
+  const membership = membershipOf(world, cluster.arn)
+  return membership ? globalLineage(membership.global) : {key: `cluster-${cluster.resourceId}`, losses: []}
 }
 
 /**
@@ -33,9 +25,9 @@ export function lineageOf(world: World, cluster: ClusterRecord): DataLineage {
  */
 export function clusterCut(world: World, cluster: ClusterRecord, at: number): DataCut {
   const lineage = lineageOf(world, cluster)
-  const global = cluster.data ? undefined : globalOf(world, cluster.arn)
-  const member = global?.members.find((candidate) => candidate.clusterArn === cluster.arn)
-  const lagMs = global && member && !member.isWriter ? auroraLagMs(world, global, cluster.arn, at) : 0
+  const membership = cluster.data ? undefined : membershipOf(world, cluster.arn)
+  const member = membership?.member
+  const lagMs = membership && member && !member.isWriter ? auroraLagMs(world, membership.global, cluster.arn, at) : 0
   return {key: lineage.key, through: at - lagMs, losses: [...lineage.losses], base: lineage.base}
 }
 

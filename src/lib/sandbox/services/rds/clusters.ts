@@ -1,10 +1,10 @@
 import {ApiError} from '../../errors.js'
-import {clusterArn, derivedId, nextSeed, regionOfArn, upperId} from '../../ids.js'
-import type {QueryOperation} from '../../protocol/query.js'
+import {clusterArn, nextSeed, regionOfArn, upperId} from '../../ids.js'
+import type {QueryOperation, QueryParams} from '../../protocol/query.js'
 import {xmlList} from '../../protocol/xml.js'
 import {DURATIONS, scaled} from '../../time.js'
-import type {ClusterRecord, GlobalClusterRecord} from '../../world.js'
-import {RDS_SNAPSHOT_IDENTIFIER} from '../context.js'
+import {type ClusterRecord, type GlobalClusterRecord, membershipOf} from '../../world.js'
+import {type CallContext, RDS_SNAPSHOT_IDENTIFIER} from '../context.js'
 import {
   checkedIdentifier,
   clusterMatches,
@@ -24,7 +24,7 @@ import {
   requireGlobalAvailable,
   requireNewSnapshotId,
 } from './lookup.js'
-import {findGlobal, instancesOf, membershipOf, newSnapshot} from './records.js'
+import {findGlobal, instancesOf, newSnapshot} from './records.js'
 import {renderCluster} from './render.js'
 
 /** Aurora DB clusters: create (alone, in a global cluster, or as a read replica), modify, delete, promote, fail over. */
@@ -51,12 +51,54 @@ export const describeDbClusters: QueryOperation = (context, params) => {
   }
 }
 
-export const createDbCluster: QueryOperation = (context, params) => {
-  const {world, now} = context
+/** The DBClusterIdentifier of a cluster to create or restore; refused if the caller's Region has one already. */
+export function newClusterId(context: CallContext, params: QueryParams): string {
   const id = identifier(params, 'DBClusterIdentifier')
-  if (world.rds.clusters.some((cluster) => cluster.region === context.region && cluster.id === id)) {
+  if (context.world.rds.clusters.some((cluster) => cluster.region === context.region && cluster.id === id)) {
     throw new ApiError('DBClusterAlreadyExistsFault', 'DB Cluster already exists')
   }
+  return id
+}
+
+/**
+ * A new cluster in the caller's Region, `creating`, from the parameters CreateDBCluster and
+ * RestoreDBClusterFromSnapshot share; `settled` is what each works out itself (from a global cluster, a replication
+ * source or a snapshot).
+ */
+export function newCluster(
+  context: CallContext,
+  params: QueryParams,
+  settled: Pick<ClusterRecord, 'id' | 'engine' | 'engineVersion' | 'storageEncrypted' | 'kmsKeyId'> & {
+    defaultPort: number
+  },
+): ClusterRecord & {transition: {kind: 'create'; until: number}} {
+  const {world, now} = context
+  const {id, engine, engineVersion} = settled
+  const seed = nextSeed(world, `cluster:${context.region}:${id}`)
+  return {
+    id,
+    region: context.region,
+    arn: clusterArn(context.region, world.account, id),
+    resourceId: `cluster-${upperId(seed, 26)}`,
+    engine,
+    engineVersion,
+    status: 'creating',
+    transition: {kind: 'create', until: now + scaled(world, DURATIONS.clusterCreate)},
+    deletionProtection: params.boolean('DeletionProtection') ?? false,
+    storageEncrypted: settled.storageEncrypted,
+    kmsKeyId: settled.kmsKeyId,
+    subnetGroup: params.string('DBSubnetGroupName') ?? 'default',
+    securityGroupIds: params.list('VpcSecurityGroupIds'),
+    parameterGroup: params.string('DBClusterParameterGroupName') ?? defaultParameterGroup(engine, engineVersion),
+    port: params.integer('Port') ?? settled.defaultPort,
+    createdAt: now,
+    tags: readTags(params),
+  }
+}
+
+export const createDbCluster: QueryOperation = (context, params) => {
+  const {world} = context
+  const id = newClusterId(context, params)
   const engine = params.required('Engine')
   const spec = ENGINES[engine]
   if (!spec)
@@ -70,8 +112,6 @@ export const createDbCluster: QueryOperation = (context, params) => {
   const kmsKeyId = params.string('KmsKeyId')
   let storageEncrypted = params.boolean('StorageEncrypted') ?? kmsKeyId !== undefined
   let joins: GlobalClusterRecord | undefined
-  const arn = clusterArn(context.region, world.account, id)
-  const createdBy = now + scaled(world, DURATIONS.clusterCreate)
 
   if (globalId !== undefined) {
     const global = findGlobal(world, globalId)
@@ -110,35 +150,18 @@ export const createDbCluster: QueryOperation = (context, params) => {
     storageEncrypted ||= source.storageEncrypted
   }
 
-  const seed = nextSeed(world, `cluster:${context.region}:${id}`)
-  const record: ClusterRecord = {
-    id,
-    region: context.region,
-    arn,
-    resourceId: `cluster-${upperId(seed, 26)}`,
-    engine,
-    engineVersion,
-    status: 'creating',
-    transition: {kind: 'create', until: createdBy},
-    deletionProtection: params.boolean('DeletionProtection') ?? false,
-    storageEncrypted,
-    kmsKeyId,
-    subnetGroup: params.string('DBSubnetGroupName') ?? 'default',
-    securityGroupIds: params.list('VpcSecurityGroupIds'),
-    parameterGroup: params.string('DBClusterParameterGroupName') ?? defaultParameterGroup(engine, engineVersion),
+  const record = {
+    ...newCluster(context, params, {id, engine, engineVersion, storageEncrypted, kmsKeyId, defaultPort: spec.port}),
     replicationSourceArn: sourceArn,
-    endpointHash: derivedId(seed, 12),
-    port: params.integer('Port') ?? spec.port,
     databaseName: params.string('DatabaseName'),
     masterUsername: params.string('MasterUsername'),
-    createdAt: now,
-    tags: readTags(params),
   }
   world.rds.clusters.push(record)
   if (joins) {
     const primary = joins.members.length === 0
+    const createdBy = record.transition.until
     joins.members.push({
-      clusterArn: arn,
+      clusterArn: record.arn,
       isWriter: primary,
       roleSince: createdBy,
       resyncUntil: primary ? undefined : createdBy,

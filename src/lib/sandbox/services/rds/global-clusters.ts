@@ -6,7 +6,7 @@ import {xmlList} from '../../protocol/xml.js'
 import {detachData, globalFromClusterData} from '../../data/lineage.js'
 import {auroraLagMs} from '../../replication-lag.js'
 import {DURATIONS, scaled} from '../../time.js'
-import type {ClusterRecord, GlobalClusterRecord, GlobalMemberRecord} from '../../world.js'
+import {type ClusterRecord, type GlobalClusterRecord, type GlobalMemberRecord, membershipOf} from '../../world.js'
 import type {CallContext} from '../context.js'
 import {
   checkedIdentifier,
@@ -30,7 +30,6 @@ import {
   globalStatus,
   instancesOf,
   isArn,
-  membershipOf,
   parseClusterArn,
   synchronizationStatus,
 } from './records.js'

@@ -3,7 +3,7 @@ import {instanceArn, nextSeed, upperId} from '../../ids.js'
 import type {QueryOperation} from '../../protocol/query.js'
 import {xmlList} from '../../protocol/xml.js'
 import {DURATIONS, scaled} from '../../time.js'
-import type {ClusterRecord, InstanceRecord, World} from '../../world.js'
+import {type ClusterRecord, type InstanceRecord, membershipOf, type World} from '../../world.js'
 import {
   defaultParameterGroup,
   filters,
@@ -16,7 +16,7 @@ import {
   ownerMatches,
   paged,
 } from './lookup.js'
-import {clusterOf, instancesOf, membershipOf, promoteAnotherWriter} from './records.js'
+import {clusterOf, instancesOf, promoteAnotherWriter} from './records.js'
 import {renderInstance} from './render.js'
 
 /** Aurora DB instances: the writer role goes to the first instance of a cluster that has a writer role at all. */

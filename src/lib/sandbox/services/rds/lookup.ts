@@ -1,7 +1,7 @@
 import {ApiError} from '../../errors.js'
 import {clusterArn, regionOfArn} from '../../ids.js'
 import type {QueryParams} from '../../protocol/query.js'
-import type {ClusterRecord, GlobalClusterRecord, InstanceRecord, Tag, World} from '../../world.js'
+import type {ClusterRecord, GlobalClusterRecord, InstanceRecord, SnapshotRecord, Tag, World} from '../../world.js'
 import {type CallContext, page, RDS_IDENTIFIER} from '../context.js'
 import {clusterByArn, globalStatus, isArn, parseClusterArn, snapshotsIn} from './records.js'
 
@@ -84,6 +84,24 @@ export function findInstance(context: CallContext, idOrArn: string): InstanceRec
     : undefined
   if (!found) throw instanceNotFound(idOrArn)
   return found
+}
+
+/**
+ * A cluster snapshot in `region`, by identifier or ARN, or "not found" naming `shownAs` (what the request named it
+ * by). A cross-Region copy passes its source ARN's Region.
+ */
+export function findSnapshot(world: World, region: string, idOrArn: string, shownAs = idOrArn): SnapshotRecord {
+  const found = snapshotsIn(world, region).find((snapshot) =>
+    isArn(idOrArn) ? snapshot.arn === idOrArn : snapshot.id === idOrArn.toLowerCase(),
+  )
+  if (!found) throw snapshotNotFound(shownAs)
+  return found
+}
+
+export function requireSnapshotAvailable(snapshot: SnapshotRecord): void {
+  if (snapshot.status !== 'available') {
+    throw new ApiError('InvalidDBClusterSnapshotStateFault', `Snapshot ${snapshot.id} is in ${snapshot.status} state`)
+  }
 }
 
 export function requireAvailable(cluster: ClusterRecord): void {

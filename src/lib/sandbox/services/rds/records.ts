@@ -48,18 +48,6 @@ export function instancesOf(world: World, cluster: ClusterRecord): InstanceRecor
   )
 }
 
-export function membershipOf(
-  world: World,
-  arn: string,
-): {global: GlobalClusterRecord; member?: GlobalMemberRecord} | undefined {
-  for (const global of world.rds.globalClusters) {
-    const member = global.members.find((candidate) => candidate.clusterArn === arn)
-    if (member) return {global, member}
-    if (global.pendingRejoins.some((pending) => pending.clusterArn === arn)) return {global}
-  }
-  return undefined
-}
-
 export function snapshotsIn(world: World, region: string): SnapshotRecord[] {
   return world.rds.snapshots.filter((snapshot) => snapshot.region === region)
 }

@@ -1,8 +1,15 @@
 import {clusterEndpoint, globalClusterArn, hexId, rdsEndpointLabel} from '../../ids.js'
 import {type XmlValue, xmlList} from '../../protocol/xml.js'
-import type {ClusterRecord, GlobalClusterRecord, InstanceRecord, SnapshotRecord, Tag} from '../../world.js'
+import {
+  type ClusterRecord,
+  type GlobalClusterRecord,
+  type InstanceRecord,
+  membershipOf,
+  type SnapshotRecord,
+  type Tag,
+} from '../../world.js'
 import type {CallContext} from '../context.js'
-import {clusterOf, failoverStateOf, globalStatus, instancesOf, membershipOf, synchronizationStatus} from './records.js'
+import {clusterOf, failoverStateOf, globalStatus, instancesOf, synchronizationStatus} from './records.js'
 
 /** RDS resources as the 2014-10-31 query API renders them (DBCluster, DBInstance, GlobalCluster, DBClusterSnapshot). */
 

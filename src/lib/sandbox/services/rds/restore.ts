@@ -1,20 +1,16 @@
 import {restoredData} from '../../data/lineage.js'
 import {ApiError} from '../../errors.js'
-import {clusterArn, derivedId, nextSeed, upperId} from '../../ids.js'
 import type {QueryOperation} from '../../protocol/query.js'
-import {DURATIONS, scaled} from '../../time.js'
 import type {ClusterRecord} from '../../world.js'
+import {newCluster, newClusterId} from './clusters.js'
 import {
-  defaultParameterGroup,
   ENGINES,
   findCluster,
-  identifier,
+  findSnapshot,
   invalidCombination,
   invalidValue,
-  readTags,
-  snapshotNotFound,
+  requireSnapshotAvailable,
 } from './lookup.js'
-import {isArn, snapshotsIn} from './records.js'
 import {renderCluster} from './render.js'
 
 /**
@@ -23,48 +19,24 @@ import {renderCluster} from './render.js'
  */
 
 export const restoreDbClusterFromSnapshot: QueryOperation = (context, params) => {
-  const {world, now} = context
-  const id = identifier(params, 'DBClusterIdentifier')
-  if (world.rds.clusters.some((cluster) => cluster.region === context.region && cluster.id === id)) {
-    throw new ApiError('DBClusterAlreadyExistsFault', 'DB Cluster already exists')
-  }
-  const snapshotId = params.required('SnapshotIdentifier')
-  const snapshot = snapshotsIn(world, context.region).find((candidate) =>
-    isArn(snapshotId) ? candidate.arn === snapshotId : candidate.id === snapshotId.toLowerCase(),
-  )
-  if (!snapshot) throw snapshotNotFound(snapshotId)
-  if (snapshot.status !== 'available') {
-    throw new ApiError('InvalidDBClusterSnapshotStateFault', `Snapshot ${snapshot.id} is in ${snapshot.status} state`)
-  }
+  const {world} = context
+  const id = newClusterId(context, params)
+  const snapshot = findSnapshot(world, context.region, params.required('SnapshotIdentifier'))
+  requireSnapshotAvailable(snapshot)
   const engine = params.required('Engine')
   const spec = ENGINES[engine]
   if (!spec) throw invalidValue(`Invalid DB engine: ${engine}`)
   if (engine !== snapshot.engine) {
     throw invalidCombination(`The engine ${engine} does not match the snapshot's engine ${snapshot.engine}`)
   }
-  const engineVersion = params.string('EngineVersion') ?? snapshot.engineVersion
-  const kmsKeyId = params.string('KmsKeyId') ?? snapshot.kmsKeyId
-  const seed = nextSeed(world, `cluster:${context.region}:${id}`)
-  const record: ClusterRecord = {
+  const record = newCluster(context, params, {
     id,
-    region: context.region,
-    arn: clusterArn(context.region, world.account, id),
-    resourceId: `cluster-${upperId(seed, 26)}`,
     engine,
-    engineVersion,
-    status: 'creating',
-    transition: {kind: 'create', until: now + scaled(world, DURATIONS.clusterCreate)},
-    deletionProtection: params.boolean('DeletionProtection') ?? false,
+    engineVersion: params.string('EngineVersion') ?? snapshot.engineVersion,
     storageEncrypted: snapshot.storageEncrypted,
-    kmsKeyId,
-    subnetGroup: params.string('DBSubnetGroupName') ?? 'default',
-    securityGroupIds: params.list('VpcSecurityGroupIds'),
-    parameterGroup: params.string('DBClusterParameterGroupName') ?? defaultParameterGroup(engine, engineVersion),
-    endpointHash: derivedId(seed, 12),
-    port: params.integer('Port') ?? spec.port,
-    createdAt: now,
-    tags: readTags(params),
-  }
+    kmsKeyId: params.string('KmsKeyId') ?? snapshot.kmsKeyId,
+    defaultPort: spec.port,
+  })
   if (snapshot.data) restoredData(world, record, snapshot.data)
   world.rds.clusters.push(record)
   return {DBCluster: renderCluster(context, record)}

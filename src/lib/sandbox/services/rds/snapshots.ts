@@ -1,5 +1,4 @@
-import {ApiError} from '../../errors.js'
-import {clusterSnapshotArn} from '../../ids.js'
+import {clusterSnapshotArn, regionOfArn} from '../../ids.js'
 import type {QueryOperation} from '../../protocol/query.js'
 import {xmlList} from '../../protocol/xml.js'
 import {DURATIONS, scaled} from '../../time.js'
@@ -8,6 +7,7 @@ import {RDS_SNAPSHOT_IDENTIFIER} from '../context.js'
 import {
   filters,
   findCluster,
+  findSnapshot,
   identifier,
   invalidValue,
   ownerMatches,
@@ -15,6 +15,7 @@ import {
   readTags,
   requireAvailable,
   requireNewSnapshotId,
+  requireSnapshotAvailable,
   snapshotNotFound,
 } from './lookup.js'
 import {isArn, newSnapshot, snapshotsIn} from './records.js'
@@ -67,13 +68,8 @@ export const copyDbClusterSnapshot: QueryOperation = (context, params) => {
   const {world, now} = context
   const sourceId = params.required('SourceDBClusterSnapshotIdentifier')
   const targetId = identifier(params, 'TargetDBClusterSnapshotIdentifier', RDS_SNAPSHOT_IDENTIFIER)
-  const source = isArn(sourceId)
-    ? world.rds.snapshots.find((snapshot) => snapshot.arn === sourceId)
-    : snapshotsIn(world, context.region).find((snapshot) => snapshot.id === sourceId.toLowerCase())
-  if (!source) throw snapshotNotFound(sourceId)
-  if (source.status !== 'available') {
-    throw new ApiError('InvalidDBClusterSnapshotStateFault', `Snapshot ${source.id} is in ${source.status} state`)
-  }
+  const source = findSnapshot(world, isArn(sourceId) ? regionOfArn(sourceId) : context.region, sourceId)
+  requireSnapshotAvailable(source)
   requireNewSnapshotId(world, context.region, targetId)
   const kmsKeyId = params.string('KmsKeyId')
   const crossRegion = source.region !== context.region

@@ -1,8 +1,8 @@
 import type {QueryOperation} from '../../protocol/query.js'
 import type {Tag} from '../../world.js'
 import type {CallContext} from '../context.js'
-import {findCluster, findInstance, invalidValue, readTags, snapshotNotFound} from './lookup.js'
-import {findGlobal, parseClusterArn, snapshotsIn} from './records.js'
+import {findCluster, findInstance, findSnapshot, invalidValue, readTags} from './lookup.js'
+import {findGlobal, parseClusterArn} from './records.js'
 import {tags} from './render.js'
 
 /** Tags a cluster (the only resource drctl tags); a key already present takes the new value. */
@@ -39,11 +39,8 @@ function tagsOf(context: CallContext, kind: string, id: string, arn: string): Ta
       findInstance(context, arn)
       // Aurora instances carry no tags in the sandbox (nothing drctl does tags them).
       return []
-    case 'cluster-snapshot': {
-      const snapshot = snapshotsIn(context.world, context.region).find((candidate) => candidate.arn === arn)
-      if (!snapshot) throw snapshotNotFound(id)
-      return snapshot.tags
-    }
+    case 'cluster-snapshot':
+      return findSnapshot(context.world, context.region, arn, id).tags
     default:
       return findGlobal(context.world, id).tags
   }

@@ -1,6 +1,6 @@
 import type * as GlobalAcceleratorSdk from '@aws-sdk/client-global-accelerator'
 
-import {AwsCallError} from './errors.js'
+import {absentIfNotFound} from './errors.js'
 import {allPages} from './pages.js'
 import type {Accelerator, EndpointGroup, GlobalAcceleratorPort} from './ports.js'
 import type {Caller} from './session.js'
@@ -96,15 +96,6 @@ export class GlobalAcceleratorAdapter implements GlobalAcceleratorPort {
       requestId: output.$metadata.requestId,
       group: endpointGroupOf(output.EndpointGroup ?? {TrafficDialPercentage: percentage}, endpointGroupArn),
     }
-  }
-}
-
-async function absentIfNotFound<T>(call: Promise<T>): Promise<T | undefined> {
-  try {
-    return await call
-  } catch (error) {
-    if (error instanceof AwsCallError && error.kind === 'not-found') return undefined
-    throw error
   }
 }
 

@@ -6,8 +6,10 @@ import {
   ListRoutingControlsCommand,
   ListSafetyRulesCommand,
   type Route53RecoveryControlConfigClient,
+  type Rule,
 } from '@aws-sdk/client-route53-recovery-control-config'
 
+import {allPages} from './pages.js'
 import type {ArcCluster, ArcControlPort, ControlPanel, RoutingControl, SafetyRule} from './ports.js'
 import type {Caller} from './session.js'
 
@@ -27,100 +29,57 @@ export class ArcControlAdapter implements ArcControlPort {
     return toArcCluster(output.Cluster ?? {}, clusterArn)
   }
 
-  async listClusters(): Promise<ArcCluster[]> {
-    const result: ArcCluster[] = []
-    let nextToken: string | undefined
-    do {
+  listClusters(): Promise<ArcCluster[]> {
+    return allPages(async (nextToken) => {
       const page = await this.call('ListClusters', false, (abortSignal) =>
         this.client.send(new ListClustersCommand({NextToken: nextToken}), {abortSignal}),
       )
-      result.push(...(page.Clusters ?? []).map((cluster) => toArcCluster(cluster, '')))
-      nextToken = page.NextToken
-    } while (nextToken)
-    return result
+      return {items: (page.Clusters ?? []).map((cluster) => toArcCluster(cluster, '')), next: page.NextToken}
+    })
   }
 
-  async listControlPanels(clusterArn: string): Promise<ControlPanel[]> {
-    const result: ControlPanel[] = []
-    let nextToken: string | undefined
-    do {
+  listControlPanels(clusterArn: string): Promise<ControlPanel[]> {
+    return allPages(async (nextToken) => {
       const page = await this.call('ListControlPanels', false, (abortSignal) =>
         this.client.send(new ListControlPanelsCommand({ClusterArn: clusterArn, NextToken: nextToken}), {abortSignal}),
       )
-      for (const panel of page.ControlPanels ?? []) {
-        result.push({
-          arn: panel.ControlPanelArn ?? '',
-          name: panel.Name ?? '',
-          status: panel.Status ?? 'unknown',
-          isDefault: panel.DefaultControlPanel ?? false,
-          routingControlCount: panel.RoutingControlCount ?? 0,
-        })
-      }
-      nextToken = page.NextToken
-    } while (nextToken)
-    return result
+      const panels = (page.ControlPanels ?? []).map((panel) => ({
+        arn: panel.ControlPanelArn ?? '',
+        name: panel.Name ?? '',
+        status: panel.Status ?? 'unknown',
+        isDefault: panel.DefaultControlPanel ?? false,
+        routingControlCount: panel.RoutingControlCount ?? 0,
+      }))
+      return {items: panels, next: page.NextToken}
+    })
   }
 
-  async listRoutingControls(controlPanelArn: string): Promise<RoutingControl[]> {
-    const result: RoutingControl[] = []
-    let nextToken: string | undefined
-    do {
+  listRoutingControls(controlPanelArn: string): Promise<RoutingControl[]> {
+    return allPages(async (nextToken) => {
       const page = await this.call('ListRoutingControls', false, (abortSignal) =>
         this.client.send(new ListRoutingControlsCommand({ControlPanelArn: controlPanelArn, NextToken: nextToken}), {
           abortSignal,
         }),
       )
-      for (const control of page.RoutingControls ?? []) {
-        result.push({
-          arn: control.RoutingControlArn ?? '',
-          name: control.Name ?? '',
-          controlPanelArn: control.ControlPanelArn ?? controlPanelArn,
-          status: control.Status ?? 'unknown',
-        })
-      }
-      nextToken = page.NextToken
-    } while (nextToken)
-    return result
+      const controls = (page.RoutingControls ?? []).map((control) => ({
+        arn: control.RoutingControlArn ?? '',
+        name: control.Name ?? '',
+        controlPanelArn: control.ControlPanelArn ?? controlPanelArn,
+        status: control.Status ?? 'unknown',
+      }))
+      return {items: controls, next: page.NextToken}
+    })
   }
 
-  async listSafetyRules(controlPanelArn: string): Promise<SafetyRule[]> {
-    const result: SafetyRule[] = []
-    let nextToken: string | undefined
-    do {
+  listSafetyRules(controlPanelArn: string): Promise<SafetyRule[]> {
+    return allPages(async (nextToken) => {
       const page = await this.call('ListSafetyRules', false, (abortSignal) =>
         this.client.send(new ListSafetyRulesCommand({ControlPanelArn: controlPanelArn, NextToken: nextToken}), {
           abortSignal,
         }),
       )
-      for (const rule of page.SafetyRules ?? []) {
-        if (rule.ASSERTION) {
-          const assertion = rule.ASSERTION
-          result.push({
-            arn: assertion.SafetyRuleArn ?? '',
-            name: assertion.Name ?? '',
-            type: 'ASSERTION',
-            controlPanelArn: assertion.ControlPanelArn,
-            assertedControls: assertion.AssertedControls ?? [],
-            ruleConfig: ruleConfigOf(assertion.RuleConfig),
-            waitPeriodMs: assertion.WaitPeriodMs,
-          })
-        } else if (rule.GATING) {
-          const gating = rule.GATING
-          result.push({
-            arn: gating.SafetyRuleArn ?? '',
-            name: gating.Name ?? '',
-            type: 'GATING',
-            controlPanelArn: gating.ControlPanelArn,
-            gatingControls: gating.GatingControls ?? [],
-            targetControls: gating.TargetControls ?? [],
-            ruleConfig: ruleConfigOf(gating.RuleConfig),
-            waitPeriodMs: gating.WaitPeriodMs,
-          })
-        }
-      }
-      nextToken = page.NextToken
-    } while (nextToken)
-    return result
+      return {items: (page.SafetyRules ?? []).flatMap(safetyRuleOf), next: page.NextToken}
+    })
   }
 }
 
@@ -134,6 +93,40 @@ function toArcCluster(cluster: Cluster, clusterArn: string): ArcCluster {
       url: endpoint.Endpoint ?? '',
     })),
   }
+}
+
+/** A rule of neither known type is left out. */
+function safetyRuleOf(rule: Rule): SafetyRule[] {
+  if (rule.ASSERTION) {
+    const assertion = rule.ASSERTION
+    return [
+      {
+        arn: assertion.SafetyRuleArn ?? '',
+        name: assertion.Name ?? '',
+        type: 'ASSERTION',
+        controlPanelArn: assertion.ControlPanelArn,
+        assertedControls: assertion.AssertedControls ?? [],
+        ruleConfig: ruleConfigOf(assertion.RuleConfig),
+        waitPeriodMs: assertion.WaitPeriodMs,
+      },
+    ]
+  }
+  if (rule.GATING) {
+    const gating = rule.GATING
+    return [
+      {
+        arn: gating.SafetyRuleArn ?? '',
+        name: gating.Name ?? '',
+        type: 'GATING',
+        controlPanelArn: gating.ControlPanelArn,
+        gatingControls: gating.GatingControls ?? [],
+        targetControls: gating.TargetControls ?? [],
+        ruleConfig: ruleConfigOf(gating.RuleConfig),
+        waitPeriodMs: gating.WaitPeriodMs,
+      },
+    ]
+  }
+  return []
 }
 
 function ruleConfigOf(

@@ -8,6 +8,7 @@ import type {Clock} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
 import type {ArcEndpointHealth} from './arc-endpoint-health.js'
 import {AwsCallError, isTransient} from './errors.js'
+import {allPages} from './pages.js'
 import type {
   Answered,
   ArcDataPort,
@@ -92,10 +93,8 @@ export class RotatingArcDataPlane implements ArcDataPort {
   }
 
   async listRoutingControls(controlPanelArn?: string): Promise<Answered<RoutingControlState[]>> {
-    return this.rotate('ListRoutingControls', false, async ({client, call}, signal) => {
-      const controls: RoutingControlState[] = []
-      let nextToken: string | undefined
-      do {
+    return this.rotate('ListRoutingControls', false, ({client, call}, signal) =>
+      allPages(async (nextToken) => {
         const page = await call(
           'ListRoutingControls',
           false,
@@ -105,19 +104,16 @@ export class RotatingArcDataPlane implements ArcDataPort {
             }),
           signal,
         )
-        for (const control of page.RoutingControls ?? []) {
-          controls.push({
-            arn: control.RoutingControlArn ?? '',
-            name: control.RoutingControlName ?? '',
-            state: control.RoutingControlState === 'On' ? 'On' : 'Off',
-            controlPanelArn: control.ControlPanelArn,
-            controlPanelName: control.ControlPanelName,
-          })
-        }
-        nextToken = page.NextToken
-      } while (nextToken)
-      return controls
-    })
+        const controls = (page.RoutingControls ?? []).map((control): RoutingControlState => ({
+          arn: control.RoutingControlArn ?? '',
+          name: control.RoutingControlName ?? '',
+          state: control.RoutingControlState === 'On' ? 'On' : 'Off',
+          controlPanelArn: control.ControlPanelArn,
+          controlPanelName: control.ControlPanelName,
+        }))
+        return {items: controls, next: page.NextToken}
+      }),
+    )
   }
 
   async updateRoutingControlStates(

@@ -2,6 +2,7 @@ import type * as CloudFrontSdk from '@aws-sdk/client-cloudfront'
 
 import {DrctlError} from '../core/errors.js'
 import {AwsCallError} from './errors.js'
+import {allPages} from './pages.js'
 import type {CloudFrontOrigin, CloudFrontPort, Distribution, DistributionSummary} from './ports.js'
 import type {Caller} from './session.js'
 
@@ -48,23 +49,18 @@ export class CloudFrontAdapter implements CloudFrontPort {
 
   async listDistributions(): Promise<DistributionSummary[]> {
     const {sdk, client} = await this.load()
-    const distributions: DistributionSummary[] = []
-    let marker: string | undefined
-    do {
+    return allPages(async (marker) => {
       const page = await this.call('ListDistributions', false, (abortSignal) =>
         client.send(new sdk.ListDistributionsCommand({Marker: marker}), {abortSignal}),
       )
       const list = page.DistributionList
-      for (const summary of list?.Items ?? []) {
-        distributions.push({
-          ...distributionOf(summary.Id ?? '', summary.Status, summary),
-          comment: summary.Comment ?? '',
-          defaultOriginId: summary.DefaultCacheBehavior?.TargetOriginId ?? '',
-        })
-      }
-      marker = list?.IsTruncated ? list.NextMarker : undefined
-    } while (marker)
-    return distributions
+      const distributions = (list?.Items ?? []).map((summary) => ({
+        ...distributionOf(summary.Id ?? '', summary.Status, summary),
+        comment: summary.Comment ?? '',
+        defaultOriginId: summary.DefaultCacheBehavior?.TargetOriginId ?? '',
+      }))
+      return {items: distributions, next: list?.IsTruncated ? list.NextMarker : undefined}
+    })
   }
 
   async getDistribution(id: string): Promise<Distribution | undefined> {

@@ -1,5 +1,6 @@
 import {type CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand} from '@aws-sdk/client-cloudwatch'
 
+import {allPages} from './pages.js'
 import type {AlarmState, CloudWatchPort, MetricPoint, MetricQuery} from './ports.js'
 import type {Caller} from './session.js'
 
@@ -29,8 +30,7 @@ export class CloudWatchAdapter implements CloudWatchPort {
     end: Date,
     result: Record<string, MetricPoint>,
   ): Promise<void> {
-    let nextToken: string | undefined
-    do {
+    const results = await allPages(async (nextToken) => {
       const output = await this.call('GetMetricData', false, (abortSignal) =>
         this.client.send(
           new GetMetricDataCommand({
@@ -55,23 +55,21 @@ export class CloudWatchAdapter implements CloudWatchPort {
           {abortSignal},
         ),
       )
-      for (const series of output.MetricDataResults ?? []) {
-        const values = series.Values ?? []
-        const timestamps = series.Timestamps ?? []
-        // ScanBy TimestampDescending puts the newest datapoint first; keep the first one seen across pages.
-        if (series.Id && values.length > 0 && timestamps[0] && !result[series.Id]) {
-          result[series.Id] = {value: values[0] as number, timestamp: timestamps[0].toISOString()}
-        }
+      return {items: output.MetricDataResults ?? [], next: output.NextToken}
+    })
+    for (const series of results) {
+      const values = series.Values ?? []
+      const timestamps = series.Timestamps ?? []
+      // ScanBy TimestampDescending puts the newest datapoint first; keep the first one seen across pages.
+      if (series.Id && values.length > 0 && timestamps[0] && !result[series.Id]) {
+        result[series.Id] = {value: values[0] as number, timestamp: timestamps[0].toISOString()}
       }
-      nextToken = output.NextToken
-    } while (nextToken)
+    }
   }
 
   async describeAlarms(names: string[]): Promise<AlarmState[]> {
-    const alarms: AlarmState[] = []
-    if (names.length === 0) return alarms
-    let nextToken: string | undefined
-    do {
+    if (names.length === 0) return []
+    return allPages(async (nextToken) => {
       const output = await this.call('DescribeAlarms', false, (abortSignal) =>
         this.client.send(
           new DescribeAlarmsCommand({
@@ -82,16 +80,13 @@ export class CloudWatchAdapter implements CloudWatchPort {
           {abortSignal},
         ),
       )
-      for (const alarm of [...(output.MetricAlarms ?? []), ...(output.CompositeAlarms ?? [])]) {
-        alarms.push({
-          name: alarm.AlarmName ?? '',
-          arn: alarm.AlarmArn,
-          state: alarm.StateValue ?? 'INSUFFICIENT_DATA',
-          reason: alarm.StateReason,
-        })
-      }
-      nextToken = output.NextToken
-    } while (nextToken)
-    return alarms
+      const alarms = [...(output.MetricAlarms ?? []), ...(output.CompositeAlarms ?? [])].map((alarm) => ({
+        name: alarm.AlarmName ?? '',
+        arn: alarm.AlarmArn,
+        state: alarm.StateValue ?? 'INSUFFICIENT_DATA',
+        reason: alarm.StateReason,
+      }))
+      return {items: alarms, next: output.NextToken}
+    })
   }
 }

@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb'
 
 import {AwsCallError} from './errors.js'
+import {allPages} from './pages.js'
 import type {Condition, DynamoDbPort, Item, ItemValue, KeyAttribute, Mutation, Table, WriteResult} from './ports.js'
 import type {Caller} from './session.js'
 
@@ -109,29 +110,24 @@ export class DynamoDbAdapter implements DynamoDbPort {
     }
   }
 
-  async listTables(): Promise<string[]> {
-    const names: string[] = []
-    let start: string | undefined
-    do {
+  listTables(): Promise<string[]> {
+    return allPages(async (start) => {
       const page = await this.call('ListTables', false, (abortSignal) =>
         this.client.send(new ListTablesCommand({ExclusiveStartTableName: start, Limit: 100}), {abortSignal}),
       )
-      names.push(...(page.TableNames ?? []))
-      start = page.LastEvaluatedTableName
-    } while (start)
-    return names
+      return {items: page.TableNames ?? [], next: page.LastEvaluatedTableName}
+    })
   }
 
   async listTags(tableArn: string): Promise<Record<string, string>> {
     const tags: Record<string, string> = {}
-    let nextToken: string | undefined
-    do {
+    const listed = await allPages(async (nextToken) => {
       const page = await this.call('ListTagsOfResource', false, (abortSignal) =>
         this.client.send(new ListTagsOfResourceCommand({ResourceArn: tableArn, NextToken: nextToken}), {abortSignal}),
       )
-      for (const tag of page.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? ''
-      nextToken = page.NextToken
-    } while (nextToken)
+      return {items: page.Tags ?? [], next: page.NextToken}
+    })
+    for (const tag of listed) if (tag.Key) tags[tag.Key] = tag.Value ?? ''
     return tags
   }
 
@@ -190,11 +186,9 @@ export class DynamoDbAdapter implements DynamoDbPort {
     return output.Item ? unmarshal(output.Item) : undefined
   }
 
-  async query(table: string, keyCondition: Condition, options: {consistent?: boolean} = {}): Promise<Item[]> {
-    const items: Item[] = []
-    let startKey: Record<string, AttributeValue> | undefined
+  query(table: string, keyCondition: Condition, options: {consistent?: boolean} = {}): Promise<Item[]> {
     // Only an absent LastEvaluatedKey ends the listing: a short page does not (aws-reference-steps §10).
-    do {
+    return allPages(async (startKey: Record<string, AttributeValue> | undefined) => {
       const output = await this.call('Query', false, (abortSignal) =>
         this.client.send(
           new QueryCommand({
@@ -208,10 +202,8 @@ export class DynamoDbAdapter implements DynamoDbPort {
           {abortSignal},
         ),
       )
-      items.push(...(output.Items ?? []).map(unmarshal))
-      startKey = output.LastEvaluatedKey
-    } while (startKey)
-    return items
+      return {items: (output.Items ?? []).map(unmarshal), next: output.LastEvaluatedKey}
+    })
   }
 
   async createTable(table: string, partitionKey: KeyAttribute, sortKey?: KeyAttribute): Promise<Mutation> {

@@ -1,5 +1,6 @@
 import type {Deployment, ECSClient, Service} from '@aws-sdk/client-ecs'
 
+import {allPages} from './pages.js'
 import type {EcsDeployment, EcsPort, EcsService, EcsServices, Mutation} from './ports.js'
 import type {Caller} from './session.js'
 import {resourceIdOfArn} from '../core/arn.js'
@@ -28,26 +29,22 @@ export class EcsAdapter implements EcsPort {
 
   async listServices(): Promise<{cluster: string; service: string}[]> {
     const {sdk, client} = await this.connect()
-    const clusters: string[] = []
-    let token: string | undefined
-    do {
+    const clusters = await allPages(async (token) => {
       const page = await this.call('ListClusters', false, (abortSignal) =>
         client.send(new sdk.ListClustersCommand({nextToken: token}), {abortSignal}),
       )
-      clusters.push(...(page.clusterArns ?? []))
-      token = page.nextToken
-    } while (token)
+      return {items: page.clusterArns ?? [], next: page.nextToken}
+    })
     const result: {cluster: string; service: string}[] = []
     for (const clusterArn of clusters) {
       const cluster = resourceIdOfArn(clusterArn)
-      let serviceToken: string | undefined
-      do {
+      const services = await allPages(async (serviceToken) => {
         const page = await this.call('ListServices', false, (abortSignal) =>
           client.send(new sdk.ListServicesCommand({cluster: clusterArn, nextToken: serviceToken}), {abortSignal}),
         )
-        result.push(...(page.serviceArns ?? []).map((arn) => ({cluster, service: resourceIdOfArn(arn)})))
-        serviceToken = page.nextToken
-      } while (serviceToken)
+        return {items: page.serviceArns ?? [], next: page.nextToken}
+      })
+      result.push(...services.map((arn) => ({cluster, service: resourceIdOfArn(arn)})))
     }
     return result
   }

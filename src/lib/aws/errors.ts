@@ -133,6 +133,16 @@ export class AwsCallError extends DrctlError {
   }
 }
 
+/** What a call answers, or undefined when AWS answers that the resource it names does not exist. */
+export async function absentIfNotFound<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call
+  } catch (error) {
+    if (error instanceof AwsCallError && error.kind === 'not-found') return undefined
+    throw error
+  }
+}
+
 /** Refusals by IAM policy (as opposed to bad or expired credentials, also `access-denied`). */
 const permissionNames = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation'])
 

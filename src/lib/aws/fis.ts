@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-fis'
 
 import {AwsCallError} from './errors.js'
+import {allPages} from './pages.js'
 import type {
   Experiment,
   ExperimentSummary,
@@ -27,19 +28,18 @@ export class FisAdapter implements FisPort {
     private readonly call: Caller,
   ) {}
 
-  async listExperimentTemplates(): Promise<ExperimentTemplateSummary[]> {
-    const result: ExperimentTemplateSummary[] = []
-    let nextToken: string | undefined
-    do {
+  listExperimentTemplates(): Promise<ExperimentTemplateSummary[]> {
+    return allPages(async (nextToken) => {
       const page = await this.call('ListExperimentTemplates', false, (abortSignal) =>
         this.client.send(new ListExperimentTemplatesCommand({maxResults: 100, nextToken}), {abortSignal}),
       )
-      for (const template of page.experimentTemplates ?? []) {
-        result.push({id: template.id ?? '', description: template.description ?? '', tags: template.tags ?? {}})
-      }
-      nextToken = page.nextToken
-    } while (nextToken)
-    return result
+      const templates = (page.experimentTemplates ?? []).map((template) => ({
+        id: template.id ?? '',
+        description: template.description ?? '',
+        tags: template.tags ?? {},
+      }))
+      return {items: templates, next: page.nextToken}
+    })
   }
 
   async getExperimentTemplate(id: string): Promise<ExperimentTemplate | undefined> {
@@ -118,26 +118,21 @@ export class FisAdapter implements FisPort {
     }
   }
 
-  async listExperiments(): Promise<ExperimentSummary[]> {
-    const result: ExperimentSummary[] = []
-    let nextToken: string | undefined
-    do {
+  listExperiments(): Promise<ExperimentSummary[]> {
+    return allPages(async (nextToken) => {
       const page = await this.call('ListExperiments', false, (abortSignal) =>
         this.client.send(new ListExperimentsCommand({maxResults: 100, nextToken}), {abortSignal}),
       )
-      for (const experiment of page.experiments ?? []) {
-        result.push({
-          id: experiment.id ?? '',
-          templateId: experiment.experimentTemplateId ?? '',
-          // Client 3.523 lacks newer status values such as `cancelled`: statuses stay open strings.
-          status: String(experiment.state?.status ?? 'unknown'),
-          creationTime: experiment.creationTime?.toISOString(),
-          tags: experiment.tags ?? {},
-        })
-      }
-      nextToken = page.nextToken
-    } while (nextToken)
-    return result
+      const experiments = (page.experiments ?? []).map((experiment) => ({
+        id: experiment.id ?? '',
+        templateId: experiment.experimentTemplateId ?? '',
+        // Client 3.523 lacks newer status values such as `cancelled`: statuses stay open strings.
+        status: String(experiment.state?.status ?? 'unknown'),
+        creationTime: experiment.creationTime?.toISOString(),
+        tags: experiment.tags ?? {},
+      }))
+      return {items: experiments, next: page.nextToken}
+    })
   }
 
   async stopExperiment(id: string): Promise<Mutation> {

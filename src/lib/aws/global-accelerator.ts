@@ -1,6 +1,7 @@
 import type * as GlobalAcceleratorSdk from '@aws-sdk/client-global-accelerator'
 
-import {AwsCallError} from './errors.js'
+import {absentIfNotFound} from './errors.js'
+import {allPages} from './pages.js'
 import type {Accelerator, EndpointGroup, GlobalAcceleratorPort} from './ports.js'
 import type {Caller} from './session.js'
 
@@ -28,42 +29,35 @@ export class GlobalAcceleratorAdapter implements GlobalAcceleratorPort {
 
   async listAccelerators(): Promise<Accelerator[]> {
     const {sdk, client} = await this.load()
-    const accelerators: Accelerator[] = []
-    let token: string | undefined
-    do {
+    return allPages(async (token) => {
       const page = await this.call('ListAccelerators', false, (abortSignal) =>
         client.send(new sdk.ListAcceleratorsCommand({NextToken: token}), {abortSignal}),
       )
-      for (const accelerator of page.Accelerators ?? []) accelerators.push(acceleratorOf(accelerator, ''))
-      token = page.NextToken
-    } while (token)
-    return accelerators
+      return {
+        items: (page.Accelerators ?? []).map((accelerator) => acceleratorOf(accelerator, '')),
+        next: page.NextToken,
+      }
+    })
   }
 
   async listEndpointGroups(acceleratorArn: string): Promise<{listenerArn: string; groups: EndpointGroup[]}[]> {
     const {sdk, client} = await this.load()
-    const listeners: string[] = []
-    let token: string | undefined
-    do {
+    const listeners = await allPages(async (token) => {
       const page = await this.call('ListListeners', false, (abortSignal) =>
         client.send(new sdk.ListListenersCommand({AcceleratorArn: acceleratorArn, NextToken: token}), {abortSignal}),
       )
-      listeners.push(...(page.Listeners ?? []).flatMap((listener) => listener.ListenerArn ?? []))
-      token = page.NextToken
-    } while (token)
+      return {items: (page.Listeners ?? []).flatMap((listener) => listener.ListenerArn ?? []), next: page.NextToken}
+    })
     const result: {listenerArn: string; groups: EndpointGroup[]}[] = []
     for (const listenerArn of listeners) {
-      const groups: EndpointGroup[] = []
-      let groupToken: string | undefined
-      do {
+      const groups = await allPages(async (groupToken) => {
         const page = await this.call('ListEndpointGroups', false, (abortSignal) =>
           client.send(new sdk.ListEndpointGroupsCommand({ListenerArn: listenerArn, NextToken: groupToken}), {
             abortSignal,
           }),
         )
-        groups.push(...(page.EndpointGroups ?? []).map((group) => endpointGroupOf(group, '')))
-        groupToken = page.NextToken
-      } while (groupToken)
+        return {items: (page.EndpointGroups ?? []).map((group) => endpointGroupOf(group, '')), next: page.NextToken}
+      })
       result.push({listenerArn, groups})
     }
     return result
@@ -102,15 +96,6 @@ export class GlobalAcceleratorAdapter implements GlobalAcceleratorPort {
       requestId: output.$metadata.requestId,
       group: endpointGroupOf(output.EndpointGroup ?? {TrafficDialPercentage: percentage}, endpointGroupArn),
     }
-  }
-}
-
-async function absentIfNotFound<T>(call: Promise<T>): Promise<T | undefined> {
-  try {
-    return await call
-  } catch (error) {
-    if (error instanceof AwsCallError && error.kind === 'not-found') return undefined
-    throw error
   }
 }
 

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-rds'
 
 import {AwsCallError} from './errors.js'
+import {allPages} from './pages.js'
 import type {Mutation, ProxyTarget, ProxyTargets, RdsProxyPort} from './ports.js'
 import type {Caller} from './session.js'
 
@@ -19,24 +20,18 @@ export class RdsProxyAdapter implements RdsProxyPort {
     private readonly call: Caller,
   ) {}
 
-  async listProxies(): Promise<string[]> {
-    const names: string[] = []
-    let marker: string | undefined
-    do {
+  listProxies(): Promise<string[]> {
+    return allPages(async (marker) => {
       const page = await this.call('DescribeDBProxies', false, (abortSignal) =>
         this.client.send(new DescribeDBProxiesCommand({Marker: marker, MaxRecords: 100}), {abortSignal}),
       )
-      names.push(...(page.DBProxies ?? []).flatMap((proxy) => proxy.DBProxyName ?? []))
-      marker = page.Marker
-    } while (marker)
-    return names
+      return {items: (page.DBProxies ?? []).flatMap((proxy) => proxy.DBProxyName ?? []), next: page.Marker}
+    })
   }
 
   async describeTargets(proxy: string, targetGroup: string): Promise<ProxyTargets> {
-    const targets: ProxyTarget[] = []
-    let marker: string | undefined
     try {
-      do {
+      const targets = await allPages(async (marker) => {
         const page = await this.call('DescribeDBProxyTargets', false, (abortSignal) =>
           this.client.send(
             new DescribeDBProxyTargetsCommand({
@@ -48,9 +43,9 @@ export class RdsProxyAdapter implements RdsProxyPort {
             {abortSignal},
           ),
         )
-        targets.push(...(page.Targets ?? []).map(toProxyTarget))
-        marker = page.Marker
-      } while (marker)
+        return {items: (page.Targets ?? []).map(toProxyTarget), next: page.Marker}
+      })
+      return {found: true, targets}
     } catch (error) {
       if (error instanceof AwsCallError && error.awsCode === 'DBProxyNotFoundFault')
         return {found: false, missing: 'proxy'}
@@ -58,7 +53,6 @@ export class RdsProxyAdapter implements RdsProxyPort {
         return {found: false, missing: 'target group'}
       throw error
     }
-    return {found: true, targets}
   }
 
   async registerCluster(proxy: string, targetGroup: string, clusterId: string): Promise<Mutation> {

@@ -4,76 +4,40 @@ import {
   CreateDBClusterCommand,
   CreateDBClusterSnapshotCommand,
   CreateDBInstanceCommand,
-  CreateGlobalClusterCommand,
   DeleteDBClusterCommand,
   DeleteDBInstanceCommand,
-  DeleteGlobalClusterCommand,
   DescribeDBClusterSnapshotsCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
-  DescribeGlobalClustersCommand,
   EnableHttpEndpointCommand,
-  FailoverGlobalClusterCommand,
   type Filter,
   ModifyDBClusterCommand,
-  ModifyGlobalClusterCommand,
   PromoteReadReplicaDBClusterCommand,
-  type RDSClient,
-  RemoveFromGlobalClusterCommand,
   RestoreDBClusterFromSnapshotCommand,
-  SwitchoverGlobalClusterCommand,
 } from '@aws-sdk/client-rds'
 
-import {AwsCallError} from './errors.js'
-import type {Caller} from './session.js'
+import {absentIfNotFound} from './errors.js'
+import {allPages, type Page} from './pages.js'
 import {
   type CreateDbClusterInput,
   type CreateDbInstanceInput,
   type DbCluster,
   type DbClusterSnapshot,
   type DbInstance,
-  type GlobalCluster,
   type Mutation,
   type RdsPort,
   type RestoreDbClusterInput,
 } from './ports.js'
-import {toDbCluster, toDbClusterSnapshot, toDbInstance, toGlobalCluster} from './rds-shapes.js'
+import {RdsGlobalClusterCalls} from './rds-global-clusters.js'
+import {toDbCluster, toDbClusterSnapshot, toDbInstance} from './rds-shapes.js'
 
 /** Cluster ids per `db-cluster-id` filter (a conservative batch; the API takes a list of ids or ARNs). */
 const CLUSTER_FILTER_BATCH = 50
 
-export class RdsAdapter implements RdsPort {
-  constructor(
-    readonly region: string,
-    private readonly client: RDSClient,
-    private readonly call: Caller,
-  ) {}
-
-  async describeGlobalClusters(): Promise<GlobalCluster[]> {
-    const result: GlobalCluster[] = []
-    let marker: string | undefined
-    do {
-      const page = await this.call('DescribeGlobalClusters', false, (abortSignal) =>
-        this.client.send(new DescribeGlobalClustersCommand({Marker: marker, MaxRecords: 100}), {abortSignal}),
-      )
-      result.push(...(page.GlobalClusters ?? []).map(toGlobalCluster))
-      marker = page.Marker
-    } while (marker)
-    return result
-  }
-
-  async describeGlobalCluster(id: string): Promise<GlobalCluster | undefined> {
-    const page = await notFoundAsUndefined(
-      this.call('DescribeGlobalClusters', false, (abortSignal) =>
-        this.client.send(new DescribeGlobalClustersCommand({GlobalClusterIdentifier: id}), {abortSignal}),
-      ),
-    )
-    const found = page?.GlobalClusters?.[0]
-    return found ? toGlobalCluster(found) : undefined
-  }
-
+/** RDS in one Region: its clusters, instances and snapshots here, its global-cluster calls in rds-global-clusters.ts. */
+export class RdsAdapter extends RdsGlobalClusterCalls implements RdsPort {
   async describeDbCluster(idOrArn: string): Promise<DbCluster | undefined> {
-    const page = await notFoundAsUndefined(
+    const page = await absentIfNotFound(
       this.call('DescribeDBClusters', false, (abortSignal) =>
         this.client.send(new DescribeDBClustersCommand({DBClusterIdentifier: idOrArn}), {abortSignal}),
       ),
@@ -82,32 +46,32 @@ export class RdsAdapter implements RdsPort {
     return found ? toDbCluster(found, this.region) : undefined
   }
 
-  async describeDbClusters(clusterIds?: string[]): Promise<DbCluster[]> {
-    const pages = await this.pagesFilteredBy(clusterIds, (Filters, Marker) =>
-      this.call('DescribeDBClusters', false, (abortSignal) =>
+  describeDbClusters(clusterIds?: string[]): Promise<DbCluster[]> {
+    return this.listFilteredBy(clusterIds, async (Filters, Marker) => {
+      const page = await this.call('DescribeDBClusters', false, (abortSignal) =>
         this.client.send(new DescribeDBClustersCommand({Filters, Marker, MaxRecords: 100}), {abortSignal}),
-      ),
-    )
-    return pages.flatMap((page) => (page.DBClusters ?? []).map((cluster) => toDbCluster(cluster, this.region)))
+      )
+      return {items: (page.DBClusters ?? []).map((cluster) => toDbCluster(cluster, this.region)), next: page.Marker}
+    })
   }
 
   async describeDbInstances(clusterIds: string[]): Promise<DbInstance[]> {
     if (clusterIds.length === 0) return []
-    const pages = await this.pagesFilteredBy(clusterIds, (Filters, Marker) =>
-      this.call('DescribeDBInstances', false, (abortSignal) =>
+    return this.listFilteredBy(clusterIds, async (Filters, Marker) => {
+      const page = await this.call('DescribeDBInstances', false, (abortSignal) =>
         this.client.send(new DescribeDBInstancesCommand({Filters, Marker, MaxRecords: 100}), {abortSignal}),
-      ),
-    )
-    return pages.flatMap((page) => (page.DBInstances ?? []).map(toDbInstance))
+      )
+      return {items: (page.DBInstances ?? []).map(toDbInstance), next: page.Marker}
+    })
   }
 
   /**
-   * Every page of a listing, filtered by cluster (id or ARN) in batches, or unfiltered without `clusterIds`: one
+   * Every item of a listing, filtered by cluster (id or ARN) in batches, or unfiltered without `clusterIds`: one
    * call per page and batch, however many clusters a Region holds (status at scale, issue of 100 global clusters).
    */
-  private async pagesFilteredBy<T extends {Marker?: string}>(
+  private async listFilteredBy<T>(
     clusterIds: string[] | undefined,
-    fetch: (filters: Filter[] | undefined, marker: string | undefined) => Promise<T>,
+    fetch: (filters: Filter[] | undefined, marker: string | undefined) => Promise<Page<T, string>>,
   ): Promise<T[]> {
     const unique = [...new Set(clusterIds)]
     const batches: (Filter[] | undefined)[] =
@@ -119,27 +83,18 @@ export class RdsAdapter implements RdsPort {
               Values: unique.slice(index * CLUSTER_FILTER_BATCH, (index + 1) * CLUSTER_FILTER_BATCH),
             },
           ])
-    const pages: T[] = []
-    for (const filters of batches) {
-      let marker: string | undefined
-      do {
-        const page = await fetch(filters, marker)
-        pages.push(page)
-        marker = page.Marker
-      } while (marker)
-    }
-    return pages
+    const items: T[] = []
+    for (const filters of batches) items.push(...(await allPages((marker) => fetch(filters, marker))))
+    return items
   }
 
-  async describeDbClusterSnapshots(filter: {
+  describeDbClusterSnapshots(filter: {
     clusterId?: string
     snapshotId?: string
     type?: string
   }): Promise<DbClusterSnapshot[]> {
-    const result: DbClusterSnapshot[] = []
-    let marker: string | undefined
-    do {
-      const page = await notFoundAsUndefined(
+    return allPages(async (marker) => {
+      const page = await absentIfNotFound(
         this.call('DescribeDBClusterSnapshots', false, (abortSignal) =>
           this.client.send(
             new DescribeDBClusterSnapshotsCommand({
@@ -153,76 +108,8 @@ export class RdsAdapter implements RdsPort {
           ),
         ),
       )
-      result.push(...(page?.DBClusterSnapshots ?? []).map(toDbClusterSnapshot))
-      marker = page?.Marker
-    } while (marker)
-    return result
-  }
-
-  switchoverGlobalCluster(globalClusterId: string, targetClusterArn: string): Promise<Mutation> {
-    return this.mutate('SwitchoverGlobalCluster', (abortSignal) =>
-      this.client.send(
-        new SwitchoverGlobalClusterCommand({
-          GlobalClusterIdentifier: globalClusterId,
-          TargetDbClusterIdentifier: targetClusterArn,
-        }),
-        {abortSignal},
-      ),
-    )
-  }
-
-  failoverGlobalCluster(globalClusterId: string, targetClusterArn: string, allowDataLoss: boolean): Promise<Mutation> {
-    return this.mutate('FailoverGlobalCluster', (abortSignal) =>
-      this.client.send(
-        new FailoverGlobalClusterCommand({
-          GlobalClusterIdentifier: globalClusterId,
-          TargetDbClusterIdentifier: targetClusterArn,
-          ...(allowDataLoss ? {AllowDataLoss: true} : {Switchover: true}),
-        }),
-        {abortSignal},
-      ),
-    )
-  }
-
-  removeFromGlobalCluster(globalClusterId: string, clusterArn: string): Promise<Mutation> {
-    return this.mutate('RemoveFromGlobalCluster', (abortSignal) =>
-      this.client.send(
-        new RemoveFromGlobalClusterCommand({GlobalClusterIdentifier: globalClusterId, DbClusterIdentifier: clusterArn}),
-        {abortSignal},
-      ),
-    )
-  }
-
-  modifyGlobalCluster(id: string, change: {newId?: string; deletionProtection?: boolean}): Promise<Mutation> {
-    return this.mutate('ModifyGlobalCluster', (abortSignal) =>
-      this.client.send(
-        new ModifyGlobalClusterCommand({
-          GlobalClusterIdentifier: id,
-          NewGlobalClusterIdentifier: change.newId,
-          DeletionProtection: change.deletionProtection,
-        }),
-        {abortSignal},
-      ),
-    )
-  }
-
-  createGlobalCluster(input: {id: string; sourceClusterArn: string; deletionProtection?: boolean}): Promise<Mutation> {
-    return this.mutate('CreateGlobalCluster', (abortSignal) =>
-      this.client.send(
-        new CreateGlobalClusterCommand({
-          GlobalClusterIdentifier: input.id,
-          SourceDBClusterIdentifier: input.sourceClusterArn,
-          DeletionProtection: input.deletionProtection,
-        }),
-        {abortSignal},
-      ),
-    )
-  }
-
-  deleteGlobalCluster(id: string): Promise<Mutation> {
-    return this.mutate('DeleteGlobalCluster', (abortSignal) =>
-      this.client.send(new DeleteGlobalClusterCommand({GlobalClusterIdentifier: id}), {abortSignal}),
-    )
+      return {items: (page?.DBClusterSnapshots ?? []).map(toDbClusterSnapshot), next: page?.Marker}
+    })
   }
 
   createDbCluster(input: CreateDbClusterInput): Promise<Mutation> {
@@ -355,22 +242,5 @@ export class RdsAdapter implements RdsPort {
     return this.mutate('EnableHttpEndpoint', (abortSignal) =>
       this.client.send(new EnableHttpEndpointCommand({ResourceArn: clusterArn}), {abortSignal}),
     )
-  }
-
-  private async mutate(
-    operation: string,
-    send: (abortSignal: AbortSignal) => Promise<{$metadata?: {requestId?: string}}>,
-  ): Promise<Mutation> {
-    const output = await this.call(operation, true, send)
-    return {requestId: output.$metadata?.requestId}
-  }
-}
-
-async function notFoundAsUndefined<T>(promise: Promise<T>): Promise<T | undefined> {
-  try {
-    return await promise
-  } catch (error) {
-    if (error instanceof AwsCallError && error.kind === 'not-found') return undefined
-    throw error
   }
 }

@@ -1,6 +1,7 @@
 import type * as Route53Sdk from '@aws-sdk/client-route-53'
 
 import {AwsCallError} from './errors.js'
+import {allPages} from './pages.js'
 import type {ChangeStatus, HostedZone, RecordSet, Route53Port} from './ports.js'
 import type {Caller} from './session.js'
 
@@ -14,6 +15,13 @@ export function bareId(id: string): string {
 /** A DNS name as Route 53 compares it: lowercase, no trailing dot, `*` unescaped. */
 export function dnsName(name: string): string {
   return name.replace(/\\052/g, '*').replace(/\.$/, '').toLowerCase()
+}
+
+/** Where a page of ListResourceRecordSets starts. */
+interface RecordSetStart {
+  name?: string
+  type?: string
+  identifier?: string
 }
 
 /**
@@ -36,7 +44,7 @@ export class Route53Adapter implements Route53Port {
   /** One page of a zone's record sets, from `start` on (the whole zone when `start` is empty). */
   private async recordSetPage(
     hostedZoneId: string,
-    start: {name?: string; type?: string; identifier?: string},
+    start: RecordSetStart,
   ): Promise<Route53Sdk.ListResourceRecordSetsCommandOutput> {
     const {sdk, client} = await this.load()
     return this.call('ListResourceRecordSets', false, (abortSignal) =>
@@ -54,62 +62,47 @@ export class Route53Adapter implements Route53Port {
 
   async listHostedZones(): Promise<HostedZone[]> {
     const {sdk, client} = await this.load()
-    const zones: HostedZone[] = []
-    let marker: string | undefined
-    do {
-      const page: Route53Sdk.ListHostedZonesCommandOutput = await this.call('ListHostedZones', false, (abortSignal) =>
+    return allPages(async (marker) => {
+      const page = await this.call('ListHostedZones', false, (abortSignal) =>
         client.send(new sdk.ListHostedZonesCommand({Marker: marker}), {abortSignal}),
       )
-      for (const zone of page.HostedZones ?? []) {
-        zones.push({
-          id: bareId(zone.Id ?? ''),
-          name: dnsName(zone.Name ?? ''),
-          private: zone.Config?.PrivateZone ?? false,
-        })
-      }
-      marker = page.IsTruncated ? page.NextMarker : undefined
-    } while (marker)
-    return zones
+      const zones = (page.HostedZones ?? []).map((zone) => ({
+        id: bareId(zone.Id ?? ''),
+        name: dnsName(zone.Name ?? ''),
+        private: zone.Config?.PrivateZone ?? false,
+      }))
+      return {items: zones, next: page.IsTruncated ? page.NextMarker : undefined}
+    })
   }
 
-  async listZoneRecordSets(hostedZoneId: string): Promise<RecordSet[]> {
-    const records: RecordSet[] = []
-    let start: {name?: string; type?: string; identifier?: string} | undefined = {}
-    while (start) {
-      const page = await this.recordSetPage(hostedZoneId, start)
-      records.push(...(page.ResourceRecordSets ?? []).map(recordSetOf))
-      start = page.IsTruncated
+  listZoneRecordSets(hostedZoneId: string): Promise<RecordSet[]> {
+    return allPages(async (start: RecordSetStart | undefined) => {
+      const page = await this.recordSetPage(hostedZoneId, start ?? {})
+      const next = page.IsTruncated
         ? {name: page.NextRecordName, type: page.NextRecordType, identifier: page.NextRecordIdentifier}
         : undefined
-    }
-    return records
+      return {items: (page.ResourceRecordSets ?? []).map(recordSetOf), next}
+    })
   }
 
   async listRecordSets(hostedZoneId: string, name: string, type: string): Promise<RecordSet[] | undefined> {
     const wanted = dnsName(name)
-    const records: RecordSet[] = []
-    let start: {name: string; type: string; identifier?: string} | undefined = {name, type}
     try {
-      while (start) {
-        const page = await this.recordSetPage(hostedZoneId, start)
+      return await allPages(async (start: RecordSetStart | undefined) => {
+        const page = await this.recordSetPage(hostedZoneId, start ?? {name, type})
         // The listing starts at (name, type) and goes on through the zone: stop at the first other record.
         const sets = page.ResourceRecordSets ?? []
         const matching = sets.filter((set) => dnsName(set.Name ?? '') === wanted && set.Type === type)
-        records.push(...matching.map(recordSetOf))
         const more = page.IsTruncated && matching.length === sets.length && page.NextRecordName
-        start = more
-          ? {
-              name: page.NextRecordName as string,
-              type: page.NextRecordType ?? type,
-              identifier: page.NextRecordIdentifier,
-            }
+        const next = more
+          ? {name: page.NextRecordName, type: page.NextRecordType ?? type, identifier: page.NextRecordIdentifier}
           : undefined
-      }
+        return {items: matching.map(recordSetOf), next}
+      })
     } catch (error) {
       if (error instanceof AwsCallError && error.kind === 'not-found') return undefined
       throw error
     }
-    return records
   }
 
   async upsertRecordSets(hostedZoneId: string, records: RecordSet[], comment: string) {

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-ssm'
 
 import {AwsCallError} from './errors.js'
+import {allPages} from './pages.js'
 import type {Mutation, SsmParameter, SsmPort} from './ports.js'
 import type {Caller} from './session.js'
 
@@ -17,19 +18,15 @@ export class SsmAdapter implements SsmPort {
     private readonly call: Caller,
   ) {}
 
-  async listParameters(path: string): Promise<SsmParameter[]> {
-    const parameters: SsmParameter[] = []
-    let token: string | undefined
-    do {
+  listParameters(path: string): Promise<SsmParameter[]> {
+    return allPages(async (token) => {
       const page = await this.call('GetParametersByPath', false, (abortSignal) =>
         this.client.send(new GetParametersByPathCommand({Path: path, Recursive: true, NextToken: token}), {
           abortSignal,
         }),
       )
-      parameters.push(...(page.Parameters ?? []).map((parameter) => parameterOf(parameter, '')))
-      token = page.NextToken
-    } while (token)
-    return parameters
+      return {items: (page.Parameters ?? []).map((parameter) => parameterOf(parameter, '')), next: page.NextToken}
+    })
   }
 
   async getParameter(name: string): Promise<SsmParameter | undefined> {

@@ -10,18 +10,24 @@ import {
 } from '@aws-sdk/client-route53-recovery-control-config'
 import {SSMClient} from '@aws-sdk/client-ssm'
 import {STSClient} from '@aws-sdk/client-sts'
-import {AdaptiveRetryStrategy, DefaultRateLimiter} from '@smithy/core/retry'
 import {NodeHttpHandler} from '@smithy/node-http-handler'
 
 import {type Clock, systemClock} from '../core/clock.js'
 import {ARC_CONTROL_PLANE_REGION, ArcControlAdapter} from './arc-control.js'
 import {ARC_HEDGE_DELAY_MS, RotatingArcDataPlane} from './arc-data.js'
 import {ArcEndpointHealth} from './arc-endpoint-health.js'
+import {
+  type ClientSettingsOptions,
+  type CommonClientConfig,
+  commonClientConfig,
+  httpHandler,
+  SERVICE_LABELS,
+  type ServiceId,
+} from './client-settings.js'
 import {CloudFormationAdapter} from './cloudformation.js'
 import {CloudFrontAdapter} from './cloudfront.js'
 import {CloudWatchAdapter} from './cloudwatch.js'
 import {CONTROL_PLANE_REGIONS} from './control-planes.js'
-import type {CredentialSource} from './credentials.js'
 import {DynamoDbAdapter} from './dynamodb.js'
 import {EcsAdapter} from './ecs.js'
 import {FisAdapter} from './fis.js'
@@ -69,70 +75,15 @@ export type Caller = <T extends {$metadata?: {requestId?: string}}>(
   signal?: AbortSignal,
 ) => Promise<T>
 
-export type ServiceId =
-  | 'rds'
-  | 'dynamodb'
-  | 'cloudwatch'
-  | 'cloudformation'
-  | 'sts'
-  | 'fis'
-  | 'arc-control'
-  | 'ssm'
-  | 'route53'
-  | 'cloudfront'
-  | 'globalaccelerator'
-  | 'ecs'
-  | 'lambda'
-  | 's3'
-  | 'rds-data'
-
-export interface AwsSessionOptions {
-  credentials: CredentialSource
-  userAgent: string
-  /** Endpoint override per service (config `aws.endpoints`, the sandbox); `undefined` → SDK default resolution. */
-  endpointFor?: (service: ServiceId, region: string) => string | undefined
+export interface AwsSessionOptions extends ClientSettingsOptions {
   /** Maps a cached ARC cluster endpoint URL to the URL to dial (identity outside the sandbox). */
   arcEndpointUrl?: (url: string) => string
-  connectTimeoutMs: number
-  callTimeoutMs: number
   arcEndpointTimeoutMs: number
-  maxAttempts: number
   /** Refuse every mutating call (dry runs). */
   readOnly: boolean
   observers?: AwsCallObserver[]
   clock?: Clock
   random?: () => number
-}
-
-const serviceLabels: Record<ServiceId | 'arc-cluster', string> = {
-  rds: 'RDS',
-  dynamodb: 'DynamoDB',
-  cloudwatch: 'CloudWatch',
-  cloudformation: 'CloudFormation',
-  sts: 'STS',
-  fis: 'FIS',
-  'arc-control': 'ARC control',
-  'arc-cluster': 'ARC cluster',
-  ssm: 'SSM',
-  route53: 'Route 53',
-  cloudfront: 'CloudFront',
-  globalaccelerator: 'Global Accelerator',
-  ecs: 'ECS',
-  lambda: 'Lambda',
-  s3: 'S3',
-  'rds-data': 'RDS Data',
-}
-
-// Every client shares these settings; typed loosely because two clients come from older SDK generations.
-interface CommonClientConfig {
-  region: string
-  credentials: ReturnType<CredentialSource['forRegion']>
-  endpoint?: string
-  maxAttempts: number
-  retryMode?: string
-  retryStrategy?: AdaptiveRetryStrategy
-  requestHandler: NodeHttpHandler
-  customUserAgent: string
 }
 
 /** Builds one client per service and Region (cached), each behind the narrow port drctl uses. */
@@ -327,26 +278,11 @@ export class AwsSession implements AwsPorts {
   }
 
   private clientConfig(service: ServiceId, region: string): CommonClientConfig {
-    return {
-      region,
-      credentials: this.options.credentials.forRegion(region),
-      endpoint: this.options.endpointFor?.(service, region),
-      maxAttempts: this.options.maxAttempts,
-      ...(service === 'fis' || service === 'arc-control'
-        ? {retryMode: 'adaptive'} // older client generations: their own adaptive strategy
-        : {retryStrategy: adaptiveRetries(this.options.maxAttempts)}),
-      requestHandler: this.handler(this.options.callTimeoutMs),
-      customUserAgent: this.options.userAgent,
-    }
+    return commonClientConfig(this.options, service, region)
   }
 
   private handler(requestTimeoutMs: number): NodeHttpHandler {
-    // throwOnRequestTimeout: without it the 4.x handler only logs a warning when the request timeout passes.
-    return new NodeHttpHandler({
-      connectionTimeout: Math.min(this.options.connectTimeoutMs, requestTimeoutMs),
-      requestTimeout: requestTimeoutMs,
-      throwOnRequestTimeout: true,
-    })
+    return httpHandler(this.options.connectTimeoutMs, requestTimeoutMs)
   }
 
   private caller(
@@ -356,7 +292,7 @@ export class AwsSession implements AwsPorts {
     timeoutMs = this.options.callTimeoutMs,
   ): Caller {
     const settings = {timeoutMs, readOnly: this.options.readOnly, observers: this.observers}
-    const label = serviceLabels[service]
+    const label = SERVICE_LABELS[service]
     return (operation, mutating, send, signal) =>
       invoke(settings, {service: label, operation, region, endpoint}, mutating, send, signal)
   }
@@ -365,14 +301,4 @@ export class AwsSession implements AwsPorts {
     if (!this.cache.has(key)) this.cache.set(key, create())
     return this.cache.get(key) as T
   }
-}
-
-/**
- * Adaptive retries (client-side rate limiting after throttling), with a floor under the sending rate: the SDK's
- * default floor (0.5 requests/s) can stall a failover's polling for longer than its per-call deadline.
- */
-function adaptiveRetries(maxAttempts: number): AdaptiveRetryStrategy {
-  return new AdaptiveRetryStrategy(maxAttempts, {
-    rateLimiter: new DefaultRateLimiter({minFillRate: 10, minCapacity: 5}),
-  })
 }

@@ -124,13 +124,24 @@ describe('drctl reconcile on the sandbox', () => {
     expect(clusters.filter((id) => id.startsWith('drctl-'))).toEqual([])
     expect(instances).toEqual([])
   }, 150_000)
-  it('a table that does not exist fails naming it (exit 5), the temporary cluster still deleted, nothing left blocking', async () => {
-    const config = join(sandbox.home, 'broken.yaml')
-    const yaml = readFileSync(sandboxPaths(sandbox.home).config, 'utf8').replace('name: orders', 'name: no_such_table')
-    writeFileSync(config, yaml)
-    const result = drctl(sandbox.home, ['reconcile', '--yes', '--json', '--config', config])
+  it('a table that does not exist, or a secret that cannot be read, fails naming it (exit 5), the temporary cluster still deleted, nothing left blocking', async () => {
+    const brokenConfig = (name: string, edit: (yaml: string) => string) => {
+      const path = join(sandbox.home, name)
+      writeFileSync(path, edit(readFileSync(sandboxPaths(sandbox.home).config, 'utf8')))
+      return path
+    }
+    const noTable = brokenConfig('no-table.yaml', (yaml) => yaml.replace('name: orders', 'name: no_such_table'))
+    const result = drctl(sandbox.home, ['reconcile', '--yes', '--json', '--config', noTable])
     expect(result.status).toBe(5)
     expect(json(result).error.message).toMatch(/table no_such_table: .*no_such_table/)
+    const noSecret = brokenConfig('no-secret.yaml', (yaml) =>
+      yaml.replace(':secret:drctl-sandbox-workload', ':secret:gone'),
+    )
+    const unreadable = drctl(sandbox.home, ['reconcile', '--yes', '--json', '--config', noSecret])
+    expect(unreadable.status).toBe(5)
+    expect(json(unreadable).error.message).toMatch(
+      /^the comparison failed: table orders: .*SecretsErrorException: Error fetching secret arn:aws:secretsmanager:us-east-1:\d+:secret:gone : Secrets Manager can't find the specified secret\.$/,
+    )
     // Its run completed (the temporary cluster is gone): it does not stand in the way of the next change.
     expect(drctl(sandbox.home, ['reconcile', '--dry-run', '--json']).status).toBe(0)
     const {clusters} = await clustersAndDrctlInstances(reader!)

@@ -1,7 +1,7 @@
 import {ExecuteStatementCommand, RDSDataClient} from '@aws-sdk/client-rds-data'
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {acknowledgedWrites, workloadSecretArn} from '../../src/lib/sandbox/index.js'
+import {acknowledgedWrites, databaseSecretArn} from '../../src/lib/sandbox/index.js'
 import {waitUntil} from '../helpers/cli.js'
 import {drctl, json, useSandbox} from '../helpers/e2e.js'
 import {scenarioClusterArn, startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
@@ -41,7 +41,7 @@ describe('drctl sandbox workload', () => {
       client.send(
         new ExecuteStatementCommand({
           resourceArn: scenarioClusterArn('us-east-1', 'orders-use1'),
-          secretArn: workloadSecretArn('us-east-1'),
+          secretArn: databaseSecretArn('us-east-1'),
           sql,
         }),
       )

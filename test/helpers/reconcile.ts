@@ -8,7 +8,7 @@ import {
   readWorld,
   setFault,
   stopWorkload,
-  workloadSecretArn,
+  databaseSecretArn,
 } from '../../src/lib/sandbox/index.js'
 import {waitUntil} from './cli.js'
 import {drctl, json} from './e2e.js'
@@ -91,7 +91,7 @@ export function executeOn(reader: TestSandbox, clusterArn: string, sql: string, 
   const region = clusterArn.split(':')[3] as string
   const client = reader.client((config) => new RDSDataClient(config), region)
   return client.send(
-    new ExecuteStatementCommand({resourceArn: clusterArn, secretArn: workloadSecretArn(region), sql, parameters}),
+    new ExecuteStatementCommand({resourceArn: clusterArn, secretArn: databaseSecretArn(region), sql, parameters}),
   )
 }
 

@@ -9,7 +9,7 @@ import {ExecuteStatementCommand, RDSDataClient} from '@aws-sdk/client-rds-data'
 import {EnableHttpEndpointCommand} from '@aws-sdk/client-rds'
 
 import {freshEngine} from '../../src/lib/sandbox/data/databases.js'
-import {workloadSecretArn} from '../../src/lib/sandbox/index.js'
+import {databaseSecretArn} from '../../src/lib/sandbox/index.js'
 import {scenarioClusterArn, startTestSandbox} from '../helpers/sandbox.js'
 
 describe('sandbox data engine', () => {
@@ -47,7 +47,7 @@ describe('sandbox data engine', () => {
       await sandbox.rds('us-east-1').send(new EnableHttpEndpointCommand({ResourceArn: writer}))
       const data = sandbox.client((config) => new RDSDataClient(config), 'us-east-1')
       await data.send(
-        new ExecuteStatementCommand({resourceArn: writer, secretArn: workloadSecretArn('us-east-1'), sql: 'SELECT 1'}),
+        new ExecuteStatementCommand({resourceArn: writer, secretArn: databaseSecretArn('us-east-1'), sql: 'SELECT 1'}),
       )
       expect(pendingTenSeconds()).toHaveLength(1)
       await sandbox.close()

@@ -15,13 +15,12 @@ import {
 } from '@aws-sdk/client-rds'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {setFault} from '../../src/lib/sandbox/index.js'
+import {databaseSecretArn, setFault} from '../../src/lib/sandbox/index.js'
 import {scenarioClusterArn, startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
 // PGlite takes seconds to start on a loaded machine: few tests, one database engine for all, a long request timeout.
 const ORDERS_USE1 = scenarioClusterArn('us-east-1', 'orders-use1')
 const ORDERS_USW2 = scenarioClusterArn('us-west-2', 'orders-usw2')
-const SECRET = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:orders-admin'
 
 let sandbox: TestSandbox
 afterEach(async () => sandbox?.close())
@@ -31,7 +30,7 @@ function data(region: string): RDSDataClient {
 }
 
 function execute(region: string, input: Omit<ExecuteStatementCommandInput, 'secretArn'>) {
-  return data(region).send(new ExecuteStatementCommand({secretArn: SECRET, ...input}))
+  return data(region).send(new ExecuteStatementCommand({secretArn: databaseSecretArn(region), ...input}))
 }
 
 async function enableDataApi(region: string, arn: string) {
@@ -42,7 +41,7 @@ async function insertOrders(ids: number[]) {
   await data('us-east-1').send(
     new BatchExecuteStatementCommand({
       resourceArn: ORDERS_USE1,
-      secretArn: SECRET,
+      secretArn: databaseSecretArn('us-east-1'),
       sql: 'INSERT INTO orders (id, customer, amount, updated_at) VALUES (:id, :customer, :amount, :at)',
       parameterSets: ids.map((id) => [
         {name: 'id', value: {longValue: id}},
@@ -117,6 +116,18 @@ describe('RDS Data API', () => {
         new ExecuteStatementCommand({resourceArn: ORDERS_USE1, secretArn: 'orders', sql: 'SELECT 1'}),
       ),
     ).rejects.toMatchObject({name: 'InvalidSecretException'})
+    // A secret Secrets Manager cannot find, or the secret of another Region: refused as AWS does.
+    for (const secretArn of [
+      'arn:aws:secretsmanager:us-east-1:111122223333:secret:orders-admin',
+      databaseSecretArn('us-west-2'),
+    ]) {
+      await expect(
+        data('us-east-1').send(new ExecuteStatementCommand({resourceArn: ORDERS_USE1, secretArn, sql: 'SELECT 1'})),
+      ).rejects.toMatchObject({
+        name: 'SecretsErrorException',
+        message: `Error fetching secret ${secretArn} : Secrets Manager can't find the specified secret.`,
+      })
+    }
     await expect(
       execute('us-east-1', {resourceArn: scenarioClusterArn('us-east-1', 'nope'), sql: 'SELECT 1'}),
     ).rejects.toMatchObject({name: 'NotFoundException'})

@@ -39,6 +39,7 @@ export type {FaultKind, FaultMode, FaultRecord, World} from './world.js'
 export {
   ARC_CONTROL_PLANE_REGION,
   ARC_ENDPOINT_REGIONS,
+  databaseSecretArn,
   FAULT_KINDS,
   SANDBOX_ACCOUNT,
   SANDBOX_CREDENTIALS,
@@ -51,7 +52,6 @@ export {type CallLogEntry, readCallLog, readWorld, sandboxPaths} from './store.j
 export {DEFAULT_TIME_SCALE} from './time.js'
 export {acknowledgedWrites} from './workload/files.js'
 export {startWorkload, stopWorkload, type WorkloadStatus, workloadSummary} from './workload/control.js'
-export {workloadSecretArn} from './workload/data-api-call.js'
 export {runWorkload} from './workload/loop.js'
 export type {WorldView} from './world-view.js'
 

@@ -3,6 +3,7 @@ import {stringify} from 'yaml'
 import {clusterArn, derivedId, hexId, instanceArn, kmsKeyArn, upperId, uuidFrom} from './ids.js'
 import {
   type ClusterRecord,
+  databaseSecretArn,
   emptyLaterSlices,
   type GlobalClusterRecord,
   type InstanceRecord,
@@ -16,7 +17,6 @@ import {fisTemplates} from './scenarios/fis-templates.js'
 import {regionSuffix, TOPOLOGY_NAME} from './scenarios/naming.js'
 import {appStack, stackName} from './scenarios/stacks.js'
 import {isStatusWorld, seedStatusWorld, STATUS_WORLDS} from './scenarios/status-worlds.js'
-import {workloadSecretArn} from './workload/data-api-call.js'
 
 /** Every scenario a sandbox world is built from: the base topologies, then the shapes scenarios/ adds to them. */
 export const SCENARIOS = ['two-region', 'three-region', 'scale', ...APP_SHAPES, ...STATUS_WORLDS] as const
@@ -272,7 +272,7 @@ export function scenarioConfig(world: World): string {
     ...(world.rds.globalClusters.length > 0
       ? {
           reconcile: {
-            secretArn: workloadSecretArn(world.regions[0] as string),
+            secretArn: databaseSecretArn(world.regions[0] as string),
             tables: [{name: 'orders', key: ['id'], updatedAt: 'updated_at'}],
           },
         }

@@ -19,6 +19,13 @@ import type {TableRecord} from './services/dynamodb/records.js'
 
 export const WORLD_VERSION = 1
 export const SANDBOX_ACCOUNT = '111122223333'
+
+/**
+ * The one Secrets Manager secret of the sandbox's databases, replicated to every Region: the RDS Data API reads a
+ * cluster with the secret of its own Region and refuses any other, as Secrets Manager cannot find it.
+ */
+export const databaseSecretArn = (region: string) =>
+  `arn:aws:secretsmanager:${region}:${SANDBOX_ACCOUNT}:secret:drctl-sandbox-workload`
 /** Dummy credentials the sandbox accepts (it never checks signatures, only their scope). */
 export const SANDBOX_CREDENTIALS = {
   accessKeyId: 'AKIASANDBOXDRCTL0000',

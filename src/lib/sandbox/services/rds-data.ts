@@ -5,14 +5,14 @@ import {executeStatementOutput, type ResultOptions} from '../data/results.js'
 import {ApiError} from '../errors.js'
 import type {JsonInput} from '../protocol/aws-json.js'
 import type {RestJsonResult, RestJsonService} from '../protocol/rest-json.js'
-import type {ClusterRecord} from '../world.js'
+import {type ClusterRecord, databaseSecretArn} from '../world.js'
 import {asObject, type CallContext, optionalArray, optionalBoolean, optionalString, requiredString} from './context.js'
 import {clusterByArn, instancesOf, parseClusterArn} from './rds/records.js'
 
 /**
  * The RDS Data API (restJson1, signing name `rds-data`; aws-reference-steps §8): ExecuteStatement and
  * BatchExecuteStatement on a cluster's writer, against its real data (data/). Both engines are served by PostgreSQL
- * (PGlite). Secrets are not looked up: any Secrets Manager ARN of the world's account is accepted.
+ * (PGlite). The one secret they know is the sandbox's database secret of the call's Region (world.ts).
  */
 
 const badRequest = (message: string) => new ApiError('BadRequestException', message, 400)
@@ -26,6 +26,13 @@ function writerCluster(context: CallContext, input: JsonInput): ClusterRecord {
   if (!secret) throw new ApiError('InvalidSecretException', `The secret ARN ${secretArn} is not valid`, 400)
   if (secret[1] !== context.world.account) {
     throw new ApiError('ForbiddenException', `The secret ${secretArn} belongs to another account`, 403)
+  }
+  if (secretArn !== databaseSecretArn(context.region)) {
+    throw new ApiError(
+      'SecretsErrorException',
+      `Error fetching secret ${secretArn} : Secrets Manager can't find the specified secret.`,
+      400,
+    )
   }
   if (optionalString(input, 'transactionId', badRequest) !== undefined) {
     throw new ApiError('TransactionNotFoundException', 'Transactions are not simulated by the sandbox', 404)

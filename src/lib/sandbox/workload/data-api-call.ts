@@ -1,9 +1,4 @@
-import {SANDBOX_ACCOUNT, SANDBOX_CREDENTIALS} from '../world.js'
-
-/** The secret the workload names: the Data API of the sandbox accepts any Secrets Manager ARN of its account. */
-export function workloadSecretArn(region: string): string {
-  return `arn:aws:secretsmanager:${region}:${SANDBOX_ACCOUNT}:secret:drctl-sandbox-workload`
-}
+import {SANDBOX_CREDENTIALS} from '../world.js'
 
 /**
  * An RDS Data API call on the wire (restJson1, as @aws-sdk/client-rds-data sends it) to a sandbox listener. The

@@ -3,7 +3,8 @@ import {SandboxError} from '../errors.js'
 import {regionOfArn} from '../ids.js'
 import {startSandboxServer} from '../listener.js'
 import type {World} from '../world.js'
-import {DataApiError, executeStatement, workloadSecretArn} from './data-api-call.js'
+import {databaseSecretArn} from '../world.js'
+import {DataApiError, executeStatement} from './data-api-call.js'
 import {acknowledgedWrites, recordAck, writeState, type WorkloadState} from './files.js'
 
 /**
@@ -64,7 +65,7 @@ export async function runWorkload(home: string, rate: number, signal: AbortSigna
       region,
       {
         resourceArn: writer,
-        secretArn: workloadSecretArn(region),
+        secretArn: databaseSecretArn(region),
         ...input,
       },
       timeoutMs,

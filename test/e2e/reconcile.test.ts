@@ -1,6 +1,7 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {DisableHttpEndpointCommand, EnableHttpEndpointCommand} from '@aws-sdk/client-rds'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {acknowledgedWrites, readCallLog, sandboxPaths} from '../../src/lib/sandbox/index.js'
@@ -13,7 +14,7 @@ import {
   ordersOf,
   survivingOrderIds,
 } from '../helpers/reconcile.js'
-import {startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
+import {scenarioClusterArn, startTestSandbox, type TestSandbox} from '../helpers/sandbox.js'
 
 const heartbeatsOf = async (home: string, cluster: string) =>
   (await acknowledgedWrites(home)).flatMap((write) =>
@@ -146,5 +147,23 @@ describe('drctl reconcile on the sandbox', () => {
     expect(drctl(sandbox.home, ['reconcile', '--dry-run', '--json']).status).toBe(0)
     const {clusters} = await clustersAndDrctlInstances(reader!)
     expect(clusters.filter((id) => id.startsWith('drctl-'))).toEqual([])
+  })
+
+  it('the new primary without the Data API stops it at its gate (exit 3), before anything is restored', async () => {
+    const newPrimary = scenarioClusterArn('us-west-2', 'orders-usw2')
+    const rds = reader!.rds('us-west-2')
+    await rds.send(new DisableHttpEndpointCommand({ResourceArn: newPrimary}))
+    try {
+      const before = (await readCallLog(sandbox.home)).length
+      const stopped = drctl(sandbox.home, ['reconcile', '--yes', '--json'])
+      expect(stopped.status).toBe(3)
+      expect(json(stopped).error.message).toContain(
+        `the RDS Data API is not enabled on the new primary orders-usw2 (us-west-2), which the comparison reads: ` +
+          `enable it (aws rds enable-http-endpoint --resource-arn ${newPrimary} --region us-west-2)`,
+      )
+      expect((await callsSince(sandbox.home, before)).filter((call) => call.mutating)).toEqual([])
+    } finally {
+      await rds.send(new EnableHttpEndpointCommand({ResourceArn: newPrimary}))
+    }
   })
 })

@@ -29,6 +29,8 @@ export interface ReconcileFacts {
   snapshot?: DbClusterSnapshot
   oldCluster?: DbCluster
   oldInstances: DbInstance[]
+  /** The cluster the failover made the writer, which the comparison reads through the Data API (absent: gone). */
+  newPrimary?: DbCluster
 }
 
 const UNPLANNED = 'failover-unplanned'
@@ -95,21 +97,25 @@ export const RECONCILE_FACT_READS = {
   calls: readsOnly(declaredEach('RDS', ['DescribeDBClusters', 'DescribeDBInstances', 'DescribeDBClusterSnapshots'])),
 }
 
-/** Reads the old primary (and, after a managed failover, the snapshot Aurora took of it when it rejoined). */
+/**
+ * Reads the old primary (and, after a managed failover, the snapshot Aurora took of it when it rejoined), and the new
+ * primary the comparison will read.
+ */
 export async function gatherReconcileFacts(aws: AwsPorts, run: ReconciledRun): Promise<ReconcileFacts> {
   const rds = aws.rds(run.oldPrimary.region)
   const {clusterId} = run.oldPrimary
-  const [oldCluster, oldInstances, snapshots] = await Promise.all([
+  const [oldCluster, oldInstances, snapshots, newPrimary] = await Promise.all([
     rds.describeDbCluster(clusterId),
     rds.describeDbInstances([clusterId]),
     rds.describeDbClusterSnapshots({clusterId, type: run.mode === 'unplanned' ? 'automated' : 'manual'}),
+    aws.rds(run.move.targetRegion).describeDbCluster(run.move.targetClusterId),
   ])
   // After a detach, `drctl fallback` snapshots the old primary before it retires it (or an earlier reconcile did).
   const prefix = run.mode === 'unplanned' ? SYSTEM_SNAPSHOT_PREFIX : 'drctl-reconcile-'
   const snapshot = snapshots
     .filter((candidate) => candidate.id.startsWith(`${prefix}${clusterId}-`) && candidate.status === 'available')
     .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''))[0]
-  return {run, snapshot, oldCluster, oldInstances}
+  return {run, snapshot, oldCluster, oldInstances, newPrimary}
 }
 
 /** A temporary cluster an interrupted or failed reconcile left behind. */

@@ -4,6 +4,7 @@ import {type Check, fail, ok} from '../checks/check.js'
 import type {DrctlConfig} from '../config/schema.js'
 import {formatDuration} from '../core/clock.js'
 import {DrctlError} from '../core/errors.js'
+import type {DbCluster} from '../aws/ports.js'
 import type {RunPlan} from '../runbook/types.js'
 import {boundedIdentifier} from './fallback-facts.js'
 import {heartbeatTable} from '../reconcile/heartbeat.js'
@@ -37,6 +38,28 @@ export function temporaryClusterId(runId: string): string {
 function windowStart(facts: ReconcileFacts, request: ReconcileRequest): string | undefined {
   if (request.wholeTables || facts.run.lossMs === null) return undefined
   return new Date(Date.parse(facts.run.failoverAt) - facts.run.lossMs - request.marginMs).toISOString()
+}
+
+/**
+ * The comparison reads the new primary through the RDS Data API: checked before anything is restored, since a
+ * restore takes many minutes. drctl does not enable it there itself: that changes the production writer.
+ */
+function newPrimaryGate(run: ReconcileFacts['run'], newPrimary: DbCluster | undefined): Check {
+  const {targetClusterId: id, targetClusterArn: arn, targetRegion: region} = run.move
+  if (!newPrimary) {
+    return fail(
+      'gate.reconcile.new-primary',
+      `the new primary ${id} cannot be found in ${region}: nothing to compare with`,
+    )
+  }
+  if (newPrimary.httpEndpointEnabled !== true) {
+    return fail(
+      'gate.reconcile.new-primary',
+      `the RDS Data API is not enabled on the new primary ${id} (${region}), which the comparison reads: enable it ` +
+        `(aws rds enable-http-endpoint --resource-arn ${arn} --region ${region}), then run drctl reconcile again`,
+    )
+  }
+  return ok('gate.reconcile.new-primary', `the new primary ${id} (${region}) has the RDS Data API enabled`)
 }
 
 /**
@@ -80,6 +103,7 @@ export function planReconcile(config: DrctlConfig, facts: ReconcileFacts, reques
       ),
     )
   }
+  gates.push(newPrimaryGate(run, facts.newPrimary))
   const engine = facts.snapshot?.engine ?? oldCluster?.engine ?? 'aurora-postgresql'
   const account = run.move.targetClusterArn.split(':')[4] ?? ''
   const partition = run.move.targetClusterArn.split(':')[1] ?? 'aws'

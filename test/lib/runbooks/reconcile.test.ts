@@ -4,7 +4,7 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import type {DbClusterSnapshot} from '../../../src/lib/aws/ports.js'
+import type {DbCluster, DbClusterSnapshot} from '../../../src/lib/aws/ports.js'
 import {isGroup} from '../../../src/lib/runbook/types.js'
 import {planReconcile, temporaryClusterId} from '../../../src/lib/runbooks/reconcile.js'
 import {rebuildPlan} from '../../../src/lib/runbooks/rebuild-plan.js'
@@ -56,6 +56,7 @@ function facts(overrides: Partial<ReconcileFacts> = {}, mode: 'unplanned' | 'det
     },
     snapshot,
     oldInstances: [],
+    newPrimary: {id: 'orders-usw2', httpEndpointEnabled: true} as DbCluster,
     ...overrides,
   }
 }
@@ -68,7 +69,7 @@ describe('reconcile plan', () => {
     const plan = planReconcile(config, facts(), request)
     const id = temporaryClusterId(RUN)
     expect(id).toBe('drctl-reconcile-20261206-080000-ab12')
-    expect(plan.gates.map((gate) => gate.status)).toEqual(['ok'])
+    expect(plan.gates.map((gate) => gate.status)).toEqual(['ok', 'ok'])
     expect(stepIds(plan)).toEqual([
       `restore.${id}`,
       `instance.${id}-1`,
@@ -123,7 +124,21 @@ describe('reconcile plan', () => {
           /no rds:unplanned-global-failover-orders-use1-\* snapshot in us-east-1 yet.*rejoins/,
         ),
       },
+      {status: 'ok', message: 'the new primary orders-usw2 (us-west-2) has the RDS Data API enabled'},
     ])
+  })
+
+  it('stops at a gate before restoring anything when the new primary has no Data API, or is gone', () => {
+    const disabled = planReconcile(config, facts({newPrimary: {id: 'orders-usw2'} as DbCluster}), request)
+    expect(disabled.gates.find((gate) => gate.status === 'fail')?.message).toBe(
+      'the RDS Data API is not enabled on the new primary orders-usw2 (us-west-2), which the comparison reads: ' +
+        `enable it (aws rds enable-http-endpoint --resource-arn arn:aws:rds:us-west-2:${ACCOUNT}:cluster:orders-usw2 ` +
+        '--region us-west-2), then run drctl reconcile again',
+    )
+    const gone = planReconcile(config, facts({newPrimary: undefined}), request)
+    expect(gone.gates.find((gate) => gate.status === 'fail')?.message).toBe(
+      'the new primary orders-usw2 cannot be found in us-west-2: nothing to compare with',
+    )
   })
 
   it('after detach-and-promote, snapshots the orphaned old primary first (unless a reconcile snapshot exists)', () => {

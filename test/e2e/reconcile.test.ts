@@ -124,8 +124,16 @@ describe('drctl reconcile on the sandbox', () => {
     expect(clusters).toContain('orders-use1')
     expect(clusters.filter((id) => id.startsWith('drctl-'))).toEqual([])
     expect(instances).toEqual([])
+
+    // A run that was not an unplanned failover lost nothing: exit 0, saying why.
+    const notUnplanned = drctl(sandbox.home, ['reconcile', run.runId, '--json'])
+    expect(notUnplanned.status).toBe(0)
+    expect(json(notUnplanned).result).toMatchObject({
+      nothingToDo: true,
+      why: `run ${run.runId} is a reconcile run: only an unplanned failover (managed or detach-and-promote) can lose writes`,
+    })
   }, 150_000)
-  it('a table that does not exist, or a secret that cannot be read, fails naming it (exit 5), the temporary cluster still deleted, nothing left blocking', async () => {
+  it('a table or key column that does not exist, or a secret that cannot be read, fails naming it (exit 5), the temporary cluster still deleted, nothing left blocking', async () => {
     const brokenConfig = (name: string, edit: (yaml: string) => string) => {
       const path = join(sandbox.home, name)
       writeFileSync(path, edit(readFileSync(sandboxPaths(sandbox.home).config, 'utf8')))
@@ -135,6 +143,12 @@ describe('drctl reconcile on the sandbox', () => {
     const result = drctl(sandbox.home, ['reconcile', '--yes', '--json', '--config', noTable])
     expect(result.status).toBe(5)
     expect(json(result).error.message).toMatch(/table no_such_table: .*no_such_table/)
+    const noColumn = brokenConfig('no-column.yaml', (yaml) => yaml.replace(/(key:\n\s+- )id\n/, '$1order_no\n'))
+    const missingColumn = drctl(sandbox.home, ['reconcile', '--yes', '--json', '--config', noColumn])
+    expect(missingColumn.status).toBe(5)
+    expect(json(missingColumn).error.message).toMatch(
+      /^the comparison failed: table orders: .*column "order_no" does not exist/,
+    )
     const noSecret = brokenConfig('no-secret.yaml', (yaml) =>
       yaml.replace(':secret:drctl-sandbox-workload', ':secret:gone'),
     )

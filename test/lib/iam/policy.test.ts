@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {parseConfig} from '../../../src/lib/config/load.js'
 import {rolePolicies} from '../../../src/lib/iam/policy.js'
 import {selectCommands} from '../../../src/lib/iam/select.js'
+import {testConfig} from '../../fakes/topology.js'
 
 const PANEL = 'arn:aws:route53-recovery-control::111122223333:controlpanel/abc'
 const CONFIG = parseConfig(`
@@ -153,15 +154,7 @@ state:
 
   it('grants the heartbeat reads of drctl.yaml rpo to status, failover and rpo probe, on the secret of each Region', () => {
     const secret = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:orders-db-AbCdEf'
-    const withRpo = parseConfig(`
-version: 1
-name: retail
-account: "111122223333"
-regions: [us-east-1, us-west-2]
-aurora:
-  globalClusters: [orders-global]
-rpo: {heartbeatTable: heartbeat, secretArn: "${secret}"}
-`)
+    const withRpo = testConfig(`rpo: {heartbeatTable: heartbeat, secretArn: "${secret}"}`)
     const statementsOf = (config: typeof withRpo, command: string) =>
       rolePolicies(config, [command])[0]?.document.Statement ?? []
     for (const command of ['status', 'failover', 'rpo probe', 'reconcile']) {
@@ -174,7 +167,7 @@ rpo: {heartbeatTable: heartbeat, secretArn: "${secret}"}
         expect.arrayContaining([secret, secret.replace('us-east-1', 'us-west-2')]),
       )
     }
-    const without = parseConfig(withRpo.name ? `version: 1\nname: retail\nregions: [us-east-1, us-west-2]\n` : '')
+    const without = testConfig()
     for (const command of ['status', 'failover']) {
       expect(statementsOf(without, command).flatMap((entry) => entry.Action)).not.toContain('rds-data:ExecuteStatement')
     }

@@ -39,7 +39,7 @@ export const HEARTBEAT_READS: CallDeclaration = {
 }
 
 /**
- * How long a measurement may take: enough for a paused Serverless v2 writer (or the sandbox's engine) to start, short
+ * How long a measurement may take: enough for a paused Serverless v2 writer to resume (seconds), short
  * enough that a failover waiting on it is not held up for long. It is a measurement: failing it never fails a run.
  */
 const MEASURE_DEADLINE_MS = 20_000

@@ -79,12 +79,14 @@ export async function probeRpo(config: DrctlConfig, aws: AwsPorts, request: Prob
           now,
           ...(run.heartbeat ? {atFailover: run.heartbeat} : {}),
         }))
+  // One clock for the whole probe: the heartbeats' ages are as of the time it says it measured.
+  const now = Date.now()
   const [clusters, measured] = await Promise.all([
-    measureRpo(aws, topology, heartbeats, {now: Date.now(), emit: request.emit}),
+    measureRpo(aws, topology, heartbeats, {now, emit: request.emit}),
     failover,
   ])
   return {
-    measuredAt: new Date().toISOString(),
+    measuredAt: new Date(now).toISOString(),
     clusters,
     ...(measured ? {failover: measured} : {}),
     ...('why' in run ? {noFailover: run.why} : {}),

@@ -2,7 +2,7 @@ import {mkdtempSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 
 import type {DataApiTarget, SqlParameter} from '../../../src/lib/aws/ports.js'
 import {engineRpoLag, heartbeatTable, newestHeartbeat} from '../../../src/lib/reconcile/heartbeat.js'
@@ -333,6 +333,24 @@ describe('rpo probe', () => {
     expect(nothingMeasured(probe([cluster({heartbeat: {newest: null}})]))).toBeUndefined()
     const readAfterFailover = {runId: 'r', failoverAt: 'x', now: {newest: 'y'} as FailoverHeartbeat}
     expect(nothingMeasured(probe([failing], readAfterFailover))).toBeUndefined()
+  })
+
+  it('gives the heartbeat ages as of the time it says it measured, however long the reads take', async () => {
+    vi.useFakeTimers({toFake: ['Date']})
+    try {
+      vi.setSystemTime(Date.parse('2026-12-06T08:00:10Z'))
+      const {aws} = dataApi(() => {
+        vi.setSystemTime(Date.now() + 1000)
+        return {columns: ['newest'], rows: [['2026-12-06 08:00:09']]}
+      })
+      const config = testConfig(`rpo: {heartbeatTable: heartbeat, secretArn: "${secret}"}`)
+      const home = mkdtempSync(join(tmpdir(), 'drctl-probe-'))
+      const probe = await probeRpo(config, aws, {home, topologyKey: 'k'})
+      const heartbeat = probe.clusters[0]?.heartbeat
+      expect(heartbeat?.ageMs).toBe(Date.parse(probe.measuredAt) - Date.parse(heartbeat?.newest ?? ''))
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('needs drctl.yaml rpo', async () => {

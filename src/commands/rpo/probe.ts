@@ -2,8 +2,7 @@ import {Args} from '@oclif/core'
 
 import {BaseCommand, EXIT_CODES_HELP} from '../../lib/cli/base-command.js'
 import {renderRpoProbe} from '../../lib/cli/render-rpo.js'
-import {DrctlError} from '../../lib/core/errors.js'
-import {nothingMeasured, probeRpo} from '../../lib/runbooks/rpo-probe.js'
+import {probeFailure, probeRpo} from '../../lib/runbooks/rpo-probe.js'
 
 export default class RpoProbe extends BaseCommand<typeof RpoProbe> {
   static override summary = 'Measure RPO from the heartbeat table: now, and for the latest unplanned failover.'
@@ -36,8 +35,8 @@ ${EXIT_CODES_HELP}`
     })
     this.progress().stop()
     this.out(renderRpoProbe(probe, this.style))
-    const why = nothingMeasured(probe)
-    if (why) throw new DrctlError('DRCTL_AWS_ERROR', `nothing could be measured: ${why}`, {result: probe})
+    const failure = probeFailure(probe)
+    if (failure) throw failure
     return probe
   }
 }

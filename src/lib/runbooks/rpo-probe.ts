@@ -26,17 +26,17 @@ export interface ProbeRequest {
   emit?: ProgressListener
 }
 
-/** Why nothing at all could be measured (every read failed), or undefined: a probe that measured nothing fails. */
-export function nothingMeasured(probe: RpoProbe): string | undefined {
+/** The error a probe that measured nothing at all (every read failed) ends with, naming the first cause; else none. */
+export function probeFailure(probe: RpoProbe): DrctlError | undefined {
   const measured =
     probe.clusters.some((cluster) => cluster.heartbeat !== undefined || cluster.secondaries.length > 0) ||
     (probe.failover !== undefined && probe.failover.now.error === undefined)
   if (measured) return undefined
-  return (
+  const why =
     probe.clusters.flatMap((cluster) => cluster.problems)[0] ??
     probe.failover?.now.error ??
     'no global cluster of drctl.yaml was found'
-  )
+  return new DrctlError('DRCTL_AWS_ERROR', `nothing could be measured: ${why}`, {result: probe})
 }
 
 /** The failover asked for (its problems are errors), else the newest unplanned one, if it moved a measured cluster. */

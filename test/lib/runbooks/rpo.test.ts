@@ -7,7 +7,7 @@ import {describe, expect, it, vi} from 'vitest'
 import type {DataApiTarget, SqlParameter} from '../../../src/lib/aws/ports.js'
 import {engineRpoLag, heartbeatTable, newestHeartbeat} from '../../../src/lib/reconcile/heartbeat.js'
 import {type GlobalClusterRpo, measureRpo} from '../../../src/lib/reconcile/measure.js'
-import {nothingMeasured, probeRpo, type RpoProbe} from '../../../src/lib/runbooks/rpo-probe.js'
+import {probeFailure, probeRpo, type RpoProbe} from '../../../src/lib/runbooks/rpo-probe.js'
 import {planFailover} from '../../../src/lib/runbooks/failover.js'
 import {
   type FailoverHeartbeat,
@@ -328,11 +328,17 @@ describe('rpo probe', () => {
 
   it('fails only when nothing at all was measured, naming the first cause', () => {
     const failing = cluster({problems: ['orders-use1: HttpEndpoint is not enabled']})
-    expect(nothingMeasured(probe([failing]))).toBe('orders-use1: HttpEndpoint is not enabled')
-    expect(nothingMeasured(probe([]))).toBe('no global cluster of drctl.yaml was found')
-    expect(nothingMeasured(probe([cluster({heartbeat: {newest: null}})]))).toBeUndefined()
+    expect(probeFailure(probe([failing]))).toMatchObject({
+      message: 'nothing could be measured: orders-use1: HttpEndpoint is not enabled',
+      exit: 5,
+      result: probe([failing]),
+    })
+    expect(probeFailure(probe([]))?.message).toBe(
+      'nothing could be measured: no global cluster of drctl.yaml was found',
+    )
+    expect(probeFailure(probe([cluster({heartbeat: {newest: null}})]))).toBeUndefined()
     const readAfterFailover = {runId: 'r', failoverAt: 'x', now: {newest: 'y'} as FailoverHeartbeat}
-    expect(nothingMeasured(probe([failing], readAfterFailover))).toBeUndefined()
+    expect(probeFailure(probe([failing], readAfterFailover))).toBeUndefined()
   })
 
   it('gives the heartbeat ages as of the time it says it measured, however long the reads take', async () => {
